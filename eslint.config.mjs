@@ -1,0 +1,31 @@
+// Lint config: typescript-eslint's recommended rules, plus the layering rule that keeps
+// src/core free of VS Code so it runs (and is tested) on plain Node.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.cache/**', 'test-results/**', '**/*.vsix'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': 'off',
+    },
+  },
+  {
+    // The domain, the vault, the agent and the CLI must never depend on the editor.
+    files: ['src/core/**/*.ts', 'src/vault/**/*.ts', 'src/agent/**/*.ts', 'src/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'vscode', message: 'src/core (and the vault, agent and CLI) must not import vscode: put editor code in src/vscode.' }],
+        patterns: [{ group: ['**/vscode/**', '../vscode', '../../vscode'], message: 'Core code must not reach into the VS Code adapters.' }],
+      }],
+    },
+  },
+  {
+    files: ['scripts/**/*.mjs', 'test/**/*.mjs', 'bench/**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', URL: 'readonly' } },
+  },
+);

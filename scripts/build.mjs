@@ -1,0 +1,70 @@
+// Builds the two bundles: the extension (Node, CommonJS, `vscode` external) and the walkthrough
+// webview (browser). `--production` minifies and drops source maps; `--tests` also bundles the
+// suites that run inside the extension host into out/test.
+import * as esbuild from 'esbuild';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const production = process.argv.includes('--production');
+const withTests = process.argv.includes('--tests');
+const root = path.resolve(import.meta.dirname, '..');
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: production ? false : 'linked',
+  logLevel: 'warning',
+  absWorkingDir: root,
+  metafile: true,
+};
+
+fs.rmSync(path.join(root, 'dist'), { recursive: true, force: true });
+
+const builds = [
+  esbuild.build({
+    ...common,
+    entryPoints: { extension: 'src/extension.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+  }),
+  esbuild.build({
+    ...common,
+    entryPoints: { webview: 'src/webview/main.ts' },
+    outdir: 'dist',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  }),
+];
+
+if (withTests) {
+  const suites = ['integration', 'packaged'].flatMap((layer) => {
+    const dir = path.join(root, 'test', layer);
+    return fs.existsSync(dir)
+      ? fs.readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => `test/${layer}/${f}`)
+      : [];
+  });
+  fs.rmSync(path.join(root, 'out', 'test'), { recursive: true, force: true });
+  builds.push(esbuild.build({
+    ...common,
+    sourcemap: 'inline',
+    minify: false,
+    entryPoints: suites,
+    outbase: 'test',
+    outdir: 'out/test',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode', 'mocha'],
+  }));
+}
+
+const results = await Promise.all(builds);
+for (const r of results.slice(0, 2)) {
+  for (const [file, info] of Object.entries(r.metafile.outputs)) {
+    if (!file.endsWith('.map')) console.log(`built ${file} (${(info.bytes / 1024).toFixed(1)} KiB)`);
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * The vault credentials file as the real vault writes it (.NET DataContractSerializer output).
+ * Shared by the local vault (which writes it) and the core parser (which reads it), so the two
+ * cannot drift. Source: shared facts file, section 1.
+ */
+export const DATACONTRACT_NS =
+  'http://schemas.datacontract.org/2004/07/Microsoft.Azure.Portal.RecoveryServices.Models.Common';
+export const XSI_NS = 'http://www.w3.org/2001/XMLSchema-instance';
+
+/** The current backup flavour, the only one a backup agent accepts. */
+export const BACKUP_ROOT = 'RSBackupVaultAADCreds';
+/** The retired ACS-era backup flavour. */
+export const LEGACY_BACKUP_ROOT = 'BackupVaultCreds';
+/** Site Recovery flavours: not for backup agents. */
+export const SITE_RECOVERY_ROOTS = ['ASRVaultCreds', 'RSVaultAsrCreds'] as const;
+
+/** Children of RSBackupVaultAADCreds, in the order the serializer writes them. */
+export const BACKUP_ELEMENTS = [
+  'Version',
+  'SubscriptionId',
+  'ResourceType',
+  'ResourceName',
+  'ManagementCert',
+  'ResourceId',
+  'ResourceGroup',
+  'Location',
+  'ProviderNamespace',
+  'AadAuthority',
+  'AadTenantId',
+  'AadAudience',
+  'ServicePrincipalClientId',
+  'IdMgmtRestEndpoint',
+  'AgentLinks',
+  'PrivateEndpointStateForBackup',
+] as const;
+export type BackupElement = (typeof BACKUP_ELEMENTS)[number];
+
+export const CREDENTIALS_EXTENSION = '.VaultCredentials';
+export const CLIENT_AUTH_OID = '1.3.6.1.5.5.7.3.2';
+export const CERT_ISSUER_CN = 'Windows Azure Tools';
+
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** The portal's file name: `{vault}_{ddd MMM dd yyyy}.VaultCredentials`, e.g. `lab1_Wed Jul 22 2020.VaultCredentials`. */
+export function credentialsFileName(vault: string, issuedAt: Date): string {
+  const dd = String(issuedAt.getDate()).padStart(2, '0');
+  const stamp = `${DAYS[issuedAt.getDay()]} ${MONTHS[issuedAt.getMonth()]} ${dd} ${issuedAt.getFullYear()}`;
+  return `${vault}_${stamp}${CREDENTIALS_EXTENSION}`;
+}
+
+/** The certificate's friendly name: `{vault}{subscriptionId}-{M-d-yyyy}-vaultcredentials`. */
+export function certificateFriendlyName(vault: string, subscriptionId: string, issuedAt: Date): string {
+  return `${vault}${subscriptionId}-${issuedAt.getMonth() + 1}-${issuedAt.getDate()}-${issuedAt.getFullYear()}-vaultcredentials`;
+}
+
+/** Encodes/decodes AgentLinks: "Name,URL" pairs separated by ";". */
+export function formatAgentLinks(links: ReadonlyArray<{ name: string; url: string }>): string {
+  return links.map((l) => `${l.name},${l.url}`).join(';');
+}
+
+export function parseAgentLinks(value: string): Array<{ name: string; url: string }> {
+  return value
+    .split(';')
+    .map((pair) => pair.trim())
+    .filter(Boolean)
+    .map((pair) => {
+      const comma = pair.indexOf(',');
+      return comma < 0 ? { name: pair, url: '' } : { name: pair.slice(0, comma), url: pair.slice(comma + 1) };
+    });
+}

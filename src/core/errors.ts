@@ -1,0 +1,39 @@
+/**
+ * Every refusal in the setup is a SetupError: a stable code (the vault's and the agent's IDs
+ * where the facts give one), parameters for localisation, and an English default message.
+ * Adapters localise by code and params; the message never carries a secret.
+ */
+export type ErrorParams = Record<string, string | number | boolean>;
+
+export class SetupError extends Error {
+  override readonly name = 'SetupError';
+
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly params: ErrorParams = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+
+  toJSON(): { code: string; message: string; params: ErrorParams } {
+    return { code: this.code, message: this.message, params: this.params };
+  }
+}
+
+export function isSetupError(err: unknown, code?: string): err is SetupError {
+  return err instanceof SetupError && (code === undefined || err.code === code);
+}
+
+/** A cancelled operation. Adapters treat it as silent. */
+export class CancelledError extends Error {
+  override readonly name = 'CancelledError';
+  constructor() {
+    super('Cancelled');
+  }
+}
+
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new CancelledError();
+}
