@@ -69,3 +69,38 @@ export function parseAgentLinks(value: string): Array<{ name: string; url: strin
       return comma < 0 ? { name: pair, url: '' } : { name: pair.slice(0, comma), url: pair.slice(comma + 1) };
     });
 }
+
+/** The issuer back-dates NotBefore by this much to absorb clock skew; the issue time is NotBefore + this. */
+export const ISSUE_BACKDATE_MS = 10 * 60_000;
+
+/** A member of a DataContract document: text, `null` for `i:nil="true"`, or a nested member list. */
+export type DataContractValue = string | null | DataContractMember[];
+export type DataContractMember = readonly [name: string, value: DataContractValue];
+
+/**
+ * Writes a document the way DataContractSerializer does: XML declaration, default namespace and
+ * `xmlns:i` on the root, indented children in the given order, nil members as `<X i:nil="true"/>`.
+ */
+export function writeDataContractXml(root: string, members: readonly DataContractMember[]): string {
+  const lines = [
+    '<?xml version="1.0" encoding="utf-8"?>',
+    `<${root} xmlns="${DATACONTRACT_NS}" xmlns:i="${XSI_NS}">`,
+    ...memberLines(members, '  '),
+    `</${root}>`,
+  ];
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+function memberLines(members: readonly DataContractMember[], indent: string): string[] {
+  return members.flatMap(([name, value]) => {
+    if (value === null) return [`${indent}<${name} i:nil="true" />`];
+    if (typeof value === 'string') return [`${indent}<${name}>${escapeXmlText(value)}</${name}>`];
+    return [`${indent}<${name}>`, ...memberLines(value, `${indent}  `), `${indent}</${name}>`];
+  });
+}
+
+const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+
+export function escapeXmlText(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => XML_ESCAPES[c] ?? c);
+}
