@@ -18,6 +18,7 @@ import {
   writeDataContractXml,
   type DataContractMember,
 } from '../core/credentials/format';
+import type { AgentLink } from '../core/credentials/model';
 
 export interface VaultIdentity {
   name: string;
@@ -38,11 +39,6 @@ export interface IssuedCredentials {
   fingerprint256: string;
   notBefore: Date;
   notAfter: Date;
-}
-
-export interface AgentLink {
-  name: string;
-  url: string;
 }
 
 /** The backup cmdlet's lifetime constant (facts 1d); parsers must still read the certificate. */

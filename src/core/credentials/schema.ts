@@ -1,0 +1,138 @@
+/**
+ * The three flavours of vault credentials file (facts 1a-1c), recognised by their root element
+ * and validated with zod. Only the current backup flavour is accepted; the others are refused
+ * with a message that tells the user which file to fetch instead.
+ */
+import { z } from 'zod';
+import { credentialsError } from './errors';
+import { BACKUP_ELEMENTS, BACKUP_ROOT, DATACONTRACT_NS, LEGACY_BACKUP_ROOT, SITE_RECOVERY_ROOTS } from './format';
+import type { XmlElement } from './xml';
+
+/** A member's value: text, null for `i:nil`, or nested members (the legacy AcsNamespace). */
+type MemberValue = string | null | { [name: string]: MemberValue };
+
+interface DocumentInput {
+  namespace: string;
+  /** Member names in document order, to check the serializer's fixed order. */
+  order: string[];
+  members: Record<string, MemberValue>;
+}
+
+const guid = z.guid();
+const httpsUrl = z.url({ protocol: /^https$/ });
+const INT64 = { min: -(2n ** 63n), max: 2n ** 63n - 1n };
+
+/** Azure's naming rules for Recovery Services vaults and resource groups. */
+const VAULT_NAME = /^[A-Za-z][A-Za-z0-9-]{1,49}$/;
+const RESOURCE_GROUP = /^[-\p{L}\p{N}_.()]{0,89}[-\p{L}\p{N}_()]$/u;
+
+const backupSchema = z
+  .object({
+    namespace: z.literal(DATACONTRACT_NS),
+    order: z.array(z.string()),
+    members: z.object({
+      Version: z.literal('2.0'),
+      SubscriptionId: guid,
+      ResourceType: z.literal('Vaults'),
+      ResourceName: z.string().regex(VAULT_NAME),
+      ManagementCert: z.string().min(1),
+      ResourceId: z
+        .string()
+        .regex(/^-?\d{1,20}$/)
+        .refine((id) => BigInt(id) >= INT64.min && BigInt(id) <= INT64.max, 'not a 64-bit number'),
+      ResourceGroup: z.string().regex(RESOURCE_GROUP),
+      Location: z.string().regex(/^[A-Za-z0-9 -]{1,64}$/),
+      ProviderNamespace: z.literal('Microsoft.RecoveryServices'),
+      AadAuthority: httpsUrl,
+      AadTenantId: guid,
+      // Older cmdlet versions omit AadAudience (facts 1a).
+      AadAudience: z.string().min(1).nullish(),
+      ServicePrincipalClientId: guid,
+      IdMgmtRestEndpoint: httpsUrl,
+      AgentLinks: z.string().nullish(),
+      PrivateEndpointStateForBackup: z.string().nullish(),
+    }),
+  })
+  .superRefine((doc, ctx) => {
+    // DataContractSerializer reads members in a fixed order; the portal never writes another.
+    const known = doc.order.filter((name): name is (typeof BACKUP_ELEMENTS)[number] =>
+      (BACKUP_ELEMENTS as readonly string[]).includes(name),
+    );
+    const outOfPlace = known.find((name, i) => i > 0 && BACKUP_ELEMENTS.indexOf(name) < BACKUP_ELEMENTS.indexOf(known[i - 1]!));
+    if (outOfPlace) ctx.addIssue({ code: 'custom', path: ['members', outOfPlace], message: 'out of order' });
+  });
+
+export type BackupMembers = z.infer<typeof backupSchema>['members'];
+
+/** The refused flavours are validated only to name the vault or site in the refusal. */
+const legacySchema = z.object({
+  namespace: z.literal(DATACONTRACT_NS),
+  members: z.object({ ResourceName: z.string().min(1), AcsNamespace: z.object({}).loose() }),
+});
+const siteRecoverySchema = z.object({
+  namespace: z.literal(DATACONTRACT_NS),
+  members: z.object({ ResourceName: z.string().min(1), SiteName: z.string().nullish() }),
+});
+
+export function readBackupDocument(root: XmlElement): BackupMembers {
+  if (root.name === BACKUP_ROOT) {
+    const result = backupSchema.safeParse(documentInput(root));
+    if (result.success) return result.data.members;
+    const issue = result.error.issues[0]!;
+    const field = issue.path.filter((p) => p !== 'members').join('.') || 'document';
+    throw credentialsError('VaultCredentialInvalidField', `The vault credentials field "${field}" is missing or invalid.`, {
+      field,
+      issue: issue.code,
+    });
+  }
+  if (root.name === LEGACY_BACKUP_ROOT) {
+    const legacy = legacySchema.safeParse(documentInput(root));
+    throw credentialsError(
+      'VaultCredentialLegacy',
+      'This is a retired (ACS-era) vault credentials file. Download a new one from the vault.',
+      legacy.success ? { vaultName: legacy.data.members.ResourceName } : {},
+    );
+  }
+  if ((SITE_RECOVERY_ROOTS as readonly string[]).includes(root.name)) {
+    const asr = siteRecoverySchema.safeParse(documentInput(root));
+    throw credentialsError(
+      'VaultCredentialSiteRecovery',
+      'This is a Site Recovery credentials file, not one for backup agents. Download the backup agent credentials instead.',
+      { root: root.name, ...(asr.success ? { vaultName: asr.data.members.ResourceName } : {}) },
+    );
+  }
+  throw credentialsError('VaultCredentialWrongRoot', 'This is not a vault credentials file.', { root: root.name.slice(0, 64) });
+}
+
+/** Members in the root's namespace; others are foreign to the serializer and ignored like it does. */
+function documentInput(root: XmlElement): DocumentInput {
+  const own = root.children.filter((child) => child.namespace === root.namespace);
+  return { namespace: root.namespace, order: own.map((c) => c.name), members: membersOf(own, 1) };
+}
+
+/** DataContract documents here nest at most one level (AcsNamespace); deeper is refused, not recursed. */
+const MAX_MEMBER_DEPTH = 2;
+
+function membersOf(elements: XmlElement[], depth: number): Record<string, MemberValue> {
+  const members = new Map<string, MemberValue>();
+  for (const element of elements) {
+    if (members.has(element.name)) throw invalidField(element.name, 'duplicate');
+    members.set(element.name, memberValue(element, depth));
+  }
+  return Object.fromEntries(members); // fromEntries defines own keys, so "__proto__" stays data
+}
+
+function memberValue(element: XmlElement, depth: number): MemberValue {
+  if (element.nil) return null;
+  if (element.children.length === 0) return element.text.trim();
+  if (element.text.trim() !== '') throw invalidField(element.name, 'mixedContent');
+  if (depth >= MAX_MEMBER_DEPTH) throw invalidField(element.name, 'tooDeep');
+  return membersOf(element.children, depth + 1);
+}
+
+function invalidField(field: string, issue: string) {
+  return credentialsError('VaultCredentialInvalidField', `The vault credentials field "${field.slice(0, 64)}" is invalid.`, {
+    field: field.slice(0, 64),
+    issue,
+  });
+}
