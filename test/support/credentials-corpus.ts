@@ -115,6 +115,12 @@ export async function buildCredentialsCorpus(dir: string, now: Date): Promise<Cr
     ['pfx-no-key', 'VaultCredentialNoPrivateKey', withCert(ownCert, null)],
     ['pfx-key-mismatch', 'VaultCredentialKeyMismatch', withCert(ownCert, strangerKeys.privateKeyPem)],
     [
+      // Public key A, signed by key B: the PFX's MAC is intact, the certificate is not.
+      'bad-signature',
+      'VaultCredentialCorruptCertificate',
+      withCert(createSelfSignedCertificate({ ...keys, privateKeyPem: strangerKeys.privateKeyPem }, validity), keys.privateKeyPem),
+    ],
+    [
       'server-auth-only',
       'VaultCredentialWrongKeyUsage',
       withCert(createSelfSignedCertificate(keys, { ...validity, extKeyUsage: ['1.3.6.1.5.5.7.3.1'] }), keys.privateKeyPem),

@@ -3,7 +3,7 @@
  * certificate and its private key. Everything here handles a private key: errors carry only
  * codes and reasons, never bytes or forge's own error objects.
  */
-import { createHash } from 'node:crypto';
+import { X509Certificate, createHash } from 'node:crypto';
 import forge from 'node-forge';
 import { credentialsError } from './errors';
 import { CLIENT_AUTH_OID } from './format';
@@ -34,12 +34,13 @@ export function decodeManagementCert(base64: string): ManagementCertificate {
   checkUsage(cert);
   const { notBefore, notAfter } = cert.validity;
   if (!(notBefore.getTime() < notAfter.getTime())) throw corrupt('validity');
-  const der = forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes();
+  const der = Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes(), 'binary');
+  checkSelfSignature(der);
   const keyInfo = forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(key));
   return {
     certPem: forge.pki.certificateToPem(cert),
     keyPem: forge.pki.privateKeyInfoToPem(keyInfo),
-    fingerprint256: createHash('sha256').update(Buffer.from(der, 'binary')).digest('hex'),
+    fingerprint256: createHash('sha256').update(der).digest('hex'),
     notBefore,
     notAfter,
   };
@@ -132,6 +133,21 @@ function checkUsage(cert: forge.pki.Certificate): void {
       reason: 'noDigitalSignature',
     });
   }
+}
+
+/**
+ * The vault's certificate is self-signed: a signature that does not verify means damage the
+ * PFX's MAC did not cover (a MAC is optional). OpenSSL parsing it also proves TLS will load it.
+ */
+function checkSelfSignature(der: Buffer): void {
+  let verified = false;
+  try {
+    const x509 = new X509Certificate(der);
+    verified = x509.verify(x509.publicKey);
+  } catch {
+    // unreadable to OpenSSL: reported below like a bad signature
+  }
+  if (!verified) throw corrupt('signature');
 }
 
 function corrupt(reason: string) {

@@ -22,6 +22,11 @@ const guid = z.guid();
 const httpsUrl = z.url({ protocol: /^https$/ });
 const INT64 = { min: -(2n ** 63n), max: 2n ** 63n - 1n };
 
+/** zod runs every refinement even after a failed regex, so the format test must come first here. */
+function isInt64(text: string): boolean {
+  return /^-?\d{1,20}$/.test(text) && BigInt(text) >= INT64.min && BigInt(text) <= INT64.max;
+}
+
 /** Azure's naming rules for Recovery Services vaults and resource groups. */
 const VAULT_NAME = /^[A-Za-z][A-Za-z0-9-]{1,49}$/;
 const RESOURCE_GROUP = /^[-\p{L}\p{N}_.()]{0,89}[-\p{L}\p{N}_()]$/u;
@@ -36,10 +41,7 @@ const backupSchema = z
       ResourceType: z.literal('Vaults'),
       ResourceName: z.string().regex(VAULT_NAME),
       ManagementCert: z.string().min(1),
-      ResourceId: z
-        .string()
-        .regex(/^-?\d{1,20}$/)
-        .refine((id) => BigInt(id) >= INT64.min && BigInt(id) <= INT64.max, 'not a 64-bit number'),
+      ResourceId: z.string().refine(isInt64, 'not a 64-bit number'),
       ResourceGroup: z.string().regex(RESOURCE_GROUP),
       Location: z.string().regex(/^[A-Za-z0-9 -]{1,64}$/),
       ProviderNamespace: z.literal('Microsoft.RecoveryServices'),
