@@ -1,0 +1,173 @@
+/**
+ * `npm run vault -- <command>`: run the local vault service, or administer its data folder
+ * (through the running service when there is one, see session.ts).
+ */
+import { existsSync, promises as fs } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { isSetupError } from '../core/errors';
+import { writeFileAtomic } from '../core/fs/atomic';
+import { DATA_DIR_ENV, DEFAULT_DATA_DIR, openVaultAdmin, resolveDataDir, startVault, type VaultAdminSession } from './index';
+
+const USAGE = `Usage: npm run vault -- <command> [options]
+
+Commands:
+  serve [--port 8443] [--admin-port 0] [--host 127.0.0.1] [--agent-dir dist/agent]
+  create <name> [--resource-group RG] [--subscription GUID] [--location LOC]
+  list
+  credentials <name> --out <dir> [--valid-hours 48]
+  security-pin <name>
+  registrations <name>
+  revoke <registration-id>
+
+Every command takes --data <dir>: the data folder (default: $${DATA_DIR_ENV}, else ./${DEFAULT_DATA_DIR}),
+and --json to print its result as JSON. Admin commands go through the running service's admin API
+when one serves the folder, and work on the folder's files otherwise.`;
+
+const ADMIN_COMMANDS = new Set(['create', 'list', 'credentials', 'security-pin', 'registrations', 'revoke']);
+
+class UsageError extends Error {}
+
+const { values, positionals } = (() => {
+  try {
+    return parseArgs({
+      allowPositionals: true,
+      options: {
+        data: { type: 'string' },
+        port: { type: 'string' },
+        'admin-port': { type: 'string' },
+        host: { type: 'string' },
+        'agent-dir': { type: 'string' },
+        'resource-group': { type: 'string' },
+        subscription: { type: 'string' },
+        location: { type: 'string' },
+        out: { type: 'string' },
+        'valid-hours': { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    console.error(`${(err as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+})();
+
+const [command, argument] = positionals;
+const dataDir = resolveDataDir(values.data, process.env, process.cwd());
+
+function print(result: unknown, text: string): void {
+  console.log(values.json ? JSON.stringify(result, null, 2) : text);
+}
+
+function required(value: string | undefined, what: string): string {
+  if (!value) throw new UsageError(`${command} needs ${what}.`);
+  return value;
+}
+
+function numberOption(name: 'port' | 'admin-port' | 'valid-hours'): number | undefined {
+  const raw = values[name];
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new UsageError(`--${name} must be a number.`);
+  return n;
+}
+
+async function serve(): Promise<void> {
+  const agentDir = path.resolve(values['agent-dir'] ?? path.join('dist', 'agent'));
+  if (!values['agent-dir']) await buildAgentIfMissing(agentDir);
+  const vault = await startVault({
+    dataDir,
+    port: numberOption('port') ?? 8443,
+    host: values.host,
+    adminPort: numberOption('admin-port'),
+    agentDir,
+    logger: { info: (line) => console.log(line), error: (line) => console.error(line) },
+  });
+  const stop = () => {
+    vault.close().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+/** A checkout's `serve` builds the agent package it serves; a bundled vault only serves what it finds. */
+async function buildAgentIfMissing(agentDir: string): Promise<void> {
+  const script = path.resolve('scripts', 'build-agent.mjs');
+  if (existsSync(path.join(agentDir, 'latest.json')) || !existsSync(script)) return;
+  const { buildAgent } = (await import(pathToFileURL(script).href)) as { buildAgent(o: { outDir: string }): Promise<{ file: string }> };
+  console.log(`built agent package ${(await buildAgent({ outDir: agentDir })).file}`);
+}
+
+async function administer(admin: VaultAdminSession): Promise<void> {
+  switch (command) {
+    case 'create': {
+      const identity = await admin.createVault({
+        name: required(argument, 'a vault name'),
+        resourceGroup: values['resource-group'],
+        subscriptionId: values.subscription,
+        location: values.location,
+      });
+      print(identity, `created vault ${identity.name} (subscription ${identity.subscriptionId}, resource group ${identity.resourceGroup}, location ${identity.location})`);
+      return;
+    }
+    case 'list': {
+      const vaults = await admin.listVaults();
+      const lines = vaults.map((v) => `${v.identity.name}\t${v.registeredMachines} machine(s)\tcredentials ${v.credentials ? `valid until ${v.credentials.notAfter}` : 'never issued'}`);
+      print(vaults, lines.join('\n') || 'no vaults');
+      return;
+    }
+    case 'credentials': {
+      const out = path.resolve(required(values.out, '--out <dir>'));
+      const file = await admin.issueCredentials(required(argument, 'a vault name'), { validHours: numberOption('valid-hours') });
+      await fs.mkdir(out, { recursive: true });
+      const target = path.join(out, file.fileName);
+      // The file holds the certificate's private key.
+      await writeFileAtomic(target, file.xml, { mode: 0o600 });
+      const { xml: _xml, ...facts } = file;
+      print({ ...facts, path: target }, `wrote ${target} (valid until ${file.notAfter.toISOString()}; earlier files of this vault no longer work)`);
+      return;
+    }
+    case 'security-pin': {
+      const pin = await admin.issueSecurityPin(required(argument, 'a vault name'));
+      print(pin, `security PIN ${pin.pin} (single use, valid until ${pin.expiresAt.toISOString()})`);
+      return;
+    }
+    case 'registrations': {
+      const list = await admin.listRegistrations(required(argument, 'a vault name'));
+      print(list, list.map((r) => `${r.registrationId}\t${r.status}\t${r.serverName}\t${r.machineId}`).join('\n') || 'no registrations');
+      return;
+    }
+    case 'revoke': {
+      const view = await admin.revokeRegistration(required(argument, 'a registration id'));
+      print(view, `registration ${view.registrationId} of ${view.serverName} is ${view.status}`);
+      return;
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  if (values.help || command === 'help') {
+    console.log(USAGE);
+    return;
+  }
+  if (command === 'serve') return serve();
+  if (!ADMIN_COMMANDS.has(command ?? '')) throw new UsageError(command ? `Unknown command ${command}.` : 'No command given.');
+  const admin = await openVaultAdmin(dataDir);
+  try {
+    await administer(admin);
+  } finally {
+    await admin.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof UsageError) {
+    console.error(`${err.message}\n\n${USAGE}`);
+    process.exitCode = 2;
+  } else {
+    console.error(isSetupError(err) ? `error ${err.code}: ${err.message}` : `error: ${(err as Error)?.stack ?? String(err)}`);
+    process.exitCode = 1;
+  }
+});
