@@ -1,0 +1,67 @@
+import * as vscode from 'vscode';
+import { type RegistrationState, splitTimeLeft } from '../core/status';
+import { COMMANDS, STATUS_BAR_ITEM_ID } from './ids';
+
+interface Presentation {
+  text: string;
+  tooltip: string;
+  background?: vscode.ThemeColor;
+}
+
+function present(state: RegistrationState): Presentation {
+  switch (state.kind) {
+    case 'notSetUp':
+      return { text: `$(shield) ${vscode.l10n.t('Backup: not registered')}`, tooltip: vscode.l10n.t('This server is not registered with a backup vault.') };
+    case 'credentialsSelected': {
+      const { hours, minutes } = splitTimeLeft(state.timeLeftMs);
+      return {
+        text: `$(key) ${vscode.l10n.t('Backup: credentials expire in {0}h {1}m', hours, minutes)}`,
+        tooltip: vscode.l10n.t('Vault credentials for {0} are selected. Register before they expire.', state.vaultName),
+      };
+    }
+    case 'credentialsExpired':
+      return {
+        text: `$(warning) ${vscode.l10n.t('Backup: credentials expired')}`,
+        tooltip: vscode.l10n.t('The vault credentials for {0} expired before this server was registered. Download a new file.', state.vaultName),
+        background: new vscode.ThemeColor('statusBarItem.warningBackground'),
+      };
+    case 'registered':
+      return { text: `$(pass) ${vscode.l10n.t('Backup: {0}', state.vaultName)}`, tooltip: vscode.l10n.t('{0} is registered with vault {1}.', state.serverName, state.vaultName) };
+    case 'vaultUnreachable':
+      return {
+        text: `$(debug-disconnect) ${vscode.l10n.t('Backup: vault unreachable')}`,
+        tooltip: vscode.l10n.t('The vault {0} did not answer the last health check.', state.vaultName),
+        background: new vscode.ThemeColor('statusBarItem.warningBackground'),
+      };
+    case 'revoked':
+      return {
+        text: `$(error) ${vscode.l10n.t('Backup: registration revoked')}`,
+        tooltip: vscode.l10n.t('The vault {0} revoked this server\'s registration.', state.vaultName),
+        background: new vscode.ThemeColor('statusBarItem.errorBackground'),
+      };
+  }
+}
+
+/** The registration indicator: one item, with an id and a name, that opens the status menu. */
+export class RegistrationStatusBar implements vscode.Disposable {
+  readonly item: vscode.StatusBarItem;
+
+  constructor() {
+    this.item = vscode.window.createStatusBarItem(STATUS_BAR_ITEM_ID, vscode.StatusBarAlignment.Left, 10);
+    this.item.name = vscode.l10n.t('Backup Agent Registration');
+    this.item.command = COMMANDS.statusMenu;
+  }
+
+  show(state: RegistrationState): void {
+    const p = present(state);
+    this.item.text = p.text;
+    this.item.tooltip = new vscode.MarkdownString(p.tooltip);
+    this.item.backgroundColor = p.background;
+    this.item.accessibilityInformation = { label: p.text.replace(/\$\([^)]*\)\s*/g, ''), role: 'button' };
+    this.item.show();
+  }
+
+  dispose(): void {
+    this.item.dispose();
+  }
+}

@@ -1,0 +1,11 @@
+import * as vscode from 'vscode';
+import { COMMANDS } from './ids';
+
+/** The quick menu behind the status-bar item: the actions that fit the current state. */
+export async function showStatusMenu(): Promise<void> {
+  const items: Array<vscode.QuickPickItem & { command: string }> = [
+    { label: `$(output) ${vscode.l10n.t('Show Log')}`, command: COMMANDS.showLog },
+  ];
+  const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Backup Agent'), placeHolder: vscode.l10n.t('Choose an action') });
+  if (picked) await vscode.commands.executeCommand(picked.command);
+}

@@ -1,0 +1,48 @@
+// The .vsix carries only what runs: the manifest, its translations, the two bundles, media,
+// the readme, changelog and licence. Anything else (sources, tests, maps, node_modules) fails.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { listZip } from '../support/zip';
+
+const ALLOWED: RegExp[] = [
+  /^extension\.vsixmanifest$/,
+  /^\[Content_Types\]\.xml$/,
+  /^extension\/package\.json$/,
+  /^extension\/package\.nls(\.[a-z-]+)?\.json$/,
+  /^extension\/(readme|changelog)\.md$/,
+  /^extension\/LICENSE\.txt$/,
+  /^extension\/l10n\/bundle\.l10n\.[a-z-]+\.json$/,
+  /^extension\/media\/[\w.-]+\.(png|svg|css|md)$/,
+  /^extension\/dist\/(extension|webview)\.js$/,
+];
+
+describe('the .vsix contents', () => {
+  const vsix = process.env.VSIX ?? '';
+
+  it('exists', () => {
+    assert.ok(vsix && fs.existsSync(vsix), `no .vsix at "${vsix}" (run npm run package)`);
+  });
+
+  it('holds only run-time files', () => {
+    const names = listZip(vsix).map((e) => e.name);
+    const unexpected = names.filter((n) => !ALLOWED.some((r) => r.test(n)));
+    assert.deepEqual(unexpected, [], `unexpected files in the .vsix:\n${unexpected.join('\n')}`);
+    for (const needed of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/webview.js', 'extension/package.nls.es.json', 'extension/l10n/bundle.l10n.es.json', 'extension/media/icon.png']) {
+      assert.ok(names.includes(needed), `${needed} is missing from the .vsix`);
+    }
+    console.log(`    ${names.length} files, ${(fs.statSync(vsix).size / 1024).toFixed(1)} KiB`);
+  });
+
+  it('ships minified bundles without source maps', () => {
+    const entries = listZip(vsix);
+    assert.ok(!entries.some((e) => e.name.endsWith('.map')));
+    for (const name of ['extension/dist/extension.js', 'extension/dist/webview.js']) {
+      const text = entries.find((e) => e.name === name)?.read().toString('utf8') ?? '';
+      assert.ok(text.length > 0, `${name} is empty`);
+      assert.ok(!text.includes('sourceMappingURL'), `${name} points at a source map`);
+      // esbuild's unminified output keeps a `// src/…` comment per module and indents its code.
+      assert.ok(!/^\s*\/\/ (src|node_modules)\//m.test(text), `${name} is not minified (module comments found)`);
+      assert.ok(!/^ {2}\S/m.test(text), `${name} is not minified (indented lines found)`);
+    }
+  });
+});
