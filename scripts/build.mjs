@@ -41,7 +41,7 @@ const builds = [
 ];
 
 if (withTests) {
-  const suites = ['integration', 'ui', 'packaged'].flatMap((layer) => {
+  const suites = ['integration', 'ui', 'packaged', 'bench'].flatMap((layer) => {
     const dir = path.join(root, 'test', layer);
     return fs.existsSync(dir)
       ? fs.readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => `test/${layer}/${f}`)

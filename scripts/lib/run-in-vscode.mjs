@@ -42,7 +42,7 @@ export async function launchChromium(tmp) {
  * @param {Record<string,string>} [o.env]  becomes the extension host's process.env additions
  * @param {(page, req) => Promise<object>} [o.ui]  handles bridge requests when set
  * @param {(dirs) => Promise<void>} [o.prepare]   runs before code-server starts (e.g. install a .vsix)
- * @param {number} [o.timeoutMs]      watchdog
+ * @param {number} [o.timeoutMs]      watchdog (TEST_WATCHDOG_MS overrides it)
  * @returns {Promise<number>} the suite's exit code (124 when the watchdog fired)
  */
 export async function runInVsCode(o) {
@@ -116,7 +116,7 @@ export async function runInVsCode(o) {
       ['skipReleaseNotes', 'true'],
     ];
     const url = `${server.url}/?folder=${encodeURIComponent(o.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
-    const timeoutMs = o.timeoutMs ?? 300000;
+    const timeoutMs = Number(process.env.TEST_WATCHDOG_MS) || o.timeoutMs || 600000;
     const timedOut = new Promise((r) => { watchdog = setTimeout(() => r(124), timeoutMs); });
     const resp = await page.goto(url, { waitUntil: 'domcontentloaded' });
     if (!resp?.ok()) throw new Error(`workbench answered HTTP ${resp?.status()}; see ${server.logFile} (KEEP_TMP=1)`);
