@@ -108,10 +108,10 @@ function render(vaultName: string, serverName: string, savedAt: Date, passphrase
 
 /** A name on its own line: control characters (a newline could forge a line) become "?". */
 function printable(text: string): string {
-  return [...text].map((c) => (isLineBreaking(c.codePointAt(0)!) ? '?' : c)).join('');
+  return [...text].map((c) => (isControl(c.codePointAt(0)!) ? '?' : c)).join('');
 }
 
-function isLineBreaking(code: number): boolean {
+function isControl(code: number): boolean {
   return code < 0x20 || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029;
 }
 
