@@ -74,7 +74,7 @@ describe('passphrase file', () => {
   it('removes the file and fails when it does not read back as written', async () => {
     const original = fs.readFile;
     // Simulate a storage layer that corrupts what it stores.
-    fs.readFile = (async () => Buffer.from('Passphrase: something-else-entirely\n')) as typeof fs.readFile;
+    fs.readFile = (async () => Buffer.from('Passphrase: something-else-entirely\n')) as unknown as typeof fs.readFile;
     try {
       const err = await failure(save('corrupting.txt'), 'PassphraseFileVerifyFailed');
       assert.equal(err.params.reason, 'content');
