@@ -32,7 +32,7 @@ const base64Bytes = (min: number, max: number) =>
   });
 
 /** Bounds keep a tampered verifier from making a check take minutes or gigabytes. */
-const verifierSchema = z.object({
+export const verifierSchema = z.object({
   algorithm: z.literal('scrypt'),
   N: z.number().int().min(2).max(2 ** 20).refine((n) => (n & (n - 1)) === 0, 'power of two'),
   r: z.number().int().min(1).max(32),

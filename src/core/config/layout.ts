@@ -1,0 +1,49 @@
+/**
+ * Where an install keeps its files on the target. Everything the agent needs at run time sits
+ * under the install folder, so the agent, the extension and the CLI find it the same way.
+ */
+import path from 'node:path';
+import type { HostFacts, Target } from '../target/target';
+
+export interface AgentLayout {
+  installFolder: string;
+  /** The unpacked agent package. */
+  agentDir: string;
+  configDir: string;
+  /** The agent configuration (versioned JSON, no secrets). */
+  configFile: string;
+  /** Created once per install, before registering, so every retry reuses the same identity. */
+  machineIdFile: string;
+  /** The machine's private key (0600). */
+  machineKeyFile: string;
+  machineCertFile: string;
+  vaultCaFile: string;
+  /** The proxy password the agent needs (0600), never inside the configuration. */
+  proxyPasswordFile: string;
+}
+
+export function agentLayout(target: Pick<Target, 'pathStyle'>, installFolder: string): AgentLayout {
+  const p = target.pathStyle === 'win32' ? path.win32 : path.posix;
+  const configDir = p.join(installFolder, 'config');
+  return {
+    installFolder,
+    agentDir: p.join(installFolder, 'agent'),
+    configDir,
+    configFile: p.join(configDir, 'agent.json'),
+    machineIdFile: p.join(configDir, 'machine-id'),
+    machineKeyFile: p.join(configDir, 'machine.key'),
+    machineCertFile: p.join(configDir, 'machine.crt'),
+    vaultCaFile: p.join(configDir, 'vault-ca.crt'),
+    proxyPasswordFile: p.join(configDir, 'proxy-password'),
+  };
+}
+
+/** The install and cache folders used when the admin does not choose them (the agent's /p and /s defaults). */
+export function defaultFolders(facts: HostFacts): { installFolder: string; cacheFolder: string } {
+  if (facts.platform === 'win32') {
+    const installFolder = 'C:\\Program Files\\Backup Agent';
+    return { installFolder, cacheFolder: path.win32.join(installFolder, 'Scratch') };
+  }
+  const installFolder = facts.isAdmin ? '/opt/backup-agent' : path.posix.join(facts.homeDir, '.backup-agent');
+  return { installFolder, cacheFolder: path.posix.join(installFolder, 'scratch') };
+}
