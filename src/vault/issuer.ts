@@ -163,7 +163,7 @@ function stableUuid(seed: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-export function fingerprint256(certPem: string): string {
+function fingerprint256(certPem: string): string {
   const der = forge.asn1.toDer(forge.pki.certificateToAsn1(forge.pki.certificateFromPem(certPem))).getBytes();
   return createHash('sha256').update(Buffer.from(der, 'binary')).digest('hex');
 }

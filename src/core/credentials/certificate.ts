@@ -58,7 +58,7 @@ function openPfx(pfxAsn1: forge.asn1.Asn1): forge.pkcs12.Pkcs12Pfx {
       // next convention
     }
   }
-  // A failed MAC means a password or tampering; encrypted content tells the two apart.
+  // Neither convention opens it: a password, or damage (a failed MAC, bad structure). Encrypted content tells which.
   if (hasEncryptedContent(pfxAsn1)) {
     throw credentialsError('VaultCredentialPfxPassword', 'The certificate in the file is protected by a password; vault credentials never are.');
   }

@@ -101,6 +101,6 @@ function memberLines(members: readonly DataContractMember[], indent: string): st
 
 const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 
-export function escapeXmlText(text: string): string {
+function escapeXmlText(text: string): string {
   return text.replace(/[&<>"']/g, (c) => XML_ESCAPES[c] ?? c);
 }

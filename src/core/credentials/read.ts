@@ -128,7 +128,7 @@ const NETWORK_FS_TYPES = new Set([
 ]);
 
 /** UNC paths anywhere; on Linux also any path on a network file system. */
-export async function isNetworkLocation(file: string): Promise<boolean> {
+async function isNetworkLocation(file: string): Promise<boolean> {
   if (isUncPath(file)) return true;
   if (process.platform !== 'linux') return false;
   try {

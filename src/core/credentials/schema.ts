@@ -4,6 +4,7 @@
  * with a message that tells the user which file to fetch instead.
  */
 import { z } from 'zod';
+import type { ErrorParams } from '../errors';
 import { credentialsError } from './errors';
 import { BACKUP_ELEMENTS, BACKUP_ROOT, DATACONTRACT_NS, LEGACY_BACKUP_ROOT, SITE_RECOVERY_ROOTS } from './format';
 import type { XmlElement } from './xml';
@@ -88,22 +89,41 @@ export function readBackupDocument(root: XmlElement): BackupMembers {
     });
   }
   if (root.name === LEGACY_BACKUP_ROOT) {
-    const legacy = legacySchema.safeParse(documentInput(root));
     throw credentialsError(
       'VaultCredentialLegacy',
       'This is a retired (ACS-era) vault credentials file. Download a new one from the vault.',
-      legacy.success ? { vaultName: legacy.data.members.ResourceName } : {},
+      refusalDetails(legacySchema, root, (doc) => ({ vaultName: clip(doc.members.ResourceName) })),
     );
   }
   if ((SITE_RECOVERY_ROOTS as readonly string[]).includes(root.name)) {
-    const asr = siteRecoverySchema.safeParse(documentInput(root));
     throw credentialsError(
       'VaultCredentialSiteRecovery',
       'This is a Site Recovery credentials file, not one for backup agents. Download the backup agent credentials instead.',
-      { root: root.name, ...(asr.success ? { vaultName: asr.data.members.ResourceName } : {}) },
+      {
+        root: root.name,
+        ...refusalDetails(siteRecoverySchema, root, ({ members }) => ({
+          vaultName: clip(members.ResourceName),
+          ...(members.SiteName ? { siteName: clip(members.SiteName) } : {}),
+        })),
+      },
     );
   }
-  throw credentialsError('VaultCredentialWrongRoot', 'This is not a vault credentials file.', { root: root.name.slice(0, 64) });
+  throw credentialsError('VaultCredentialWrongRoot', 'This is not a vault credentials file.', { root: clip(root.name) });
+}
+
+/** Names for a refusal's message; a refused file that does not even fit its flavour's schema gets none. */
+function refusalDetails<T>(schema: z.ZodType<T>, root: XmlElement, pick: (doc: T) => ErrorParams): ErrorParams {
+  try {
+    const parsed = schema.safeParse(documentInput(root));
+    return parsed.success ? pick(parsed.data) : {};
+  } catch {
+    return {}; // duplicate or over-nested members: still refused for its flavour, just without names
+  }
+}
+
+/** Text from a refused file goes into params only this long. */
+function clip(text: string): string {
+  return text.slice(0, 64);
 }
 
 /** Members in the root's namespace; others are foreign to the serializer and ignored like it does. */
@@ -133,8 +153,5 @@ function memberValue(element: XmlElement, depth: number): MemberValue {
 }
 
 function invalidField(field: string, issue: string) {
-  return credentialsError('VaultCredentialInvalidField', `The vault credentials field "${field.slice(0, 64)}" is invalid.`, {
-    field: field.slice(0, 64),
-    issue,
-  });
+  return credentialsError('VaultCredentialInvalidField', `The vault credentials field "${clip(field)}" is invalid.`, { field: clip(field), issue });
 }

@@ -67,6 +67,13 @@ describe('vault credentials: hostile corpus', function () {
     assert.equal(soon.params.waitMinutes, 2);
   });
 
+  it('names the vault (and site) of a refused legacy or Site Recovery file', async () => {
+    const legacy = await rejection(corpus.hostile.find((c) => c.name === 'legacy')!.file);
+    assert.equal(legacy.params.vaultName, TEST_VAULT.name);
+    const asr = await rejection(corpus.hostile.find((c) => c.name === 'site-recovery-asr')!.file);
+    assert.deepEqual([asr.params.root, asr.params.vaultName, asr.params.siteName], ['ASRVaultCreds', TEST_VAULT.name, 'hyperv-site-1']);
+  });
+
   it('refuses the 100 MB file from its size, without reading it', async () => {
     const huge = corpus.hostile.find((c) => c.name === 'huge')!;
     const before = process.memoryUsage().arrayBuffers;
