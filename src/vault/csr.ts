@@ -1,20 +1,21 @@
 /**
  * Checks a machine's PKCS#10 request: well-formed, RSA of at least 2048 bits, and signed by the
- * key it carries (proof of possession). Forge reads the structure; node's crypto checks the
- * signature over the exact bytes received, not over forge's re-encoding of them.
+ * key it carries (proof of possession). The request is walked as DER and checked with node's
+ * crypto over the exact bytes received; forge only turns the accepted key into its own form for
+ * building the certificate.
  */
-import { verify } from 'node:crypto';
+import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
 import { VaultCode, VaultError } from './errors';
-import { nodePublicKey } from './pki';
 
 export const MIN_RSA_BITS = 2048;
 
-const SIGNATURE_HASHES: Record<string, string> = {
-  [forge.pki.oids.sha256WithRSAEncryption!]: 'sha256',
-  [forge.pki.oids.sha384WithRSAEncryption!]: 'sha384',
-  [forge.pki.oids.sha512WithRSAEncryption!]: 'sha512',
-};
+/** DER of the signature algorithm OIDs accepted (sha{256,384,512}WithRSAEncryption). */
+const SIGNATURE_HASHES = new Map([
+  ['2a864886f70d01010b', 'sha256'],
+  ['2a864886f70d01010c', 'sha384'],
+  ['2a864886f70d01010d', 'sha512'],
+]);
 
 function invalid(message: string, cause?: unknown): VaultError {
   return new VaultError(VaultCode.CsrInvalid, `The certificate request is not valid: ${message}.`, { issues: [{ path: 'csr', message }] }, {}, { cause });
@@ -22,39 +23,48 @@ function invalid(message: string, cause?: unknown): VaultError {
 
 /** The request's public key, once the request is proven sound. */
 export function verifyCsr(pem: string): forge.pki.PublicKey {
-  let csr: forge.pki.CertificateSigningRequest;
-  let der: Buffer;
-  try {
-    const block = forge.pem.decode(pem).find((b) => b.type === 'CERTIFICATE REQUEST' || b.type === 'NEW CERTIFICATE REQUEST');
-    if (!block) throw new Error('no CERTIFICATE REQUEST block');
-    der = Buffer.from(block.body, 'binary');
-    csr = forge.pki.certificationRequestFromAsn1(forge.asn1.fromDer(block.body));
-  } catch (err) {
-    const message = /not RSA/i.test((err as Error).message) ? 'the key must be RSA' : 'not a PEM PKCS#10 request';
-    throw invalid(message, err);
+  const match = /-----BEGIN (?:NEW )?CERTIFICATE REQUEST-----([A-Za-z0-9+/=\s]+)-----END (?:NEW )?CERTIFICATE REQUEST-----/.exec(pem);
+  if (!match) throw invalid('not a PEM PKCS#10 request');
+  const der = Buffer.from(match[1]!, 'base64');
+
+  // CertificationRequest ::= SEQUENCE { info, signatureAlgorithm, signature BIT STRING }
+  // info ::= SEQUENCE { version, subject, subjectPublicKeyInfo, attributes }
+  const outer = tlv(der, 0, 0x30);
+  const info = outer && tlv(der, outer.contentStart, 0x30);
+  const algorithm = info && tlv(der, info.end, 0x30);
+  const signature = algorithm && tlv(der, algorithm.end, 0x03);
+  const version = info && tlv(der, info.contentStart, 0x02);
+  const subject = version && tlv(der, version.end, 0x30);
+  const spki = subject && tlv(der, subject.end, 0x30);
+  const oid = algorithm && tlv(der, algorithm.contentStart, 0x06);
+  if (!outer || !signature || !spki || !oid || outer.end !== der.length || signature.end !== outer.end || der[signature.contentStart] !== 0) {
+    throw invalid('not a DER PKCS#10 request');
   }
-  const publicKey = csr.publicKey as forge.pki.rsa.PublicKey | null;
-  if (!publicKey) throw invalid('no public key');
-  if (publicKey.n.bitLength() < MIN_RSA_BITS) throw invalid(`the RSA key must have at least ${MIN_RSA_BITS} bits`);
-  const hash = SIGNATURE_HASHES[csr.signatureOid ?? ''];
+
+  const hash = SIGNATURE_HASHES.get(der.subarray(oid.contentStart, oid.end).toString('hex'));
   if (!hash) throw invalid('the signature must be RSA with SHA-256, SHA-384 or SHA-512');
-  const info = firstElement(der);
-  const signature = Buffer.from(csr.signature as string, 'binary');
-  if (!info || !verify(hash, info, nodePublicKey(publicKey), signature)) throw invalid('its signature does not match its key');
-  return publicKey;
+  const spkiDer = der.subarray(spki.start, spki.end);
+  let key: KeyObject;
+  try {
+    key = createPublicKey({ key: spkiDer, format: 'der', type: 'spki' });
+  } catch (err) {
+    throw invalid('its public key cannot be read', err);
+  }
+  if (key.asymmetricKeyType !== 'rsa') throw invalid('the key must be RSA');
+  if ((key.asymmetricKeyDetails?.modulusLength ?? 0) < MIN_RSA_BITS) throw invalid(`the RSA key must have at least ${MIN_RSA_BITS} bits`);
+  const signed = der.subarray(info.start, info.end);
+  if (!verify(hash, signed, key, der.subarray(signature.contentStart + 1, signature.end))) {
+    throw invalid('its signature does not match its key');
+  }
+  return forge.pki.publicKeyFromAsn1(forge.asn1.fromDer(spkiDer.toString('binary')));
 }
 
-/** The bytes of the first element inside the outer DER SEQUENCE (the CertificationRequestInfo). */
-function firstElement(der: Buffer): Buffer | undefined {
-  const outer = tlv(der, 0);
-  const inner = outer && tlv(der, outer.contentStart);
-  return inner && inner.end <= outer.end ? der.subarray(inner.start, inner.end) : undefined;
-}
-
-function tlv(buf: Buffer, start: number): { start: number; contentStart: number; end: number } | undefined {
+/** The DER element at `start` if it has the expected tag and fits in the buffer. */
+function tlv(buf: Buffer, start: number, tag: number): { start: number; contentStart: number; end: number } | undefined {
+  if (buf[start] !== tag) return undefined;
   let p = start + 1;
-  if (p >= buf.length) return undefined;
-  let length = buf[p++]!;
+  let length = buf[p++];
+  if (length === undefined) return undefined;
   if (length & 0x80) {
     const bytes = length & 0x7f;
     if (bytes === 0 || bytes > 4 || p + bytes > buf.length) return undefined;

@@ -3,7 +3,7 @@
  * and the machine certificates it signs at registration. Keys come from node's native generator
  * and every signature from node's crypto; forge only lays out the X.509 structure.
  */
-import { X509Certificate, createHash, createPrivateKey, createPublicKey, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { X509Certificate, createHash, createPrivateKey, randomBytes, sign, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
 import { writeFileAtomic } from '../core/fs/atomic';
 import { corrupt, readOptional, type DataLayout } from './layout';
@@ -198,9 +198,4 @@ async function loadPair<T>(
   await writeFileAtomic(keyFile, pair.keyPem, { mode: 0o600 });
   await writeFileAtomic(certFile, pair.certPem, { mode: 0o644 });
   return accept(pair) as Exclude<T, undefined>;
-}
-
-/** Node's key object for a PEM public key taken from forge. */
-export function nodePublicKey(key: forge.pki.PublicKey): KeyObject {
-  return createPublicKey(forge.pki.publicKeyToPem(key));
 }
