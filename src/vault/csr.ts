@@ -8,7 +8,7 @@ import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
 import { VaultCode, VaultError } from './errors';
 
-export const MIN_RSA_BITS = 2048;
+const MIN_RSA_BITS = 2048;
 
 /** DER of the signature algorithm OIDs accepted (sha{256,384,512}WithRSAEncryption). */
 const SIGNATURE_HASHES = new Map([

@@ -25,7 +25,7 @@ export interface DataLayout {
   serverCert: string;
 }
 
-export function dataLayout(dir: string): DataLayout {
+function dataLayout(dir: string): DataLayout {
   const at = (name: string) => path.join(dir, name);
   return {
     dir,

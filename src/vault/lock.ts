@@ -83,13 +83,6 @@ export class DataLock {
   }
 }
 
-/** The current holder of a data folder's lock, if any and alive. */
-export async function readLiveLock(file: string): Promise<LockRecord | undefined> {
-  const text = await readOptional(file);
-  const holder = text === undefined ? undefined : parseLock(text);
-  return holder && processAlive(holder.pid) ? holder : undefined;
-}
-
 function parseLock(text: string): LockRecord | undefined {
   try {
     return lockSchema.parse(JSON.parse(text));

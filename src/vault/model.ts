@@ -5,13 +5,13 @@
  */
 import { z } from 'zod';
 
-export const STATE_FORMAT_VERSION = 1;
+const STATE_FORMAT_VERSION = 1;
 /** The real vault's limit (facts, section 2). */
 export const MAX_MACHINES_PER_VAULT = 50;
 
 const isoDate = z.iso.datetime();
 
-export const vaultIdentitySchema = z.strictObject({
+const vaultIdentitySchema = z.strictObject({
   name: z.string(),
   subscriptionId: z.string(),
   resourceGroup: z.string(),
@@ -41,7 +41,7 @@ const vaultRecordSchema = z.strictObject({
   pins: z.array(pinRecordSchema),
 });
 
-export const REGISTRATION_STATUSES = ['registered', 'unregistered', 'revoked'] as const;
+const REGISTRATION_STATUSES = ['registered', 'unregistered', 'revoked'] as const;
 export type RegistrationStatus = (typeof REGISTRATION_STATUSES)[number];
 
 const registrationRecordSchema = z.strictObject({

@@ -17,7 +17,7 @@ const CA_LIFETIME_MS = 10 * 365 * DAY_MS;
 const LEAF_LIFETIME_MS = 365 * DAY_MS;
 /** A server certificate this close to expiry is replaced at start-up. */
 const SERVER_RENEW_MS = 30 * DAY_MS;
-export const SERVER_HOSTS = { dns: ['localhost'], ip: ['127.0.0.1'] } as const;
+const SERVER_HOSTS = { dns: ['localhost'], ip: ['127.0.0.1'] } as const;
 
 type Extension = Record<string, unknown> & { name: string };
 

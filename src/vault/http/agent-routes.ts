@@ -19,7 +19,7 @@ const latestSchema = z.object({
 
 const VERSION = '(?<version>\\d+\\.\\d+\\.\\d+(?:-[0-9A-Za-z.]+)?)';
 
-export const agentPackageFile = (version: string) => `backup-agent-${version}.tar.gz`;
+const agentPackageFile = (version: string) => `backup-agent-${version}.tar.gz`;
 
 export function agentRoutes(agentDir: string, baseUrl: () => string): Route[] {
   async function latest(): Promise<z.infer<typeof latestSchema>> {
