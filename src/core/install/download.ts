@@ -1,0 +1,218 @@
+/**
+ * Downloads the agent package from the vault into an admin-side cache folder: resumable (the
+ * partial file survives a cancel or a dropped connection and the next call asks for the rest
+ * with Range), verified against the size and SHA-256 the vault announces, and moved into place
+ * only once verified, so a file without `.partial` is always a whole, checked package.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, promises as fs } from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { request, type Dispatcher } from 'undici';
+import { z } from 'zod';
+import { CancelledError, SetupError, throwIfAborted } from '../errors';
+import { proxyOf } from '../http/dispatcher';
+import { diagnoseSocketError, networkError, type NetworkTarget } from '../http/networkErrors';
+import { requestJson } from '../http/request';
+import { withRetry } from '../http/retry';
+import { defaultPort } from '../proxy/noProxy';
+import { AGENT_VERSION_PATTERN, agentPackageName } from './naming';
+
+/** Far above any real agent package; stops a broken or hostile answer from filling the disk. */
+export const MAX_PACKAGE_BYTES = 512 * 1024 * 1024;
+const PROGRESS_INTERVAL_MS = 100;
+
+const latestSchema = z.object({
+  version: z.string().regex(AGENT_VERSION_PATTERN, 'a version such as 1.2.3'),
+  size: z.number().int().positive().max(MAX_PACKAGE_BYTES),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 in lower-case hex'),
+});
+type Latest = z.output<typeof latestSchema>;
+
+export interface DownloadProgress {
+  receivedBytes: number;
+  totalBytes: number;
+}
+
+export interface DownloadAgentOptions {
+  /** The vault's base URL. */
+  endpoint: string;
+  /** Built by the caller from the effective proxy; the agent routes need no client certificate. */
+  dispatcher: Dispatcher;
+  /** Admin-side folder that keeps downloaded packages. */
+  cacheDir: string;
+  signal?: AbortSignal;
+  /** Called at most every ~100 ms, and once more when the package is complete. */
+  onProgress?: (progress: DownloadProgress) => void;
+}
+
+export interface DownloadedAgent {
+  version: string;
+  /** The verified package: `<cacheDir>/backup-agent-<version>.tar.gz`. */
+  file: string;
+  sha256: string;
+  size: number;
+  /** True when an already verified package in the cache was used without downloading. */
+  reused: boolean;
+}
+
+export async function downloadAgent(options: DownloadAgentOptions): Promise<DownloadedAgent> {
+  const { dispatcher, cacheDir, signal } = options;
+  throwIfAborted(signal);
+  // A relative URL against a base ending in "/" keeps any path prefix the endpoint has.
+  const base = new URL(options.endpoint.endsWith('/') ? options.endpoint : `${options.endpoint}/`);
+  const { data: latest } = await withRetry(() => requestJson(dispatcher, new URL('v1/agent/latest', base), { schema: latestSchema, signal }), { signal });
+
+  const file = path.join(cacheDir, agentPackageName(latest.version));
+  const result = { version: latest.version, file, sha256: latest.sha256, size: latest.size };
+  if ((await verify(file, latest)) === undefined) return { ...result, reused: true };
+  await fs.rm(file, { force: true });
+
+  // Not latest's `url`: that is the vault's own view of its address, which need not be the one
+  // this machine reaches it by (through a proxy, a NAT or a name).
+  const url = new URL(`v1/agent/${latest.version}`, base);
+  const partial = `${file}.partial`;
+  await fs.mkdir(cacheDir, { recursive: true });
+  const progress = throttledProgress(latest.size, options.onProgress);
+  await withRetry(() => fetchRest(url, partial, latest, dispatcher, progress, signal), { signal });
+  progress.done();
+
+  const problem = await verify(partial, latest);
+  if (problem) {
+    await fs.rm(partial, { force: true });
+    throw problem;
+  }
+  await fs.rename(partial, file);
+  return { ...result, reused: false };
+}
+
+/** Brings `partial` up to the announced size, asking only for the bytes it does not have yet. */
+async function fetchRest(url: URL, partial: string, latest: Latest, dispatcher: Dispatcher, progress: Progress, signal?: AbortSignal): Promise<void> {
+  let have = (await fs.stat(partial).catch(() => undefined))?.size ?? 0;
+  if (have > latest.size) {
+    await fs.rm(partial, { force: true });
+    have = 0;
+  }
+  if (have === latest.size) return;
+  const target = networkTarget(url, dispatcher);
+  try {
+    const response = await request(url, { dispatcher, signal, headers: have > 0 ? { range: `bytes=${have}-` } : {} });
+    if (response.statusCode === 416 && have > 0) {
+      // The server's package is shorter than our partial: what we have is not part of it.
+      await response.body.dump();
+      await fs.rm(partial, { force: true });
+      return await fetchRest(url, partial, latest, dispatcher, progress, signal);
+    }
+    if (response.statusCode === 206) {
+      const start = /^bytes (\d+)-\d+\/(?:\d+|\*)$/.exec(String(response.headers['content-range']))?.[1];
+      if (Number(start) !== have) {
+        await response.body.dump();
+        throw downloadFailed(target, 206, `the server sent another range (${response.headers['content-range']}) than the bytes=${have}- asked for`);
+      }
+    } else if (response.statusCode === 200) {
+      have = 0; // the server ignored the range and sends the whole package: start over
+    } else {
+      throw downloadFailed(target, response.statusCode, await errorCodeOf(response));
+    }
+    await appendBody(response.body, partial, have, latest.size, progress);
+  } catch (err) {
+    if (signal?.aborted) throw new CancelledError();
+    if (err instanceof SetupError) throw err;
+    throw networkError(diagnoseSocketError(err, target.proxy !== undefined), target, err);
+  }
+}
+
+/** Writes the body after the first `have` bytes. Each chunk is on disk before it counts, so a resume starts right. */
+async function appendBody(body: AsyncIterable<Buffer> & { destroy(): void }, partial: string, have: number, total: number, progress: Progress): Promise<void> {
+  const handle = await fs.open(partial, have > 0 ? 'a' : 'w');
+  try {
+    let received = have;
+    progress.report(received);
+    for await (const chunk of body) {
+      received += chunk.length;
+      if (received > total) {
+        body.destroy();
+        throw sizeMismatch(total, received);
+      }
+      await handle.write(chunk);
+      progress.report(received);
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Undefined when `file` is the announced package; otherwise why it is not. */
+async function verify(file: string, latest: Latest): Promise<SetupError | undefined> {
+  const stat = await fs.stat(file).catch(() => undefined);
+  if (!stat) return new SetupError('AgentDownloadFailed', `The agent package ${file} is missing.`, { file });
+  if (stat.size !== latest.size) return sizeMismatch(latest.size, stat.size);
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(file), hash);
+  const sha256 = hash.digest('hex');
+  if (sha256 === latest.sha256) return undefined;
+  return new SetupError(
+    'AgentPackageChecksumMismatch',
+    `The downloaded agent package ${latest.version} does not match the vault's checksum: it was damaged or altered on the way. It was deleted; download it again.`,
+    { version: latest.version, expectedSha256: latest.sha256, actualSha256: sha256 },
+  );
+}
+
+function sizeMismatch(expected: number, actual: number): SetupError {
+  return new SetupError(
+    'AgentPackageSizeMismatch',
+    `The agent package is ${actual} bytes where the vault announced ${expected}: it was damaged on the way. It was deleted; download it again.`,
+    { expectedBytes: expected, actualBytes: actual },
+  );
+}
+
+function downloadFailed(target: NetworkTarget, httpStatus: number, reason: string): SetupError {
+  return new SetupError('AgentDownloadFailed', `Downloading the agent package from ${target.host} failed (HTTP ${httpStatus}: ${reason}).`, {
+    host: target.host,
+    httpStatus,
+    reason,
+  });
+}
+
+/** The vault's error code from an error body, or the status line's meaning. */
+async function errorCodeOf(response: Dispatcher.ResponseData): Promise<string> {
+  const text = await response.body.text().catch(() => '');
+  try {
+    const code: unknown = JSON.parse(text)?.error?.code;
+    if (typeof code === 'string') return code;
+  } catch {
+    // not the vault's JSON error body
+  }
+  return 'unexpected answer';
+}
+
+function networkTarget(url: URL, dispatcher: Dispatcher): NetworkTarget {
+  return { host: url.hostname, port: Number(url.port) || defaultPort(url.protocol), proxy: proxyOf(dispatcher) };
+}
+
+interface Progress {
+  report(receivedBytes: number): void;
+  /** Reports the final count if the last report was held back. */
+  done(): void;
+}
+
+function throttledProgress(totalBytes: number, onProgress?: (p: DownloadProgress) => void): Progress {
+  let last = -Infinity;
+  let latest = 0;
+  let reported = -1;
+  const emit = () => {
+    last = Date.now();
+    reported = latest;
+    onProgress?.({ receivedBytes: latest, totalBytes });
+  };
+  return {
+    report(receivedBytes) {
+      latest = receivedBytes;
+      if (Date.now() - last >= PROGRESS_INTERVAL_MS) emit();
+    },
+    done() {
+      latest = totalBytes;
+      if (reported !== latest) emit();
+    },
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * Installs a downloaded agent package on a target: prerequisites first, then the unpack, and the
+ * staged agent is run (`node main.js --version`) before it replaces the current one, so an agent
+ * that cannot start on this target is never put in place.
+ */
+import path from 'node:path';
+import type { AgentLayout } from '../config/layout';
+import { SetupError, throwIfAborted } from '../errors';
+import type { Target } from '../target/target';
+import { checkPrerequisites } from './prerequisites';
+import { unpackAgent, type UnpackProgress } from './unpack';
+
+const VERIFY_TIMEOUT_MS = 30_000;
+
+export type InstallProgress =
+  | { phase: 'prerequisites' }
+  | ({ phase: 'unpacking' } & UnpackProgress)
+  | { phase: 'verifying' };
+
+export interface InstallAgentOptions {
+  target: Target;
+  layout: AgentLayout;
+  /** The verified package on the admin side, as downloadAgent returns it. */
+  packageFile: string;
+  signal?: AbortSignal;
+  onProgress?: (progress: InstallProgress) => void;
+}
+
+export interface InstalledAgent {
+  version: string;
+  agentDir: string;
+}
+
+export async function installAgent(options: InstallAgentOptions): Promise<InstalledAgent> {
+  const { target, layout, signal, onProgress } = options;
+  throwIfAborted(signal);
+  onProgress?.({ phase: 'prerequisites' });
+  const report = await checkPrerequisites(target, { signal });
+  const missing = report.checks.filter((c) => !c.ok);
+  if (missing.length > 0) {
+    const what = missing.map((c) => `${c.name} ${c.required}${c.found ? ` (found ${c.found})` : ' (not found)'}`).join(', ');
+    throw new SetupError('AgentPrerequisiteMissing', `${target.label} lacks what the agent needs: ${what}. ${missing.map((c) => c.howToGet).join(' ')}`, {
+      target: target.label,
+      missing: missing.map((c) => c.name).join(','),
+      found: missing.map((c) => c.found ?? '').join(','),
+      howToGet: missing.map((c) => c.howToGet).join(' '),
+    });
+  }
+  return unpackAgent({
+    target,
+    packageFile: options.packageFile,
+    agentDir: layout.agentDir,
+    signal,
+    onProgress: (p) => onProgress?.({ phase: 'unpacking', ...p }),
+    beforeSwap: async (stagingDir, version) => {
+      onProgress?.({ phase: 'verifying' });
+      await verifyRuns(target, stagingDir, version, signal);
+    },
+  });
+}
+
+/** Runs the staged agent on the target and checks it reports the package's version. */
+async function verifyRuns(target: Target, agentDir: string, version: string, signal?: AbortSignal): Promise<void> {
+  const main = (target.pathStyle === 'win32' ? path.win32 : path.posix).join(agentDir, 'main.js');
+  const result = await target.run('node', [main, '--version'], { timeoutMs: VERIFY_TIMEOUT_MS, signal });
+  throwIfAborted(signal);
+  const reported = result.stdout.trim();
+  if (result.code === 0 && reported === version) return;
+  const detail = (result.stderr.trim().split('\n')[0] ?? '').slice(0, 200);
+  throw new SetupError(
+    'AgentInstallVerifyFailed',
+    `The new agent ${version} does not run on ${target.label} (exit code ${result.code ?? 'none'}, reported "${reported.slice(0, 40)}"${detail ? `: ${detail}` : ''}). The previous agent was left in place.`,
+    { target: target.label, expectedVersion: version, reportedVersion: reported.slice(0, 40), exitCode: result.code ?? -1, stderr: detail },
+  );
+}
