@@ -29,15 +29,24 @@ export async function buildAgent({ root = repoRoot, outDir = path.join(root, 'di
       bundle: true,
       platform: 'node',
       format: 'cjs',
-      target: 'node20',
-      banner: { js: '#!/usr/bin/env node' },
+      // The package promises Node 18 (engines below, and the installer's prerequisite check).
+      target: 'node18',
+      banner: {
+        js: [
+          '#!/usr/bin/env node',
+          // Stated first, so the line below does not turn the bundle's own directive into a no-op.
+          "'use strict';",
+          // undici 7 reads the global File at load time; Node 18 has it only in node:buffer.
+          "if (typeof globalThis.File === 'undefined') globalThis.File = require('node:buffer').File;",
+        ].join('\n'),
+      },
       logLevel: 'warning',
     });
     await fs.chmod(main, 0o755);
     const version = execFileSync(process.execPath, [main, '--version'], { encoding: 'utf8' }).trim();
     await fs.writeFile(
       path.join(pkgDir, 'package.json'),
-      `${JSON.stringify({ name: 'backup-agent', version, private: true, main: 'main.js', bin: { 'backup-agent': 'main.js' }, engines: { node: '>=20' } }, null, 2)}\n`,
+      `${JSON.stringify({ name: 'backup-agent', version, private: true, main: 'main.js', bin: { 'backup-agent': 'main.js' }, engines: { node: '>=18' } }, null, 2)}\n`,
     );
     await fs.writeFile(
       path.join(pkgDir, 'README.md'),
