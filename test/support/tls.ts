@@ -52,6 +52,24 @@ function baseCertificate(publicKey: forge.pki.rsa.PublicKey, commonName: string,
   return cert;
 }
 
+const leafExtensions = (options: IssueOptions) => {
+  const altNames = [
+    ...(options.dnsNames ?? []).map((value) => ({ type: 2, value })),
+    ...(options.ips ?? []).map((ip) => ({ type: 7, ip })),
+  ];
+  return [
+    { name: 'basicConstraints', cA: false },
+    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+    options.usage === 'client' ? { name: 'extKeyUsage', clientAuth: true } : { name: 'extKeyUsage', serverAuth: true },
+    ...(altNames.length > 0 ? [{ name: 'subjectAltName', altNames }] : []),
+  ];
+};
+
+function leafCertificate(options: IssueOptions, publicKey: forge.pki.rsa.PublicKey): forge.pki.Certificate {
+  const now = Date.now();
+  return baseCertificate(publicKey, options.commonName, options.notBefore ?? new Date(now - DAY_MS), options.notAfter ?? new Date(now + 7 * DAY_MS));
+}
+
 export function createTestCa(commonName = 'Throwaway Test CA'): TestCa {
   const now = Date.now();
   const keys = newKeyPair();
@@ -69,28 +87,26 @@ export function createTestCa(commonName = 'Throwaway Test CA'): TestCa {
     keyPem: keys.keyPem,
     issue(options: IssueOptions): CertAndKey {
       const leafKeys = newKeyPair();
-      const cert = baseCertificate(
-        leafKeys.publicKey,
-        options.commonName,
-        options.notBefore ?? new Date(now - DAY_MS),
-        options.notAfter ?? new Date(now + 7 * DAY_MS),
-      );
+      const cert = leafCertificate(options, leafKeys.publicKey);
       cert.setIssuer(caCert.subject.attributes);
-      const altNames = [
-        ...(options.dnsNames ?? []).map((value) => ({ type: 2, value })),
-        ...(options.ips ?? []).map((ip) => ({ type: 7, ip })),
-      ];
       cert.setExtensions([
-        { name: 'basicConstraints', cA: false },
-        { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
-        options.usage === 'client' ? { name: 'extKeyUsage', clientAuth: true } : { name: 'extKeyUsage', serverAuth: true },
-        ...(altNames.length > 0 ? [{ name: 'subjectAltName', altNames }] : []),
+        ...leafExtensions(options),
         { name: 'authorityKeyIdentifier', keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
       ]);
       cert.sign(keys.forgeKey, forge.md.sha256.create());
       return { certPem: forge.pki.certificateToPem(cert), keyPem: leafKeys.keyPem };
     },
   };
+}
+
+/** A leaf certificate signed by its own key, issued by no CA. */
+export function createSelfSigned(options: IssueOptions): CertAndKey {
+  const keys = newKeyPair();
+  const cert = leafCertificate(options, keys.publicKey);
+  cert.setIssuer(cert.subject.attributes);
+  cert.setExtensions(leafExtensions(options));
+  cert.sign(keys.forgeKey, forge.md.sha256.create());
+  return { certPem: forge.pki.certificateToPem(cert), keyPem: keys.keyPem };
 }
 
 export interface TestServer {

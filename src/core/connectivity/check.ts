@@ -1,0 +1,181 @@
+/**
+ * A per-stage connectivity report for the vault endpoint, like `azcmagent check`: resolve,
+ * connect, open the proxy tunnel, shake hands, ask for health. Each stage is timed and, when it
+ * fails, diagnosed with the same codes the HTTP stack uses; the stages after it are skipped.
+ */
+import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import { CancelledError, SetupError, throwIfAborted, type ErrorParams } from '../errors';
+import type { TlsOptions } from '../http/dispatcher';
+import { NetworkCode, diagnoseProxyStatus, diagnoseSocketError, type Diagnosis } from '../http/networkErrors';
+import { defaultPort } from '../proxy/noProxy';
+import { describeProxy, type ProxyResolution } from '../proxy/resolve';
+import { requestTunnel } from './proxyTunnel';
+import { connectTcp, fetchHealth, handshake, resolveHost, type Found, type Health } from './stages';
+
+export const STAGES = ['dns', 'tcp', 'proxyConnect', 'tls', 'health'] as const;
+export type StageName = (typeof STAGES)[number];
+
+/** Stage codes of the check's own; other failures carry NetworkCode, HttpCode or the vault's code. */
+export const StageCode = {
+  DnsResolved: 'DnsResolved',
+  TcpConnected: 'TcpConnected',
+  ProxyTunnelOpen: 'ProxyTunnelOpen',
+  TlsEstablished: 'TlsEstablished',
+  VaultHealthy: 'VaultHealthy',
+  NotProxied: 'NotProxied',
+  SkippedAfterFailure: 'SkippedAfterFailure',
+  /** The health answer arrived but does not say "ok". */
+  VaultUnhealthy: 'VaultUnhealthy',
+} as const;
+
+export interface StageResult {
+  stage: StageName;
+  status: 'ok' | 'failed' | 'skipped';
+  durationMs: number;
+  code: string;
+  params: ErrorParams;
+}
+
+export interface ConnectivityReport {
+  endpoint: string;
+  /** The proxy used, credentials left out. */
+  proxy?: string;
+  /** The no-proxy entry that made the check go direct. */
+  bypassedBy?: string;
+  ok: boolean;
+  stages: StageResult[];
+  /** The parsed health answer, when the last stage got one. */
+  health?: Health;
+}
+
+export interface ConnectivityOptions {
+  /** From resolveProxy for this endpoint; direct when absent. */
+  proxy?: ProxyResolution;
+  tls: TlsOptions;
+  signal?: AbortSignal;
+  /** For each stage. */
+  timeoutMs?: number;
+}
+
+export const DEFAULT_STAGE_TIMEOUT_MS = 10_000;
+
+const TIMEOUT_CODE: Record<StageName, NetworkCode> = {
+  dns: NetworkCode.DnsLookupFailed,
+  tcp: NetworkCode.ConnectTimeout,
+  proxyConnect: NetworkCode.ConnectTimeout,
+  tls: NetworkCode.ConnectTimeout,
+  health: NetworkCode.ResponseTimeout,
+};
+
+/** Raised inside a stage whose outcome is already diagnosed (a proxy's non-200 answer). */
+class Diagnosed extends Error {
+  constructor(readonly diagnosis: { code: string; params: ErrorParams }) {
+    super(diagnosis.code);
+  }
+}
+
+/** Runs the check. Throws only CancelledError; every other failure is in the report. */
+export async function checkConnectivity(endpointUrl: string | URL, options: ConnectivityOptions): Promise<ConnectivityReport> {
+  const endpoint = new URL(endpointUrl);
+  const { signal, timeoutMs = DEFAULT_STAGE_TIMEOUT_MS } = options;
+  const proxy = options.proxy?.proxy;
+  const host = endpoint.hostname.replace(/^\[(.*)\]$/, '$1');
+  const port = Number(endpoint.port) || defaultPort(endpoint.protocol);
+  const stages: StageResult[] = [];
+  let failed = false;
+
+  /**
+   * Runs one stage unless an earlier one failed. A body therefore only runs when every earlier
+   * stage succeeded, which is why the bodies below may rely on the earlier stages' values.
+   * `context` names what the stage was reaching, for its failure.
+   */
+  async function run<T>(
+    stage: StageName,
+    okCode: string,
+    context: ErrorParams,
+    body: (signal: AbortSignal) => Promise<Found<T>>,
+  ): Promise<T | undefined> {
+    if (failed) {
+      stages.push({ stage, status: 'skipped', durationMs: 0, code: StageCode.SkippedAfterFailure, params: {} });
+      return undefined;
+    }
+    throwIfAborted(signal);
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const started = performance.now();
+    const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
+    try {
+      const found = await body(signal ? AbortSignal.any([signal, timeout]) : timeout);
+      stages.push({ stage, status: 'ok', durationMs: elapsed(), code: okCode, params: found.params });
+      return found.value;
+    } catch (err) {
+      if (signal?.aborted) throw new CancelledError();
+      const diagnosis = timeout.aborted
+        ? { code: TIMEOUT_CODE[stage], params: { reason: 'timeout', timeoutMs } }
+        : err instanceof Diagnosed
+          ? err.diagnosis
+          : err instanceof SetupError
+            ? { code: err.code, params: err.params }
+            : diagnoseSocketError(err, proxy !== undefined && (stage === 'dns' || stage === 'tcp'));
+      failed = true;
+      stages.push({ stage, status: 'failed', durationMs: elapsed(), code: diagnosis.code, params: { ...context, ...diagnosis.params } });
+      return undefined;
+    }
+  }
+
+  const opened: Array<Socket | TLSSocket> = [];
+  try {
+    const first = proxy ? { host: proxy.host, port: proxy.port } : { host, port };
+    const addresses = await run('dns', StageCode.DnsResolved, { host: first.host }, (s) => resolveHost(first.host, s));
+    const socket = await run('tcp', StageCode.TcpConnected, first, async (s) => {
+      const found = await connectTcp(addresses!, first.port, s);
+      opened.push(found.value);
+      return found;
+    });
+    if (proxy) {
+      const authority = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+      await run('proxyConnect', StageCode.ProxyTunnelOpen, { proxy: describeProxy(proxy), target: authority }, async (s) => {
+        const answer = await raceSocket(requestTunnel(socket!, authority, proxy.authorization), socket!, s);
+        if (answer.status !== 200) throw new Diagnosed(withParams(diagnoseProxyStatus(answer.status), { reason: answer.reason }));
+        return { value: undefined, params: { proxy: describeProxy(proxy), target: authority } };
+      });
+    } else {
+      stages.push({ stage: 'proxyConnect', status: 'skipped', durationMs: 0, code: StageCode.NotProxied, params: {} });
+    }
+    const secure = await run('tls', StageCode.TlsEstablished, { host, port }, async (s) => {
+      const found = await handshake(socket!, { host, port }, options.tls, s);
+      opened.push(found.value);
+      return found;
+    });
+    const health = await run('health', StageCode.VaultHealthy, { host, port }, async (s) => {
+      const found = await fetchHealth(secure!, endpoint, s, timeoutMs);
+      if (found.value.status !== 'ok') throw new Diagnosed({ code: StageCode.VaultUnhealthy, params: found.params });
+      return found;
+    });
+    return {
+      endpoint: endpoint.href,
+      proxy: proxy && describeProxy(proxy),
+      bypassedBy: options.proxy?.bypassedBy,
+      ok: !failed,
+      stages,
+      health,
+    };
+  } finally {
+    for (const s of opened) s.destroy();
+  }
+}
+
+function withParams(diagnosis: Diagnosis, extra: ErrorParams): Diagnosis {
+  return { code: diagnosis.code, params: { ...diagnosis.params, ...extra } };
+}
+
+/** Tears the socket down when `signal` aborts, so a stage waiting on it rejects at once. */
+async function raceSocket<T>(promise: Promise<T>, socket: Socket, signal: AbortSignal): Promise<T> {
+  const onAbort = () => socket.destroy(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await promise;
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+}
