@@ -125,20 +125,22 @@ async function fetchRest(url: URL, partial: string, latest: Latest, dispatcher: 
 /** Writes the body after the first `have` bytes. Each chunk is on disk before it counts, so a resume starts right. */
 async function appendBody(body: AsyncIterable<Buffer> & { destroy(): void }, partial: string, have: number, total: number, progress: Progress): Promise<void> {
   const handle = await fs.open(partial, have > 0 ? 'a' : 'w');
+  let received = have;
   try {
-    let received = have;
-    progress.report(received);
     for await (const chunk of body) {
       received += chunk.length;
-      if (received > total) {
-        body.destroy();
-        throw sizeMismatch(total, received);
-      }
+      if (received > total) break;
       await handle.write(chunk);
       progress.report(received);
     }
   } finally {
     await handle.close();
+  }
+  if (received > total) {
+    // Not the package that was announced: nothing in this partial is worth resuming from.
+    body.destroy();
+    await fs.rm(partial, { force: true });
+    throw sizeMismatch(total, received);
   }
 }
 
