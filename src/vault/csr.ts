@@ -10,6 +10,9 @@ import { VaultCode, VaultError } from './errors';
 
 const MIN_RSA_BITS = 2048;
 
+/** DER of rsaEncryption, the only key algorithm accepted. */
+const RSA_ENCRYPTION = '2a864886f70d010101';
+
 /** DER of the signature algorithm OIDs accepted (sha{256,384,512}WithRSAEncryption). */
 const SIGNATURE_HASHES = new Map([
   ['2a864886f70d01010b', 'sha256'],
@@ -43,20 +46,26 @@ export function verifyCsr(pem: string): forge.pki.PublicKey {
 
   const hash = SIGNATURE_HASHES.get(der.subarray(oid.contentStart, oid.end).toString('hex'));
   if (!hash) throw invalid('the signature must be RSA with SHA-256, SHA-384 or SHA-512');
-  const spkiDer = der.subarray(spki.start, spki.end);
+
+  // subjectPublicKeyInfo ::= SEQUENCE { algorithm, subjectPublicKey BIT STRING (RSAPublicKey) }
+  const keyAlgorithm = tlv(der, spki.contentStart, 0x30);
+  const keyOid = keyAlgorithm && tlv(der, keyAlgorithm.contentStart, 0x06);
+  const keyBits = keyAlgorithm && tlv(der, keyAlgorithm.end, 0x03);
+  if (!keyOid || der.subarray(keyOid.contentStart, keyOid.end).toString('hex') !== RSA_ENCRYPTION) throw invalid('the key must be RSA');
   let key: KeyObject;
   try {
-    key = createPublicKey({ key: spkiDer, format: 'der', type: 'spki' });
+    if (!keyBits || der[keyBits.contentStart] !== 0) throw new Error('malformed subjectPublicKey');
+    // Importing the bare PKCS#1 key is some twenty times faster than the SPKI decoder.
+    key = createPublicKey({ key: der.subarray(keyBits.contentStart + 1, keyBits.end), format: 'der', type: 'pkcs1' });
   } catch (err) {
     throw invalid('its public key cannot be read', err);
   }
-  if (key.asymmetricKeyType !== 'rsa') throw invalid('the key must be RSA');
   if ((key.asymmetricKeyDetails?.modulusLength ?? 0) < MIN_RSA_BITS) throw invalid(`the RSA key must have at least ${MIN_RSA_BITS} bits`);
   const signed = der.subarray(info.start, info.end);
   if (!verify(hash, signed, key, der.subarray(signature.contentStart + 1, signature.end))) {
     throw invalid('its signature does not match its key');
   }
-  return forge.pki.publicKeyFromAsn1(forge.asn1.fromDer(spkiDer.toString('binary')));
+  return forge.pki.publicKeyFromAsn1(forge.asn1.fromDer(der.subarray(spki.start, spki.end).toString('binary')));
 }
 
 /** The DER element at `start` if it has the expected tag and fits in the buffer. */
