@@ -112,6 +112,9 @@ export class LocalTarget implements Target {
           resolve({ code, stdout: String(stdout), stderr: String(stderr) });
         },
       );
+      // A command that exits without reading its stdin closes the pipe before this write: the
+      // EPIPE says nothing the exit code does not, and unhandled it would crash the process.
+      child.stdin?.on('error', () => undefined);
       child.stdin?.end(options.stdin ?? '');
     });
   }
