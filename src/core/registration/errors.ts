@@ -1,0 +1,136 @@
+/**
+ * Every refusal on the way to and from the vault, made actionable: each code gets a next step
+ * (`params.action`) the adapters turn into a button or a hint. The vault's own codes keep their
+ * ids (the real vault's where the facts give one) and get our wording; network and HTTP codes
+ * keep the HTTP stack's wording and only gain the next step.
+ */
+import { SetupError, type ErrorParams } from '../errors';
+import { NetworkCode } from '../http/networkErrors';
+import { HttpCode } from '../http/request';
+
+export const NEXT_ACTIONS = [
+  'downloadNewCredentials',
+  'checkClock',
+  'useCredentialsOfRegisteredVault',
+  'unregisterAnotherMachine',
+  'generateNewSecurityPin',
+  'registerAgain',
+  'checkVaultEndpoint',
+  'checkNetwork',
+  'retryLater',
+  'checkProxySettings',
+  'checkProxyCredentials',
+  'trustVaultCertificate',
+  'reportProblem',
+] as const;
+export type NextAction = (typeof NEXT_ACTIONS)[number];
+
+interface VaultRefusal {
+  action: NextAction;
+  message: (p: ErrorParams) => string;
+  /** The agent's id for the situation (facts, section 2), when it has one of its own. */
+  agentCode?: string;
+}
+
+const INVALID_CREDENTIALS = '34513';
+
+/** The codes the vault answers the registration API with (see src/vault/errors.ts). */
+const VAULT_REFUSALS = {
+  CBPUserExpiredVaultCredential: {
+    action: 'downloadNewCredentials',
+    agentCode: INVALID_CREDENTIALS,
+    message: () => 'The vault says this credentials file has expired. Download a new one from the vault and use it soon.',
+  },
+  [INVALID_CREDENTIALS]: {
+    action: 'downloadNewCredentials',
+    message: () => 'The vault does not accept this credentials file: a newer one was downloaded since, or it is not from this vault. Download a new one.',
+  },
+  CBPVaultCredentialNotYetValid: {
+    action: 'checkClock',
+    agentCode: INVALID_CREDENTIALS,
+    message: () => "The vault says this credentials file is not valid yet. Check this computer's date, time and time zone.",
+  },
+  '100110': {
+    action: 'useCredentialsOfRegisteredVault',
+    message: (p) => `This server is already registered with ${p.vault ? `vault ${p.vault}` : 'another vault'}. Use that vault's credentials, or unregister the server there first.`,
+  },
+  VaultMachineLimitReached: {
+    action: 'unregisterAnotherMachine',
+    message: (p) => `The vault already has the most servers it accepts${p.limit ? ` (${p.limit})` : ''}. Unregister one first.`,
+  },
+  SecurityPinInvalid: { action: 'generateNewSecurityPin', message: () => 'The security PIN is not valid for this vault. Generate a new one in the vault.' },
+  SecurityPinExpired: { action: 'generateNewSecurityPin', message: () => 'The security PIN has expired (PINs last 5 minutes). Generate a new one in the vault.' },
+  SecurityPinAlreadyUsed: { action: 'generateNewSecurityPin', message: () => 'The security PIN was already used. Generate a new one in the vault.' },
+  MachineCertificateSuperseded: {
+    action: 'registerAgain',
+    message: () => 'This server was registered again elsewhere with the same identity, which replaced its certificate. Register it again here.',
+  },
+  MachineCertificateExpired: { action: 'registerAgain', message: () => "This server's vault certificate has expired. Register it again." },
+  MachineCertificateUntrusted: { action: 'registerAgain', message: () => "The vault did not issue this server's certificate. Register it again." },
+  RegistrationForbidden: { action: 'registerAgain', message: () => "This server's certificate belongs to another registration. Register it again." },
+  RegistrationNotFound: { action: 'registerAgain', message: () => 'The vault has no record of this registration. Register the server again.' },
+  RegistrationNotActive: { action: 'registerAgain', message: (p) => `The registration is ${p.status ?? 'no longer active'}. Register the server again.` },
+  ClientCertificateRequired: { action: 'reportProblem', message: () => 'The vault asked for a client certificate that was not sent.' },
+  CsrInvalid: { action: 'reportProblem', message: () => 'The vault refused the certificate request this setup made.' },
+  '400': { action: 'reportProblem', message: () => 'The vault refused the request as malformed.' },
+  PayloadTooLarge: { action: 'reportProblem', message: () => 'The vault refused the request as too large.' },
+  NotFound: { action: 'checkVaultEndpoint', message: () => 'The registration endpoint in the credentials file does not offer this API.' },
+  MethodNotAllowed: { action: 'checkVaultEndpoint', message: () => 'The registration endpoint in the credentials file does not offer this API.' },
+  InternalError: { action: 'retryLater', message: () => 'The vault failed to handle the request. Try again later.' },
+} satisfies Record<string, VaultRefusal>;
+
+export type VaultRefusalCode = keyof typeof VAULT_REFUSALS;
+
+/** Next steps for network and HTTP failures, whose messages already say what happened. */
+const TRANSPORT_ACTIONS: Record<string, NextAction> = {
+  [NetworkCode.DnsLookupFailed]: 'checkNetwork',
+  [NetworkCode.ConnectionRefused]: 'checkVaultEndpoint',
+  [NetworkCode.HostUnreachable]: 'checkNetwork',
+  [NetworkCode.ConnectionReset]: 'retryLater',
+  [NetworkCode.ConnectTimeout]: 'checkNetwork',
+  [NetworkCode.ResponseTimeout]: 'retryLater',
+  [NetworkCode.ProxyUnreachable]: 'checkProxySettings',
+  [NetworkCode.ProxyAuthRequired]: 'checkProxyCredentials',
+  [NetworkCode.ProxyConnectFailed]: 'checkProxySettings',
+  [NetworkCode.TlsUntrustedCertificate]: 'trustVaultCertificate',
+  [NetworkCode.TlsHostnameMismatch]: 'checkVaultEndpoint',
+  [NetworkCode.TlsCertificateExpired]: 'checkClock',
+  [NetworkCode.TlsCertificateNotYetValid]: 'checkClock',
+  [NetworkCode.TlsClientCertificateRejected]: 'downloadNewCredentials',
+  [NetworkCode.TlsHandshakeFailed]: 'checkNetwork',
+  [NetworkCode.NetworkError]: 'checkNetwork',
+  [HttpCode.HttpError]: 'retryLater',
+  [HttpCode.InvalidResponse]: 'checkVaultEndpoint',
+  [HttpCode.ResponseTooLarge]: 'checkVaultEndpoint',
+};
+
+export function isVaultRefusalCode(code: string): code is VaultRefusalCode {
+  return Object.hasOwn(VAULT_REFUSALS, code);
+}
+
+/** The next step for a code, if this module knows one. */
+export function nextActionFor(code: string): NextAction | undefined {
+  return isVaultRefusalCode(code) ? VAULT_REFUSALS[code].action : TRANSPORT_ACTIONS[code];
+}
+
+/**
+ * The same failure with its next step. Vault refusals get our message (the vault's wording is
+ * not localisable); everything else keeps its message. Errors that are not SetupErrors pass through.
+ */
+export function withNextStep(err: unknown): unknown {
+  if (!(err instanceof SetupError) || err.params.action !== undefined) return err;
+  const action = nextActionFor(err.code);
+  if (!action) return err;
+  if (!isVaultRefusalCode(err.code)) {
+    return new SetupError(err.code, err.message, { ...err.params, action }, { cause: err.cause ?? err });
+  }
+  const refusal: VaultRefusal = VAULT_REFUSALS[err.code];
+  const agentCode = refusal.agentCode ?? err.params.agentCode;
+  const params: ErrorParams = { ...err.params, action, ...(agentCode ? { agentCode } : {}) };
+  return new SetupError(err.code, refusal.message(params), params, { cause: err });
+}
+
+/** `withNextStep` for code that must throw a SetupError. */
+export function rethrowWithNextStep(err: unknown): never {
+  throw withNextStep(err);
+}

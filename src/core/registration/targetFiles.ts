@@ -1,0 +1,91 @@
+/**
+ * File access on the target for the setup's own small files (machine id, key, certificates, the
+ * agent configuration). I/O failures become SetupErrors that name the file and a next step, never
+ * the content: several of these files hold secrets.
+ */
+import path from 'node:path';
+import { SetupError } from '../errors';
+import type { Target, WriteOptions } from '../target/target';
+
+/** These files are a few KiB; anything larger is not ours. */
+const MAX_SMALL_FILE_BYTES = 256 * 1024;
+
+const FULL = new Set(['ENOSPC', 'EDQUOT', 'EFBIG']);
+const DENIED = new Set(['EACCES', 'EPERM', 'EROFS']);
+
+export function targetWriteError(target: Target, file: string, err: unknown): SetupError {
+  if (err instanceof SetupError) return err;
+  const reason = errnoOf(err);
+  const action = FULL.has(reason) ? 'freeDiskSpace' : DENIED.has(reason) ? 'checkPermissions' : 'retry';
+  return new SetupError('TargetWriteFailed', `${file} could not be written on ${target.label} (${reason}).`, { file, reason, action, target: target.id }, { cause: err });
+}
+
+/**
+ * Atomic write through the target. A failed write can leave the atomic writer's temp file behind
+ * (core/fs/atomic.ts does not remove it when the data write itself fails, e.g. on a full disk),
+ * so sweep it here: a full disk must not stay fuller because we tried.
+ */
+export async function writeTargetFile(target: Target, file: string, data: string | Uint8Array, options: WriteOptions = {}): Promise<void> {
+  try {
+    await target.writeFileAtomic(file, data, options);
+  } catch (err) {
+    await removeTempSiblings(target, file);
+    throw targetWriteError(target, file, err);
+  }
+}
+
+async function removeTempSiblings(target: Target, file: string): Promise<void> {
+  const p = pathOf(target);
+  const dir = p.dirname(file);
+  const base = p.basename(file);
+  const pattern = new RegExp(`^\\.${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.[0-9a-f]{12}\\.tmp$`);
+  try {
+    for (const name of await target.readdir(dir)) {
+      if (pattern.test(name)) await target.remove(p.join(dir, name));
+    }
+  } catch {
+    // Best effort: the write error is what the caller needs to see.
+  }
+}
+
+/** The file's text, or undefined when it does not exist. */
+export async function readTargetText(target: Target, file: string): Promise<string | undefined> {
+  try {
+    if (!(await target.stat(file))) return undefined;
+    return (await target.readFile(file, MAX_SMALL_FILE_BYTES)).toString('utf8');
+  } catch (err) {
+    if (errnoOf(err) === 'ENOENT') return undefined;
+    throw new SetupError('TargetReadFailed', `${file} could not be read on ${target.label} (${errnoOf(err)}).`, {
+      file,
+      reason: errnoOf(err),
+      action: 'checkPermissions',
+      target: target.id,
+    });
+  }
+}
+
+export async function mkdirOnTarget(target: Target, dir: string, mode?: number): Promise<void> {
+  try {
+    await target.mkdir(dir, mode);
+  } catch (err) {
+    throw targetWriteError(target, dir, err);
+  }
+}
+
+export async function removeOnTarget(target: Target, file: string): Promise<void> {
+  try {
+    await target.remove(file);
+  } catch (err) {
+    throw targetWriteError(target, file, err);
+  }
+}
+
+/** node's path functions in the target's own style. */
+export function pathOf(target: Pick<Target, 'pathStyle'>): path.PlatformPath {
+  return target.pathStyle === 'win32' ? path.win32 : path.posix;
+}
+
+export function errnoOf(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' && /^E[A-Z]+$/.test(code) ? code : 'unknown';
+}
