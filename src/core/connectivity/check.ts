@@ -7,8 +7,8 @@ import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { CancelledError, SetupError, throwIfAborted, type ErrorParams } from '../errors';
 import type { TlsOptions } from '../http/dispatcher';
-import { NetworkCode, diagnoseProxyStatus, diagnoseSocketError, type Diagnosis } from '../http/networkErrors';
-import { defaultPort } from '../proxy/noProxy';
+import { NetworkCode, diagnoseProxyStatus, diagnoseSocketError } from '../http/networkErrors';
+import { hostAndPort } from '../proxy/noProxy';
 import { describeProxy, type ProxyResolution } from '../proxy/resolve';
 import { requestTunnel } from './proxyTunnel';
 import { connectTcp, fetchHealth, handshake, resolveHost, type Found, type Health } from './stages';
@@ -80,8 +80,7 @@ export async function checkConnectivity(endpointUrl: string | URL, options: Conn
   const endpoint = new URL(endpointUrl);
   const { signal, timeoutMs = DEFAULT_STAGE_TIMEOUT_MS } = options;
   const proxy = options.proxy?.proxy;
-  const host = endpoint.hostname.replace(/^\[(.*)\]$/, '$1');
-  const port = Number(endpoint.port) || defaultPort(endpoint.protocol);
+  const { host, port } = hostAndPort(endpoint);
   const stages: StageResult[] = [];
   let failed = false;
 
@@ -110,17 +109,19 @@ export async function checkConnectivity(endpointUrl: string | URL, options: Conn
       return found.value;
     } catch (err) {
       if (signal?.aborted) throw new CancelledError();
-      const diagnosis = timeout.aborted
-        ? { code: TIMEOUT_CODE[stage], params: { reason: 'timeout', timeoutMs } }
-        : err instanceof Diagnosed
-          ? err.diagnosis
-          : err instanceof SetupError
-            ? { code: err.code, params: err.params }
-            : diagnoseSocketError(err, proxy !== undefined && (stage === 'dns' || stage === 'tcp'));
+      const diagnosis = diagnose(stage, err, timeout.aborted);
       failed = true;
       stages.push({ stage, status: 'failed', durationMs: elapsed(), code: diagnosis.code, params: { ...context, ...diagnosis.params } });
       return undefined;
     }
+  }
+
+  function diagnose(stage: StageName, err: unknown, timedOut: boolean): { code: string; params: ErrorParams } {
+    if (timedOut) return { code: TIMEOUT_CODE[stage], params: { reason: 'timeout', timeoutMs } };
+    if (err instanceof Diagnosed) return err.diagnosis;
+    if (err instanceof SetupError) return { code: err.code, params: err.params };
+    // Before the tunnel, every connection made is to the proxy when there is one.
+    return diagnoseSocketError(err, proxy !== undefined && (stage === 'dns' || stage === 'tcp'));
   }
 
   const opened: Array<Socket | TLSSocket> = [];
@@ -135,8 +136,11 @@ export async function checkConnectivity(endpointUrl: string | URL, options: Conn
     if (proxy) {
       const authority = `${host.includes(':') ? `[${host}]` : host}:${port}`;
       await run('proxyConnect', StageCode.ProxyTunnelOpen, { proxy: describeProxy(proxy), target: authority }, async (s) => {
-        const answer = await raceSocket(requestTunnel(socket!, authority, proxy.authorization), socket!, s);
-        if (answer.status !== 200) throw new Diagnosed(withParams(diagnoseProxyStatus(answer.status), { reason: answer.reason }));
+        const answer = await requestTunnel(socket!, authority, proxy.authorization, s);
+        if (answer.status !== 200) {
+          const refused = diagnoseProxyStatus(answer.status);
+          throw new Diagnosed({ code: refused.code, params: { ...refused.params, reason: answer.reason } });
+        }
         return { value: undefined, params: { proxy: describeProxy(proxy), target: authority } };
       });
     } else {
@@ -162,20 +166,5 @@ export async function checkConnectivity(endpointUrl: string | URL, options: Conn
     };
   } finally {
     for (const s of opened) s.destroy();
-  }
-}
-
-function withParams(diagnosis: Diagnosis, extra: ErrorParams): Diagnosis {
-  return { code: diagnosis.code, params: { ...diagnosis.params, ...extra } };
-}
-
-/** Tears the socket down when `signal` aborts, so a stage waiting on it rejects at once. */
-async function raceSocket<T>(promise: Promise<T>, socket: Socket, signal: AbortSignal): Promise<T> {
-  const onAbort = () => socket.destroy(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
-  signal.addEventListener('abort', onAbort, { once: true });
-  try {
-    return await promise;
-  } finally {
-    signal.removeEventListener('abort', onAbort);
   }
 }

@@ -12,15 +12,22 @@ export interface TunnelAnswer {
 /**
  * Asks an HTTP proxy, over an open socket, to tunnel to `authority` (`host:port`), and returns
  * its answer. On 200 the socket is the tunnel, ready for TLS; bytes the proxy sent after the
- * head are put back on the socket. Rejects when the socket fails or closes before an answer.
+ * head are put back on the socket. Rejects when the socket fails or closes before an answer,
+ * or when `signal` aborts (the socket is then destroyed).
  */
-export function requestTunnel(socket: Socket, authority: string, authorization: Secret | undefined): Promise<TunnelAnswer> {
+export function requestTunnel(socket: Socket, authority: string, authorization: Secret | undefined, signal: AbortSignal): Promise<TunnelAnswer> {
   return new Promise((resolve, reject) => {
     let head = Buffer.alloc(0);
     const cleanup = () => {
       socket.off('data', onData);
       socket.off('error', onError);
       socket.off('end', onEnd);
+      signal.removeEventListener('abort', onAbort);
+    };
+    const onAbort = () => {
+      cleanup();
+      socket.destroy();
+      reject(signal.reason);
     };
     const onError = (err: Error) => {
       cleanup();
@@ -44,6 +51,8 @@ export function requestTunnel(socket: Socket, authority: string, authorization: 
       }
       resolve({ status: Number(match[1]), reason: match[2] });
     };
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
     socket.on('data', onData);
     socket.on('error', onError);
     socket.on('end', onEnd);

@@ -1,5 +1,8 @@
+import type { Dispatcher } from 'undici';
 import { SetupError, type ErrorParams } from '../errors';
+import { hostAndPort } from '../proxy/noProxy';
 import { describeProxy, type ProxyEndpoint } from '../proxy/resolve';
+import { proxyOf } from './dispatcher';
 
 /** The agent's "cannot connect to the service" ID (facts, section 2); 407 belongs to it too. */
 export const NETWORK_AGENT_CODE = '100050';
@@ -139,6 +142,11 @@ export interface NetworkTarget {
   host: string;
   port: number;
   proxy?: ProxyEndpoint;
+}
+
+/** What a request to `url` through `dispatcher` reaches, for its error messages. */
+export function networkTarget(url: URL, dispatcher: Dispatcher): NetworkTarget {
+  return { ...hostAndPort(url), proxy: proxyOf(dispatcher) };
 }
 
 /** The SetupError for a diagnosis, naming the target and (redacted) proxy. */

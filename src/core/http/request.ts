@@ -1,9 +1,7 @@
 import { request, type Dispatcher } from 'undici';
 import { z } from 'zod';
 import { CancelledError, SetupError, throwIfAborted, type ErrorParams } from '../errors';
-import { defaultPort } from '../proxy/noProxy';
-import { proxyOf } from './dispatcher';
-import { NetworkCode, diagnoseSocketError, networkError, type NetworkTarget } from './networkErrors';
+import { NetworkCode, diagnoseSocketError, networkError, networkTarget, type NetworkTarget } from './networkErrors';
 
 /** Codes for answers that arrived but cannot be used. */
 export const HttpCode = {
@@ -57,11 +55,7 @@ export async function requestJson<T = unknown>(
   const { method = 'GET', body, signal, timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS, maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES } = options;
   throwIfAborted(signal);
   const target = new URL(url);
-  const netTarget: NetworkTarget = {
-    host: target.hostname,
-    port: Number(target.port) || defaultPort(target.protocol),
-    proxy: proxyOf(dispatcher),
-  };
+  const netTarget = networkTarget(target, dispatcher);
   const timeout = AbortSignal.timeout(timeoutMs);
   const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
 

@@ -56,8 +56,7 @@ function splitPort(text: string): { address: string; port?: number } {
  * is made, so a CIDR range matches targets given as IP addresses.
  */
 export function findNoProxyMatch(target: URL, entries: readonly NoProxyEntry[]): NoProxyEntry | undefined {
-  const hostname = target.hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1');
-  const port = Number(target.port) || defaultPort(target.protocol);
+  const { host: hostname, port } = hostAndPort(target);
   const family = isIP(hostname);
   return entries.find((entry) => {
     if (entry.kind === 'all') return true;
@@ -69,4 +68,14 @@ export function findNoProxyMatch(target: URL, entries: readonly NoProxyEntry[]):
 
 export function defaultPort(protocol: string): number {
   return protocol === 'https:' ? 443 : 80;
+}
+
+/** An IPv6 address without the brackets URLs put around it. */
+export function bareHost(host: string): string {
+  return host.replace(/^\[(.*)\]$/, '$1');
+}
+
+/** A URL's host (bare) and port (the scheme's default when the URL has none). */
+export function hostAndPort(url: URL): { host: string; port: number } {
+  return { host: bareHost(url.hostname), port: Number(url.port) || defaultPort(url.protocol) };
 }

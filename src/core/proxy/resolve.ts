@@ -1,5 +1,5 @@
 import { SetupError } from '../errors';
-import { defaultPort, findNoProxyMatch, parseNoProxyEntry, splitNoProxyList, type NoProxyEntry } from './noProxy';
+import { bareHost, findNoProxyMatch, hostAndPort, parseNoProxyEntry, splitNoProxyList, type NoProxyEntry } from './noProxy';
 import { Secret } from './secret';
 import type { ProxyMode, ProxySettings } from './settings';
 
@@ -47,11 +47,11 @@ export function resolveProxy(settings: ProxySettings, target: string | URL, cont
   const url = new URL(target);
   const strictSSL = context.strictSSL ?? true;
   const env = context.env ?? process.env;
-  
   switch (settings.mode) {
     case 'off':
       return { source: 'off', strictSSL };
     case 'settings': {
+      // Basic auth needs a user name; a password alone is not sent.
       const authorization = settings.user ? basicAuthorization(settings.user, settings.password) : undefined;
       const proxy = endpoint(settings.host, settings.port, settings.user || undefined, authorization);
       return applyNoProxy({ proxy, source: 'settings', strictSSL }, url, settings.noProxy);
@@ -106,13 +106,14 @@ export function parseProxyUrl(value: string, authorizationHeader?: string): Prox
     : username
       ? basicAuthorization(username, new Secret(decodeURIComponent(url.password)))
       : undefined;
-  return endpoint(url.hostname, Number(url.port) || defaultPort(url.protocol), username, authorization);
+  const { host, port } = hostAndPort(url);
+  return endpoint(host, port, username, authorization);
 }
 
 function endpoint(host: string, port: number, username: string | undefined, authorization: Secret | undefined): ProxyEndpoint {
-  const bareHost = host.replace(/^\[(.*)\]$/, '$1');
-  const origin = `http://${bareHost.includes(':') ? `[${bareHost}]` : bareHost}:${port}`;
-  return { origin, host: bareHost, port, username, authorization };
+  const bare = bareHost(host);
+  const origin = `http://${bare.includes(':') ? `[${bare}]` : bare}:${port}`;
+  return { origin, host: bare, port, username, authorization };
 }
 
 function basicAuthorization(user: string, password: Secret | undefined): Secret {
