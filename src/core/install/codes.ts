@@ -4,6 +4,7 @@ export const INSTALL_CODES = [
   'AgentDownloadFailed',
   'AgentPackageSizeMismatch',
   'AgentPackageChecksumMismatch',
+  'AgentCacheWriteFailed',
   // Unpack: one code per kind of refusal
   'AgentPackageCorrupt',
   'AgentPackageTooLarge',

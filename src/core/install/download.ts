@@ -66,13 +66,13 @@ export async function downloadAgent(options: DownloadAgentOptions): Promise<Down
   const file = path.join(cacheDir, agentPackageName(latest.version));
   const result = { version: latest.version, file, sha256: latest.sha256, size: latest.size };
   if ((await verify(file, latest)) === undefined) return { ...result, reused: true };
-  await fs.rm(file, { force: true });
+  await inCache(file, () => fs.rm(file, { force: true }));
 
   // Not latest's `url`: that is the vault's own view of its address, which need not be the one
   // this machine reaches it by (through a proxy, a NAT or a name).
   const url = new URL(`v1/agent/${latest.version}`, base);
   const partial = `${file}.partial`;
-  await fs.mkdir(cacheDir, { recursive: true });
+  await inCache(cacheDir, () => fs.mkdir(cacheDir, { recursive: true }));
   const progress = throttledProgress(latest.size, options.onProgress);
   await withRetry(() => fetchRest(url, partial, latest, dispatcher, progress, signal), { signal });
   progress.done();
@@ -82,7 +82,7 @@ export async function downloadAgent(options: DownloadAgentOptions): Promise<Down
     await fs.rm(partial, { force: true });
     throw problem;
   }
-  await fs.rename(partial, file);
+  await inCache(file, () => fs.rename(partial, file));
   return { ...result, reused: false };
 }
 
@@ -124,13 +124,13 @@ async function fetchRest(url: URL, partial: string, latest: Latest, dispatcher: 
 
 /** Writes the body after the first `have` bytes. Each chunk is on disk before it counts, so a resume starts right. */
 async function appendBody(body: AsyncIterable<Buffer> & { destroy(): void }, partial: string, have: number, total: number, progress: Progress): Promise<void> {
-  const handle = await fs.open(partial, have > 0 ? 'a' : 'w');
+  const handle = await inCache(partial, () => fs.open(partial, have > 0 ? 'a' : 'w'));
   let received = have;
   try {
     for await (const chunk of body) {
       received += chunk.length;
       if (received > total) break;
-      await handle.write(chunk);
+      await inCache(partial, () => handle.write(chunk));
       progress.report(received);
     }
   } finally {
@@ -158,6 +158,16 @@ async function verify(file: string, latest: Latest): Promise<SetupError | undefi
     `The downloaded agent package ${latest.version} does not match the vault's checksum: it was damaged or altered on the way. It was deleted; download it again.`,
     { version: latest.version, expectedSha256: latest.sha256, actualSha256: sha256 },
   );
+}
+
+/** Failures of the cache folder itself (full, read-only), so they are not taken for network errors. */
+async function inCache<T>(file: string, operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (err) {
+    const errorCode = String((err as NodeJS.ErrnoException).code ?? 'unknown');
+    throw new SetupError('AgentCacheWriteFailed', `The agent package cannot be saved to ${file} (${errorCode}).`, { file, errorCode }, { cause: err });
+  }
 }
 
 function sizeMismatch(expected: number, actual: number): SetupError {

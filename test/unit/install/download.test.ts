@@ -184,6 +184,14 @@ describe('agent download from the vault', function () {
     assert.ok(isSetupError(err, 'ConnectionRefused'), inspect(err));
   });
 
+  it('names a cache folder it cannot write to, rather than blaming the network', async () => {
+    const notAFolder = path.join(await cacheDir(), 'file');
+    await fs.writeFile(notAFolder, '');
+    const err = await rejection(downloadAgent({ endpoint: vault.url, dispatcher: direct(), cacheDir: notAFolder }));
+    assert.ok(isSetupError(err, 'AgentCacheWriteFailed'), inspect(err));
+    assert.ok(String(err.params.file).startsWith(notAFolder), String(err.params.file));
+  });
+
   describe('through a real squid', () => {
     let openSquid: Squid;
     let authSquid: Squid;
