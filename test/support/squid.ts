@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { freePort } from './tls';
 
-export const SQUID_BIN = '/usr/sbin/squid';
+const SQUID_BIN = '/usr/sbin/squid';
 const NCSA_HELPER = '/usr/lib/squid/basic_ncsa_auth';
 const DIR_PREFIX = 'bas-squid-';
 const START_TIMEOUT_MS = 15_000;

@@ -147,7 +147,7 @@ export async function checkConnectivity(endpointUrl: string | URL, options: Conn
       stages.push({ stage: 'proxyConnect', status: 'skipped', durationMs: 0, code: StageCode.NotProxied, params: {} });
     }
     const secure = await run('tls', StageCode.TlsEstablished, { host, port }, async (s) => {
-      const found = await handshake(socket!, { host, port }, options.tls, s);
+      const found = await handshake(socket!, host, options.tls, s);
       opened.push(found.value);
       return found;
     });

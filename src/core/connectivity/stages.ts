@@ -54,21 +54,16 @@ export async function connectTcp(addresses: string[], port: number, signal: Abor
   throw lastError;
 }
 
-export interface TlsTarget {
-  host: string;
-  port: number;
-}
-
 /**
  * The TLS handshake over an open socket (direct, or a proxy tunnel). With verification off,
  * a bad certificate is still named, as a warning.
  */
-export async function handshake(socket: net.Socket, target: TlsTarget, options: TlsOptions, signal: AbortSignal): Promise<Found<TLSSocket>> {
+export async function handshake(socket: net.Socket, host: string, options: TlsOptions, signal: AbortSignal): Promise<Found<TLSSocket>> {
   const secure = tls.connect({
     socket,
     // `host` is what the certificate is checked against; SNI only carries names, not addresses.
-    host: target.host,
-    servername: isIP(target.host) ? undefined : target.host,
+    host,
+    servername: isIP(host) ? undefined : host,
     ca: options.ca,
     cert: options.cert,
     key: options.key,
@@ -96,7 +91,7 @@ export async function handshake(socket: net.Socket, target: TlsTarget, options: 
 }
 
 /** What `GET /v1/health` answers; other fields are kept as they come. */
-export const healthSchema = z.looseObject({
+const healthSchema = z.looseObject({
   status: z.string(),
   service: z.string().optional(),
   version: z.string().optional(),

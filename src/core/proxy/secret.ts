@@ -18,10 +18,6 @@ export class Secret {
     return this.#value;
   }
 
-  get isEmpty(): boolean {
-    return this.#value.length === 0;
-  }
-
   toString(): string {
     return REDACTED;
   }
