@@ -19,7 +19,7 @@ import { defaultPort } from '../proxy/noProxy';
 import { AGENT_VERSION_PATTERN, agentPackageName } from './naming';
 
 /** Far above any real agent package; stops a broken or hostile answer from filling the disk. */
-export const MAX_PACKAGE_BYTES = 512 * 1024 * 1024;
+const MAX_PACKAGE_BYTES = 512 * 1024 * 1024;
 const PROGRESS_INTERVAL_MS = 100;
 
 const latestSchema = z.object({
