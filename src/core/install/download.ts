@@ -11,11 +11,9 @@ import { pipeline } from 'node:stream/promises';
 import { request, type Dispatcher } from 'undici';
 import { z } from 'zod';
 import { CancelledError, SetupError, throwIfAborted } from '../errors';
-import { proxyOf } from '../http/dispatcher';
-import { diagnoseSocketError, networkError, type NetworkTarget } from '../http/networkErrors';
+import { diagnoseSocketError, networkError, networkTarget, type NetworkTarget } from '../http/networkErrors';
 import { requestJson } from '../http/request';
 import { withRetry } from '../http/retry';
-import { defaultPort } from '../proxy/noProxy';
 import { AGENT_VERSION_PATTERN, agentPackageName } from './naming';
 
 /** Far above any real agent package; stops a broken or hostile answer from filling the disk. */
@@ -196,10 +194,6 @@ async function errorCodeOf(response: Dispatcher.ResponseData): Promise<string> {
     // not the vault's JSON error body
   }
   return 'unexpected answer';
-}
-
-function networkTarget(url: URL, dispatcher: Dispatcher): NetworkTarget {
-  return { host: url.hostname, port: Number(url.port) || defaultPort(url.protocol), proxy: proxyOf(dispatcher) };
 }
 
 interface Progress {
