@@ -117,6 +117,8 @@ export function nextActionFor(code: string): NextAction | undefined {
  * The same failure with its next step. Vault refusals get our message (the vault's wording is
  * not localisable); everything else keeps its message. Errors that are not SetupErrors pass through.
  */
+export function withNextStep(err: SetupError): SetupError;
+export function withNextStep(err: unknown): unknown;
 export function withNextStep(err: unknown): unknown {
   if (!(err instanceof SetupError) || err.params.action !== undefined) return err;
   const action = nextActionFor(err.code);
@@ -128,9 +130,4 @@ export function withNextStep(err: unknown): unknown {
   const agentCode = refusal.agentCode ?? err.params.agentCode;
   const params: ErrorParams = { ...err.params, action, ...(agentCode ? { agentCode } : {}) };
   return new SetupError(err.code, refusal.message(params), params, { cause: err });
-}
-
-/** `withNextStep` for code that must throw a SetupError. */
-export function rethrowWithNextStep(err: unknown): never {
-  throw withNextStep(err);
 }

@@ -20,14 +20,20 @@ export function targetWriteError(target: Target, file: string, err: unknown): Se
   return new SetupError('TargetWriteFailed', `${file} could not be written on ${target.label} (${reason}).`, { file, reason, action, target: target.id }, { cause: err });
 }
 
+/** Atomic write through the target, failures as SetupErrors (see guardTargetWrite). */
+export function writeTargetFile(target: Target, file: string, data: string | Uint8Array, options: WriteOptions = {}): Promise<void> {
+  return guardTargetWrite(target, file, () => target.writeFileAtomic(file, data, options));
+}
+
 /**
- * Atomic write through the target. A failed write can leave the atomic writer's temp file behind
- * (core/fs/atomic.ts does not remove it when the data write itself fails, e.g. on a full disk),
- * so sweep it here: a full disk must not stay fuller because we tried.
+ * Runs an atomic write of `file` (writeFileAtomic, or a writer built on it such as
+ * writeAgentConfig), turning a failure into a SetupError. A failed write can leave the atomic
+ * writer's temp file behind (core/fs/atomic.ts does not remove it when the data write itself
+ * fails, e.g. on a full disk), so sweep it here: a full disk must not stay fuller because we tried.
  */
-export async function writeTargetFile(target: Target, file: string, data: string | Uint8Array, options: WriteOptions = {}): Promise<void> {
+export async function guardTargetWrite(target: Target, file: string, write: () => Promise<void>): Promise<void> {
   try {
-    await target.writeFileAtomic(file, data, options);
+    await write();
   } catch (err) {
     await removeTempSiblings(target, file);
     throw targetWriteError(target, file, err);

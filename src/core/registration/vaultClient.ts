@@ -10,7 +10,7 @@ import type { z } from 'zod';
 import type { ClientCertificate } from '../credentials/model';
 import { SetupError } from '../errors';
 import { createDispatcher, type Timeouts } from '../http/dispatcher';
-import { requestJson } from '../http/request';
+import { requestJson, type JsonResponse } from '../http/request';
 import { withRetry, type RetryOptions } from '../http/retry';
 import type { Logger } from '../log';
 import type { ProxyResolution } from '../proxy/resolve';
@@ -47,28 +47,30 @@ export class VaultClient {
   constructor(private readonly options: VaultClientOptions) {}
 
   /** POST /v1/registrations with the credentials certificate. The same machine id gets the same registration. */
-  register(credentials: ClientCertificate, request: RegistrationRequest, signal?: AbortSignal): Promise<RegistrationGrant> {
-    return this.call(credentials, 'POST', 'v1/registrations', registrationGrantSchema, { body: request, signal });
+  async register(credentials: ClientCertificate, request: RegistrationRequest, signal?: AbortSignal): Promise<RegistrationGrant & { created: boolean }> {
+    const { status, data } = await this.call(credentials, 'POST', 'v1/registrations', registrationGrantSchema, { body: request, signal });
+    return { ...data, created: status === 201 };
   }
 
   getRegistration(machine: ClientCertificate, registrationId: string, signal?: AbortSignal): Promise<RemoteRegistration> {
-    return this.call(machine, 'GET', registrationPath(registrationId), registrationViewSchema, { signal });
+    return this.data(machine, 'GET', registrationPath(registrationId), { signal });
   }
 
   /** DELETE /v1/registrations/{id}: idempotent at the vault. */
   unregister(machine: ClientCertificate, registrationId: string, signal?: AbortSignal): Promise<RemoteRegistration> {
-    return this.call(machine, 'DELETE', registrationPath(registrationId), registrationViewSchema, { signal });
+    return this.data(machine, 'DELETE', registrationPath(registrationId), { signal });
   }
 
   /** Records a passphrase change, spending the vault's security PIN (the PIN is never logged). */
-  changePassphrase(machine: ClientCertificate, registrationId: string, securityPin: string, signal?: AbortSignal): Promise<RemoteRegistration> {
+  async changePassphrase(machine: ClientCertificate, registrationId: string, securityPin: string, signal?: AbortSignal): Promise<RemoteRegistration> {
     if (!SECURITY_PIN.test(securityPin)) {
       throw withNextStep(new SetupError('SecurityPinInvalid', 'A security PIN is 8 digits.', { reason: 'format' }));
     }
-    return this.call(machine, 'POST', `${registrationPath(registrationId)}/passphrase-change`, registrationViewSchema, {
-      body: { securityPin },
-      signal,
-    });
+    return this.data(machine, 'POST', `${registrationPath(registrationId)}/passphrase-change`, { body: { securityPin }, signal });
+  }
+
+  private async data(identity: ClientCertificate, method: 'GET' | 'POST' | 'DELETE', path: string, init: { body?: unknown; signal?: AbortSignal }): Promise<RemoteRegistration> {
+    return (await this.call(identity, method, path, registrationViewSchema, init)).data;
   }
 
   private async call<T>(
@@ -77,7 +79,7 @@ export class VaultClient {
     path: string,
     schema: z.ZodType<T>,
     { body, signal }: { body?: unknown; signal?: AbortSignal },
-  ): Promise<T> {
+  ): Promise<JsonResponse<T>> {
     const { proxy, logger, requestTimeoutMs, timeouts, retry } = this.options;
     const url = new URL(path, `${this.options.endpoint.replace(/\/+$/, '')}/`);
     const dispatcher = createDispatcher({
@@ -86,13 +88,12 @@ export class VaultClient {
       timeouts,
     });
     try {
-      const response = await withRetry(() => requestJson(dispatcher, url, { method, body, schema, signal, timeoutMs: requestTimeoutMs }), {
+      return await withRetry(() => requestJson(dispatcher, url, { method, body, schema, signal, timeoutMs: requestTimeoutMs }), {
         ...retry,
         signal,
         onRetry: ({ attempt, delayMs, error }) =>
           logger.warn(`${method} ${url.pathname} failed (${error instanceof SetupError ? error.code : 'error'}); attempt ${attempt + 1} in ${delayMs} ms.`),
       });
-      return response.data;
     } catch (err) {
       throw withNextStep(err);
     } finally {

@@ -1,0 +1,81 @@
+/**
+ * The agent on the target: its prerequisites, and the package downloaded on the admin side
+ * (through the effective proxy) and installed through the target. An agent of the same version
+ * already in place is kept, so a re-run does not reinstall it.
+ */
+import type { AgentLayout } from '../config/layout';
+import { SetupError, type ErrorParams } from '../errors';
+import { checkPrerequisites, downloadAgent, installAgent, type PrerequisiteReport } from '../install';
+import { withNextStep } from '../registration/errors';
+import { pathOf, readTargetText } from '../registration/targetFiles';
+import type { ServiceContext } from './context';
+import type { VaultRoute } from './vaultAccess';
+
+export interface AgentOnTarget {
+  version: string;
+  agentDir: string;
+  /** False when the same version was already installed. */
+  installed: boolean;
+}
+
+/** The prerequisites, refused as a SetupError when one is missing. */
+export async function requirePrerequisites(ctx: ServiceContext, signal?: AbortSignal): Promise<PrerequisiteReport> {
+  const report = await checkPrerequisites(ctx.target, { signal });
+  const missing = report.checks.filter((c) => !c.ok);
+  if (missing.length === 0) return report;
+  throw new SetupError('AgentPrerequisiteMissing', `${ctx.target.label} lacks what the agent needs: ${missing.map((c) => `${c.name} ${c.required}`).join(', ')}.`, {
+    target: ctx.target.label,
+    missing: missing.map((c) => c.name).join(','),
+    found: missing.map((c) => c.found ?? '').join(','),
+    howToGet: missing.map((c) => c.howToGet ?? '').join(' '),
+    action: 'installPrerequisites',
+  });
+}
+
+export async function ensureAgent(
+  ctx: ServiceContext,
+  route: VaultRoute,
+  layout: AgentLayout,
+  options: { signal?: AbortSignal; onProgress?: (detail: ErrorParams) => void } = {},
+): Promise<AgentOnTarget> {
+  const { signal, onProgress } = options;
+  const dispatcher = ctx.access.downloadDispatcher(route);
+  let downloaded;
+  try {
+    downloaded = await downloadAgent({
+      endpoint: route.endpoint,
+      dispatcher,
+      cacheDir: ctx.downloadCacheDir,
+      signal,
+      onProgress: (p) => onProgress?.({ phase: 'downloading', receivedBytes: p.receivedBytes, totalBytes: p.totalBytes }),
+    });
+  } catch (err) {
+    throw withNextStep(err);
+  } finally {
+    await dispatcher.destroy();
+  }
+  if ((await installedVersion(ctx, layout)) === downloaded.version) {
+    ctx.logger.info(`Agent ${downloaded.version} is already installed in ${layout.agentDir}.`);
+    return { version: downloaded.version, agentDir: layout.agentDir, installed: false };
+  }
+  const result = await installAgent({
+    target: ctx.target,
+    layout,
+    packageFile: downloaded.file,
+    signal,
+    onProgress: (p) => onProgress?.({ ...p }),
+  });
+  ctx.logger.info(`Installed agent ${result.version} in ${result.agentDir}.`);
+  return { ...result, installed: true };
+}
+
+/** The version in the installed agent's package.json, if there is a readable one. */
+async function installedVersion(ctx: ServiceContext, layout: AgentLayout): Promise<string | undefined> {
+  try {
+    const text = await readTargetText(ctx.target, pathOf(ctx.target).join(layout.agentDir, 'package.json'));
+    const version: unknown = text && JSON.parse(text).version;
+    return typeof version === 'string' ? version : undefined;
+  } catch {
+    return undefined;
+  }
+}

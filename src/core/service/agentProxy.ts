@@ -1,0 +1,92 @@
+/**
+ * The proxy as the agent applies it, and back. VS Code's proxy is resolved at setup time into
+ * an explicit one (the agent does not run inside VS Code); the password never enters the
+ * configuration: it goes to its own 0600 file, which the configuration names.
+ */
+import type { AgentProxy } from '../config/agentConfig';
+import type { AgentLayout } from '../config/layout';
+import { SetupError } from '../errors';
+import { parseNoProxyEntry } from '../proxy/noProxy';
+import { parseProxyUrl, type ProxyContext } from '../proxy/resolve';
+import { Secret } from '../proxy/secret';
+import { parseProxySettings, type ProxySettings } from '../proxy/settings';
+import { readTargetText, removeOnTarget, writeTargetFile } from '../registration/targetFiles';
+import type { Target } from '../target/target';
+
+export interface AgentProxyPlan {
+  proxy: AgentProxy;
+  /** For `proxy.passwordFile`. */
+  password?: Secret;
+}
+
+const DEFAULT_PORT = 3128;
+
+export function agentProxyFor(settings: ProxySettings, layout: AgentLayout, context: ProxyContext = {}): AgentProxyPlan {
+  const none = { host: '', port: settings.port || DEFAULT_PORT, user: '', noProxy: [], passwordFile: null };
+  switch (settings.mode) {
+    case 'off':
+      return { proxy: { mode: 'off', ...none } };
+    case 'environment':
+      return { proxy: { mode: 'environment', ...none } };
+    case 'settings':
+      return explicit(layout, settings.host, settings.port, settings.user, settings.noProxy, settings.password);
+    case 'vscode': {
+      // VS Code falls back to the environment when http.proxy is empty; so does the agent.
+      if (!context.vscodeHttpProxy?.trim()) return { proxy: { mode: 'environment', ...none } };
+      const endpoint = parseProxyUrl(context.vscodeHttpProxy, context.vscodeProxyAuthorization);
+      const basic = endpoint.authorization && basicCredentials(endpoint.authorization);
+      if (endpoint.authorization && !basic) {
+        throw new SetupError('ProxyAuthorizationUnsupported', "VS Code's proxy authorization is not user name and password; the agent cannot use it. Set the proxy in this extension's settings.", {
+          action: 'checkProxySettings',
+        });
+      }
+      return explicit(layout, endpoint.host, endpoint.port, basic?.user ?? endpoint.username ?? '', validNoProxy(context.vscodeNoProxy), basic?.password);
+    }
+  }
+}
+
+function explicit(layout: AgentLayout, host: string, port: number, user: string, noProxy: string[], password: Secret | undefined): AgentProxyPlan {
+  const withPassword = password !== undefined && password.reveal() !== '';
+  return {
+    proxy: { mode: 'explicit', host, port, user, noProxy, passwordFile: withPassword ? layout.proxyPasswordFile : null },
+    ...(withPassword ? { password } : {}),
+  };
+}
+
+/** VS Code's list is not validated; entries the settings schema would refuse are dropped, as curl ignores them. */
+function validNoProxy(list: readonly string[] = []): string[] {
+  return list.filter((entry) => parseNoProxyEntry(entry) !== undefined);
+}
+
+/** User and password from a `Basic` Proxy-Authorization value. */
+function basicCredentials(authorization: Secret): { user: string; password: Secret } | undefined {
+  const match = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(authorization.reveal().trim());
+  if (!match) return undefined;
+  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon < 0 ? undefined : { user: decoded.slice(0, colon), password: new Secret(decoded.slice(colon + 1)) };
+}
+
+/** The stored proxy as settings for this code's own calls to the vault (status, unregister, change). */
+export async function proxySettingsFromConfig(target: Target, proxy: AgentProxy): Promise<ProxySettings> {
+  if (proxy.mode !== 'explicit') return parseProxySettings({ mode: proxy.mode });
+  const password = proxy.passwordFile ? await readTargetText(target, proxy.passwordFile) : undefined;
+  return parseProxySettings({
+    mode: 'settings',
+    host: proxy.host,
+    port: proxy.port,
+    user: proxy.user,
+    noProxy: proxy.noProxy,
+    ...(password === undefined ? {} : { password: new Secret(password) }),
+  });
+}
+
+/** Writes the password file the configuration is about to name (before the configuration, so it never names a missing file). */
+export async function storeProxyPassword(target: Target, plan: AgentProxyPlan): Promise<void> {
+  if (plan.password && plan.proxy.passwordFile) await writeTargetFile(target, plan.proxy.passwordFile, plan.password.reveal(), { mode: 0o600 });
+}
+
+/** After a configuration without a password is in place, its old password file goes. */
+export async function dropUnusedProxyPassword(target: Target, layout: AgentLayout, proxy: AgentProxy): Promise<void> {
+  if (proxy.passwordFile === null) await removeOnTarget(target, layout.proxyPasswordFile);
+}

@@ -1,0 +1,59 @@
+import { readAgentConfig, type AgentConfig } from '../config/agentConfig';
+import { agentLayout, defaultFolders, type AgentLayout } from '../config/layout';
+import { SetupError, throwIfAborted, type ErrorParams } from '../errors';
+import type { Logger } from '../log';
+import type { ProxyContext } from '../proxy/resolve';
+import { pathOf } from '../registration/targetFiles';
+import type { Target } from '../target/target';
+import type { ProgressHandler } from './types';
+import type { VaultAccess } from './vaultAccess';
+
+/** What every operation of the service works with. */
+export interface ServiceContext {
+  target: Target;
+  logger: Logger;
+  now: () => Date;
+  access: VaultAccess;
+  proxyContext?: ProxyContext;
+  downloadCacheDir: string;
+}
+
+export interface InstallPlace {
+  installFolder: string;
+  layout: AgentLayout;
+  /** The cache folder used when none is chosen: the platform default's name, inside the install folder. */
+  defaultCacheFolder: string;
+}
+
+/** The install folder (the platform default unless given) and its layout. */
+export async function installPlace(ctx: ServiceContext, installFolder: string | undefined, signal?: AbortSignal): Promise<InstallPlace> {
+  const p = pathOf(ctx.target);
+  const defaults = defaultFolders(await ctx.target.facts(signal));
+  const folder = installFolder ?? defaults.installFolder;
+  if (!p.isAbsolute(folder)) {
+    throw new SetupError('InstallFolderNotAbsolute', `The install folder must be an absolute path on ${ctx.target.label}: ${folder}`, {
+      folder,
+      action: 'chooseInstallFolder',
+    });
+  }
+  const normalised = p.normalize(folder);
+  return { installFolder: normalised, layout: agentLayout(ctx.target, normalised), defaultCacheFolder: p.join(normalised, p.basename(defaults.cacheFolder)) };
+}
+
+/** The configuration, which operations after registering need. */
+export async function requireConfig(ctx: ServiceContext, place: InstallPlace): Promise<AgentConfig> {
+  const config = await readAgentConfig(ctx.target, place.layout);
+  if (!config) {
+    throw new SetupError('AgentNotConfigured', `There is no agent configuration in ${place.installFolder} on ${ctx.target.label}. Set the agent up first.`, {
+      installFolder: place.installFolder,
+      action: 'register',
+    });
+  }
+  return config;
+}
+
+/** Enters a stage: a cancellation between stages takes effect here, then the progress handler hears of it. */
+export function stage(onProgress: ProgressHandler | undefined, signal: AbortSignal | undefined, name: string, detail?: ErrorParams): void {
+  throwIfAborted(signal);
+  onProgress?.(name, detail);
+}

@@ -1,0 +1,78 @@
+/**
+ * The passphrase's part of a setup: the agent's rules, a second thought about where the file
+ * goes, the file itself (saved once; a re-run that finds the same passphrase there goes on), and
+ * the verifier the configuration keeps instead of the passphrase.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { SetupError } from '../errors';
+import { readPassphraseFile, savePassphraseFile } from '../passphrase/file';
+import { assessPassphraseLocation, type PassphraseLocationContext, type PassphraseLocationWarning } from '../passphrase/location';
+import { validatePassphrase } from '../passphrase/validate';
+import { createPassphraseVerifier, verifyPassphrase, type PassphraseVerifier } from '../passphrase/verifier';
+import type { Secret } from '../proxy/secret';
+import type { ConfirmPassphraseLocation, SetupWarning } from './types';
+
+/** Refuses a passphrase the agent would refuse; a weak one comes back as a warning. */
+export function checkPassphraseRules(passphrase: Secret): SetupWarning[] {
+  const validation = validatePassphrase(passphrase.reveal());
+  if (!validation.ok) {
+    throw new SetupError('PassphraseInvalid', 'The passphrase does not meet the agent’s rules (at least 16 ASCII characters, no control characters).', {
+      errors: validation.errors.join(','),
+      action: 'choosePassphrase',
+    });
+  }
+  return validation.weak ? [{ code: 'PassphraseWeak', params: { strengthBits: Math.round(validation.strengthBits) } }] : [];
+}
+
+export async function passphraseLocationWarnings(file: string | undefined, context: PassphraseLocationContext): Promise<PassphraseLocationWarning[]> {
+  return file ? assessPassphraseLocation(file, context) : [];
+}
+
+/** Each warning must be confirmed by the caller; without a confirmation the setup stops here. */
+export async function confirmLocation(warnings: PassphraseLocationWarning[], confirm: ConfirmPassphraseLocation | undefined): Promise<void> {
+  if (warnings.length === 0 || (confirm && (await confirm(warnings)))) return;
+  throw new SetupError('PassphraseLocationNotConfirmed', 'The passphrase file location was not confirmed; choose another place or confirm it.', {
+    warnings: warnings.map((w) => w.code).join(','),
+    action: 'choosePassphraseFileLocation',
+  });
+}
+
+/**
+ * Whether the passphrase file is already saved: 'absent', or 'same' when it holds this very
+ * passphrase (a re-run). Any other file there is refused: it is never overwritten.
+ */
+export async function existingPassphraseFile(file: string, passphrase: Secret): Promise<'absent' | 'same'> {
+  try {
+    await fs.lstat(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'absent';
+    throw err;
+  }
+  const saved = await readPassphraseFile(file).catch(() => undefined);
+  if (saved?.passphrase === passphrase.reveal()) return 'same';
+  throw new SetupError('PassphraseFileExists', 'A file with that name already exists; choose another name.', { file, action: 'choosePassphraseFileLocation' });
+}
+
+/** Saves the passphrase file unless this run already did; returns the absolute path. */
+export async function ensurePassphraseFile(options: { file: string; passphrase: Secret; vaultName: string; serverName: string; now: Date }): Promise<string> {
+  const file = path.resolve(options.file);
+  if ((await existingPassphraseFile(file, options.passphrase)) === 'same') return file;
+  await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+  await savePassphraseFile({ file, passphrase: options.passphrase.reveal(), vaultName: options.vaultName, serverName: options.serverName, now: options.now });
+  return file;
+}
+
+export interface StoredPassphrase {
+  verifier: PassphraseVerifier;
+  setAt: string;
+}
+
+/** True when `passphrase` is the one `stored` was made from. */
+export function isSamePassphrase(stored: StoredPassphrase, passphrase: Secret): Promise<boolean> {
+  return verifyPassphrase(stored.verifier, passphrase.reveal());
+}
+
+export async function newPassphraseRecord(passphrase: Secret, now: Date): Promise<StoredPassphrase> {
+  return { verifier: await createPassphraseVerifier(passphrase.reveal()), setAt: now.toISOString() };
+}

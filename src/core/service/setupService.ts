@@ -1,0 +1,113 @@
+/**
+ * The one service every adapter calls: the command palette, the walkthrough, the status bar and
+ * the CLI. It owns the order of things and delegates each rule to its module; adapters only
+ * collect input and show results. Nothing here depends on VS Code.
+ */
+import type { CacheFolderReport } from '../cache/checkFolder';
+import type { ConnectivityReport } from '../connectivity/check';
+import { inspectCredentialsFile } from '../credentials/inspect';
+import type { VaultCredentials } from '../credentials/model';
+import { checkPrerequisites, type PrerequisiteReport } from '../install';
+import { generatePassphrase } from '../passphrase/generate';
+import { Secret } from '../proxy/secret';
+import type { ProxySettings } from '../proxy/settings';
+import { ensureAgent, requirePrerequisites, type AgentOnTarget } from './agentInstall';
+import { checkCacheOnTarget, type DataToProtect } from './cacheOnTarget';
+import { runChange } from './change';
+import { installPlace, stage, type ServiceContext } from './context';
+import { buildPlan } from './plan';
+import { prepareSetup } from './prepare';
+import { runRegistration } from './register';
+import { readStatus } from './status';
+import type {
+  ChangeInput,
+  ChangeOptions,
+  ChangeResult,
+  OperationOptions,
+  RegisterOptions,
+  RegisterResult,
+  SetupInput,
+  SetupPlan,
+  SetupServiceOptions,
+  SetupStatus,
+  UnregisterResult,
+} from './types';
+import { runUnregister } from './unregister';
+import { VaultAccess } from './vaultAccess';
+
+/** Where a check or a download goes: an endpoint, or the one a credentials file names. */
+export type VaultEndpointInput = ({ endpoint: string } | { credentialsFile: string }) & { proxy: ProxySettings };
+
+export class SetupService {
+  private readonly ctx: ServiceContext;
+
+  constructor(options: SetupServiceOptions) {
+    const { target, logger, proxyContext, trust, network, downloadCacheDir } = options;
+    this.ctx = {
+      target,
+      logger,
+      now: options.now ?? (() => new Date()),
+      access: new VaultAccess({ logger, proxyContext, trust, network }),
+      proxyContext,
+      downloadCacheDir,
+    };
+  }
+
+  inspectCredentials(file: string, options: { signal?: AbortSignal } = {}): Promise<VaultCredentials> {
+    return inspectCredentialsFile(file, { now: this.ctx.now(), signal: options.signal });
+  }
+
+  /** What register() would do with this input, changing nothing; refusals are thrown as they would be there. */
+  async plan(input: SetupInput, options: { signal?: AbortSignal } = {}): Promise<SetupPlan> {
+    return buildPlan(this.ctx.target, await prepareSetup(this.ctx, input, options.signal));
+  }
+
+  checkCache(folder: string, data: DataToProtect, options: Omit<OperationOptions, 'installFolder'> = {}): Promise<CacheFolderReport> {
+    return checkCacheOnTarget(this.ctx.target, folder, data, { signal: options.signal, onProgress: (d) => options.onProgress?.('checkCache', d) });
+  }
+
+  async checkConnectivity(where: VaultEndpointInput, options: { signal?: AbortSignal } = {}): Promise<ConnectivityReport> {
+    const route = this.ctx.access.route(where.proxy, await this.endpointOf(where, options.signal));
+    return this.ctx.access.checkConnectivity(route, options.signal);
+  }
+
+  checkPrerequisites(options: { signal?: AbortSignal } = {}): Promise<PrerequisiteReport> {
+    return checkPrerequisites(this.ctx.target, options);
+  }
+
+  /** Downloads the agent (admin side, through the effective proxy) and installs it on the target. */
+  async install(where: VaultEndpointInput, options: OperationOptions = {}): Promise<AgentOnTarget> {
+    const { signal, onProgress } = options;
+    const place = await installPlace(this.ctx, options.installFolder, signal);
+    const route = this.ctx.access.route(where.proxy, await this.endpointOf(where, signal));
+    stage(onProgress, signal, 'checkPrerequisites');
+    await requirePrerequisites(this.ctx, signal);
+    stage(onProgress, signal, 'installAgent', { agentDir: place.layout.agentDir });
+    return ensureAgent(this.ctx, route, place.layout, { signal, onProgress: (d) => onProgress?.('installAgent', d) });
+  }
+
+  register(input: SetupInput, options: RegisterOptions = {}): Promise<RegisterResult> {
+    return runRegistration(this.ctx, input, options);
+  }
+
+  status(options: { installFolder?: string; signal?: AbortSignal } = {}): Promise<SetupStatus> {
+    return readStatus(this.ctx, options.installFolder, options.signal);
+  }
+
+  change(input: ChangeInput, options: ChangeOptions = {}): Promise<ChangeResult> {
+    return runChange(this.ctx, input, options);
+  }
+
+  unregister(options: OperationOptions = {}): Promise<UnregisterResult> {
+    return runUnregister(this.ctx, options);
+  }
+
+  /** A new passphrase by the agent's rules (printable ASCII, 32 characters unless asked otherwise). */
+  generatePassphrase(length?: number): Secret {
+    return new Secret(generatePassphrase(length));
+  }
+
+  private async endpointOf(where: VaultEndpointInput, signal?: AbortSignal): Promise<string> {
+    return 'endpoint' in where ? where.endpoint : (await this.inspectCredentials(where.credentialsFile, { signal })).endpoint;
+  }
+}

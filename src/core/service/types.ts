@@ -1,0 +1,187 @@
+/**
+ * What the SetupService takes and returns. Adapters (command palette, webview, status bar, CLI)
+ * build these from their own input and show the results; none of them holds a rule.
+ */
+import type { AgentConfig, AgentProxy } from '../config/agentConfig';
+import type { AgentLayout } from '../config/layout';
+import type { ErrorParams } from '../errors';
+import type { Logger } from '../log';
+import type { PassphraseLocationWarning } from '../passphrase/location';
+import type { ProxyContext } from '../proxy/resolve';
+import type { Secret } from '../proxy/secret';
+import type { ProxySettings } from '../proxy/settings';
+import type { VaultNetworkOptions } from '../registration/vaultClient';
+import type { RemoteRegistration } from '../registration/vaultApi';
+import type { RegistrationState } from '../status';
+import type { Target } from '../target/target';
+
+export interface SetupServiceOptions {
+  /** The machine being set up. */
+  target: Target;
+  logger: Logger;
+  now?: () => Date;
+  /** VS Code's proxy settings and the environment, for the `vscode` and `environment` proxy modes. */
+  proxyContext?: ProxyContext;
+  /**
+   * CA certificates (PEM, one or several) to trust for the vault instead of the system's, as
+   * curl's --cacert: the local vault's CA, or a TLS-inspecting proxy's.
+   */
+  trust?: { ca?: string };
+  /** Admin-side folder that keeps downloaded agent packages. */
+  downloadCacheDir: string;
+  /** Time-outs and retries towards the vault (tests shorten them). */
+  network?: VaultNetworkOptions;
+}
+
+/** Reports the stage an operation enters (REGISTER_STAGES, CHANGE_STAGES…) and, within long ones, progress. */
+export type ProgressHandler = (stage: string, detail?: ErrorParams) => void;
+
+export interface OperationOptions {
+  signal?: AbortSignal;
+  onProgress?: ProgressHandler;
+  /** The install folder on the target; the platform's default when absent. */
+  installFolder?: string;
+}
+
+export interface SetupInput {
+  /** A `.VaultCredentials` file on the admin machine. */
+  credentialsFile: string;
+  installFolder?: string;
+  cacheFolder?: string;
+  /** The size of the data to protect, which the cache folder's free space is checked against… */
+  dataSizeBytes?: number;
+  /** …or the folders holding it, measured. */
+  dataFolders?: string[];
+  proxy: ProxySettings;
+  /** The encryption passphrase; only its verifier is ever stored on the target. */
+  passphrase: { value: Secret };
+  /** Where to save the passphrase, on the admin machine's file system (0600, never overwritten). */
+  passphraseFile?: string;
+  /** The server's name at the vault; the target's host name when absent. */
+  serverName?: string;
+}
+
+/** Asked when the passphrase file's location deserves a second thought; false refuses the setup. */
+export type ConfirmPassphraseLocation = (warnings: PassphraseLocationWarning[]) => Promise<boolean>;
+
+export interface RegisterOptions extends Omit<OperationOptions, 'installFolder'> {
+  confirmPassphraseLocation?: ConfirmPassphraseLocation;
+}
+
+export interface SetupWarning {
+  code: string;
+  params: ErrorParams;
+}
+
+/** A credentials file as plans and results show it: no certificate, no key. */
+export interface CredentialsSummary {
+  fileName: string;
+  vaultName: string;
+  subscriptionId: string;
+  resourceGroup: string;
+  location: string;
+  resourceId: string;
+  endpoint: string;
+  expiresAt: string;
+  timeLeftMs: number;
+}
+
+export interface PlannedChange {
+  kind: 'createFolder' | 'writeFile' | 'replaceFile' | 'installAgent' | 'register' | 'registerAgain';
+  /** On the target, except the passphrase file (on the admin machine). */
+  path?: string;
+  /** The file holds a secret and is written 0600. */
+  secret?: boolean;
+}
+
+export interface SetupPlan {
+  target: { id: string; label: string };
+  credentials: CredentialsSummary;
+  serverName: string;
+  installFolder: string;
+  cacheFolder: string;
+  layout: AgentLayout;
+  /** The proxy the agent will use, as stored in its configuration. */
+  proxy: AgentProxy;
+  /** The machine id already on the target, when there is one (re-registration keeps it). */
+  machineId?: string;
+  /** The registration the configuration records, when re-registering with the same vault. */
+  registrationId?: string;
+  changes: PlannedChange[];
+  warnings: SetupWarning[];
+}
+
+export interface RegisterResult {
+  registrationId: string;
+  machineId: string;
+  /** False when the vault already knew this machine: the same registration, renewed. */
+  created: boolean;
+  serverName: string;
+  vault: CredentialsSummary;
+  installFolder: string;
+  cacheFolder: string;
+  configFile: string;
+  agentVersion: string;
+  /** Where the passphrase was saved, when it was. */
+  passphraseFile?: string;
+  warnings: SetupWarning[];
+}
+
+export type RemoteStatus =
+  | { ok: true; registration: RemoteRegistration }
+  | { ok: false; error: { code: string; message: string; params: ErrorParams } };
+
+export interface SetupStatus {
+  installFolder: string;
+  config?: AgentConfig;
+  state: RegistrationState;
+  /** The vault's view, when the configuration records a registration. */
+  remote?: RemoteStatus;
+}
+
+export interface ChangeInput {
+  proxy?: ProxySettings;
+  cacheFolder?: string;
+  /** For the cache folder's free-space check. */
+  dataSizeBytes?: number;
+  dataFolders?: string[];
+  /** A passphrase change needs the vault's security PIN (valid 5 minutes, single use). */
+  passphrase?: { newValue: Secret; securityPin: string; passphraseFile?: string };
+}
+
+export interface ChangeOptions extends OperationOptions {
+  confirmPassphraseLocation?: ConfirmPassphraseLocation;
+}
+
+export interface ChangeResult {
+  changed: Array<'proxy' | 'cacheFolder' | 'passphrase'>;
+  config: AgentConfig;
+  passphraseFile?: string;
+}
+
+export interface UnregisterResult {
+  /** The registration that was ended; absent when there was none. */
+  registrationId?: string;
+  /** The configuration recorded no registration: only leftovers were removed. */
+  alreadyUnregistered: boolean;
+  remote?: RemoteRegistration;
+}
+
+/** The stages `register` reports, in order. */
+export const REGISTER_STAGES = [
+  'validateCredentials',
+  'checkConnectivity',
+  'checkCache',
+  'checkPrerequisites',
+  'installAgent',
+  'savePassphrase',
+  'machineIdentity',
+  'registerWithVault',
+  'writeCertificates',
+  'writeConfiguration',
+] as const;
+export type RegisterStage = (typeof REGISTER_STAGES)[number];
+
+/** The stages `change` reports (each only when its part changes). */
+export const CHANGE_STAGES = ['checkConnectivity', 'checkCache', 'changePassphrase', 'savePassphrase', 'writeConfiguration'] as const;
+export type ChangeStage = (typeof CHANGE_STAGES)[number];
