@@ -52,8 +52,12 @@ export async function requireConfig(ctx: ServiceContext, place: InstallPlace): P
   return config;
 }
 
-/** Enters a stage: a cancellation between stages takes effect here, then the progress handler hears of it. */
+/**
+ * Enters a stage. A cancellation between stages takes effect here, including one the progress
+ * handler itself makes on hearing of the stage: the stage then does nothing at all.
+ */
 export function stage(onProgress: ProgressHandler | undefined, signal: AbortSignal | undefined, name: string, detail?: ErrorParams): void {
   throwIfAborted(signal);
   onProgress?.(name, detail);
+  throwIfAborted(signal);
 }
