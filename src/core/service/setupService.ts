@@ -3,7 +3,8 @@
  * the CLI. It owns the order of things and delegates each rule to its module; adapters only
  * collect input and show results. Nothing here depends on VS Code.
  */
-import type { CacheFolderReport } from '../cache/checkFolder';
+import { cacheFolderError, type CacheFolderReport } from '../cache/checkFolder';
+import type { SetupError } from '../errors';
 import type { ConnectivityReport } from '../connectivity/check';
 import { inspectCredentialsFile } from '../credentials/inspect';
 import type { VaultCredentials } from '../credentials/model';
@@ -33,7 +34,10 @@ import type {
   UnregisterResult,
 } from './types';
 import { runUnregister } from './unregister';
-import { VaultAccess } from './vaultAccess';
+import { VaultAccess, connectivityError } from './vaultAccess';
+
+/** A check's report and, when it failed, why, as the SetupError the setup would refuse with. */
+export type WithProblem<T> = T & { problem?: SetupError };
 
 /** Where a check or a download goes: an endpoint, or the one a credentials file names. */
 export type VaultEndpointInput = ({ endpoint: string } | { credentialsFile: string }) & { proxy: ProxySettings };
@@ -62,13 +66,19 @@ export class SetupService {
     return buildPlan(this.ctx.target, await prepareSetup(this.ctx, input, options.signal));
   }
 
-  checkCache(folder: string, data: DataToProtect, options: Omit<OperationOptions, 'installFolder'> = {}): Promise<CacheFolderReport> {
-    return checkCacheOnTarget(this.ctx.target, folder, data, { signal: options.signal, onProgress: (d) => options.onProgress?.('checkCache', d) });
+  /** The cache folder report, with the first failed check as an actionable `problem`. */
+  async checkCache(folder: string, data: DataToProtect, options: Omit<OperationOptions, 'installFolder'> = {}): Promise<WithProblem<CacheFolderReport>> {
+    const report = await checkCacheOnTarget(this.ctx.target, folder, data, { signal: options.signal, onProgress: (d) => options.onProgress?.('checkCache', d) });
+    const problem = cacheFolderError(report);
+    return problem ? { ...report, problem } : report;
   }
 
-  async checkConnectivity(where: VaultEndpointInput, options: { signal?: AbortSignal } = {}): Promise<ConnectivityReport> {
+  /** The per-stage connectivity report, with the failed stage as an actionable `problem`. */
+  async checkConnectivity(where: VaultEndpointInput, options: { signal?: AbortSignal } = {}): Promise<WithProblem<ConnectivityReport>> {
     const route = this.ctx.access.route(where.proxy, await this.endpointOf(where, options.signal));
-    return this.ctx.access.checkConnectivity(route, options.signal);
+    const report = await this.ctx.access.checkConnectivity(route, options.signal);
+    const problem = connectivityError(report, route);
+    return problem ? { ...report, problem } : report;
   }
 
   checkPrerequisites(options: { signal?: AbortSignal } = {}): Promise<PrerequisiteReport> {

@@ -1,0 +1,151 @@
+/**
+ * The command line's grammar: commands, their options (node's parseArgs, strict), and the one
+ * rule the CLI adds: secrets never come from arguments, which other users can read in a process
+ * listing (facts, section 3). Usage errors are UsageErrors (exit code 2).
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+  constructor(
+    message: string,
+    readonly code = 'CliUsage',
+  ) {
+    super(message);
+  }
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+const COMMON: Options = {
+  json: { type: 'boolean' },
+  verbose: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+const TRUST: Options = { ca: { type: 'string' } };
+
+const PROXY: Options = {
+  'proxy-mode': { type: 'string' },
+  'proxy-host': { type: 'string' },
+  'proxy-port': { type: 'string' },
+  'proxy-user': { type: 'string' },
+  'no-proxy': { type: 'string', multiple: true },
+  'proxy-password-stdin': { type: 'boolean' },
+};
+
+const INSTALL: Options = { 'install-folder': { type: 'string' } };
+
+export const COMMANDS = {
+  inspect: { usage: 'inspect <credentials file>', positionals: [1, 1], options: {} },
+  'check-cache': { usage: 'check-cache <folder> --data-size <bytes | folders…>', positionals: [1, Infinity], options: { 'data-size': { type: 'string', multiple: true } } },
+  'check-connectivity': {
+    usage: 'check-connectivity [--endpoint URL | --credentials FILE] [proxy options] [--ca FILE]',
+    positionals: [0, 0],
+    options: { endpoint: { type: 'string' }, credentials: { type: 'string' }, ...PROXY, ...TRUST },
+  },
+  'passphrase generate': { usage: 'passphrase generate [--length N]', positionals: [0, 0], options: { length: { type: 'string' } } },
+  register: {
+    usage:
+      'register --credentials FILE [--install-folder DIR] [--cache-folder DIR] [--data-size <bytes | folders…>] [--server-name NAME]\n' +
+      '         [--passphrase-file PATH] [--passphrase-stdin] [--accept-passphrase-location] [--dry-run] [proxy options] [--ca FILE]',
+    positionals: [0, Infinity],
+    options: {
+      credentials: { type: 'string' },
+      'cache-folder': { type: 'string' },
+      'data-size': { type: 'string', multiple: true },
+      'server-name': { type: 'string' },
+      'passphrase-file': { type: 'string' },
+      'passphrase-stdin': { type: 'boolean' },
+      'accept-passphrase-location': { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
+      ...INSTALL,
+      ...PROXY,
+      ...TRUST,
+    },
+  },
+  status: { usage: 'status [--install-folder DIR] [--ca FILE]', positionals: [0, 0], options: { ...INSTALL, ...TRUST } },
+  unregister: { usage: 'unregister [--install-folder DIR] [--ca FILE]', positionals: [0, 0], options: { ...INSTALL, ...TRUST } },
+} satisfies Record<string, { usage: string; positionals: [number, number]; options: Options }>;
+
+export type CommandName = keyof typeof COMMANDS;
+
+export interface ParsedCommand {
+  command: CommandName;
+  positionals: string[];
+  values: Record<string, string | boolean | string[] | undefined>;
+}
+
+/** Options that would put a secret in the process arguments, and where the secret goes instead. */
+const SECRET_OPTIONS: Record<string, string> = {
+  passphrase: 'BACKUP_PASSPHRASE or --passphrase-stdin',
+  'proxy-password': 'BACKUP_PROXY_PASSWORD or --proxy-password-stdin',
+  password: 'BACKUP_PROXY_PASSWORD or --proxy-password-stdin',
+  pw: 'BACKUP_PROXY_PASSWORD or --proxy-password-stdin',
+};
+
+export const HELP = `Backup agent setup: inspect vault credentials, check a server, register it with a vault.
+
+Usage: npm run cli -- <command> [options]
+
+Commands:
+${Object.values(COMMANDS)
+  .map((c) => `  ${c.usage}`)
+  .join('\n')}
+
+Proxy options: --proxy-mode off|settings|vscode|environment  --proxy-host HOST  --proxy-port PORT
+               --proxy-user USER  --no-proxy HOST[,HOST…]  --proxy-password-stdin
+Common options: --json (one JSON object on stdout)  --verbose  --help
+
+Secrets never go in arguments: the passphrase comes from BACKUP_PASSPHRASE or --passphrase-stdin,
+the proxy password from BACKUP_PROXY_PASSWORD or --proxy-password-stdin (with both, the passphrase
+is the first line of stdin). The vault's CA: --ca FILE or BACKUP_VAULT_CA (a file or PEM text).
+Exit codes: 0 done, 1 refused or failed (the code is in the output), 2 usage, 130 cancelled.`;
+
+export function parseCommandLine(argv: readonly string[]): ParsedCommand | 'help' {
+  rejectSecretArguments(argv);
+  const [first, second] = argv;
+  if (first === undefined || first === 'help' || first === '--help' || first === '-h') return 'help';
+  const name = first === 'passphrase' ? `passphrase ${second ?? ''}` : first;
+  if (!Object.hasOwn(COMMANDS, name)) throw new UsageError(`Unknown command "${name.trim()}". Run with --help for the commands.`);
+  const command = name as CommandName;
+  const spec = COMMANDS[command];
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv.slice(command.split(' ').length), options: { ...COMMON, ...spec.options }, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}\nUsage: ${spec.usage}`);
+  }
+  const values = parsed.values as ParsedCommand['values'];
+  const [min, max] = spec.positionals;
+  if (!values.help && (parsed.positionals.length < min || parsed.positionals.length > max)) {
+    throw new UsageError(`Usage: ${spec.usage}`);
+  }
+  return { command, positionals: parsed.positionals, values };
+}
+
+/** Refuses `--passphrase X`, `--proxy-password=X` and the like before anything else reads argv. */
+function rejectSecretArguments(argv: readonly string[]): void {
+  for (const arg of argv) {
+    const name = /^--?([a-z-]+)(?:=|$)/i.exec(arg)?.[1]?.toLowerCase();
+    if (name && Object.hasOwn(SECRET_OPTIONS, name)) {
+      throw new UsageError(
+        `--${name} is not accepted: a secret on the command line can be read by other users in the process list. Use ${SECRET_OPTIONS[name]}.`,
+        'SecretInArguments',
+      );
+    }
+  }
+}
+
+/** `--data-size 1000000`, or `--data-size /srv/data [more folders…]`. */
+export function dataToProtect(values: string[] | undefined, extraFolders: readonly string[]): { dataSizeBytes?: number; dataFolders?: string[] } {
+  if (!values || values.length === 0) {
+    if (extraFolders.length > 0) throw new UsageError(`Unexpected arguments: ${extraFolders.join(' ')}`);
+    return {};
+  }
+  if (values.length === 1 && extraFolders.length === 0 && /^\d+$/.test(values[0]!)) return { dataSizeBytes: Number(values[0]) };
+  const folders = [...values, ...extraFolders];
+  const numeric = folders.find((f) => /^\d+$/.test(f));
+  if (numeric !== undefined) throw new UsageError(`--data-size takes either a size in bytes or folders, not both (${numeric}).`);
+  return { dataFolders: folders };
+}

@@ -1,0 +1,204 @@
+/**
+ * The commands: each turns its options into a SetupService call and its result into text. No
+ * rule lives here; the service decides, refuses and explains.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { splitTimeLeft } from '../core/status';
+import type { ConnectivityReport } from '../core/connectivity/check';
+import type { CacheFolderReport } from '../core/cache/checkFolder';
+import type { Logger } from '../core/log';
+import { parseProxySettings, type ProxySettings } from '../core/proxy/settings';
+import { SetupService, type SetupInput, type WithProblem } from '../core/service';
+import { LocalTarget } from '../core/target/local';
+import { dataToProtect, UsageError, type CommandName, type ParsedCommand } from './args';
+import type { Output } from './output';
+import { readSecrets, readTrustedCa, type CliSecrets } from './secrets';
+
+export interface CliContext {
+  parsed: ParsedCommand;
+  output: Output;
+  env: NodeJS.ProcessEnv;
+  stdin: NodeJS.ReadableStream;
+  signal: AbortSignal;
+}
+
+type Handler = (ctx: CliContext, tools: Tools) => Promise<void>;
+
+interface Tools {
+  service(): Promise<SetupService>;
+  secrets(): Promise<CliSecrets>;
+  string(name: string): string | undefined;
+  list(name: string): string[] | undefined;
+  flag(name: string): boolean;
+}
+
+export async function runCommand(ctx: CliContext): Promise<void> {
+  const { values } = ctx.parsed;
+  let secrets: Promise<CliSecrets> | undefined;
+  const tools: Tools = {
+    string: (name) => values[name] as string | undefined,
+    list: (name) => values[name] as string[] | undefined,
+    flag: (name) => values[name] === true,
+    secrets: () =>
+      (secrets ??= readSecrets({ passphraseStdin: tools.flag('passphrase-stdin'), proxyPasswordStdin: tools.flag('proxy-password-stdin') }, ctx.env, ctx.stdin)),
+    service: async () => createService(ctx.output.logger(), ctx.env, await readTrustedCa(tools.string('ca'), ctx.env)),
+  };
+  await HANDLERS[ctx.parsed.command](ctx, tools);
+}
+
+function createService(logger: Logger, env: NodeJS.ProcessEnv, ca: string | undefined): SetupService {
+  const cacheHome = env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  return new SetupService({
+    target: new LocalTarget(),
+    logger,
+    proxyContext: { env },
+    trust: ca ? { ca } : undefined,
+    downloadCacheDir: path.join(cacheHome, 'backup-agent-setup', 'downloads'),
+  });
+}
+
+async function proxySettings(tools: Tools): Promise<ProxySettings> {
+  const host = tools.string('proxy-host');
+  const port = tools.string('proxy-port');
+  const noProxy = (tools.list('no-proxy') ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  const { proxyPassword } = await tools.secrets();
+  return parseProxySettings({
+    mode: tools.string('proxy-mode') ?? (host ? 'settings' : 'off'),
+    ...(host === undefined ? {} : { host }),
+    ...(port === undefined ? {} : { port: Number(port) }),
+    ...(tools.string('proxy-user') === undefined ? {} : { user: tools.string('proxy-user') }),
+    noProxy,
+    ...(proxyPassword ? { password: proxyPassword } : {}),
+  });
+}
+
+const HANDLERS: Record<CommandName, Handler> = {
+  async inspect({ parsed, output, signal }, tools) {
+    const c = await (await tools.service()).inspectCredentials(parsed.positionals[0]!, { signal });
+    const { hours, minutes } = splitTimeLeft(c.timeLeftMs);
+    output.done('inspect', c, [
+      `Vault credentials ${c.fileName}`,
+      `  Vault:         ${c.vaultName} (resource group ${c.resourceGroup}, ${c.location})`,
+      `  Subscription:  ${c.subscriptionId}`,
+      `  Endpoint:      ${c.endpoint}`,
+      `  Valid until:   ${c.expiresAt.toISOString()} (${hours} h ${minutes} min left)`,
+      `  Certificate:   SHA-256 ${c.fingerprint256}`,
+    ]);
+  },
+
+  async 'check-cache'({ parsed, output, signal }, tools) {
+    const [folder, ...more] = parsed.positionals;
+    const report = await (await tools.service()).checkCache(folder!, dataToProtect(tools.list('data-size'), more), {
+      signal,
+      onProgress: (s, d) => output.progress(s, d),
+    });
+    reportChecks(output, 'check-cache', report, cacheLines(report));
+  },
+
+  async 'check-connectivity'({ output, signal }, tools) {
+    const endpoint = tools.string('endpoint');
+    const credentialsFile = tools.string('credentials');
+    if ((endpoint === undefined) === (credentialsFile === undefined)) throw new UsageError('Give either --endpoint URL or --credentials FILE.');
+    const proxy = await proxySettings(tools);
+    const where = endpoint !== undefined ? { endpoint, proxy } : { credentialsFile: credentialsFile!, proxy };
+    const report = await (await tools.service()).checkConnectivity(where, { signal });
+    reportChecks(output, 'check-connectivity', report, connectivityLines(report));
+  },
+
+  async 'passphrase generate'({ output }, tools) {
+    const length = tools.string('length');
+    if (length !== undefined && !/^\d+$/.test(length)) throw new UsageError('--length takes a number of characters.');
+    const passphrase = (await tools.service()).generatePassphrase(length === undefined ? undefined : Number(length));
+    output.done('passphrase generate', { passphrase: passphrase.reveal() }, [passphrase.reveal()]);
+  },
+
+  async register(ctx, tools) {
+    const { parsed, output, signal } = ctx;
+    const credentialsFile = tools.string('credentials');
+    if (!credentialsFile) throw new UsageError('register needs --credentials FILE.');
+    const { passphrase } = await tools.secrets();
+    if (!passphrase) throw new UsageError('register needs the passphrase, from BACKUP_PASSPHRASE or --passphrase-stdin.', 'PassphraseRequired');
+    const input: SetupInput = {
+      credentialsFile,
+      installFolder: tools.string('install-folder'),
+      cacheFolder: tools.string('cache-folder'),
+      ...dataToProtect(tools.list('data-size'), parsed.positionals),
+      proxy: await proxySettings(tools),
+      passphrase: { value: passphrase },
+      passphraseFile: tools.string('passphrase-file'),
+      serverName: tools.string('server-name'),
+    };
+    const service = await tools.service();
+    if (tools.flag('dry-run')) {
+      const plan = await service.plan(input, { signal });
+      output.done('register', plan, [
+        `Plan for ${plan.target.label}: register ${plan.serverName} with vault ${plan.credentials.vaultName}`,
+        ...plan.changes.map((c) => `  ${c.kind}${c.path ? ` ${c.path}` : ''}${c.secret ? ' (secret, 0600)' : ''}`),
+        ...plan.warnings.map((w) => `Warning: ${w.code}`),
+      ]);
+      return;
+    }
+    const result = await service.register(input, {
+      signal,
+      onProgress: (stage, detail) => output.progress(stage, detail),
+      confirmPassphraseLocation: async (warnings) => {
+        if (tools.flag('accept-passphrase-location')) return true;
+        for (const w of warnings) output.warn(`${w.code}${w.params.folder ? ` (${String(w.params.folder)})` : ''}`);
+        output.warn('Review where the passphrase file goes, then re-run with --accept-passphrase-location to keep it there.');
+        return false;
+      },
+    });
+    output.done('register', result, [
+      `${result.created ? 'Registered' : 'Registered again'} ${result.serverName} with vault ${result.vault.vaultName}.`,
+      `  Registration:  ${result.registrationId}`,
+      `  Machine:       ${result.machineId}`,
+      `  Agent:         ${result.agentVersion} in ${result.installFolder}`,
+      `  Cache folder:  ${result.cacheFolder}`,
+      `  Configuration: ${result.configFile}`,
+      ...(result.passphraseFile ? [`  Passphrase:    saved to ${result.passphraseFile}; keep a copy away from this server.`] : []),
+      ...result.warnings.map((w) => `Warning: ${w.code}`),
+    ]);
+  },
+
+  async status({ output, signal }, tools) {
+    const status = await (await tools.service()).status({ installFolder: tools.string('install-folder'), signal });
+    const { state, config, remote } = status;
+    output.done('status', status, [
+      `State: ${state.kind}${'vaultName' in state ? ` (vault ${state.vaultName})` : ''}`,
+      ...(config ? [`  Server:        ${config.serverName}`, `  Machine:       ${config.machineId}`, `  Install:       ${config.installFolder}`] : []),
+      ...(config?.registration ? [`  Registration:  ${config.registration.id}`] : []),
+      ...(remote ? [remote.ok ? `  At the vault:  ${remote.registration.status}` : `  At the vault:  unknown [${remote.error.code}] ${remote.error.message}`] : []),
+    ]);
+  },
+
+  async unregister({ output, signal }, tools) {
+    const result = await (await tools.service()).unregister({ installFolder: tools.string('install-folder'), signal, onProgress: (s) => output.progress(s) });
+    output.done('unregister', result, [result.alreadyUnregistered ? 'This server was not registered; leftovers removed.' : `Unregistered: registration ${result.registrationId} is ${result.remote?.status}.`]);
+  },
+};
+
+/** A check report: done when every step passed, else refused with its problem's code. */
+function reportChecks(output: Output, command: string, report: WithProblem<object>, text: string[]): void {
+  const { problem, ...rest } = report;
+  if (!problem) return output.done(command, rest, text);
+  output.failed(command, problem.toJSON(), rest, text);
+  throw new ReportedFailure();
+}
+
+/** Thrown after a failure was already printed: the caller only sets the exit code. */
+export class ReportedFailure extends Error {}
+
+function cacheLines(report: CacheFolderReport): string[] {
+  return [
+    `Cache folder ${report.folder}: ${report.ok ? 'OK' : 'refused'} (needs ${report.requiredBytes} bytes free${report.availableBytes === undefined ? '' : `, ${report.availableBytes} available`})`,
+    ...report.checks.map((c) => `  ${c.status.padEnd(7)} ${c.check}${c.status === 'failed' ? `  [${c.code}] ${c.message}` : ''}`),
+  ];
+}
+
+function connectivityLines(report: ConnectivityReport): string[] {
+  return [
+    `Connectivity to ${report.endpoint}${report.proxy ? ` through ${report.proxy}` : ''}: ${report.ok ? 'OK' : 'failed'}`,
+    ...report.stages.map((s) => `  ${s.status.padEnd(7)} ${s.stage.padEnd(13)} ${s.code}${s.status === 'skipped' ? '' : ` (${s.durationMs} ms)`}`),
+  ];
+}
