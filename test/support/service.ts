@@ -4,7 +4,8 @@
  * proxy that stands in front of the real vault.
  */
 import { X509Certificate } from 'node:crypto';
-import { rmSync, promises as fs } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync, promises as fs } from 'node:fs';
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -229,4 +230,68 @@ export async function findSecrets(secrets: readonly string[], texts: Record<stri
     for (const s of secrets) if (content.includes(s)) found.push(`${file}: ${s.slice(0, 4)}…`);
   }
   return found;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The CLI as a real process
+
+export const CLI_MAIN = path.resolve(__dirname, '..', '..', 'src', 'cli', 'main.ts');
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** The parsed stdout, when it is one JSON object. */
+  json?: AnyJson;
+  /** Every command line (/proc/<pid>/cmdline) seen on the machine while the CLI ran, with `watchProcesses`. */
+  commandLines: string[];
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyJson = any;
+
+/**
+ * Runs `node --import tsx src/cli/main.ts <args>` (what `npm run cli` runs), with `env` added to
+ * a minimal environment and `stdin` written to it. `watchProcesses` samples every process's
+ * command line while it runs, so a test can show that no secret ever appeared in one.
+ */
+export async function runCli(args: readonly string[], options: { env?: Record<string, string>; stdin?: string; watchProcesses?: boolean } = {}): Promise<CliRun> {
+  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir(), ...options.env };
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI_MAIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const commandLines = new Set<string>();
+  const watcher = options.watchProcesses ? watchCommandLines(commandLines) : undefined;
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdin.end(options.stdin ?? '');
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+  watcher?.stop();
+  let json: AnyJson;
+  try {
+    json = JSON.parse(stdout);
+  } catch {
+    json = undefined;
+  }
+  return { code, stdout, stderr, json, commandLines: [...commandLines] };
+}
+
+function watchCommandLines(into: Set<string>): { stop(): void } {
+  const sample = () => {
+    for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+      try {
+        into.add(readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim());
+      } catch {
+        // the process ended between the listing and the read
+      }
+    }
+  };
+  sample();
+  const timer = setInterval(sample, 5);
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+    },
+  };
 }

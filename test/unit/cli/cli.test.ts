@@ -1,0 +1,179 @@
+/**
+ * The CLI as users run it: a real process over the real vault. Each command in text and --json,
+ * the exit codes, and secrets refused as arguments.
+ */
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { readAgentConfig } from '../../../src/core/config/agentConfig';
+import { agentLayout } from '../../../src/core/config/layout';
+import { readPassphraseFile } from '../../../src/core/passphrase/file';
+import { LocalTarget } from '../../../src/core/target/local';
+import { filesUnder, runCli, startServiceVault, tempDir, TEST_PASSPHRASE, writeCredentials, type CliRun } from '../../support/service';
+import { createVaultWithCredentials, type TestVault } from '../../support/vault';
+
+function assertJsonOutcome(run: CliRun, exitCode: number, ok: boolean): void {
+  assert.equal(run.code, exitCode, `exit ${run.code}\nstdout: ${run.stdout}\nstderr: ${run.stderr}`);
+  assert.equal(run.stdout.trim().split('\n').length, 1, 'exactly one line of JSON on stdout');
+  assert.equal(run.json?.ok, ok, run.stdout);
+}
+
+describe('CLI', function () {
+  this.timeout(60_000);
+  let vault: TestVault;
+  let root: string;
+  let caFile: string;
+  let env: Record<string, string>;
+
+  before(async () => {
+    vault = await startServiceVault();
+  });
+  after(async () => {
+    await vault?.close();
+  });
+  beforeEach(async () => {
+    root = await tempDir('cli-');
+    caFile = path.join(root, 'vault-ca.pem');
+    await fs.writeFile(caFile, vault.caCertPem);
+    env = { XDG_CACHE_HOME: path.join(root, 'cache') };
+  });
+  afterEach(async () => {
+    await fs.rm(root, { recursive: true, force: true });
+  });
+
+  async function credentialsFile(): Promise<{ file: string; vaultName: string }> {
+    const creds = await createVaultWithCredentials(vault);
+    return { file: await writeCredentials(root, creds.file), vaultName: creds.identity.name };
+  }
+
+  it('prints its help, and refuses an unknown command with exit code 2', async () => {
+    const help = await runCli(['--help']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /register --credentials FILE/);
+    const unknown = await runCli(['frobnicate', '--json'], { env });
+    assertJsonOutcome(unknown, 2, false);
+    assert.equal(unknown.json.error.code, 'CliUsage');
+  });
+
+  it('refuses secrets given as arguments, without repeating them', async () => {
+    for (const args of [
+      ['register', '--credentials', 'x.VaultCredentials', '--passphrase', 'argv-passphrase-0123456789'],
+      ['register', '--credentials', 'x.VaultCredentials', '--proxy-password=argv-proxy-secret'],
+      ['check-connectivity', '--endpoint', 'https://127.0.0.1:9', '--password', 'argv-proxy-secret'],
+    ]) {
+      const run = await runCli([...args, '--json'], { env });
+      assertJsonOutcome(run, 2, false);
+      assert.equal(run.json.error.code, 'SecretInArguments');
+      assert.match(run.json.error.message, /BACKUP_(PASSPHRASE|PROXY_PASSWORD)/);
+      assert.ok(!run.stdout.includes('argv-passphrase') && !run.stdout.includes('argv-proxy-secret'));
+      const text = await runCli(args, { env });
+      assert.equal(text.code, 2);
+      assert.match(text.stderr, /^Error \[SecretInArguments\]/);
+    }
+  });
+
+  it('generates a passphrase by the agent rules', async () => {
+    const run = await runCli(['passphrase', 'generate', '--json'], { env });
+    assertJsonOutcome(run, 0, true);
+    assert.match(run.json.result.passphrase, /^[!-~]{32}$/);
+    const short = await runCli(['passphrase', 'generate', '--length', '8', '--json'], { env });
+    assertJsonOutcome(short, 1, false);
+    assert.equal(short.json.error.code, 'PassphraseTooShort');
+  });
+
+  it('inspects a credentials file', async () => {
+    const { file, vaultName } = await credentialsFile();
+    const run = await runCli(['inspect', file, '--json'], { env });
+    assertJsonOutcome(run, 0, true);
+    assert.equal(run.json.result.vaultName, vaultName);
+    assert.equal(run.json.result.endpoint, vault.url);
+    assert.deepEqual(Object.keys(run.json.result.clientCertificate), ['fingerprint256'], 'no key material');
+    const text = await runCli(['inspect', file], { env });
+    assert.equal(text.code, 0);
+    assert.match(text.stdout, new RegExp(`Vault: +${vaultName}`));
+  });
+
+  it('checks a cache folder against a size or against data folders', async () => {
+    const data = path.join(root, 'data');
+    await fs.mkdir(data);
+    await fs.writeFile(path.join(data, 'file.bin'), Buffer.alloc(4000));
+    const bySize = await runCli(['check-cache', path.join(root, 'cache-a'), '--data-size', '1000000', '--json'], { env });
+    assertJsonOutcome(bySize, 0, true);
+    assert.equal(bySize.json.result.requiredBytes, 50_000);
+    const byFolders = await runCli(['check-cache', path.join(root, 'cache-b'), '--data-size', data, '--json'], { env });
+    assertJsonOutcome(byFolders, 0, true);
+    assert.equal(byFolders.json.result.requiredBytes, 200);
+    const relative = await runCli(['check-cache', 'relative/cache', '--data-size', '10', '--json'], { env });
+    assertJsonOutcome(relative, 1, false);
+    assert.equal(relative.json.error.code, 'CacheFolderNotAbsolute');
+    assert.equal(relative.json.result.ok, false);
+  });
+
+  it('checks connectivity: the vault CA from --ca or BACKUP_VAULT_CA, untrusted without it', async () => {
+    const { file } = await credentialsFile();
+    const withCa = await runCli(['check-connectivity', '--credentials', file, '--ca', caFile, '--json'], { env });
+    assertJsonOutcome(withCa, 0, true);
+    assert.deepEqual(
+      withCa.json.result.stages.map((s: { stage: string; status: string }) => `${s.stage}:${s.status}`),
+      ['dns:ok', 'tcp:ok', 'proxyConnect:skipped', 'tls:ok', 'health:ok'],
+    );
+    const fromEnv = await runCli(['check-connectivity', '--endpoint', vault.url], { env: { ...env, BACKUP_VAULT_CA: caFile } });
+    assert.equal(fromEnv.code, 0, fromEnv.stderr);
+    assert.match(fromEnv.stdout, /health +VaultHealthy/);
+    const untrusted = await runCli(['check-connectivity', '--endpoint', vault.url, '--json'], { env });
+    assertJsonOutcome(untrusted, 1, false);
+    assert.equal(untrusted.json.error.code, 'TlsUntrustedCertificate');
+    assert.equal(untrusted.json.error.params.action, 'trustVaultCertificate');
+  });
+
+  it('registers, shows the status and unregisters; --dry-run and a missing confirmation change nothing', async () => {
+    const { file, vaultName } = await credentialsFile();
+    const installFolder = path.join(root, 'install');
+    const passphraseFile = path.join(root, 'admin', 'passphrase.txt');
+    const base = ['register', '--credentials', file, '--install-folder', installFolder, '--data-size', '1000', '--passphrase-file', passphraseFile, '--ca', caFile];
+    const secretEnv = { ...env, BACKUP_PASSPHRASE: TEST_PASSPHRASE };
+
+    const missing = await runCli([...base, '--json'], { env });
+    assertJsonOutcome(missing, 2, false);
+    assert.equal(missing.json.error.code, 'PassphraseRequired');
+
+    const before = await filesUnder(root);
+    const dryRun = await runCli([...base, '--dry-run', '--json'], { env: secretEnv });
+    assertJsonOutcome(dryRun, 0, true);
+    assert.ok(dryRun.json.result.changes.some((c: { kind: string }) => c.kind === 'register'));
+    const unconfirmed = await runCli([...base, '--json'], { env: secretEnv });
+    assertJsonOutcome(unconfirmed, 1, false);
+    assert.equal(unconfirmed.json.error.code, 'PassphraseLocationNotConfirmed');
+    assert.match(unconfirmed.stderr, /--accept-passphrase-location/);
+    assert.deepEqual(await filesUnder(root), before);
+
+    const registered = await runCli([...base, '--accept-passphrase-location', '--json'], { env: secretEnv });
+    assertJsonOutcome(registered, 0, true);
+    const { registrationId } = registered.json.result;
+    const config = await readAgentConfig(new LocalTarget(), agentLayout(new LocalTarget(), installFolder));
+    assert.equal(config?.registration?.id, registrationId);
+    assert.equal((await readPassphraseFile(passphraseFile)).passphrase, TEST_PASSPHRASE);
+
+    // The passphrase from stdin instead, and text output; the re-run keeps the registration.
+    const again = await runCli([...base, '--accept-passphrase-location', '--passphrase-stdin'], { env, stdin: `${TEST_PASSPHRASE}\n` });
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, new RegExp(`Registered again .* with vault ${vaultName}\\.\\n  Registration: +${registrationId}`));
+
+    // status and unregister need no --ca: they trust the CA the vault returned at registration.
+    const status = await runCli(['status', '--install-folder', installFolder, '--json'], { env });
+    assertJsonOutcome(status, 0, true);
+    assert.equal(status.json.result.state.kind, 'registered');
+    assert.equal(status.json.result.remote.registration.status, 'registered');
+    const unregistered = await runCli(['unregister', '--install-folder', installFolder], { env });
+    assert.equal(unregistered.code, 0, unregistered.stderr);
+    assert.match(unregistered.stdout, new RegExp(`Unregistered: registration ${registrationId} is unregistered\\.`));
+    const after = await runCli(['status', '--install-folder', installFolder], { env });
+    assert.match(after.stdout, /^State: notSetUp/);
+  });
+
+  it('refuses to unregister a folder without a configuration, with its code', async () => {
+    const run = await runCli(['unregister', '--install-folder', path.join(root, 'nothing'), '--json'], { env });
+    assertJsonOutcome(run, 1, false);
+    assert.equal(run.json.error.code, 'AgentNotConfigured');
+  });
+});
