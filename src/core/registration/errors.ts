@@ -4,6 +4,7 @@
  * ids (the real vault's where the facts give one) and get our wording; network and HTTP codes
  * keep the HTTP stack's wording and only gain the next step.
  */
+import type { CredentialsErrorCode } from '../credentials/errors';
 import { SetupError, type ErrorParams } from '../errors';
 import { NetworkCode } from '../http/networkErrors';
 import { HttpCode } from '../http/request';
@@ -22,6 +23,9 @@ export const NEXT_ACTIONS = [
   'checkProxyCredentials',
   'trustVaultCertificate',
   'reportProblem',
+  'renameCredentialsFile',
+  'checkFileAccess',
+  'waitAndRetry',
 ] as const;
 export type NextAction = (typeof NEXT_ACTIONS)[number];
 
@@ -104,18 +108,47 @@ const TRANSPORT_ACTIONS: Record<string, NextAction> = {
   [HttpCode.ResponseTooLarge]: 'checkVaultEndpoint',
 };
 
+/** Next steps for the credentials file's own refusals (this machine's reading of it): every code has one. */
+const CREDENTIALS_ACTIONS: Record<CredentialsErrorCode, NextAction> = {
+  VaultCredentialBadExtension: 'renameCredentialsFile',
+  VaultCredentialTooLarge: 'downloadNewCredentials',
+  VaultCredentialNotUtf8: 'downloadNewCredentials',
+  VaultCredentialUnsafeXml: 'downloadNewCredentials',
+  VaultCredentialMalformedXml: 'downloadNewCredentials',
+  VaultCredentialWrongRoot: 'downloadNewCredentials',
+  VaultCredentialLegacy: 'downloadNewCredentials',
+  VaultCredentialSiteRecovery: 'downloadNewCredentials',
+  VaultCredentialInvalidField: 'downloadNewCredentials',
+  VaultCredentialCorruptCertificate: 'downloadNewCredentials',
+  VaultCredentialPfxPassword: 'downloadNewCredentials',
+  VaultCredentialNoPrivateKey: 'downloadNewCredentials',
+  VaultCredentialKeyMismatch: 'downloadNewCredentials',
+  VaultCredentialWrongKeyUsage: 'downloadNewCredentials',
+  CBPUserExpiredVaultCredential: 'downloadNewCredentials',
+  VaultCredentialNotYetValid: 'waitAndRetry',
+  VaultCredentialClockSkew: 'checkClock',
+  '34528': 'checkFileAccess',
+};
+
 export function isVaultRefusalCode(code: string): code is VaultRefusalCode {
   return Object.hasOwn(VAULT_REFUSALS, code);
 }
 
 /** The next step for a code, if this module knows one. */
 export function nextActionFor(code: string): NextAction | undefined {
-  return isVaultRefusalCode(code) ? VAULT_REFUSALS[code].action : TRANSPORT_ACTIONS[code];
+  if (isVaultRefusalCode(code)) return VAULT_REFUSALS[code].action;
+  return TRANSPORT_ACTIONS[code] ?? (Object.hasOwn(CREDENTIALS_ACTIONS, code) ? CREDENTIALS_ACTIONS[code as CredentialsErrorCode] : undefined);
+}
+
+/** A refusal the vault sent (rather than one this machine made, possibly with the same code). */
+function fromVault(err: SetupError): boolean {
+  return err.params.httpStatus !== undefined;
 }
 
 /**
  * The same failure with its next step. Vault refusals get our message (the vault's wording is
- * not localisable); everything else keeps its message. Errors that are not SetupErrors pass through.
+ * not localisable); everything else keeps its message. Errors that are not SetupErrors, and
+ * those that already name a next step, pass through.
  */
 export function withNextStep(err: SetupError): SetupError;
 export function withNextStep(err: unknown): unknown;
@@ -123,7 +156,9 @@ export function withNextStep(err: unknown): unknown {
   if (!(err instanceof SetupError) || err.params.action !== undefined) return err;
   const action = nextActionFor(err.code);
   if (!action) return err;
-  if (!isVaultRefusalCode(err.code)) {
+  // The credentials parser's own refusals (an expired file seen here) keep their wording.
+  const local = !fromVault(err) && Object.hasOwn(CREDENTIALS_ACTIONS, err.code);
+  if (local || !isVaultRefusalCode(err.code)) {
     return new SetupError(err.code, err.message, { ...err.params, action }, { cause: err.cause ?? err });
   }
   const refusal: VaultRefusal = VAULT_REFUSALS[err.code];

@@ -42,8 +42,7 @@ export interface PreparedSetup extends InstallPlace {
 
 export async function prepareSetup(ctx: ServiceContext, input: SetupInput, signal?: AbortSignal): Promise<PreparedSetup> {
   const { target } = ctx;
-  const now = ctx.now();
-  const credentials = await inspectCredentialsFile(input.credentialsFile, { now, signal });
+  const credentials = await inspectCredentials(ctx, input.credentialsFile, signal);
   const warnings = checkPassphraseRules(input.passphrase.value);
   const place = await installPlace(ctx, input.installFolder, signal);
   const cacheFolder = input.cacheFolder ?? place.defaultCacheFolder;
@@ -96,6 +95,15 @@ export async function prepareSetup(ctx: ServiceContext, input: SetupInput, signa
     locationWarnings,
     warnings,
   };
+}
+
+/** A validated credentials file; its refusals name their next step. */
+export async function inspectCredentials(ctx: ServiceContext, file: string, signal?: AbortSignal): Promise<VaultCredentials> {
+  try {
+    return await inspectCredentialsFile(file, { now: ctx.now(), signal });
+  } catch (err) {
+    throw withNextStep(err);
+  }
 }
 
 function sameVault(vault: NonNullable<AgentConfig['vault']>, credentials: VaultCredentials): boolean {

@@ -6,7 +6,6 @@
 import { cacheFolderError, type CacheFolderReport } from '../cache/checkFolder';
 import type { SetupError } from '../errors';
 import type { ConnectivityReport } from '../connectivity/check';
-import { inspectCredentialsFile } from '../credentials/inspect';
 import type { VaultCredentials } from '../credentials/model';
 import { checkPrerequisites, type PrerequisiteReport } from '../install';
 import { generatePassphrase } from '../passphrase/generate';
@@ -17,7 +16,7 @@ import { checkCacheOnTarget, type DataToProtect } from './cacheOnTarget';
 import { runChange } from './change';
 import { installPlace, stage, type ServiceContext } from './context';
 import { buildPlan } from './plan';
-import { prepareSetup } from './prepare';
+import { inspectCredentials, prepareSetup } from './prepare';
 import { runRegistration } from './register';
 import { readStatus } from './status';
 import type {
@@ -58,7 +57,7 @@ export class SetupService {
   }
 
   inspectCredentials(file: string, options: { signal?: AbortSignal } = {}): Promise<VaultCredentials> {
-    return inspectCredentialsFile(file, { now: this.ctx.now(), signal: options.signal });
+    return inspectCredentials(this.ctx, file, options.signal);
   }
 
   /** What register() would do with this input, changing nothing; refusals are thrown as they would be there. */
