@@ -23,12 +23,14 @@ fs.rmSync(path.join(root, 'dist'), { recursive: true, force: true });
 const builds = [
   esbuild.build({
     ...common,
-    entryPoints: { extension: 'src/extension.ts' },
+    // Two node bundles: the light one activation loads, and the features (the core and its
+    // dependencies) that it requires on first use.
+    entryPoints: { extension: 'src/extension.ts', features: 'src/vscode/features/index.ts' },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['vscode'],
+    external: ['vscode', './features.js'],
   }),
   esbuild.build({
     ...common,
@@ -63,7 +65,7 @@ if (withTests) {
 }
 
 const results = await Promise.all(builds);
-for (const r of results.slice(0, 2)) {
+for (const r of results.slice(0, 2)) { // the product bundles, not the test suites
   for (const [file, info] of Object.entries(r.metafile.outputs)) {
     if (!file.endsWith('.map')) console.log(`built ${file} (${(info.bytes / 1024).toFixed(1)} KiB)`);
   }

@@ -1,10 +1,11 @@
-// Composition root: creates the adapters, wires them to commands, and nothing else.
+// Composition root: the log, the status-bar item and every command, registered at once; the
+// features behind the commands load on first use so activation stays light.
 import * as vscode from 'vscode';
 import { deriveRegistrationState } from './core/status';
 import { COMMANDS } from './vscode/ids';
+import { lazyFeatures } from './vscode/lazyFeatures';
 import { createLog } from './vscode/log';
 import { RegistrationStatusBar } from './vscode/statusBar';
-import { showStatusMenu } from './vscode/statusMenu';
 
 /** What the extension exposes to its own tests (ext.exports). */
 export interface BackupAgentApi {
@@ -18,13 +19,22 @@ export function activate(context: vscode.ExtensionContext): BackupAgentApi {
   const log = createLog();
   const statusBar = new RegistrationStatusBar();
   statusBar.show(deriveRegistrationState({ now: new Date() }));
+  const features = lazyFeatures({ context, log, statusBar });
 
-  context.subscriptions.push(
-    log,
-    statusBar,
-    vscode.commands.registerCommand(COMMANDS.showLog, () => log.show(true)),
-    vscode.commands.registerCommand(COMMANDS.statusMenu, showStatusMenu),
-  );
+  context.subscriptions.push(log, statusBar, vscode.commands.registerCommand(COMMANDS.showLog, () => log.show(true)));
+  for (const command of Object.values(COMMANDS)) {
+    if (command === COMMANDS.showLog) continue;
+    context.subscriptions.push(
+      vscode.commands.registerCommand(command, async (...args: unknown[]) => (await features()).run(command, ...args)),
+    );
+  }
+  // After activation has returned: load the features and show the real registration state.
+  setTimeout(() => {
+    features().then(
+      (f) => { context.subscriptions.push(f); f.start(); },
+      (err) => log.error(`Could not load the extension's features: ${err instanceof Error ? err.message : String(err)}`),
+    );
+  }, 0);
 
   const activationTimeMs = performance.now() - started;
   log.info(`Activated in ${activationTimeMs.toFixed(1)} ms (VS Code ${vscode.version}, ${vscode.env.remoteName ?? 'local'}).`);

@@ -13,7 +13,7 @@ const ALLOWED: RegExp[] = [
   /^extension\/LICENSE\.txt$/,
   /^extension\/l10n\/bundle\.l10n\.[a-z-]+\.json$/,
   /^extension\/media\/[\w.-]+\.(png|svg|css|md)$/,
-  /^extension\/dist\/(extension|webview)\.js$/,
+  /^extension\/dist\/(extension|features|webview)\.js$/,
 ];
 
 describe('the .vsix contents', () => {
@@ -27,7 +27,7 @@ describe('the .vsix contents', () => {
     const names = listZip(vsix).map((e) => e.name);
     const unexpected = names.filter((n) => !ALLOWED.some((r) => r.test(n)));
     assert.deepEqual(unexpected, [], `unexpected files in the .vsix:\n${unexpected.join('\n')}`);
-    for (const needed of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/webview.js', 'extension/package.nls.es.json', 'extension/l10n/bundle.l10n.es.json', 'extension/media/icon.png']) {
+    for (const needed of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/features.js', 'extension/dist/webview.js', 'extension/package.nls.es.json', 'extension/l10n/bundle.l10n.es.json', 'extension/media/icon.png']) {
       assert.ok(names.includes(needed), `${needed} is missing from the .vsix`);
     }
     console.log(`    ${names.length} files, ${(fs.statSync(vsix).size / 1024).toFixed(1)} KiB`);
@@ -36,7 +36,7 @@ describe('the .vsix contents', () => {
   it('ships minified bundles without source maps', () => {
     const entries = listZip(vsix);
     assert.ok(!entries.some((e) => e.name.endsWith('.map')));
-    for (const name of ['extension/dist/extension.js', 'extension/dist/webview.js']) {
+    for (const name of ['extension/dist/extension.js', 'extension/dist/features.js', 'extension/dist/webview.js']) {
       const text = entries.find((e) => e.name === name)?.read().toString('utf8') ?? '';
       assert.ok(text.length > 0, `${name} is empty`);
       assert.ok(!text.includes('sourceMappingURL'), `${name} points at a source map`);

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { COMMANDS } from './ids';
+import { COMMANDS } from '../ids';
 
 /** The quick menu behind the status-bar item: the actions that fit the current state. */
 export async function showStatusMenu(): Promise<void> {
