@@ -164,7 +164,7 @@ export function withNextStep(err: unknown): unknown {
   const refusal: VaultRefusal = VAULT_REFUSALS[err.code];
   const agentCode = refusal.agentCode ?? err.params.agentCode;
   // The vault's own sentence can name what its error body does not carry as a field (the other vault, the limit).
-  const vaultMessage = fromVault(err) && err.message ? { vaultMessage: err.message } : {};
+  const vaultMessage: ErrorParams = fromVault(err) && err.message ? { vaultMessage: err.message } : {};
   const params: ErrorParams = { ...err.params, action, ...(agentCode ? { agentCode } : {}), ...vaultMessage };
   return new SetupError(err.code, refusal.message(params), params, { cause: err });
 }
