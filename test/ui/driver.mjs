@@ -16,7 +16,7 @@ async function openPalette(page) {
 }
 
 /** F1, type the command's title, Enter: what a user does. */
-async function runCommand(page, title) {
+async function runCommand(page, { title }) {
   await page.locator('.statusbar').waitFor({ state: 'visible', timeout: 60000 });
   const widget = await openPalette(page);
   await widget.locator('input').first().fill(`>${title}`);
@@ -33,7 +33,7 @@ async function runCommand(page, title) {
 }
 
 /** The rendered status-bar entry whose element id ends with the item's id. */
-async function statusBarItem(page, id) {
+async function statusBarItem(page, { id }) {
   const item = page.locator(`.statusbar-item[id$="${id}"]`).first();
   await item.waitFor({ state: 'visible', timeout: 20000 });
   return {
@@ -42,12 +42,12 @@ async function statusBarItem(page, id) {
   };
 }
 
-async function clickStatusBarItem(page, id) {
+async function clickStatusBarItem(page, { id }) {
   await page.locator(`.statusbar-item[id$="${id}"]`).first().click();
   return { ok: true };
 }
 
-async function screenshot(page, name) {
+async function screenshot(page, { name = 'screenshot' }) {
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
   const file = path.join(RESULTS_DIR, `${name}.png`);
   await page.screenshot({ path: file });
@@ -62,13 +62,13 @@ async function quickPickItems(page) {
   return { items: (await widget.locator('.monaco-list-row .label-name').allInnerTexts()).map((t) => t.trim()) };
 }
 
-async function pressKey(page, key) {
+async function pressKey(page, { key }) {
   await page.keyboard.press(key);
   return { ok: true };
 }
 
 /** Waits until the element's visible text matches `pattern` (a regular expression source). */
-async function waitForText(page, selector, pattern) {
+async function waitForText(page, { selector, pattern }) {
   const loc = page.locator(selector).first();
   await loc.waitFor({ state: 'visible', timeout: 20000 });
   const re = new RegExp(pattern);
@@ -82,15 +82,27 @@ async function waitForText(page, selector, pattern) {
   throw new Error(`"${selector}" never showed /${pattern}/; it shows:\n${text}`);
 }
 
+const BUILT_IN = { runCommand, statusBarItem, clickStatusBarItem, screenshot, quickPickItems, pressKey, waitForText };
+
+/**
+ * Dispatches a bridge request: the built-in actions above, plus those exported as `actions` by
+ * any test/ui/actions/*.mjs module (each feature's UI tests keep their own actions there).
+ */
 export async function handleUiRequest(page, req) {
-  switch (req.action) {
-    case 'runCommand': return runCommand(page, req.title);
-    case 'statusBarItem': return statusBarItem(page, req.id);
-    case 'clickStatusBarItem': return clickStatusBarItem(page, req.id);
-    case 'screenshot': return screenshot(page, req.name);
-    case 'quickPickItems': return quickPickItems(page);
-    case 'pressKey': return pressKey(page, req.key);
-    case 'waitForText': return waitForText(page, req.selector, req.pattern);
-    default: throw new Error(`unknown UI action ${req.action}`);
+  const { action, ...args } = req;
+  const extra = await loadActionModules();
+  const fn = BUILT_IN[action] ?? extra[action];
+  if (!fn) throw new Error(`unknown UI action ${action}`);
+  return fn(page, args);
+}
+
+let actionModules;
+async function loadActionModules() {
+  if (!actionModules) {
+    const dir = path.join(import.meta.dirname, 'actions');
+    const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.mjs')).sort() : [];
+    actionModules = {};
+    for (const f of files) Object.assign(actionModules, (await import(path.join(dir, f))).actions);
   }
+  return actionModules;
 }
