@@ -9,7 +9,7 @@ import type * as vscode from 'vscode';
 import type { SetupError } from '../../../core/errors';
 import type { Secret } from '../../../core/proxy/secret';
 import type { ProxySettings } from '../../../core/proxy/settings';
-import type { CredentialsSummary, RegisterResult, SetupPlan, SetupStatus } from '../../../core/service';
+import type { ConfirmPassphraseLocation, CredentialsSummary, RegisterResult, SetupPlan, SetupStatus } from '../../../core/service';
 
 /** The result of a core check, ready for any surface to show. */
 export type Checked<T> = { ok: true; value: T } | { ok: false; error: SetupError };
@@ -57,7 +57,8 @@ export interface SetupSession extends vscode.Disposable {
   setPassphrase(value: Secret): Checked<PassphraseState>;
   /** Hands the passphrase to the one caller that shows or copies it on the user's request. */
   revealPassphrase(): Secret | undefined;
-  savePassphrase(file: string): Promise<Checked<{ file: string }>>;
+  /** Saves now (0600, never over another file); places the core warns about need `confirm` to accept. */
+  savePassphrase(file: string, confirm?: ConfirmPassphraseLocation): Promise<Checked<{ file: string }>>;
   plan(): Promise<Checked<SetupPlan>>;
   install(progress: ProgressReporter, signal: AbortSignal): Promise<Checked<{ version: string }>>;
   register(progress: ProgressReporter, signal: AbortSignal): Promise<Checked<RegisterResult>>;

@@ -1,0 +1,87 @@
+/**
+ * The extension's settings, read in one typed place. Writes go to the user (Global) settings only:
+ * every setting is machine-scoped, and a workspace must never carry them. The proxy password is
+ * not a setting: it lives in SecretStorage.
+ */
+import * as vscode from 'vscode';
+import type { ProxyMode } from '../../core/proxy/settings';
+import { CONFIG_SECTION } from '../ids';
+
+export interface ProxySettingValues {
+  mode: ProxyMode;
+  host: string;
+  port: number;
+  user: string;
+  noProxy: string[];
+}
+
+export interface Settings {
+  /** Empty: the platform's default. */
+  installFolder: string;
+  /** Empty: the default under the install folder. */
+  cacheFolder: string;
+  proxy: ProxySettingValues;
+  localVaultPort: number;
+  healthCheckIntervalSeconds: number;
+  /** A PEM file of CA certificates to trust for the vault, besides the system's. */
+  vaultCaFile: string;
+}
+
+const config = () => vscode.workspace.getConfiguration(CONFIG_SECTION);
+
+export function readSettings(): Settings {
+  const c = config();
+  return {
+    installFolder: c.get<string>('installFolder', '').trim(),
+    cacheFolder: c.get<string>('cacheFolder', '').trim(),
+    proxy: {
+      mode: c.get<ProxyMode>('proxy.mode', 'off'),
+      host: c.get<string>('proxy.host', ''),
+      port: c.get<number>('proxy.port', 3128),
+      user: c.get<string>('proxy.user', ''),
+      noProxy: c.get<string[]>('proxy.noProxy', []),
+    },
+    localVaultPort: c.get<number>('localVault.port', 8443),
+    healthCheckIntervalSeconds: c.get<number>('statusBar.healthCheckIntervalSeconds', 60),
+    vaultCaFile: c.get<string>('vault.caFile', '').trim(),
+  };
+}
+
+type SettingKey = 'installFolder' | 'cacheFolder' | 'proxy.mode' | 'proxy.host' | 'proxy.port' | 'proxy.user' | 'proxy.noProxy' | 'vault.caFile';
+
+/** Writes a user setting; an empty string or undefined falls back to the default. */
+export async function writeSetting(key: SettingKey, value: unknown): Promise<void> {
+  await config().update(key, value === '' ? undefined : value, vscode.ConfigurationTarget.Global);
+}
+
+export async function writeProxySettings(proxy: ProxySettingValues): Promise<void> {
+  await writeSetting('proxy.mode', proxy.mode === 'off' ? undefined : proxy.mode);
+  await writeSetting('proxy.host', proxy.host);
+  await writeSetting('proxy.port', proxy.port === 3128 ? undefined : proxy.port);
+  await writeSetting('proxy.user', proxy.user);
+  await writeSetting('proxy.noProxy', proxy.noProxy.length ? proxy.noProxy : undefined);
+}
+
+export function affectsSettings(e: vscode.ConfigurationChangeEvent): boolean {
+  return e.affectsConfiguration(CONFIG_SECTION);
+}
+
+/** VS Code's own proxy settings and the environment, for the `vscode` and `environment` proxy modes. */
+export function proxyContext(): import('../../core/proxy/resolve').ProxyContext {
+  const http = vscode.workspace.getConfiguration('http');
+  return {
+    vscodeHttpProxy: http.get<string>('proxy') || undefined,
+    vscodeNoProxy: http.get<string[]>('noProxy', []),
+    vscodeProxyAuthorization: http.get<string>('proxyAuthorization') || undefined,
+    strictSSL: http.get<boolean>('proxyStrictSSL', true),
+    env: process.env,
+  };
+}
+
+const PROXY_PASSWORD_KEY = 'backupAgent.proxy.password';
+
+/** The proxy password in SecretStorage (on the client machine), never in settings. */
+export const proxyPassword = {
+  get: (secrets: vscode.SecretStorage) => secrets.get(PROXY_PASSWORD_KEY),
+  set: (secrets: vscode.SecretStorage, value: string | undefined) => (value ? secrets.store(PROXY_PASSWORD_KEY, value) : secrets.delete(PROXY_PASSWORD_KEY)),
+};
