@@ -44,7 +44,7 @@ function newKeyPair(): { forgeKey: forge.pki.rsa.PrivateKey; publicKey: forge.pk
 function baseCertificate(publicKey: forge.pki.rsa.PublicKey, commonName: string, notBefore: Date, notAfter: Date): forge.pki.Certificate {
   const cert = forge.pki.createCertificate();
   cert.publicKey = publicKey;
-  // A positive serial: the leading hex digit is kept below 8.
+  // A leading zero nibble keeps the DER integer positive.
   cert.serialNumber = `0${randomBytes(15).toString('hex')}`;
   cert.validity.notBefore = notBefore;
   cert.validity.notAfter = notAfter;
@@ -52,7 +52,7 @@ function baseCertificate(publicKey: forge.pki.rsa.PublicKey, commonName: string,
   return cert;
 }
 
-const leafExtensions = (options: IssueOptions) => {
+function leafExtensions(options: IssueOptions) {
   const altNames = [
     ...(options.dnsNames ?? []).map((value) => ({ type: 2, value })),
     ...(options.ips ?? []).map((ip) => ({ type: 7, ip })),
@@ -63,7 +63,7 @@ const leafExtensions = (options: IssueOptions) => {
     options.usage === 'client' ? { name: 'extKeyUsage', clientAuth: true } : { name: 'extKeyUsage', serverAuth: true },
     ...(altNames.length > 0 ? [{ name: 'subjectAltName', altNames }] : []),
   ];
-};
+}
 
 function leafCertificate(options: IssueOptions, publicKey: forge.pki.rsa.PublicKey): forge.pki.Certificate {
   const now = Date.now();
