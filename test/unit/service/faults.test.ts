@@ -83,6 +83,13 @@ describe('SetupService faults', function () {
       down = await startServiceVault({ dataDir, port });
       const result = await register(service, input);
       assert.equal((await down.admin.listRegistrations(own.identity.name))[0]?.registrationId, result.registrationId);
+
+      // Down again: the status says so, with the vault's error, and keeps the configuration.
+      await down.close();
+      const status = await service.status({ installFolder: input.installFolder });
+      assert.deepEqual(status.state, { kind: 'vaultUnreachable', vaultName: own.identity.name });
+      assert.ok(status.remote && !status.remote.ok && status.remote.error.code === 'ConnectionRefused', inspect(status.remote));
+      assert.equal(status.config?.registration?.id, result.registrationId);
     } finally {
       await down.close();
       await fs.rm(dataDir, { recursive: true, force: true });

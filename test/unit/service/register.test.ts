@@ -10,11 +10,11 @@ import { readPassphraseFile } from '../../../src/core/passphrase/file';
 import { verifyPassphrase } from '../../../src/core/passphrase/verifier';
 import { Secret } from '../../../src/core/proxy/secret';
 import { parseProxySettings } from '../../../src/core/proxy/settings';
-import { REGISTER_STAGES, type SetupInput } from '../../../src/core/service';
+import { REGISTER_STAGES, UNREGISTER_STAGES, type SetupInput } from '../../../src/core/service';
 import { LocalTarget } from '../../../src/core/target/local';
 import { squidUnavailableReason, startSquid, type Squid } from '../../support/squid';
 import { acceptLocation, filesUnder, serviceFor, setupInput, startServiceVault, tempDir, TEST_PASSPHRASE, writeCredentials } from '../../support/service';
-import { createVaultWithCredentials, type TestVault } from '../../support/vault';
+import { createVaultWithCredentials, issueTestCredentials, type TestVault } from '../../support/vault';
 
 const PROXY_USER = 'backup';
 const PROXY_PASSWORD = 'Pr0xy-pass-for-agent';
@@ -75,6 +75,21 @@ describe('SetupService against the real local vault', function () {
     );
     // With the local target the passphrase file is written on the server it protects.
     assert.deepEqual(plan.warnings.map((w) => w.code), ['PassphraseFileOnProtectedServer']);
+  });
+
+  it('plans a re-registration and warns of credentials that expire within the hour', async () => {
+    const { creds, service, input } = await fixture();
+    const registered = await service.register(input, { confirmPassphraseLocation: acceptLocation });
+    const soon = await issueTestCredentials(vault, creds.identity.name, 0.5);
+    // Same vault, same day: the same portal file name, so in a folder of its own.
+    const plan = await service.plan({ ...input, credentialsFile: await writeCredentials(await fs.mkdtemp(path.join(root, 'soon-')), soon.file) });
+    assert.equal(plan.registrationId, registered.registrationId);
+    assert.equal(plan.machineId, registered.machineId);
+    assert.ok(plan.changes.some((c) => c.kind === 'registerAgain'));
+    assert.ok(!plan.changes.some((c) => c.path?.endsWith('machine.key')), 'the key is kept');
+    const codes = plan.warnings.map((w) => w.code);
+    assert.ok(codes.includes('AlreadyRegistered') && codes.includes('CredentialsExpireSoon'), codes.join());
+    assert.ok(Number(plan.warnings.find((w) => w.code === 'CredentialsExpireSoon')?.params.minutesLeft) <= 30);
   });
 
   it('registers end to end, and a re-run keeps the same registration id', async () => {
@@ -244,7 +259,7 @@ describe('SetupService against the real local vault', function () {
       const installFolder = input.installFolder;
       const stages: string[] = [];
       const result = await service.unregister({ installFolder, onProgress: (s) => stages.push(s) });
-      assert.deepEqual(stages, ['unregisterAtVault', 'writeConfiguration', 'removeMachineCertificate']);
+      assert.deepEqual(stages, [...UNREGISTER_STAGES]);
       assert.equal(result.remote?.status, 'unregistered');
       const config = await readAgentConfig(target, layout);
       assert.equal(config?.registration, null);
