@@ -1,0 +1,126 @@
+/**
+ * What each request of the page does: the extension's dialogs where a path is picked, the
+ * session for everything else. No rule lives here; a refusal is the session's (or the core's)
+ * SetupError, thrown so the router answers it as an error response.
+ */
+import os from 'node:os';
+import * as vscode from 'vscode';
+import type { PassphraseLocationWarning } from '../../../core/passphrase/location';
+import { parseProxySettings } from '../../../core/proxy/settings';
+import { Secret } from '../../../core/proxy/secret';
+import { COMMANDS } from '../../ids';
+import type { Method, ParamsOf, ResultOf } from '../../../webview/protocol';
+import type { Checked, Session } from '../session';
+import { passphraseNotSet } from '../session/checked';
+
+export type Handlers = { [M in Method]: (params: ParamsOf<M>, signal: AbortSignal) => Promise<ResultOf<M>> };
+
+function unwrap<T>(result: Checked<T>): T {
+  if (!result.ok) throw result.error;
+  return result.value;
+}
+
+function held(session: Session): Secret {
+  const secret = session.revealPassphrase();
+  if (!secret) throw passphraseNotSet();
+  return secret;
+}
+
+/** Asks before saving the passphrase where the core warns it may be lost or exposed. */
+async function confirmLocation(warnings: PassphraseLocationWarning[]): Promise<boolean> {
+  const saveHere = vscode.l10n.t('Save Here');
+  const answer = await vscode.window.showWarningMessage(
+    vscode.l10n.t('Save the passphrase file here?'),
+    { modal: true, detail: warnings.map((w) => locationWarning(w)).join('\n') },
+    saveHere,
+  );
+  return answer === saveHere;
+}
+
+function locationWarning(w: PassphraseLocationWarning): string {
+  const folder = String(w.params.folder ?? '');
+  switch (w.code) {
+    case 'PassphraseFileInInstallFolder': return vscode.l10n.t('It is inside the install folder {0}: an uninstall may delete it.', folder);
+    case 'PassphraseFileInCacheFolder': return vscode.l10n.t('It is inside the cache folder {0}.', folder);
+    case 'PassphraseFileInWorkspace': return vscode.l10n.t('It is inside the workspace folder {0}.', folder);
+    case 'PassphraseFileInGitWorkTree': return vscode.l10n.t('It is inside the Git work tree {0}: it could be committed.', folder);
+    case 'PassphraseFileOnProtectedServer': return vscode.l10n.t('It is on the server being protected: if the server is lost, so is the passphrase. Keep a copy elsewhere.');
+    default: return w.code;
+  }
+}
+
+export function createHandlers(session: Session): Handlers {
+  return {
+    'credentials/pick': async () => {
+      const picked = await vscode.window.showOpenDialog({
+        canSelectFiles: true,
+        canSelectMany: false,
+        openLabel: vscode.l10n.t('Use this file'),
+        filters: { [vscode.l10n.t('Vault credentials')]: ['VaultCredentials'], [vscode.l10n.t('All files')]: ['*'] },
+      });
+      if (!picked?.[0]) return { cancelled: true };
+      unwrap(await session.selectCredentials(picked[0].fsPath));
+      return { cancelled: false };
+    },
+    'credentials/select': async ({ file }) => {
+      unwrap(await session.selectCredentials(file));
+      return {};
+    },
+    'folder/pick': async () => {
+      const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: vscode.l10n.t('Select Folder') });
+      return picked?.[0] ? { folder: picked[0].fsPath } : {};
+    },
+    'install/setFolder': async ({ folder }) => {
+      await session.setInstallFolder(folder);
+      return {};
+    },
+    'cache/set': async ({ folder, dataSizeBytes }, signal) => {
+      unwrap(await session.setCacheFolder(folder, { dataSizeBytes }, signal));
+      return {};
+    },
+    'proxy/set': async (params) => {
+      await session.setProxy(parseProxySettings(params));
+      return {};
+    },
+    'connectivity/test': async (_params, signal) => {
+      unwrap(await session.testConnectivity(signal));
+      return {};
+    },
+    'passphrase/generate': async () => {
+      session.generatePassphrase();
+      return {};
+    },
+    'passphrase/reveal': async () => ({ value: held(session).reveal() }),
+    'passphrase/copy': async () => {
+      await vscode.env.clipboard.writeText(held(session).reveal());
+      return {};
+    },
+    'passphrase/save': async ({ file }) => {
+      held(session);
+      const target = file ?? (await vscode.window.showSaveDialog({
+        defaultUri: vscode.Uri.file(`${os.homedir()}/backup-passphrase.txt`),
+        saveLabel: vscode.l10n.t('Save Passphrase'),
+      }))?.fsPath;
+      if (!target) return { cancelled: true };
+      return { file: unwrap(await session.savePassphrase(target, confirmLocation)).file, cancelled: false };
+    },
+    'passphrase/set': async ({ value }) => {
+      unwrap(session.setPassphrase(new Secret(value)));
+      return {};
+    },
+    register: async (_params, signal) => {
+      // The session reports each stage in its snapshot (busy); the page follows those.
+      const result = unwrap(await session.register({ report: () => undefined }, signal));
+      return { registrationId: result.registrationId, serverName: result.serverName, vaultName: result.vault.vaultName };
+    },
+    'properties/change': async () => {
+      await vscode.commands.executeCommand(COMMANDS.changeProperties);
+      return {};
+    },
+    'status/refresh': async (_params, signal) => {
+      await session.refreshStatus(signal);
+      return {};
+    },
+  };
+}
+

@@ -1,0 +1,89 @@
+/** What every step of the page shares: strings, the protocol client, drafts and announcements. */
+import type { Method, ParamsOf, ResultOf, ViewSnapshot, WireError } from './protocol';
+import type { Outcome, RpcClient } from './rpc';
+import { format, type StringKey, type StringTable } from './strings';
+import { PERSISTED_FIELDS, vscodeApi, type PersistedState } from './vscodeApi';
+
+export type StepState = 'done' | 'todo' | 'problem' | 'working';
+
+export interface Step {
+  readonly section: HTMLElement;
+  setState(state: StepState): void;
+  update(snapshot: ViewSnapshot): void;
+  state(snapshot: ViewSnapshot): StepState;
+}
+
+export class PageContext {
+  constructor(
+    private readonly strings: StringTable,
+    readonly rpc: RpcClient,
+    readonly registerStages: readonly string[],
+    private readonly persisted: PersistedState,
+    private readonly announcer: HTMLElement,
+  ) {}
+
+  t(key: StringKey, ...args: Array<string | number>): string {
+    return format(this.strings[key], ...args);
+  }
+
+  /** A stage's label, or its name when the table has none. */
+  stage(name: string): string {
+    return (this.strings as Record<string, string>)[`stage.${name}`] ?? name;
+  }
+
+  errorText(error: WireError): string {
+    return this.t('errorWithCode', error.message, error.code);
+  }
+
+  /** Reads a draft saved before the page was hidden. */
+  draft(id: string): string | undefined {
+    return this.persisted.drafts[id];
+  }
+
+  /** Remembers a typed value across hide/restore, unless the field may hold a secret. */
+  saveDraft(id: string, value: string | undefined): void {
+    if (!(PERSISTED_FIELDS as readonly string[]).includes(id)) return;
+    if (value === undefined) delete this.persisted.drafts[id];
+    else this.persisted.drafts[id] = value;
+    this.persist();
+  }
+
+  persist(extra: Partial<PersistedState> = {}): void {
+    Object.assign(this.persisted, extra);
+    vscodeApi.setState(this.persisted);
+  }
+
+  /** Says something to screen readers through the page's polite live region. */
+  announce(text: string): void {
+    this.announcer.textContent = '';
+    // A new text node in a later frame makes screen readers read repeated messages again.
+    requestAnimationFrame(() => { this.announcer.textContent = text; });
+  }
+
+  /** Sends a request with `button` disabled meanwhile; shows a refusal in `result`. */
+  async act<M extends Method>(
+    button: HTMLButtonElement,
+    result: HTMLElement,
+    method: M,
+    params: ParamsOf<M>,
+  ): Promise<Outcome<ResultOf<M>>> {
+    button.disabled = true;
+    button.setAttribute('aria-busy', 'true');
+    try {
+      const outcome = await this.rpc.request(method, params).outcome;
+      if (!outcome.ok) this.showError(result, outcome.error);
+      return outcome;
+    } finally {
+      button.disabled = false;
+      button.removeAttribute('aria-busy');
+    }
+  }
+
+  /** Shows a refusal in a step's result area; announced when it answers the user's action. */
+  showError(result: HTMLElement, error: WireError, announce = true): void {
+    if (error.code === 'RequestCancelled') return;
+    result.className = 'result problem';
+    result.textContent = this.errorText(error);
+    if (announce) this.announce(result.textContent);
+  }
+}

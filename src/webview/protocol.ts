@@ -1,0 +1,185 @@
+/**
+ * The walkthrough's message protocol, imported by the extension host and the webview: requests
+ * with ids (answered by one response each, cancellable), notifications from the host, and a
+ * `ready` handshake. Both sides parse every inbound message with these schemas and drop what
+ * does not fit, so a stray or hostile message can neither crash a side nor reach the session.
+ * Browser-safe: it imports nothing from the core at run time.
+ */
+// zod/mini: the same checks without the locale tables, which keeps the page's bundle small.
+import * as z from 'zod/mini';
+import type { ProxyMode } from '../core/proxy/settings';
+
+const MAX_PATH = 4096;
+const requestId = z.int().check(z.minimum(1), z.maximum(Number.MAX_SAFE_INTEGER));
+const filePath = z.string().check(z.minLength(1), z.maxLength(MAX_PATH));
+const text = (max: number) => z.string().check(z.maxLength(max));
+const noParams = z.strictObject({});
+
+/** Kept in step with the core's list by the type check below, not by a second rule. */
+const PROXY_MODES = ['off', 'settings', 'vscode', 'environment'] as const satisfies readonly ProxyMode[];
+type ModesCovered = ProxyMode extends (typeof PROXY_MODES)[number] ? true : never;
+const modesCovered: ModesCovered = true;
+void modesCovered;
+
+/** Every request the page may send, with its parameters. Their meaning is the session's. */
+export const REQUEST_PARAMS = {
+  'credentials/pick': noParams,
+  'credentials/select': z.strictObject({ file: filePath }),
+  'folder/pick': z.strictObject({ purpose: z.enum(['install', 'cache']) }),
+  'install/setFolder': z.strictObject({ folder: filePath }),
+  'cache/set': z.strictObject({ folder: filePath, dataSizeBytes: z.optional(z.int().check(z.minimum(0))) }),
+  'proxy/set': z.strictObject({
+    mode: z.enum(PROXY_MODES),
+    host: text(255),
+    port: z.int(),
+    user: text(255),
+    /** Only when the user typed a new one; it goes straight to SecretStorage. */
+    password: z.optional(text(1024)),
+    noProxy: z.array(text(255)).check(z.maxLength(200)),
+  }),
+  'connectivity/test': noParams,
+  'passphrase/generate': noParams,
+  'passphrase/reveal': noParams,
+  'passphrase/copy': noParams,
+  'passphrase/save': z.strictObject({ file: z.optional(filePath) }),
+  'passphrase/set': z.strictObject({ value: text(1024) }),
+  register: noParams,
+  'properties/change': noParams,
+  'status/refresh': noParams,
+} as const;
+
+export type Method = keyof typeof REQUEST_PARAMS;
+export type ParamsOf<M extends Method> = z.output<(typeof REQUEST_PARAMS)[M]>;
+export const METHODS = Object.keys(REQUEST_PARAMS) as Method[];
+
+/** What a successful response carries, per method; the page checks it before using it. */
+export const RESULTS = {
+  'credentials/pick': z.strictObject({ cancelled: z.boolean() }),
+  'credentials/select': z.strictObject({}),
+  'folder/pick': z.strictObject({ folder: z.optional(filePath) }),
+  'install/setFolder': z.strictObject({}),
+  'cache/set': z.strictObject({}),
+  'proxy/set': z.strictObject({}),
+  'connectivity/test': z.strictObject({}),
+  'passphrase/generate': z.strictObject({}),
+  /** The one message that carries the passphrase, and only because the user asked to see it. */
+  'passphrase/reveal': z.strictObject({ value: z.string() }),
+  'passphrase/copy': z.strictObject({}),
+  'passphrase/save': z.strictObject({ file: z.optional(z.string()), cancelled: z.boolean() }),
+  'passphrase/set': z.strictObject({}),
+  register: z.strictObject({ registrationId: z.string(), serverName: z.string(), vaultName: z.string() }),
+  'properties/change': z.strictObject({}),
+  'status/refresh': z.strictObject({}),
+} as const satisfies Record<Method, z.ZodMiniType>;
+
+export type ResultOf<M extends Method> = z.output<(typeof RESULTS)[M]>;
+
+const requestSchemas = METHODS.map((method) =>
+  z.strictObject({ kind: z.literal('request'), id: requestId, method: z.literal(method), params: REQUEST_PARAMS[method] }),
+);
+
+export type RequestMessage = { [M in Method]: { kind: 'request'; id: number; method: M; params: ParamsOf<M> } }[Method];
+
+/** Page → host. */
+export const fromWebviewSchema = z.union([
+  z.strictObject({ kind: z.literal('ready') }),
+  z.strictObject({ kind: z.literal('cancel'), id: requestId }),
+  ...requestSchemas,
+]);
+export type FromWebview = { kind: 'ready' } | { kind: 'cancel'; id: number } | RequestMessage;
+
+export const wireErrorSchema = z.strictObject({
+  code: text(200),
+  message: text(4000),
+  params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+});
+export type WireError = z.output<typeof wireErrorSchema>;
+
+/** A check's outcome as the page shows it: the core's value, or its error (code, message, params). */
+const checked = <T extends z.ZodMiniType>(value: T) =>
+  z.union([z.looseObject({ ok: z.literal(true), value }), z.looseObject({ ok: z.literal(false), error: wireErrorSchema })]);
+
+const stageSchema = z.looseObject({
+  name: z.string(),
+  status: z.enum(['ok', 'failed', 'skipped']),
+  durationMs: z.number(),
+  code: z.optional(z.string()),
+});
+
+/**
+ * The session snapshot as the page receives it: the host projects it to what the page shows
+ * (no agent configuration internals, never a secret) and the page checks that shape.
+ */
+export const viewSnapshotSchema = z.strictObject({
+  credentials: z.optional(
+    z.intersection(
+      checked(z.looseObject({ fileName: z.string(), vaultName: z.string(), location: z.string(), subscriptionId: z.string(), expiresAt: z.string(), timeLeftMs: z.number() })),
+      z.looseObject({ file: z.string() }),
+    ),
+  ),
+  installFolder: z.string(),
+  cacheFolder: z.string(),
+  dataSizeBytes: z.optional(z.number()),
+  cacheCheck: z.optional(checked(z.looseObject({ requiredBytes: z.number(), availableBytes: z.number() }))),
+  proxy: z.strictObject({
+    mode: z.enum(PROXY_MODES),
+    host: z.string(),
+    port: z.number(),
+    user: z.string(),
+    noProxy: z.array(z.string()),
+    hasPassword: z.boolean(),
+  }),
+  connectivity: z.optional(checked(z.looseObject({ stages: z.array(stageSchema) }))),
+  passphrase: z.strictObject({
+    present: z.boolean(),
+    origin: z.optional(z.enum(['generated', 'typed'])),
+    strengthBits: z.optional(z.number()),
+    weak: z.optional(z.boolean()),
+    savedTo: z.optional(z.string()),
+  }),
+  registration: z.optional(
+    z.strictObject({
+      state: z.string(),
+      vaultName: z.optional(z.string()),
+      serverName: z.optional(z.string()),
+      registrationId: z.optional(z.string()),
+      machineId: z.optional(z.string()),
+      remoteError: z.optional(wireErrorSchema),
+    }),
+  ),
+  busy: z.optional(z.strictObject({ operation: z.string(), stage: z.string() })),
+});
+export type ViewSnapshot = z.output<typeof viewSnapshotSchema>;
+
+export const initParamsSchema = z.strictObject({
+  locale: text(35),
+  strings: z.record(z.string(), z.string()),
+  registerStages: z.array(z.string()),
+  snapshot: viewSnapshotSchema,
+});
+export type InitParams = z.output<typeof initParamsSchema>;
+
+/** Host → page. */
+export const toWebviewSchema = z.union([
+  z.strictObject({ kind: z.literal('response'), id: requestId, ok: z.literal(true), result: z.unknown() }),
+  z.strictObject({ kind: z.literal('response'), id: requestId, ok: z.literal(false), error: wireErrorSchema }),
+  z.strictObject({ kind: z.literal('notification'), method: z.literal('webview/init'), params: initParamsSchema }),
+  z.strictObject({ kind: z.literal('notification'), method: z.literal('session/changed'), params: viewSnapshotSchema }),
+]);
+export type ToWebview = z.output<typeof toWebviewSchema>;
+
+/** Codes of the protocol's own refusals (the session's errors keep the core's codes). */
+export const PROTOCOL_ERRORS = {
+  cancelled: 'RequestCancelled',
+  busy: 'RequestBusy',
+  failed: 'RequestFailed',
+} as const;
+
+/** A one-line description of a rejected message for a log: its kind and method, never its values. */
+export function describeRejected(message: unknown): string {
+  if (typeof message !== 'object' || message === null) return `a ${message === null ? 'null' : typeof message}`;
+  const m = message as Record<string, unknown>;
+  const kind = typeof m.kind === 'string' ? m.kind.slice(0, 40) : '?';
+  const method = typeof m.method === 'string' ? ` ${m.method.slice(0, 60)}` : '';
+  return `kind=${JSON.stringify(kind)}${method ? ` method=${JSON.stringify(method.trim())}` : ''}`;
+}

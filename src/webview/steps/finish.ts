@@ -1,0 +1,40 @@
+/** The finish state: the registration as the session reports it, and "Change Properties". */
+import type { PageContext } from '../context';
+import { button, h } from '../dom';
+import type { ViewSnapshot } from '../protocol';
+import { resultArea } from './frame';
+
+export function finishSection(ctx: PageContext): { section: HTMLElement; update(s: ViewSnapshot): void } {
+  const details = h('dl', { id: 'finish-details' });
+  const summary = h('p', { id: 'finish-summary' });
+  const change = button(ctx.t('changeProperties'), { id: 'change-properties' });
+  const refresh = button(ctx.t('refreshStatus'), { id: 'status-refresh' });
+  const result = resultArea('finish-result');
+  change.addEventListener('click', () => void ctx.act(change, result, 'properties/change', {}));
+  refresh.addEventListener('click', () => void ctx.act(refresh, result, 'status/refresh', {}));
+  const section = h('section', { id: 'finish', class: 'finish', tabindex: '-1', 'aria-labelledby': 'finish-heading' },
+    h('h2', { id: 'finish-heading' }, ctx.t('finishTitle')), summary, details, h('div', { class: 'actions' }, change, refresh), result);
+
+  return {
+    section,
+    update(s) {
+      const r = s.registration;
+      const registered = r?.state === 'registered' || r?.state === 'vaultUnreachable' || r?.state === 'revoked';
+      section.dataset.registered = String(registered);
+      change.hidden = !registered;
+      const vault = r?.vaultName ?? '';
+      summary.className = r?.state === 'registered' ? 'ok' : registered ? 'problem' : '';
+      summary.textContent = !registered ? ctx.t('finishNotRegistered')
+        : r?.state === 'revoked' ? ctx.t('stateRevoked', vault)
+          : r?.state === 'vaultUnreachable' ? ctx.t('stateUnreachable', vault)
+            : ctx.t('stateRegistered', vault);
+      const rows: Array<[string, string | undefined]> = [
+        [ctx.t('finishVault'), r?.vaultName],
+        [ctx.t('finishServer'), r?.serverName],
+        [ctx.t('finishRegistrationId'), r?.registrationId],
+      ];
+      details.replaceChildren(...rows.filter(([, v]) => registered && v).flatMap(([k, v]) => [h('dt', {}, k), h('dd', { 'data-field': k }, v)]));
+      if (r?.remoteError) ctx.showError(result, r.remoteError, false);
+    },
+  };
+}

@@ -1,0 +1,80 @@
+/** Step 2: the install folder and the cache folder, with the core's free-space check. */
+import type { PageContext, Step } from '../context';
+import { button, field, h } from '../dom';
+import type { ViewSnapshot } from '../protocol';
+import { clearDraft, resultArea, stepFrame, syncInput, trackDraft } from './frame';
+
+const GIB = 1024 ** 3;
+
+function bytes(n: number): string {
+  return n >= GIB ? `${(n / GIB).toFixed(1)} GiB` : `${(n / 1024 ** 2).toFixed(0)} MiB`;
+}
+
+export function foldersStep(ctx: PageContext, index: number, count: number): Step {
+  const frame = stepFrame(ctx, 'step-folders', index, count, 'foldersTitle', 'foldersHelp');
+  const install = field('install-folder', ctx.t('installFolder'));
+  const cache = field('cache-folder', ctx.t('cacheFolder'));
+  const size = field('data-size', ctx.t('dataSize'), { inputmode: 'decimal' });
+  const installApply = button(ctx.t('apply'), { id: 'install-apply', 'aria-describedby': 'install-folder' });
+  const installBrowse = button(ctx.t('browse'), { id: 'install-browse' });
+  const cacheApply = button(ctx.t('apply'), { id: 'cache-apply', class: 'primary' });
+  const cacheBrowse = button(ctx.t('browse'), { id: 'cache-browse' });
+  const installResult = resultArea('install-result');
+  const cacheResult = resultArea('cache-result');
+  for (const f of [install, cache, size]) trackDraft(ctx, f.input);
+
+  const applyInstall = async () => {
+    const folder = install.input.value.trim();
+    if (!folder) return install.input.focus();
+    const outcome = await ctx.act(installApply, installResult, 'install/setFolder', { folder });
+    if (outcome.ok) {
+      clearDraft(ctx, install.input);
+      installResult.className = 'result';
+      installResult.textContent = '';
+    }
+  };
+  const applyCache = async () => {
+    const folder = cache.input.value.trim();
+    if (!folder) return cache.input.focus();
+    const gb = Number(size.input.value.replace(',', '.'));
+    const dataSizeBytes = size.input.value.trim() && Number.isFinite(gb) && gb >= 0 ? Math.round(gb * GIB) : undefined;
+    const outcome = await ctx.act(cacheApply, cacheResult, 'cache/set', { folder, dataSizeBytes });
+    if (outcome.ok) for (const f of [cache, size]) clearDraft(ctx, f.input);
+  };
+  const pick = async (purpose: 'install' | 'cache', trigger: HTMLButtonElement, input: HTMLInputElement, result: HTMLElement) => {
+    const outcome = await ctx.act(trigger, result, 'folder/pick', { purpose });
+    if (outcome.ok && outcome.result.folder) {
+      input.value = outcome.result.folder;
+      input.dataset.dirty = 'true';
+      ctx.saveDraft(input.id, input.value);
+      input.focus();
+    }
+  };
+  installApply.addEventListener('click', () => void applyInstall());
+  cacheApply.addEventListener('click', () => void applyCache());
+  installBrowse.addEventListener('click', () => void pick('install', installBrowse, install.input, installResult));
+  cacheBrowse.addEventListener('click', () => void pick('cache', cacheBrowse, cache.input, cacheResult));
+  install.input.addEventListener('keydown', (e) => { if (e.key === 'Enter') void applyInstall(); });
+  cache.input.addEventListener('keydown', (e) => { if (e.key === 'Enter') void applyCache(); });
+
+  frame.body.append(
+    install.row, h('div', { class: 'actions' }, installApply, installBrowse), installResult,
+    cache.row, size.row, h('div', { class: 'actions' }, cacheApply, cacheBrowse), cacheResult,
+  );
+  return {
+    ...frame,
+    state: (s) => (!s.cacheCheck ? 'todo' : s.cacheCheck.ok ? 'done' : 'problem'),
+    update(s: ViewSnapshot) {
+      syncInput(install.input, s.installFolder);
+      syncInput(cache.input, s.cacheFolder);
+      if (s.dataSizeBytes !== undefined) syncInput(size.input, String(+(s.dataSizeBytes / GIB).toFixed(3)));
+      if (!s.cacheCheck) return;
+      if (s.cacheCheck.ok) {
+        cacheResult.className = 'result ok';
+        cacheResult.textContent = ctx.t('cacheOk', bytes(s.cacheCheck.value.availableBytes), bytes(s.cacheCheck.value.requiredBytes));
+      } else {
+        ctx.showError(cacheResult, s.cacheCheck.error, false);
+      }
+    },
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * Step 4: the encryption passphrase. Its value reaches the page only when the user asks to see
+ * it, lives in one element while shown, and is gone again on "Hide" or when the page is hidden.
+ * It is never part of a draft or of the persisted state.
+ */
+import type { PageContext, Step } from '../context';
+import { button, field, h } from '../dom';
+import type { ViewSnapshot } from '../protocol';
+import { clearDraft, resultArea, stepFrame, syncInput, trackDraft } from './frame';
+
+export function passphraseStep(ctx: PageContext, index: number, count: number): Step {
+  const frame = stepFrame(ctx, 'step-passphrase', index, count, 'passphraseTitle', 'passphraseHelp');
+  const generate = button(ctx.t('passphraseGenerate'), { id: 'passphrase-generate', class: 'primary' });
+  const own = field('passphrase-own', ctx.t('passphraseOwn'), { type: 'password', autocomplete: 'new-password' });
+  const use = button(ctx.t('passphraseUse'), { id: 'passphrase-use' });
+  const summary = h('p', { id: 'passphrase-summary' });
+  const reveal = button(ctx.t('passphraseReveal'), { id: 'passphrase-reveal', 'aria-expanded': 'false', 'aria-controls': 'passphrase-shown' });
+  const copy = button(ctx.t('passphraseCopy'), { id: 'passphrase-copy' });
+  const shownValue = h('code', { id: 'passphrase-value' });
+  const shown = h('div', { id: 'passphrase-shown', class: 'secret', hidden: true }, h('span', { class: 'label' }, `${ctx.t('passphraseShown')}: `), shownValue);
+  const file = field('passphrase-file', ctx.t('passphraseSaveFile'), { placeholder: '~/backup-passphrase.txt' });
+  const save = button(ctx.t('passphraseSave'), { id: 'passphrase-save' });
+  const result = resultArea('passphrase-result');
+  trackDraft(ctx, file.input);
+
+  const hide = () => {
+    shownValue.textContent = '';
+    shown.hidden = true;
+    reveal.textContent = ctx.t('passphraseReveal');
+    reveal.setAttribute('aria-expanded', 'false');
+  };
+  // A hidden page may be restored from its persisted state only: drop the value with it.
+  document.addEventListener('visibilitychange', () => { if (document.hidden) hide(); });
+
+  generate.addEventListener('click', async () => {
+    hide();
+    await ctx.act(generate, result, 'passphrase/generate', {});
+  });
+  const useOwn = async () => {
+    hide();
+    const outcome = await ctx.act(use, result, 'passphrase/set', { value: own.input.value });
+    if (outcome.ok) own.input.value = '';
+  };
+  use.addEventListener('click', () => void useOwn());
+  own.input.addEventListener('keydown', (e) => { if (e.key === 'Enter') void useOwn(); });
+  reveal.addEventListener('click', async () => {
+    if (!shown.hidden) return hide();
+    const outcome = await ctx.act(reveal, result, 'passphrase/reveal', {});
+    if (!outcome.ok) return;
+    shownValue.textContent = outcome.result.value;
+    shown.hidden = false;
+    reveal.textContent = ctx.t('passphraseHide');
+    reveal.setAttribute('aria-expanded', 'true');
+  });
+  copy.addEventListener('click', async () => {
+    const outcome = await ctx.act(copy, result, 'passphrase/copy', {});
+    if (outcome.ok) ctx.announce(ctx.t('passphraseCopied'));
+  });
+  save.addEventListener('click', async () => {
+    const path = file.input.value.trim();
+    const outcome = await ctx.act(save, result, 'passphrase/save', path ? { file: path } : {});
+    if (outcome.ok && !outcome.result.cancelled) clearDraft(ctx, file.input);
+  });
+
+  const present = h('div', { class: 'when-present' },
+    h('div', { class: 'actions' }, reveal, copy), shown,
+    file.row, h('div', { class: 'actions' }, save));
+  frame.body.append(h('div', { class: 'actions' }, generate), own.row, h('div', { class: 'actions' }, use), summary, present, result);
+  return {
+    ...frame,
+    state: (s) => (s.passphrase.present ? 'done' : 'todo'),
+    update(s: ViewSnapshot) {
+      const p = s.passphrase;
+      present.hidden = !p.present;
+      if (!p.present) hide();
+      if (p.savedTo) syncInput(file.input, p.savedTo);
+      const origin = p.origin === 'typed' ? ctx.t('passphraseTyped') : ctx.t('passphraseGenerated');
+      summary.replaceChildren(
+        p.present ? ctx.t('passphraseSet', origin, Math.round(p.strengthBits ?? 0)) : ctx.t('passphraseNone'),
+        p.weak ? h('span', { class: 'warning' }, ` ${ctx.t('passphraseWeak')}`) : '',
+        p.savedTo ? h('span', {}, ` ${ctx.t('passphraseSavedTo', p.savedTo)}`) : '',
+      );
+    },
+  };
+}

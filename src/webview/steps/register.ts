@@ -1,0 +1,78 @@
+/** Step 5: register, with the service's stages as they happen and a Cancel while it runs. */
+import type { PageContext, Step } from '../context';
+import { button, h } from '../dom';
+import type { ViewSnapshot } from '../protocol';
+import { resultArea, stepFrame } from './frame';
+
+export function registerStep(ctx: PageContext, index: number, count: number): Step {
+  const frame = stepFrame(ctx, 'step-register', index, count, 'registerTitle', 'registerHelp');
+  const start = button(ctx.t('registerStart'), { id: 'register-start', class: 'primary' });
+  const cancel = button(ctx.t('cancel'), { id: 'register-cancel', hidden: true });
+  const stages = h('ol', { class: 'progress', id: 'register-stages', 'aria-label': ctx.t('registerStages') });
+  const result = resultArea('register-result');
+  const rows = new Map(ctx.registerStages.map((name) => [name, h('li', { 'data-stage': name }, ctx.stage(name))]));
+  stages.append(...rows.values());
+  stages.hidden = true;
+  let running: number | undefined;
+  /** When each stage began, for the time it took (shown once the next one starts). */
+  let stageStarted = new Map<string, number>();
+  let current: string | undefined;
+
+  start.addEventListener('click', async () => {
+    stageStarted = new Map();
+    current = undefined;
+    for (const row of rows.values()) { row.className = ''; row.removeAttribute('aria-current'); row.textContent = ctx.stage(row.dataset.stage!); }
+    stages.hidden = false;
+    result.className = 'result';
+    result.textContent = '';
+    const { id, outcome } = ctx.rpc.request('register', {});
+    running = id;
+    start.disabled = true;
+    cancel.hidden = false;
+    cancel.focus();
+    const done = await outcome;
+    running = undefined;
+    start.disabled = false;
+    cancel.hidden = true;
+    if (done.ok) {
+      markStage(undefined);
+      result.className = 'result ok';
+      result.textContent = ctx.t('stateRegistered', done.result.vaultName);
+      ctx.announce(result.textContent);
+      document.getElementById('finish')?.focus();
+    } else {
+      ctx.showError(result, done.error);
+      start.focus();
+    }
+  });
+  cancel.addEventListener('click', () => { if (running !== undefined) ctx.rpc.cancel(running); });
+
+  /** Everything before `stage` is done (with its time); `stage` is current. */
+  function markStage(stage: string | undefined): void {
+    if (stage === current) return;
+    const now = performance.now();
+    if (current && rows.has(current)) {
+      const row = rows.get(current)!;
+      row.className = 'done';
+      row.removeAttribute('aria-current');
+      row.textContent = `${ctx.stage(current)} — ${ctx.t('milliseconds', Math.round(now - (stageStarted.get(current) ?? now)))}`;
+    }
+    current = stage;
+    if (stage && rows.has(stage)) {
+      stageStarted.set(stage, now);
+      const row = rows.get(stage)!;
+      row.className = 'current';
+      row.setAttribute('aria-current', 'step');
+      ctx.announce(ctx.t('registerStageCurrent', ctx.stage(stage)));
+    }
+  }
+
+  frame.body.append(h('div', { class: 'actions' }, start, cancel), stages, result);
+  return {
+    ...frame,
+    state: (s) => (s.busy?.operation === 'register' ? 'working' : s.registration?.state === 'registered' ? 'done' : 'todo'),
+    update(s: ViewSnapshot) {
+      if (running !== undefined && s.busy?.operation === 'register') markStage(s.busy.stage);
+    },
+  };
+}
