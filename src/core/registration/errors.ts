@@ -26,8 +26,21 @@ export const NEXT_ACTIONS = [
   'renameCredentialsFile',
   'checkFileAccess',
   'waitAndRetry',
+  'freeDiskSpace',
+  'checkPermissions',
+  'chooseInstallFolder',
+  'installPrerequisites',
+  'choosePassphrase',
+  'choosePassphraseFileLocation',
+  'changePassphraseWithSecurityPin',
+  'register',
 ] as const;
 export type NextAction = (typeof NEXT_ACTIONS)[number];
+
+/** The `action` param of a SetupError, checked against NEXT_ACTIONS. */
+export function nextStep(action: NextAction): { action: NextAction } {
+  return { action };
+}
 
 interface VaultRefusal {
   action: NextAction;

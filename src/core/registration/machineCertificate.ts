@@ -9,6 +9,7 @@ import { ClientCertificate } from '../credentials/model';
 import { SetupError } from '../errors';
 import type { Target } from '../target/target';
 import { readTargetText, removeOnTarget, writeTargetFile } from './targetFiles';
+import { nextStep } from './errors';
 
 export interface StoredMachineCertificate {
   identity: ClientCertificate;
@@ -34,7 +35,7 @@ export async function readMachineCertificate(target: Target, layout: AgentLayout
     const missing = [!certPem && layout.machineCertFile, !keyPem && layout.machineKeyFile, !vaultCaPem && layout.vaultCaFile].filter(Boolean).join(', ');
     throw new SetupError('MachineCertificateMissing', `This server's vault certificate files are missing (${missing}). Register it again.`, {
       missing,
-      action: 'registerAgain',
+      ...nextStep('registerAgain'),
     });
   }
   let x509: X509Certificate;
@@ -43,7 +44,7 @@ export async function readMachineCertificate(target: Target, layout: AgentLayout
   } catch {
     throw new SetupError('MachineCertificateMissing', `${layout.machineCertFile} is not a certificate. Register the server again.`, {
       missing: layout.machineCertFile,
-      action: 'registerAgain',
+      ...nextStep('registerAgain'),
     });
   }
   const fingerprint256 = x509.fingerprint256.replace(/:/g, '').toLowerCase();

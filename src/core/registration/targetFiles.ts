@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { SetupError } from '../errors';
 import type { Target, WriteOptions } from '../target/target';
+import { nextStep, type NextAction } from './errors';
 
 /** These files are a few KiB; anything larger is not ours. */
 const MAX_SMALL_FILE_BYTES = 256 * 1024;
@@ -16,8 +17,8 @@ const DENIED = new Set(['EACCES', 'EPERM', 'EROFS']);
 export function targetWriteError(target: Target, file: string, err: unknown): SetupError {
   if (err instanceof SetupError) return err;
   const reason = errnoOf(err);
-  const action = FULL.has(reason) ? 'freeDiskSpace' : DENIED.has(reason) ? 'checkPermissions' : 'retry';
-  return new SetupError('TargetWriteFailed', `${file} could not be written on ${target.label} (${reason}).`, { file, reason, action, target: target.id }, { cause: err });
+  const action: NextAction = FULL.has(reason) ? 'freeDiskSpace' : DENIED.has(reason) ? 'checkPermissions' : 'retryLater';
+  return new SetupError('TargetWriteFailed', `${file} could not be written on ${target.label} (${reason}).`, { file, reason, ...nextStep(action), target: target.id }, { cause: err });
 }
 
 /** Atomic write through the target, failures as SetupErrors (see guardTargetWrite). */
@@ -64,7 +65,7 @@ export async function readTargetText(target: Target, file: string): Promise<stri
     throw new SetupError('TargetReadFailed', `${file} could not be read on ${target.label} (${errnoOf(err)}).`, {
       file,
       reason: errnoOf(err),
-      action: 'checkPermissions',
+      ...nextStep('checkPermissions'),
       target: target.id,
     });
   }

@@ -6,7 +6,7 @@
 import type { AgentLayout } from '../config/layout';
 import { SetupError, type ErrorParams } from '../errors';
 import { checkPrerequisites, downloadAgent, installAgent, type PrerequisiteReport } from '../install';
-import { withNextStep } from '../registration/errors';
+import { nextStep, withNextStep } from '../registration/errors';
 import { pathOf, readTargetText } from '../registration/targetFiles';
 import type { ServiceContext } from './context';
 import type { VaultRoute } from './vaultAccess';
@@ -28,7 +28,7 @@ export async function requirePrerequisites(ctx: ServiceContext, signal?: AbortSi
     missing: missing.map((c) => c.name).join(','),
     found: missing.map((c) => c.found ?? '').join(','),
     howToGet: missing.map((c) => c.howToGet ?? '').join(' '),
-    action: 'installPrerequisites',
+    ...nextStep('installPrerequisites'),
   });
 }
 

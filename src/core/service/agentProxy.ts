@@ -12,6 +12,7 @@ import { Secret } from '../proxy/secret';
 import { parseProxySettings, type ProxySettings } from '../proxy/settings';
 import { readTargetText, removeOnTarget, writeTargetFile } from '../registration/targetFiles';
 import type { Target } from '../target/target';
+import { nextStep } from '../registration/errors';
 
 export interface AgentProxyPlan {
   proxy: AgentProxy;
@@ -37,7 +38,7 @@ export function agentProxyFor(settings: ProxySettings, layout: AgentLayout, cont
       const basic = endpoint.authorization && basicCredentials(endpoint.authorization);
       if (endpoint.authorization && !basic) {
         throw new SetupError('ProxyAuthorizationUnsupported', "VS Code's proxy authorization is not user name and password; the agent cannot use it. Set the proxy in this extension's settings.", {
-          action: 'checkProxySettings',
+          ...nextStep('checkProxySettings'),
         });
       }
       return explicit(layout, endpoint.host, endpoint.port, basic?.user ?? endpoint.username ?? '', validNoProxy(context.vscodeNoProxy), basic?.password);

@@ -7,6 +7,7 @@ import { pathOf } from '../registration/targetFiles';
 import type { Target } from '../target/target';
 import type { ProgressHandler } from './types';
 import type { VaultAccess } from './vaultAccess';
+import { nextStep } from '../registration/errors';
 
 /** What every operation of the service works with. */
 export interface ServiceContext {
@@ -33,7 +34,7 @@ export async function installPlace(ctx: ServiceContext, installFolder: string | 
   if (!p.isAbsolute(folder)) {
     throw new SetupError('InstallFolderNotAbsolute', `The install folder must be an absolute path on ${ctx.target.label}: ${folder}`, {
       folder,
-      action: 'chooseInstallFolder',
+      ...nextStep('chooseInstallFolder'),
     });
   }
   const normalised = p.normalize(folder);
@@ -46,7 +47,7 @@ export async function requireConfig(ctx: ServiceContext, place: InstallPlace): P
   if (!config) {
     throw new SetupError('AgentNotConfigured', `There is no agent configuration in ${place.installFolder} on ${ctx.target.label}. Set the agent up first.`, {
       installFolder: place.installFolder,
-      action: 'register',
+      ...nextStep('register'),
     });
   }
   return config;

@@ -12,6 +12,7 @@ import { validatePassphrase } from '../passphrase/validate';
 import { createPassphraseVerifier, verifyPassphrase, type PassphraseVerifier } from '../passphrase/verifier';
 import type { Secret } from '../proxy/secret';
 import type { ConfirmPassphraseLocation, SetupWarning } from './types';
+import { nextStep } from '../registration/errors';
 
 /** Refuses a passphrase the agent would refuse; a weak one comes back as a warning. */
 export function checkPassphraseRules(passphrase: Secret): SetupWarning[] {
@@ -19,7 +20,7 @@ export function checkPassphraseRules(passphrase: Secret): SetupWarning[] {
   if (!validation.ok) {
     throw new SetupError('PassphraseInvalid', 'The passphrase does not meet the agent’s rules (at least 16 ASCII characters, no control characters).', {
       errors: validation.errors.join(','),
-      action: 'choosePassphrase',
+      ...nextStep('choosePassphrase'),
     });
   }
   return validation.weak ? [{ code: 'PassphraseWeak', params: { strengthBits: Math.round(validation.strengthBits) } }] : [];
@@ -34,7 +35,7 @@ export async function confirmLocation(warnings: PassphraseLocationWarning[], con
   if (warnings.length === 0 || (confirm && (await confirm(warnings)))) return;
   throw new SetupError('PassphraseLocationNotConfirmed', 'The passphrase file location was not confirmed; choose another place or confirm it.', {
     warnings: warnings.map((w) => w.code).join(','),
-    action: 'choosePassphraseFileLocation',
+    ...nextStep('choosePassphraseFileLocation'),
   });
 }
 
@@ -51,7 +52,7 @@ export async function existingPassphraseFile(file: string, passphrase: Secret): 
   }
   const saved = await readPassphraseFile(file).catch(() => undefined);
   if (saved?.passphrase === passphrase.reveal()) return 'same';
-  throw new SetupError('PassphraseFileExists', 'A file with that name already exists; choose another name.', { file, action: 'choosePassphraseFileLocation' });
+  throw new SetupError('PassphraseFileExists', 'A file with that name already exists; choose another name.', { file, ...nextStep('choosePassphraseFileLocation') });
 }
 
 /** Saves the passphrase file unless this run already did; returns the absolute path. */

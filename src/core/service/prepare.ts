@@ -9,7 +9,7 @@ import { inspectCredentialsFile } from '../credentials/inspect';
 import type { VaultCredentials } from '../credentials/model';
 import { SetupError } from '../errors';
 import type { PassphraseLocationWarning } from '../passphrase/location';
-import { withNextStep } from '../registration/errors';
+import { nextStep, withNextStep } from '../registration/errors';
 import { readMachineId } from '../registration/machineIdentity';
 import { agentProxyFor, type AgentProxyPlan } from './agentProxy';
 import { installPlace, type InstallPlace, type ServiceContext } from './context';
@@ -58,7 +58,7 @@ export async function prepareSetup(ctx: ServiceContext, input: SetupInput, signa
   const passphraseUnchanged = config?.passphrase ? await isSamePassphrase(config.passphrase, input.passphrase.value) : false;
   if (registeredHere && config?.passphrase && !passphraseUnchanged) {
     throw new SetupError('PassphraseMismatch', 'This server is registered with a different passphrase. Change it with a security PIN from the vault instead.', {
-      action: 'changePassphraseWithSecurityPin',
+      ...nextStep('changePassphraseWithSecurityPin'),
     });
   }
 

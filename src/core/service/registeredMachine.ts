@@ -11,6 +11,7 @@ import type { VaultClient } from '../registration/vaultClient';
 import { proxySettingsFromConfig } from './agentProxy';
 import type { InstallPlace, ServiceContext } from './context';
 import type { VaultRoute } from './vaultAccess';
+import { nextStep } from '../registration/errors';
 
 export interface RegisteredMachine {
   registrationId: string;
@@ -25,7 +26,7 @@ export async function registeredMachine(ctx: ServiceContext, place: InstallPlace
   if (!config.registration || !config.vault) {
     throw new SetupError('AgentNotRegistered', `This server is not registered with a vault (${place.installFolder}).`, {
       installFolder: place.installFolder,
-      action: 'register',
+      ...nextStep('register'),
     });
   }
   const stored = await readMachineCertificate(ctx.target, place.layout);
