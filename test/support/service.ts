@@ -253,9 +253,13 @@ type AnyJson = any;
 /**
  * Runs `node --import tsx src/cli/main.ts <args>` (what `npm run cli` runs), with `env` added to
  * a minimal environment and `stdin` written to it. `watchProcesses` samples every process's
- * command line while it runs, so a test can show that no secret ever appeared in one.
+ * command line while it runs, so a test can show that no secret ever appeared in one;
+ * `interruptAfterMs` sends it SIGINT (Ctrl+C).
  */
-export async function runCli(args: readonly string[], options: { env?: Record<string, string>; stdin?: string; watchProcesses?: boolean } = {}): Promise<CliRun> {
+export async function runCli(
+  args: readonly string[],
+  options: { env?: Record<string, string>; stdin?: string; watchProcesses?: boolean; interruptAfterMs?: number } = {},
+): Promise<CliRun> {
   const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir(), ...options.env };
   const child = spawn(process.execPath, ['--import', 'tsx', CLI_MAIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   const commandLines = new Set<string>();
@@ -265,7 +269,9 @@ export async function runCli(args: readonly string[], options: { env?: Record<st
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   child.stdin.end(options.stdin ?? '');
+  const interrupt = options.interruptAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGINT'), options.interruptAfterMs);
   const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+  clearTimeout(interrupt);
   watcher?.stop();
   let json: AnyJson;
   try {

@@ -7,9 +7,9 @@
  */
 import { cacheFolderError } from '../cache/checkFolder';
 import { createMachineCsr } from '../registration/csr';
+import { writeMachineCertificate } from '../registration/machineCertificate';
 import { ensureMachineIdentity } from '../registration/machineIdentity';
 import type { Target } from '../target/target';
-import { writeMachineCertificate } from '../registration/machineCertificate';
 import { dropUnusedProxyPassword, storeProxyPassword } from './agentProxy';
 import { ensureAgent, requirePrerequisites } from './agentInstall';
 import { checkCacheOnTarget } from './cacheOnTarget';

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { readAgentConfig } from '../../../src/core/config/agentConfig';
 import { agentLayout } from '../../../src/core/config/layout';
@@ -169,6 +170,20 @@ describe('CLI', function () {
     assert.match(unregistered.stdout, new RegExp(`Unregistered: registration ${registrationId} is unregistered\\.`));
     const after = await runCli(['status', '--install-folder', installFolder], { env });
     assert.match(after.stdout, /^State: notSetUp/);
+  });
+
+  it('stops on Ctrl+C with exit code 130', async () => {
+    // A port that accepts connections and never answers: the TLS stage waits until interrupted.
+    const silent = net.createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = silent.address() as net.AddressInfo;
+      const run = await runCli(['check-connectivity', '--endpoint', `https://127.0.0.1:${port}`, '--json'], { env, interruptAfterMs: 1_500 });
+      assertJsonOutcome(run, 130, false);
+      assert.equal(run.json.error.code, 'Cancelled');
+    } finally {
+      silent.close();
+    }
   });
 
   it('refuses to unregister a folder without a configuration, with its code', async () => {
