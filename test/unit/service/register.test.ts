@@ -150,6 +150,20 @@ describe('SetupService against the real local vault', function () {
     assert.equal(mismatch.params.action, 'changePassphraseWithSecurityPin');
   });
 
+  it('installs the agent on its own (prerequisites first), and keeps an installed one of the same version', async () => {
+    const { service, input, layout } = await fixture();
+    const prerequisites = await service.checkPrerequisites();
+    assert.equal(prerequisites.ok, true, inspect(prerequisites));
+    const stages: string[] = [];
+    const where = { credentialsFile: input.credentialsFile, proxy: input.proxy };
+    const first = await service.install(where, { installFolder: input.installFolder, onProgress: (s) => stages.push(s) });
+    assert.equal(first.installed, true);
+    assert.deepEqual([...new Set(stages)], ['checkPrerequisites', 'installAgent']);
+    assert.equal(JSON.parse(await fs.readFile(path.join(layout.agentDir, 'package.json'), 'utf8')).version, first.version);
+    const second = await service.install({ endpoint: vault.url, proxy: input.proxy }, { installFolder: input.installFolder });
+    assert.deepEqual(second, { ...first, installed: false });
+  });
+
   it('stops when the passphrase location is not confirmed, before changing anything', async () => {
     const { service, input } = await fixture();
     const before = await filesUnder(root);
