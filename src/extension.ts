@@ -2,6 +2,7 @@
 // features behind the commands load on first use so activation stays light.
 import * as vscode from 'vscode';
 import { deriveRegistrationState } from './core/status';
+import type { Features } from './vscode/features';
 import { COMMANDS } from './vscode/ids';
 import { lazyFeatures } from './vscode/lazyFeatures';
 import { createLog } from './vscode/log';
@@ -12,6 +13,8 @@ export interface BackupAgentApi {
   readonly activationTimeMs: number;
   readonly statusBarItem: vscode.StatusBarItem;
   readonly log: vscode.LogOutputChannel;
+  /** The features bundle, loaded on first call (tests reach the session and input port through it). */
+  features(): Promise<Features>;
 }
 
 export function activate(context: vscode.ExtensionContext): BackupAgentApi {
@@ -38,7 +41,7 @@ export function activate(context: vscode.ExtensionContext): BackupAgentApi {
 
   const activationTimeMs = performance.now() - started;
   log.info(`Activated in ${activationTimeMs.toFixed(1)} ms (VS Code ${vscode.version}, ${vscode.env.remoteName ?? 'local'}).`);
-  return { activationTimeMs, statusBarItem: statusBar.item, log };
+  return { activationTimeMs, statusBarItem: statusBar.item, log, features };
 }
 
 export function deactivate(): void {

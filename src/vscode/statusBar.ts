@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { type RegistrationState, splitTimeLeft } from '../core/status';
 import { COMMANDS, STATUS_BAR_ITEM_ID } from './ids';
+import { actionsFor, TOOLTIP_COMMANDS } from './statusActions';
 
 interface Presentation {
   text: string;
@@ -8,7 +9,7 @@ interface Presentation {
   background?: vscode.ThemeColor;
 }
 
-function present(state: RegistrationState): Presentation {
+export function present(state: RegistrationState): Presentation {
   switch (state.kind) {
     case 'notSetUp':
       return { text: `$(shield) ${vscode.l10n.t('Backup: not registered')}`, tooltip: vscode.l10n.t('This server is not registered with a backup vault.') };
@@ -52,10 +53,14 @@ export class RegistrationStatusBar implements vscode.Disposable {
     this.item.command = COMMANDS.statusMenu;
   }
 
-  show(state: RegistrationState): void {
+  /** The state last shown: the status menu offers the actions that fit it. */
+  state: RegistrationState = { kind: 'notSetUp' };
+
+  show(state: RegistrationState, details: string[] = []): void {
     const p = present(state);
+    this.state = state;
     this.item.text = p.text;
-    this.item.tooltip = new vscode.MarkdownString(p.tooltip);
+    this.item.tooltip = tooltip(state, p.tooltip, details);
     this.item.backgroundColor = p.background;
     this.item.accessibilityInformation = { label: p.text.replace(/\$\([^)]*\)\s*/g, ''), role: 'button' };
     this.item.show();
@@ -64,4 +69,18 @@ export class RegistrationStatusBar implements vscode.Disposable {
   dispose(): void {
     this.item.dispose();
   }
+}
+
+/** Details as plain text (escaped), then command links to the actions for the state. */
+function tooltip(state: RegistrationState, summary: string, details: string[]): vscode.MarkdownString {
+  const md = new vscode.MarkdownString('', true);
+  md.isTrusted = { enabledCommands: TOOLTIP_COMMANDS };
+  md.appendText(summary);
+  for (const line of details) {
+    md.appendMarkdown('\n\n');
+    md.appendText(line);
+  }
+  md.appendMarkdown('\n\n---\n\n');
+  md.appendMarkdown(actionsFor(state).map((a) => `[$(${a.icon}) ${a.label}](command:${a.command})`).join(' &nbsp; '));
+  return md;
 }

@@ -7,7 +7,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { parseProxySettings, type ProxySettings } from '../../../core/proxy/settings';
 import type { Secret } from '../../../core/proxy/secret';
-import { SetupService, type ConfirmPassphraseLocation, type CredentialsSummary, type SetupInput, type SetupStatus } from '../../../core/service';
+import { SetupService, type ChangeInput, type ConfirmPassphraseLocation, type CredentialsSummary, type SetupInput, type SetupStatus } from '../../../core/service';
 import { confirmLocation, ensurePassphraseFile, checkPassphraseRules, passphraseLocationWarnings } from '../../../core/service/passphrase';
 import { validatePassphrase } from '../../../core/passphrase/validate';
 import { summarise } from '../../../core/service/prepare';
@@ -30,6 +30,14 @@ interface RememberedCredentials {
   expiresAt?: string;
 }
 const CREDENTIALS_KEY = 'backupAgent.credentials';
+
+/** What the setup wizard collected, planned before it is kept. */
+export interface SetupChoices {
+  installFolder?: string;
+  cacheFolder?: string;
+  dataSizeBytes?: number;
+  proxy: ProxySettings;
+}
 
 interface HeldPassphrase {
   value: Secret;
@@ -200,6 +208,19 @@ export class Session implements SetupSession {
     return checked(async () => (await this.getService()).plan(await this.setupInput()));
   }
 
+  /** The plan for choices not saved yet (the wizard's summary, before anything is kept). */
+  async planFor(choices: SetupChoices) {
+    return checked(async () => (await this.getService()).plan(await this.setupInput(choices)));
+  }
+
+  /** Keeps the wizard's choices: settings, the proxy password, the data size. */
+  async applyChoices(choices: SetupChoices): Promise<void> {
+    await writeSetting('installFolder', choices.installFolder ?? '');
+    await writeSetting('cacheFolder', choices.cacheFolder ?? '');
+    if (choices.dataSizeBytes !== undefined) this.dataSizeBytes = choices.dataSizeBytes;
+    await this.setProxy(choices.proxy);
+  }
+
   async install(progress: ProgressReporter, signal: AbortSignal): Promise<Checked<{ version: string }>> {
     return this.operation('install', progress, async (onProgress) => {
       const file = this.credentialsFile();
@@ -218,6 +239,25 @@ export class Session implements SetupSession {
       return service.register(await this.setupInput(), { signal, onProgress, confirmPassphraseLocation });
     });
     if (result.ok) await this.refreshStatus(signal).catch(() => undefined);
+    return result;
+  }
+
+  /** Changes a set-up agent (proxy, cache folder, passphrase with a security PIN). */
+  async change(input: ChangeInput, progress: ProgressReporter, signal: AbortSignal) {
+    const result = await this.operation('change', progress, async (onProgress) => {
+      const service = await this.getService();
+      const confirmPassphraseLocation = async () => Boolean(this.passphrase?.savedTo);
+      return service.change(input, { signal, onProgress, installFolder: readSettings().installFolder || undefined, confirmPassphraseLocation });
+    });
+    await this.refreshStatus(signal).catch(() => undefined);
+    return result;
+  }
+
+  async unregister(progress: ProgressReporter, signal: AbortSignal) {
+    const result = await this.operation('unregister', progress, async (onProgress) =>
+      (await this.getService()).unregister({ signal, onProgress, installFolder: readSettings().installFolder || undefined }),
+    );
+    await this.refreshStatus(signal).catch(() => undefined);
     return result;
   }
 
@@ -270,17 +310,17 @@ export class Session implements SetupSession {
     return this.credentials?.file;
   }
 
-  private async setupInput(): Promise<SetupInput> {
+  private async setupInput(choices?: SetupChoices): Promise<SetupInput> {
     const file = this.credentialsFile();
     if (!file) throw credentialsNotSelected();
     if (!this.passphrase) throw passphraseNotSet();
     const s = readSettings();
     return {
       credentialsFile: file,
-      installFolder: s.installFolder || undefined,
-      cacheFolder: s.cacheFolder || undefined,
-      dataSizeBytes: this.dataSizeBytes,
-      proxy: await this.proxy(),
+      installFolder: (choices ? choices.installFolder : s.installFolder) || undefined,
+      cacheFolder: (choices ? choices.cacheFolder : s.cacheFolder) || undefined,
+      dataSizeBytes: choices?.dataSizeBytes ?? this.dataSizeBytes,
+      proxy: choices?.proxy ?? (await this.proxy()),
       passphrase: { value: this.passphrase.value },
       passphraseFile: this.passphrase.savedTo,
     };

@@ -1,0 +1,101 @@
+/** After the setup: the registration's status, changing its properties, unregistering. */
+import * as vscode from 'vscode';
+import { CHANGE_STAGES, UNREGISTER_STAGES, type ChangeInput } from '../../../core/service';
+import type { FeatureContext } from '../context';
+import { localiseError } from '../errors/localise';
+import { withStages } from '../progress';
+import { proxyPassword, readSettings } from '../settings';
+import { cacheFolderStep, dataSizeBytes, dataSizeStep, type FolderAnswers } from '../wizard/folderSteps';
+import { passphraseChoiceStep, passphraseEntrySteps, passphraseKeepStep, type PassphraseAnswers } from '../wizard/passphraseSteps';
+import { proxyFromSettings, proxySettingsOf, proxySteps, type ProxyAnswers } from '../wizard/proxySteps';
+import type { WizardStep } from '../wizard/wizard';
+import { ask, settled } from './run';
+import { present } from '../../statusBar';
+
+export async function showStatus(f: FeatureContext): Promise<void> {
+  const status = await withStages(vscode.l10n.t('Reading the registration status'), [], (_p, signal) => f.session.refreshStatus(signal));
+  if (!status) return;
+  const { config, remote } = status;
+  const lines = [
+    present(status.state).tooltip,
+    vscode.l10n.t('Install folder: {0}', status.installFolder),
+    ...(config?.registration ? [vscode.l10n.t('Registration: {0}', config.registration.id), vscode.l10n.t('Machine: {0}', config.machineId)] : []),
+    ...(config ? [vscode.l10n.t('Cache folder: {0}', config.cacheFolder)] : []),
+    ...(remote && !remote.ok ? [localiseError(remote.error, f.extension.extensionPath)] : []),
+    ...(remote?.ok ? [vscode.l10n.t('At the vault: {0}', remote.registration.status)] : []),
+  ];
+  void f.ui().message('info', lines.join(' — '));
+}
+
+type ChangeAnswers = ProxyAnswers & FolderAnswers & PassphraseAnswers & { what?: 'proxy' | 'cache' | 'passphrase'; securityPin?: string };
+
+export async function changeProperties(f: FeatureContext): Promise<void> {
+  const s = readSettings();
+  const ctx: ChangeAnswers = { proxy: proxyFromSettings(s.proxy), cacheFolder: s.cacheFolder };
+  const is = (what: ChangeAnswers['what']) => (c: ChangeAnswers) => c.what === what;
+  const only = <C>(when: (c: C) => boolean, steps: WizardStep<C>[]): WizardStep<C>[] => steps.map((st) => ({ ...st, shouldPrompt: (c: C) => when(c) && st.shouldPrompt(c) }));
+  const steps: WizardStep<ChangeAnswers>[] = [
+    {
+      shouldPrompt: () => true,
+      async prompt(c, p) {
+        const picked = await p.pick({
+          placeholder: vscode.l10n.t('What do you want to change?'),
+          items: [
+            { label: vscode.l10n.t('Proxy'), data: 'proxy' as const },
+            { label: vscode.l10n.t('Cache folder'), data: 'cache' as const },
+            { label: vscode.l10n.t('Encryption passphrase'), description: vscode.l10n.t('Needs a security PIN from the vault'), data: 'passphrase' as const },
+          ],
+          active: c.what,
+        });
+        c.what = picked.data;
+      },
+    },
+    ...only(is('proxy'), proxySteps<ChangeAnswers>(() => f.session.snapshot().proxy.hasPassword)),
+    ...only(is('cache'), [cacheFolderStep<ChangeAnswers>(), dataSizeStep<ChangeAnswers>(f)]),
+    ...only(is('passphrase'), [passphraseChoiceStep<ChangeAnswers>(f), ...passphraseEntrySteps<ChangeAnswers>(f), passphraseKeepStep<ChangeAnswers>(f)]),
+    {
+      shouldPrompt: is('passphrase'),
+      async prompt(c, p) {
+        c.securityPin = (
+          await p.input({
+            prompt: vscode.l10n.t("The vault's security PIN (generate one in the vault; it is valid for 5 minutes)"),
+            password: true,
+            validate: (v) => (v.trim() ? undefined : vscode.l10n.t('Enter the security PIN.')),
+          })
+        ).trim();
+      },
+      undo: (c) => (c.securityPin = undefined),
+    },
+  ];
+  if (!(await ask(f, vscode.l10n.t('Change Properties'), steps, ctx, () => changeProperties(f)))) return;
+  await applyChange(f, ctx);
+}
+
+async function applyChange(f: FeatureContext, ctx: ChangeAnswers): Promise<void> {
+  const input: ChangeInput = {};
+  if (ctx.what === 'proxy') input.proxy = proxySettingsOf(ctx, await proxyPassword.get(f.extension.secrets));
+  if (ctx.what === 'cache') Object.assign(input, { cacheFolder: ctx.cacheFolder || undefined, dataSizeBytes: dataSizeBytes(ctx.dataSizeGb) });
+  if (ctx.what === 'passphrase') {
+    const newValue = f.session.revealPassphrase();
+    if (!newValue) return;
+    input.passphrase = { newValue, securityPin: ctx.securityPin!, passphraseFile: f.session.snapshot().passphrase.savedTo };
+  }
+  const result = await withStages(vscode.l10n.t('Changing the agent properties'), CHANGE_STAGES, (p, signal) => f.session.change(input, p, signal));
+  const changed = await settled(f, result, () => applyChange(f, ctx));
+  if (!changed) return;
+  if (input.proxy) await f.session.setProxy(input.proxy);
+  void f.ui().message('info', vscode.l10n.t('Changed: {0}.', changed.changed.join(', ')));
+}
+
+export async function unregister(f: FeatureContext): Promise<void> {
+  const sure = await f.ui().confirm(
+    vscode.l10n.t('Unregister this server from its vault?'),
+    vscode.l10n.t('Backups of this server stop. Its recovery points stay in the vault.'),
+    vscode.l10n.t('Unregister'),
+  );
+  if (!sure) return;
+  const result = await withStages(vscode.l10n.t('Unregistering this server'), UNREGISTER_STAGES, (p, signal) => f.session.unregister(p, signal));
+  const done = await settled(f, result, () => unregister(f));
+  if (!done) return;
+  void f.ui().message('info', done.alreadyUnregistered ? vscode.l10n.t('This server was not registered; leftovers were removed.') : vscode.l10n.t('This server is unregistered.'));
+}

@@ -1,0 +1,74 @@
+/** "Set Up Backup Agent…": the whole setup as one multi-step Quick Input, then one progress notification. */
+import * as vscode from 'vscode';
+import { REGISTER_STAGES, type SetupPlan } from '../../../core/service';
+import type { FeatureContext } from '../context';
+import { withStages } from '../progress';
+import type { SetupChoices } from '../session/session';
+import { proxyPassword, readSettings } from '../settings';
+import { credentialsStep, type CredentialsAnswers } from '../wizard/credentialsStep';
+import { cacheFolderStep, dataSizeBytes, dataSizeStep, installFolderStep, type FolderAnswers } from '../wizard/folderSteps';
+import { passphraseChoiceStep, passphraseEntrySteps, passphraseKeepStep, type PassphraseAnswers } from '../wizard/passphraseSteps';
+import { proxyFromSettings, proxySettingsOf, proxySteps, type ProxyAnswers } from '../wizard/proxySteps';
+import { summaryStep, type SummaryAnswers } from '../wizard/summaryStep';
+import type { WizardStep } from '../wizard/wizard';
+import { ask, settled } from './run';
+
+type SetupAnswers = CredentialsAnswers & FolderAnswers & ProxyAnswers & PassphraseAnswers & SummaryAnswers;
+
+async function choicesOf(f: FeatureContext, ctx: SetupAnswers): Promise<SetupChoices> {
+  const stored = await proxyPassword.get(f.extension.secrets);
+  return { installFolder: ctx.installFolder, cacheFolder: ctx.cacheFolder, dataSizeBytes: dataSizeBytes(ctx.dataSizeGb), proxy: proxySettingsOf(ctx, stored) };
+}
+
+/** The plan for the answers, or the refusal the setup would meet. */
+async function planOf(f: FeatureContext, ctx: SetupAnswers): Promise<SetupPlan> {
+  const result = await f.session.planFor(await choicesOf(f, ctx));
+  if (!result.ok) throw result.error;
+  return result.value;
+}
+
+export async function setup(f: FeatureContext, previous?: SetupAnswers): Promise<void> {
+  const s = readSettings();
+  const ctx: SetupAnswers = previous ?? { installFolder: s.installFolder, cacheFolder: s.cacheFolder, proxy: proxyFromSettings(s.proxy) };
+  const steps: WizardStep<SetupAnswers>[] = [
+    credentialsStep(f),
+    installFolderStep(),
+    cacheFolderStep(),
+    dataSizeStep(f),
+    ...proxySteps<SetupAnswers>(() => f.session.snapshot().proxy.hasPassword),
+    passphraseChoiceStep(f),
+    ...passphraseEntrySteps<SetupAnswers>(f),
+    passphraseKeepStep(f),
+    summaryStep((c) => planOf(f, c)),
+  ];
+  const title = vscode.l10n.t('Set Up Backup Agent');
+  if (!(await ask(f, title, steps, ctx, () => setup(f, ctx)))) return;
+  await f.session.applyChoices(await choicesOf(f, ctx));
+  await registerNow(f);
+}
+
+/** Registers with what the session holds, under one notification with the service's stages. */
+export async function registerNow(f: FeatureContext): Promise<void> {
+  const result = await withStages(vscode.l10n.t('Setting up the backup agent'), REGISTER_STAGES, (p, signal) => f.session.register(p, signal));
+  const registered = await settled(f, result, () => registerNow(f));
+  if (!registered) return;
+  const { serverName, vault, created } = registered;
+  void f.ui().message(
+    'info',
+    created
+      ? vscode.l10n.t('{0} is registered with vault {1}.', serverName, vault.vaultName)
+      : vscode.l10n.t('{0} was registered again with vault {1} (same registration).', serverName, vault.vaultName),
+  );
+}
+
+/** "Register This Server": the summary of what will happen, then the registration. */
+export async function register(f: FeatureContext): Promise<void> {
+  const ctx: SummaryAnswers = {};
+  const step = summaryStep<SummaryAnswers>(async () => {
+    const result = await f.session.plan();
+    if (!result.ok) throw result.error;
+    return result.value;
+  });
+  if (!(await ask(f, vscode.l10n.t('Register This Server'), [step], ctx, () => register(f)))) return;
+  await registerNow(f);
+}

@@ -1,0 +1,65 @@
+/** The single-step commands: each one part of the setup, over the same session and steps. */
+import * as vscode from 'vscode';
+import type { FeatureContext } from '../context';
+import { withStages } from '../progress';
+import { proxyPassword, readSettings, writeSetting } from '../settings';
+import { credentialsStep, type CredentialsAnswers } from '../wizard/credentialsStep';
+import { cacheFolderStep, dataSizeBytes, dataSizeStep, type FolderAnswers } from '../wizard/folderSteps';
+import { passphraseEntrySteps, passphraseKeepStep, type PassphraseAnswers } from '../wizard/passphraseSteps';
+import { proxyFromSettings, proxySettingsOf, proxySteps, type ProxyAnswers } from '../wizard/proxySteps';
+import { ask, settled } from './run';
+
+export async function selectCredentials(f: FeatureContext): Promise<void> {
+  const ctx: CredentialsAnswers = {};
+  if (!(await ask(f, vscode.l10n.t('Select Vault Credentials File'), [credentialsStep(f)], ctx, () => selectCredentials(f)))) return;
+  const c = f.session.snapshot().credentials;
+  if (c?.ok) {
+    const hours = Math.floor(c.value.timeLeftMs / 3_600_000);
+    void f.ui().message('info', vscode.l10n.t('Vault {0} selected; the file is valid for {1} more hours.', c.value.vaultName, hours));
+  }
+}
+
+export async function configureProxy(f: FeatureContext): Promise<void> {
+  const ctx: ProxyAnswers = { proxy: proxyFromSettings(readSettings().proxy) };
+  const steps = proxySteps<ProxyAnswers>(() => f.session.snapshot().proxy.hasPassword);
+  if (!(await ask(f, vscode.l10n.t('Configure Proxy'), steps, ctx, () => configureProxy(f)))) return;
+  await f.session.setProxy(proxySettingsOf(ctx, await proxyPassword.get(f.extension.secrets)));
+  const test = vscode.l10n.t('Test Connectivity');
+  if ((await f.ui().message('info', vscode.l10n.t('Proxy settings saved.'), test)) === test) await testConnectivity(f);
+}
+
+export async function testConnectivity(f: FeatureContext): Promise<void> {
+  const result = await withStages(vscode.l10n.t('Testing the connection to the vault'), [], (_p, signal) => f.session.testConnectivity(signal));
+  const value = await settled(f, result, () => testConnectivity(f));
+  if (value) void f.ui().message('info', vscode.l10n.t('The vault answered: {0}.', value.stages.map((s) => `${s.name} ${s.status} (${s.durationMs} ms)`).join(', ')));
+}
+
+export async function setCacheFolder(f: FeatureContext): Promise<void> {
+  const ctx: FolderAnswers = { cacheFolder: readSettings().cacheFolder };
+  if (!(await ask(f, vscode.l10n.t('Set Cache Folder'), [cacheFolderStep(), dataSizeStep(f)], ctx, () => setCacheFolder(f)))) return;
+  if (!ctx.cacheFolder) {
+    await writeSetting('cacheFolder', '');
+    void f.ui().message('info', vscode.l10n.t('The agent will use the default cache folder inside its install folder.'));
+    return;
+  }
+  const folder = ctx.cacheFolder;
+  const result = await withStages(vscode.l10n.t('Checking the cache folder'), [], (_p, signal) => f.session.setCacheFolder(folder, { dataSizeBytes: dataSizeBytes(ctx.dataSizeGb) }, signal));
+  const value = await settled(f, result, () => setCacheFolder(f));
+  if (value) void f.ui().message('info', vscode.l10n.t('Cache folder {0} set ({1} GB free).', folder, (value.availableBytes / 1024 ** 3).toFixed(1)));
+}
+
+export async function generatePassphrase(f: FeatureContext): Promise<void> {
+  f.session.generatePassphrase();
+  await ask(f, vscode.l10n.t('Generate Encryption Passphrase'), [passphraseKeepStep<PassphraseAnswers>(f)], {}, () => generatePassphrase(f));
+}
+
+export async function enterPassphrase(f: FeatureContext): Promise<void> {
+  const steps = [...passphraseEntrySteps<PassphraseAnswers>(f, () => true), passphraseKeepStep<PassphraseAnswers>(f)];
+  await ask(f, vscode.l10n.t('Enter Encryption Passphrase'), steps, {}, () => enterPassphrase(f));
+}
+
+export async function installAgent(f: FeatureContext): Promise<void> {
+  const result = await withStages(vscode.l10n.t('Installing the backup agent'), ['checkPrerequisites', 'installAgent'], (p, signal) => f.session.install(p, signal));
+  const value = await settled(f, result, () => installAgent(f));
+  if (value) void f.ui().message('info', vscode.l10n.t('Backup agent {0} is installed.', value.version));
+}

@@ -1,0 +1,18 @@
+/** What every command handler gets: the session, the user-input port and the error display. */
+import type * as vscode from 'vscode';
+import type { SetupError } from '../../core/errors';
+import { showSetupError } from './errors/showError';
+import type { UserInput } from './input/userInput';
+import type { Session } from './session/session';
+
+export interface FeatureContext {
+  readonly session: Session;
+  readonly extension: vscode.ExtensionContext;
+  readonly log: vscode.LogOutputChannel;
+  /** The current user-input port (tests swap it). */
+  ui(): UserInput;
+}
+
+export function showError(f: FeatureContext, err: SetupError, retry?: () => Promise<unknown>): Promise<void> {
+  return showSetupError(f.ui(), f.extension.extensionPath, err, retry);
+}

@@ -1,0 +1,68 @@
+/**
+ * The user-input port the wizard and the commands prompt through (after vscode-azuretools'
+ * IAzureUserInput): production shows Quick Inputs and dialogs; tests script the answers.
+ * Back and Cancel travel as errors recognised by name, so a test bundle can raise them too.
+ */
+import type * as vscode from 'vscode';
+
+export const GO_BACK = 'GoBack';
+export const CANCELLED = 'CancelledError';
+
+export class GoBackError extends Error {
+  override readonly name = GO_BACK;
+  constructor() {
+    super('Back');
+  }
+}
+
+export const isGoBack = (err: unknown): boolean => err instanceof Error && err.name === GO_BACK;
+
+export interface StepInfo {
+  /** 1-based. */
+  step: number;
+  total: number;
+}
+
+interface PromptBase {
+  title: string;
+  step?: StepInfo;
+  /** Offer the Back button (every step but the first). */
+  back?: boolean;
+}
+
+export interface PickItem<T> extends vscode.QuickPickItem {
+  data: T;
+}
+
+export interface PickOptions<T> extends PromptBase {
+  placeholder?: string;
+  items: PickItem<T>[];
+  /** The item to preselect (Back keeps a previous choice). */
+  active?: T;
+}
+
+export interface InputOptions extends PromptBase {
+  prompt?: string;
+  value?: string;
+  placeholder?: string;
+  password?: boolean;
+  /** A message shown as the box opens (a refusal from the previous attempt). */
+  initialMessage?: string;
+  /** Sync or async; results that arrive after a newer value are ignored. */
+  validate?: (value: string) => string | undefined | Promise<string | undefined>;
+  /** An extra button (e.g. "Browse…") that may produce a new value. */
+  browse?: { tooltip: string; run: () => Promise<string | undefined> };
+}
+
+export type MessageKind = 'info' | 'warning' | 'error';
+
+export interface UserInput {
+  pick<T>(options: PickOptions<T>): Promise<PickItem<T>>;
+  input(options: InputOptions): Promise<string>;
+  openFile(options: vscode.OpenDialogOptions): Promise<string | undefined>;
+  saveFile(options: vscode.SaveDialogOptions): Promise<string | undefined>;
+  /** A modal question; true only for the confirm button. */
+  confirm(message: string, detail: string, confirmLabel: string): Promise<boolean>;
+  /** A notification with optional actions; resolves to the action chosen, if any. */
+  message(kind: MessageKind, text: string, ...actions: string[]): Promise<string | undefined>;
+}

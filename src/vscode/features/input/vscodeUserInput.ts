@@ -1,0 +1,104 @@
+/** The production UserInput: Quick Picks and Input Boxes that survive focus loss, with Back. */
+import * as vscode from 'vscode';
+import { CancelledError } from '../../../core/errors';
+import { GoBackError, type InputOptions, type PickItem, type PickOptions, type StepInfo, type UserInput } from './userInput';
+
+const stepTitle = (title: string, step?: StepInfo) => (step ? vscode.l10n.t('{0} (step {1} of {2})', title, step.step, step.total) : title);
+
+/** Settles once with the user's answer, Back or Cancel, and disposes the Quick Input. */
+function settle<T>(qi: vscode.QuickInput, wire: (done: (r: { value: T } | { error: Error }) => void) => vscode.Disposable[]): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let finished = false;
+    const disposables: vscode.Disposable[] = [];
+    const done = (r: { value: T } | { error: Error }) => {
+      if (finished) return;
+      finished = true;
+      for (const d of disposables) d.dispose();
+      qi.dispose();
+      if ('value' in r) resolve(r.value);
+      else reject(r.error);
+    };
+    disposables.push(...wire(done), qi.onDidHide(() => done({ error: new CancelledError() })));
+    qi.show();
+  });
+}
+
+export const vscodeUserInput: UserInput = {
+  pick<T>(options: PickOptions<T>): Promise<PickItem<T>> {
+    const qp = vscode.window.createQuickPick<PickItem<T>>();
+    qp.title = stepTitle(options.title, options.step);
+    qp.placeholder = options.placeholder;
+    qp.items = options.items;
+    qp.ignoreFocusOut = true;
+    qp.buttons = options.back ? [vscode.QuickInputButtons.Back] : [];
+    const active = options.items.find((i) => i.data === options.active);
+    if (active) qp.activeItems = [active];
+    return settle(qp, (done) => [
+      qp.onDidTriggerButton((b) => b === vscode.QuickInputButtons.Back && done({ error: new GoBackError() })),
+      qp.onDidAccept(() => {
+        const picked = qp.selectedItems[0] ?? qp.activeItems[0];
+        if (picked) done({ value: picked });
+      }),
+    ]);
+  },
+
+  input(options: InputOptions): Promise<string> {
+    const box = vscode.window.createInputBox();
+    box.title = stepTitle(options.title, options.step);
+    box.prompt = options.prompt;
+    box.value = options.value ?? '';
+    box.placeholder = options.placeholder;
+    box.password = options.password ?? false;
+    box.ignoreFocusOut = true;
+    box.validationMessage = options.initialMessage;
+    const browse: vscode.QuickInputButton | undefined = options.browse && { iconPath: new vscode.ThemeIcon('folder-opened'), tooltip: options.browse.tooltip };
+    box.buttons = [...(options.back ? [vscode.QuickInputButtons.Back] : []), ...(browse ? [browse] : [])];
+    // Each keystroke starts a validation; only the latest one may set the message.
+    let generation = 0;
+    let pending: Promise<string | undefined> = Promise.resolve(options.initialMessage);
+    const validate = (value: string) => {
+      const mine = ++generation;
+      box.validationMessage = undefined;
+      pending = Promise.resolve(options.validate?.(value)).then((message) => {
+        if (mine === generation) box.validationMessage = message;
+        return message;
+      });
+      return pending;
+    };
+    return settle(box, (done) => [
+      box.onDidChangeValue((v) => void validate(v)),
+      box.onDidTriggerButton(async (b) => {
+        if (b === vscode.QuickInputButtons.Back) return done({ error: new GoBackError() });
+        const value = await options.browse?.run();
+        if (value !== undefined) {
+          box.value = value;
+          void validate(value);
+        }
+      }),
+      box.onDidAccept(async () => {
+        box.busy = true;
+        const value = box.value;
+        const message = await validate(value);
+        box.busy = false;
+        if (!message && value === box.value) done({ value });
+      }),
+    ]);
+  },
+
+  async openFile(options) {
+    return (await vscode.window.showOpenDialog(options))?.[0]?.fsPath;
+  },
+
+  async saveFile(options) {
+    return (await vscode.window.showSaveDialog(options))?.fsPath;
+  },
+
+  async confirm(message, detail, confirmLabel) {
+    return (await vscode.window.showWarningMessage(message, { modal: true, detail }, confirmLabel)) === confirmLabel;
+  },
+
+  message(kind, text, ...actions) {
+    const show = kind === 'error' ? vscode.window.showErrorMessage : kind === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+    return Promise.resolve(show(text, ...actions));
+  },
+};

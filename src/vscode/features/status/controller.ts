@@ -1,0 +1,98 @@
+/**
+ * Keeps the status-bar item true: the state comes from the agent configuration and a vault
+ * health check (service.status()), repeated every `statusBar.healthCheckIntervalSeconds` while
+ * the window is focused; the selected credentials' time left counts down in between.
+ */
+import * as vscode from 'vscode';
+import { deriveRegistrationState, type RegistrationState } from '../../../core/status';
+import type { RegistrationStatusBar } from '../../statusBar';
+import type { Session } from '../session/session';
+import { readSettings } from '../settings';
+
+const COUNTDOWN_MS = 30_000;
+
+export class StatusController implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  private healthTimer?: NodeJS.Timeout;
+  private countdown?: NodeJS.Timeout;
+  private checking?: Promise<void>;
+  private lastCheck = 0;
+
+  constructor(
+    private readonly session: Session,
+    private readonly statusBar: RegistrationStatusBar,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  start(): void {
+    this.disposables.push(
+      this.session.onDidChange(() => this.render()),
+      vscode.window.onDidChangeWindowState((s) => (s.focused ? this.resume() : this.pause())),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('backupAgent.statusBar.healthCheckIntervalSeconds') || e.affectsConfiguration('backupAgent.installFolder')) this.resume(true);
+      }),
+    );
+    this.countdown = setInterval(() => this.render(), COUNTDOWN_MS);
+    void this.session.ready.then(() => (vscode.window.state.focused ? this.resume(true) : this.check()));
+  }
+
+  /** Checks now (the configuration and the vault's health). */
+  check(): Promise<void> {
+    this.checking ??= this.session
+      .refreshStatus()
+      .then(
+        () => undefined,
+        (err) => this.log.warn(`Status check failed: ${err instanceof Error ? err.message : String(err)}`),
+      )
+      .finally(() => {
+        this.lastCheck = Date.now();
+        this.checking = undefined;
+        this.render();
+      });
+    return this.checking;
+  }
+
+  /** The state the item shows, from the last status and the selected credentials. */
+  state(): RegistrationState {
+    const snapshot = this.session.snapshot();
+    const now = new Date();
+    if (snapshot.status && snapshot.status.state.kind !== 'notSetUp') return snapshot.status.state;
+    const c = snapshot.credentials;
+    if (c?.ok) return deriveRegistrationState({ credentials: { vaultName: c.value.vaultName, expiresAt: new Date(c.value.expiresAt) }, now });
+    const remembered = this.session.rememberedCredentials();
+    if (c && !c.ok && c.error.code === 'CBPUserExpiredVaultCredential') {
+      const vaultName = remembered?.vaultName ?? c.file.replace(/^.*[\\/]/, '');
+      return { kind: 'credentialsExpired', vaultName, expiredAt: new Date(String(c.error.params.expiredAt)) };
+    }
+    return deriveRegistrationState({ now });
+  }
+
+  private render(): void {
+    const state = this.state();
+    const status = this.session.snapshot().status;
+    const details = [
+      ...(status?.config?.registration ? [vscode.l10n.t('Server: {0}', status.config.serverName), vscode.l10n.t('Registration: {0}', status.config.registration.id)] : []),
+      ...(status ? [vscode.l10n.t('Install folder: {0}', status.installFolder)] : []),
+      ...(this.lastCheck ? [vscode.l10n.t('Last checked: {0}', new Date(this.lastCheck).toLocaleTimeString(vscode.env.language))] : []),
+    ];
+    this.statusBar.show(state, details);
+  }
+
+  private resume(now = false): void {
+    this.pause();
+    const intervalMs = readSettings().healthCheckIntervalSeconds * 1000;
+    if (now || Date.now() - this.lastCheck >= intervalMs) void this.check();
+    this.healthTimer = setInterval(() => void this.check(), intervalMs);
+  }
+
+  private pause(): void {
+    if (this.healthTimer) clearInterval(this.healthTimer);
+    this.healthTimer = undefined;
+  }
+
+  dispose(): void {
+    this.pause();
+    if (this.countdown) clearInterval(this.countdown);
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}

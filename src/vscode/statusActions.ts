@@ -1,0 +1,34 @@
+/** The actions that fit each registration state: the status menu's items and the tooltip's links. */
+import * as vscode from 'vscode';
+import type { RegistrationState } from '../core/status';
+import { COMMANDS } from './ids';
+
+export interface StatusAction {
+  label: string;
+  icon: string;
+  command: string;
+}
+
+export function actionsFor(state: RegistrationState): StatusAction[] {
+  const a = (icon: string, label: string, command: string): StatusAction => ({ icon, label, command });
+  const setup = a('rocket', vscode.l10n.t('Set Up Backup Agent…'), COMMANDS.setup);
+  const select = a('key', vscode.l10n.t('Select Vault Credentials File…'), COMMANDS.selectCredentials);
+  const status = a('info', vscode.l10n.t('Show Registration Status'), COMMANDS.showStatus);
+  switch (state.kind) {
+    case 'notSetUp':
+      return [setup, select, a('book', vscode.l10n.t('Open Walkthrough'), COMMANDS.openWalkthrough)];
+    case 'credentialsSelected':
+      return [setup, a('plug', vscode.l10n.t('Register This Server'), COMMANDS.register), select];
+    case 'credentialsExpired':
+      return [select, setup];
+    case 'registered':
+      return [status, a('settings-gear', vscode.l10n.t('Change Properties…'), COMMANDS.changeProperties), a('debug-disconnect', vscode.l10n.t('Unregister Server'), COMMANDS.unregister)];
+    case 'vaultUnreachable':
+      return [a('pulse', vscode.l10n.t('Test Connectivity'), COMMANDS.testConnectivity), a('globe', vscode.l10n.t('Configure Proxy…'), COMMANDS.configureProxy), status];
+    case 'revoked':
+      return [setup, select, status];
+  }
+}
+
+/** Commands the tooltip may run: only this extension's. */
+export const TOOLTIP_COMMANDS = Object.values(COMMANDS);
