@@ -31,5 +31,5 @@ export function asSetupError(err: unknown): SetupError {
 
 /** The core's CancelledError, or an AbortError from a lower layer. */
 export function isCancellation(err: unknown): boolean {
-  return err instanceof CancelledError || (err instanceof Error && err.name === 'AbortError');
+  return err instanceof CancelledError || (err instanceof Error && (err.name === 'AbortError' || err.name === 'CancelledError'));
 }

@@ -1,0 +1,151 @@
+// The command palette's commands with a scripted user against a real vault, in the real host:
+// what each leaves on the machine (agent configuration, the vault's registrations, settings,
+// the status bar), Back and Cancel, and the specific refusals of bad credentials files.
+import assert from 'node:assert/strict';
+import { existsSync, promises as fs } from 'node:fs';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { buildCredentialsCorpus } from '../support/credentials-corpus';
+import { activateExtension, waitUntil } from '../support/extension';
+import { startHarness, type Harness } from '../support/setupHarness';
+import { BACK, CANCEL, KEEP } from '../support/testUserInput';
+
+const configFile = (h: Harness) => path.join(h.installFolder, 'config', 'agent.json');
+
+describe('Command palette over a real vault', function () {
+  this.timeout(120_000);
+  let h: Harness;
+
+  before(async () => {
+    h = await startHarness();
+  });
+  after(async () => {
+    await h?.close();
+  });
+
+  it('Back keeps typed values but not the passphrase; Cancel changes nothing', async () => {
+    const before = vscode.workspace.getConfiguration('backupAgent').inspect('cacheFolder')?.globalValue;
+    const input = await h.run('backupAgent.setup', [
+      h.credentialsFile,
+      KEEP, // install folder from the settings
+      path.join(h.dir, 'cache-a'),
+      BACK, // at the data size: back to the cache folder
+      KEEP,
+      '1',
+      'No proxy',
+      'Enter my own',
+      'correct horse battery staple 42',
+      BACK, // at the confirmation: back to the passphrase, which must be typed again
+      CANCEL,
+    ]);
+    const cachePrompts = input.prompts.filter((p) => p.kind === 'input' && p.text?.startsWith('Cache'));
+    assert.equal(cachePrompts.length, 2);
+    assert.equal(cachePrompts[1]!.value, path.join(h.dir, 'cache-a'), 'Back shows the typed cache folder');
+    const passphrasePrompts = input.prompts.filter((p) => p.text?.startsWith('Encryption passphrase'));
+    assert.equal(passphrasePrompts.length, 2);
+    assert.equal(passphrasePrompts[1]!.value, undefined, 'a typed passphrase is not kept');
+    assert.match(input.prompts[0]!.step ?? '', /^1\/\d+$/, 'the first step says "step 1 of N"');
+    assert.equal(input.messages.length, 0, 'cancelling is silent');
+    assert.equal(existsSync(configFile(h)), false);
+    assert.equal(existsSync(path.join(h.dir, 'cache-a')), false);
+    assert.equal(vscode.workspace.getConfiguration('backupAgent').inspect('cacheFolder')?.globalValue, before);
+    assert.deepEqual(await h.vault.admin.listRegistrations(h.creds.identity.name), []);
+  });
+
+  it('Cancel at the summary changes nothing on the machine or at the vault', async () => {
+    const input = await h.run('backupAgent.setup', [h.credentialsFile, KEEP, '', '', 'No proxy', 'Generate', 'Continue', CANCEL]);
+    const summary = input.prompts.at(-1)!;
+    assert.ok(summary.items?.some((i) => i.includes(h.creds.identity.name)), `summary: ${JSON.stringify(summary.items)}`);
+    assert.ok(summary.items?.some((i) => i.includes(h.installFolder)));
+    assert.equal(existsSync(configFile(h)), false);
+    assert.deepEqual(await h.vault.admin.listRegistrations(h.creds.identity.name), []);
+  });
+
+  it('"Set Up Backup Agent…" registers the server and the status bar names the vault', async () => {
+    const passphraseFile = path.join(h.dir, 'keep', 'passphrase.txt');
+    const input = await h.run('backupAgent.setup', [
+      h.credentialsFile,
+      KEEP,
+      '',
+      '1',
+      'No proxy',
+      'Generate',
+      'Save to file',
+      passphraseFile,
+      true, // confirm the location warnings
+      'Register This Server',
+    ]);
+    assert.equal(input.messages.filter((m) => m.kind === 'error').length, 0, JSON.stringify(input.messages));
+    assert.ok(input.messages.some((m) => m.kind === 'info' && m.text.includes(h.creds.identity.name)));
+    const config = JSON.parse(await fs.readFile(configFile(h), 'utf8'));
+    assert.equal(config.vault.name, h.creds.identity.name);
+    assert.equal(JSON.stringify(config).includes(h.testing.session.revealPassphrase()!.reveal()), false, 'no passphrase in the configuration');
+    assert.ok((await fs.stat(passphraseFile)).mode & 0o600);
+    const registrations = await h.vault.admin.listRegistrations(h.creds.identity.name);
+    assert.equal(registrations.length, 1);
+    assert.equal(registrations[0]!.status, 'registered');
+    assert.equal(registrations[0]!.registrationId, config.registration.id);
+    const { api } = await activateExtension();
+    await waitUntil(() => api.statusBarItem.text.includes(h.creds.identity.name), 'the vault name in the status bar');
+    assert.equal(api.statusBarItem.backgroundColor, undefined);
+  });
+
+  it('"Change Properties…" changes the passphrase with the vault\'s security PIN', async () => {
+    const pin = await h.vault.admin.issueSecurityPin(h.creds.identity.name);
+    const input = await h.run('backupAgent.changeProperties', ['Encryption passphrase', 'Generate', 'Continue', pin.pin]);
+    assert.deepEqual(input.messages.map((m) => m.kind), ['info']);
+    assert.match(input.messages[0]!.text, /passphrase/);
+  });
+
+  it('a revoked registration shows on the status bar with the error background', async () => {
+    const [registration] = await h.vault.admin.listRegistrations(h.creds.identity.name);
+    await h.vault.admin.revokeRegistration(registration!.registrationId);
+    await h.testing.status.check();
+    const { api } = await activateExtension();
+    assert.match(api.statusBarItem.text, /revoked/);
+    assert.deepEqual(api.statusBarItem.backgroundColor, new vscode.ThemeColor('statusBarItem.errorBackground'));
+  });
+
+  it('"Unregister Server" removes the registration from the configuration', async () => {
+    const input = await h.run('backupAgent.unregister', [true]);
+    assert.equal(input.messages.at(-1)?.kind, 'info');
+    const config = JSON.parse(await fs.readFile(configFile(h), 'utf8'));
+    assert.equal(config.registration ?? null, null);
+  });
+
+  it('expired and Site Recovery files get their specific refusal as the path is typed', async () => {
+    const corpus = await buildCredentialsCorpus(h.dir, new Date());
+    const fileOf = (name: string) => corpus.hostile.find((c) => c.name === name)!.file;
+    const input = await h.run('backupAgent.selectCredentials', [fileOf('expired'), fileOf('site-recovery-asr'), CANCEL]);
+    assert.equal(input.validationMessages.length, 2);
+    assert.match(input.validationMessages[0]!, /expired/);
+    assert.match(input.validationMessages[1]!, /Site Recovery/);
+  });
+
+  it('a superseded credentials file is refused by the vault with its next step', async () => {
+    const older = await h.issueFile('older.VaultCredentials');
+    await h.issueFile('newer.VaultCredentials');
+    await h.run('backupAgent.selectCredentials', [older]);
+    const input = await h.run('backupAgent.register', ['Register This Server']);
+    const error = input.messages.find((m) => m.kind === 'error');
+    assert.ok(error, JSON.stringify(input.messages));
+    assert.match(error.text, /newer one was downloaded/);
+    assert.ok(error.actions.includes('Select Credentials File…'));
+    assert.ok(error.actions.includes('Retry') && error.actions.includes('Show Log'));
+  });
+
+  it('"Start Local Vault" issues a credentials file the session can use; "Stop Local Vault" stops it', async () => {
+    await vscode.workspace.getConfiguration('backupAgent').update('localVault.port', 0, vscode.ConfigurationTarget.Global);
+    const use = (m: { actions: string[] }) => m.actions.find((a) => a.startsWith('Use'));
+    const input = await h.run('backupAgent.startLocalVault', [], use);
+    assert.match(input.messages[0]!.text, /Local vault local-vault runs at https:\/\/127\.0\.0\.1:\d+/);
+    const credentials = h.testing.session.snapshot().credentials;
+    assert.ok(credentials?.ok, JSON.stringify(credentials));
+    assert.equal(credentials.value.vaultName, 'local-vault');
+    // Its CA is trusted: the connectivity check passes every stage.
+    const connectivity = await h.testing.session.testConnectivity();
+    assert.ok(connectivity.ok, JSON.stringify(connectivity));
+    await h.run('backupAgent.stopLocalVault', []);
+    assert.equal(h.testing.localVault.isRunning, false);
+  });
+});

@@ -1,0 +1,77 @@
+/**
+ * For suites that drive the extension's commands inside the extension host: a real vault with a
+ * vault and its credentials file, the extension trusting its CA and installing into a temp
+ * folder (user settings, restored by close()), and a scripted user per command.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import type { FeatureTesting } from '../../src/vscode/features';
+import { activateExtension } from './extension';
+import { TestUserInput, type Answer, type MessageRecord } from './testUserInput';
+import { createVaultWithCredentials, startTestVault, tempDir, type TestVault, type TestVaultCredentials } from './vault';
+
+const SETTINGS = ['vault.caFile', 'installFolder', 'cacheFolder', 'localVault.port', 'proxy.mode'] as const;
+
+export interface Harness {
+  vault: TestVault;
+  creds: TestVaultCredentials;
+  /** The credentials file, written into the temp folder. */
+  credentialsFile: string;
+  dir: string;
+  installFolder: string;
+  testing: FeatureTesting;
+  /** Writes another credentials file of the same vault (superseding earlier ones). */
+  issueFile(name: string, validHours?: number): Promise<string>;
+  /** Runs a command with scripted answers; the answers must all be used. */
+  run(command: string, answers: Answer[], onMessage?: (m: MessageRecord) => string | undefined): Promise<TestUserInput>;
+  close(): Promise<void>;
+}
+
+const config = () => vscode.workspace.getConfiguration('backupAgent');
+
+export async function startHarness(): Promise<Harness> {
+  const { ext, api } = await activateExtension();
+  const testing = (await api.features()).testing;
+  const dir = await tempDir('palette-');
+  const vault = await startTestVault({ agentDir: path.join(ext.extensionPath, 'dist', 'agent') });
+  const creds = await createVaultWithCredentials(vault);
+  const write = async (name: string, xml: string) => {
+    const file = path.join(dir, name);
+    await fs.writeFile(file, xml);
+    return file;
+  };
+  const credentialsFile = await write(creds.file.fileName, creds.file.xml);
+  const caFile = await write('vault-ca.pem', vault.caCertPem);
+  const installFolder = path.join(dir, 'agent');
+  await config().update('vault.caFile', caFile, vscode.ConfigurationTarget.Global);
+  await config().update('installFolder', installFolder, vscode.ConfigurationTarget.Global);
+  return {
+    vault,
+    creds,
+    credentialsFile,
+    dir,
+    installFolder,
+    testing,
+    async issueFile(name, validHours) {
+      const file = await vault.admin.issueCredentials(creds.identity.name, { validHours });
+      return write(name, file.xml);
+    },
+    async run(command, answers, onMessage) {
+      const input = new TestUserInput(answers, onMessage);
+      testing.useInput(input);
+      try {
+        await vscode.commands.executeCommand(command);
+      } finally {
+        testing.useInput(undefined);
+      }
+      input.assertDone();
+      return input;
+    },
+    async close() {
+      for (const key of SETTINGS) await config().update(key, undefined, vscode.ConfigurationTarget.Global);
+      await vault.close();
+      await fs.rm(dir, { recursive: true, force: true });
+    },
+  };
+}

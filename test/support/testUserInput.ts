@@ -1,0 +1,101 @@
+/**
+ * A scripted user for the extension's UserInput port (after vscode-azuretools' TestUserInput):
+ * each prompt takes the next answer from the queue. An input answer that fails the prompt's
+ * validation is recorded (as the user would see it) and the next answer is typed instead.
+ */
+import type { InputOptions, MessageKind, PickItem, PickOptions, UserInput } from '../../src/vscode/features/input/userInput';
+
+export const BACK = Symbol('Back');
+export const CANCEL = Symbol('Cancel');
+/** Accept the value the input box shows. */
+export const KEEP = Symbol('Keep');
+
+/** A string types into an input box, names a file in a dialog, or picks the item whose label contains it. */
+export type Answer = string | RegExp | boolean | typeof BACK | typeof CANCEL | typeof KEEP;
+
+export interface PromptRecord {
+  kind: 'pick' | 'input' | 'openFile' | 'saveFile' | 'confirm';
+  title?: string;
+  text?: string;
+  /** The value an input box opened with. */
+  value?: string;
+  items?: string[];
+  step?: string;
+}
+
+export interface MessageRecord {
+  kind: MessageKind;
+  text: string;
+  actions: string[];
+}
+
+const named = (name: string, message: string) => Object.assign(new Error(message), { name });
+const stripIcons = (label: string) => label.replace(/\$\([^)]*\)\s*/g, '');
+
+export class TestUserInput implements UserInput {
+  readonly prompts: PromptRecord[] = [];
+  readonly validationMessages: string[] = [];
+  readonly messages: MessageRecord[] = [];
+
+  constructor(
+    private readonly answers: Answer[],
+    /** Chooses a notification's action; none by default. */
+    private readonly onMessage: (m: MessageRecord) => string | undefined = () => undefined,
+  ) {}
+
+  get remaining(): number {
+    return this.answers.length;
+  }
+
+  assertDone(): void {
+    if (this.answers.length) throw new Error(`${this.answers.length} answer(s) not used: ${this.answers.map(String).join(', ')}; prompts: ${JSON.stringify(this.prompts.slice(-3))}`);
+  }
+
+  private next(record: PromptRecord): Answer {
+    this.prompts.push(record);
+    if (!this.answers.length) throw new Error(`No answer left for ${JSON.stringify(record)}`);
+    const answer = this.answers.shift()!;
+    if (answer === BACK) throw named('GoBack', 'Back');
+    if (answer === CANCEL) throw named('CancelledError', 'Cancelled');
+    return answer;
+  }
+
+  async pick<T>(o: PickOptions<T>): Promise<PickItem<T>> {
+    const labels = o.items.map((i) => stripIcons(i.label));
+    const answer = this.next({ kind: 'pick', title: o.title, text: o.placeholder, items: labels, step: o.step && `${o.step.step}/${o.step.total}` });
+    const index = labels.findIndex((l) => (answer instanceof RegExp ? answer.test(l) : typeof answer === 'string' && l.includes(answer)));
+    if (index < 0) throw new Error(`No item matches ${String(answer)} in ${JSON.stringify(labels)}`);
+    return o.items[index]!;
+  }
+
+  async input(o: InputOptions): Promise<string> {
+    for (;;) {
+      const answer = this.next({ kind: 'input', title: o.title, text: o.prompt, value: o.value, step: o.step && `${o.step.step}/${o.step.total}` });
+      const value = answer === KEEP ? (o.value ?? '') : answer;
+      if (typeof value !== 'string') throw new Error(`An input box needs a string, not ${String(value)}`);
+      const message = await o.validate?.(value);
+      if (!message) return value;
+      this.validationMessages.push(message);
+    }
+  }
+
+  async openFile(): Promise<string | undefined> {
+    const answer = this.next({ kind: 'openFile' });
+    return typeof answer === 'string' ? answer : undefined;
+  }
+
+  async saveFile(): Promise<string | undefined> {
+    const answer = this.next({ kind: 'saveFile' });
+    return typeof answer === 'string' ? answer : undefined;
+  }
+
+  async confirm(message: string, detail: string): Promise<boolean> {
+    return this.next({ kind: 'confirm', text: `${message}\n${detail}` }) === true;
+  }
+
+  async message(kind: MessageKind, text: string, ...actions: string[]): Promise<string | undefined> {
+    const record = { kind, text, actions };
+    this.messages.push(record);
+    return this.onMessage(record);
+  }
+}
