@@ -25,13 +25,13 @@ export async function writeFileAtomic(
   const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
   const handle = await fs.open(tmp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, mode);
   try {
-    await handle.writeFile(data);
-    await handle.chmod(mode); // the umask may have narrowed or widened the create mode
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
+    try {
+      await handle.writeFile(data);
+      await handle.chmod(mode); // the umask may have narrowed or widened the create mode
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     if (options.exclusive) {
       // link() fails with EEXIST instead of replacing, which makes "never overwrite" race-free.
       await fs.link(tmp, file);
@@ -40,6 +40,7 @@ export async function writeFileAtomic(
       await fs.rename(tmp, file);
     }
   } catch (err) {
+    // Whatever failed (a full disk mid-write, an existing file), leave nothing behind.
     await fs.rm(tmp, { force: true });
     throw err;
   }

@@ -28,30 +28,14 @@ export function writeTargetFile(target: Target, file: string, data: string | Uin
 
 /**
  * Runs an atomic write of `file` (writeFileAtomic, or a writer built on it such as
- * writeAgentConfig), turning a failure into a SetupError. A failed write can leave the atomic
- * writer's temp file behind (core/fs/atomic.ts does not remove it when the data write itself
- * fails, e.g. on a full disk), so sweep it here: a full disk must not stay fuller because we tried.
+ * writeAgentConfig), turning a failure into a SetupError. The target's atomic write leaves no
+ * temp file behind when it fails, so a full disk does not stay fuller because we tried.
  */
 export async function guardTargetWrite(target: Target, file: string, write: () => Promise<void>): Promise<void> {
   try {
     await write();
   } catch (err) {
-    await removeTempSiblings(target, file);
     throw targetWriteError(target, file, err);
-  }
-}
-
-async function removeTempSiblings(target: Target, file: string): Promise<void> {
-  const p = pathOf(target);
-  const dir = p.dirname(file);
-  const base = p.basename(file);
-  const pattern = new RegExp(`^\\.${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.[0-9a-f]{12}\\.tmp$`);
-  try {
-    for (const name of await target.readdir(dir)) {
-      if (pattern.test(name)) await target.remove(p.join(dir, name));
-    }
-  } catch {
-    // Best effort: the write error is what the caller needs to see.
   }
 }
 

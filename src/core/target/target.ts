@@ -68,7 +68,10 @@ export interface Target {
   /** lstat: links are reported as links, never followed. Undefined when the path does not exist. */
   stat(path: string): Promise<TargetStat | undefined>;
   readFile(path: string, maxBytes: number): Promise<Buffer>;
-  /** Atomic replace (temp file, fsync, rename) with the mode set before any data is written. */
+  /**
+   * Atomic replace (temp file, fsync, rename) with the mode set before any data is written. On
+   * failure the old content stays and no temp file is left behind.
+   */
   writeFileAtomic(path: string, data: string | Uint8Array, options?: WriteOptions): Promise<void>;
   /** mkdir -p; the mode applies to folders it creates. */
   mkdir(path: string, mode?: number): Promise<void>;
