@@ -1,4 +1,4 @@
-import type { Target } from '../../../src/core/target/target';
+import type { Target } from '../../src/core/target/target';
 
 /** A target that behaves like `base` except for the methods given: for failures a real disk will not produce on demand. */
 export function overriding(base: Target, overrides: Partial<Target>): Target {

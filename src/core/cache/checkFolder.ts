@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { constants, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { SetupError, throwIfAborted, type ErrorParams } from '../errors';
+import { LocalTarget } from '../target/local';
+import type { Target } from '../target/target';
 import { classifyFileSystem, isUncPath, isUnderVirtualRoot } from './fileSystems';
 
 /** Free space the cache folder needs, as a share of the data to protect (facts, section 5: "at least 5%"). */
@@ -52,6 +53,8 @@ export interface CacheFolderReport {
 export interface CacheFolderOptions {
   dataSizeBytes: number;
   signal?: AbortSignal;
+  /** The machine the folder is on; this one when absent. Every check runs through it. */
+  target?: Target;
 }
 
 type Verdict = { ok: true; params?: ErrorParams } | { ok: false; code: string; message: string; params?: ErrorParams };
@@ -59,11 +62,13 @@ type Verdict = { ok: true; params?: ErrorParams } | { ok: false; code: string; m
 const fail = (code: string, message: string, params: ErrorParams = {}): Verdict => ({ ok: false, code, message, params });
 
 /**
- * Checks (and creates, mode 0700) the agent's cache folder: absolute, local, a directory we can
- * write, with enough free space. Each check is reported; the first failure skips the rest.
- * Throws only CancelledError.
+ * Checks (and creates, mode 0700) the agent's cache folder on a target: absolute, local, a
+ * directory we can write, with enough free space. Each check is reported; the first failure
+ * skips the rest. Throws only CancelledError.
  */
 export async function checkCacheFolder(folder: string, options: CacheFolderOptions): Promise<CacheFolderReport> {
+  const machine = options.target ?? new LocalTarget();
+  const path = pathsOf(machine);
   const requiredBytes = Math.ceil(options.dataSizeBytes * CACHE_FREE_SPACE_RATIO);
   const unc = isUncPath(folder);
   const report: CacheFolderReport = {
@@ -107,8 +112,9 @@ export async function checkCacheFolder(folder: string, options: CacheFolderOptio
       if (isUnderVirtualRoot(target)) {
         return fail(CacheCode.NotLocal, `The cache folder cannot be in a system folder: ${target}`, { reason: 'virtual' });
       }
-      if (process.platform !== 'linux') return { ok: true };
-      const fsType = classifyFileSystem((await fs.statfs(await nearestExisting(target))).type);
+      const { fsType: magic } = await machine.freeSpace(await nearestExisting(machine, target));
+      if (magic === undefined || magic === 0) return { ok: true }; // the target cannot tell the type
+      const fsType = classifyFileSystem(magic);
       report.fileSystem = fsType.name;
       if (fsType.kind === 'local') return { ok: true, params: { fileSystem: fsType.name } };
       return fail(CacheCode.NotLocal, `The cache folder must be on a local disk; ${target} is on ${fsType.name}.`, {
@@ -118,15 +124,17 @@ export async function checkCacheFolder(folder: string, options: CacheFolderOptio
     });
 
     await run('exists', async () => {
+      let stat;
       try {
-        const stat = await fs.stat(target);
-        if (stat.isDirectory()) return { ok: true, params: { created: false } };
-        return fail(CacheCode.NotCreatable, `The cache folder path exists but is not a folder: ${target}`, { reason: 'not-a-directory' });
+        stat = await machine.stat(target);
       } catch (err) {
-        if (errnoOf(err) !== 'ENOENT') return fail(CacheCode.NotCreatable, `The cache folder cannot be read: ${target}`, { errorCode: errnoOf(err) });
+        return fail(CacheCode.NotCreatable, `The cache folder cannot be read: ${target}`, { errorCode: errnoOf(err) });
       }
+      if (stat?.kind === 'directory') return { ok: true, params: { created: false } };
+      // A link is refused too: the agent's cache must not be a reparse point (facts, section 5).
+      if (stat) return fail(CacheCode.NotCreatable, `The cache folder path exists but is not a folder: ${target}`, { reason: 'not-a-directory' });
       try {
-        await createFolders(target, created);
+        await createFolders(machine, target, created);
         report.created = true;
         return { ok: true, params: { created: true } };
       } catch (err) {
@@ -137,12 +145,10 @@ export async function checkCacheFolder(folder: string, options: CacheFolderOptio
     await run('writable', async () => {
       const probe = path.join(target, `.write-probe-${randomBytes(6).toString('hex')}`);
       try {
-        const handle = await fs.open(probe, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
         try {
-          await handle.writeFile('probe');
+          await machine.writeFileAtomic(probe, 'probe', { mode: 0o600, exclusive: true });
         } finally {
-          await handle.close();
-          await fs.rm(probe, { force: true });
+          await machine.remove(probe);
         }
         return { ok: true };
       } catch (err) {
@@ -151,8 +157,7 @@ export async function checkCacheFolder(folder: string, options: CacheFolderOptio
     });
 
     await run('freeSpace', async () => {
-      const stats = await fs.statfs(target);
-      const availableBytes = stats.bavail * stats.bsize;
+      const { availableBytes } = await machine.freeSpace(target);
       report.availableBytes = availableBytes;
       const params = { requiredBytes, availableBytes, dataSizeBytes: options.dataSizeBytes };
       if (availableBytes >= requiredBytes) return { ok: true, params };
@@ -163,8 +168,8 @@ export async function checkCacheFolder(folder: string, options: CacheFolderOptio
       );
     });
   } finally {
-    // A refused folder is not left behind; the folders were empty when made, so rmdir suffices.
-    if (!report.ok) for (const dir of created.reverse()) await fs.rmdir(dir).catch(() => undefined);
+    // A refused folder is not left behind; the folders were empty when made.
+    if (!report.ok) for (const dir of created.reverse()) await machine.remove(dir).catch(() => undefined);
   }
   return report;
 }
@@ -175,31 +180,28 @@ export function cacheFolderError(report: CacheFolderReport): SetupError | undefi
   return failed && new SetupError(failed.code, failed.message, failed.params);
 }
 
-async function nearestExisting(target: string): Promise<string> {
+function pathsOf(machine: Target): path.PlatformPath {
+  return machine.pathStyle === 'win32' ? path.win32 : path.posix;
+}
+
+async function nearestExisting(machine: Target, target: string): Promise<string> {
+  const path = pathsOf(machine);
   for (let dir = target; ; dir = path.dirname(dir)) {
-    try {
-      await fs.access(dir);
-      return dir;
-    } catch {
-      if (path.dirname(dir) === dir) return dir;
-    }
+    if ((await machine.stat(dir).catch(() => undefined)) || path.dirname(dir) === dir) return dir;
   }
 }
 
 /**
- * Makes the missing folders one level at a time, each 0700, recording them in `created`.
- * Not `mkdir({ recursive: true })`: it reports ENOENT for any failure (EROFS, EACCES...).
+ * Makes the missing folders one level at a time, each 0700, recording them in `created` so a
+ * refused folder can be removed again.
  */
-async function createFolders(target: string, created: string[]): Promise<void> {
-  let dir = await nearestExisting(target);
+async function createFolders(machine: Target, target: string, created: string[]): Promise<void> {
+  const path = pathsOf(machine);
+  let dir = await nearestExisting(machine, target);
   for (const part of path.relative(dir, target).split(path.sep).filter(Boolean)) {
     dir = path.join(dir, part);
-    try {
-      await fs.mkdir(dir, { mode: 0o700 });
-      created.push(dir);
-    } catch (err) {
-      if (errnoOf(err) !== 'EEXIST') throw err;
-    }
+    await machine.mkdir(dir, 0o700);
+    created.push(dir);
   }
 }
 

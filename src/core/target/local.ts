@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
+import nodePath from 'node:path';
 import { writeFileAtomic } from '../fs/atomic';
 import type { CommandResult, FreeSpace, HostFacts, RunOptions, Target, TargetStat, WriteOptions } from './target';
 
@@ -69,8 +70,18 @@ export class LocalTarget implements Target {
     return writeFileAtomic(path, data, options);
   }
 
+  /** mkdir -p one level at a time: node's recursive mkdir reports ENOENT for EROFS, EACCES and the like. */
   async mkdir(path: string, mode = 0o755): Promise<void> {
-    await fs.mkdir(path, { recursive: true, mode });
+    const missing: string[] = [];
+    for (let dir = nodePath.resolve(path); !(await this.stat(dir)); dir = nodePath.dirname(dir)) {
+      missing.unshift(dir);
+      if (nodePath.dirname(dir) === dir) break;
+    }
+    for (const dir of missing) {
+      await fs.mkdir(dir, { mode }).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EEXIST') throw err;
+      });
+    }
   }
 
   readdir(path: string): Promise<string[]> {

@@ -14,6 +14,8 @@ import {
 } from '../../../src/core/cache/checkFolder';
 import { classifyFileSystem, isUncPath } from '../../../src/core/cache/fileSystems';
 import { CancelledError, isSetupError } from '../../../src/core/errors';
+import { LocalTarget } from '../../../src/core/target/local';
+import { overriding } from '../../support/targets';
 import { mountTmpfs, mountUnavailableReason, type Mount } from './tmpfs';
 
 const MiB = 1024 * 1024;
@@ -179,5 +181,39 @@ describe('file system classification', () => {
     assert.equal(isUncPath('\\\\server\\share'), true);
     assert.equal(isUncPath('//server/share/dir'), true);
     for (const local of ['C:\\Scratch', '/var/cache', '\\\\server', '//', 'relative']) assert.equal(isUncPath(local), false, local);
+  });
+});
+
+describe('cache folder check on a target', () => {
+  it('runs every check through the target it is given', async () => {
+    const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'cache-target-'));
+    try {
+      const calls: string[] = [];
+      const local = new LocalTarget();
+      const nfs = overriding(local, {
+        isLocal: false,
+        freeSpace: async (p: string) => {
+          calls.push(`freeSpace ${p}`);
+          return { ...(await local.freeSpace(p)), fsType: 0x6969 };
+        },
+      });
+      const failed = assertFailed(await checkCacheFolder(path.join(tmp, 'Scratch'), { dataSizeBytes: MiB, target: nfs }), 'local', CacheCode.NotLocal);
+      assert.equal(failed.params.fileSystem, 'nfs');
+      assert.deepEqual(calls, [`freeSpace ${tmp}`]);
+      await assert.rejects(fs.stat(path.join(tmp, 'Scratch')), { code: 'ENOENT' }, 'nothing is created on a refused volume');
+    } finally {
+      await fs.rm(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a link in place of the folder', async () => {
+    const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'cache-link-'));
+    try {
+      await fs.mkdir(path.join(tmp, 'real'));
+      await fs.symlink(path.join(tmp, 'real'), path.join(tmp, 'Scratch'));
+      assertFailed(await checkCacheFolder(path.join(tmp, 'Scratch'), { dataSizeBytes: MiB }), 'exists', CacheCode.NotCreatable);
+    } finally {
+      await fs.rm(tmp, { recursive: true, force: true });
+    }
   });
 });

@@ -10,7 +10,7 @@ import { installAgent, type InstallProgress } from '../../../src/core/install';
 import { LocalTarget } from '../../../src/core/target/local';
 import { buildAgentPackage, tempDir } from '../../support/vault';
 import { agentTarGz } from './tarball';
-import { overriding } from './targets';
+import { overriding } from '../../support/targets';
 
 const local = new LocalTarget();
 

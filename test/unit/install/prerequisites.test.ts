@@ -7,7 +7,7 @@ import { checkPrerequisites } from '../../../src/core/install';
 import { LocalTarget } from '../../../src/core/target/local';
 import type { Target } from '../../../src/core/target/target';
 import { tempDir } from '../../support/vault';
-import { overriding } from './targets';
+import { overriding } from '../../support/targets';
 
 const local = new LocalTarget();
 

@@ -7,7 +7,7 @@ import { unpackAgent } from '../../../src/core/install';
 import { LocalTarget } from '../../../src/core/target/local';
 import { tempDir } from '../../support/vault';
 import { agentTarGz, tarGz, type RawEntry } from './tarball';
-import { overriding } from './targets';
+import { overriding } from '../../support/targets';
 
 const local = new LocalTarget();
 const exists = (file: string) => fs.lstat(file).then(() => true, () => false);
