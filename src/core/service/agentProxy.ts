@@ -10,7 +10,7 @@ import { parseNoProxyEntry } from '../proxy/noProxy';
 import { parseProxyUrl, type ProxyContext } from '../proxy/resolve';
 import { Secret } from '../proxy/secret';
 import { parseProxySettings, type ProxySettings } from '../proxy/settings';
-import { readTargetText, removeOnTarget, writeTargetFile } from '../registration/targetFiles';
+import { removeOnTarget, writeTargetFile } from '../registration/targetFiles';
 import type { Target } from '../target/target';
 import { nextStep } from '../registration/errors';
 
@@ -68,18 +68,33 @@ function basicCredentials(authorization: Secret): { user: string; password: Secr
   return colon < 0 ? undefined : { user: decoded.slice(0, colon), password: new Secret(decoded.slice(colon + 1)) };
 }
 
-/** The stored proxy as settings for this code's own calls to the vault (status, unregister, change). */
+/**
+ * The stored proxy as settings, for everything that calls the vault for an installed agent: the
+ * agent itself, and this service's status, unregister and change.
+ */
 export async function proxySettingsFromConfig(target: Target, proxy: AgentProxy): Promise<ProxySettings> {
   if (proxy.mode !== 'explicit') return parseProxySettings({ mode: proxy.mode });
-  const password = proxy.passwordFile ? await readTargetText(target, proxy.passwordFile) : undefined;
-  return parseProxySettings({
-    mode: 'settings',
-    host: proxy.host,
-    port: proxy.port,
-    user: proxy.user,
-    noProxy: proxy.noProxy,
-    ...(password === undefined ? {} : { password: new Secret(password) }),
-  });
+  const password = proxy.passwordFile ? await readProxyPasswordFile(target, proxy.passwordFile) : undefined;
+  return parseProxySettings({ mode: 'settings', host: proxy.host, port: proxy.port, user: proxy.user, noProxy: proxy.noProxy, password });
+}
+
+const MAX_PASSWORD_BYTES = 4096;
+
+/** The password, straight into a Secret. A file others can read is refused, as ssh refuses such a key. */
+async function readProxyPasswordFile(target: Target, file: string): Promise<Secret> {
+  const stat = await target.stat(file);
+  if (stat?.kind !== 'file') {
+    throw new SetupError('AgentProxyPasswordFileMissing', `The proxy password file ${file} is missing.`, { file, ...nextStep('registerAgain') });
+  }
+  if (target.pathStyle === 'posix' && (stat.mode & 0o077) !== 0) {
+    throw new SetupError(
+      'AgentProxyPasswordFileUnsafe',
+      `The proxy password file ${file} can be read by other users (mode ${stat.mode.toString(8)}): make it 0600.`,
+      { file, mode: stat.mode.toString(8), ...nextStep('checkPermissions') },
+    );
+  }
+  const text = (await target.readFile(file, MAX_PASSWORD_BYTES)).toString('utf8');
+  return new Secret(text.replace(/\r?\n$/, ''));
 }
 
 /** Writes the password file the configuration is about to name (before the configuration, so it never names a missing file). */
