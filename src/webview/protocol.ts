@@ -41,7 +41,8 @@ export const REQUEST_PARAMS = {
   'passphrase/generate': noParams,
   'passphrase/reveal': noParams,
   'passphrase/copy': noParams,
-  'passphrase/save': z.strictObject({ file: z.optional(filePath) }),
+  /** `accept`: the location warnings the user has read and accepted for this file. */
+  'passphrase/save': z.strictObject({ file: z.optional(filePath), accept: z.optional(z.array(text(100)).check(z.maxLength(20))) }),
   'passphrase/set': z.strictObject({ value: text(1024) }),
   register: noParams,
   'properties/change': noParams,
@@ -65,7 +66,12 @@ export const RESULTS = {
   /** The one message that carries the passphrase, and only because the user asked to see it. */
   'passphrase/reveal': z.strictObject({ value: z.string() }),
   'passphrase/copy': z.strictObject({}),
-  'passphrase/save': z.strictObject({ file: z.optional(z.string()), cancelled: z.boolean() }),
+  /** Saved (`file`), cancelled, or held back by warnings the user has not accepted yet (`confirm`). */
+  'passphrase/save': z.strictObject({
+    file: z.optional(z.string()),
+    cancelled: z.boolean(),
+    confirm: z.optional(z.strictObject({ file: z.string(), warnings: z.array(z.strictObject({ code: z.string(), text: z.string() })) })),
+  }),
   'passphrase/set': z.strictObject({}),
   register: z.strictObject({ registrationId: z.string(), serverName: z.string(), vaultName: z.string() }),
   'properties/change': z.strictObject({}),

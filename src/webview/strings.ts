@@ -45,6 +45,7 @@ export const STRINGS = {
   proxyPasswordStored: 'A password is stored; leave empty to keep it.',
   proxyNoProxy: 'Bypass the proxy for (comma-separated)',
   proxySave: 'Save proxy',
+  proxySaved: 'The proxy settings were saved.',
   connectivityTest: 'Test connectivity',
   connectivityOk: 'The vault is reachable.',
   connectivityStage: 'Stage',
@@ -73,6 +74,8 @@ export const STRINGS = {
   passphraseTyped: 'typed',
   passphraseWeak: 'This passphrase is weak: prefer a generated one.',
   passphraseSavedTo: 'Saved to {0}.',
+  passphraseConfirm: 'Before saving the passphrase to {0}:',
+  passphraseSaveHere: 'Save Here',
   passphraseNone: 'No passphrase yet.',
 
   registerTitle: 'Register',

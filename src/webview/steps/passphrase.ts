@@ -56,15 +56,44 @@ export function passphraseStep(ctx: PageContext, index: number, count: number): 
     const outcome = await ctx.act(copy, result, 'passphrase/copy', {});
     if (outcome.ok) ctx.announce(ctx.t('passphraseCopied'));
   });
-  save.addEventListener('click', async () => {
+  const confirmList = h('ul', { id: 'passphrase-warnings' });
+  const confirmText = h('p', { id: 'passphrase-confirm-text' });
+  const saveHere = button(ctx.t('passphraseSaveHere'), { id: 'passphrase-save-here' });
+  const confirm = h('div', { id: 'passphrase-confirm', class: 'result problem', role: 'alertdialog', 'aria-labelledby': 'passphrase-confirm-text', 'aria-describedby': 'passphrase-warnings', hidden: true },
+    confirmText, confirmList, h('div', { class: 'actions' }, saveHere, button(ctx.t('cancel'), { id: 'passphrase-save-cancel' })));
+  let pendingConfirm: { file: string; accept: string[] } | undefined;
+  const closeConfirm = (focus: HTMLElement) => {
+    pendingConfirm = undefined;
+    confirm.hidden = true;
+    focus.focus();
+  };
+  confirm.querySelector('#passphrase-save-cancel')!.addEventListener('click', () => closeConfirm(save));
+
+  const saveTo = async (trigger: HTMLButtonElement, params: { file?: string; accept?: string[] }) => {
+    const outcome = await ctx.act(trigger, result, 'passphrase/save', params);
+    if (!outcome.ok || outcome.result.cancelled) return;
+    const ask = outcome.result.confirm;
+    if (ask) {
+      // The core warned about this place: the user reads why and decides here, in the page.
+      pendingConfirm = { file: ask.file, accept: [...(params.accept ?? []), ...ask.warnings.map((w) => w.code)] };
+      confirmText.textContent = ctx.t('passphraseConfirm', ask.file);
+      confirmList.replaceChildren(...ask.warnings.map((w) => h('li', { 'data-code': w.code }, w.text)));
+      confirm.hidden = false;
+      saveHere.focus();
+      return;
+    }
+    closeConfirm(save);
+    clearDraft(ctx, file.input);
+  };
+  save.addEventListener('click', () => {
     const path = file.input.value.trim();
-    const outcome = await ctx.act(save, result, 'passphrase/save', path ? { file: path } : {});
-    if (outcome.ok && !outcome.result.cancelled) clearDraft(ctx, file.input);
+    void saveTo(save, path ? { file: path } : {});
   });
+  saveHere.addEventListener('click', () => { if (pendingConfirm) void saveTo(saveHere, pendingConfirm); });
 
   const present = h('div', { class: 'when-present' },
     h('div', { class: 'actions' }, reveal, copy), shown,
-    file.row, h('div', { class: 'actions' }, save));
+    file.row, h('div', { class: 'actions' }, save), confirm);
   frame.body.append(h('div', { class: 'actions' }, generate), own.row, h('div', { class: 'actions' }, use), summary, present, result);
   return {
     ...frame,

@@ -48,8 +48,8 @@ export function proxyStep(ctx: PageContext, index: number, count: number): Step 
     if (outcome.ok) {
       password.input.value = '';
       for (const input of drafted) clearDraft(ctx, input);
-      saveResult.className = 'result';
-      saveResult.textContent = '';
+      saveResult.className = 'result ok';
+      saveResult.textContent = ctx.t('proxySaved');
     }
   });
   test.addEventListener('click', () => void ctx.act(test, testResult, 'connectivity/test', {}));
@@ -68,7 +68,12 @@ export function proxyStep(ctx: PageContext, index: number, count: number): Step 
       passwordNote.textContent = s.proxy.hasPassword ? ctx.t('proxyPasswordStored') : '';
       showDetails();
       const c = s.connectivity;
-      if (!c) return;
+      if (!c) {
+        // A changed proxy or credentials file voids the last test.
+        testResult.className = 'result';
+        testResult.replaceChildren();
+        return;
+      }
       const stages = c.ok ? c.value.stages : [];
       testResult.className = `result ${c.ok ? 'ok' : 'problem'}`;
       testResult.replaceChildren(

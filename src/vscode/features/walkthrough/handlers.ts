@@ -10,6 +10,7 @@ import { parseProxySettings } from '../../../core/proxy/settings';
 import { Secret } from '../../../core/proxy/secret';
 import { COMMANDS } from '../../ids';
 import type { Method, ParamsOf, ResultOf } from '../../../webview/protocol';
+import { warningText } from '../errors/warnings';
 import type { Checked, Session } from '../session';
 import { passphraseNotSet } from '../session/checked';
 
@@ -24,29 +25,6 @@ function held(session: Session): Secret {
   const secret = session.revealPassphrase();
   if (!secret) throw passphraseNotSet();
   return secret;
-}
-
-/** Asks before saving the passphrase where the core warns it may be lost or exposed. */
-async function confirmLocation(warnings: PassphraseLocationWarning[]): Promise<boolean> {
-  const saveHere = vscode.l10n.t('Save Here');
-  const answer = await vscode.window.showWarningMessage(
-    vscode.l10n.t('Save the passphrase file here?'),
-    { modal: true, detail: warnings.map((w) => locationWarning(w)).join('\n') },
-    saveHere,
-  );
-  return answer === saveHere;
-}
-
-function locationWarning(w: PassphraseLocationWarning): string {
-  const folder = String(w.params.folder ?? '');
-  switch (w.code) {
-    case 'PassphraseFileInInstallFolder': return vscode.l10n.t('It is inside the install folder {0}: an uninstall may delete it.', folder);
-    case 'PassphraseFileInCacheFolder': return vscode.l10n.t('It is inside the cache folder {0}.', folder);
-    case 'PassphraseFileInWorkspace': return vscode.l10n.t('It is inside the workspace folder {0}.', folder);
-    case 'PassphraseFileInGitWorkTree': return vscode.l10n.t('It is inside the Git work tree {0}: it could be committed.', folder);
-    case 'PassphraseFileOnProtectedServer': return vscode.l10n.t('It is on the server being protected: if the server is lost, so is the passphrase. Keep a copy elsewhere.');
-    default: return w.code;
-  }
 }
 
 export function createHandlers(session: Session): Handlers {
@@ -95,14 +73,24 @@ export function createHandlers(session: Session): Handlers {
       await vscode.env.clipboard.writeText(held(session).reveal());
       return {};
     },
-    'passphrase/save': async ({ file }) => {
+    'passphrase/save': async ({ file, accept = [] }) => {
       held(session);
       const target = file ?? (await vscode.window.showSaveDialog({
         defaultUri: vscode.Uri.file(`${os.homedir()}/backup-passphrase.txt`),
         saveLabel: vscode.l10n.t('Save Passphrase'),
       }))?.fsPath;
       if (!target) return { cancelled: true };
-      return { file: unwrap(await session.savePassphrase(target, confirmLocation)).file, cancelled: false };
+      // The core's location warnings are confirmed in the page itself: the first answer lists
+      // them, the user accepts them there, and the page asks again naming the ones accepted.
+      let unaccepted: PassphraseLocationWarning[] = [];
+      const saved = await session.savePassphrase(target, async (warnings) => {
+        unaccepted = warnings.filter((w) => !accept.includes(w.code));
+        return unaccepted.length === 0;
+      });
+      if (!saved.ok && unaccepted.length > 0) {
+        return { cancelled: false, confirm: { file: target, warnings: unaccepted.map((w) => ({ code: w.code, text: warningText(w.code, w.params) })) } };
+      }
+      return { file: unwrap(saved).file, cancelled: false };
     },
     'passphrase/set': async ({ value }) => {
       unwrap(session.setPassphrase(new Secret(value)));

@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { FeatureHost } from '..';
+import { localiseError } from '../errors/localise';
 import { getSession } from '../session';
 import { createHandlers } from './handlers';
 import { renderHtml, resourceRoots } from './html';
@@ -29,7 +30,8 @@ export function openWalkthroughPanel(host: FeatureHost): vscode.WebviewPanel {
   panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
   const session = getSession(host);
   let firstReady = true;
-  const router = new WalkthroughRouter(panel.webview, session, createHandlers(session), host.log, () => {
+  const localise = (error: Parameters<typeof localiseError>[0]) => localiseError(error, host.context.extensionPath);
+  const router = new WalkthroughRouter(panel.webview, session, createHandlers(session), host.log, localise, () => {
     if (firstReady) host.log.info(`Walkthrough ready in ${(performance.now() - started).toFixed(0)} ms.`);
     firstReady = false;
   });

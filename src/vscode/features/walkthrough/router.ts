@@ -20,7 +20,7 @@ import {
 import type { Session } from '../session';
 import type { Handlers } from './handlers';
 import { localisedStrings } from './strings';
-import { toView, wireError } from './view';
+import { toView, wireError, type Localise } from './view';
 
 export class WalkthroughRouter implements vscode.Disposable {
   private ready = false;
@@ -33,12 +33,13 @@ export class WalkthroughRouter implements vscode.Disposable {
     private readonly session: Session,
     private readonly handlers: Handlers,
     private readonly log: vscode.LogOutputChannel,
+    private readonly localise: Localise,
     /** Called once per handshake, for the time-to-interactive figure. */
     private readonly onReady: () => void = () => undefined,
   ) {
     this.disposables.push(
       webview.onDidReceiveMessage((message: unknown) => this.receive(message)),
-      session.onDidChange(() => this.post({ kind: 'notification', method: 'session/changed', params: toView(session.snapshot()) })),
+      session.onDidChange(() => this.post({ kind: 'notification', method: 'session/changed', params: toView(session.snapshot(), localise) })),
     );
   }
 
@@ -70,7 +71,7 @@ export class WalkthroughRouter implements vscode.Disposable {
     this.send({
       kind: 'notification',
       method: 'webview/init',
-      params: { locale: vscode.env.language, strings: localisedStrings(), registerStages: [...REGISTER_STAGES], snapshot: toView(this.session.snapshot()) },
+      params: { locale: vscode.env.language, strings: localisedStrings(), registerStages: [...REGISTER_STAGES], snapshot: toView(this.session.snapshot(), this.localise) },
     });
     for (const m of queued) this.send(m);
     this.onReady();
@@ -98,7 +99,7 @@ export class WalkthroughRouter implements vscode.Disposable {
     if (err instanceof CancelledError || signal.aborted) {
       return { code: PROTOCOL_ERRORS.cancelled, message: vscode.l10n.t('Cancelled.'), params: {} };
     }
-    if (isSetupError(err)) return wireError(err);
+    if (isSetupError(err)) return wireError(err, this.localise);
     // Not a refusal the core words: its class goes to the log, the page gets a generic line.
     this.log.error(`Walkthrough: ${method} failed unexpectedly (${err instanceof Error ? err.name : typeof err}).`);
     return { code: PROTOCOL_ERRORS.failed, message: vscode.l10n.t('Something went wrong; see the log.'), params: { method } };

@@ -3,19 +3,18 @@
  * reduced to the registration facts (no passphrase verifier, no file paths of secrets), errors to
  * their code, message and params, dates to strings.
  */
-import type { SetupError } from '../../../core/errors';
 import type { ViewSnapshot, WireError } from '../../../webview/protocol';
+import type { ShownError } from '../errors/localise';
 import type { Checked, SessionSnapshot } from '../session';
 
-export function wireError(error: SetupError | WireError): WireError {
-  return { code: error.code, message: error.message, params: { ...error.params } };
+/** The error's text in the window's language (the core's English message when none). */
+export type Localise = (error: ShownError) => string;
+
+export function wireError(error: ShownError, localise: Localise): WireError {
+  return { code: error.code, message: localise(error), params: { ...error.params } };
 }
 
-function wireChecked<T extends object>(c: Checked<T>): { ok: true; value: { [K in keyof T]: T[K] } } | { ok: false; error: WireError } {
-  return c.ok ? { ok: true, value: { ...c.value } } : { ok: false, error: wireError(c.error) };
-}
-
-function registration(status: SessionSnapshot['status']): ViewSnapshot['registration'] {
+function registration(status: SessionSnapshot['status'], localise: Localise): ViewSnapshot['registration'] {
   if (!status) return undefined;
   const { state, config, remote } = status;
   return {
@@ -24,11 +23,13 @@ function registration(status: SessionSnapshot['status']): ViewSnapshot['registra
     serverName: config?.serverName,
     registrationId: config?.registration?.id,
     machineId: config?.machineId,
-    remoteError: remote && !remote.ok ? wireError(remote.error) : undefined,
+    remoteError: remote && !remote.ok ? wireError(remote.error, localise) : undefined,
   };
 }
 
-export function toView(s: SessionSnapshot): ViewSnapshot {
+export function toView(s: SessionSnapshot, localise: Localise): ViewSnapshot {
+  const wireChecked = <T extends object>(c: Checked<T>): { ok: true; value: { [K in keyof T]: T[K] } } | { ok: false; error: WireError } =>
+    c.ok ? { ok: true, value: { ...c.value } } : { ok: false, error: wireError(c.error, localise) };
   const view: ViewSnapshot = {
     credentials: s.credentials && { ...wireChecked(s.credentials), file: s.credentials.file },
     installFolder: s.installFolder,
@@ -38,7 +39,7 @@ export function toView(s: SessionSnapshot): ViewSnapshot {
     proxy: { mode: s.proxy.mode, host: s.proxy.host, port: s.proxy.port, user: s.proxy.user, noProxy: [...s.proxy.noProxy], hasPassword: s.proxy.hasPassword },
     connectivity: s.connectivity && wireChecked(s.connectivity),
     passphrase: { ...s.passphrase },
-    registration: registration(s.status),
+    registration: registration(s.status, localise),
     busy: s.busy && { ...s.busy },
   };
   // Through JSON once, as postMessage would: dates become strings, undefined fields vanish.
