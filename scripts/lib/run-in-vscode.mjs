@@ -86,7 +86,8 @@ export async function runInVsCode(o) {
     });
     await page.exposeFunction('codeAutomationExit', (code) => resolveExit(code));
 
-    const env = { ...o.env };
+    // Suites that check what VS Code stored (settings, globalState, logs) read it from here.
+    const env = { BAS_USER_DATA_DIR: dirs.userData, ...o.env };
     if (o.ui) {
       let queue = Promise.resolve(); // one UI action at a time
       bridge = http.createServer((req, res) => {
