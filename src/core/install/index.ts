@@ -1,6 +1,6 @@
 /** Agent download and install: the API the registration flow, the CLI and the extension call. */
 export { downloadAgent, type DownloadAgentOptions, type DownloadedAgent, type DownloadProgress } from './download';
 export { unpackAgent, type UnpackAgentOptions, type UnpackProgress } from './unpack';
-export { checkPrerequisites, MIN_NODE_MAJOR, type PrerequisiteCheck, type PrerequisiteReport } from './prerequisites';
+export { checkPrerequisites, missingPrerequisitesError, MIN_NODE_MAJOR, type PrerequisiteCheck, type PrerequisiteReport } from './prerequisites';
 export { installAgent, type InstallAgentOptions, type InstalledAgent, type InstallProgress } from './install';
 export { INSTALL_CODES, type InstallCode } from './codes';

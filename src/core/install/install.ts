@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { AgentLayout } from '../config/layout';
 import { SetupError, throwIfAborted } from '../errors';
 import type { Target } from '../target/target';
-import { checkPrerequisites } from './prerequisites';
+import { checkPrerequisites, missingPrerequisitesError, type PrerequisiteReport } from './prerequisites';
 import { unpackAgent, type UnpackProgress } from './unpack';
 
 const VERIFY_TIMEOUT_MS = 30_000;
@@ -24,6 +24,8 @@ export interface InstallAgentOptions {
   packageFile: string;
   signal?: AbortSignal;
   onProgress?: (progress: InstallProgress) => void;
+  /** A report the caller already has for this target, so the check does not run twice. */
+  prerequisites?: PrerequisiteReport;
 }
 
 export interface InstalledAgent {
@@ -35,17 +37,8 @@ export async function installAgent(options: InstallAgentOptions): Promise<Instal
   const { target, layout, signal, onProgress } = options;
   throwIfAborted(signal);
   onProgress?.({ phase: 'prerequisites' });
-  const report = await checkPrerequisites(target, { signal });
-  const missing = report.checks.filter((c) => !c.ok);
-  if (missing.length > 0) {
-    const what = missing.map((c) => `${c.name} ${c.required}${c.found ? ` (found ${c.found})` : ' (not found)'}`).join(', ');
-    throw new SetupError('AgentPrerequisiteMissing', `${target.label} lacks what the agent needs: ${what}. ${missing.map((c) => c.howToGet).join(' ')}`, {
-      target: target.label,
-      missing: missing.map((c) => c.name).join(','),
-      found: missing.map((c) => c.found ?? '').join(','),
-      howToGet: missing.map((c) => c.howToGet).join(' '),
-    });
-  }
+  const refusal = missingPrerequisitesError(target, options.prerequisites ?? (await checkPrerequisites(target, { signal })));
+  if (refusal) throw refusal;
   return unpackAgent({
     target,
     packageFile: options.packageFile,

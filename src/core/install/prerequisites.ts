@@ -3,7 +3,7 @@
  * Node program). Asked of the target itself through `target.run`, so a remote server reports
  * its own node, not ours.
  */
-import { throwIfAborted } from '../errors';
+import { SetupError, throwIfAborted, type ErrorParams } from '../errors';
 import type { Target } from '../target/target';
 
 export const MIN_NODE_MAJOR = 18;
@@ -57,4 +57,18 @@ function nodeHowToGet(platform: string, where: string): string {
         ? 'from nodejs.org (or `brew install node`)'
         : "from your distribution's packages (`apt-get install nodejs`, `dnf install nodejs`) or nodejs.org";
   return `Install Node.js ${MIN_NODE_MAJOR} or later ${source}, and make sure \`node\` is on the PATH that commands run with on ${where}.`;
+}
+
+/** The refusal for what a report says is missing (undefined when nothing is), naming how to get it. */
+export function missingPrerequisitesError(target: Pick<Target, 'label'>, report: PrerequisiteReport, extra: ErrorParams = {}): SetupError | undefined {
+  const missing = report.checks.filter((c) => !c.ok);
+  if (missing.length === 0) return undefined;
+  const what = missing.map((c) => `${c.name} ${c.required}${c.found ? ` (found ${c.found})` : ' (not found)'}`).join(', ');
+  return new SetupError('AgentPrerequisiteMissing', `${target.label} lacks what the agent needs: ${what}. ${missing.map((c) => c.howToGet ?? '').join(' ')}`.trim(), {
+    target: target.label,
+    missing: missing.map((c) => c.name).join(','),
+    found: missing.map((c) => c.found ?? '').join(','),
+    howToGet: missing.map((c) => c.howToGet ?? '').join(' '),
+    ...extra,
+  });
 }

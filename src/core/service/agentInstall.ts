@@ -4,8 +4,8 @@
  * already in place is kept, so a re-run does not reinstall it.
  */
 import type { AgentLayout } from '../config/layout';
-import { SetupError, type ErrorParams } from '../errors';
-import { checkPrerequisites, downloadAgent, installAgent, type PrerequisiteReport } from '../install';
+import type { ErrorParams } from '../errors';
+import { checkPrerequisites, downloadAgent, installAgent, missingPrerequisitesError, type PrerequisiteReport } from '../install';
 import { nextStep, withNextStep } from '../registration/errors';
 import { pathOf, readTargetText } from '../registration/targetFiles';
 import type { ServiceContext } from './context';
@@ -21,22 +21,16 @@ export interface AgentOnTarget {
 /** The prerequisites, refused as a SetupError when one is missing. */
 export async function requirePrerequisites(ctx: ServiceContext, signal?: AbortSignal): Promise<PrerequisiteReport> {
   const report = await checkPrerequisites(ctx.target, { signal });
-  const missing = report.checks.filter((c) => !c.ok);
-  if (missing.length === 0) return report;
-  throw new SetupError('AgentPrerequisiteMissing', `${ctx.target.label} lacks what the agent needs: ${missing.map((c) => `${c.name} ${c.required}`).join(', ')}.`, {
-    target: ctx.target.label,
-    missing: missing.map((c) => c.name).join(','),
-    found: missing.map((c) => c.found ?? '').join(','),
-    howToGet: missing.map((c) => c.howToGet ?? '').join(' '),
-    ...nextStep('installPrerequisites'),
-  });
+  const refusal = missingPrerequisitesError(ctx.target, report, nextStep('installPrerequisites'));
+  if (refusal) throw refusal;
+  return report;
 }
 
 export async function ensureAgent(
   ctx: ServiceContext,
   route: VaultRoute,
   layout: AgentLayout,
-  options: { signal?: AbortSignal; onProgress?: (detail: ErrorParams) => void } = {},
+  options: { signal?: AbortSignal; onProgress?: (detail: ErrorParams) => void; prerequisites?: PrerequisiteReport } = {},
 ): Promise<AgentOnTarget> {
   const { signal, onProgress } = options;
   const dispatcher = ctx.access.downloadDispatcher(route);
@@ -62,6 +56,7 @@ export async function ensureAgent(
     target: ctx.target,
     layout,
     packageFile: downloaded.file,
+    prerequisites: options.prerequisites,
     signal,
     onProgress: (p) => onProgress?.({ ...p }),
   });

@@ -45,10 +45,10 @@ export async function runRegistration(ctx: ServiceContext, input: SetupInput, op
   if (cacheProblem) throw cacheProblem;
 
   enter('checkPrerequisites');
-  await requirePrerequisites(ctx, signal);
+  const prerequisites = await requirePrerequisites(ctx, signal);
 
   enter('installAgent', { agentDir: layout.agentDir });
-  const agent = await ensureAgent(ctx, route, layout, { signal, onProgress: (d) => onProgress?.('installAgent', d) });
+  const agent = await ensureAgent(ctx, route, layout, { signal, prerequisites, onProgress: (d) => onProgress?.('installAgent', d) });
 
   enter('savePassphrase');
   const passphraseFile =

@@ -90,9 +90,9 @@ export class SetupService {
     const place = await installPlace(this.ctx, options.installFolder, signal);
     const route = this.ctx.access.route(where.proxy, await this.endpointOf(where, signal));
     stage(onProgress, signal, 'checkPrerequisites');
-    await requirePrerequisites(this.ctx, signal);
+    const prerequisites = await requirePrerequisites(this.ctx, signal);
     stage(onProgress, signal, 'installAgent', { agentDir: place.layout.agentDir });
-    return ensureAgent(this.ctx, route, place.layout, { signal, onProgress: (d) => onProgress?.('installAgent', d) });
+    return ensureAgent(this.ctx, route, place.layout, { signal, prerequisites, onProgress: (d) => onProgress?.('installAgent', d) });
   }
 
   register(input: SetupInput, options: RegisterOptions = {}): Promise<RegisterResult> {
