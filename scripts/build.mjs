@@ -15,6 +15,8 @@ const common = {
   bundle: true,
   minify: production,
   sourcemap: production ? false : 'linked',
+  // Bundled licence notices go to dist/*.LEGAL.txt, shipped beside the minified bundles.
+  legalComments: production ? 'external' : 'eof',
   logLevel: 'warning',
   absWorkingDir: root,
   metafile: true,

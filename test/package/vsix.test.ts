@@ -1,5 +1,6 @@
-// The .vsix carries only what runs: the manifest, its translations, the two bundles, media,
-// the readme, changelog and licence. Anything else (sources, tests, maps, node_modules) fails.
+// The .vsix carries only what runs: the manifest, its translations, the bundles, the agent
+// package the local vault serves, bundled licence notices, media, the readme, changelog and
+// licence. Anything else (sources, tests, maps, node_modules) fails.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { listZip } from '../support/zip';
@@ -11,9 +12,11 @@ const ALLOWED: RegExp[] = [
   /^extension\/package\.nls(\.[a-z-]+)?\.json$/,
   /^extension\/(readme|changelog)\.md$/,
   /^extension\/LICENSE\.txt$/,
-  /^extension\/l10n\/bundle\.l10n\.[a-z-]+\.json$/,
-  /^extension\/media\/[\w.-]+\.(png|svg|css|md)$/,
+  /^extension\/l10n\/(bundle\.l10n|errors)\.[a-z-]+\.json$/,
+  /^extension\/media\/([\w-]+\/)?[\w.-]+\.(png|svg|css|md)$/,
   /^extension\/dist\/(extension|features|webview)\.js$/,
+  /^extension\/dist\/[\w-]+\.js\.LEGAL\.txt$/,
+  /^extension\/dist\/agent\/(backup-agent-[\d.]+\.tar\.gz|latest\.json)$/,
 ];
 
 describe('the .vsix contents', () => {
@@ -27,7 +30,7 @@ describe('the .vsix contents', () => {
     const names = listZip(vsix).map((e) => e.name);
     const unexpected = names.filter((n) => !ALLOWED.some((r) => r.test(n)));
     assert.deepEqual(unexpected, [], `unexpected files in the .vsix:\n${unexpected.join('\n')}`);
-    for (const needed of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/features.js', 'extension/dist/webview.js', 'extension/package.nls.es.json', 'extension/l10n/bundle.l10n.es.json', 'extension/media/icon.png']) {
+    for (const needed of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/features.js', 'extension/dist/webview.js', 'extension/package.nls.es.json', 'extension/l10n/bundle.l10n.es.json', 'extension/l10n/errors.es.json', 'extension/dist/agent/latest.json', 'extension/media/walkthrough/register.md', 'extension/media/icon.png']) {
       assert.ok(names.includes(needed), `${needed} is missing from the .vsix`);
     }
     console.log(`    ${names.length} files, ${(fs.statSync(vsix).size / 1024).toFixed(1)} KiB`);
