@@ -1,6 +1,7 @@
 // Starts and stops code-server for the tests and for `npm start`. code-server runs detached in
 // its own process group so that stopping it also stops its extension hosts and watchers.
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -40,7 +41,7 @@ async function waitForHealth(url, ms, proc) {
  * Runs code-server on 127.0.0.1:port. `dirs` holds userData, extensions and a scratch folder.
  * Resolves once /healthz answers; rejects with the log's tail when it exits or never answers.
  */
-export async function startCodeServer({ layout, port, dirs, workspace, smokeTestDriver = false, env = {}, settings = {}, onOutput }) {
+export async function startCodeServer({ layout, port, dirs, workspace, smokeTestDriver = false, env = {}, settings = {}, locale, onOutput }) {
   for (const d of [dirs.userData, dirs.extensions, dirs.scratch]) fs.mkdirSync(d, { recursive: true });
   const userSettings = path.join(dirs.userData, 'User', 'settings.json');
   fs.mkdirSync(path.dirname(userSettings), { recursive: true });
@@ -59,6 +60,8 @@ export async function startCodeServer({ layout, port, dirs, workspace, smokeTest
     '--extensions-dir', dirs.extensions,
     // Without it the built workbench ignores the payload's extensionDevelopmentPath/extensionTestsPath.
     ...(smokeTestDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
+    // The display language; it applies only with a language pack for it (see registerLanguagePacks).
+    ...(locale ? ['--locale', locale] : []),
     ...(workspace ? [workspace] : []),
   ];
   const logFile = path.join(dirs.scratch, 'code-server.log');
@@ -116,4 +119,44 @@ export async function installExtension({ layout, vsix, dirs }) {
   const code = await new Promise((r) => proc.on('exit', r));
   if (code !== 0 || !/successfully installed/i.test(out)) throw new Error(`installing ${vsix} failed (exit ${code}):\n${out}`);
   return out.trim();
+}
+
+/** Packs an extension folder (a test fixture) into a .vsix in `outDir` with vsce. */
+export async function packageExtension({ folder, outDir }) {
+  const manifest = JSON.parse(fs.readFileSync(path.join(folder, 'package.json'), 'utf8'));
+  const vsix = path.join(outDir, `${manifest.name}-${manifest.version}.vsix`);
+  const vsce = path.resolve(import.meta.dirname, '..', '..', 'node_modules', '.bin', 'vsce');
+  const proc = spawn(vsce, ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', vsix], { cwd: folder, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  for (const s of [proc.stdout, proc.stderr]) s.on('data', (d) => { out += d; });
+  const code = await new Promise((r) => proc.on('exit', r));
+  if (code !== 0) throw new Error(`packaging ${folder} failed (exit ${code}):\n${out}`);
+  return vsix;
+}
+
+/**
+ * Writes the server's language-pack cache (user-data/languagepacks.json) for the installed
+ * extensions that contribute localizations, as VS Code's LanguagePacksCache does when it installs
+ * one itself. `--install-extension` from the command line does not, and without the cache
+ * `--locale` falls back to English (vscode.env.language stays "en").
+ */
+export function registerLanguagePacks(dirs) {
+  const packs = {};
+  for (const entry of fs.readdirSync(dirs.extensions, { withFileTypes: true })) {
+    const manifestFile = path.join(dirs.extensions, entry.name, 'package.json');
+    if (!entry.isDirectory() || !fs.existsSync(manifestFile)) continue;
+    const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
+    const id = `${manifest.publisher}.${manifest.name}`.toLowerCase();
+    for (const loc of manifest.contributes?.localizations ?? []) {
+      const pack = (packs[loc.languageId.toLowerCase()] ??= { hash: '', extensions: [], translations: {}, label: loc.localizedLanguageName ?? loc.languageName });
+      pack.extensions.push({ extensionIdentifier: { id }, version: manifest.version });
+      for (const t of loc.translations) pack.translations[t.id] = path.join(dirs.extensions, entry.name, t.path);
+    }
+  }
+  for (const pack of Object.values(packs)) {
+    pack.hash = createHash('md5').update(pack.extensions.map((e) => `${e.extensionIdentifier.id}@${e.version}`).join()).digest('hex');
+  }
+  fs.mkdirSync(dirs.userData, { recursive: true });
+  fs.writeFileSync(path.join(dirs.userData, 'languagepacks.json'), JSON.stringify(packs, null, 2));
+  return Object.keys(packs);
 }

@@ -8,7 +8,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import util from 'node:util';
-import { startCodeServer } from './code-server.mjs';
+import { installExtension, packageExtension, registerLanguagePacks, startCodeServer } from './code-server.mjs';
 import { freePort } from './net.mjs';
 
 const require = createRequire(import.meta.url);
@@ -19,6 +19,7 @@ const NOISE = [
   /^Resolv(ing|ed) connection token/, /^Creating a socket/, /^\[(reconnection-grace-time|AgentHost|AccountPolicyGate|Service Worker|AgentSessions?|Chat)/,
   /^Updating additional builtin extensions cache/, /^Ignoring fetching additional builtin extensions/, /getaddrinfo|ENOTFOUND|ECONNREFUSED|ERR_NAME_NOT_RESOLVED/,
   /^\[Extension Host\] /, /^Started local extension host/, /^Extension host .*(started|exited)/i,
+  /^No extension gallery service configured/, // a language pack makes the workbench look for its gallery entry
 ];
 
 export async function launchChromium(tmp) {
@@ -42,6 +43,9 @@ export async function launchChromium(tmp) {
  * @param {Record<string,string>} [o.env]  becomes the extension host's process.env additions
  * @param {(page, req) => Promise<object>} [o.ui]  handles bridge requests when set
  * @param {(dirs) => Promise<void>} [o.prepare]   runs before code-server starts (e.g. install a .vsix)
+ * @param {string} [o.locale]         display language for code-server (--locale) and the browser
+ * @param {string[]} [o.extraExtensions]  extension folders (test fixtures) packed and installed first;
+ *                                    language packs among them are registered for --locale
  * @param {number} [o.timeoutMs]      watchdog (TEST_WATCHDOG_MS overrides it)
  * @returns {Promise<number>} the suite's exit code (124 when the watchdog fired)
  */
@@ -69,8 +73,13 @@ export async function runInVsCode(o) {
 
   try {
     await o.prepare?.(dirs);
+    for (const folder of o.extraExtensions ?? []) {
+      const vsix = await packageExtension({ folder, outDir: tmp });
+      await installExtension({ layout: o.layout, vsix, dirs });
+    }
+    if (o.extraExtensions?.length) say(`language packs: ${registerLanguagePacks(dirs).join(', ') || 'none'}`);
     const port = await freePort();
-    server = await startCodeServer({ layout: o.layout, port, dirs, workspace: o.workspace, smokeTestDriver: true, settings: o.settings });
+    server = await startCodeServer({ layout: o.layout, port, dirs, workspace: o.workspace, smokeTestDriver: true, settings: o.settings, locale: o.locale });
     say(`code-server on ${server.url}`);
     browser = await launchChromium(tmp);
     const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: o.locale })).newPage();
