@@ -46,11 +46,17 @@ const layers = {
   ui: async () => {
     if (buildDev()) return 1;
     const { handleUiRequest } = await import('../test/ui/driver.mjs');
-    return runInVsCode({
+    const uiRun = (index, options = {}) => runInVsCode({
       layout: host(), workspace,
       extensionDevelopmentPath: ROOT,
-      extensionTestsPath: path.join(ROOT, 'out', 'test', 'ui', 'index.js'),
+      extensionTestsPath: path.join(ROOT, 'out', 'test', 'ui', index),
       ui: handleUiRequest,
+      ...options,
+    });
+    // Then the walkthrough again in a Spanish host: --locale es with a test-only language pack.
+    return (await uiRun('index.js')) || uiRun('walkthrough.es-index.js', {
+      locale: 'es',
+      extraExtensions: [path.join(ROOT, 'test', 'fixtures', 'spanish-language-pack')],
     });
   },
   // Build the production .vsix, then list its files: only what runs may be inside.
