@@ -110,6 +110,8 @@ describe(`Walkthrough webview: a new user registers this server (${spanish ? 'Sp
     assert.deepEqual(a11y.unlabelledInputs, []);
     assert.ok(a11y.liveRegions >= 6, `live regions: ${a11y.liveRegions}`);
     assert.equal(a11y.reducedMotionClass, a11y.prefersReducedMotion);
+    await ui({ action: 'wtReducedMotion', reduce: true }); // the page follows the preference as it changes
+    await ui({ action: 'wtReducedMotion', reduce: null });
     const { ids } = await ui<{ ids: string[] }>({ action: 'wtTabOrder', from: '#credentials-file', count: 4 });
     assert.deepEqual(ids, ['credentials-use', 'credentials-browse', 'install-folder', 'install-apply']);
   });
@@ -198,6 +200,16 @@ describe(`Walkthrough webview: a new user registers this server (${spanish ? 'Sp
     assert.equal(await badge('step-register'), t('stateDone'));
     assert.equal((await ui<{ visible: boolean }>({ action: 'wtText', selector: '#change-properties' })).visible, true);
     await waitUntil(async () => (await ui<{ text: string }>({ action: 'statusBarItem', id: 'backupAgent.status' })).text.includes(vaultName), 'the status bar to name the vault', 30000);
+  });
+
+  it('cancels a running registration from the page, silently, and the vault keeps one registration', async () => {
+    await ui({ action: 'wtClick', selector: '#register-start' });
+    await ui({ action: 'wtClick', selector: '#register-cancel' });
+    await waitUntil(async () => !(await ui<{ visible: boolean }>({ action: 'wtText', selector: '#register-cancel' })).visible, 'the Cancel button to go');
+    assert.equal((await ui<{ text: string }>({ action: 'wtText', selector: '#register-result' })).text, '', 'a cancellation shows no error');
+    assert.equal((await ui<{ value: string | null }>({ action: 'wtAttr', selector: '#register-start', name: 'disabled' })).value, null);
+    await waitUntil(async () => (await badge('step-register')) === t('stateDone'), 'the step to leave "working"');
+    assert.equal((await vault.admin.listRegistrations(vaultName)).length, 1);
   });
 
   it('keeps typed drafts across hide/restore through getState, never a secret', async () => {

@@ -81,6 +81,14 @@ async function wtTabOrder(page, { from, count }) {
   return { ids };
 }
 
+/** Emulates the user's reduced-motion preference (null: back to the default). */
+async function wtReducedMotion(page, { reduce }) {
+  await page.emulateMedia({ reducedMotion: reduce === null ? null : reduce ? 'reduce' : 'no-preference' });
+  const f = await frame(page, 'page');
+  await f.waitForFunction((on) => document.body.classList.contains('reduced-motion') === on, Boolean(reduce), { timeout: 5000 });
+  return { ok: true };
+}
+
 /** Structural accessibility facts the page promises. */
 async function wtA11y(page) {
   const f = await frame(page, 'page');
@@ -137,6 +145,6 @@ async function wtShot(page, { selector, name }) {
 }
 
 export const actions = {
-  wtReady, wtType, wtSelect, wtClick, wtText, wtWaitText, wtAttr, wtTabOrder, wtA11y,
+  wtReady, wtType, wtSelect, wtClick, wtText, wtWaitText, wtAttr, wtTabOrder, wtA11y, wtReducedMotion,
   wtPersistedState, wtPostToPage, wtPostToHost, wtShot,
 };
