@@ -70,6 +70,8 @@ export async function startHarness(): Promise<Harness> {
     },
     async close() {
       for (const key of SETTINGS) await config().update(key, undefined, vscode.ConfigurationTarget.Global);
+      await testing.session.reset();
+      await testing.status.check();
       await vault.close();
       await fs.rm(dir, { recursive: true, force: true });
     },

@@ -279,9 +279,10 @@ export class Session implements SetupSession {
     return parseProxySettings({ ...readSettings().proxy, ...(password ? { password } : {}) });
   }
 
-  /** Forgets the passphrase and the checks, as after a finished setup. */
-  forgetPassphrase(): void {
-    this.passphrase = undefined;
+  /** Forgets every choice held in memory or globalState (settings stay): a new user's session. */
+  async reset(): Promise<void> {
+    this.credentials = this.cacheCheck = this.connectivity = this.passphrase = this.status = this.dataSizeBytes = undefined;
+    await this.host.context.globalState.update(CREDENTIALS_KEY, undefined);
     this.fire();
   }
 

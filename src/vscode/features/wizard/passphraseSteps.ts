@@ -106,7 +106,8 @@ type KeepChoice = 'save' | 'copy' | 'continue';
 
 export function passphraseKeepStep<C extends PassphraseAnswers>(f: FeatureContext): WizardStep<C> {
   return {
-    shouldPrompt: () => f.session.snapshot().passphrase.present && !f.session.snapshot().passphrase.savedTo,
+    // Counted from the start (the passphrase may not exist yet), skipped when a kept one was saved.
+    shouldPrompt: (ctx) => ctx.passphraseChoice !== 'keep' || !f.session.snapshot().passphrase.savedTo,
     async prompt(_ctx, p) {
       for (;;) {
         const items: Array<{ label: string; description?: string; data: KeepChoice }> = [

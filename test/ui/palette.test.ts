@@ -1,0 +1,67 @@
+// The setup from the command palette, by keyboard, against a real vault: every step is
+// screenshotted into test-results/ (the README's quick start uses them), then the status bar.
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { activateExtension, waitUntil } from '../support/extension';
+import { startHarness, type Harness } from '../support/setupHarness';
+import { ui } from '../support/uiBridge';
+
+interface QiState { title: string; value: string; message: string; items: string[] }
+
+describe('Set Up Backup Agent from the command palette', function () {
+  this.timeout(180_000);
+  let h: Harness;
+
+  before(async () => {
+    h = await startHarness();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('notifications.clearAll');
+  });
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    await h?.close();
+  });
+
+  /** Screenshots the step, then answers it (undefined: accept what it shows). */
+  async function step(name: string, expect: RegExp, text?: string): Promise<QiState> {
+    const state = await ui<QiState>({ action: 'qiState' });
+    assert.match(`${state.title} ${state.items.join(' ')}`, expect, JSON.stringify(state));
+    await ui({ action: 'screenshot', name: `palette-${name}` });
+    await ui({ action: 'qiAnswer', text });
+    return state;
+  }
+
+  it('walks a new user through every step by keyboard and registers the server', async () => {
+    await ui({ action: 'runCommand', title: 'Backup Agent: Set Up Backup Agent…' });
+    const first = await step('1-credentials', /Set Up Backup Agent \(step 1 of \d+\)/, h.credentialsFile);
+    assert.match(first.message, /VaultCredentials file downloaded from the vault/, 'the prompt, no refusal');
+    await step('2-install-folder', /step 2 of/);
+    await step('3-cache-folder', /step 3 of/);
+    await step('4-data-size', /step 4 of/, '1');
+    await step('5-proxy', /No proxy/, 'No proxy');
+    await step('6-passphrase', /Generate a passphrase/, 'Generate');
+    await step('7-keep-passphrase', /Copy to clipboard/, 'Continue');
+    const summary = await step('8-summary', /Register This Server/);
+    assert.ok(summary.items.some((i) => i.includes(h.creds.identity.name)), JSON.stringify(summary.items));
+
+    const { api } = await activateExtension();
+    await waitUntil(() => api.statusBarItem.text.includes(h.creds.identity.name), 'the vault name in the status bar', 90_000);
+    const { text } = await ui<{ text: string }>({ action: 'waitForText', selector: '.statusbar-item[id$="backupAgent.status"]', pattern: `Backup: ${h.creds.identity.name}` });
+    assert.match(text, new RegExp(h.creds.identity.name));
+    await ui({ action: 'screenshot', name: 'palette-9-registered' });
+    assert.equal((await h.vault.admin.listRegistrations(h.creds.identity.name)).length, 1);
+  });
+
+  it('refuses an expired credentials file as its path is typed, with the core\'s message', async () => {
+    const expired = await h.issueFile('expired.VaultCredentials', 0.0002);
+    await new Promise((r) => setTimeout(r, 1500));
+    await ui({ action: 'runCommand', title: 'Backup Agent: Select Vault Credentials File…' });
+    const widget = await ui<QiState>({ action: 'qiState' });
+    assert.match(widget.title, /Select Vault Credentials File/);
+    await ui({ action: 'qiType', text: expired });
+    const { text } = await ui<{ text: string }>({ action: 'waitForText', selector: '.quick-input-widget', pattern: 'expired' });
+    assert.match(text, /download a new one/);
+    await ui({ action: 'screenshot', name: 'palette-expired-credentials' });
+    await ui({ action: 'pressKey', key: 'Escape' });
+  });
+});
