@@ -1,5 +1,5 @@
 /** What every step of the page shares: strings, the protocol client, drafts and announcements. */
-import type { Method, ParamsOf, ResultOf, ViewSnapshot, WireError } from './protocol';
+import { PROTOCOL_ERRORS, type Method, type ParamsOf, type ResultOf, type ViewSnapshot, type WireError } from './protocol';
 import type { Outcome, RpcClient } from './rpc';
 import { format, type StringKey, type StringTable } from './strings';
 import { PERSISTED_FIELDS, vscodeApi, type PersistedState } from './vscodeApi';
@@ -32,7 +32,8 @@ export class PageContext {
   }
 
   errorText(error: WireError): string {
-    return this.t('errorWithCode', error.message, error.code);
+    const message = error.code === PROTOCOL_ERRORS.invalidResponse ? this.t('responseInvalid') : error.message;
+    return this.t('errorWithCode', message, error.code);
   }
 
   /** Reads a draft saved before the page was hidden. */

@@ -179,6 +179,8 @@ export const PROTOCOL_ERRORS = {
   cancelled: 'RequestCancelled',
   busy: 'RequestBusy',
   failed: 'RequestFailed',
+  /** The page's own: a response that does not fit its request's result. */
+  invalidResponse: 'ResponseInvalid',
 } as const;
 
 /** A one-line description of a rejected message for a log: its kind and method, never its values. */

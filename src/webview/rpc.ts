@@ -5,6 +5,7 @@
  */
 import {
   describeRejected,
+  PROTOCOL_ERRORS,
   RESULTS,
   toWebviewSchema,
   type Method,
@@ -62,7 +63,8 @@ export class RpcClient {
     const result = RESULTS[pending.method].safeParse(message.result);
     if (!result.success) {
       this.reject(data);
-      return pending.resolve({ ok: false, error: { code: 'ResponseInvalid', message: 'The extension sent an unexpected answer.', params: {} } });
+      // The page words this one itself (PageContext.errorText): it has no message from the host.
+      return pending.resolve({ ok: false, error: { code: PROTOCOL_ERRORS.invalidResponse, message: '', params: {} } });
     }
     pending.resolve({ ok: true, result: result.data });
   }

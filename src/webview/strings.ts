@@ -16,6 +16,7 @@ export const STRINGS = {
   apply: 'Apply',
   cancel: 'Cancel',
   errorWithCode: '{0} ({1})',
+  responseInvalid: 'The extension sent an unexpected answer.',
 
   credentialsTitle: 'Vault credentials',
   credentialsHelp: 'Download the vault credentials file from the vault’s “Add server” page, then choose it here.',

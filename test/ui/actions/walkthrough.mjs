@@ -132,7 +132,7 @@ async function wtPostToHost(page, { messages }) {
   return { ok: true };
 }
 
-/** Scrolls a step into view and screenshots the workbench into test-results/walkthrough/. */
+/** Scrolls a step into view and screenshots the webview into test-results/walkthrough/. */
 async function wtShot(page, { selector, name }) {
   const f = await frame(page, 'page');
   await f.evaluate((sel) => document.querySelector(sel)?.scrollIntoView({ block: 'start' }), selector);
@@ -140,7 +140,7 @@ async function wtShot(page, { selector, name }) {
   const dir = path.join(RESULTS_DIR, 'walkthrough');
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${name}.png`);
-  await page.screenshot({ path: file });
+  await page.locator('iframe.webview').first().screenshot({ path: file });
   return { file };
 }
 
