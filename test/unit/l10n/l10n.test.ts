@@ -58,6 +58,10 @@ describe('Error localisation', () => {
       for (const name of names) assert.ok(producers.some((t) => new RegExp(`\\b${name}\\b\\s*[:,}]`).test(t)), `${code}: {${name}} is not one of its params`);
     }
   });
+
+  it('has no template for a code nothing produces', () => {
+    assert.deepEqual(Object.keys(es).filter((code) => !ALL_CODES.has(code)), []);
+  });
 });
 
 describe('Bundle and manifest translations', () => {
