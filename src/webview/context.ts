@@ -14,6 +14,9 @@ export interface Step {
 }
 
 export class PageContext {
+  private last?: ViewSnapshot;
+  private renderer?: (snapshot: ViewSnapshot) => void;
+
   constructor(
     private readonly strings: StringTable,
     readonly rpc: RpcClient,
@@ -21,6 +24,21 @@ export class PageContext {
     private readonly persisted: PersistedState,
     private readonly announcer: HTMLElement,
   ) {}
+
+  /** Renders `snapshot` with `renderer` now and whenever a step asks for it again. */
+  render(snapshot: ViewSnapshot, renderer: (snapshot: ViewSnapshot) => void): void {
+    this.last = snapshot;
+    this.renderer = renderer;
+    renderer(snapshot);
+  }
+
+  /**
+   * Renders the last snapshot again: a field whose draft was just accepted follows the session
+   * once more, even though the session's change arrived before the answer that accepted it.
+   */
+  rerender(): void {
+    if (this.last) this.renderer?.(this.last);
+  }
 
   t(key: StringKey, ...args: Array<string | number>): string {
     return format(this.strings[key], ...args);

@@ -42,13 +42,14 @@ function build(init: InitParams): void {
     announcer,
   );
   root.removeAttribute('aria-busy');
-  render = (snapshot) => {
+  const renderAll = (snapshot: ViewSnapshot) => {
     for (const step of steps) {
       step.update(snapshot);
       step.setState(step.state(snapshot));
     }
     finish.update(snapshot);
   };
+  render = (snapshot) => ctx.render(snapshot, renderAll);
   render(init.snapshot);
   restoreView();
   // Wall-clock time the page became interactive: the UI run measures command-to-ready with it.

@@ -60,4 +60,5 @@ export function trackDraft(ctx: PageContext, input: HTMLInputElement | HTMLSelec
 export function clearDraft(ctx: PageContext, input: HTMLInputElement | HTMLSelectElement): void {
   delete input.dataset.dirty;
   ctx.saveDraft(input.id, undefined);
+  ctx.rerender();
 }

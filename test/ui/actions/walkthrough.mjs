@@ -19,11 +19,15 @@ async function frame(page, which) {
   return inner.contentFrame();
 }
 
-/** Waits until the page rendered its first snapshot; returns when that was (epoch ms). */
-async function wtReady(page) {
-  const body = pageFrame(page).locator('body[data-ready-at]');
-  await body.waitFor({ state: 'attached', timeout: 30000 });
-  return { readyAt: Number(await body.getAttribute('data-ready-at')), lang: await pageFrame(page).locator('html').getAttribute('lang') };
+/** Waits until a page rendered its first snapshot after `after` (epoch ms); returns when that was. */
+async function wtReady(page, { after = 0 } = {}) {
+  const end = Date.now() + 30000;
+  while (Date.now() < end) {
+    const readyAt = Number(await pageFrame(page).locator('body').getAttribute('data-ready-at', { timeout: 1000 }).catch(() => null));
+    if (readyAt > after) return { readyAt, lang: await pageFrame(page).locator('html').getAttribute('lang') };
+    await page.waitForTimeout(20);
+  }
+  throw new Error(`no walkthrough page became ready after ${after}`);
 }
 
 /** Clicks into a field, clears it and types `value` as a user would. */
@@ -63,6 +67,10 @@ async function wtWaitText(page, { selector, pattern, timeout = 30000 }) {
     await page.waitForTimeout(100);
   }
   throw new Error(`${selector} never showed /${pattern}/; it shows: ${text}`);
+}
+
+async function wtValue(page, { selector }) {
+  return { value: await pageFrame(page).locator(selector).first().inputValue({ timeout: 20000 }) };
 }
 
 async function wtAttr(page, { selector, name }) {
@@ -144,7 +152,19 @@ async function wtShot(page, { selector, name }) {
   return { file };
 }
 
+/** Types a path into the workbench's quick input (code-server's simple file dialog) and accepts it. */
+async function quickInputPath(page, { value }) {
+  const widget = page.locator('.quick-input-widget');
+  await widget.waitFor({ state: 'visible', timeout: 20000 });
+  const input = widget.locator('input').first();
+  await input.fill(value);
+  await page.waitForTimeout(300); // the dialog validates the typed path as it changes
+  await input.press('Enter');
+  await widget.waitFor({ state: 'hidden', timeout: 20000 });
+  return { ok: true };
+}
+
 export const actions = {
-  wtReady, wtType, wtSelect, wtClick, wtText, wtWaitText, wtAttr, wtTabOrder, wtA11y, wtReducedMotion,
-  wtPersistedState, wtPostToPage, wtPostToHost, wtShot,
+  wtReady, wtType, wtSelect, wtClick, wtText, wtWaitText, wtValue, wtAttr, wtTabOrder, wtA11y, wtReducedMotion,
+  wtPersistedState, wtPostToPage, wtPostToHost, wtShot, quickInputPath,
 };
