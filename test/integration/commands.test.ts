@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { WALKTHROUGH_KEYS } from '../../src/vscode/features/walkthroughContext';
+import { activateExtension } from '../support/extension';
 import { startHarness, type Harness } from '../support/setupHarness';
 import { BACK, CANCEL } from '../support/testUserInput';
 
@@ -86,5 +88,28 @@ describe('Single-step commands over a real vault', function () {
     const input = await h.run('backupAgent.showStatus', []);
     assert.match(input.messages[0]!.text, /not registered/);
     assert.ok(input.messages[0]!.text.includes(h.installFolder));
+  });
+});
+
+describe('The native walkthrough', () => {
+  it('has the five setup steps, each with a verb-led command button, markdown media and an onContext completion', async () => {
+    const { ext } = await activateExtension();
+    const [walkthrough] = ext.packageJSON.contributes.walkthroughs as Array<{ steps: Array<{ id: string; description: string; media: { markdown: string }; completionEvents: string[] }> }>;
+    assert.deepEqual(walkthrough!.steps.map((s) => s.id), ['credentials', 'folders', 'proxy', 'passphrase', 'register']);
+    const nls = JSON.parse(await fs.readFile(path.join(ext.extensionPath, 'package.nls.json'), 'utf8')) as Record<string, string>;
+    const commands = new Set(await vscode.commands.getCommands(true));
+    for (const step of walkthrough!.steps) {
+      // The host may hand the manifest over with its %keys% already replaced.
+      const description = step.description.startsWith('%') ? nls[step.description.slice(1, -1)]! : step.description;
+      const links = [...description.matchAll(/\n\[([^\]]+)\]\(command:([\w.]+)\)/g)];
+      assert.ok(links.length > 0, `${step.id} has no button`);
+      for (const [, label, command] of links) {
+        assert.match(label!, /^[A-Z][a-z]+ /, `${step.id}: "${label}" does not start with a verb`);
+        assert.ok(commands.has(command!), `${step.id}: ${command} is not a command`);
+      }
+      assert.ok(existsSync(path.join(ext.extensionPath, step.media.markdown)), step.media.markdown);
+      const key = /^onContext:(.+)$/.exec(step.completionEvents[0]!)?.[1];
+      assert.ok(key && Object.values(WALKTHROUGH_KEYS).includes(key as never), `${step.id}: ${step.completionEvents[0]} is not a key the extension sets`);
+    }
   });
 });

@@ -281,7 +281,12 @@ export class Session implements SetupSession {
 
   /** Forgets every choice held in memory or globalState (settings stay): a new user's session. */
   async reset(): Promise<void> {
-    this.credentials = this.cacheCheck = this.connectivity = this.passphrase = this.status = this.dataSizeBytes = undefined;
+    this.credentials = undefined;
+    this.cacheCheck = undefined;
+    this.connectivity = undefined;
+    this.passphrase = undefined;
+    this.status = undefined;
+    this.dataSizeBytes = undefined;
     await this.host.context.globalState.update(CREDENTIALS_KEY, undefined);
     this.fire();
   }
