@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { ErrorParams } from '../../../core/errors';
+import { fillTemplate } from './template';
 
 export interface ShownError {
   code: string;
@@ -24,17 +25,6 @@ function templatesFor(extensionPath: string): Record<string, string> {
   } catch {
     return {};
   }
-}
-
-/** Fills `{name}` placeholders; undefined when one has no value. */
-export function fillTemplate(template: string, params: ErrorParams): string | undefined {
-  let missing = false;
-  const text = template.replace(/\{(\w+)\}/g, (_, name: string) => {
-    const value = params[name];
-    if (value === undefined) missing = true;
-    return String(value);
-  });
-  return missing ? undefined : text;
 }
 
 export function localiseError(err: ShownError, extensionPath: string): string {
