@@ -22,12 +22,13 @@ describe('Set Up Backup Agent from the command palette', function () {
     await h?.close();
   });
 
-  /** Screenshots the step, then answers it (undefined: accept what it shows). */
+  /** Types the answer (undefined: keep what it shows), screenshots the step, then accepts it. */
   async function step(name: string, expect: RegExp, text?: string): Promise<QiState> {
     const state = await ui<QiState>({ action: 'qiState' });
     assert.match(`${state.title} ${state.items.join(' ')}`, expect, JSON.stringify(state));
+    if (text !== undefined) await ui({ action: 'qiType', text });
     await ui({ action: 'screenshot', name: `palette-${name}` });
-    await ui({ action: 'qiAnswer', text });
+    await ui({ action: 'qiAnswer' });
     return state;
   }
 
