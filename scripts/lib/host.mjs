@@ -49,6 +49,13 @@ function run(cmd, args, env, log) {
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status}); see ${log}`);
 }
 
+/** npm's own entry script, to run it on a chosen Node. */
+function npmCli() {
+  if (process.env.npm_execpath) return process.env.npm_execpath;
+  const npmBin = spawnSync(process.platform === 'win32' ? 'where' : 'which', ['npm'], { encoding: 'utf8' }).stdout.split(/\r?\n/)[0];
+  return path.join(path.dirname(fs.realpathSync(npmBin)), 'npm-cli.js');
+}
+
 /** Installs the host when it is missing or its pins changed. Returns the layout. */
 export function ensureHost({ say = console.log } = {}) {
   const why = unsupportedPlatform();
@@ -66,9 +73,12 @@ export function ensureHost({ say = console.log } = {}) {
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   run(npm, ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], process.env, log);
   // Native modules (argon2, and VS Code's own server modules fetched by code-server's postinstall)
-  // must be compiled for Node 24's ABI and headers, not the machine's Node.
-  const env = { ...process.env, PATH: `${path.join(layout.nodeDir, 'bin')}${path.delimiter}${process.env.PATH}`, npm_config_nodedir: layout.nodeDir };
-  run(npm, ['rebuild', 'code-server', 'argon2'], env, log);
+  // must be compiled for Node 24's ABI and headers, not the machine's Node. npm itself runs on
+  // Node 24 here, and without the npm_* variables of a parent `npm test`: npm reads them as its
+  // own config, and code-server's postinstall checks the Node version in npm_config_user_agent.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== 'NODE'));
+  const env = { ...inherited, PATH: `${path.join(layout.nodeDir, 'bin')}${path.delimiter}${process.env.PATH}`, npm_config_nodedir: layout.nodeDir };
+  run(layout.node, [npmCli(), 'rebuild', 'code-server', 'argon2'], env, log);
   fs.writeFileSync(STAMP, hash);
   say(`test host installed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   return layout;
