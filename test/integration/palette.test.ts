@@ -97,6 +97,21 @@ describe('Command palette over a real vault', function () {
     assert.match(input.messages[0]!.text, /passphrase/);
   });
 
+  it('a vault that does not answer shows as unreachable with the warning background and fitting links', async () => {
+    const { api } = await activateExtension();
+    await h.withVaultDown(async () => {
+      await h.testing.status.check();
+      assert.match(api.statusBarItem.text, /vault unreachable/);
+      assert.deepEqual(api.statusBarItem.backgroundColor, new vscode.ThemeColor('statusBarItem.warningBackground'));
+      const tooltip = api.statusBarItem.tooltip as vscode.MarkdownString;
+      assert.match(tooltip.value, /command:backupAgent\.testConnectivity/);
+      const trust = tooltip.isTrusted as { enabledCommands: string[] };
+      assert.ok(trust.enabledCommands.length > 0 && trust.enabledCommands.every((c) => c.startsWith('backupAgent.')), "links run only this extension's commands");
+    });
+    await h.testing.status.check();
+    assert.match(api.statusBarItem.text, new RegExp(h.creds.identity.name));
+  });
+
   it('a revoked registration shows on the status bar with the error background', async () => {
     const [registration] = await h.vault.admin.listRegistrations(h.creds.identity.name);
     await h.vault.admin.revokeRegistration(registration!.registrationId);

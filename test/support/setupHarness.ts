@@ -14,13 +14,16 @@ import { createVaultWithCredentials, startTestVault, tempDir, type TestVault, ty
 const SETTINGS = ['vault.caFile', 'installFolder', 'cacheFolder', 'localVault.port', 'proxy.mode'] as const;
 
 export interface Harness {
-  vault: TestVault;
+  /** The running vault (replaced by withVaultDown). */
+  readonly vault: TestVault;
   creds: TestVaultCredentials;
   /** The credentials file, written into the temp folder. */
   credentialsFile: string;
   dir: string;
   installFolder: string;
   testing: FeatureTesting;
+  /** Runs `fn` while the vault is stopped, then starts it again on the same port and data. */
+  withVaultDown(fn: () => Promise<void>): Promise<void>;
   /** Writes another credentials file of the same vault (superseding earlier ones). */
   issueFile(name: string, validHours?: number): Promise<string>;
   /** Runs a command with scripted answers; the answers must all be used. */
@@ -34,7 +37,8 @@ export async function startHarness(): Promise<Harness> {
   const { ext, api } = await activateExtension();
   const testing = (await api.features()).testing;
   const dir = await tempDir('palette-');
-  const vault = await startTestVault({ agentDir: path.join(ext.extensionPath, 'dist', 'agent') });
+  const vaultOptions = { agentDir: path.join(ext.extensionPath, 'dist', 'agent'), dataDir: path.join(dir, 'vault-data') };
+  let vault = await startTestVault(vaultOptions);
   const creds = await createVaultWithCredentials(vault);
   const write = async (name: string, xml: string) => {
     const file = path.join(dir, name);
@@ -47,12 +51,23 @@ export async function startHarness(): Promise<Harness> {
   await config().update('vault.caFile', caFile, vscode.ConfigurationTarget.Global);
   await config().update('installFolder', installFolder, vscode.ConfigurationTarget.Global);
   return {
-    vault,
+    get vault() {
+      return vault;
+    },
     creds,
     credentialsFile,
     dir,
     installFolder,
     testing,
+    async withVaultDown(fn) {
+      const port = Number(new URL(vault.url).port);
+      await vault.close();
+      try {
+        await fn();
+      } finally {
+        vault = await startTestVault({ ...vaultOptions, port });
+      }
+    },
     async issueFile(name, validHours) {
       const file = await vault.admin.issueCredentials(creds.identity.name, { validHours });
       return write(name, file.xml);

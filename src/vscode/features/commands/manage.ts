@@ -4,7 +4,7 @@ import { CHANGE_STAGES, UNREGISTER_STAGES, type ChangeInput } from '../../../cor
 import type { FeatureContext } from '../context';
 import { localiseError } from '../errors/localise';
 import { withStages } from '../progress';
-import { proxyPassword, readSettings } from '../settings';
+import { proxyPassword, readSettings, writeSetting } from '../settings';
 import { cacheFolderStep, dataSizeBytes, dataSizeStep, type FolderAnswers } from '../wizard/folderSteps';
 import { passphraseChoiceStep, passphraseEntrySteps, passphraseKeepStep, type PassphraseAnswers } from '../wizard/passphraseSteps';
 import { proxyFromSettings, proxySettingsOf, proxySteps, type ProxyAnswers } from '../wizard/proxySteps';
@@ -83,7 +83,9 @@ async function applyChange(f: FeatureContext, ctx: ChangeAnswers): Promise<void>
   const result = await withStages(vscode.l10n.t('Changing the agent properties'), CHANGE_STAGES, (p, signal) => f.session.change(input, p, signal));
   const changed = await settled(f, result, () => applyChange(f, ctx));
   if (!changed) return;
+  // The settings follow what the agent now uses.
   if (input.proxy) await f.session.setProxy(input.proxy);
+  if (ctx.what === 'cache') await writeSetting('cacheFolder', ctx.cacheFolder ?? '');
   void f.ui().message('info', vscode.l10n.t('Changed: {0}.', changed.changed.join(', ')));
 }
 
