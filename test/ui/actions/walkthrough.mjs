@@ -158,9 +158,14 @@ async function quickInputPath(page, { value }) {
   await widget.waitFor({ state: 'visible', timeout: 20000 });
   const input = widget.locator('input').first();
   await input.fill(value);
-  await page.waitForTimeout(300); // the dialog validates the typed path as it changes
-  await input.press('Enter');
-  await widget.waitFor({ state: 'hidden', timeout: 20000 });
+  // The dialog validates the typed path as it changes and ignores Enter until it has: press
+  // again (while it is still open) until it accepts.
+  for (let attempt = 0; attempt < 20; attempt++) {
+    await page.waitForTimeout(300);
+    if (!(await widget.isVisible())) return { ok: true, attempts: attempt };
+    await input.press('Enter').catch(() => {});
+  }
+  await widget.waitFor({ state: 'hidden', timeout: 5000 });
   return { ok: true };
 }
 
