@@ -17,9 +17,10 @@ export function walkthroughState(s: SessionSnapshot): Record<keyof typeof WALKTH
   const registered = s.status?.state.kind === 'registered';
   return {
     credentials: registered || Boolean(s.credentials?.ok),
-    folders: registered || Boolean(s.cacheCheck?.ok) || Boolean(s.installFolder || s.cacheFolder),
+    // A checked cache folder; keeping the defaults completes the step through its command instead.
+    folders: registered || Boolean(s.cacheCheck?.ok),
     proxy: registered || Boolean(s.connectivity?.ok),
-    passphrase: registered || Boolean(s.passphrase.present && s.passphrase.savedTo),
+    passphrase: registered || s.passphrase.present,
     registered,
   };
 }
