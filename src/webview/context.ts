@@ -1,7 +1,7 @@
 /** What every step of the page shares: strings, the protocol client, drafts and announcements. */
 import { PROTOCOL_ERRORS, type Method, type ParamsOf, type ResultOf, type ViewSnapshot, type WireError } from './protocol';
 import type { Outcome, RpcClient } from './rpc';
-import { format, type StringKey, type StringTable } from './strings';
+import { format, STRINGS, type StringKey } from './strings';
 import { PERSISTED_FIELDS, vscodeApi, type PersistedState } from './vscodeApi';
 
 export type StepState = 'done' | 'todo' | 'problem' | 'working';
@@ -18,7 +18,7 @@ export class PageContext {
   private renderer?: (snapshot: ViewSnapshot) => void;
 
   constructor(
-    private readonly strings: StringTable,
+    private readonly strings: Partial<Record<StringKey, string>>,
     readonly rpc: RpcClient,
     readonly registerStages: readonly string[],
     private readonly persisted: PersistedState,
@@ -40,8 +40,9 @@ export class PageContext {
     if (this.last) this.renderer?.(this.last);
   }
 
+  /** The host's text for `key`, or the English one if the host's table lacks it. */
   t(key: StringKey, ...args: Array<string | number>): string {
-    return format(this.strings[key], ...args);
+    return format(this.strings[key] ?? STRINGS[key], ...args);
   }
 
   /** A stage's label, or its name when the table has none. */

@@ -10,7 +10,6 @@ import { foldersStep } from './steps/folders';
 import { passphraseStep } from './steps/passphrase';
 import { proxyStep } from './steps/proxy';
 import { registerStep } from './steps/register';
-import type { StringTable } from './strings';
 import { loadState, vscodeApi } from './vscodeApi';
 
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
@@ -30,7 +29,7 @@ const rpc = new RpcClient((message) => {
 function build(init: InitParams): void {
   document.documentElement.lang = init.locale;
   const announcer = h('div', { class: 'visually-hidden', id: 'announcer', role: 'status', 'aria-live': 'polite' });
-  const ctx = new PageContext(init.strings as StringTable, rpc, init.registerStages, persisted, announcer);
+  const ctx = new PageContext(init.strings, rpc, init.registerStages, persisted, announcer);
   const makers = [credentialsStep, foldersStep, proxyStep, passphraseStep, registerStep];
   const steps: Step[] = makers.map((make, i) => make(ctx, i + 1, makers.length));
   const finish = finishSection(ctx);

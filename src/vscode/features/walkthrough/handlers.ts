@@ -44,8 +44,14 @@ export function createHandlers(session: Session): Handlers {
       unwrap(await session.selectCredentials(file));
       return {};
     },
-    'folder/pick': async () => {
-      const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: vscode.l10n.t('Select Folder') });
+    'folder/pick': async ({ purpose }) => {
+      const picked = await vscode.window.showOpenDialog({
+        canSelectFolders: true,
+        canSelectFiles: false,
+        canSelectMany: false,
+        title: purpose === 'install' ? vscode.l10n.t('Install folder') : vscode.l10n.t('Cache folder'),
+        openLabel: vscode.l10n.t('Select Folder'),
+      });
       return picked?.[0] ? { folder: picked[0].fsPath } : {};
     },
     'install/setFolder': async ({ folder }) => {
