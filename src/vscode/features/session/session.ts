@@ -6,7 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { parseProxySettings, type ProxySettings } from '../../../core/proxy/settings';
-import type { Secret } from '../../../core/proxy/secret';
+import { Secret } from '../../../core/proxy/secret';
+import { generatePassphrase } from '../../../core/passphrase/generate';
 import { SetupService, type ChangeInput, type ConfirmPassphraseLocation, type CredentialsSummary, type SetupInput, type SetupStatus } from '../../../core/service';
 import { confirmLocation, ensurePassphraseFile, checkPassphraseRules, passphraseLocationWarnings } from '../../../core/service/passphrase';
 import { validatePassphrase } from '../../../core/passphrase/validate';
@@ -99,7 +100,11 @@ export class Session implements SetupSession {
     const result = await checked(async () => summarise(await service.inspectCredentials(file)));
     this.credentials = { ...result, file };
     this.connectivity = undefined;
-    const remembered: RememberedCredentials = result.ok ? { file, vaultName: result.value.vaultName, expiresAt: result.value.expiresAt } : { file };
+    // A refused file keeps what was read from it before (an expired file's vault name).
+    const previous = this.rememberedCredentials();
+    const remembered: RememberedCredentials = result.ok
+      ? { file, vaultName: result.value.vaultName, expiresAt: result.value.expiresAt }
+      : { ...(previous?.file === file ? previous : {}), file };
     await this.host.context.globalState.update(CREDENTIALS_KEY, remembered);
     this.log('credentials', result);
     this.fire();
@@ -157,7 +162,8 @@ export class Session implements SetupSession {
   }
 
   generatePassphrase(): PassphraseState {
-    const value = this.serviceSync().generatePassphrase();
+    // The service's rule (printable ASCII, 32 characters), without waiting for the service.
+    const value = new Secret(generatePassphrase());
     this.passphrase = { value, origin: 'generated' };
     this.fire();
     return passphraseState(this.passphrase);
@@ -305,11 +311,6 @@ export class Session implements SetupSession {
       trust: ca ? { ca } : undefined,
       downloadCacheDir: path.join(context.globalStorageUri.fsPath, 'downloads'),
     });
-  }
-
-  /** generatePassphrase needs no trust or proxy: any service instance will do. */
-  private serviceSync(): SetupService {
-    return new SetupService({ target: new LocalTarget(), logger: this.host.log, downloadCacheDir: this.host.context.globalStorageUri.fsPath });
   }
 
   private credentialsFile(): string | undefined {
