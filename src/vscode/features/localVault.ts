@@ -13,6 +13,9 @@ import { asSetupError, isCancellation } from './session/checked';
 import { readSettings } from './settings';
 
 export const LOCAL_VAULT_NAME = 'local-vault';
+/** Context key for the palette: Start while stopped, Stop while running. */
+const RUNNING_KEY = 'backupAgent.localVaultRunning';
+const setRunning = (running: boolean) => void vscode.commands.executeCommand('setContext', RUNNING_KEY, running);
 
 export interface StartedLocalVault {
   url: string;
@@ -70,6 +73,7 @@ export class LocalVault implements vscode.Disposable {
       await fs.writeFile(credentialsFile, issued.xml, { mode: 0o600 });
       const started = { url: vault.url, vaultName, credentialsFile };
       this.running = { vault, trusted: this.trust.add(vault.caCertPem), started };
+      setRunning(true);
       f.log.info(`Local vault ${vaultName} started at ${vault.url}.`);
       return started;
     } catch (err) {
@@ -82,6 +86,7 @@ export class LocalVault implements vscode.Disposable {
     const running = this.running;
     this.running = undefined;
     if (!running) return;
+    setRunning(false);
     running.trusted.dispose();
     await running.vault.close();
   }
