@@ -37,7 +37,10 @@ export async function startHarness(): Promise<Harness> {
   const { ext, api } = await activateExtension();
   const testing = (await api.features()).testing;
   const dir = await tempDir('palette-');
-  const vaultOptions = { agentDir: path.join(ext.extensionPath, 'dist', 'agent'), dataDir: path.join(dir, 'vault-data') };
+  // The vault serves its own copy of the built agent package: a rebuild of dist/ meanwhile cannot take it away.
+  const agentDir = path.join(dir, 'agent-packages');
+  await fs.cp(path.join(ext.extensionPath, 'dist', 'agent'), agentDir, { recursive: true });
+  const vaultOptions = { agentDir, dataDir: path.join(dir, 'vault-data') };
   let vault = await startTestVault(vaultOptions);
   const creds = await createVaultWithCredentials(vault);
   const write = async (name: string, xml: string) => {
