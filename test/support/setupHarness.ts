@@ -5,6 +5,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import * as vscode from 'vscode';
 import type { FeatureTesting } from '../../src/vscode/features';
 import { activateExtension } from './extension';
@@ -37,9 +38,12 @@ export async function startHarness(): Promise<Harness> {
   const { ext, api } = await activateExtension();
   const testing = (await api.features()).testing;
   const dir = await tempDir('palette-');
-  // The vault serves its own copy of the built agent package: a rebuild of dist/ meanwhile cannot take it away.
+  // The vault serves an agent package built for this suite: a rebuild of dist/ meanwhile cannot take it away.
   const agentDir = path.join(dir, 'agent-packages');
-  await fs.cp(path.join(ext.extensionPath, 'dist', 'agent'), agentDir, { recursive: true });
+  const build = (await import(pathToFileURL(path.join(ext.extensionPath, 'scripts', 'build-agent.mjs')).href)) as {
+    buildAgent(o: { root: string; outDir: string }): Promise<unknown>;
+  };
+  await build.buildAgent({ root: ext.extensionPath, outDir: agentDir });
   const vaultOptions = { agentDir, dataDir: path.join(dir, 'vault-data') };
   let vault = await startTestVault(vaultOptions);
   const creds = await createVaultWithCredentials(vault);
