@@ -12,6 +12,7 @@ const ALLOWED: RegExp[] = [
   /^extension\/package\.nls(\.[a-z-]+)?\.json$/,
   /^extension\/(readme|changelog)\.md$/,
   /^extension\/LICENSE\.txt$/,
+  /^extension\/docs\/vault-api\.md$/,
   /^extension\/l10n\/(bundle\.l10n|errors)\.[a-z-]+\.json$/,
   /^extension\/media\/([\w-]+\/)?[\w.-]+\.(png|svg|css|md)$/,
   /^extension\/dist\/(extension|features|webview)\.js$/,
@@ -30,7 +31,7 @@ describe('the .vsix contents', () => {
     const names = listZip(vsix).map((e) => e.name);
     const unexpected = names.filter((n) => !ALLOWED.some((r) => r.test(n)));
     assert.deepEqual(unexpected, [], `unexpected files in the .vsix:\n${unexpected.join('\n')}`);
-    for (const needed of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/features.js', 'extension/dist/webview.js', 'extension/package.nls.es.json', 'extension/l10n/bundle.l10n.es.json', 'extension/l10n/errors.es.json', 'extension/dist/agent/latest.json', 'extension/media/walkthrough/register.md', 'extension/media/icon.png']) {
+    for (const needed of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/features.js', 'extension/dist/webview.js', 'extension/package.nls.es.json', 'extension/l10n/bundle.l10n.es.json', 'extension/l10n/errors.es.json', 'extension/dist/agent/latest.json', 'extension/media/walkthrough/register.md', 'extension/media/icon.png', 'extension/docs/vault-api.md']) {
       assert.ok(names.includes(needed), `${needed} is missing from the .vsix`);
     }
     console.log(`    ${names.length} files, ${(fs.statSync(vsix).size / 1024).toFixed(1)} KiB`);
