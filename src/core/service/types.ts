@@ -3,6 +3,7 @@
  * build these from their own input and show the results; none of them holds a rule.
  */
 import type { AgentConfig, AgentProxy } from '../config/agentConfig';
+import type { VaultCredentials } from '../credentials/model';
 import type { AgentLayout } from '../config/layout';
 import type { ErrorParams } from '../errors';
 import type { Logger } from '../log';
@@ -73,18 +74,11 @@ export interface SetupWarning {
   params: ErrorParams;
 }
 
-/** A credentials file as plans and results show it: no certificate, no key. */
-export interface CredentialsSummary {
-  fileName: string;
-  vaultName: string;
-  subscriptionId: string;
-  resourceGroup: string;
-  location: string;
-  resourceId: string;
-  endpoint: string;
-  expiresAt: string;
-  timeLeftMs: number;
-}
+/** A credentials file as plans and results show it (JSON-safe): no certificate, no key. */
+export type CredentialsSummary = Pick<
+  VaultCredentials,
+  'fileName' | 'vaultName' | 'subscriptionId' | 'resourceGroup' | 'location' | 'resourceId' | 'endpoint' | 'timeLeftMs'
+> & { expiresAt: string };
 
 export interface PlannedChange {
   kind: 'createFolder' | 'writeFile' | 'replaceFile' | 'installAgent' | 'register' | 'registerAgain';
