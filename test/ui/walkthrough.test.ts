@@ -103,6 +103,18 @@ describe(`Walkthrough webview: a new user registers this server (${spanish ? 'Sp
     for (const step of STEPS.slice(0, 5)) assert.equal(await badge(step), t('stateTodo'), step);
   });
 
+  it('runs under a strict CSP: nothing but its own resources and one nonce-bearing script, nothing inline', async () => {
+    const sec = await ui<{ csp: string[]; inlineScripts: number; scripts: Array<{ nonce: string; src: string }>; styleAttributes: number; styleElements: number }>({ action: 'wtSecurity' });
+    assert.equal(sec.csp.length, 1);
+    const csp = sec.csp[0]!;
+    // Styles, images and fonts from the webview's own resource origin(s) only (webview.cspSource).
+    assert.match(csp, /^default-src 'none'; script-src 'nonce-[A-Za-z0-9+/=]{16,}'; style-src ([^;']*'self'[^;]*); img-src \1; font-src \1;$/);
+    assert.doesNotMatch(csp, /unsafe-(inline|eval)/);
+    const nonce = /'nonce-([^']+)'/.exec(csp)![1];
+    assert.deepEqual(sec.scripts.map((x) => [x.nonce, /\/dist\/webview\.js$/.test(x.src)]), [[nonce, true]]);
+    assert.deepEqual([sec.inlineScripts, sec.styleAttributes, sec.styleElements], [0, 0, 0]);
+  });
+
   it('labels every step and field, has live regions, a reduced-motion class and a sensible tab order', async () => {
     const a11y = await ui<{ sections: Array<{ id: string; labelled: boolean }>; unlabelledInputs: string[]; liveRegions: number; reducedMotionClass: boolean; prefersReducedMotion: boolean }>({ action: 'wtA11y' });
     assert.deepEqual(a11y.sections.map((s) => s.id), STEPS);
@@ -153,6 +165,13 @@ describe(`Walkthrough webview: a new user registers this server (${spanish ? 'Sp
   });
 
   it('step 3: keeps the direct connection and tests connectivity: each stage with its time', async () => {
+    // "This proxy" without a host: the core's proxy rules refuse it, with their code.
+    await ui({ action: 'wtSelect', selector: '#proxy-mode', value: 'settings' });
+    await ui({ action: 'wtType', selector: '#proxy-host', value: ' ' });
+    await ui({ action: 'wtClick', selector: '#proxy-save' });
+    await ui({ action: 'wtWaitText', selector: '#proxy-result', pattern: '\\(ProxySettingsInvalid\\)' });
+    assert.equal(settings().get('proxy.mode'), 'off', 'a refused proxy changes no setting');
+
     await ui({ action: 'wtSelect', selector: '#proxy-mode', value: 'off' });
     await ui({ action: 'wtClick', selector: '#proxy-save' });
     await ui({ action: 'wtWaitText', selector: '#proxy-result', pattern: re('proxySaved') });
@@ -167,6 +186,12 @@ describe(`Walkthrough webview: a new user registers this server (${spanish ? 'Sp
   });
 
   it('step 4: generates the passphrase, shows it only on request, hides it again, copies and saves it', async () => {
+    // A typed passphrase the core's rules refuse, with their code; none is held.
+    await ui({ action: 'wtType', selector: '#passphrase-own', value: 'too short' });
+    await ui({ action: 'wtClick', selector: '#passphrase-use' });
+    await ui({ action: 'wtWaitText', selector: '#passphrase-result', pattern: '\\(PassphraseInvalid\\)' });
+    assert.equal(await badge('step-passphrase'), t('stateTodo'));
+
     await ui({ action: 'wtClick', selector: '#passphrase-generate' });
     await ui({ action: 'wtWaitText', selector: '#passphrase-summary', pattern: re('passphraseSet', escapeRe(t('passphraseGenerated')), '\\d+') });
     assert.equal((await ui<{ visible: boolean }>({ action: 'wtText', selector: '#passphrase-shown' })).visible, false);
@@ -213,13 +238,18 @@ describe(`Walkthrough webview: a new user registers this server (${spanish ? 'Sp
     await waitUntil(async () => (await ui<{ text: string }>({ action: 'statusBarItem', id: 'backupAgent.status' })).text.includes(vaultName), 'the status bar to name the vault', 30000);
   });
 
-  it('cancels a running registration from the page, silently, and the vault keeps one registration', async () => {
+  it('cancels a running registration from the page, silently; registering again keeps the one registration', async () => {
     await ui({ action: 'wtClick', selector: '#register-start' });
     await ui({ action: 'wtClick', selector: '#register-cancel' });
     await waitUntil(async () => !(await ui<{ visible: boolean }>({ action: 'wtText', selector: '#register-cancel' })).visible, 'the Cancel button to go');
     assert.equal((await ui<{ text: string }>({ action: 'wtText', selector: '#register-result' })).text, '', 'a cancellation shows no error');
     assert.equal((await ui<{ value: string | null }>({ action: 'wtAttr', selector: '#register-start', name: 'disabled' })).value, null);
-    await waitUntil(async () => (await badge('step-register')) === t('stateDone'), 'the step to leave "working"');
+    await waitUntil(async () => (await badge('step-register')) !== t('stateWorking'), 'the step to leave "working"');
+    // Cancelled part-way, the registration is simply run again: same machine, same registration.
+    await ui({ action: 'wtClick', selector: '#register-start' });
+    await ui({ action: 'wtWaitText', selector: '#register-result', pattern: re('stateRegistered', vaultName), timeout: 180000 });
+    await ui({ action: 'wtClick', selector: '#status-refresh' });
+    await ui({ action: 'wtWaitText', selector: '#finish-summary', pattern: re('stateRegistered', vaultName) });
     assert.equal((await vault.admin.listRegistrations(vaultName)).length, 1);
   });
 

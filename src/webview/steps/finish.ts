@@ -34,7 +34,15 @@ export function finishSection(ctx: PageContext): { section: HTMLElement; update(
         [ctx.t('finishRegistrationId'), r?.registrationId],
       ];
       details.replaceChildren(...rows.filter(([, v]) => registered && v).flatMap(([k, v]) => [h('dt', {}, k), h('dd', { 'data-field': k }, v)]));
-      if (r?.remoteError) ctx.showError(result, r.remoteError, false);
+      // The vault's view of the registration: shown while it reports a problem, gone once it does not.
+      if (r?.remoteError) {
+        ctx.showError(result, r.remoteError, false);
+        result.dataset.remote = 'true';
+      } else if (result.dataset.remote) {
+        delete result.dataset.remote;
+        result.className = 'result';
+        result.textContent = '';
+      }
     },
   };
 }

@@ -97,6 +97,19 @@ async function wtReducedMotion(page, { reduce }) {
   return { ok: true };
 }
 
+/** The page's Content-Security-Policy and anything inline it would have to allow. */
+async function wtSecurity(page) {
+  const f = await frame(page, 'page');
+  return f.evaluate(() => ({
+    csp: [...document.querySelectorAll('meta[http-equiv="Content-Security-Policy"]')].map((m) => m.getAttribute('content')),
+    inlineScripts: [...document.querySelectorAll('body script:not([src])')].length,
+    scripts: [...document.querySelectorAll('body script[src]')].map((s) => ({ nonce: s.nonce, src: s.getAttribute('src') })),
+    // VS Code itself sets the theme's variables on <html style>; the page's own elements set none.
+    styleAttributes: document.querySelectorAll('body[style], body [style]').length,
+    styleElements: [...document.querySelectorAll('style')].filter((s) => s.id !== '_defaultStyles').length,
+  }));
+}
+
 /** Structural accessibility facts the page promises. */
 async function wtA11y(page) {
   const f = await frame(page, 'page');
@@ -156,20 +169,24 @@ async function wtShot(page, { selector, name }) {
 async function quickInputPath(page, { value }) {
   const widget = page.locator('.quick-input-widget');
   await widget.waitFor({ state: 'visible', timeout: 20000 });
-  const input = widget.locator('input').first();
-  await input.fill(value);
-  // The dialog validates the typed path as it changes and ignores Enter until it has: press
-  // again (while it is still open) until it accepts.
-  for (let attempt = 0; attempt < 20; attempt++) {
-    await page.waitForTimeout(300);
+  const input = widget.locator('.quick-input-box input').first(); // the path box, not the list's checkboxes
+  // The dialog fills in its starting folder once it has read it, and validates what is typed as
+  // it changes: type the path until it stays, then press Enter until the dialog accepts it.
+  for (let attempt = 0; attempt < 40; attempt++) {
+    await page.waitForTimeout(500);
     if (!(await widget.isVisible())) return { ok: true, attempts: attempt };
-    await input.press('Enter').catch(() => {});
+    const current = await input.inputValue().catch(() => '');
+    if (current === value) await input.press('Enter').catch(() => {});
+    else if (current) await input.fill(value).catch(() => {});
   }
-  await widget.waitFor({ state: 'hidden', timeout: 5000 });
-  return { ok: true };
+  // Leave the workbench usable for the tests that follow, with a picture of what went wrong.
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  await page.screenshot({ path: path.join(RESULTS_DIR, 'walkthrough-file-dialog-stuck.png') });
+  await page.keyboard.press('Escape');
+  throw new Error(`the file dialog did not accept ${value}`);
 }
 
 export const actions = {
-  wtReady, wtType, wtSelect, wtClick, wtText, wtWaitText, wtValue, wtAttr, wtTabOrder, wtA11y, wtReducedMotion,
+  wtReady, wtType, wtSelect, wtClick, wtText, wtWaitText, wtValue, wtAttr, wtTabOrder, wtA11y, wtReducedMotion, wtSecurity,
   wtPersistedState, wtPostToPage, wtPostToHost, wtShot, quickInputPath,
 };
