@@ -74,8 +74,10 @@ describe(`Walkthrough webview: a new user registers this server (${spanish ? 'Sp
     const nls = { ...(JSON.parse(await fs.readFile(path.join(ext.extensionPath, 'package.nls.json'), 'utf8')) as Record<string, string>), ...(await l10n('package.nls.es.json')) };
     openTitle = `${nls.category}: ${nls['command.openWalkthrough']}`;
     tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'walkthrough-ui-'));
-    // The agent package the build made for the local vault.
-    vault = await startTestVault({ agentDir: path.join(ext.extensionPath, 'dist', 'agent') });
+    // A copy of the agent package the build made: a concurrent rebuild of dist/ cannot pull it away.
+    const agentDir = path.join(tmp, 'agent-package');
+    await fs.cp(path.join(ext.extensionPath, 'dist', 'agent'), agentDir, { recursive: true });
+    vault = await startTestVault({ agentDir });
     const issued = await createVaultWithCredentials(vault);
     vaultName = issued.identity.name;
     credentialsFile = path.join(tmp, issued.file.fileName);
