@@ -21,7 +21,7 @@ export function activate(context: vscode.ExtensionContext): BackupAgentApi {
   const started = performance.now();
   const log = createLog();
   const statusBar = new RegistrationStatusBar();
-  statusBar.show(deriveRegistrationState({ now: new Date() }));
+  statusBar.showProvisional(deriveRegistrationState({ now: new Date() }));
   const features = lazyFeatures({ context, log, statusBar });
 
   context.subscriptions.push(log, statusBar, vscode.commands.registerCommand(COMMANDS.showLog, () => log.show(true)));

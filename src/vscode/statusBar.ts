@@ -56,14 +56,28 @@ export class RegistrationStatusBar implements vscode.Disposable {
   /** The state last shown: the status menu offers the actions that fit it. */
   state: RegistrationState = { kind: 'notSetUp' };
 
+  /**
+   * What activation knows before any configuration is read: the text only. The status controller
+   * (features bundle) replaces it moments later with the real state, its tooltip and actions, so
+   * building those here would be work thrown away at activation.
+   */
+  showProvisional(state: RegistrationState): void {
+    this.apply(state, present(state));
+    this.item.show();
+  }
+
   show(state: RegistrationState, details: string[] = []): void {
     const p = present(state);
-    this.state = state;
-    this.item.text = p.text;
+    this.apply(state, p);
     this.item.tooltip = tooltip(state, p.tooltip, details);
     this.item.backgroundColor = p.background;
-    this.item.accessibilityInformation = { label: p.text.replace(/\$\([^)]*\)\s*/g, ''), role: 'button' };
     this.item.show();
+  }
+
+  private apply(state: RegistrationState, p: Presentation): void {
+    this.state = state;
+    this.item.text = p.text;
+    this.item.accessibilityInformation = { label: p.text.replace(/\$\([^)]*\)\s*/g, ''), role: 'button' };
   }
 
   dispose(): void {
