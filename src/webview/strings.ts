@@ -31,6 +31,7 @@ export const STRINGS = {
   cacheFolder: 'Cache folder',
   dataSize: 'Size of the data to protect (GB, optional)',
   cacheOk: 'The cache folder has {0} free; {1} is needed.',
+  cacheOkNoSize: 'The cache folder has {0} free. Give the size of the data to protect to check it against the 5% rule.',
 
   proxyTitle: 'Proxy',
   proxyHelp: 'How this server reaches the vault.',

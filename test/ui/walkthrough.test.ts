@@ -161,7 +161,11 @@ describe(`Walkthrough webview: a new user registers this server (${spanish ? 'Sp
     await waitUntil(() => settings().get('installFolder') === install, 'the install folder setting');
     await ui({ action: 'wtType', selector: '#cache-folder', value: cache });
     await ui({ action: 'wtClick', selector: '#cache-apply' });
-    await ui({ action: 'wtWaitText', selector: '#cache-result', pattern: re('cacheOk', '.+', '.+') });
+    // No data size yet: the free space is shown, and the page asks for the size the 5% rule needs.
+    await ui({ action: 'wtWaitText', selector: '#cache-result', pattern: re('cacheOkNoSize', '.+') });
+    await ui({ action: 'wtType', selector: '#data-size', value: '2' });
+    await ui({ action: 'wtClick', selector: '#cache-apply' });
+    await ui({ action: 'wtWaitText', selector: '#cache-result', pattern: re('cacheOk', '.+', '102 MiB') });
     assert.equal(settings().get('cacheFolder'), cache);
     assert.equal(await badge('step-folders'), t('stateDone'));
   });

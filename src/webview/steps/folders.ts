@@ -71,7 +71,11 @@ export function foldersStep(ctx: PageContext, index: number, count: number): Ste
       if (!s.cacheCheck) return;
       if (s.cacheCheck.ok) {
         cacheResult.className = 'result ok';
-        cacheResult.textContent = ctx.t('cacheOk', bytes(s.cacheCheck.value.availableBytes), bytes(s.cacheCheck.value.requiredBytes));
+        const { availableBytes, requiredBytes } = s.cacheCheck.value;
+        // Without a data size the free-space rule had nothing to weigh: say so instead of "0 needed".
+        cacheResult.textContent = s.dataSizeBytes
+          ? ctx.t('cacheOk', bytes(availableBytes), bytes(requiredBytes))
+          : ctx.t('cacheOkNoSize', bytes(availableBytes));
       } else {
         ctx.showError(cacheResult, s.cacheCheck.error, false);
       }
