@@ -100,6 +100,10 @@ describe('vault start-up and its data folder', () => {
   it('takes over a folder whose service died without releasing it', async () => {
     await fs.writeFile(path.join(dir, 'service.lock'), JSON.stringify({ pid: 2 ** 22 + 1, kind: 'serve', instanceId: 'gone', startedAt: new Date().toISOString() }));
     const vault = await startTestVault({ dataDir: dir });
+    const lock = JSON.parse(await fs.readFile(path.join(dir, 'service.lock'), 'utf8'));
+    assert.equal(lock.pid, process.pid, 'the new service holds the lock');
+    assert.notEqual(lock.instanceId, 'gone');
     await vault.close();
+    await assert.rejects(fs.stat(path.join(dir, 'service.lock')), { code: 'ENOENT' }, 'closing releases the lock');
   });
 });
