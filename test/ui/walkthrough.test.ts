@@ -13,6 +13,7 @@ import * as vscode from 'vscode';
 import { REGISTER_STAGES } from '../../src/core/service/types';
 import { format, STRINGS, type StringKey } from '../../src/webview/strings';
 import { activateExtension, waitUntil } from '../support/extension';
+import { startHoldingProxy } from '../support/holdingProxy';
 import { ui } from '../support/uiBridge';
 import { createVaultWithCredentials, startTestVault, type TestVault } from '../support/vault';
 
@@ -245,12 +246,27 @@ describe(`Walkthrough webview: a new user registers this server (${spanish ? 'Sp
   });
 
   it('cancels a running registration from the page, silently; registering again keeps the one registration', async () => {
-    await ui({ action: 'wtClick', selector: '#register-start' });
-    await ui({ action: 'wtClick', selector: '#register-cancel' });
-    await waitUntil(async () => !(await ui<{ visible: boolean }>({ action: 'wtText', selector: '#register-cancel' })).visible, 'the Cancel button to go');
-    assert.equal((await ui<{ text: string }>({ action: 'wtText', selector: '#register-result' })).text, '', 'a cancellation shows no error');
-    assert.equal((await ui<{ value: string | null }>({ action: 'wtAttr', selector: '#register-start', name: 'disabled' })).value, null);
-    await waitUntil(async () => (await badge('step-register')) !== t('stateWorking'), 'the step to leave "working"');
+    // Through a proxy that never answers, the registration is surely still running when Cancel is clicked.
+    const stalled = await startHoldingProxy();
+    try {
+      await settings().update('proxy.host', '127.0.0.1', vscode.ConfigurationTarget.Global);
+      await settings().update('proxy.port', stalled.port, vscode.ConfigurationTarget.Global);
+      await settings().update('proxy.mode', 'settings', vscode.ConfigurationTarget.Global);
+      await ui({ action: 'wtClick', selector: '#register-start' });
+      await waitUntil(() => stalled.connects.length > 0 || undefined, 'the registration to reach the stalled proxy');
+      assert.equal(stalled.closedByClient, 0);
+      assert.equal(await badge('step-register'), t('stateWorking'));
+      await ui({ action: 'wtClick', selector: '#register-cancel' });
+      await waitUntil(async () => !(await ui<{ visible: boolean }>({ action: 'wtText', selector: '#register-cancel' })).visible, 'the Cancel button to go');
+      assert.equal((await ui<{ text: string }>({ action: 'wtText', selector: '#register-result' })).text, '', 'a cancellation shows no error');
+      assert.equal((await ui<{ value: string | null }>({ action: 'wtAttr', selector: '#register-start', name: 'disabled' })).value, null);
+      await waitUntil(async () => (await badge('step-register')) !== t('stateWorking'), 'the step to leave "working"');
+      // Other checks (the status bar's) may also be waiting on the proxy; the cancelled one lets go of its connection.
+      await waitUntil(() => stalled.closedByClient > 0 || undefined, 'the cancelled registration to close its connection');
+    } finally {
+      for (const key of ['proxy.mode', 'proxy.host', 'proxy.port']) await settings().update(key, undefined, vscode.ConfigurationTarget.Global);
+      await stalled.close();
+    }
     // Cancelled part-way, the registration is simply run again: same machine, same registration.
     await ui({ action: 'wtClick', selector: '#register-start' });
     await ui({ action: 'wtWaitText', selector: '#register-result', pattern: re('stateRegistered', vaultName), timeout: 180000 });
