@@ -34,7 +34,9 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['vscode', './features.js'],
+    // ssh2's optional native parts (its crypto binding, cpu-features) are left out: it falls back
+    // to pure JavaScript when they do not load, so the bundle needs no native module.
+    external: ['vscode', './features.js', '*.node', 'cpu-features'],
   }),
   esbuild.build({
     ...common,
@@ -64,7 +66,7 @@ if (withTests) {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['vscode', 'mocha'],
+    external: ['vscode', 'mocha', '*.node', 'cpu-features'],
   }));
 }
 

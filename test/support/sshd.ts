@@ -1,0 +1,183 @@
+/**
+ * Real OpenSSH servers for the tests: Debian's sshd on a free 127.0.0.1 port, with a throwaway
+ * host key and its own authorized_keys, logging in as the user running the tests. Several can run
+ * at once; each gets its own folder. kill() drops it hard (the listener and every session, as a
+ * crash or a reboot would); close() stops it and removes its folder.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, promises as fs, readdirSync, readFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export const SSHD_BIN = '/usr/sbin/sshd';
+
+/** Why sshd tests cannot run here, or undefined when they can. */
+export function sshdUnavailableReason(): string | undefined {
+  if (!existsSync(SSHD_BIN)) return `${SSHD_BIN} is not installed (Debian package openssh-server)`;
+  if (spawnSync('ssh-keygen', ['-?']).error) return 'ssh-keygen is not installed';
+  return undefined;
+}
+
+export interface KeyPair {
+  /** The private key file (OpenSSH format, 0600). */
+  privateKeyFile: string;
+  /** The public key line, e.g. `ssh-ed25519 AAAA… comment`. */
+  publicKey: string;
+}
+
+/** A new key pair in `dir`; with `passphrase` the private key is encrypted with it (given on stdin-free argv only in tests). */
+export async function generateKeyPair(dir: string, name: string, options: { type?: 'ed25519' | 'rsa'; passphrase?: string } = {}): Promise<KeyPair> {
+  const file = path.join(dir, name);
+  const type = options.type ?? 'ed25519';
+  const result = spawnSync('ssh-keygen', ['-q', '-t', type, ...(type === 'rsa' ? ['-b', '2048'] : []), '-N', options.passphrase ?? '', '-C', name, '-f', file], {
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) throw new Error(`ssh-keygen failed: ${result.stderr}`);
+  return { privateKeyFile: file, publicKey: (await fs.readFile(`${file}.pub`, 'utf8')).trim() };
+}
+
+export interface SshdOptions {
+  /** Public key lines allowed to log in. */
+  authorizedKeys?: string[];
+  /** Allow password authentication (checked by sshd against the system's accounts). */
+  passwordAuthentication?: boolean;
+  /** Reuse a host key (a server "reinstalled" on the same port keeps or changes its key). */
+  hostKey?: KeyPair;
+  /** A port to listen on (to bring a server back on the same address). */
+  port?: number;
+}
+
+export interface TestSshd {
+  host: '127.0.0.1';
+  port: number;
+  /** The user the tests log in as (the one running them). */
+  user: string;
+  hostKey: KeyPair;
+  /** A known_hosts line for this server, as OpenSSH writes it for a non-default port. */
+  knownHostsLine: string;
+  dir: string;
+  /** SIGKILL the listener and every session it forked. */
+  kill(): void;
+  close(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves once the server sends its SSH banner. */
+async function waitForBanner(port: number, child: ChildProcess, stderr: () => string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`sshd exited with ${child.exitCode}: ${stderr()}`);
+    const banner = await new Promise<string>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1');
+      socket.setTimeout(1000);
+      socket.once('data', (d) => {
+        resolve(d.toString('latin1'));
+        socket.destroy();
+      });
+      socket.once('error', () => resolve(''));
+      socket.once('timeout', () => {
+        resolve('');
+        socket.destroy();
+      });
+    });
+    if (banner.startsWith('SSH-2.0-')) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`sshd on port ${port} did not answer: ${stderr()}`);
+}
+
+/** Every process descended from `pid` (Linux /proc), deepest last. */
+function descendants(pid: number): number[] {
+  const parents = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const found: number[] = [];
+  const walk = (p: number) => {
+    for (const child of parents.get(p) ?? []) {
+      found.push(child);
+      walk(child);
+    }
+  };
+  walk(pid);
+  return found;
+}
+
+export async function startSshd(options: SshdOptions = {}): Promise<TestSshd> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sshd-test-'));
+  try {
+    // sshd as root wants its privilege separation folder.
+    if (process.getuid?.() === 0) await fs.mkdir('/run/sshd', { recursive: true, mode: 0o755 });
+    const hostKey = options.hostKey ?? (await generateKeyPair(dir, 'host_ed25519'));
+    await fs.writeFile(path.join(dir, 'authorized_keys'), `${(options.authorizedKeys ?? []).join('\n')}\n`, { mode: 0o600 });
+    const port = options.port ?? (await freePort());
+    const config = [
+      `Port ${port}`,
+      'ListenAddress 127.0.0.1',
+      `HostKey ${hostKey.privateKeyFile}`,
+      `PidFile ${path.join(dir, 'sshd.pid')}`,
+      `AuthorizedKeysFile ${path.join(dir, 'authorized_keys')}`,
+      'StrictModes no',
+      'UsePAM no',
+      `PasswordAuthentication ${options.passwordAuthentication ? 'yes' : 'no'}`,
+      'KbdInteractiveAuthentication no',
+      'PermitRootLogin yes',
+      'Subsystem sftp internal-sftp',
+      'MaxStartups 200',
+      'MaxSessions 100',
+      'LogLevel ERROR',
+    ];
+    const configFile = path.join(dir, 'sshd_config');
+    await fs.writeFile(configFile, `${config.join('\n')}\n`);
+    let errors = '';
+    const child = spawn(SSHD_BIN, ['-D', '-e', '-f', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+    child.stderr!.on('data', (d: Buffer) => (errors = (errors + d.toString()).slice(-4000)));
+    await waitForBanner(port, child, () => errors);
+    const kill = () => {
+      if (child.pid === undefined) return;
+      for (const pid of [child.pid, ...descendants(child.pid)]) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // Already gone.
+        }
+      }
+    };
+    const [type, key] = hostKey.publicKey.split(' ');
+    return {
+      host: '127.0.0.1',
+      port,
+      user: os.userInfo().username,
+      hostKey,
+      knownHostsLine: `[127.0.0.1]:${port} ${type} ${key}`,
+      dir,
+      kill,
+      close: async () => {
+        kill();
+        if (child.exitCode === null && child.signalCode === null) await new Promise((r) => child.once('exit', r));
+        await fs.rm(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await fs.rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
