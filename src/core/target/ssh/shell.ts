@@ -1,0 +1,78 @@
+/**
+ * POSIX-shell command lines for exec over SSH (the server runs them with the login shell, so
+ * every word is single-quoted), and the facts script whose output names the platform as node
+ * does.
+ */
+import type { HostFacts } from '../target';
+
+/** 'text' with every ' written as '\'' : safe as one word in any POSIX shell. */
+export function shellQuote(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** `cd -- 'cwd' && K='v' exec 'cmd' 'arg'…`; env names must be shell names (values are not secrets). */
+export function commandLine(command: string, args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}): string {
+  const assignments = Object.entries(options.env ?? {}).map(([name, value]) => {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw Object.assign(new Error(`Not an environment variable name: ${name}`), { code: 'EINVAL' });
+    return `${name}=${shellQuote(value)}`;
+  });
+  const run = [...assignments, 'exec', shellQuote(command), ...args.map(shellQuote)].join(' ');
+  return options.cwd ? `cd -- ${shellQuote(options.cwd)} && ${run}` : run;
+}
+
+/** One exec that prints key=value lines; each probe tolerates a missing tool. */
+export const FACTS_SCRIPT = [
+  'printf "hostname=%s\\n" "$(hostname 2>/dev/null || uname -n)"',
+  'printf "system=%s\\n" "$(uname -s)"',
+  'printf "machine=%s\\n" "$(uname -m)"',
+  'printf "release=%s\\n" "$(uname -r)"',
+  'if [ -r /etc/os-release ]; then',
+  '  printf "name=%s\\n" "$(sed -n "s/^NAME=//p" /etc/os-release | tr -d "\\"")"',
+  '  printf "version=%s\\n" "$(sed -n "s/^VERSION_ID=//p" /etc/os-release | tr -d "\\"")"',
+  'fi',
+  'printf "home=%s\\n" "$HOME"',
+  'printf "uid=%s\\n" "$(id -u)"',
+].join('\n');
+
+const PLATFORMS: Record<string, string> = { Linux: 'linux', Darwin: 'darwin', FreeBSD: 'freebsd', OpenBSD: 'openbsd', SunOS: 'sunos', AIX: 'aix' };
+const ARCHES: Record<string, string> = {
+  x86_64: 'x64',
+  amd64: 'x64',
+  aarch64: 'arm64',
+  arm64: 'arm64',
+  i386: 'ia32',
+  i686: 'ia32',
+  ppc64le: 'ppc64',
+  ppc64: 'ppc64',
+  s390x: 's390x',
+  riscv64: 'riscv64',
+  loongarch64: 'loong64',
+};
+
+/** `uname -s` / `uname -m` as node's process.platform / process.arch. */
+export function nodePlatform(system: string): string {
+  if (/^(CYGWIN|MINGW|MSYS)/i.test(system)) return 'win32';
+  return PLATFORMS[system] ?? system.toLowerCase();
+}
+
+export function nodeArch(machine: string): string {
+  return ARCHES[machine] ?? (machine.startsWith('arm') ? 'arm' : machine);
+}
+
+export function parseFacts(output: string): HostFacts {
+  const values = new Map<string, string>();
+  for (const line of output.split('\n')) {
+    const eq = line.indexOf('=');
+    if (eq > 0 && !values.has(line.slice(0, eq))) values.set(line.slice(0, eq), line.slice(eq + 1).trim());
+  }
+  const get = (key: string) => values.get(key) ?? '';
+  return {
+    hostname: get('hostname'),
+    platform: nodePlatform(get('system')),
+    arch: nodeArch(get('machine')),
+    osName: get('name') || get('system'),
+    osVersion: get('version') || get('release'),
+    homeDir: get('home'),
+    isAdmin: get('uid') === '0',
+  };
+}

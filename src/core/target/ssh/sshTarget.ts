@@ -1,0 +1,324 @@
+/**
+ * A server reached over SSH as a Target: files through one lazily opened SFTP session, commands
+ * through exec, all on one connection. Failures carry the errno codes core reads for a local
+ * file, so core behaves the same on either. A dropped connection fails the call under way and
+ * every later one with SshCode.ConnectionLost.
+ */
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import type { ClientChannel } from 'ssh2';
+import { CancelledError, isSetupError, SetupError } from '../../errors';
+import type { Logger } from '../../log';
+import type { CommandResult, FreeSpace, HostFacts, RunOptions, Target, TargetStat, WriteOptions } from '../target';
+import type { SshConnection } from './connect';
+import { sshError } from './errors';
+import { errnoError, kindOf, Sftp } from './sftp';
+import { commandLine, FACTS_SCRIPT, parseFacts } from './shell';
+import { SshCode, type SshDestination } from './types';
+
+const posix = path.posix;
+/** As LocalTarget: commands get a minute unless told otherwise, and at most 16 MiB of output. */
+const DEFAULT_RUN_TIMEOUT_MS = 60_000;
+const MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
+const CHUNK_BYTES = 32 * 1024;
+
+/** The errno a failed shell tool's message names (rm, ln, mv print strerror). */
+function errnoFromMessage(stderr: string): string {
+  if (/Permission denied/i.test(stderr)) return 'EACCES';
+  if (/Operation not permitted/i.test(stderr)) return 'EPERM';
+  if (/Read-only file system/i.test(stderr)) return 'EROFS';
+  if (/No space left/i.test(stderr)) return 'ENOSPC';
+  if (/File exists/i.test(stderr)) return 'EEXIST';
+  if (/No such file/i.test(stderr)) return 'ENOENT';
+  return 'EIO';
+}
+
+export class SshTarget implements Target {
+  readonly id: string;
+  readonly label: string;
+  readonly isLocal = false;
+  readonly pathStyle = 'posix' as const;
+
+  #sftp: Promise<Sftp> | undefined;
+  #facts: Promise<HostFacts> | undefined;
+  #closed = false;
+  /** Set when the connection ends; every pending and later call fails with it. */
+  #lost = false;
+  readonly #lostListeners = new Set<() => void>();
+
+  constructor(
+    readonly destination: SshDestination,
+    private readonly connection: SshConnection,
+    logger: Logger,
+  ) {
+    const { user, host, port } = destination;
+    this.id = `ssh://${user}@${host.includes(':') ? `[${host}]` : host}:${port}`;
+    this.label = destination.name && destination.name !== host && !destination.name.includes('@') ? destination.name : `${user}@${host}`;
+    const onEnd = () => {
+      if (this.#lost) return;
+      this.#lost = true;
+      if (!this.#closed) logger.warn(`SSH: the connection to ${this.label} was lost.`);
+      for (const listener of this.#lostListeners) listener();
+    };
+    connection.client.on('close', onEnd);
+    connection.client.on('end', onEnd);
+    connection.client.on('error', (err) => logger.debug(`SSH: ${this.label}: ${err.message}`));
+  }
+
+  #lostError(during: string): SetupError {
+    return sshError(SshCode.ConnectionLost, { host: this.destination.host, port: this.destination.port, during });
+  }
+
+  /** Runs `work`, failing it at once with ConnectionLost when the connection ends first. */
+  async #guard<T>(during: string, work: () => Promise<T>): Promise<T> {
+    if (this.#lost) throw this.#lostError(during);
+    let onLost: () => void = () => undefined;
+    const lost = new Promise<never>((_, reject) => (onLost = () => reject(this.#lostError(during))));
+    this.#lostListeners.add(onLost);
+    try {
+      return await Promise.race([work(), lost]);
+    } catch (err) {
+      // A channel failure that the close event has not reported yet is the same loss.
+      if (!this.#lost && !(err instanceof Error && 'code' in err) && !isSetupError(err)) await new Promise((r) => setImmediate(r));
+      if (this.#lost && !isSetupError(err, SshCode.ConnectionLost) && !(err instanceof CancelledError)) throw this.#lostError(during);
+      throw err;
+    } finally {
+      this.#lostListeners.delete(onLost);
+    }
+  }
+
+  #session(): Promise<Sftp> {
+    this.#sftp ??= new Promise<Sftp>((resolve, reject) => {
+      this.connection.client.sftp((err, wrapper) => {
+        if (err) reject(this.#lost ? this.#lostError('sftp') : sshError(SshCode.SftpUnavailable, { host: this.destination.host, port: this.destination.port, reason: err.message }, err));
+        else resolve(new Sftp(wrapper));
+      });
+    });
+    // A failed attempt is not cached: the next call asks again (or reports the loss).
+    this.#sftp.catch(() => (this.#sftp = undefined));
+    return this.#sftp;
+  }
+
+  #files<T>(during: string, work: (sftp: Sftp) => Promise<T>): Promise<T> {
+    return this.#guard(during, async () => work(await this.#session()));
+  }
+
+  facts(signal?: AbortSignal): Promise<HostFacts> {
+    this.#facts ??= this.run('/bin/sh', ['-c', FACTS_SCRIPT], { signal }).then((result) => {
+      if (result.code !== 0) throw new Error(`The host facts script failed on ${this.label} (exit ${result.code}): ${result.stderr.trim().slice(0, 200)}`);
+      return parseFacts(result.stdout);
+    });
+    this.#facts.catch(() => (this.#facts = undefined));
+    return this.#facts;
+  }
+
+  stat(file: string): Promise<TargetStat | undefined> {
+    return this.#files('stat', async (sftp) => {
+      try {
+        const attrs = await sftp.lstat(file);
+        return { kind: kindOf(attrs), size: attrs.size, mode: attrs.mode & 0o777 };
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw err;
+      }
+    });
+  }
+
+  readFile(file: string, maxBytes: number): Promise<Buffer> {
+    return this.#files('readFile', async (sftp) => {
+      const handle = await sftp.open(file, 'r');
+      try {
+        const { size } = await sftp.fstat(handle, file);
+        if (size > maxBytes) throw Object.assign(new Error(`${file} is larger than ${maxBytes} bytes`), { code: 'EFBIG' });
+        const chunks: Buffer[] = [];
+        let total = 0;
+        for (;;) {
+          const buffer = Buffer.alloc(CHUNK_BYTES);
+          const n = await sftp.read(handle, file, buffer, total);
+          if (n === 0) break;
+          total += n;
+          // The file may have grown since fstat.
+          if (total > maxBytes) throw Object.assign(new Error(`${file} is larger than ${maxBytes} bytes`), { code: 'EFBIG' });
+          chunks.push(buffer.subarray(0, n));
+        }
+        return Buffer.concat(chunks);
+      } finally {
+        await sftp.close(handle, file).catch(() => undefined);
+      }
+    });
+  }
+
+  writeFileAtomic(file: string, data: string | Uint8Array, options: WriteOptions = {}): Promise<void> {
+    const mode = options.mode ?? 0o644;
+    const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+    const tmp = posix.join(posix.dirname(file), `.${posix.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+    return this.#files('writeFileAtomic', async (sftp) => {
+      // Created exclusively with its final mode: the data is never readable by others.
+      const handle = await sftp.open(tmp, 'wx', { mode });
+      try {
+        try {
+          for (let at = 0; at < bytes.length; at += CHUNK_BYTES) await sftp.write(handle, tmp, bytes.subarray(at, at + CHUNK_BYTES), at);
+          await sftp.fchmod(handle, tmp, mode); // the server's umask may have narrowed the create mode
+          if (sftp.has('fsync@openssh.com')) await sftp.fsync(handle, tmp, bytes.length);
+        } finally {
+          await sftp.close(handle, tmp, bytes.length);
+        }
+        if (options.exclusive) await this.#linkNew(sftp, tmp, file);
+        else await this.#replace(sftp, tmp, file);
+      } catch (err) {
+        await sftp.unlink(tmp).catch(() => undefined);
+        throw err;
+      }
+    });
+  }
+
+  /** link(2) then unlink: an existing `file` fails with EEXIST instead of being replaced. */
+  async #linkNew(sftp: Sftp, tmp: string, file: string): Promise<void> {
+    if (sftp.has('hardlink@openssh.com')) {
+      try {
+        await sftp.hardlink(tmp, file);
+      } catch (err) {
+        if (await sftp.lstat(file).then(() => true, () => false)) throw errnoError('EEXIST', 'link', file, err);
+        throw err;
+      }
+    } else {
+      await this.#shell('link', ['ln', '--', tmp, file], file);
+    }
+    await sftp.unlink(tmp);
+  }
+
+  /** rename(2), which replaces an existing `to` atomically. */
+  async #replace(sftp: Sftp, from: string, to: string): Promise<void> {
+    if (sftp.has('posix-rename@openssh.com')) await sftp.posixRename(from, to);
+    else await this.#shell('rename', ['mv', '-f', '--', from, to], to);
+  }
+
+  /** A coreutils call whose failure becomes an errno error. */
+  async #shell(syscall: string, argv: string[], file: string): Promise<void> {
+    const result = await this.run(argv[0], argv.slice(1));
+    if (result.code !== 0) throw errnoError(errnoFromMessage(result.stderr), syscall, file);
+  }
+
+  /** mkdir -p one level at a time, so a failure names its real cause (as LocalTarget does). */
+  mkdir(dir: string, mode = 0o755): Promise<void> {
+    return this.#files('mkdir', async (sftp) => {
+      const missing: string[] = [];
+      for (let at = posix.resolve(dir); !(await this.stat(at)); at = posix.dirname(at)) {
+        missing.unshift(at);
+        if (posix.dirname(at) === at) break;
+      }
+      for (const folder of missing) {
+        await sftp.mkdir(folder, mode).catch(async (err: NodeJS.ErrnoException) => {
+          // SFTP reports an existing folder as a bare failure.
+          if ((await this.stat(folder))?.kind === 'directory') return;
+          throw err;
+        });
+      }
+    });
+  }
+
+  readdir(dir: string): Promise<string[]> {
+    return this.#files('readdir', (sftp) => sftp.readdir(dir));
+  }
+
+  rename(from: string, to: string): Promise<void> {
+    return this.#files('rename', (sftp) => this.#replace(sftp, from, to));
+  }
+
+  symlink(linkTarget: string, file: string): Promise<void> {
+    return this.#files('symlink', async (sftp) => {
+      try {
+        await sftp.symlink(linkTarget, file);
+      } catch (err) {
+        if (await sftp.lstat(file).then(() => true, () => false)) throw errnoError('EEXIST', 'symlink', file, err);
+        throw err;
+      }
+    });
+  }
+
+  remove(file: string): Promise<void> {
+    return this.#shell('rm', ['rm', '-rf', '--', file], file);
+  }
+
+  freeSpace(file: string): Promise<FreeSpace> {
+    return this.#files('freeSpace', async (sftp) => {
+      const [space, type] = await Promise.all([this.#space(sftp, file), this.run('stat', ['-f', '-c', '%t %T', '--', file])]);
+      // GNU stat prints the statfs magic in hex and its name; other systems' stat differ: no type then.
+      const match = type.code === 0 ? /^([0-9a-f]+) (\S+)/i.exec(type.stdout.trim()) : null;
+      return match ? { ...space, fsType: parseInt(match[1], 16), fsTypeName: match[2] } : space;
+    });
+  }
+
+  async #space(sftp: Sftp, file: string): Promise<FreeSpace> {
+    if (sftp.has('statvfs@openssh.com')) {
+      const vfs = await sftp.statvfs(file);
+      return { availableBytes: vfs.f_bavail * vfs.f_frsize, totalBytes: vfs.f_blocks * vfs.f_frsize };
+    }
+    const df = await this.run('df', ['-Pk', '--', file]);
+    const fields = df.stdout.trim().split('\n')[1]?.trim().split(/\s+/) ?? [];
+    if (df.code !== 0 || fields.length < 4) throw errnoError(errnoFromMessage(df.stderr), 'statfs', file);
+    return { availableBytes: Number(fields[3]) * 1024, totalBytes: Number(fields[1]) * 1024 };
+  }
+
+  run(command: string, args: readonly string[], options: RunOptions = {}): Promise<CommandResult> {
+    if (options.signal?.aborted) return Promise.resolve({ code: null, stdout: '', stderr: '' });
+    const line = commandLine(command, args, options);
+    return this.#guard(`${command}`, () => this.#exec(line, options));
+  }
+
+  #exec(line: string, options: RunOptions): Promise<CommandResult> {
+    return new Promise((resolve, reject) => {
+      this.connection.client.exec(line, (err, channel) => {
+        if (err) return reject(err);
+        collect(channel, options).then(resolve, reject);
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.connection.end();
+  }
+}
+
+/**
+ * Feeds stdin, gathers the output (capped), and resolves with the exit code once the channel
+ * closes; a time-out or abort kills the command and closes the channel (code null), as
+ * LocalTarget's execFile does.
+ */
+function collect(channel: ClientChannel, options: RunOptions): Promise<CommandResult> {
+  return new Promise((resolve) => {
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let outBytes = 0;
+    let errBytes = 0;
+    let code: number | null = null;
+    let stopped = false;
+    const stop = () => {
+      stopped = true;
+      channel.signal('KILL');
+      channel.close();
+    };
+    const timer = setTimeout(stop, options.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS);
+    options.signal?.addEventListener('abort', stop, { once: true });
+    channel.on('data', (d: Buffer) => {
+      if (outBytes < MAX_OUTPUT_BYTES) out.push(d);
+      outBytes += d.length;
+    });
+    channel.stderr.on('data', (d: Buffer) => {
+      if (errBytes < MAX_OUTPUT_BYTES) err.push(d);
+      errBytes += d.length;
+    });
+    channel.on('exit', (exitCode: number | null) => {
+      code = typeof exitCode === 'number' ? exitCode : null;
+    });
+    channel.on('close', () => {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', stop);
+      const text = (parts: Buffer[]) => Buffer.concat(parts).subarray(0, MAX_OUTPUT_BYTES).toString('utf8');
+      resolve({ code: stopped ? null : code, stdout: text(out), stderr: text(err) });
+    });
+    channel.end(options.stdin ?? '');
+  });
+}
