@@ -1,0 +1,152 @@
+/**
+ * Runs a fleet: validates everything first, then works on a bounded number of servers at once
+ * from a queue, keeping one row per server up to date. A cancellation (all, or one server)
+ * reaches running registrations through their signal and takes queued servers off the queue; the
+ * vault's machine limit stops the queue, since every later server would be refused too.
+ */
+import { CancelledError, SetupError } from '../errors';
+import { preparePassphrases, type PassphraseSource } from './passphrases';
+import { countRows } from './report';
+import { setUpServer, type ServerOutcome } from './server';
+import { FleetCode, type FleetInput, type FleetOptions, type FleetReport, type FleetRun, type ServerRow } from './types';
+import { inspectFleetCredentials, validateFleetShape } from './validate';
+import type { VaultCredentials } from '../credentials/model';
+
+const VAULT_MACHINE_LIMIT_CODE = 'VaultMachineLimitReached';
+
+type Reason = NonNullable<ServerRow['reason']>;
+
+export function startFleet(input: FleetInput, options: FleetOptions): FleetRun {
+  const fleet = new Fleet(input, options);
+  return { rows: fleet.rows, report: fleet.run(), cancel: (key) => fleet.cancel(key) };
+}
+
+class Fleet {
+  readonly rows: ServerRow[];
+  private readonly queue: number[];
+  /** Per running server, so cancel(key) reaches its registration. */
+  private readonly running = new Map<string, AbortController>();
+  /** Set once the vault refuses a registration for its machine limit. */
+  private limitReached?: Reason;
+
+  constructor(
+    private readonly input: FleetInput,
+    private readonly options: FleetOptions,
+  ) {
+    this.rows = input.servers.map((s) => ({ key: s.key, state: 'queued' }));
+    this.queue = input.servers.map((_, i) => i);
+  }
+
+  async run(): Promise<FleetReport> {
+    const { input, options } = this;
+    const concurrency = validateFleetShape(input);
+    const credentials = await inspectFleetCredentials(input.credentialsFile, options.signal);
+    const passphrases = await preparePassphrases(input.passphrase, input.servers, credentials, options.confirmPassphraseLocation);
+    if (options.signal?.aborted) throw new CancelledError();
+
+    const startedAt = new Date().toISOString();
+    options.logger.info(`Fleet: ${input.servers.length} servers, ${concurrency} at a time, vault ${credentials.vaultName}.`);
+    const stopAll = () => this.endQueued('cancelled');
+    options.signal?.addEventListener('abort', stopAll, { once: true });
+    try {
+      await this.drain(concurrency, (i) => this.runServer(i, credentials, passphrases));
+    } finally {
+      options.signal?.removeEventListener('abort', stopAll);
+    }
+    const rows = this.rows.map((r) => ({ ...r }));
+    const counts = countRows(rows);
+    options.logger.info(`Fleet done: ${counts.registered} registered, ${counts.skipped} skipped, ${counts.failed} failed, ${counts.cancelled} cancelled.`);
+    return { vault: credentials.vaultName, startedAt, finishedAt: new Date().toISOString(), rows, counts };
+  }
+
+  cancel(key: string): void {
+    const index = this.rows.findIndex((r) => r.key === key);
+    if (index < 0) return;
+    const queued = this.queue.indexOf(index);
+    if (queued >= 0) {
+      this.queue.splice(queued, 1);
+      this.update(index, { state: 'cancelled', finishedAt: new Date().toISOString() });
+    }
+    this.running.get(key)?.abort();
+  }
+
+  /** Starts queued servers while fewer than `concurrency` run; resolves when none is left. */
+  private drain(concurrency: number, work: (index: number) => Promise<void>): Promise<void> {
+    return new Promise((resolve) => {
+      let active = 0;
+      const next = () => {
+        if (this.options.signal?.aborted) this.endQueued('cancelled');
+        else if (this.limitReached) this.endQueued('failed', this.limitReached);
+        while (active < concurrency && this.queue.length > 0) {
+          const index = this.queue.shift()!;
+          active++;
+          void work(index).finally(() => {
+            active--;
+            next();
+          });
+        }
+        if (active === 0) resolve();
+      };
+      next();
+    });
+  }
+
+  /** Every server still queued ends without being attempted. */
+  private endQueued(state: 'cancelled' | 'failed', limit?: Reason): void {
+    const finishedAt = new Date().toISOString();
+    const reason = limit && { code: limit.code, message: `${limit.message} This server was not attempted.`, params: { ...limit.params, attempted: false } };
+    for (const index of this.queue.splice(0)) this.update(index, { state, finishedAt, ...(reason ? { reason } : {}) });
+  }
+
+  private async runServer(index: number, credentials: VaultCredentials, passphrases: PassphraseSource): Promise<void> {
+    const { input, options } = this;
+    const server = input.servers[index]!;
+    const controller = new AbortController();
+    const abort = () => controller.abort();
+    options.signal?.addEventListener('abort', abort, { once: true });
+    this.running.set(server.key, controller);
+    const signal = controller.signal;
+    this.update(index, { state: 'connecting', startedAt: new Date().toISOString() });
+
+    let outcome: ServerOutcome | { state: 'failed'; reason: Reason } | { state: 'cancelled' };
+    try {
+      const target = await options.openTarget(server, signal);
+      try {
+        this.update(index, { state: 'running' });
+        const service = options.createService(target);
+        outcome = await setUpServer({ server, target, service, input, credentials, passphrases, signal, note: (change) => this.update(index, change) });
+      } finally {
+        // Closed before the row says it ended, so an ended row means the connection is gone.
+        await target.close().catch((err: unknown) => options.logger.warn(`Fleet: closing ${server.key} failed: ${describe(err)}`));
+      }
+    } catch (err) {
+      outcome = signal.aborted || err instanceof CancelledError ? { state: 'cancelled' } : { state: 'failed', reason: this.reasonOf(server.key, err) };
+    } finally {
+      options.signal?.removeEventListener('abort', abort);
+      this.running.delete(server.key);
+    }
+    if (outcome.state === 'failed' && outcome.reason.code === VAULT_MACHINE_LIMIT_CODE) this.limitReached ??= outcome.reason;
+    options.logger.info(`Fleet: ${server.key} ${outcome.state}${'reason' in outcome && outcome.reason ? ` (${outcome.reason.code})` : ''}.`);
+    this.update(index, { ...outcome, finishedAt: new Date().toISOString() });
+  }
+
+  /** A refusal as the setup words it; anything else is reported generically, its details logged only. */
+  private reasonOf(key: string, err: unknown): Reason {
+    if (err instanceof SetupError) return err.toJSON();
+    this.options.logger.error(`Fleet: unexpected failure on ${key}: ${describe(err)}`);
+    return { code: FleetCode.Unexpected, message: 'Something unexpected went wrong on this server; the log has the details.', params: { key } };
+  }
+
+  /** Applies a change and tells the adapter, only when something changed. */
+  private update(index: number, change: Partial<ServerRow>): void {
+    const row = this.rows[index]!;
+    const changed = (Object.keys(change) as Array<keyof ServerRow>).some((k) => row[k] !== change[k]);
+    if (!changed) return;
+    Object.assign(row, change);
+    this.options.onUpdate?.({ ...row });
+  }
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}

@@ -1,0 +1,60 @@
+/**
+ * One server of a fleet, once its target is open: left alone when its configuration already
+ * records a registration with this vault, otherwise registered exactly as the single-server
+ * setup does (the same SetupService.register, so the same stages, refusals and guarantees).
+ */
+import type { VaultCredentials } from '../credentials/model';
+import type { SetupService } from '../service';
+import type { Target } from '../target/target';
+import type { PassphraseSource } from './passphrases';
+import { FleetCode, type FleetInput, type FleetServer, type ServerRow } from './types';
+
+export interface ServerJob {
+  server: FleetServer;
+  target: Target;
+  service: SetupService;
+  input: FleetInput;
+  credentials: VaultCredentials;
+  passphrases: PassphraseSource;
+  signal: AbortSignal;
+  /** Records what is known so far (stage, passphrase file, server name). */
+  note(change: Partial<ServerRow>): void;
+}
+
+export type ServerOutcome = Pick<ServerRow, 'registrationId' | 'serverName' | 'reason'> & { state: 'registered' | 'skipped' };
+
+export async function setUpServer(job: ServerJob): Promise<ServerOutcome> {
+  const { server, service, input, credentials, signal } = job;
+  const installFolder = server.installFolder ?? input.installFolder;
+  const status = await service.status({ installFolder, signal });
+  const { config } = status;
+  if (config?.registration && config.vault && config.vault.subscriptionId === credentials.subscriptionId && config.vault.resourceId === credentials.resourceId) {
+    return {
+      state: 'skipped',
+      registrationId: config.registration.id,
+      serverName: config.serverName,
+      reason: {
+        code: FleetCode.AlreadyRegistered,
+        message: `Already registered with vault ${config.vault.name} (registration ${config.registration.id}); left as it is.`,
+        params: { vault: config.vault.name, registrationId: config.registration.id, installFolder: status.installFolder },
+      },
+    };
+  }
+
+  const serverName = server.serverName?.trim() || (await job.target.facts(signal)).hostname;
+  const passphrase = await job.passphrases.forServer(server, service, serverName);
+  job.note({ serverName, ...(passphrase.file ? { passphraseFile: passphrase.file } : {}) });
+  const result = await service.register(
+    {
+      credentialsFile: input.credentialsFile,
+      installFolder,
+      cacheFolder: input.cacheFolder,
+      dataSizeBytes: input.dataSizeBytes,
+      proxy: input.proxy,
+      passphrase: { value: passphrase.value },
+      serverName,
+    },
+    { signal, onProgress: (stage) => job.note({ stage }) },
+  );
+  return { state: 'registered', registrationId: result.registrationId, serverName: result.serverName };
+}

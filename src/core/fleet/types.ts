@@ -1,0 +1,116 @@
+/**
+ * The fleet's contract: many servers set up with one credentials file, a few at a time, each row
+ * of the result telling what happened on one server. Targets and services come from the adapter
+ * (openTarget, createService), so the fleet knows nothing of SSH or of VS Code.
+ */
+import type { ErrorParams } from '../errors';
+import type { Logger } from '../log';
+import type { Secret } from '../proxy/secret';
+import type { ProxySettings } from '../proxy/settings';
+import type { ConfirmPassphraseLocation, SetupService } from '../service';
+import type { SshDestination } from '../target/ssh/types';
+import type { Target } from '../target/target';
+
+/** The most servers one fleet run takes: the vault's own limit of machines (facts: 50 per vault). */
+export const FLEET_MACHINE_LIMIT = 50;
+export const DEFAULT_FLEET_CONCURRENCY = 8;
+export const MAX_FLEET_CONCURRENCY = 64;
+
+/** Every code the fleet itself produces (servers' own refusals keep the setup's codes). */
+export const FleetCode = {
+  /** No server given. */
+  Empty: 'FleetEmpty',
+  /** More servers than FLEET_MACHINE_LIMIT. */
+  TooLarge: 'FleetTooLarge',
+  /** Two servers with the same key. */
+  DuplicateServer: 'FleetDuplicateServer',
+  /** Concurrency outside 1..MAX_FLEET_CONCURRENCY. */
+  InvalidConcurrency: 'FleetInvalidConcurrency',
+  /** The per-server passphrase folder does not exist (or is not a folder). */
+  PassphraseFolderMissing: 'FleetPassphraseFolderMissing',
+  /** Two servers would save their passphrases to the same file. */
+  PassphraseFileClash: 'FleetPassphraseFileClash',
+  /** The server's configuration already records a registration with this vault: left as it is. */
+  AlreadyRegistered: 'AlreadyRegistered',
+  /** A failure that is not one of the setup's refusals; the details are in the log. */
+  Unexpected: 'Unexpected',
+} as const;
+
+export interface FleetServer {
+  /** Stable within a fleet: the destination's name. */
+  key: string;
+  destination: SshDestination;
+  /** The server's name at the vault; its host name when absent. */
+  serverName?: string;
+  /** Overrides the fleet's install folder for this server. */
+  installFolder?: string;
+}
+
+export type PassphrasePolicy =
+  /** One passphrase for every server; with `file`, saved there once (admin side) before any server starts. */
+  | { kind: 'shared'; value: Secret; file?: string }
+  /** A passphrase generated per server, each saved to its own 0600 file in `folder` (admin side). */
+  | { kind: 'perServer'; folder: string };
+
+export interface FleetInput {
+  servers: FleetServer[];
+  /** A `.VaultCredentials` file on the admin machine. */
+  credentialsFile: string;
+  proxy: ProxySettings;
+  installFolder?: string;
+  cacheFolder?: string;
+  dataSizeBytes?: number;
+  passphrase: PassphrasePolicy;
+  /** How many servers are worked on at once; DEFAULT_FLEET_CONCURRENCY when absent. */
+  concurrency?: number;
+}
+
+export type ServerState = 'queued' | 'connecting' | 'running' | 'registered' | 'skipped' | 'failed' | 'cancelled';
+
+/** The states a server ends in. */
+export type FinalState = Extract<ServerState, 'registered' | 'skipped' | 'failed' | 'cancelled'>;
+
+export interface ServerRow {
+  key: string;
+  state: ServerState;
+  /** The registration's current stage (REGISTER_STAGES) while running, the last one entered after. */
+  stage?: string;
+  registrationId?: string;
+  serverName?: string;
+  /** Where this server's passphrase is saved (admin side). */
+  passphraseFile?: string;
+  reason?: { code: string; message: string; params: ErrorParams };
+  startedAt?: string;
+  finishedAt?: string;
+}
+
+export interface FleetReport {
+  /** The vault's name, from the credentials file. */
+  vault: string;
+  startedAt: string;
+  finishedAt: string;
+  /** In input order. */
+  rows: ServerRow[];
+  counts: Record<FinalState, number>;
+}
+
+export interface FleetOptions {
+  openTarget(server: FleetServer, signal: AbortSignal): Promise<Target>;
+  /** One per server, built by the adapter (trust, network options, download cache). */
+  createService(target: Target): SetupService;
+  signal?: AbortSignal;
+  /** Called with a copy of a row each time it changes. */
+  onUpdate?(row: ServerRow): void;
+  /** Asked once, before any server starts, when the passphrase file(s) location deserves a second thought. */
+  confirmPassphraseLocation?: ConfirmPassphraseLocation;
+  logger: Logger;
+}
+
+export interface FleetRun {
+  /** Live rows, in input order. */
+  readonly rows: ServerRow[];
+  /** Rejects (with a SetupError, nothing started) when the input is refused; otherwise resolves once every server ended. */
+  report: Promise<FleetReport>;
+  /** Cancels one server: aborts its registration, or takes it off the queue. */
+  cancel(key: string): void;
+}
