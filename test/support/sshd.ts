@@ -9,6 +9,7 @@ import { existsSync, promises as fs, readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { utils } from 'ssh2';
 
 export const SSHD_BIN = '/usr/sbin/sshd';
 
@@ -26,11 +27,20 @@ export interface KeyPair {
   publicKey: string;
 }
 
-/** A new key pair in `dir`; with `passphrase` the private key is encrypted with it (given on stdin-free argv only in tests). */
+/**
+ * A new key pair in `dir`. With `passphrase` the private key is encrypted by ssh2's generator in
+ * this process, so the passphrase is never on a command line; without, ssh-keygen makes it.
+ */
 export async function generateKeyPair(dir: string, name: string, options: { type?: 'ed25519' | 'rsa'; passphrase?: string } = {}): Promise<KeyPair> {
   const file = path.join(dir, name);
   const type = options.type ?? 'ed25519';
-  const result = spawnSync('ssh-keygen', ['-q', '-t', type, ...(type === 'rsa' ? ['-b', '2048'] : []), '-N', options.passphrase ?? '', '-C', name, '-f', file], {
+  if (options.passphrase !== undefined) {
+    const pair = utils.generateKeyPairSync(type, { passphrase: options.passphrase, cipher: 'aes256-ctr', comment: name, ...(type === 'rsa' ? { bits: 2048 } : {}) });
+    await fs.writeFile(file, pair.private, { mode: 0o600 });
+    await fs.writeFile(`${file}.pub`, `${pair.public}\n`);
+    return { privateKeyFile: file, publicKey: pair.public.trim() };
+  }
+  const result = spawnSync('ssh-keygen', ['-q', '-t', type, ...(type === 'rsa' ? ['-b', '2048'] : []), '-N', '', '-C', name, '-f', file], {
     encoding: 'utf8',
   });
   if (result.status !== 0) throw new Error(`ssh-keygen failed: ${result.stderr}`);
