@@ -66,3 +66,10 @@ export async function rejectsWith(promise: Promise<unknown>, code: string): Prom
   assert.ok(isSetupError(err, code), `expected ${code}, got ${inspect(err)}`);
   return err;
 }
+
+/** Skips the suite (in a `before`) saying why, when `reason` is set. */
+export function skipUnless(context: Mocha.Context, reason: string | undefined): void {
+  if (!reason) return;
+  console.warn(`    skipping: ${reason}`);
+  context.skip();
+}
