@@ -49,7 +49,7 @@ export class SshTarget implements Target {
   constructor(
     readonly destination: SshDestination,
     private readonly connection: SshConnection,
-    logger: Logger,
+    private readonly logger: Logger,
   ) {
     const { user, host, port } = destination;
     this.id = `ssh://${user}@${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -262,17 +262,25 @@ export class SshTarget implements Target {
 
   run(command: string, args: readonly string[], options: RunOptions = {}): Promise<CommandResult> {
     if (options.signal?.aborted) return Promise.resolve({ code: null, stdout: '', stderr: '' });
-    const line = commandLine(command, args, options);
-    return this.#guard(`${command}`, () => this.#exec(line, options));
+    const line = commandLine(command, args, { ...options, withPid: true });
+    return this.#guard(command, () => this.#exec(line, (channel) => collect(channel, options, (pid) => this.#killGroup(pid))));
   }
 
-  #exec(line: string, options: RunOptions): Promise<CommandResult> {
+  #exec<T>(line: string, use: (channel: ClientChannel) => Promise<T>): Promise<T> {
     return new Promise((resolve, reject) => {
       this.connection.client.exec(line, (err, channel) => {
         if (err) return reject(err);
-        collect(channel, options).then(resolve, reject);
+        use(channel).then(resolve, reject);
       });
     });
+  }
+
+  /** SIGKILL to a command's process group (sshd makes each session command a group leader). */
+  #killGroup(pid: number): void {
+    if (this.#lost) return;
+    this.#exec(commandLine('kill', ['-KILL', '--', `-${pid}`], { withPid: true }), (channel) => collect(channel, {}, () => undefined)).catch((err: Error) =>
+      this.logger.debug(`SSH: could not stop process group ${pid} on ${this.label}: ${err.message}`),
+    );
   }
 
   async close(): Promise<void> {
@@ -284,20 +292,24 @@ export class SshTarget implements Target {
 
 /**
  * Feeds stdin, gathers the output (capped), and resolves with the exit code once the channel
- * closes; a time-out or abort kills the command and closes the channel (code null), as
- * LocalTarget's execFile does.
+ * closes. The command line first prints its process id on stderr (commandLine's `withPid`),
+ * taken off here: a time-out or abort kills that process group through `kill`, then closes
+ * the channel (code null), as LocalTarget's execFile does. (sshd refuses SSH "signal" requests
+ * for root logins, so the channel alone cannot stop the command.)
  */
-function collect(channel: ClientChannel, options: RunOptions): Promise<CommandResult> {
+function collect(channel: ClientChannel, options: RunOptions, kill: (pid: number) => void): Promise<CommandResult> {
   return new Promise((resolve) => {
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let outBytes = 0;
     let errBytes = 0;
+    let pidLine: Buffer | undefined = Buffer.alloc(0);
+    let pid: number | undefined;
     let code: number | null = null;
     let stopped = false;
     const stop = () => {
       stopped = true;
-      channel.signal('KILL');
+      if (pid !== undefined) kill(pid);
       channel.close();
     };
     const timer = setTimeout(stop, options.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS);
@@ -307,6 +319,14 @@ function collect(channel: ClientChannel, options: RunOptions): Promise<CommandRe
       outBytes += d.length;
     });
     channel.stderr.on('data', (d: Buffer) => {
+      if (pidLine) {
+        pidLine = Buffer.concat([pidLine, d]);
+        const newline = pidLine.indexOf(10);
+        if (newline < 0) return;
+        pid = Number(pidLine.subarray(0, newline).toString()) || undefined;
+        d = pidLine.subarray(newline + 1);
+        pidLine = undefined;
+      }
       if (errBytes < MAX_OUTPUT_BYTES) err.push(d);
       errBytes += d.length;
     });
