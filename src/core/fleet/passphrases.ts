@@ -3,7 +3,8 @@
  * saved once before any server starts, so concurrent servers never race on its file. Per-server
  * ones are generated and each saved to its own 0600 file, never overwritten: a later run (a
  * retry) finds the file and uses the passphrase in it, so the file always holds the passphrase
- * the server was, or will be, registered with.
+ * the server was, or will be, registered with. (A server that never gets registered keeps its
+ * file too: it holds no registration's secret, and deleting files is left to the admin.)
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';

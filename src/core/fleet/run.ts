@@ -143,7 +143,12 @@ class Fleet {
     const changed = (Object.keys(change) as Array<keyof ServerRow>).some((k) => row[k] !== change[k]);
     if (!changed) return;
     Object.assign(row, change);
-    this.options.onUpdate?.({ ...row });
+    try {
+      this.options.onUpdate?.({ ...row });
+    } catch (err) {
+      // A broken view must not leave a server half-tracked or the queue stalled.
+      this.options.logger.error(`Fleet: showing ${row.key} failed: ${describe(err)}`);
+    }
   }
 }
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { inspect } from 'node:util';
-import { isSetupError, type SetupError } from '../../../src/core/errors';
+import { isSetupError, SetupError } from '../../../src/core/errors';
 import { FLEET_MACHINE_LIMIT, startFleet, type FleetInput, type FleetOptions, type FleetServer, type PassphrasePolicy } from '../../../src/core/fleet';
 import { parseProxySettings } from '../../../src/core/proxy/settings';
 import { Secret } from '../../../src/core/proxy/secret';
@@ -16,7 +16,7 @@ function server(i: number, overrides: Partial<FleetServer> = {}): FleetServer {
   return { key: `srv${i}`, destination: { name: `srv${i}`, host: '127.0.0.1', port: 1, user: 'root', identityFiles: [], jumps: [] }, ...overrides };
 }
 
-describe('fleet: refusals before any server is contacted', function () {
+describe('fleet: refusals before any server is contacted, and failures it reports', function () {
   this.timeout(30_000);
   let vault: TestVault;
   let root: string;
@@ -125,4 +125,31 @@ describe('fleet: refusals before any server is contacted', function () {
     await assert.rejects(fs.stat(file), { code: 'ENOENT' });
     await refused('PassphraseLocationNotConfirmed', { servers: [server(0), server(1)], passphrase: { kind: 'perServer', folder: root } });
   });
+
+  it('reports an unexpected failure generically, its details in the log only, and survives a view that throws', async () => {
+    const logger = captureLogger();
+    const run = startFleet(
+      { servers: [server(0), server(1)], credentialsFile, proxy: parseProxySettings({ mode: 'off' }), passphrase: { kind: 'shared', value: new Secret(TEST_PASSPHRASE) } },
+      {
+        openTarget: async (s) => {
+          if (s.key === 'srv0') throw new TypeError('details for the log');
+          throw new SetupError('SshConnectFailed', 'Cannot connect.', { host: '127.0.0.1', port: 1 });
+        },
+        createService: () => assert.fail('no target was opened'),
+        onUpdate: () => {
+          throw new Error('a broken view');
+        },
+        logger,
+      },
+    );
+    const report = await run.report;
+    assert.deepEqual(report.counts, { registered: 0, skipped: 0, failed: 2, cancelled: 0 });
+    const [unexpected, refused] = report.rows;
+    assert.equal(unexpected!.reason!.code, 'Unexpected');
+    assert.doesNotMatch(JSON.stringify(unexpected), /details for the log/);
+    assert.deepEqual(refused!.reason, { code: 'SshConnectFailed', message: 'Cannot connect.', params: { host: '127.0.0.1', port: 1 } });
+    assert.ok(logger.lines.some((l) => l.includes('TypeError: details for the log')), inspect(logger.lines));
+    assert.ok(logger.lines.some((l) => l.includes('a broken view')));
+  });
 });
+
