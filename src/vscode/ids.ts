@@ -17,6 +17,21 @@ export const COMMANDS = {
   stopLocalVault: 'backupAgent.stopLocalVault',
   showLog: 'backupAgent.showLog',
   statusMenu: 'backupAgent.statusMenu',
+  registerRemote: 'backupAgent.registerRemote',
+  registerServers: 'backupAgent.registerServers',
+  showFleetReport: 'backupAgent.showFleetReport',
+  cancelFleetServer: 'backupAgent.fleet.cancelServer',
+  refreshServers: 'backupAgent.servers.refresh',
+  serverShowStatus: 'backupAgent.servers.showStatus',
+  serverChangeProperties: 'backupAgent.servers.changeProperties',
+  serverUnregister: 'backupAgent.servers.unregister',
+  serverRemove: 'backupAgent.servers.remove',
+} as const;
+
+/** Tree views; keep in step with package.json. */
+export const VIEWS = {
+  servers: 'backupAgent.servers',
+  fleetRun: 'backupAgent.fleetRun',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

@@ -3,7 +3,7 @@
  * each prompt takes the next answer from the queue. An input answer that fails the prompt's
  * validation is recorded (as the user would see it) and the next answer is typed instead.
  */
-import type { InputOptions, MessageKind, PickItem, PickOptions, UserInput } from '../../src/vscode/features/input/userInput';
+import type { InputOptions, MessageKind, PickItem, PickManyOptions, PickOptions, UserInput } from '../../src/vscode/features/input/userInput';
 
 export const BACK = Symbol('Back');
 export const CANCEL = Symbol('Cancel');
@@ -14,7 +14,7 @@ export const KEEP = Symbol('Keep');
 export type Answer = string | RegExp | boolean | typeof BACK | typeof CANCEL | typeof KEEP;
 
 export interface PromptRecord {
-  kind: 'pick' | 'input' | 'openFile' | 'saveFile' | 'confirm';
+  kind: 'pick' | 'pickMany' | 'input' | 'openFile' | 'saveFile' | 'confirm';
   title?: string;
   text?: string;
   /** The value an input box opened with. */
@@ -66,6 +66,14 @@ export class TestUserInput implements UserInput {
     const index = labels.findIndex((l) => (answer instanceof RegExp ? answer.test(l) : typeof answer === 'string' && l.includes(answer)));
     if (index < 0) throw new Error(`No item matches ${String(answer)} in ${JSON.stringify(labels)}`);
     return o.items[index]!;
+  }
+
+  /** Checks every item whose label matches (a string: contains it); true checks them all, false none. */
+  async pickMany<T>(o: PickManyOptions<T>): Promise<PickItem<T>[]> {
+    const labels = o.items.map((i) => stripIcons(i.label));
+    const answer = this.next({ kind: 'pickMany', title: o.title, text: o.placeholder, items: labels, step: o.step && `${o.step.step}/${o.step.total}` });
+    const matches = (l: string) => (answer instanceof RegExp ? answer.test(l) : typeof answer === 'string' ? l.includes(answer) : answer === true);
+    return o.items.filter((_, i) => matches(labels[i]!));
   }
 
   async input(o: InputOptions): Promise<string> {

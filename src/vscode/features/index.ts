@@ -3,15 +3,22 @@
  * window's SetupSession. The extension bundle loads it on first use (see lazyFeatures.ts).
  */
 import * as vscode from 'vscode';
-import { COMMANDS, type CommandId } from '../ids';
+import type { ServerRow } from '../../core/fleet';
+import { COMMANDS, VIEWS, type CommandId } from '../ids';
 import type { RegistrationStatusBar } from '../statusBar';
 import { changeProperties, showStatus, unregister } from './commands/manage';
 import { register, setup } from './commands/setup';
 import { configureProxy, enterPassphrase, generatePassphrase, installAgent, selectCredentials, setCacheFolder, testConnectivity } from './commands/steps';
 import type { FeatureContext } from './context';
+import { registerServers, showLastFleetReport } from './fleet/registerServers';
+import { FleetRunView } from './fleet/view';
+import { currentInput, useInput } from './input/current';
 import type { UserInput } from './input/userInput';
-import { vscodeUserInput } from './input/vscodeUserInput';
 import { LocalVault } from './localVault';
+import { registerRemote } from './remote/registerRemote';
+import { refreshServers, serverChangeProperties, serverRemove, serverShowStatus, serverUnregister } from './servers/actions';
+import { ServerStore, type ServerRecord } from './servers/store';
+import { ServersView } from './servers/view';
 import { getSession, getTrust } from './session';
 import type { Session } from './session/session';
 import { StatusController } from './status/controller';
@@ -33,6 +40,11 @@ export interface FeatureTesting {
   readonly session: Session;
   readonly status: StatusController;
   readonly localVault: LocalVault;
+  /** The Servers view's data (what its tree shows). */
+  readonly servers: ServersView;
+  readonly serverStore: ServerStore;
+  readonly fleetRun: FleetRunView;
+  readonly extensionGlobalState: vscode.ExtensionContext['globalState'];
 }
 
 export interface Features extends vscode.Disposable {
@@ -46,12 +58,25 @@ export interface Features extends vscode.Disposable {
 type Handler = (...args: unknown[]) => unknown;
 
 export function createFeatures(host: FeatureHost): Features {
-  let input: UserInput = vscodeUserInput;
   const session = getSession(host);
-  const f: FeatureContext = { session, extension: host.context, log: host.log, ui: () => input };
+  const f: FeatureContext = { session, extension: host.context, log: host.log, ui: currentInput };
   const status = new StatusController(session, host.statusBar, host.log);
   const localVault = new LocalVault(getTrust(host));
-  const disposables: vscode.Disposable[] = [status, localVault];
+  const serverStore = new ServerStore(host.context.globalState);
+  const servers = new ServersView(serverStore);
+  const fleetRun = new FleetRunView(host.context.extensionPath);
+  const fleet = { servers: serverStore, view: fleetRun };
+  const disposables: vscode.Disposable[] = [
+    status,
+    localVault,
+    serverStore,
+    fleetRun,
+    serverStore.track(session),
+    vscode.window.createTreeView(VIEWS.servers, { treeDataProvider: servers, showCollapseAll: false }),
+    vscode.window.createTreeView(VIEWS.fleetRun, { treeDataProvider: fleetRun }),
+  ];
+  const onRecord = (run: (f: FeatureContext, store: ServerStore, r: ServerRecord) => Promise<void>) => (record: unknown) =>
+    isRecord(record) ? run(f, serverStore, record) : undefined;
 
   const handlers: Record<Exclude<CommandId, typeof COMMANDS.showLog>, Handler> = {
     [COMMANDS.setup]: () => setup(f),
@@ -70,6 +95,15 @@ export function createFeatures(host: FeatureHost): Features {
     [COMMANDS.startLocalVault]: () => localVault.start(f),
     [COMMANDS.stopLocalVault]: () => localVault.stop(f),
     [COMMANDS.statusMenu]: () => showStatusMenu(status.state()),
+    [COMMANDS.registerRemote]: () => registerRemote(f, serverStore),
+    [COMMANDS.registerServers]: () => registerServers(f, fleet),
+    [COMMANDS.showFleetReport]: () => showLastFleetReport(f),
+    [COMMANDS.cancelFleetServer]: (row) => isRow(row) && fleetRun.cancel(row),
+    [COMMANDS.refreshServers]: () => refreshServers(f, serverStore),
+    [COMMANDS.serverShowStatus]: onRecord(serverShowStatus),
+    [COMMANDS.serverChangeProperties]: onRecord(serverChangeProperties),
+    [COMMANDS.serverUnregister]: onRecord(serverUnregister),
+    [COMMANDS.serverRemove]: onRecord(serverRemove),
   };
   return {
     async run(command, ...args) {
@@ -81,13 +115,21 @@ export function createFeatures(host: FeatureHost): Features {
       disposables.push(trackWalkthrough(session.onDidChange, session.snapshot()));
     },
     testing: {
-      useInput: (next) => (input = next ?? vscodeUserInput),
+      useInput,
       session,
       status,
       localVault,
+      servers,
+      serverStore,
+      fleetRun,
+      extensionGlobalState: host.context.globalState,
     },
     dispose() {
       for (const d of disposables.splice(0)) d.dispose();
     },
   };
 }
+
+/** Tree views hand their element to the commands of its menus. */
+const isRecord = (value: unknown): value is ServerRecord => typeof value === 'object' && value !== null && 'destination' in value && 'installFolder' in value;
+const isRow = (value: unknown): value is ServerRow => typeof value === 'object' && value !== null && 'key' in value && 'state' in value;

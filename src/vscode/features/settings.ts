@@ -25,6 +25,17 @@ export interface Settings {
   healthCheckIntervalSeconds: number;
   /** A PEM file of CA certificates to trust for the vault, besides the system's. */
   vaultCaFile: string;
+  ssh: SshSettingValues;
+  fleetConcurrency: number;
+}
+
+export interface SshSettingValues {
+  /** Empty: ~/.ssh/config. */
+  configFile: string;
+  /** Empty: ~/.ssh/known_hosts. */
+  knownHostsFile: string;
+  /** Reach SSH servers through the configured HTTP proxy (CONNECT). */
+  useProxy: boolean;
 }
 
 const config = () => vscode.workspace.getConfiguration(CONFIG_SECTION);
@@ -44,6 +55,12 @@ export function readSettings(): Settings {
     localVaultPort: c.get<number>('localVault.port', 8443),
     healthCheckIntervalSeconds: c.get<number>('statusBar.healthCheckIntervalSeconds', 60),
     vaultCaFile: c.get<string>('vault.caFile', '').trim(),
+    ssh: {
+      configFile: c.get<string>('ssh.configFile', '').trim(),
+      knownHostsFile: c.get<string>('ssh.knownHostsFile', '').trim(),
+      useProxy: c.get<boolean>('ssh.useProxy', false),
+    },
+    fleetConcurrency: c.get<number>('fleet.concurrency', 8),
   };
 }
 

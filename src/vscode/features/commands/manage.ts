@@ -4,7 +4,7 @@ import { CHANGE_STAGES, UNREGISTER_STAGES, type ChangeInput } from '../../../cor
 import type { FeatureContext } from '../context';
 import { localiseError } from '../errors/localise';
 import { withStages } from '../progress';
-import { proxyPassword, readSettings, writeSetting } from '../settings';
+import { proxyPassword, readSettings } from '../settings';
 import { cacheFolderStep, dataSizeBytes, dataSizeStep, type FolderAnswers } from '../wizard/folderSteps';
 import { passphraseChoiceStep, passphraseEntrySteps, passphraseKeepStep, type PassphraseAnswers } from '../wizard/passphraseSteps';
 import { proxyFromSettings, proxySettingsOf, proxySteps, type ProxyAnswers } from '../wizard/proxySteps';
@@ -13,10 +13,12 @@ import { ask, settled } from './run';
 import { present } from '../../statusBar';
 
 export async function showStatus(f: FeatureContext): Promise<void> {
+  const target = f.session.snapshot().target;
   const status = await withStages(vscode.l10n.t('Reading the registration status'), [], (_p, signal) => f.session.refreshStatus(signal));
   if (!status) return;
   const { config, remote } = status;
   const lines = [
+    ...(target.kind === 'ssh' ? [vscode.l10n.t('Server: {0}', target.label)] : []),
     present(status.state).tooltip,
     vscode.l10n.t('Install folder: {0}', status.installFolder),
     ...(config?.registration ? [vscode.l10n.t('Registration: {0}', config.registration.id), vscode.l10n.t('Machine: {0}', config.machineId)] : []),
@@ -30,8 +32,7 @@ export async function showStatus(f: FeatureContext): Promise<void> {
 type ChangeAnswers = ProxyAnswers & FolderAnswers & PassphraseAnswers & { what?: 'proxy' | 'cache' | 'passphrase'; securityPin?: string };
 
 export async function changeProperties(f: FeatureContext): Promise<void> {
-  const s = readSettings();
-  const ctx: ChangeAnswers = { proxy: proxyFromSettings(s.proxy), cacheFolder: s.cacheFolder };
+  const ctx: ChangeAnswers = { proxy: proxyFromSettings(readSettings().proxy), cacheFolder: f.session.snapshot().cacheFolder };
   const is = (what: ChangeAnswers['what']) => (c: ChangeAnswers) => c.what === what;
   const only = <C>(when: (c: C) => boolean, steps: WizardStep<C>[]): WizardStep<C>[] => steps.map((st) => ({ ...st, shouldPrompt: (c: C) => when(c) && st.shouldPrompt(c) }));
   const steps: WizardStep<ChangeAnswers>[] = [
@@ -85,19 +86,29 @@ async function applyChange(f: FeatureContext, ctx: ChangeAnswers): Promise<void>
   if (!changed) return;
   // The settings follow what the agent now uses.
   if (input.proxy) await f.session.setProxy(input.proxy);
-  if (ctx.what === 'cache') await writeSetting('cacheFolder', ctx.cacheFolder ?? '');
+  if (ctx.what === 'cache') await f.session.target.setPlace({ cacheFolder: ctx.cacheFolder ?? '' });
   void f.ui().message('info', vscode.l10n.t('Changed: {0}.', changed.changed.join(', ')));
 }
 
 export async function unregister(f: FeatureContext): Promise<void> {
+  const { kind, label } = f.session.snapshot().target;
+  const local = kind === 'local';
   const sure = await f.ui().confirm(
-    vscode.l10n.t('Unregister this server from its vault?'),
-    vscode.l10n.t('Backups of this server stop. Its recovery points stay in the vault.'),
+    local ? vscode.l10n.t('Unregister this server from its vault?') : vscode.l10n.t('Unregister {0} from its vault?', label),
+    local ? vscode.l10n.t('Backups of this server stop. Its recovery points stay in the vault.') : vscode.l10n.t('Backups of {0} stop. Its recovery points stay in the vault.', label),
     vscode.l10n.t('Unregister'),
   );
   if (!sure) return;
-  const result = await withStages(vscode.l10n.t('Unregistering this server'), UNREGISTER_STAGES, (p, signal) => f.session.unregister(p, signal));
+  const title = local ? vscode.l10n.t('Unregistering this server') : vscode.l10n.t('Unregistering {0}', label);
+  const result = await withStages(title, UNREGISTER_STAGES, (p, signal) => f.session.unregister(p, signal));
   const done = await settled(f, result, () => unregister(f));
   if (!done) return;
-  void f.ui().message('info', done.alreadyUnregistered ? vscode.l10n.t('This server was not registered; leftovers were removed.') : vscode.l10n.t('This server is unregistered.'));
+  const message = done.alreadyUnregistered
+    ? local
+      ? vscode.l10n.t('This server was not registered; leftovers were removed.')
+      : vscode.l10n.t('{0} was not registered; leftovers were removed.', label)
+    : local
+      ? vscode.l10n.t('This server is unregistered.')
+      : vscode.l10n.t('{0} is unregistered.', label);
+  void f.ui().message('info', message);
 }

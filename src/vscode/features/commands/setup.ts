@@ -5,6 +5,7 @@ import type { FeatureContext } from '../context';
 import { withStages } from '../progress';
 import type { SetupChoices } from '../session/session';
 import { proxyPassword, readSettings } from '../settings';
+import { serverNameStep, type ServerNameAnswers } from '../wizard/serverNameStep';
 import { credentialsStep, type CredentialsAnswers } from '../wizard/credentialsStep';
 import { cacheFolderStep, dataSizeBytes, dataSizeStep, installFolderStep, type FolderAnswers } from '../wizard/folderSteps';
 import { passphraseChoiceStep, passphraseEntrySteps, passphraseKeepStep, type PassphraseAnswers } from '../wizard/passphraseSteps';
@@ -13,11 +14,17 @@ import { summaryStep, type SummaryAnswers } from '../wizard/summaryStep';
 import type { WizardStep } from '../wizard/wizard';
 import { ask, settled } from './run';
 
-type SetupAnswers = CredentialsAnswers & FolderAnswers & ProxyAnswers & PassphraseAnswers & SummaryAnswers;
+type SetupAnswers = CredentialsAnswers & ServerNameAnswers & FolderAnswers & ProxyAnswers & PassphraseAnswers & SummaryAnswers;
 
 async function choicesOf(f: FeatureContext, ctx: SetupAnswers): Promise<SetupChoices> {
   const stored = await proxyPassword.get(f.extension.secrets);
-  return { installFolder: ctx.installFolder, cacheFolder: ctx.cacheFolder, dataSizeBytes: dataSizeBytes(ctx.dataSizeGb), proxy: proxySettingsOf(ctx, stored) };
+  return {
+    installFolder: ctx.installFolder,
+    cacheFolder: ctx.cacheFolder,
+    serverName: ctx.serverName,
+    dataSizeBytes: dataSizeBytes(ctx.dataSizeGb),
+    proxy: proxySettingsOf(ctx, stored),
+  };
 }
 
 /** The plan for the answers, or the refusal the setup would meet. */
@@ -27,11 +34,13 @@ async function planOf(f: FeatureContext, ctx: SetupAnswers): Promise<SetupPlan> 
   return result.value;
 }
 
+/** The whole setup of the session's server: this one, or the remote one it is connected to. */
 export async function setup(f: FeatureContext, previous?: SetupAnswers): Promise<void> {
-  const s = readSettings();
-  const ctx: SetupAnswers = previous ?? { installFolder: s.installFolder, cacheFolder: s.cacheFolder, proxy: proxyFromSettings(s.proxy) };
+  const s = f.session.snapshot();
+  const ctx: SetupAnswers = previous ?? { installFolder: s.installFolder, cacheFolder: s.cacheFolder, serverName: s.serverName, proxy: proxyFromSettings(readSettings().proxy) };
   const steps: WizardStep<SetupAnswers>[] = [
     credentialsStep(f),
+    serverNameStep(f),
     installFolderStep(),
     cacheFolderStep(),
     dataSizeStep(f),
@@ -41,7 +50,7 @@ export async function setup(f: FeatureContext, previous?: SetupAnswers): Promise
     passphraseKeepStep(f),
     summaryStep((c) => planOf(f, c)),
   ];
-  const title = vscode.l10n.t('Set Up Backup Agent');
+  const title = s.target.kind === 'ssh' ? vscode.l10n.t('Set Up Backup Agent on {0}', s.target.label) : vscode.l10n.t('Set Up Backup Agent');
   if (!(await ask(f, title, steps, ctx, () => setup(f, ctx)))) return;
   await f.session.applyChoices(await choicesOf(f, ctx));
   await registerNow(f);
@@ -49,7 +58,9 @@ export async function setup(f: FeatureContext, previous?: SetupAnswers): Promise
 
 /** Registers with what the session holds, under one notification with the service's stages. */
 export async function registerNow(f: FeatureContext): Promise<void> {
-  const result = await withStages(vscode.l10n.t('Setting up the backup agent'), REGISTER_STAGES, (p, signal) => f.session.register(p, signal));
+  const s = f.session.snapshot();
+  const title = s.target.kind === 'ssh' ? vscode.l10n.t('Setting up the backup agent on {0}', s.target.label) : vscode.l10n.t('Setting up the backup agent');
+  const result = await withStages(title, REGISTER_STAGES, (p, signal) => f.session.register(p, signal));
   const registered = await settled(f, result, () => registerNow(f));
   if (!registered) return;
   const { serverName, vault, created } = registered;

@@ -41,6 +41,13 @@ export interface PickOptions<T> extends PromptBase {
   active?: T;
 }
 
+export interface PickManyOptions<T> extends PromptBase {
+  placeholder?: string;
+  items: PickItem<T>[];
+  /** The items checked when the list opens. */
+  selected?: T[];
+}
+
 export interface InputOptions extends PromptBase {
   prompt?: string;
   value?: string;
@@ -58,6 +65,8 @@ export type MessageKind = 'info' | 'warning' | 'error';
 
 export interface UserInput {
   pick<T>(options: PickOptions<T>): Promise<PickItem<T>>;
+  /** A list with check boxes; resolves to the checked items (possibly none). */
+  pickMany<T>(options: PickManyOptions<T>): Promise<PickItem<T>[]>;
   input(options: InputOptions): Promise<string>;
   openFile(options: vscode.OpenDialogOptions): Promise<string | undefined>;
   saveFile(options: vscode.SaveDialogOptions): Promise<string | undefined>;

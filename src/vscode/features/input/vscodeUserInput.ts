@@ -1,7 +1,7 @@
 /** The production UserInput: Quick Picks and Input Boxes that survive focus loss, with Back. */
 import * as vscode from 'vscode';
 import { CancelledError } from '../../../core/errors';
-import { GoBackError, type InputOptions, type PickItem, type PickOptions, type StepInfo, type UserInput } from './userInput';
+import { GoBackError, type InputOptions, type PickItem, type PickManyOptions, type PickOptions, type StepInfo, type UserInput } from './userInput';
 
 const stepTitle = (title: string, step?: StepInfo) => (step ? vscode.l10n.t('{0} (step {1} of {2})', title, step.step, step.total) : title);
 
@@ -39,6 +39,21 @@ export const vscodeUserInput: UserInput = {
         const picked = qp.selectedItems[0] ?? qp.activeItems[0];
         if (picked) done({ value: picked });
       }),
+    ]);
+  },
+
+  pickMany<T>(options: PickManyOptions<T>): Promise<PickItem<T>[]> {
+    const qp = vscode.window.createQuickPick<PickItem<T>>();
+    qp.title = stepTitle(options.title, options.step);
+    qp.placeholder = options.placeholder;
+    qp.canSelectMany = true;
+    qp.items = options.items;
+    qp.selectedItems = options.items.filter((i) => options.selected?.includes(i.data));
+    qp.ignoreFocusOut = true;
+    qp.buttons = options.back ? [vscode.QuickInputButtons.Back] : [];
+    return settle(qp, (done) => [
+      qp.onDidTriggerButton((b) => b === vscode.QuickInputButtons.Back && done({ error: new GoBackError() })),
+      qp.onDidAccept(() => done({ value: [...qp.selectedItems] })),
     ]);
   },
 

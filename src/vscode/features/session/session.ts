@@ -1,6 +1,8 @@
 /**
- * The SetupSession over one SetupService (the local target). It keeps what the admin chose in
- * this window and turns every core refusal into a Checked value; the service owns every rule.
+ * The SetupSession over one SetupService, for the server being set up: this one (the local
+ * target) or a remote one over SSH. It keeps what the admin chose in this window and turns every
+ * core refusal into a Checked value; the service owns every rule. Changing the target rebuilds
+ * the service and closes the SSH connection it replaces.
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -8,13 +10,14 @@ import * as vscode from 'vscode';
 import { parseProxySettings, type ProxySettings } from '../../../core/proxy/settings';
 import { Secret } from '../../../core/proxy/secret';
 import { generatePassphrase } from '../../../core/passphrase/generate';
-import { SetupService, type ChangeInput, type ConfirmPassphraseLocation, type CredentialsSummary, type SetupInput, type SetupStatus } from '../../../core/service';
+import { SetupService, type ChangeInput, type ConfirmPassphraseLocation, type CredentialsSummary, type RegisterResult, type SetupInput, type SetupStatus } from '../../../core/service';
 import { confirmLocation, ensurePassphraseFile, checkPassphraseRules, passphraseLocationWarnings } from '../../../core/service/passphrase';
 import { validatePassphrase } from '../../../core/passphrase/validate';
 import { summarise } from '../../../core/service/prepare';
-import { LocalTarget } from '../../../core/target/local';
-import { proxyContext, proxyPassword, readSettings, writeProxySettings, writeSetting } from '../settings';
+import type { Target } from '../../../core/target/target';
+import { proxyContext, proxyPassword, readSettings, writeProxySettings } from '../settings';
 import { asSetupError, checked, credentialsNotSelected, passphraseNotSet } from './checked';
+import { localSessionTarget, type SessionTarget } from './target';
 import type { VaultTrust } from './trust';
 import type { Checked, PassphraseState, ProgressReporter, SessionSnapshot, SetupSession } from './types';
 
@@ -38,6 +41,8 @@ export interface SetupChoices {
   cacheFolder?: string;
   dataSizeBytes?: number;
   proxy: ProxySettings;
+  /** A remote server's name at the vault (empty: its host name). */
+  serverName?: string;
 }
 
 interface HeldPassphrase {
@@ -49,8 +54,12 @@ interface HeldPassphrase {
 export class Session implements SetupSession {
   private readonly emitter = new vscode.EventEmitter<SessionSnapshot>();
   readonly onDidChange = this.emitter.event;
-  private readonly disposables: vscode.Disposable[] = [this.emitter];
+  private readonly registered = new vscode.EventEmitter<{ target: SessionTarget; result: RegisterResult }>();
+  /** A registration succeeded, on whichever target (the Servers list records remote ones). */
+  readonly onDidRegister = this.registered.event;
+  private readonly disposables: vscode.Disposable[] = [this.emitter, this.registered];
   private service?: Promise<SetupService>;
+  private active: SessionTarget;
   private credentials?: SessionSnapshot['credentials'];
   private cacheCheck?: SessionSnapshot['cacheCheck'];
   private dataSizeBytes?: number;
@@ -62,7 +71,12 @@ export class Session implements SetupSession {
   /** Resolves once the remembered choices are loaded. */
   readonly ready: Promise<void>;
 
-  constructor(private readonly host: SessionHost) {
+  constructor(
+    /** The window's extension context, log and vault trust (shared by every session of the window). */
+    readonly host: SessionHost,
+    target: SessionTarget = localSessionTarget(),
+  ) {
+    this.active = target;
     this.disposables.push(
       host.trust.onDidChange(() => (this.service = undefined)),
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -75,11 +89,15 @@ export class Session implements SetupSession {
 
   snapshot(): SessionSnapshot {
     const s = readSettings();
+    const place = this.active.place();
+    const { kind, target } = this.active;
     const held = this.passphrase;
     return {
+      target: { kind, label: target.label, id: target.id },
       credentials: this.credentials,
-      installFolder: s.installFolder,
-      cacheFolder: s.cacheFolder,
+      installFolder: place.installFolder,
+      cacheFolder: place.cacheFolder,
+      ...(kind === 'ssh' ? { serverName: place.serverName } : {}),
       dataSizeBytes: this.dataSizeBytes,
       cacheCheck: this.cacheCheck,
       proxy: { ...s.proxy, hasPassword: this.hasProxyPassword },
@@ -111,8 +129,42 @@ export class Session implements SetupSession {
     return result;
   }
 
+  /** The server being set up (the session's SSH connection, when remote). */
+  get target(): SessionTarget {
+    return this.active;
+  }
+
+  /**
+   * Sets up `next` from now on: the service is rebuilt for it, what was checked on the previous
+   * server (status, cache folder, connectivity, data size) and the passphrase chosen for it are
+   * forgotten, and the previous SSH connection is closed. The credentials file stays.
+   */
+  async useTarget(next: SessionTarget): Promise<void> {
+    const previous = this.active;
+    if (previous === next) return;
+    this.active = next;
+    this.service = undefined;
+    this.status = undefined;
+    this.cacheCheck = undefined;
+    this.connectivity = undefined;
+    this.dataSizeBytes = undefined;
+    this.passphrase = undefined;
+    this.fire();
+    await closeTarget(previous.target, this.host.log);
+  }
+
+  /** Back to setting up this server. */
+  useLocalTarget(): Promise<void> {
+    return this.active.kind === 'local' ? Promise.resolve() : this.useTarget(localSessionTarget());
+  }
+
+  /** Another session over `target` in this window (same vault trust, log and credentials file); disposing it closes the target. */
+  forTarget(target: SessionTarget): Session {
+    return new Session(this.host, target);
+  }
+
   async setInstallFolder(folder: string): Promise<void> {
-    await writeSetting('installFolder', folder.trim());
+    await this.active.setPlace({ installFolder: folder });
     this.status = undefined;
     this.fire();
   }
@@ -127,7 +179,7 @@ export class Session implements SetupSession {
     this.cacheCheck = result;
     if (result.ok) {
       this.dataSizeBytes = data.dataSizeBytes ?? this.dataSizeBytes;
-      await writeSetting('cacheFolder', folder.trim());
+      await this.active.setPlace({ cacheFolder: folder });
     }
     this.log('cache folder', result);
     this.fire();
@@ -192,16 +244,19 @@ export class Session implements SetupSession {
     const held = this.passphrase;
     const result = await checked(async () => {
       if (!held) throw passphraseNotSet();
-      const s = readSettings();
+      // The file is saved on this machine: the target's folders matter only when it is this one.
+      const local = this.active.kind === 'local';
+      const place = this.active.place();
       const warnings = await passphraseLocationWarnings(file, {
-        installFolder: s.installFolder || undefined,
-        cacheFolder: s.cacheFolder || undefined,
+        installFolder: (local && place.installFolder) || undefined,
+        cacheFolder: (local && place.cacheFolder) || undefined,
         workspaceFolders: vscode.workspace.workspaceFolders?.map((f) => f.uri.fsPath),
-        remoteServer: true,
+        remoteServer: local,
       });
       await confirmLocation(warnings, confirm);
       const vaultName = this.credentials?.ok ? this.credentials.value.vaultName : '';
-      const saved = await ensurePassphraseFile({ file, passphrase: held.value, vaultName, serverName: os.hostname(), now: new Date() });
+      const serverName = local ? os.hostname() : place.serverName || this.active.target.label;
+      const saved = await ensurePassphraseFile({ file, passphrase: held.value, vaultName, serverName, now: new Date() });
       return { file: saved };
     });
     if (result.ok && held) held.savedTo = result.value.file;
@@ -219,10 +274,9 @@ export class Session implements SetupSession {
     return checked(async () => (await this.getService()).plan(await this.setupInput(choices)));
   }
 
-  /** Keeps the wizard's choices: settings, the proxy password, the data size. */
+  /** Keeps the wizard's choices: the target's folders (settings for this server), the proxy password, the data size. */
   async applyChoices(choices: SetupChoices): Promise<void> {
-    await writeSetting('installFolder', choices.installFolder ?? '');
-    await writeSetting('cacheFolder', choices.cacheFolder ?? '');
+    await this.active.setPlace({ installFolder: choices.installFolder ?? '', cacheFolder: choices.cacheFolder ?? '', serverName: choices.serverName });
     if (choices.dataSizeBytes !== undefined) this.dataSizeBytes = choices.dataSizeBytes;
     await this.setProxy(choices.proxy);
   }
@@ -232,7 +286,7 @@ export class Session implements SetupSession {
       const file = this.credentialsFile();
       if (!file) throw credentialsNotSelected();
       const service = await this.getService();
-      const agent = await service.install({ credentialsFile: file, proxy: await this.proxy() }, { signal, onProgress, installFolder: readSettings().installFolder || undefined });
+      const agent = await service.install({ credentialsFile: file, proxy: await this.proxy() }, { signal, onProgress, installFolder: this.installFolder() });
       return { version: agent.version };
     });
   }
@@ -244,7 +298,10 @@ export class Session implements SetupSession {
       const confirmPassphraseLocation = async () => Boolean(this.passphrase?.savedTo);
       return service.register(await this.setupInput(), { signal, onProgress, confirmPassphraseLocation });
     });
-    if (result.ok) await this.refreshStatus(signal).catch(() => undefined);
+    if (result.ok) {
+      this.registered.fire({ target: this.active, result: result.value });
+      await this.refreshStatus(signal).catch(() => undefined);
+    }
     return result;
   }
 
@@ -253,7 +310,7 @@ export class Session implements SetupSession {
     const result = await this.operation('change', progress, async (onProgress) => {
       const service = await this.getService();
       const confirmPassphraseLocation = async () => Boolean(this.passphrase?.savedTo);
-      return service.change(input, { signal, onProgress, installFolder: readSettings().installFolder || undefined, confirmPassphraseLocation });
+      return service.change(input, { signal, onProgress, installFolder: this.installFolder(), confirmPassphraseLocation });
     });
     await this.refreshStatus(signal).catch(() => undefined);
     return result;
@@ -261,7 +318,7 @@ export class Session implements SetupSession {
 
   async unregister(progress: ProgressReporter, signal: AbortSignal) {
     const result = await this.operation('unregister', progress, async (onProgress) =>
-      (await this.getService()).unregister({ signal, onProgress, installFolder: readSettings().installFolder || undefined }),
+      (await this.getService()).unregister({ signal, onProgress, installFolder: this.installFolder() }),
     );
     await this.refreshStatus(signal).catch(() => undefined);
     return result;
@@ -269,7 +326,7 @@ export class Session implements SetupSession {
 
   async refreshStatus(signal?: AbortSignal): Promise<SetupStatus> {
     const service = await this.getService();
-    this.status = await service.status({ installFolder: readSettings().installFolder || undefined, signal });
+    this.status = await service.status({ installFolder: this.installFolder(), signal });
     this.fire();
     return this.status;
   }
@@ -294,23 +351,30 @@ export class Session implements SetupSession {
     this.status = undefined;
     this.dataSizeBytes = undefined;
     await this.host.context.globalState.update(CREDENTIALS_KEY, undefined);
+    await this.useLocalTarget();
     this.fire();
   }
 
   dispose(): void {
     for (const d of this.disposables.splice(0)) d.dispose();
+    void closeTarget(this.active.target, this.host.log);
+  }
+
+  /** Builds services over other targets with this window's settings (a fleet builds one per server). */
+  async serviceFactory(): Promise<(target: Target) => SetupService> {
+    const { context, log, trust } = this.host;
+    const ca = await trust.pems(readSettings().vaultCaFile, log);
+    const downloadCacheDir = path.join(context.globalStorageUri.fsPath, 'downloads');
+    return (target) => new SetupService({ target, logger: log, proxyContext: proxyContext(), trust: ca ? { ca } : undefined, downloadCacheDir });
   }
 
   private async createService(): Promise<SetupService> {
-    const { context, log, trust } = this.host;
-    const ca = await trust.pems(readSettings().vaultCaFile, log);
-    return new SetupService({
-      target: new LocalTarget(),
-      logger: log,
-      proxyContext: proxyContext(),
-      trust: ca ? { ca } : undefined,
-      downloadCacheDir: path.join(context.globalStorageUri.fsPath, 'downloads'),
-    });
+    const target = this.active.target;
+    return (await this.serviceFactory())(target);
+  }
+
+  private installFolder(): string | undefined {
+    return this.active.place().installFolder || undefined;
   }
 
   private credentialsFile(): string | undefined {
@@ -321,11 +385,12 @@ export class Session implements SetupSession {
     const file = this.credentialsFile();
     if (!file) throw credentialsNotSelected();
     if (!this.passphrase) throw passphraseNotSet();
-    const s = readSettings();
+    const place = this.active.place();
     return {
       credentialsFile: file,
-      installFolder: (choices ? choices.installFolder : s.installFolder) || undefined,
-      cacheFolder: (choices ? choices.cacheFolder : s.cacheFolder) || undefined,
+      installFolder: (choices ? choices.installFolder : place.installFolder) || undefined,
+      cacheFolder: (choices ? choices.cacheFolder : place.cacheFolder) || undefined,
+      serverName: (choices?.serverName ?? place.serverName) || undefined,
       dataSizeBytes: choices?.dataSizeBytes ?? this.dataSizeBytes,
       proxy: choices?.proxy ?? (await this.proxy()),
       passphrase: { value: this.passphrase.value },
@@ -373,6 +438,12 @@ export class Session implements SetupSession {
   private fire(): void {
     this.emitter.fire(this.snapshot());
   }
+}
+
+/** Closes an SSH connection that is no longer used; the local target has nothing to close. */
+async function closeTarget(target: Target, log: vscode.LogOutputChannel): Promise<void> {
+  if (target.isLocal) return;
+  await target.close().catch((err) => log.warn(`Closing the connection to ${target.label} failed: ${err instanceof Error ? err.message : String(err)}`));
 }
 
 function passphraseState(held: HeldPassphrase): PassphraseState {

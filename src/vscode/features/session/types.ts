@@ -26,9 +26,13 @@ export interface PassphraseState {
 
 /** Everything a surface needs to render the session; it holds no secret and can go to a webview. */
 export interface SessionSnapshot {
+  /** The server being set up: this one, or a remote one over SSH (`id`: "local" or "ssh://user@host:port"). */
+  target: { kind: 'local' | 'ssh'; label: string; id: string };
   credentials?: Checked<CredentialsSummary> & { file: string };
   installFolder: string;
   cacheFolder: string;
+  /** A remote server's name at the vault (empty: its host name). */
+  serverName?: string;
   dataSizeBytes?: number;
   cacheCheck?: Checked<{ requiredBytes: number; availableBytes: number }>;
   proxy: Omit<ProxySettings, 'password'> & { hasPassword: boolean };

@@ -82,10 +82,19 @@ export function confirmLocation(ui: UserInput) {
     ui.confirm(vscode.l10n.t('Save the passphrase here?'), warnings.map((w) => warningText(w.code, w.params)).join('\n\n'), vscode.l10n.t('Save Here'));
 }
 
+/**
+ * The file name offered: the vault's name, and a remote server's name too. The folder offered is
+ * on this (the admin's) machine, never on the server the passphrase protects.
+ */
+function defaultPassphraseFileName(f: FeatureContext): string {
+  const { credentials: vault, target, serverName } = f.session.snapshot();
+  const parts = [vault?.ok ? vault.value.vaultName : os.hostname(), ...(target.kind === 'ssh' ? [serverName || target.label] : [])];
+  return `BackupPassphrase-${parts.join('-').replace(/[^\w.-]+/g, '_')}.txt`;
+}
+
 /** Saves the passphrase where the user says; false when they cancelled the dialog or saving failed. */
 export async function savePassphraseToFile(f: FeatureContext): Promise<boolean> {
-  const vault = f.session.snapshot().credentials;
-  const name = `BackupPassphrase-${vault?.ok ? vault.value.vaultName : os.hostname()}.txt`;
+  const name = defaultPassphraseFileName(f);
   const file = await f.ui().saveFile({ defaultUri: vscode.Uri.file(path.join(os.homedir(), name)), saveLabel: vscode.l10n.t('Save Passphrase') });
   if (!file) return false;
   const result = await f.session.savePassphrase(file, confirmLocation(f.ui()));
@@ -93,7 +102,15 @@ export async function savePassphraseToFile(f: FeatureContext): Promise<boolean> 
     await showError(f, result.error);
     return false;
   }
-  void f.ui().message('info', vscode.l10n.t('The passphrase was saved to {0}. Keep a copy somewhere safe, away from this server.', result.value.file));
+  const saved = result.value.file;
+  void f
+    .ui()
+    .message(
+      'info',
+      f.session.target.kind === 'ssh'
+        ? vscode.l10n.t('The passphrase was saved to {0} on this machine. Keep a copy somewhere safe too.', saved)
+        : vscode.l10n.t('The passphrase was saved to {0}. Keep a copy somewhere safe, away from this server.', saved),
+    );
   return true;
 }
 

@@ -20,6 +20,7 @@ function planLines(plan: SetupPlan): string[] {
     registerAgain: vscode.l10n.t('Register again with the vault'),
   };
   return [
+    ...(plan.target.id === 'local' ? [] : [vscode.l10n.t('Server: {0}', plan.target.label)]),
     vscode.l10n.t('Vault: {0} ({1}, expires in {2} h)', plan.credentials.vaultName, plan.credentials.location, hours),
     vscode.l10n.t('Server name: {0}', plan.serverName),
     vscode.l10n.t('Install folder: {0}', plan.installFolder),
@@ -39,7 +40,7 @@ export function summaryStep<C extends SummaryAnswers>(makePlan: (ctx: C) => Prom
         const picked = await p.pick<'go' | 'info'>({
           placeholder: vscode.l10n.t('Review the setup; nothing has changed yet'),
           items: [
-            { label: `$(check) ${vscode.l10n.t('Register This Server')}`, description: vscode.l10n.t('Install, save and register as listed below'), data: 'go' },
+            { label: `$(check) ${plan.target.id === 'local' ? vscode.l10n.t('Register This Server') : vscode.l10n.t('Register {0}', plan.target.label)}`, description: vscode.l10n.t('Install, save and register as listed below'), data: 'go' },
             ...plan.warnings.map((w) => ({ label: `$(warning) ${warningText(w.code, w.params)}`, data: 'info' as const })),
             ...planLines(plan).map((line) => ({ label: `$(info) ${line}`, data: 'info' as const })),
           ],

@@ -4,11 +4,12 @@
  * previous step that asked, whose answer is kept as the default, except what undo() forgets
  * (secrets). Cancel ends the wizard with a CancelledError that surfaces keep silent.
  */
-import { isGoBack, type InputOptions, type PickItem, type PickOptions, type UserInput } from '../input/userInput';
+import { isGoBack, type InputOptions, type PickItem, type PickManyOptions, type PickOptions, type UserInput } from '../input/userInput';
 
 /** What a step prompts through: the wizard fills in the title, "step n of N" and Back. */
 export interface StepPrompter {
   pick<T>(options: Omit<PickOptions<T>, 'title' | 'step' | 'back'>): Promise<PickItem<T>>;
+  pickMany<T>(options: Omit<PickManyOptions<T>, 'title' | 'step' | 'back'>): Promise<PickItem<T>[]>;
   input(options: Omit<InputOptions, 'title' | 'step' | 'back'>): Promise<string>;
   readonly ui: UserInput;
 }
@@ -34,6 +35,7 @@ export async function runWizard<C>(title: string, steps: WizardStep<C>[], ctx: C
     const common = { title, step: { step: position, total }, back: asked.length > 0 };
     const prompter: StepPrompter = {
       pick: (o) => ui.pick({ ...o, ...common }),
+      pickMany: (o) => ui.pickMany({ ...o, ...common }),
       input: (o) => ui.input({ ...o, ...common }),
       ui,
     };

@@ -1,0 +1,142 @@
+/**
+ * "Register Servers…": the fleet wizard, then the core's fleet run under one cancellable
+ * notification beside the Fleet Run view, then a notification with the counts (Show Report,
+ * Register Failed Again). Registered servers join the Servers list; the report is remembered.
+ */
+import { promises as fs } from 'node:fs';
+import * as vscode from 'vscode';
+import { SetupError } from '../../../core/errors';
+import type { Secret } from '../../../core/proxy/secret';
+import { serversToRetry, startFleet, type FinalState, type FleetInput, type FleetReport, type ServerState } from '../../../core/fleet';
+import { VIEWS } from '../../ids';
+import { showError, type FeatureContext } from '../context';
+import { configHosts } from '../remote/hosts';
+import { sshConnector } from '../remote/connect';
+import { ask } from '../commands/run';
+import { serverId, type ServerStore } from '../servers/store';
+import { localSessionTarget } from '../session/target';
+import { readSettings } from '../settings';
+import { confirmLocation } from '../wizard/passphraseSteps';
+import { LAST_FLEET_REPORT_KEY, countsText, showReportDocument } from './report';
+import { fleetSteps, SERVER_TOKEN, type FleetAnswers } from './steps';
+import type { FleetRunView } from './view';
+
+export interface FleetDeps {
+  servers: ServerStore;
+  view: FleetRunView;
+}
+
+const FINAL = new Set<ServerState>(['registered', 'skipped', 'failed', 'cancelled'] satisfies FinalState[]);
+
+export async function registerServers(f: FeatureContext, deps: FleetDeps): Promise<void> {
+  const concurrency = readSettings().fleetConcurrency;
+  const hosts = await configHosts();
+  // The passphrase steps work on a session of their own, so the window's passphrase stays as it is.
+  const scratch = f.session.forTarget(localSessionTarget());
+  try {
+    const ctx: FleetAnswers = {};
+    const steps = fleetSteps(f, { ...f, session: scratch }, hosts, concurrency);
+    if (!(await ask(f, vscode.l10n.t('Register Servers'), steps, ctx, () => registerServers(f, deps)))) return;
+    const input = await fleetInput(f, ctx, scratch.revealPassphrase(), concurrency);
+    if (input) await runFleet(f, deps, input);
+  } finally {
+    scratch.dispose();
+  }
+}
+
+/** The answers as the core's input; undefined when the shared passphrase was not chosen after all. */
+async function fleetInput(f: FeatureContext, ctx: FleetAnswers, shared: Secret | undefined, concurrency: number): Promise<FleetInput | undefined> {
+  const custom = ctx.folders === 'custom';
+  const perServerFolder = custom && ctx.installFolder?.includes(SERVER_TOKEN);
+  const servers = (ctx.servers ?? []).map((s) =>
+    perServerFolder ? { ...s, installFolder: ctx.installFolder!.split(SERVER_TOKEN).join(s.key.replace(/[^\w.-]+/g, '_')) } : s,
+  );
+  if (ctx.policy === 'perServer') await fs.mkdir(ctx.passphraseFolder!, { recursive: true, mode: 0o700 });
+  else if (!shared) return undefined;
+  return {
+    servers,
+    credentialsFile: ctx.credentialsFile!,
+    proxy: await f.session.proxy(),
+    installFolder: custom && !perServerFolder ? ctx.installFolder : undefined,
+    cacheFolder: (custom && ctx.cacheFolder) || undefined,
+    passphrase: ctx.policy === 'perServer' || !shared ? { kind: 'perServer', folder: ctx.passphraseFolder! } : { kind: 'shared', value: shared, file: ctx.passphraseFile },
+    concurrency,
+  };
+}
+
+/** One run (and, on request, a run of what failed), shown in the Fleet Run view. */
+async function runFleet(f: FeatureContext, deps: FleetDeps, input: FleetInput): Promise<void> {
+  let report: FleetReport | undefined;
+  try {
+    report = await withFleetProgress(f, deps, input);
+  } catch (err) {
+    if (!(err instanceof SetupError)) throw err;
+    await showError(f, err, () => runFleet(f, deps, input));
+    return;
+  }
+  await f.extension.globalState.update(LAST_FLEET_REPORT_KEY, report);
+  await recordServers(deps.servers, input, report);
+  const show = vscode.l10n.t('Show Report');
+  const again = vscode.l10n.t('Register Failed Again');
+  const retry = serversToRetry(report, input.servers);
+  const { failed, cancelled } = report.counts;
+  const chosen = await f.ui().message(failed || cancelled ? 'warning' : 'info', countsText(report), show, ...(retry.length ? [again] : []));
+  if (chosen === show) await showReportDocument(report, f.extension.extensionPath);
+  else if (chosen === again) await runFleet(f, deps, { ...input, servers: retry });
+}
+
+async function withFleetProgress(f: FeatureContext, deps: FleetDeps, input: FleetInput): Promise<FleetReport> {
+  const connect = sshConnector(f.ui, f.log, () => f.session.proxy());
+  const createService = await f.session.serviceFactory();
+  const total = input.servers.length;
+  const title = vscode.l10n.t('Registering {0} servers', total);
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+    const controller = new AbortController();
+    const subscription = token.onCancellationRequested(() => controller.abort());
+    let finished = 0;
+    const run = startFleet(input, {
+      openTarget: (server, signal) => connect(server.destination, signal),
+      createService,
+      signal: controller.signal,
+      logger: f.log,
+      confirmPassphraseLocation: confirmLocation(f.ui()),
+      onUpdate: (row) => {
+        deps.view.update(row);
+        if (!FINAL.has(row.state)) return;
+        finished++;
+        progress.report({ message: vscode.l10n.t('{0} of {1} done', finished, total), increment: 100 / total });
+      },
+    });
+    deps.view.show(run);
+    void vscode.commands.executeCommand(`${VIEWS.fleetRun}.focus`);
+    try {
+      return await run.report;
+    } finally {
+      subscription.dispose();
+    }
+  });
+}
+
+/** Registered and already-registered servers join the Servers list. */
+async function recordServers(servers: ServerStore, input: FleetInput, report: FleetReport): Promise<void> {
+  for (const row of report.rows) {
+    const server = input.servers.find((s) => s.key === row.key);
+    if (!server || (row.state !== 'registered' && row.state !== 'skipped')) continue;
+    await servers.put({
+      id: serverId(server.destination),
+      destination: server.key,
+      installFolder: server.installFolder ?? input.installFolder ?? '',
+      serverName: row.serverName ?? '',
+      vault: report.vault,
+      registrationId: row.registrationId,
+      state: 'registered',
+      lastCheckedAt: row.finishedAt ?? report.finishedAt,
+    });
+  }
+}
+
+export async function showLastFleetReport(f: FeatureContext): Promise<void> {
+  const report = f.extension.globalState.get<FleetReport>(LAST_FLEET_REPORT_KEY);
+  if (report) await showReportDocument(report, f.extension.extensionPath);
+  else void f.ui().message('info', vscode.l10n.t('No servers were registered with "Register Servers…" yet.'));
+}

@@ -1,0 +1,213 @@
+/**
+ * The "Register Servers…" wizard: the servers (ssh config hosts and/or pasted ones), the
+ * credentials file, the folder policy, the passphrase policy and a summary. The passphrase is
+ * generated or typed through the single-server steps, over a scratch session of its own.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import type { FleetServer } from '../../../core/fleet';
+import type { FeatureContext } from '../context';
+import { localiseError } from '../errors/localise';
+import { resolveHost, splitHostList } from '../remote/hosts';
+import { asSetupError } from '../session/checked';
+import { credentialsStep, type CredentialsAnswers } from '../wizard/credentialsStep';
+import { passphraseChoiceStep, passphraseEntrySteps, type PassphraseAnswers } from '../wizard/passphraseSteps';
+import type { WizardStep } from '../wizard/wizard';
+
+/** In a fleet's install folder, replaced by each server's key so servers sharing a disk stay apart. */
+export const SERVER_TOKEN = '{server}';
+
+export interface FleetAnswers extends CredentialsAnswers, PassphraseAnswers {
+  picked?: string[];
+  typed?: string;
+  servers?: FleetServer[];
+  folders?: 'default' | 'custom';
+  installFolder?: string;
+  cacheFolder?: string;
+  policy?: 'shared' | 'perServer';
+  passphraseFile?: string;
+  passphraseFolder?: string;
+}
+
+const vaultName = (f: FeatureContext) => {
+  const c = f.session.snapshot().credentials;
+  return (c?.ok ? c.value.vaultName : 'vault').replace(/[^\w.-]+/g, '_');
+};
+
+/** Every picked or typed host resolved, or the first refusal as a message. */
+async function resolveAll(texts: string[], extensionPath: string): Promise<FleetServer[] | string> {
+  const servers: FleetServer[] = [];
+  for (const key of texts) {
+    try {
+      servers.push({ key, destination: await resolveHost(key) });
+    } catch (err) {
+      return localiseError(asSetupError(err), extensionPath);
+    }
+  }
+  return servers;
+}
+
+function serverSteps(f: FeatureContext, hosts: string[]): WizardStep<FleetAnswers>[] {
+  return [
+    {
+      shouldPrompt: () => hosts.length > 0,
+      async prompt(ctx, p) {
+        const picked = await p.pickMany({
+          placeholder: vscode.l10n.t('Servers from your ssh config (you can add others next)'),
+          items: hosts.map((h) => ({ label: h, data: h })),
+          selected: ctx.picked,
+        });
+        ctx.picked = picked.map((i) => i.data);
+      },
+    },
+    {
+      shouldPrompt: () => true,
+      async prompt(ctx, p) {
+        let servers: FleetServer[] = [];
+        ctx.typed = await p.input({
+          prompt: vscode.l10n.t('Other servers as user@host:port, separated by commas or spaces (optional when you picked some)'),
+          placeholder: 'admin@web1.example.com, admin@db1.example.com:2222',
+          value: ctx.typed,
+          validate: async (value) => {
+            const texts = [...new Set([...(ctx.picked ?? []), ...splitHostList(value)])];
+            if (!texts.length) return vscode.l10n.t('Pick or enter at least one server.');
+            const resolved = await resolveAll(texts, f.extension.extensionPath);
+            if (typeof resolved === 'string') return resolved;
+            servers = resolved;
+            return undefined;
+          },
+        });
+        ctx.servers = servers;
+      },
+    },
+  ];
+}
+
+function folderSteps(): WizardStep<FleetAnswers>[] {
+  const custom = (ctx: FleetAnswers) => ctx.folders === 'custom';
+  return [
+    {
+      shouldPrompt: () => true,
+      async prompt(ctx, p) {
+        const picked = await p.pick({
+          placeholder: vscode.l10n.t('Install and cache folders on the servers'),
+          items: [
+            { label: vscode.l10n.t('Default folders'), description: vscode.l10n.t("Each platform's default"), data: 'default' as const },
+            { label: vscode.l10n.t('The same folders on every server…'), data: 'custom' as const },
+          ],
+          active: ctx.folders,
+        });
+        ctx.folders = picked.data;
+      },
+    },
+    {
+      shouldPrompt: custom,
+      async prompt(ctx, p) {
+        ctx.installFolder = (
+          await p.input({
+            prompt: vscode.l10n.t('Install folder on every server; {0} is replaced by each server’s name', SERVER_TOKEN),
+            value: ctx.installFolder,
+            validate: (v) => (v.trim() ? undefined : vscode.l10n.t('Enter a folder.')),
+          })
+        ).trim();
+      },
+    },
+    {
+      shouldPrompt: custom,
+      async prompt(ctx, p) {
+        ctx.cacheFolder = (
+          await p.input({
+            prompt: vscode.l10n.t('Cache folder on every server. Leave empty for the default, inside the install folder.'),
+            value: ctx.cacheFolder,
+          })
+        ).trim();
+      },
+    },
+  ];
+}
+
+function passphraseSteps(f: FeatureContext, scratch: FeatureContext): WizardStep<FleetAnswers>[] {
+  const shared = (ctx: FleetAnswers) => ctx.policy === 'shared';
+  const only = (steps: WizardStep<FleetAnswers>[], when: (ctx: FleetAnswers) => boolean) => steps.map((s) => ({ ...s, shouldPrompt: (c: FleetAnswers) => when(c) && s.shouldPrompt(c) }));
+  return [
+    {
+      shouldPrompt: () => true,
+      async prompt(ctx, p) {
+        const picked = await p.pick({
+          placeholder: vscode.l10n.t('The encryption passphrase: backups cannot be restored without it'),
+          items: [
+            { label: vscode.l10n.t('One passphrase for all servers'), description: vscode.l10n.t('Generated or entered, saved to one file'), data: 'shared' as const },
+            { label: vscode.l10n.t('A passphrase per server'), description: vscode.l10n.t('Generated, one file each in a folder on this machine'), data: 'perServer' as const },
+          ],
+          active: ctx.policy,
+        });
+        ctx.policy = picked.data;
+      },
+    },
+    ...only([passphraseChoiceStep<FleetAnswers>(scratch), ...passphraseEntrySteps<FleetAnswers>(scratch)], shared),
+    {
+      shouldPrompt: shared,
+      async prompt(ctx, p) {
+        ctx.passphraseFile = (
+          await p.input({
+            prompt: vscode.l10n.t('The file on this machine to save the passphrase to (never overwritten)'),
+            value: ctx.passphraseFile ?? path.join(os.homedir(), `BackupPassphrase-${vaultName(f)}-servers.txt`),
+            browse: { tooltip: vscode.l10n.t('Browse…'), run: () => p.ui.saveFile({ saveLabel: vscode.l10n.t('Save Passphrase') }) },
+            validate: (v) => (v.trim() ? undefined : vscode.l10n.t('Enter a file name.')),
+          })
+        ).trim();
+      },
+    },
+    {
+      shouldPrompt: (ctx) => ctx.policy === 'perServer',
+      async prompt(ctx, p) {
+        ctx.passphraseFolder = (
+          await p.input({
+            prompt: vscode.l10n.t('The folder on this machine for the passphrase files, one per server (created if needed)'),
+            value: ctx.passphraseFolder ?? path.join(os.homedir(), `BackupPassphrases-${vaultName(f)}`),
+            browse: {
+              tooltip: vscode.l10n.t('Browse…'),
+              run: () => p.ui.openFile({ canSelectFiles: false, canSelectFolders: true, openLabel: vscode.l10n.t('Use This Folder') }),
+            },
+            validate: (v) => (v.trim() ? undefined : vscode.l10n.t('Enter a folder.')),
+          })
+        ).trim();
+      },
+    },
+  ];
+}
+
+function summaryStep(f: FeatureContext, concurrency: number): WizardStep<FleetAnswers> {
+  return {
+    shouldPrompt: () => true,
+    async prompt(ctx, p) {
+      const servers = ctx.servers ?? [];
+      const c = f.session.snapshot().credentials;
+      const lines = [
+        ...(c?.ok ? [vscode.l10n.t('Vault: {0} ({1})', c.value.vaultName, c.value.location)] : []),
+        vscode.l10n.t('Servers: {0}', servers.map((s) => s.key).join(', ')),
+        ctx.folders === 'custom' ? vscode.l10n.t('Install folder: {0}', ctx.installFolder ?? '') : vscode.l10n.t('Default folders'),
+        ...(ctx.folders === 'custom' && ctx.cacheFolder ? [vscode.l10n.t('Cache folder: {0}', ctx.cacheFolder)] : []),
+        ctx.policy === 'shared'
+          ? vscode.l10n.t('One passphrase for all servers, saved to {0}', ctx.passphraseFile ?? '')
+          : vscode.l10n.t('A passphrase per server, saved in {0}', ctx.passphraseFolder ?? ''),
+        vscode.l10n.t('{0} servers at a time', concurrency),
+      ];
+      for (;;) {
+        const picked = await p.pick<'go' | 'info'>({
+          placeholder: vscode.l10n.t('Review the fleet setup; nothing has changed yet'),
+          items: [
+            { label: `$(check) ${vscode.l10n.t('Register {0} Servers', servers.length)}`, data: 'go' },
+            ...lines.map((line) => ({ label: `$(info) ${line}`, data: 'info' as const })),
+          ],
+        });
+        if (picked.data === 'go') return;
+      }
+    },
+  };
+}
+
+export function fleetSteps(f: FeatureContext, scratch: FeatureContext, hosts: string[], concurrency: number): WizardStep<FleetAnswers>[] {
+  return [...serverSteps(f, hosts), credentialsStep<FleetAnswers>(f), ...folderSteps(), ...passphraseSteps(f, scratch), summaryStep(f, concurrency)];
+}

@@ -1,0 +1,97 @@
+/**
+ * The remote servers this admin set up, kept in globalState (nothing secret: where each server is,
+ * its install folder and name, its vault and registration, the state found by the last check).
+ */
+import * as vscode from 'vscode';
+import type { SetupStatus } from '../../../core/service';
+import type { SshDestination } from '../../../core/target/ssh';
+import type { Session } from '../session/session';
+
+export type ServerState = 'registered' | 'notRegistered' | 'vaultUnreachable' | 'revoked' | 'unreachable';
+
+export interface ServerRecord {
+  /** `user@host:port`: one record per server account. */
+  id: string;
+  /** The ssh config alias or typed text the admin used; resolved again (through ssh config) on each use. */
+  destination: string;
+  /** The install folder on the server. */
+  installFolder: string;
+  serverName: string;
+  vault?: string;
+  registrationId?: string;
+  state: ServerState;
+  /** The refusal code of the last check, when it could not be made. */
+  problem?: string;
+  lastCheckedAt: string;
+}
+
+const KEY = 'backupAgent.servers';
+
+export const serverId = (d: Pick<SshDestination, 'user' | 'host' | 'port'>): string => `${d.user}@${d.host.includes(':') ? `[${d.host}]` : d.host}:${d.port}`;
+
+/** What a check found on the server, as a patch of its record. */
+export function checkedRecord(status: SetupStatus, now: Date): Partial<ServerRecord> {
+  const checked = { problem: undefined, lastCheckedAt: now.toISOString() };
+  const config = status.config;
+  if (!config?.registration) return { ...checked, state: 'notRegistered', registrationId: undefined };
+  const kind = status.state.kind;
+  const state: ServerState = kind === 'revoked' ? 'revoked' : kind === 'vaultUnreachable' ? 'vaultUnreachable' : 'registered';
+  return { ...checked, state, vault: config.vault?.name, registrationId: config.registration.id, serverName: config.serverName };
+}
+
+export class ServerStore implements vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.emitter.event;
+
+  constructor(private readonly memento: vscode.Memento) {}
+
+  list(): ServerRecord[] {
+    return this.memento.get<ServerRecord[]>(KEY, []);
+  }
+
+  get(id: string): ServerRecord | undefined {
+    return this.list().find((r) => r.id === id);
+  }
+
+  /** Adds the server, or replaces its record. */
+  async put(record: ServerRecord): Promise<void> {
+    const others = this.list().filter((r) => r.id !== record.id);
+    await this.save([...others, record].sort((a, b) => a.destination.localeCompare(b.destination)));
+  }
+
+  async update(id: string, patch: Partial<Omit<ServerRecord, 'id'>>): Promise<void> {
+    const record = this.get(id);
+    if (record) await this.put({ ...record, ...patch });
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.save(this.list().filter((r) => r.id !== id));
+  }
+
+  /** Records every registration `session` makes on a remote server. */
+  track(session: Session): vscode.Disposable {
+    return session.onDidRegister(({ target, result }) => {
+      if (target.kind !== 'ssh') return;
+      const { destination } = target.target;
+      void this.put({
+        id: serverId(destination),
+        destination: destination.name,
+        installFolder: result.installFolder,
+        serverName: result.serverName,
+        vault: result.vault.vaultName,
+        registrationId: result.registrationId,
+        state: 'registered',
+        lastCheckedAt: new Date().toISOString(),
+      });
+    });
+  }
+
+  dispose(): void {
+    this.emitter.dispose();
+  }
+
+  private async save(records: ServerRecord[]): Promise<void> {
+    await this.memento.update(KEY, records);
+    this.emitter.fire();
+  }
+}

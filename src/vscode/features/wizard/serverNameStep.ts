@@ -1,0 +1,23 @@
+/** Step (remote servers only): the server's name at the vault, its host name by default. */
+import * as vscode from 'vscode';
+import type { FeatureContext } from '../context';
+import type { WizardStep } from './wizard';
+
+export interface ServerNameAnswers {
+  serverName?: string;
+}
+
+export function serverNameStep<C extends ServerNameAnswers>(f: FeatureContext): WizardStep<C> {
+  return {
+    shouldPrompt: () => f.session.target.kind === 'ssh',
+    async prompt(ctx, p) {
+      const hostName = ctx.serverName || (await f.session.target.target.facts()).hostname;
+      ctx.serverName = (
+        await p.input({
+          prompt: vscode.l10n.t("The server's name at the vault. Leave empty for its host name."),
+          value: hostName,
+        })
+      ).trim();
+    },
+  };
+}

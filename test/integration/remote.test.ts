@@ -1,0 +1,220 @@
+// Remote servers over real sshd servers and a real vault, in the real host: "Register a Remote
+// Server…" end to end (host-key trust, an encrypted key, the Servers view, status over SSH), a
+// changed host key refused, "Register Servers…" with a failing server and "Register Failed
+// Again", and no secret left in the log, the settings or globalState.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { readPassphraseFile } from '../../src/core/passphrase/file';
+import type { FleetReport } from '../../src/core/fleet';
+import type { ServerRecord } from '../../src/vscode/features/servers/store';
+import { activateExtension } from '../support/extension';
+import { startRemoteServers, type RemoteServers } from '../support/remoteServers';
+import { startHarness, type Harness } from '../support/setupHarness';
+import { generateKeyPair, sshdUnavailableReason } from '../support/sshd';
+import { KEEP, TestUserInput, type Answer, type MessageRecord } from '../support/testUserInput';
+
+const LAST_REPORT_KEY = 'backupAgent.fleet.lastReport';
+
+/** `SHA256:…` as OpenSSH prints it for a public key file. */
+function sshKeygenFingerprint(publicKeyFile: string): string {
+  const out = spawnSync('ssh-keygen', ['-lf', publicKeyFile], { encoding: 'utf8' });
+  const fingerprint = /SHA256:\S+/.exec(out.stdout)?.[0];
+  assert.ok(fingerprint, `ssh-keygen -lf: ${out.stdout}${out.stderr}`);
+  return fingerprint;
+}
+
+describe('Remote servers over SSH', function () {
+  this.timeout(180_000);
+  let h: Harness;
+  let remote: RemoteServers;
+  const logged: string[] = [];
+  const secrets: string[] = [];
+  let restoreLog: () => void;
+
+  /** Runs a command with arguments and scripted answers, which must all be used. */
+  async function run(command: string, answers: Answer[], onMessage?: (m: MessageRecord) => string | undefined, ...args: unknown[]): Promise<TestUserInput> {
+    const input = new TestUserInput(answers, onMessage);
+    h.testing.useInput(input);
+    try {
+      await vscode.commands.executeCommand(command, ...args);
+    } finally {
+      h.testing.useInput(undefined);
+    }
+    input.assertDone();
+    return input;
+  }
+
+  const registrations = async () => h.vault.admin.listRegistrations(h.creds.identity.name);
+  const records = (): ServerRecord[] => h.testing.servers.getChildren();
+
+  before(async function () {
+    const reason = sshdUnavailableReason();
+    if (reason) {
+      console.warn(`    skipping: ${reason}`);
+      this.skip();
+    }
+    h = await startHarness();
+    remote = await startRemoteServers(h.dir);
+    // Everything the extension logs, to look for secrets in.
+    const { api } = await activateExtension();
+    const log = api.log as unknown as Record<string, (message: string) => void>;
+    const levels = ['trace', 'debug', 'info', 'warn', 'error'] as const;
+    const originals = levels.map((level) => [level, log[level]!] as const);
+    for (const [level, original] of originals) {
+      log[level] = (message: string) => {
+        logged.push(message);
+        original.call(api.log, message);
+      };
+    }
+    restoreLog = () => {
+      for (const [level, original] of originals) log[level] = original;
+    };
+  });
+
+  after(async () => {
+    restoreLog?.();
+    for (const r of records()) await h.testing.serverStore.remove(r.id);
+    await h?.testing.extensionGlobalState.update(LAST_REPORT_KEY, undefined);
+    await remote?.close();
+    await h?.close();
+  });
+
+  it('"Register a Remote Server…" trusts the host key it shows, registers, lists the server and reads its status over SSH', async () => {
+    const keyPassphrase = 'client key passphrase 7731';
+    secrets.push(keyPassphrase);
+    const key = await remote.encryptedKey('web1_key', keyPassphrase);
+    const web1 = await remote.add('web1', { identityFile: key.privateKeyFile });
+    const installFolder = path.join(h.dir, 'web1-agent');
+    const passphraseFile = path.join(h.dir, 'keep', 'web1-passphrase.txt');
+    const input = await run('backupAgent.registerRemote', [
+      'web1',
+      true, // trust the host key
+      keyPassphrase,
+      h.credentialsFile,
+      'web1-at-vault',
+      installFolder,
+      '', // cache folder: the default
+      '', // no data size
+      'No proxy',
+      'Generate',
+      'Save to file',
+      passphraseFile,
+      'Register web1',
+    ]);
+    assert.deepEqual(input.messages.filter((m) => m.kind === 'error'), []);
+    const trust = input.prompts.find((p) => p.kind === 'confirm');
+    assert.ok(trust?.text?.includes(`[127.0.0.1]:${web1.sshd.port}`), trust?.text);
+    assert.ok(trust?.text?.includes(sshKeygenFingerprint(`${web1.sshd.hostKey.privateKeyFile}.pub`)), trust?.text);
+    assert.match(await fs.readFile(remote.knownHostsFile, 'utf8'), new RegExp(`^\\[127\\.0\\.0\\.1\\]:${web1.sshd.port} ssh-ed25519 `, 'm'));
+    const summary = input.prompts.find((p) => p.kind === 'pick' && p.items?.some((i) => i.startsWith('Register web1')));
+    assert.ok(summary?.items?.includes('Server: web1'), JSON.stringify(summary?.items));
+
+    const registered = (await registrations()).filter((r: { serverName: string }) => r.serverName === 'web1-at-vault');
+    assert.equal(registered.length, 1);
+    const config = JSON.parse(await fs.readFile(path.join(installFolder, 'config', 'agent.json'), 'utf8'));
+    assert.equal(config.registration.id, registered[0].registrationId);
+    secrets.push((await readPassphraseFile(passphraseFile)).passphrase);
+
+    const record = records().find((r) => r.destination === 'web1');
+    assert.ok(record, JSON.stringify(records()));
+    assert.equal(record.state, 'registered');
+    assert.equal(record.registrationId, registered[0].registrationId);
+    assert.match(String(h.testing.servers.getTreeItem(record).description), /^Registered · last checked /);
+    // The window's own session still sets up this server.
+    assert.equal(h.testing.session.snapshot().target.kind, 'local');
+
+    const status = await run('backupAgent.servers.showStatus', [keyPassphrase], undefined, record);
+    const shown = status.messages.find((m) => m.kind === 'info');
+    assert.ok(shown?.text.includes('Server: web1'), JSON.stringify(status.messages));
+    assert.ok(shown?.text.includes('web1-at-vault is registered with vault'), shown?.text);
+    assert.equal(status.prompts.filter((p) => p.kind === 'confirm').length, 0, 'a trusted host is not asked about again');
+  });
+
+  it('refuses a changed host key with OpenSSH\'s warning and registers nothing', async () => {
+    const moved = await remote.add('moved');
+    const impostor = await generateKeyPair(remote.dir, 'impostor_host_key');
+    const [type, blob] = impostor.publicKey.split(' ');
+    await fs.appendFile(remote.knownHostsFile, `[127.0.0.1]:${moved.sshd.port} ${type} ${blob}\n`);
+    const before = (await registrations()).length;
+    const input = await run('backupAgent.registerRemote', ['moved']);
+    assert.equal(input.prompts.filter((p) => p.kind === 'confirm').length, 0, 'no trust prompt for a changed key');
+    const error = input.messages.find((m) => m.kind === 'error');
+    assert.ok(error?.text.includes('REMOTE HOST IDENTIFICATION HAS CHANGED'), JSON.stringify(input.messages));
+    assert.ok(error?.text.includes(sshKeygenFingerprint(`${moved.sshd.hostKey.privateKeyFile}.pub`)), error?.text);
+    assert.equal((await registrations()).length, before);
+    assert.equal(records().some((r) => r.destination === 'moved'), false);
+  });
+
+  it('"Register Servers…" reports 2 registered and 1 failed, and "Register Failed Again" registers only that one', async () => {
+    const hosts = [await remote.add('fleet1'), await remote.add('fleet2'), await remote.add('fleet3', { authorized: false })];
+    const before = (await registrations()).length;
+    const passphraseFolder = path.join(h.dir, 'fleet-passphrases');
+    const reports: FleetReport[] = [];
+    const onMessage = (m: MessageRecord) => {
+      const report = h.testing.extensionGlobalState.get<FleetReport>(LAST_REPORT_KEY);
+      if (!report || !m.actions.includes('Show Report')) return undefined;
+      reports.push(report);
+      if (reports.length > 1) return undefined;
+      // Let the client key in, then ask for the failed server again.
+      remote.authorize(hosts[2]!);
+      return 'Register Failed Again';
+    };
+    const input = await run(
+      'backupAgent.registerServers',
+      [
+        /^fleet\d$/,
+        KEEP, // nothing typed
+        h.credentialsFile,
+        'The same folders on every server',
+        path.join(h.dir, 'fleet', '{server}'),
+        '',
+        'A passphrase per server',
+        passphraseFolder,
+        'Register 3 Servers',
+        true, // the three unknown host keys, one prompt at a time
+        true,
+        true,
+      ],
+      onMessage,
+    );
+    assert.equal(input.messages.filter((m) => m.kind === 'error').length, 0, JSON.stringify(input.messages));
+    const counts = input.messages.filter((m) => m.actions.includes('Show Report')).map((m) => m.text);
+    assert.deepEqual(counts, ['2 registered, 0 skipped (already registered), 1 failed.', '1 registered, 0 skipped (already registered), 0 failed.']);
+    assert.ok(input.messages[0]!.actions.includes('Register Failed Again'));
+
+    const [first, retry] = reports;
+    assert.deepEqual(first!.counts, { registered: 2, skipped: 0, failed: 1, cancelled: 0 });
+    const failed = first!.rows.find((r) => r.state === 'failed');
+    assert.equal(failed?.key, 'fleet3');
+    assert.equal(failed?.reason?.code, 'SshAuthenticationFailed');
+    assert.deepEqual(retry!.rows.map((r) => [r.key, r.state]), [['fleet3', 'registered']]);
+
+    assert.equal((await registrations()).length, before + 3);
+    for (const host of hosts) {
+      const record = records().find((r) => r.destination === host.alias);
+      assert.equal(record?.state, 'registered', host.alias);
+      const config = JSON.parse(await fs.readFile(path.join(h.dir, 'fleet', host.alias, 'config', 'agent.json'), 'utf8'));
+      assert.equal(config.registration.id, record?.registrationId);
+    }
+    const files = await fs.readdir(passphraseFolder);
+    assert.equal(files.length, 3, 'a passphrase file per server');
+    for (const file of files) secrets.push((await readPassphraseFile(path.join(passphraseFolder, file))).passphrase);
+    assert.equal(h.testing.fleetRun.getChildren().length, 1, 'the Fleet Run view shows the last run');
+  });
+
+  it('leaves no secret in the log, the settings or globalState', () => {
+    assert.ok(logged.length > 0, 'the log was captured');
+    const state = h.testing.extensionGlobalState;
+    const places: Record<string, string> = {
+      log: logged.join('\n'),
+      settings: JSON.stringify(vscode.workspace.getConfiguration('backupAgent')),
+      globalState: JSON.stringify(state.keys().map((k) => [k, state.get(k)])),
+    };
+    for (const secret of secrets) {
+      for (const [where, text] of Object.entries(places)) assert.equal(text.includes(secret), false, `a secret is in the ${where}`);
+    }
+  });
+});
