@@ -10,7 +10,9 @@ import { CREDENTIALS_ERROR_CODES } from '../../../src/core/credentials/errors';
 import { NetworkCode } from '../../../src/core/http/networkErrors';
 import { HttpCode } from '../../../src/core/http/request';
 import { INSTALL_CODES } from '../../../src/core/install/codes';
+import { FleetCode } from '../../../src/core/fleet/types';
 import { PASSPHRASE_CODES } from '../../../src/core/passphrase/codes';
+import { SshCode } from '../../../src/core/target/ssh/types';
 import { VaultCode } from '../../../src/vault/errors';
 import { SESSION_ERROR_CODES } from '../../../src/vscode/features/session/checked';
 import { l10nCalls, placeholders, readJson, ROOT, sourceFiles } from './strings';
@@ -38,7 +40,16 @@ const ALL_CODES = new Set<string>([
   StageCode.VaultUnhealthy,
   ...Object.values(VaultCode),
   ...SESSION_ERROR_CODES,
+  ...Object.values(SshCode),
+  ...Object.values(FleetCode),
 ]);
+
+/** How sources name a code kept in a constant object (`SshCode.ConnectFailed`), besides its literal. */
+const constantNames = new Map<string, string[]>();
+for (const [object, codes] of [['SshCode', SshCode], ['FleetCode', FleetCode]] as const) {
+  for (const [name, code] of Object.entries(codes)) constantNames.set(code, [...(constantNames.get(code) ?? []), `${object}.${name}`]);
+}
+const producesCode = (text: string, code: string) => text.includes(`'${code}'`) || (constantNames.get(code) ?? []).some((name) => text.includes(name));
 
 describe('Error localisation', () => {
   const es = readJson('l10n/errors.es.json');
@@ -53,7 +64,7 @@ describe('Error localisation', () => {
     for (const [code, template] of Object.entries(es)) {
       const names = placeholders(template);
       if (!names.length) continue;
-      const producers = [...sourceText.values()].filter((text) => text.includes(`'${code}'`));
+      const producers = [...sourceText.values()].filter((text) => producesCode(text, code));
       assert.ok(producers.length, `${code}: no source produces it`);
       for (const name of names) assert.ok(producers.some((t) => new RegExp(`\\b${name}\\b\\s*[:,}]`).test(t)), `${code}: {${name}} is not one of its params`);
     }
