@@ -10,6 +10,7 @@ import { foldersStep } from './steps/folders';
 import { passphraseStep } from './steps/passphrase';
 import { proxyStep } from './steps/proxy';
 import { registerStep } from './steps/register';
+import { serverSection } from './steps/server';
 import { loadState, vscodeApi } from './vscodeApi';
 
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
@@ -32,16 +33,19 @@ function build(init: InitParams): void {
   const ctx = new PageContext(init.strings, rpc, init.registerStages, persisted, announcer);
   const makers = [credentialsStep, foldersStep, proxyStep, passphraseStep, registerStep];
   const steps: Step[] = makers.map((make, i) => make(ctx, i + 1, makers.length));
+  const server = serverSection(ctx);
   const finish = finishSection(ctx);
   document.title = ctx.t('title');
   root.replaceChildren(
     h('header', {}, h('h1', {}, ctx.t('title')), h('p', {}, ctx.t('intro'))),
+    server.section,
     h('ol', { class: 'steps' }, ...steps.map((s) => h('li', {}, s.section))),
     finish.section,
     announcer,
   );
   root.removeAttribute('aria-busy');
   const renderAll = (snapshot: ViewSnapshot) => {
+    server.update(snapshot);
     for (const step of steps) {
       step.update(snapshot);
       step.setState(step.state(snapshot));

@@ -47,6 +47,9 @@ export const REQUEST_PARAMS = {
   register: noParams,
   'properties/change': noParams,
   'status/refresh': noParams,
+  /** Set up this server / pick a remote one (the host asks which and connects). */
+  'target/local': noParams,
+  'target/remote': noParams,
 } as const;
 
 export type Method = keyof typeof REQUEST_PARAMS;
@@ -76,6 +79,8 @@ export const RESULTS = {
   register: z.strictObject({ registrationId: z.string(), serverName: z.string(), vaultName: z.string() }),
   'properties/change': z.strictObject({}),
   'status/refresh': z.strictObject({}),
+  'target/local': z.strictObject({}),
+  'target/remote': z.strictObject({ cancelled: z.boolean() }),
 } as const satisfies Record<Method, z.ZodMiniType>;
 
 export type ResultOf<M extends Method> = z.output<(typeof RESULTS)[M]>;
@@ -117,6 +122,8 @@ const stageSchema = z.looseObject({
  * (no agent configuration internals, never a secret) and the page checks that shape.
  */
 export const viewSnapshotSchema = z.strictObject({
+  /** The server the steps set up. */
+  target: z.strictObject({ kind: z.enum(['local', 'ssh']), label: text(300) }),
   credentials: z.optional(
     z.intersection(
       checked(z.looseObject({ fileName: z.string(), vaultName: z.string(), location: z.string(), subscriptionId: z.string(), expiresAt: z.string(), timeLeftMs: z.number() })),

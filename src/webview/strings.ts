@@ -18,6 +18,13 @@ export const STRINGS = {
   errorWithCode: '{0} ({1})',
   responseInvalid: 'The extension sent an unexpected answer.',
 
+  targetTitle: 'Server to set up',
+  targetLocal: 'This server',
+  targetRemote: 'A remote server…',
+  targetChooseRemote: 'Choose Another Remote Server…',
+  targetCurrentLocal: 'The steps below set up the server this window runs on.',
+  targetCurrentRemote: 'The steps below set up {0} over SSH. The passphrase file is saved on this machine.',
+
   credentialsTitle: 'Vault credentials',
   credentialsHelp: 'Download the vault credentials file from the vault’s “Add server” page, then choose it here.',
   credentialsFile: 'Credentials file',

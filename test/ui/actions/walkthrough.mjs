@@ -49,6 +49,11 @@ async function wtClick(page, { selector }) {
   return { ok: true };
 }
 
+/** Whether a checkbox or radio button is checked (a property, not an attribute). */
+async function wtChecked(page, { selector }) {
+  return { checked: await pageFrame(page).locator(selector).isChecked({ timeout: 20000 }) };
+}
+
 async function wtText(page, { selector }) {
   const loc = pageFrame(page).locator(selector).first();
   await loc.waitFor({ state: 'attached', timeout: 20000 });
@@ -187,6 +192,6 @@ async function quickInputPath(page, { value }) {
 }
 
 export const actions = {
-  wtReady, wtType, wtSelect, wtClick, wtText, wtWaitText, wtValue, wtAttr, wtTabOrder, wtA11y, wtReducedMotion, wtSecurity,
+  wtReady, wtType, wtSelect, wtClick, wtChecked, wtText, wtWaitText, wtValue, wtAttr, wtTabOrder, wtA11y, wtReducedMotion, wtSecurity,
   wtPersistedState, wtPostToPage, wtPostToHost, wtShot, quickInputPath,
 };

@@ -13,6 +13,7 @@ import type { Method, ParamsOf, ResultOf } from '../../../webview/protocol';
 import { warningText } from '../errors/warnings';
 import type { Checked, Session } from '../session';
 import { passphraseNotSet } from '../session/checked';
+import { chooseRemoteServer } from '../remote/choose';
 
 export type Handlers = { [M in Method]: (params: ParamsOf<M>, signal: AbortSignal) => Promise<ResultOf<M>> };
 
@@ -115,6 +116,12 @@ export function createHandlers(session: Session): Handlers {
       await session.refreshStatus(signal);
       return {};
     },
+    'target/local': async () => {
+      await session.useLocalTarget();
+      return {};
+    },
+    // The same host picker, trust prompt and sign-in as "Register a Remote Server…".
+    'target/remote': async () => ({ cancelled: !(await chooseRemoteServer(session)) }),
   };
 }
 

@@ -31,6 +31,7 @@ export function toView(s: SessionSnapshot, localise: Localise): ViewSnapshot {
   const wireChecked = <T extends object>(c: Checked<T>): { ok: true; value: { [K in keyof T]: T[K] } } | { ok: false; error: WireError } =>
     c.ok ? { ok: true, value: { ...c.value } } : { ok: false, error: wireError(c.error, localise) };
   const view: ViewSnapshot = {
+    target: { kind: s.target.kind, label: s.target.label },
     credentials: s.credentials && { ...wireChecked(s.credentials), file: s.credentials.file },
     installFolder: s.installFolder,
     cacheFolder: s.cacheFolder,
