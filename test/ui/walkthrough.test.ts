@@ -120,7 +120,7 @@ describe(`Walkthrough webview: a new user registers this server (${spanish ? 'Sp
 
   it('labels every step and field, has live regions, a reduced-motion class and a sensible tab order', async () => {
     const a11y = await ui<{ sections: Array<{ id: string; labelled: boolean }>; unlabelledInputs: string[]; liveRegions: number; reducedMotionClass: boolean; prefersReducedMotion: boolean }>({ action: 'wtA11y' });
-    assert.deepEqual(a11y.sections.map((s) => s.id), STEPS);
+    assert.deepEqual(a11y.sections.map((s) => s.id), ['target', ...STEPS]);
     assert.ok(a11y.sections.every((s) => s.labelled), JSON.stringify(a11y.sections));
     assert.deepEqual(a11y.unlabelledInputs, []);
     assert.ok(a11y.liveRegions >= 6, `live regions: ${a11y.liveRegions}`);
