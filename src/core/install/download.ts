@@ -62,6 +62,13 @@ export async function downloadAgent(options: DownloadAgentOptions): Promise<Down
   const { data: latest } = await withRetry(() => requestJson(dispatcher, new URL('v1/agent/latest', base), { schema: latestSchema, signal }), { signal });
 
   const file = path.join(cacheDir, agentPackageName(latest.version));
+  // Servers of a fleet share the cache: one download of a package at a time, the others then find it whole.
+  return oneAtATime(file, signal, () => fetchIntoCache(file, latest, base, options));
+}
+
+async function fetchIntoCache(file: string, latest: Latest, base: URL, options: DownloadAgentOptions): Promise<DownloadedAgent> {
+  const { dispatcher, cacheDir, signal } = options;
+  throwIfAborted(signal);
   const result = { version: latest.version, file, sha256: latest.sha256, size: latest.size };
   if ((await verify(file, latest)) === undefined) return { ...result, reused: true };
   await inCache(file, () => fs.rm(file, { force: true }));
@@ -82,6 +89,41 @@ export async function downloadAgent(options: DownloadAgentOptions): Promise<Down
   }
   await inCache(file, () => fs.rename(partial, file));
   return { ...result, reused: false };
+}
+
+const inFlight = new Map<string, Promise<unknown>>();
+
+/**
+ * Runs `task` once every earlier task for `key` in this process has settled. A caller that is
+ * cancelled while it waits leaves the queue without running its task.
+ */
+async function oneAtATime<T>(key: string, signal: AbortSignal | undefined, task: () => Promise<T>): Promise<T> {
+  const earlier = (inFlight.get(key) ?? Promise.resolve()).catch(() => undefined);
+  let release!: () => void;
+  const done = new Promise<void>((resolve) => (release = resolve));
+  // The next caller waits for this one and, through it, for every earlier one.
+  const mine = Promise.all([earlier, done]);
+  inFlight.set(key, mine);
+  try {
+    await waitOrAbort(earlier, signal);
+    return await task();
+  } finally {
+    release();
+    void mine.then(() => inFlight.get(key) === mine && inFlight.delete(key));
+  }
+}
+
+function waitOrAbort(promise: Promise<unknown>, signal?: AbortSignal): Promise<void> {
+  throwIfAborted(signal);
+  if (!signal) return promise.then(() => undefined);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(new CancelledError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    });
+  });
 }
 
 /** Brings `partial` up to the announced size, asking only for the bytes it does not have yet. */

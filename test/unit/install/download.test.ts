@@ -58,6 +58,21 @@ describe('agent download from the vault', function () {
     vault.logs.length = 0;
   });
 
+  it('serves callers sharing a cache folder at once with one download; one cancelled while it waits leaves the others alone', async () => {
+    const cache = await cacheDir();
+    const waiting = new AbortController();
+    const calls = Array.from({ length: 6 }, () => downloadAgent({ endpoint: vault.url, dispatcher: direct(), cacheDir: cache }));
+    const cancelled = downloadAgent({ endpoint: vault.url, dispatcher: direct(), cacheDir: cache, signal: waiting.signal });
+    await new Promise((r) => setTimeout(r, 5));
+    waiting.abort();
+    const results = await Promise.all(calls);
+    assert.ok((await rejection(cancelled)) instanceof CancelledError);
+    assert.deepEqual(results.map((r) => r.reused).sort(), [false, true, true, true, true, true], 'one download, then the others reuse it');
+    for (const r of results) assert.equal(await sha256(r.file), built.sha256);
+    assert.equal(packageLines(200).length, 1, vault.logs.join('\n'));
+    assert.equal(await exists(`${results[0]!.file}.partial`), false);
+  });
+
   it('downloads the latest package over TLS, verifies it, reports progress, then reuses it', async () => {
     const cache = await cacheDir();
     const progress: DownloadProgress[] = [];
