@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { openSshTarget, SshCode } from '../../../src/core/target/ssh';
 import { generateKeyPair, sshdUnavailableReason, startSshd, type KeyPair, type TestSshd } from '../../support/sshd';
@@ -205,6 +206,21 @@ describe('SSH connect against a real sshd', function () {
   it('a port nobody listens on: ConnectFailed', async () => {
     const err = await rejectsWith(openSshTarget({ ...destinationOf(sshd), port: 1 }, connectOptions(known, scriptedPrompts())), SshCode.ConnectFailed);
     assert.equal(err.params.port, 1);
+  });
+
+  it('a server that never answers: ConnectFailed after readyTimeoutMs', async () => {
+    // Reads what the client sends and never answers.
+    const accepted: net.Socket[] = [];
+    const silent = net.createServer((socket) => accepted.push(socket.resume()));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (silent.address() as net.AddressInfo).port;
+      const err = await rejectsWith(openSshTarget({ ...destinationOf(sshd), port }, connectOptions(known, scriptedPrompts(), { readyTimeoutMs: 300 })), SshCode.ConnectFailed);
+      assert.match(String(err.params.reason), /no answer/);
+    } finally {
+      accepted.forEach((socket) => socket.destroy());
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it('an abort while the host key question is open: CancelledError', async () => {

@@ -239,7 +239,7 @@ export async function connectSsh(destination: SshDestination, options: SshConnec
   const attempt: Attempt = {
     options,
     track: (close) => (failed ? close() : void closers.push(close)),
-    deadline: new Deadline(timeoutMs, () => interrupt(connectFailed(destination, `no answer within ${Math.round(timeoutMs / 1000)} s`))),
+    deadline: new Deadline(timeoutMs, () => interrupt(connectFailed(destination, `no answer within ${timeoutMs / 1000} s`))),
   };
   const onAbort = () => interrupt(new CancelledError());
   options.signal?.addEventListener('abort', onAbort, { once: true });
