@@ -5,6 +5,7 @@
  */
 import type { VaultCredentials } from '../credentials/model';
 import type { SetupService } from '../service';
+import { sameVault } from '../service/prepare';
 import type { Target } from '../target/target';
 import type { PassphraseSource } from './passphrases';
 import { FleetCode, type FleetInput, type FleetServer, type ServerRow } from './types';
@@ -28,7 +29,7 @@ export async function setUpServer(job: ServerJob): Promise<ServerOutcome> {
   const installFolder = server.installFolder ?? input.installFolder;
   const status = await service.status({ installFolder, signal });
   const { config } = status;
-  if (config?.registration && config.vault && config.vault.subscriptionId === credentials.subscriptionId && config.vault.resourceId === credentials.resourceId) {
+  if (config?.registration && config.vault && sameVault(config.vault, credentials)) {
     return {
       state: 'skipped',
       registrationId: config.registration.id,

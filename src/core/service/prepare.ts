@@ -106,7 +106,8 @@ export async function inspectCredentials(ctx: ServiceContext, file: string, sign
   }
 }
 
-function sameVault(vault: NonNullable<AgentConfig['vault']>, credentials: VaultCredentials): boolean {
+/** The configuration's vault is the one the credentials file is for. */
+export function sameVault(vault: NonNullable<AgentConfig['vault']>, credentials: VaultCredentials): boolean {
   return vault.subscriptionId === credentials.subscriptionId && vault.resourceId === credentials.resourceId;
 }
 
