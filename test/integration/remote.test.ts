@@ -14,7 +14,7 @@ import { activateExtension } from '../support/extension';
 import { startRemoteServers, type RemoteServers } from '../support/remoteServers';
 import { startHarness, type Harness } from '../support/setupHarness';
 import { generateKeyPair, sshdUnavailableReason } from '../support/sshd';
-import { KEEP, TestUserInput, type Answer, type MessageRecord } from '../support/testUserInput';
+import { CANCEL, KEEP, TestUserInput, type Answer, type MessageRecord } from '../support/testUserInput';
 
 const LAST_REPORT_KEY = 'backupAgent.fleet.lastReport';
 
@@ -203,6 +203,45 @@ describe('Remote servers over SSH', function () {
     assert.equal(files.length, 3, 'a passphrase file per server');
     for (const file of files) secrets.push((await readPassphraseFile(path.join(passphraseFolder, file))).passphrase);
     assert.equal(h.testing.fleetRun.getChildren().length, 1, 'the Fleet Run view shows the last run');
+  });
+
+  it('chooseRemoteServer points the window\'s session at the server; useLocalTarget closes that connection', async () => {
+    const { session } = h.testing;
+    assert.equal(await h.testing.chooseRemoteServer(new TestUserInput([CANCEL])), false);
+    assert.equal(session.snapshot().target.kind, 'local', 'cancelled: still this server');
+    const chooser = new TestUserInput(['fleet1']);
+    assert.equal(await h.testing.chooseRemoteServer(chooser), true);
+    chooser.assertDone();
+    const target = session.snapshot().target;
+    assert.equal(target.kind, 'ssh');
+    assert.equal(target.label, 'fleet1');
+    await session.setInstallFolder(path.join(h.dir, 'fleet', 'fleet1'));
+    const status = await session.refreshStatus();
+    assert.equal(status.state.kind, 'registered', 'the status is read on fleet1, over SSH');
+    assert.equal(vscode.workspace.getConfiguration('backupAgent').get('installFolder'), h.installFolder, "a remote server's folder is not this server's setting");
+    const connection = session.target.target;
+    assert.equal((await connection.run('true', [])).code, 0);
+    await session.useLocalTarget();
+    assert.equal(session.snapshot().target.kind, 'local');
+    assert.equal(session.snapshot().installFolder, h.installFolder);
+    await assert.rejects(connection.run('true', []), 'the connection was closed');
+  });
+
+  it('the Servers view re-checks every server, unregisters one over SSH and removes it from the list', async () => {
+    const started = new Date().toISOString();
+    const refreshed = await run('backupAgent.servers.refresh', [secrets[0]!]); // web1's key passphrase
+    assert.deepEqual(refreshed.messages, []);
+    for (const record of records()) {
+      assert.ok(record.lastCheckedAt >= started, `${record.destination} was checked`);
+      assert.equal(record.state, 'registered', record.destination);
+    }
+    const fleet2 = records().find((r) => r.destination === 'fleet2')!;
+    await run('backupAgent.servers.unregister', [true], undefined, fleet2);
+    assert.equal(records().find((r) => r.destination === 'fleet2')?.state, 'notRegistered');
+    const atVault = (await registrations()).find((r: { registrationId: string }) => r.registrationId === fleet2.registrationId);
+    assert.equal(atVault?.status, 'unregistered', JSON.stringify(atVault));
+    await run('backupAgent.servers.remove', [true], undefined, records().find((r) => r.destination === 'fleet2'));
+    assert.equal(records().some((r) => r.destination === 'fleet2'), false);
   });
 
   it('leaves no secret in the log, the settings or globalState', () => {

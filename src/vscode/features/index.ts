@@ -15,6 +15,7 @@ import { FleetRunView } from './fleet/view';
 import { currentInput, useInput } from './input/current';
 import type { UserInput } from './input/userInput';
 import { LocalVault } from './localVault';
+import { chooseRemoteServer } from './remote/choose';
 import { registerRemote } from './remote/registerRemote';
 import { refreshServers, serverChangeProperties, serverRemove, serverShowStatus, serverUnregister } from './servers/actions';
 import { ServerStore, type ServerRecord } from './servers/store';
@@ -45,6 +46,8 @@ export interface FeatureTesting {
   readonly serverStore: ServerStore;
   readonly fleetRun: FleetRunView;
   readonly extensionGlobalState: vscode.ExtensionContext['globalState'];
+  /** The walkthrough's remote-server choice on the window's session, prompting through `ui`. */
+  chooseRemoteServer(ui: UserInput): Promise<boolean>;
 }
 
 export interface Features extends vscode.Disposable {
@@ -123,6 +126,7 @@ export function createFeatures(host: FeatureHost): Features {
       serverStore,
       fleetRun,
       extensionGlobalState: host.context.globalState,
+      chooseRemoteServer: (ui) => chooseRemoteServer(session, ui),
     },
     dispose() {
       for (const d of disposables.splice(0)) d.dispose();
