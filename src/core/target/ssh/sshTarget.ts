@@ -21,6 +21,21 @@ const posix = path.posix;
 const DEFAULT_RUN_TIMEOUT_MS = 60_000;
 const MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
 const CHUNK_BYTES = 32 * 1024;
+/** Writes in flight at once: one round trip per chunk would make a large file crawl. */
+const WRITES_IN_FLIGHT = 16;
+
+/** Writes `bytes` from offset 0, up to WRITES_IN_FLIGHT chunk requests outstanding; the first failure wins. */
+async function writePipelined(sftp: Sftp, handle: Buffer, file: string, bytes: Uint8Array): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < bytes.length) {
+      const at = next;
+      next += CHUNK_BYTES;
+      await sftp.write(handle, file, bytes.subarray(at, at + CHUNK_BYTES), at);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(WRITES_IN_FLIGHT, Math.ceil(bytes.length / CHUNK_BYTES)) }, lane));
+}
 
 /** The errno a failed shell tool's message names (rm, ln, mv print strerror). */
 function errnoFromMessage(stderr: string): string {
@@ -157,7 +172,7 @@ export class SshTarget implements Target {
       const handle = await sftp.open(tmp, 'wx', { mode });
       try {
         try {
-          for (let at = 0; at < bytes.length; at += CHUNK_BYTES) await sftp.write(handle, tmp, bytes.subarray(at, at + CHUNK_BYTES), at);
+          await writePipelined(sftp, handle, tmp, bytes);
           await sftp.fchmod(handle, tmp, mode); // the server's umask may have narrowed the create mode
           if (sftp.has('fsync@openssh.com')) await sftp.fsync(handle, tmp, bytes.length);
         } finally {
