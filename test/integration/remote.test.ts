@@ -35,8 +35,11 @@ describe('Remote servers over SSH', function () {
   let restoreLog: () => void;
 
   /** Runs a command with arguments and scripted answers, which must all be used. */
-  async function run(command: string, answers: Answer[], onMessage?: (m: MessageRecord) => string | undefined, ...args: unknown[]): Promise<TestUserInput> {
-    const input = new TestUserInput(answers, onMessage);
+  function run(command: string, answers: Answer[], onMessage?: (m: MessageRecord) => string | undefined, ...args: unknown[]): Promise<TestUserInput> {
+    return runWith(new TestUserInput(answers, onMessage), command, ...args);
+  }
+
+  async function runWith<T extends TestUserInput>(input: T, command: string, ...args: unknown[]): Promise<T> {
     h.testing.useInput(input);
     try {
       await vscode.commands.executeCommand(command, ...args);
@@ -162,24 +165,39 @@ describe('Remote servers over SSH', function () {
       remote.authorize(hosts[2]!);
       return 'Register Failed Again';
     };
-    const input = await run(
+    // A user who takes a moment over each host key: another prompt meanwhile would overlap it.
+    class Deliberate extends TestUserInput {
+      open = 0;
+      mostOpen = 0;
+      override async confirm(message: string, detail: string): Promise<boolean> {
+        this.mostOpen = Math.max(this.mostOpen, ++this.open);
+        await new Promise((r) => setTimeout(r, 200));
+        this.open--;
+        return super.confirm(message, detail);
+      }
+    }
+    const input = await runWith(
+      new Deliberate(
+        [
+          /^fleet\d$/,
+          KEEP, // nothing typed
+          h.credentialsFile,
+          'The same folders on every server',
+          path.join(h.dir, 'fleet', '{server}'),
+          '',
+          'A passphrase per server',
+          passphraseFolder,
+          'Register 3 Servers',
+          true, // the three unknown host keys, one prompt at a time
+          true,
+          true,
+        ],
+        onMessage,
+      ),
       'backupAgent.registerServers',
-      [
-        /^fleet\d$/,
-        KEEP, // nothing typed
-        h.credentialsFile,
-        'The same folders on every server',
-        path.join(h.dir, 'fleet', '{server}'),
-        '',
-        'A passphrase per server',
-        passphraseFolder,
-        'Register 3 Servers',
-        true, // the three unknown host keys, one prompt at a time
-        true,
-        true,
-      ],
-      onMessage,
     );
+    assert.equal(input.prompts.filter((p) => p.kind === 'confirm').length, 3);
+    assert.equal(input.mostOpen, 1, 'the host-key prompts came one at a time');
     assert.equal(input.messages.filter((m) => m.kind === 'error').length, 0, JSON.stringify(input.messages));
     const counts = input.messages.filter((m) => m.actions.includes('Show Report')).map((m) => m.text);
     assert.deepEqual(counts, ['2 registered, 0 skipped (already registered), 1 failed.', '1 registered, 0 skipped (already registered), 0 failed.']);
