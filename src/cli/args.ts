@@ -36,9 +36,17 @@ const PROXY: Options = {
 
 const INSTALL: Options = { 'install-folder': { type: 'string' } };
 
+/** The server to work on: this one, or a remote one over SSH. */
+const REMOTE: Options = { ssh: { type: 'string' }, 'accept-new-host-key': { type: 'boolean' } };
+const REMOTE_USAGE = '[--ssh [user@]host[:port] [--accept-new-host-key]]';
+
 export const COMMANDS = {
   inspect: { usage: 'inspect <credentials file>', positionals: [1, 1], options: {} },
-  'check-cache': { usage: 'check-cache <folder> --data-size <bytes | folders…>', positionals: [1, Infinity], options: { 'data-size': { type: 'string', multiple: true } } },
+  'check-cache': {
+    usage: `check-cache <folder> --data-size <bytes | folders…> ${REMOTE_USAGE}`,
+    positionals: [1, Infinity],
+    options: { 'data-size': { type: 'string', multiple: true }, ...REMOTE },
+  },
   'check-connectivity': {
     usage: 'check-connectivity [--endpoint URL | --credentials FILE] [proxy options] [--ca FILE]',
     positionals: [0, 0],
@@ -48,7 +56,7 @@ export const COMMANDS = {
   register: {
     usage:
       'register --credentials FILE [--install-folder DIR] [--cache-folder DIR] [--data-size <bytes | folders…>] [--server-name NAME]\n' +
-      '         [--passphrase-file PATH] [--passphrase-stdin] [--accept-passphrase-location] [--dry-run] [proxy options] [--ca FILE]',
+      `         [--passphrase-file PATH] [--passphrase-stdin] [--accept-passphrase-location] [--dry-run] [proxy options] [--ca FILE] ${REMOTE_USAGE}`,
     positionals: [0, Infinity],
     options: {
       credentials: { type: 'string' },
@@ -62,10 +70,11 @@ export const COMMANDS = {
       ...INSTALL,
       ...PROXY,
       ...TRUST,
+      ...REMOTE,
     },
   },
-  status: { usage: 'status [--install-folder DIR] [--ca FILE]', positionals: [0, 0], options: { ...INSTALL, ...TRUST } },
-  unregister: { usage: 'unregister [--install-folder DIR] [--ca FILE]', positionals: [0, 0], options: { ...INSTALL, ...TRUST } },
+  status: { usage: `status [--install-folder DIR] [--ca FILE] ${REMOTE_USAGE}`, positionals: [0, 0], options: { ...INSTALL, ...TRUST, ...REMOTE } },
+  unregister: { usage: `unregister [--install-folder DIR] [--ca FILE] ${REMOTE_USAGE}`, positionals: [0, 0], options: { ...INSTALL, ...TRUST, ...REMOTE } },
 } satisfies Record<string, { usage: string; positionals: [number, number]; options: Options }>;
 
 export type CommandName = keyof typeof COMMANDS;
@@ -96,6 +105,10 @@ ${Object.values(COMMANDS)
 Proxy options: --proxy-mode off|settings|vscode|environment  --proxy-host HOST  --proxy-port PORT
                --proxy-user USER  --no-proxy HOST[,HOST…]  --proxy-password-stdin
 Common options: --json (one JSON object on stdout)  --verbose  --help
+Remote servers: --ssh takes a Host from ~/.ssh/config or [user@]host[:port]; it authenticates with
+               the SSH agent (SSH_AUTH_SOCK) or key files without a passphrase, and checks the host
+               key against ~/.ssh/known_hosts. A host not in it is refused unless
+               --accept-new-host-key (its fingerprint is printed, then it is added).
 
 Secrets never go in arguments: the passphrase comes from BACKUP_PASSPHRASE or --passphrase-stdin,
 the proxy password from BACKUP_PROXY_PASSWORD or --proxy-password-stdin (with both, the passphrase

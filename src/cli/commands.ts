@@ -11,6 +11,8 @@ import type { Logger } from '../core/log';
 import { parseProxySettings, type ProxySettings } from '../core/proxy/settings';
 import { SetupService, type SetupInput, type WithProblem } from '../core/service';
 import { LocalTarget } from '../core/target/local';
+import { defaultKnownHostsFile, openSshTarget, resolveDestination } from '../core/target/ssh';
+import type { Target } from '../core/target/target';
 import { dataToProtect, UsageError, type CommandName, type ParsedCommand } from './args';
 import type { Output } from './output';
 import { readSecrets, readTrustedCa, type CliSecrets } from './secrets';
@@ -36,21 +38,52 @@ interface Tools {
 export async function runCommand(ctx: CliContext): Promise<void> {
   const { values } = ctx.parsed;
   let secrets: Promise<CliSecrets> | undefined;
+  let target: Promise<Target> | undefined;
   const tools: Tools = {
     string: (name) => values[name] as string | undefined,
     list: (name) => values[name] as string[] | undefined,
     flag: (name) => values[name] === true,
     secrets: () =>
       (secrets ??= readSecrets({ passphraseStdin: tools.flag('passphrase-stdin'), proxyPasswordStdin: tools.flag('proxy-password-stdin') }, ctx.env, ctx.stdin)),
-    service: async () => createService(ctx.output.logger(), ctx.env, await readTrustedCa(tools.string('ca'), ctx.env)),
+    service: async () => {
+      target ??= openTarget(ctx, tools.string('ssh'), tools.flag('accept-new-host-key'));
+      return createService(await target, ctx.output.logger(), ctx.env, await readTrustedCa(tools.string('ca'), ctx.env));
+    },
   };
-  await HANDLERS[ctx.parsed.command](ctx, tools);
+  try {
+    await HANDLERS[ctx.parsed.command](ctx, tools);
+  } finally {
+    await (await target?.catch(() => undefined))?.close();
+  }
 }
 
-function createService(logger: Logger, env: NodeJS.ProcessEnv, ca: string | undefined): SetupService {
+/** This server, or the one `--ssh` names, reached with what needs no prompt (agent, unencrypted keys). */
+async function openTarget(ctx: CliContext, ssh: string | undefined, acceptNewHostKey: boolean): Promise<Target> {
+  if (!ssh) return new LocalTarget();
+  const logger = ctx.output.logger();
+  const home = ctx.env.HOME || os.homedir();
+  const destination = await resolveDestination(ssh, { home, user: ctx.env.USER });
+  return openSshTarget(destination, {
+    prompts: {
+      trustNewHost: async (key) => {
+        logger.warn(`The host key of ${key.hostPattern} is new: ${key.keyType} ${key.fingerprint}. ${acceptNewHostKey ? 'Trusting it (--accept-new-host-key) and adding it to known_hosts.' : 'Refused: check the fingerprint, then run again with --accept-new-host-key.'}`);
+        return acceptNewHostKey;
+      },
+      // A command line has no one to ask: encrypted keys go through the SSH agent.
+      keyPassphrase: async () => undefined,
+      password: async () => undefined,
+    },
+    knownHostsFiles: [defaultKnownHostsFile(home)],
+    agentSocket: ctx.env.SSH_AUTH_SOCK,
+    logger,
+    signal: ctx.signal,
+  });
+}
+
+function createService(target: Target, logger: Logger, env: NodeJS.ProcessEnv, ca: string | undefined): SetupService {
   const cacheHome = env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
   return new SetupService({
-    target: new LocalTarget(),
+    target,
     logger,
     proxyContext: { env },
     trust: ca ? { ca } : undefined,

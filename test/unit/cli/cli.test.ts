@@ -3,6 +3,7 @@
  * the exit codes, and secrets refused as arguments.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -11,6 +12,7 @@ import { agentLayout } from '../../../src/core/config/layout';
 import { readPassphraseFile } from '../../../src/core/passphrase/file';
 import { LocalTarget } from '../../../src/core/target/local';
 import { filesUnder, runCli, startServiceVault, tempDir, TEST_PASSPHRASE, writeCredentials, type CliRun } from '../../support/service';
+import { generateKeyPair, sshdUnavailableReason, startSshd } from '../../support/sshd';
 import { createVaultWithCredentials, type TestVault } from '../../support/vault';
 
 function assertJsonOutcome(run: CliRun, exitCode: number, ok: boolean): void {
@@ -170,6 +172,51 @@ describe('CLI', function () {
     assert.match(unregistered.stdout, new RegExp(`Unregistered: registration ${registrationId} is unregistered\\.`));
     const after = await runCli(['status', '--install-folder', installFolder], { env });
     assert.match(after.stdout, /^State: notSetUp/);
+  });
+
+  it('sets up a remote server with --ssh: a new host key refused until accepted, then register and status over SSH', async function () {
+    const missing = sshdUnavailableReason();
+    if (missing) return this.skip();
+    const home = path.join(root, 'home');
+    await fs.mkdir(path.join(home, '.ssh'), { recursive: true, mode: 0o700 });
+    // The default key file of the admin's home; the CLI finds it as ssh does.
+    const key = await generateKeyPair(path.join(home, '.ssh'), 'id_ed25519');
+    const sshd = await startSshd({ authorizedKeys: [key.publicKey] });
+    try {
+      const remote = ['--ssh', `${sshd.user}@${sshd.host}:${sshd.port}`];
+      const installFolder = path.join(sshd.dir, 'remote-install');
+      const sshEnv = { ...env, HOME: home };
+      const refused = await runCli(['status', ...remote, '--install-folder', installFolder, '--json'], { env: sshEnv });
+      assertJsonOutcome(refused, 1, false);
+      assert.equal(refused.json.error.code, 'SshHostKeyNotTrusted');
+      const fingerprint = execFileSync('ssh-keygen', ['-lf', `${sshd.hostKey.privateKeyFile}.pub`], { encoding: 'utf8' }).split(' ')[1]!;
+      assert.ok(refused.stderr.includes(fingerprint), `the fingerprint is shown: ${refused.stderr}`);
+      await assert.rejects(fs.stat(path.join(home, '.ssh', 'known_hosts')), 'a refused key is not remembered');
+
+      const { file, vaultName } = await credentialsFile();
+      const passphraseFile = path.join(root, 'admin', 'remote-passphrase.txt');
+      const registered = await runCli(
+        ['register', ...remote, '--accept-new-host-key', '--credentials', file, '--install-folder', installFolder, '--server-name', 'remote-cli-1', '--data-size', '1000', '--passphrase-file', passphraseFile, '--passphrase-stdin', '--ca', caFile, '--json'],
+        { env: sshEnv, stdin: `${TEST_PASSPHRASE}\n`, watchProcesses: true },
+      );
+      assertJsonOutcome(registered, 0, true);
+      assert.equal(registered.json.result.serverName, 'remote-cli-1');
+      assert.ok((await fs.readFile(path.join(home, '.ssh', 'known_hosts'), 'utf8')).includes(sshd.knownHostsLine.split(' ')[2]!));
+      const [registration] = await vault.admin.listRegistrations(vaultName);
+      assert.equal(registration?.serverName, 'remote-cli-1');
+      // Written over SSH (the sshd runs on this machine), the passphrase file on the admin side.
+      const config = await readAgentConfig(new LocalTarget(), agentLayout(new LocalTarget(), installFolder));
+      assert.equal(config?.registration?.id, registration.registrationId);
+      assert.equal((await readPassphraseFile(passphraseFile)).passphrase, TEST_PASSPHRASE);
+      assert.ok(!registered.commandLines.some((l) => l.includes(TEST_PASSPHRASE)), 'the passphrase is in no process argument list');
+      assert.ok(!registered.stdout.includes(TEST_PASSPHRASE) && !registered.stderr.includes(TEST_PASSPHRASE));
+
+      const status = await runCli(['status', ...remote, '--install-folder', installFolder, '--json'], { env: sshEnv });
+      assertJsonOutcome(status, 0, true);
+      assert.equal(status.json.result.state.kind, 'registered');
+    } finally {
+      await sshd.close();
+    }
   });
 
   it('stops on Ctrl+C with exit code 130', async () => {
