@@ -28,11 +28,7 @@ export async function runChange(ctx: ServiceContext, input: ChangeInput, options
   if (passphrase) {
     checkPassphraseRules(passphrase.newValue);
     if (passphrase.passphraseFile) await existingPassphraseFile(passphrase.passphraseFile, passphrase.newValue);
-    const warnings = await passphraseLocationWarnings(passphrase.passphraseFile, {
-      installFolder: place.installFolder,
-      cacheFolder: config.cacheFolder,
-      remoteServer: target.isLocal,
-    });
+    const warnings = await passphraseLocationWarnings(passphrase.passphraseFile, target, { installFolder: place.installFolder, cacheFolder: config.cacheFolder });
     await confirmLocation(warnings, options.confirmPassphraseLocation);
   }
   // A passphrase change needs a registration (registeredMachine refuses otherwise) and presents its certificate.

@@ -7,10 +7,11 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { SetupError } from '../errors';
 import { readPassphraseFile, savePassphraseFile } from '../passphrase/file';
-import { assessPassphraseLocation, type PassphraseLocationContext, type PassphraseLocationWarning } from '../passphrase/location';
+import { assessPassphraseLocation, type PassphraseLocationWarning } from '../passphrase/location';
 import { validatePassphrase } from '../passphrase/validate';
 import { createPassphraseVerifier, verifyPassphrase, type PassphraseVerifier } from '../passphrase/verifier';
 import type { Secret } from '../proxy/secret';
+import type { Target } from '../target/target';
 import type { ConfirmPassphraseLocation, SetupWarning } from './types';
 import { nextStep } from '../registration/errors';
 
@@ -26,8 +27,18 @@ export function checkPassphraseRules(passphrase: Secret): SetupWarning[] {
   return validation.weak ? [{ code: 'PassphraseWeak', params: { strengthBits: Math.round(validation.strengthBits) } }] : [];
 }
 
-export async function passphraseLocationWarnings(file: string | undefined, context: PassphraseLocationContext): Promise<PassphraseLocationWarning[]> {
-  return file ? assessPassphraseLocation(file, context) : [];
+/**
+ * The passphrase file is on the admin machine. With the local target that is the very server it
+ * protects, and its folders are comparable; a remote target's folders are paths on another machine.
+ */
+export async function passphraseLocationWarnings(
+  file: string | undefined,
+  target: Pick<Target, 'isLocal'>,
+  folders: { installFolder?: string; cacheFolder?: string; workspaceFolders?: string[] },
+): Promise<PassphraseLocationWarning[]> {
+  if (!file) return [];
+  const { installFolder, cacheFolder, workspaceFolders } = folders;
+  return assessPassphraseLocation(file, target.isLocal ? { installFolder, cacheFolder, workspaceFolders, remoteServer: true } : { workspaceFolders });
 }
 
 /** Each warning must be confirmed by the caller; without a confirmation the setup stops here. */

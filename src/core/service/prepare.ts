@@ -71,12 +71,7 @@ export async function prepareSetup(ctx: ServiceContext, input: SetupInput, signa
   const passphrasePath = input.passphraseFile && path.resolve(input.passphraseFile);
   const passphraseFile = passphrasePath ? { file: passphrasePath, state: await existingPassphraseFile(passphrasePath, input.passphrase.value) } : undefined;
   if (!passphraseFile) warnings.push({ code: 'PassphraseNotSaved', params: {} });
-  const locationWarnings = await passphraseLocationWarnings(passphrasePath, {
-    installFolder: place.installFolder,
-    cacheFolder,
-    // With the local target the passphrase file lands on the very server it protects.
-    remoteServer: target.isLocal,
-  });
+  const locationWarnings = await passphraseLocationWarnings(passphrasePath, target, { installFolder: place.installFolder, cacheFolder });
   warnings.push(...locationWarnings);
 
   return {

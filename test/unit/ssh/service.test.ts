@@ -65,6 +65,17 @@ describe('SetupService over SSH against the real local vault', function () {
     return { creds, service, logger, input, layout: agentLayout(target, input.installFolder!) };
   }
 
+  it('judges the passphrase file as a file on the admin machine: no warning about the remote\'s folders or about being on the protected server', async () => {
+    const target = await connect(await sshd());
+    const { input } = await fixture(target);
+    // A path that, on the server, would be inside its install folder: here it names a file on this machine.
+    const passphraseFile = path.join(input.installFolder!, 'passphrase.txt');
+    const remote = await serviceFor(root, vault.caCertPem, { target }).service.plan({ ...input, passphraseFile });
+    assert.deepEqual(remote.warnings.map((w) => w.code).filter((c) => c.startsWith('PassphraseFile')), []);
+    const local = await serviceFor(root, vault.caCertPem).service.plan({ ...input, passphraseFile });
+    assert.deepEqual(local.warnings.map((w) => w.code).filter((c) => c.startsWith('PassphraseFile')).sort(), ['PassphraseFileInInstallFolder', 'PassphraseFileOnProtectedServer']);
+  });
+
   it('registers, and status over SSH says registered; secret files are 0600', async () => {
     const target = await connect(await sshd());
     const { creds, service, logger, input, layout } = await fixture(target);

@@ -244,14 +244,12 @@ export class Session implements SetupSession {
     const held = this.passphrase;
     const result = await checked(async () => {
       if (!held) throw passphraseNotSet();
-      // The file is saved on this machine: the target's folders matter only when it is this one.
       const local = this.active.kind === 'local';
       const place = this.active.place();
-      const warnings = await passphraseLocationWarnings(file, {
-        installFolder: (local && place.installFolder) || undefined,
-        cacheFolder: (local && place.cacheFolder) || undefined,
+      const warnings = await passphraseLocationWarnings(file, this.active.target, {
+        installFolder: place.installFolder || undefined,
+        cacheFolder: place.cacheFolder || undefined,
         workspaceFolders: vscode.workspace.workspaceFolders?.map((f) => f.uri.fsPath),
-        remoteServer: local,
       });
       await confirmLocation(warnings, confirm);
       const vaultName = this.credentials?.ok ? this.credentials.value.vaultName : '';
