@@ -43,10 +43,19 @@ export class ServerStore implements vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChange = this.emitter.event;
 
-  constructor(private readonly memento: vscode.Memento) {}
+  /**
+   * The list as this window last wrote it. Read back from the memento instead, a burst of updates
+   * (a refresh checks several servers at once) could see an older value echoed by the storage
+   * service and lose a record's change.
+   */
+  private records: readonly ServerRecord[];
+
+  constructor(private readonly memento: vscode.Memento) {
+    this.records = memento.get<ServerRecord[]>(KEY, []);
+  }
 
   list(): ServerRecord[] {
-    return this.memento.get<ServerRecord[]>(KEY, []);
+    return [...this.records];
   }
 
   get(id: string): ServerRecord | undefined {
@@ -91,7 +100,8 @@ export class ServerStore implements vscode.Disposable {
   }
 
   private async save(records: ServerRecord[]): Promise<void> {
-    await this.memento.update(KEY, records);
+    this.records = records;
     this.emitter.fire();
+    await this.memento.update(KEY, records);
   }
 }
