@@ -4,10 +4,12 @@
 // concurrency 1 and the scaling efficiency against the core count. Baseline measured in the same
 // run: OpenSSH's own client running `true` on the 50 servers at concurrency 8 (connect + key
 // exchange + auth + one exec, the floor of any SSH-based fleet tool). Memory: peak RSS and heap of
-// this Node process, which runs the same core code the extension host runs, above its idle figure.
+// this Node process, which runs the same core code the extension host runs, above its idle figure;
+// the vault runs in its own process (its CLI), as a vault is another machine.
 // Goal: 50 servers in <= 10 s at concurrency 8; near-linear scaling up to the core count.
 // The sshd servers share the machine's cores with the fleet, as they do in the tests.
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import net from 'node:net';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,9 +20,9 @@ import { parseProxySettings } from '../src/core/proxy/settings';
 import { Secret } from '../src/core/proxy/secret';
 import { SetupService } from '../src/core/service';
 import { openSshTarget, resolveDestination, type SshPrompts } from '../src/core/target/ssh';
-import { startServiceVault, tempDir, TEST_PASSPHRASE, writeCredentials } from '../test/support/service';
+import { agentPackageDir, tempDir, TEST_PASSPHRASE } from '../test/support/service';
 import { generateKeyPair, startSshd, type TestSshd } from '../test/support/sshd';
-import { createVaultWithCredentials } from '../test/support/vault';
+import { REPO_ROOT } from '../test/support/vault';
 
 const SERVERS = 50;
 const CONCURRENCY = [1, 4, 8];
@@ -35,6 +37,30 @@ const refuse: SshPrompts = {
   password: async () => undefined,
 };
 
+const VAULT_CLI = [path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(REPO_ROOT, 'src', 'vault', 'cli.ts')];
+
+/** The vault CLI serving `dataDir` in its own process, once it listens. */
+async function startVaultProcess(dataDir: string): Promise<{ url: string; caFile: string; admin(...args: string[]): { [key: string]: unknown }; stop(): void }> {
+  const port = await new Promise<number>((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port: free } = server.address() as net.AddressInfo;
+      server.close(() => resolve(free));
+    });
+  });
+  const child = spawn(process.execPath, [...VAULT_CLI, 'serve', '--data', dataDir, '--port', String(port), '--agent-dir', await agentPackageDir()], { stdio: 'ignore' });
+  const listening = () => new Promise<boolean>((resolve) => net.connect(port, '127.0.0.1', function (this: net.Socket) { this.destroy(); resolve(true); }).once('error', () => resolve(false)));
+  while (!(await listening())) {
+    if (child.exitCode !== null) throw new Error(`the vault exited with ${child.exitCode}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url: `https://127.0.0.1:${port}`,
+    caFile: path.join(dataDir, 'ca.cert.pem'),
+    admin: (...args) => JSON.parse(execFileSync(process.execPath, [...VAULT_CLI, ...args, '--data', dataDir, '--json'], { encoding: 'utf8' })),
+    stop: () => child.kill('SIGKILL'),
+  };
+}
+
 /** Runs `task` on every item, at most `limit` at a time. */
 async function pool<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -46,7 +72,8 @@ async function pool<T>(items: T[], limit: number, task: (item: T) => Promise<voi
 async function main(): Promise<void> {
   const root = await tempDir('fleet-bench-');
   const servers: TestSshd[] = [];
-  const vault = await startServiceVault();
+  const vault = await startVaultProcess(path.join(root, 'vault'));
+  const vaultCa = await fs.readFile(vault.caFile, 'utf8');
   try {
     const client = await generateKeyPair(root, 'client_ed25519');
     const started = performance.now();
@@ -80,8 +107,9 @@ async function main(): Promise<void> {
     const results: Array<{ concurrency: number; ms: number }> = [];
     for (const concurrency of CONCURRENCY) {
       const runDir = await fs.mkdtemp(path.join(root, `run-c${concurrency}-`));
-      const creds = await createVaultWithCredentials(vault);
-      const credentialsFile = await writeCredentials(runDir, creds.file);
+      const name = `bench-c${concurrency}`;
+      vault.admin('create', name);
+      const credentialsFile = String(vault.admin('credentials', name, '--out', runDir).path);
       const fleetServers: FleetServer[] = await Promise.all(
         servers.map(async (s, i) => ({
           key: `srv${i}`,
@@ -102,7 +130,7 @@ async function main(): Promise<void> {
         {
           openTarget: (server, signal) => openSshTarget(server.destination, { prompts: refuse, knownHostsFiles: [knownHosts], logger: silentLogger, signal }),
           createService: (target) =>
-            new SetupService({ target, logger: silentLogger, trust: { ca: vault.caCertPem }, downloadCacheDir: path.join(root, 'downloads') }),
+            new SetupService({ target, logger: silentLogger, trust: { ca: vaultCa }, downloadCacheDir: path.join(root, 'downloads') }),
           confirmPassphraseLocation: async () => true,
           logger: silentLogger,
         },
@@ -135,7 +163,7 @@ async function main(): Promise<void> {
     console.log(`BENCH fleet memory: peak RSS ${mib(peakRss)} (idle ${mib(idle.rss)}, +${mib(peakRss - idle.rss)}); peak heap ${mib(peakHeap)} (idle ${mib(idle.heapUsed)})`);
   } finally {
     await Promise.all(servers.map((s) => s.close()));
-    await vault.close();
+    vault.stop();
     await fs.rm(root, { recursive: true, force: true });
   }
 }

@@ -251,7 +251,14 @@ export class SshTarget implements Target {
     });
   }
 
-  remove(file: string): Promise<void> {
+  async remove(file: string): Promise<void> {
+    // A file or a link goes with one SFTP request; only a folder needs a shell (`rm -rf`).
+    const kind = (await this.stat(file))?.kind;
+    if (kind === undefined) return;
+    if (kind !== 'directory') {
+      const gone = await this.#files('remove', async (sftp) => sftp.unlink(file).then(() => true, (err: NodeJS.ErrnoException) => err.code === 'ENOENT'));
+      if (gone) return;
+    }
     return this.#shell('rm', ['rm', '-rf', '--', file], file);
   }
 
