@@ -5,11 +5,13 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { readPassphraseFile } from '../../src/core/passphrase/file';
 import type { FleetReport } from '../../src/core/fleet';
 import type { ServerRecord } from '../../src/vscode/features/servers/store';
+import { COMMANDS } from '../../src/vscode/ids';
 import { activateExtension } from '../support/extension';
 import { startRemoteServers, type RemoteServers } from '../support/remoteServers';
 import { startHarness, type Harness } from '../support/setupHarness';
@@ -260,6 +262,57 @@ describe('Remote servers over SSH', function () {
     assert.equal(atVault?.status, 'unregistered', JSON.stringify(atVault));
     await run('backupAgent.servers.remove', [true], undefined, records().find((r) => r.destination === 'fleet2'));
     assert.equal(records().some((r) => r.destination === 'fleet2'), false);
+  });
+
+  it('"Cancel" on a Fleet Run row cancels that server alone; the others finish', async () => {
+    // A server that accepts the connection and never says a word: its row stays "connecting".
+    const held = new Set<net.Socket>();
+    const silent = net.createServer((socket) => void held.add(socket.on('error', () => undefined)));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = silent.address() as net.AddressInfo;
+      await fs.appendFile(remote.configFile, ['Host silent', '  HostName 127.0.0.1', `  Port ${port}`, `  IdentityFile ${remote.clientKey.privateKeyFile}`, ''].join('\n'));
+      await remote.add('fleet4');
+      const before = (await registrations()).length;
+      const rows = () => h.testing.fleetRun.getChildren();
+      const state = (key: string) => rows().find((r) => r.key === key)?.state;
+      let cancelled = false;
+      const reports: string[] = [];
+      const input = new TestUserInput(
+        [/^(fleet4|silent)$/, KEEP, h.credentialsFile, 'The same folders on every server', path.join(h.dir, 'fleet', '{server}'), '', 'A passphrase per server', path.join(h.dir, 'fleet-cancel-passphrases'), 'Register 2 Servers', true],
+        (m) => {
+          if (m.actions.includes('Show Report')) reports.push(m.text);
+          return undefined;
+        },
+      );
+      h.testing.useInput(input);
+      const running = vscode.commands.executeCommand(COMMANDS.registerServers);
+      try {
+        // fleet4 registers while silent waits for a banner that never comes; then the row is cancelled.
+        const deadline = Date.now() + 60_000;
+        while (!(state('fleet4') === 'registered' && state('silent') === 'connecting')) {
+          assert.ok(Date.now() < deadline, `rows: ${JSON.stringify(rows().map((r) => [r.key, r.state]))}`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        const silentRow = rows().find((r) => r.key === 'silent')!;
+        await vscode.commands.executeCommand(COMMANDS.cancelFleetServer, silentRow);
+        cancelled = true;
+        await running;
+      } finally {
+        h.testing.useInput(undefined);
+      }
+      assert.ok(cancelled);
+      input.assertDone();
+      assert.deepEqual(Object.fromEntries(rows().map((r) => [r.key, r.state])), { fleet4: 'registered', silent: 'cancelled' });
+      assert.deepEqual(reports, ['1 registered, 0 skipped (already registered), 0 failed. 1 cancelled.']);
+      assert.equal((await registrations()).length, before + 1);
+      for (const file of await fs.readdir(path.join(h.dir, 'fleet-cancel-passphrases'))) {
+        secrets.push((await readPassphraseFile(path.join(h.dir, 'fleet-cancel-passphrases', file))).passphrase);
+      }
+    } finally {
+      for (const socket of held) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it('leaves no secret in the log, the settings or globalState', () => {
