@@ -12,6 +12,7 @@ import { readPassphraseFile } from '../../src/core/passphrase/file';
 import type { FleetReport } from '../../src/core/fleet';
 import type { ServerRecord } from '../../src/vscode/features/servers/store';
 import { COMMANDS } from '../../src/vscode/ids';
+import { startConnectProxy } from '../support/connectProxy';
 import { activateExtension } from '../support/extension';
 import { startRemoteServers, type RemoteServers } from '../support/remoteServers';
 import { startHarness, type Harness } from '../support/setupHarness';
@@ -245,6 +246,28 @@ describe('Remote servers over SSH', function () {
     assert.equal(session.snapshot().target.kind, 'local');
     assert.equal(session.snapshot().installFolder, h.installFolder);
     await assert.rejects(connection.run('true', []), 'the connection was closed');
+  });
+
+  it('with backupAgent.ssh.useProxy, reaches the server through the configured HTTP proxy (CONNECT)', async () => {
+    const proxy = await startConnectProxy({ answer: 'tunnel' });
+    const settings = () => vscode.workspace.getConfiguration('backupAgent');
+    const global = vscode.ConfigurationTarget.Global;
+    try {
+      const host = await remote.add('viaproxy');
+      await settings().update('proxy.host', '127.0.0.1', global);
+      await settings().update('proxy.port', proxy.port, global);
+      await settings().update('proxy.mode', 'settings', global);
+      await settings().update('ssh.useProxy', true, global);
+      const chooser = new TestUserInput(['viaproxy', true]); // and trust its new host key
+      assert.equal(await h.testing.chooseRemoteServer(chooser), true);
+      chooser.assertDone();
+      assert.deepEqual(proxy.connects, [`127.0.0.1:${host.sshd.port}`], 'one tunnel, to the server');
+      assert.equal((await h.testing.session.target.target.run('true', [])).code, 0);
+    } finally {
+      await h.testing.session.useLocalTarget();
+      for (const key of ['ssh.useProxy', 'proxy.mode', 'proxy.host', 'proxy.port']) await settings().update(key, undefined, global);
+      await proxy.close();
+    }
   });
 
   it('the Servers view re-checks every server, unregisters one over SSH and removes it from the list', async () => {

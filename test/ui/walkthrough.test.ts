@@ -13,7 +13,7 @@ import * as vscode from 'vscode';
 import { REGISTER_STAGES } from '../../src/core/service/types';
 import { format, STRINGS, type StringKey } from '../../src/webview/strings';
 import { activateExtension, waitUntil } from '../support/extension';
-import { startHoldingProxy } from '../support/holdingProxy';
+import { startConnectProxy } from '../support/connectProxy';
 import { ui } from '../support/uiBridge';
 import { createVaultWithCredentials, startTestVault, type TestVault } from '../support/vault';
 
@@ -247,7 +247,7 @@ describe(`Walkthrough webview: a new user registers this server (${spanish ? 'Sp
 
   it('cancels a running registration from the page, silently; registering again keeps the one registration', async () => {
     // Through a proxy that never answers, the registration is surely still running when Cancel is clicked.
-    const stalled = await startHoldingProxy();
+    const stalled = await startConnectProxy({ answer: 'hold' });
     try {
       await settings().update('proxy.host', '127.0.0.1', vscode.ConfigurationTarget.Global);
       await settings().update('proxy.port', stalled.port, vscode.ConfigurationTarget.Global);
