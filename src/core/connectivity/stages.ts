@@ -9,7 +9,7 @@ import net, { isIP } from 'node:net';
 import tls, { type TLSSocket } from 'node:tls';
 import { Client } from 'undici';
 import { z } from 'zod';
-import { CancelledError, type ErrorParams } from '../errors';
+import { CancelledError, raceAbort, type ErrorParams } from '../errors';
 import type { TlsOptions } from '../http/dispatcher';
 import { diagnoseTlsCode } from '../http/networkErrors';
 import { requestJson } from '../http/request';
@@ -17,17 +17,6 @@ import { requestJson } from '../http/request';
 export interface Found<T> {
   value: T;
   params: ErrorParams;
-}
-
-/** Rejects with the abort reason as soon as `signal` aborts; `promise` itself cannot be stopped. */
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  let onAbort!: () => void;
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  return Promise.race([promise, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
 }
 
 export async function resolveHost(host: string, signal: AbortSignal): Promise<Found<string[]>> {

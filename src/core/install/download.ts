@@ -10,7 +10,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { request, type Dispatcher } from 'undici';
 import { z } from 'zod';
-import { CancelledError, SetupError, throwIfAborted } from '../errors';
+import { CancelledError, raceAbort, SetupError, throwIfAborted } from '../errors';
 import { diagnoseSocketError, networkError, networkTarget, type NetworkTarget } from '../http/networkErrors';
 import { requestJson } from '../http/request';
 import { withRetry } from '../http/retry';
@@ -105,25 +105,12 @@ async function oneAtATime<T>(key: string, signal: AbortSignal | undefined, task:
   const mine = Promise.all([earlier, done]);
   inFlight.set(key, mine);
   try {
-    await waitOrAbort(earlier, signal);
+    await raceAbort(earlier, signal);
     return await task();
   } finally {
     release();
     void mine.then(() => inFlight.get(key) === mine && inFlight.delete(key));
   }
-}
-
-function waitOrAbort(promise: Promise<unknown>, signal?: AbortSignal): Promise<void> {
-  throwIfAborted(signal);
-  if (!signal) return promise.then(() => undefined);
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(new CancelledError());
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    });
-  });
 }
 
 /** Brings `partial` up to the announced size, asking only for the bytes it does not have yet. */
