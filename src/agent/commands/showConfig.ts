@@ -1,8 +1,9 @@
+import { publicConfig } from '../../core/config/agentConfig';
 import type { AgentContext } from '../context';
 
 /**
  * The configuration as stored, plus whether each identity file is there (never its contents).
- * The passphrase verifier is shown only as the date it was set: a hash invites guessing.
+ * The passphrase verifier is shown only as the date it was set (publicConfig).
  */
 export async function showConfig(ctx: AgentContext): Promise<Record<string, unknown>> {
   const { target, layout, config } = ctx;
@@ -13,8 +14,7 @@ export async function showConfig(ctx: AgentContext): Promise<Record<string, unkn
   };
   return {
     configFile: layout.configFile,
-    ...config,
-    passphrase: config.passphrase ? { setAt: config.passphrase.setAt } : null,
+    ...publicConfig(config),
     files: {
       machineKey: await describe(layout.machineKeyFile),
       machineCertificate: await describe(layout.machineCertFile),

@@ -59,6 +59,13 @@ export const agentConfigSchema = z.strictObject({
 });
 
 export type AgentConfig = z.output<typeof agentConfigSchema>;
+
+/** The configuration as results show it: the passphrase verifier reduced to when it was set (a hash invites guessing). */
+export type PublicAgentConfig = Omit<AgentConfig, 'passphrase'> & { passphrase: { setAt: string } | null };
+
+export function publicConfig(config: AgentConfig): PublicAgentConfig {
+  return { ...config, passphrase: config.passphrase && { setAt: config.passphrase.setAt } };
+}
 export type AgentProxy = z.output<typeof agentProxySchema>;
 
 /** Reads the configuration; undefined when there is none yet, a SetupError when it is damaged. */

@@ -3,6 +3,7 @@
  * (checked like at setup), its passphrase (which the vault must approve with a security PIN).
  * Everything is checked before anything changes; the configuration is written once, last.
  */
+import { publicConfig } from '../config/agentConfig';
 import { cacheFolderError } from '../cache/checkFolder';
 import { SetupError } from '../errors';
 import { agentProxyFor, dropUnusedProxyPassword, storeProxyPassword, type AgentProxyPlan } from './agentProxy';
@@ -81,5 +82,5 @@ export async function runChange(ctx: ServiceContext, input: ChangeInput, options
   if (input.proxy) changed.push('proxy');
   if (input.cacheFolder) changed.push('cacheFolder');
   if (passphrase) changed.push('passphrase');
-  return { changed, config: updated, ...(passphraseFile ? { passphraseFile } : {}) };
+  return { changed, config: publicConfig(updated), ...(passphraseFile ? { passphraseFile } : {}) };
 }

@@ -2,7 +2,7 @@
  * The registration as this target and the vault see it, in the one state model the status bar
  * and the walkthrough show (core/status.ts).
  */
-import { readAgentConfig } from '../config/agentConfig';
+import { publicConfig, readAgentConfig } from '../config/agentConfig';
 import { CancelledError, SetupError } from '../errors';
 import { deriveRegistrationState, type StateInputs } from '../status';
 import { installPlace, type ServiceContext } from './context';
@@ -15,7 +15,7 @@ export async function readStatus(ctx: ServiceContext, installFolder?: string, si
   const config = await readAgentConfig(ctx.target, place.layout);
   const now = ctx.now();
   if (!config?.registration || !config.vault) {
-    return { installFolder: place.installFolder, config, state: deriveRegistrationState({ now }) };
+    return { installFolder: place.installFolder, config: config && publicConfig(config), state: deriveRegistrationState({ now }) };
   }
   let remote: RemoteStatus;
   try {
@@ -26,7 +26,7 @@ export async function readStatus(ctx: ServiceContext, installFolder?: string, si
     remote = { ok: false, error: err.toJSON() };
   }
   const registration = { vaultName: config.vault.name, serverName: config.serverName };
-  return { installFolder: place.installFolder, config, state: deriveRegistrationState({ registration, health: healthOf(remote), now }), remote };
+  return { installFolder: place.installFolder, config: publicConfig(config), state: deriveRegistrationState({ registration, health: healthOf(remote), now }), remote };
 }
 
 /** An ended registration reads as revoked; a vault that cannot be reached, or fails, as unreachable. */

@@ -2,7 +2,7 @@
  * What the SetupService takes and returns. Adapters (command palette, webview, status bar, CLI)
  * build these from their own input and show the results; none of them holds a rule.
  */
-import type { AgentConfig, AgentProxy } from '../config/agentConfig';
+import type { AgentProxy, PublicAgentConfig } from '../config/agentConfig';
 import type { VaultCredentials } from '../credentials/model';
 import type { AgentLayout } from '../config/layout';
 import type { ErrorParams } from '../errors';
@@ -127,7 +127,7 @@ export type RemoteStatus =
 
 export interface SetupStatus {
   installFolder: string;
-  config?: AgentConfig;
+  config?: PublicAgentConfig;
   state: RegistrationState;
   /** The vault's view, when the configuration records a registration. */
   remote?: RemoteStatus;
@@ -149,7 +149,7 @@ export interface ChangeOptions extends OperationOptions {
 
 export interface ChangeResult {
   changed: Array<'proxy' | 'cacheFolder' | 'passphrase'>;
-  config: AgentConfig;
+  config: PublicAgentConfig;
   passphraseFile?: string;
 }
 

@@ -167,6 +167,8 @@ describe('CLI', function () {
     assertJsonOutcome(status, 0, true);
     assert.equal(status.json.result.state.kind, 'registered');
     assert.equal(status.json.result.remote.registration.status, 'registered');
+    // The passphrase only as the date it was set: its verifier (a salted hash) invites guessing.
+    assert.deepEqual(Object.keys(status.json.result.config.passphrase), ['setAt']);
     const unregistered = await runCli(['unregister', '--install-folder', installFolder], { env });
     assert.equal(unregistered.code, 0, unregistered.stderr);
     assert.match(unregistered.stdout, new RegExp(`Unregistered: registration ${registrationId} is unregistered\\.`));
