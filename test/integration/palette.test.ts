@@ -80,7 +80,7 @@ describe('Command palette over a real vault', function () {
     const config = JSON.parse(await fs.readFile(configFile(h), 'utf8'));
     assert.equal(config.vault.name, h.creds.identity.name);
     assert.equal(JSON.stringify(config).includes(h.testing.session.revealPassphrase()!.reveal()), false, 'no passphrase in the configuration');
-    assert.ok((await fs.stat(passphraseFile)).mode & 0o600);
+    assert.equal((await fs.stat(passphraseFile)).mode & 0o777, 0o600, 'the passphrase file is readable by its owner only');
     const registrations = await h.vault.admin.listRegistrations(h.creds.identity.name);
     assert.equal(registrations.length, 1);
     assert.equal(registrations[0]!.status, 'registered');
