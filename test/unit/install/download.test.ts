@@ -9,6 +9,7 @@ import { createDispatcher } from '../../../src/core/http/dispatcher';
 import { downloadAgent, type DownloadProgress } from '../../../src/core/install';
 import { resolveProxy } from '../../../src/core/proxy/resolve';
 import { parseProxySettings } from '../../../src/core/proxy/settings';
+import { assertRedacted } from '../../support/redaction';
 import { squidUnavailableReason, startSquid, type Squid } from '../../support/squid';
 import { buildAgentPackage, startTestVault, tempDir, type TestVault } from '../../support/vault';
 
@@ -243,9 +244,10 @@ describe('agent download from the vault', function () {
 
     it('fails with ProxyAuthRequired, and no password in the error, when the proxy refuses the credentials', async () => {
       const cache = await cacheDir();
-      const err = await rejection(downloadAgent({ endpoint: vault.url, dispatcher: proxied(authSquid, { user: USER, password: 'wrong' }), cacheDir: cache }));
+      const wrong = { user: USER, password: `${PASSWORD}-refused` };
+      const err = await rejection(downloadAgent({ endpoint: vault.url, dispatcher: proxied(authSquid, wrong), cacheDir: cache }));
       assert.ok(isSetupError(err, 'ProxyAuthRequired'), inspect(err));
-      assert.ok(!JSON.stringify(err).includes('wrong') && !inspect(err, { depth: 5 }).includes(PASSWORD));
+      assertRedacted(err, wrong);
       assert.deepEqual(vault.logs, [], 'nothing reached the vault');
     });
   });

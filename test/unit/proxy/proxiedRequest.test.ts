@@ -8,20 +8,13 @@ import { NETWORK_AGENT_CODE, NetworkCode } from '../../../src/core/http/networkE
 import { requestJson } from '../../../src/core/http/request';
 import { resolveProxy, type ProxyResolution } from '../../../src/core/proxy/resolve';
 import { parseProxySettings, type ProxySettingsInput } from '../../../src/core/proxy/settings';
+import { assertRedacted } from '../../support/redaction';
 import { squidUnavailableReason, startSquid, type Squid } from '../../support/squid';
 import { freePort, createTestCa, startHttpsServer, type CertAndKey, type TestCa, type TestServer } from '../../support/tls';
 
 const USER = 'alice';
 const PASSWORD = 'Sq1d-pa55word!';
 
-/** The password must not appear anywhere a log or a UI could pick it up. */
-function assertRedacted(err: SetupError): void {
-  const encoded = Buffer.from(`${USER}:${PASSWORD}`).toString('base64');
-  for (const text of [err.message, JSON.stringify(err), inspect(err, { depth: 10 }), String(err.cause), inspect(err.cause, { depth: 10 })]) {
-    assert.ok(!text.includes(PASSWORD), `password leaked: ${text}`);
-    assert.ok(!text.includes(encoded), `encoded credentials leaked: ${text}`);
-  }
-}
 
 describe('requests through a real squid proxy', function () {
   let ca: TestCa;
@@ -98,10 +91,10 @@ describe('requests through a real squid proxy', function () {
   });
 
   it('reports 407 for a wrong password, naming the user but never the password', async () => {
-    const settings = proxySettings(authSquid, { user: USER, password: `${PASSWORD}-wrong` });
-    const err = await expectFailure(resolveProxy(settings, vault.origin), NetworkCode.ProxyAuthRequired);
+    const wrong = { user: USER, password: `${PASSWORD}-wrong` };
+    const err = await expectFailure(resolveProxy(proxySettings(authSquid, wrong), vault.origin), NetworkCode.ProxyAuthRequired);
     assert.equal(err.params.proxy, `http://${USER}@127.0.0.1:${authSquid.port}`);
-    assert.ok(!JSON.stringify(err).includes(`${PASSWORD}-wrong`));
+    assertRedacted(err, wrong);
   });
 
   it('reports a proxy that is down as unreachable, with the proxy address', async () => {
@@ -110,7 +103,7 @@ describe('requests through a real squid proxy', function () {
     const err = await expectFailure(resolveProxy(settings, vault.origin), NetworkCode.ProxyUnreachable);
     assert.equal(err.params.host, '127.0.0.1');
     assert.equal(err.params.port, port);
-    assertRedacted(err);
+    assertRedacted(err, { user: USER, password: PASSWORD });
   });
 
   it('reports a target the proxy cannot reach with the proxy status', async () => {
@@ -137,8 +130,10 @@ describe('requests through a real squid proxy', function () {
     assert.equal(resolution.proxy?.origin, `http://127.0.0.1:${authSquid.port}`);
     assert.deepEqual((await call(resolution).response).data, { clientCn: 'server-01' });
 
-    const wrong = { HTTPS_PROXY: `http://${USER}:nope@127.0.0.1:${authSquid.port}` };
-    await expectFailure(resolveProxy(parseProxySettings({ mode: 'environment' }), vault.origin, { env: wrong }), NetworkCode.ProxyAuthRequired);
+    const wrongPassword = 'Env-n0pe-pa55word!';
+    const wrong = { HTTPS_PROXY: `http://${USER}:${encodeURIComponent(wrongPassword)}@127.0.0.1:${authSquid.port}` };
+    const err = await expectFailure(resolveProxy(parseProxySettings({ mode: 'environment' }), vault.origin, { env: wrong }), NetworkCode.ProxyAuthRequired);
+    assertRedacted(err, { user: USER, password: wrongPassword });
     const bypass = resolveProxy(parseProxySettings({ mode: 'environment' }), vault.origin, { env: { ...wrong, NO_PROXY: '127.0.0.1' } });
     assert.equal(bypass.proxy, undefined);
   });
@@ -150,12 +145,10 @@ describe('requests through a real squid proxy', function () {
     dispatchers.push(dispatcher);
     const tlsErr = await requestJson(dispatcher, `${vault.origin}/v1/health`).catch((e: unknown) => e);
     assert.ok(isSetupError(tlsErr, NetworkCode.TlsUntrustedCertificate), inspect(tlsErr));
-    assertRedacted(tlsErr);
+    assertRedacted(tlsErr, { user: USER, password: PASSWORD });
 
-    const authErr = await expectFailure(
-      resolveProxy(proxySettings(authSquid, { user: USER, password: `x${PASSWORD}` }), vault.origin),
-      NetworkCode.ProxyAuthRequired,
-    );
-    assertRedacted(authErr);
+    const wrong = { user: USER, password: `x${PASSWORD}` };
+    const authErr = await expectFailure(resolveProxy(proxySettings(authSquid, wrong), vault.origin), NetworkCode.ProxyAuthRequired);
+    assertRedacted(authErr, wrong);
   });
 });
