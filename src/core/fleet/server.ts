@@ -27,7 +27,7 @@ export type ServerOutcome = Pick<ServerRow, 'registrationId' | 'serverName' | 'r
 export async function setUpServer(job: ServerJob): Promise<ServerOutcome> {
   const { server, service, input, credentials, signal } = job;
   const installFolder = server.installFolder ?? input.installFolder;
-  const status = await service.status({ installFolder, signal });
+  const status = await service.status({ installFolder, signal, askVault: false });
   const { config } = status;
   if (config?.registration && config.vault && sameVault(config.vault, credentials)) {
     return {

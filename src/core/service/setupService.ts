@@ -18,7 +18,7 @@ import { installPlace, stage, type ServiceContext } from './context';
 import { buildPlan } from './plan';
 import { inspectCredentials, prepareSetup } from './prepare';
 import { runRegistration } from './register';
-import { readStatus } from './status';
+import { readStatus, type StatusOptions } from './status';
 import type {
   ChangeInput,
   ChangeOptions,
@@ -99,8 +99,8 @@ export class SetupService {
     return runRegistration(this.ctx, input, options);
   }
 
-  status(options: { installFolder?: string; signal?: AbortSignal } = {}): Promise<SetupStatus> {
-    return readStatus(this.ctx, options.installFolder, options.signal);
+  status(options: StatusOptions = {}): Promise<SetupStatus> {
+    return readStatus(this.ctx, options);
   }
 
   change(input: ChangeInput, options: ChangeOptions = {}): Promise<ChangeResult> {

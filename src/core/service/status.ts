@@ -10,13 +10,25 @@ import { registeredMachine } from './registeredMachine';
 import type { RemoteStatus, SetupStatus } from './types';
 import { isNetworkCode } from './vaultAccess';
 
-export async function readStatus(ctx: ServiceContext, installFolder?: string, signal?: AbortSignal): Promise<SetupStatus> {
+export interface StatusOptions {
+  installFolder?: string;
+  signal?: AbortSignal;
+  /**
+   * False reads the configuration alone: no machine certificate, no vault call, so no `remote`
+   * and a recorded registration reads as registered. The fleet uses it to tell registered servers.
+   */
+  askVault?: boolean;
+}
+
+export async function readStatus(ctx: ServiceContext, { installFolder, signal, askVault = true }: StatusOptions = {}): Promise<SetupStatus> {
   const place = await installPlace(ctx, installFolder, signal);
   const config = await readAgentConfig(ctx.target, place.layout);
   const now = ctx.now();
   if (!config?.registration || !config.vault) {
     return { installFolder: place.installFolder, config: config && publicConfig(config), state: deriveRegistrationState({ now }) };
   }
+  const registration = { vaultName: config.vault.name, serverName: config.serverName };
+  if (!askVault) return { installFolder: place.installFolder, config: publicConfig(config), state: deriveRegistrationState({ registration, now }) };
   let remote: RemoteStatus;
   try {
     const machine = await registeredMachine(ctx, place, config);
@@ -25,7 +37,6 @@ export async function readStatus(ctx: ServiceContext, installFolder?: string, si
     if (err instanceof CancelledError || !(err instanceof SetupError)) throw err;
     remote = { ok: false, error: err.toJSON() };
   }
-  const registration = { vaultName: config.vault.name, serverName: config.serverName };
   return { installFolder: place.installFolder, config: publicConfig(config), state: deriveRegistrationState({ registration, health: healthOf(remote), now }), remote };
 }
 

@@ -288,12 +288,17 @@ describe('SetupService against the real local vault', function () {
       assert.equal((await vault.admin.listRegistrations(creds.identity.name))[0]?.status, 'registered');
     });
 
-    it('shows a registration the vault revoked as revoked', async () => {
-      const { service, input } = await fixture();
+    it('shows a registration the vault revoked as revoked, and as recorded when the vault is not asked', async () => {
+      const { creds, service, input } = await fixture();
       const registered = await service.register(input, { confirmPassphraseLocation: acceptLocation });
       await vault.admin.revokeRegistration(registered.registrationId);
       const status = await service.status({ installFolder: input.installFolder });
       assert.equal(status.state.kind, 'revoked');
+
+      const recorded = await service.status({ installFolder: input.installFolder, askVault: false });
+      assert.deepEqual(recorded.state, { kind: 'registered', vaultName: creds.identity.name, serverName: registered.serverName });
+      assert.equal(recorded.config?.registration?.id, registered.registrationId);
+      assert.equal(recorded.remote, undefined);
     });
   });
 });
