@@ -149,6 +149,7 @@ describe('CLI', function () {
     assert.equal(unconfirmed.json.error.code, 'PassphraseLocationNotConfirmed');
     assert.match(unconfirmed.stderr, /--accept-passphrase-location/);
     assert.deepEqual(await filesUnder(root), before);
+    assert.deepEqual(await vault.admin.listRegistrations(vaultName), [], 'nothing registered at the vault');
 
     const registered = await runCli([...base, '--accept-passphrase-location', '--json'], { env: secretEnv });
     assertJsonOutcome(registered, 0, true);
