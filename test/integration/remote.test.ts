@@ -340,6 +340,8 @@ describe('Remote servers over SSH', function () {
 
   it('leaves no secret in the log, the settings or globalState', () => {
     assert.ok(logged.length > 0, 'the log was captured');
+    // The tests above add 2 (web1's key passphrase and backup passphrase), 3 (fleet) and 1 (fleet4).
+    assert.ok(secrets.length >= 6, `the secrets were collected: ${secrets.length}`);
     const state = h.testing.extensionGlobalState;
     const places: Record<string, string> = {
       log: logged.join('\n'),
