@@ -5,11 +5,12 @@
  * vault's machine limit stops the queue, since every later server would be refused too.
  */
 import { CancelledError, SetupError } from '../errors';
+import { inspectCredentials } from '../service/prepare';
 import { preparePassphrases, type PassphraseSource } from './passphrases';
 import { countRows } from './report';
 import { setUpServer, type ServerOutcome } from './server';
 import { FleetCode, type FleetInput, type FleetOptions, type FleetReport, type FleetRun, type ServerRow } from './types';
-import { inspectFleetCredentials, validateFleetShape } from './validate';
+import { validateFleetShape } from './validate';
 import type { VaultCredentials } from '../credentials/model';
 
 const VAULT_MACHINE_LIMIT_CODE = 'VaultMachineLimitReached';
@@ -40,7 +41,9 @@ class Fleet {
   async run(): Promise<FleetReport> {
     const { input, options } = this;
     const concurrency = validateFleetShape(input);
-    const credentials = await inspectFleetCredentials(input.credentialsFile, options.signal);
+    // Checked up front so its refusals (as the single-server setup's) come before any server is
+    // contacted; each registration reads the file again, as a single-server setup does.
+    const credentials = await inspectCredentials(input.credentialsFile, new Date(), options.signal);
     const passphrases = await preparePassphrases(input.passphrase, input.servers, credentials, options.confirmPassphraseLocation);
     if (options.signal?.aborted) throw new CancelledError();
 

@@ -1,11 +1,5 @@
-/**
- * The refusals that come before any server is contacted: the fleet's shape, the credentials file
- * (refused as the single-server setup would), and where passphrases go.
- */
-import type { VaultCredentials } from '../credentials/model';
-import { inspectCredentialsFile } from '../credentials/inspect';
+/** The fleet's shape, refused before anything else (and before any server is contacted). */
 import { SetupError } from '../errors';
-import { withNextStep } from '../registration/errors';
 import { DEFAULT_FLEET_CONCURRENCY, FLEET_MACHINE_LIMIT, FleetCode, MAX_FLEET_CONCURRENCY, type FleetInput } from './types';
 
 /** Checks the servers and the concurrency; returns the concurrency to use. */
@@ -31,13 +25,4 @@ export function validateFleetShape(input: FleetInput): number {
     });
   }
   return concurrency;
-}
-
-/** The credentials file, read once for the whole fleet; its refusals name their next step. */
-export async function inspectFleetCredentials(file: string, signal?: AbortSignal): Promise<VaultCredentials> {
-  try {
-    return await inspectCredentialsFile(file, { now: new Date(), signal });
-  } catch (err) {
-    throw withNextStep(err);
-  }
 }

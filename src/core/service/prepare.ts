@@ -42,7 +42,7 @@ export interface PreparedSetup extends InstallPlace {
 
 export async function prepareSetup(ctx: ServiceContext, input: SetupInput, signal?: AbortSignal): Promise<PreparedSetup> {
   const { target } = ctx;
-  const credentials = await inspectCredentials(ctx, input.credentialsFile, signal);
+  const credentials = await inspectCredentials(input.credentialsFile, ctx.now(), signal);
   const warnings = checkPassphraseRules(input.passphrase.value);
   const place = await installPlace(ctx, input.installFolder, signal);
   const cacheFolder = input.cacheFolder ?? place.defaultCacheFolder;
@@ -92,10 +92,10 @@ export async function prepareSetup(ctx: ServiceContext, input: SetupInput, signa
   };
 }
 
-/** A validated credentials file; its refusals name their next step. */
-export async function inspectCredentials(ctx: ServiceContext, file: string, signal?: AbortSignal): Promise<VaultCredentials> {
+/** A validated credentials file (expiry judged at `now`); its refusals name their next step. */
+export async function inspectCredentials(file: string, now: Date, signal?: AbortSignal): Promise<VaultCredentials> {
   try {
-    return await inspectCredentialsFile(file, { now: ctx.now(), signal });
+    return await inspectCredentialsFile(file, { now, signal });
   } catch (err) {
     throw withNextStep(err);
   }

@@ -57,7 +57,7 @@ export class SetupService {
   }
 
   inspectCredentials(file: string, options: { signal?: AbortSignal } = {}): Promise<VaultCredentials> {
-    return inspectCredentials(this.ctx, file, options.signal);
+    return inspectCredentials(file, this.ctx.now(), options.signal);
   }
 
   /** What register() would do with this input, changing nothing; refusals are thrown as they would be there. */
