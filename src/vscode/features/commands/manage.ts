@@ -4,7 +4,7 @@ import { CHANGE_STAGES, UNREGISTER_STAGES, type ChangeInput } from '../../../cor
 import type { FeatureContext } from '../context';
 import { localiseError } from '../errors/localise';
 import { withStages } from '../progress';
-import { proxyPassword, readSettings } from '../settings';
+import { readSettings } from '../settings';
 import { cacheFolderStep, dataSizeBytes, dataSizeStep, type FolderAnswers } from '../wizard/folderSteps';
 import { passphraseChoiceStep, passphraseEntrySteps, passphraseKeepStep, type PassphraseAnswers } from '../wizard/passphraseSteps';
 import { proxyFromSettings, proxySettingsOf, proxySteps, type ProxyAnswers } from '../wizard/proxySteps';
@@ -51,7 +51,7 @@ export async function changeProperties(f: FeatureContext): Promise<void> {
         c.what = picked.data;
       },
     },
-    ...only(is('proxy'), proxySteps<ChangeAnswers>(() => f.session.snapshot().proxy.hasPassword)),
+    ...only(is('proxy'), proxySteps<ChangeAnswers>((proxy) => f.session.keepsProxyPassword(proxy))),
     ...only(is('cache'), [cacheFolderStep<ChangeAnswers>(), dataSizeStep<ChangeAnswers>(f)]),
     ...only(is('passphrase'), [passphraseChoiceStep<ChangeAnswers>(f), ...passphraseEntrySteps<ChangeAnswers>(f), passphraseKeepStep<ChangeAnswers>(f)]),
     {
@@ -74,7 +74,7 @@ export async function changeProperties(f: FeatureContext): Promise<void> {
 
 async function applyChange(f: FeatureContext, ctx: ChangeAnswers): Promise<void> {
   const input: ChangeInput = {};
-  if (ctx.what === 'proxy') input.proxy = proxySettingsOf(ctx, await proxyPassword.get(f.extension.secrets));
+  if (ctx.what === 'proxy') input.proxy = proxySettingsOf(ctx);
   if (ctx.what === 'cache') Object.assign(input, { cacheFolder: ctx.cacheFolder || undefined, dataSizeBytes: dataSizeBytes(ctx.dataSizeGb) });
   if (ctx.what === 'passphrase') {
     const newValue = f.session.revealPassphrase();

@@ -4,7 +4,7 @@ import { REGISTER_STAGES, type SetupPlan } from '../../../core/service';
 import type { FeatureContext } from '../context';
 import { withStages } from '../progress';
 import type { SetupChoices } from '../session/session';
-import { proxyPassword, readSettings } from '../settings';
+import { readSettings } from '../settings';
 import { serverNameStep, type ServerNameAnswers } from '../wizard/serverNameStep';
 import { credentialsStep, type CredentialsAnswers } from '../wizard/credentialsStep';
 import { cacheFolderStep, dataSizeBytes, dataSizeStep, installFolderStep, type FolderAnswers } from '../wizard/folderSteps';
@@ -16,20 +16,19 @@ import { ask, settled } from './run';
 
 type SetupAnswers = CredentialsAnswers & ServerNameAnswers & FolderAnswers & ProxyAnswers & PassphraseAnswers & SummaryAnswers;
 
-async function choicesOf(f: FeatureContext, ctx: SetupAnswers): Promise<SetupChoices> {
-  const stored = await proxyPassword.get(f.extension.secrets);
+function choicesOf(ctx: SetupAnswers): SetupChoices {
   return {
     installFolder: ctx.installFolder,
     cacheFolder: ctx.cacheFolder,
     serverName: ctx.serverName,
     dataSizeBytes: dataSizeBytes(ctx.dataSizeGb),
-    proxy: proxySettingsOf(ctx, stored),
+    proxy: proxySettingsOf(ctx),
   };
 }
 
 /** The plan for the answers, or the refusal the setup would meet. */
 async function planOf(f: FeatureContext, ctx: SetupAnswers): Promise<SetupPlan> {
-  const result = await f.session.planFor(await choicesOf(f, ctx));
+  const result = await f.session.planFor(choicesOf(ctx));
   if (!result.ok) throw result.error;
   return result.value;
 }
@@ -44,7 +43,7 @@ export async function setup(f: FeatureContext, previous?: SetupAnswers): Promise
     installFolderStep(),
     cacheFolderStep(),
     dataSizeStep(f),
-    ...proxySteps<SetupAnswers>(() => f.session.snapshot().proxy.hasPassword),
+    ...proxySteps<SetupAnswers>((proxy) => f.session.keepsProxyPassword(proxy)),
     passphraseChoiceStep(f),
     ...passphraseEntrySteps<SetupAnswers>(f),
     passphraseKeepStep(f),
@@ -52,7 +51,7 @@ export async function setup(f: FeatureContext, previous?: SetupAnswers): Promise
   ];
   const title = s.target.kind === 'ssh' ? vscode.l10n.t('Set Up Backup Agent on {0}', s.target.label) : vscode.l10n.t('Set Up Backup Agent');
   if (!(await ask(f, title, steps, ctx, () => setup(f, ctx)))) return;
-  await f.session.applyChoices(await choicesOf(f, ctx));
+  await f.session.applyChoices(choicesOf(ctx));
   await registerNow(f);
 }
 

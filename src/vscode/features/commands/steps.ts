@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { FeatureContext } from '../context';
 import { withStages } from '../progress';
-import { proxyPassword, readSettings, writeSetting } from '../settings';
+import { readSettings, writeSetting } from '../settings';
 import { credentialsStep, type CredentialsAnswers } from '../wizard/credentialsStep';
 import { cacheFolderStep, dataSizeBytes, dataSizeStep, type FolderAnswers } from '../wizard/folderSteps';
 import { passphraseEntrySteps, passphraseKeepStep, type PassphraseAnswers } from '../wizard/passphraseSteps';
@@ -21,9 +21,9 @@ export async function selectCredentials(f: FeatureContext): Promise<void> {
 
 export async function configureProxy(f: FeatureContext): Promise<void> {
   const ctx: ProxyAnswers = { proxy: proxyFromSettings(readSettings().proxy) };
-  const steps = proxySteps<ProxyAnswers>(() => f.session.snapshot().proxy.hasPassword);
+  const steps = proxySteps<ProxyAnswers>((proxy) => f.session.keepsProxyPassword(proxy));
   if (!(await ask(f, vscode.l10n.t('Configure Proxy'), steps, ctx, () => configureProxy(f)))) return;
-  await f.session.setProxy(proxySettingsOf(ctx, await proxyPassword.get(f.extension.secrets)));
+  await f.session.setProxy(proxySettingsOf(ctx));
   const test = vscode.l10n.t('Test Connectivity');
   if ((await f.ui().message('info', vscode.l10n.t('Proxy settings saved.'), test)) === test) await testConnectivity(f);
 }

@@ -7,7 +7,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { parseProxySettings, type ProxySettings } from '../../../core/proxy/settings';
+import { parseProxySettings, type ProxyMode, type ProxySettings } from '../../../core/proxy/settings';
 import { Secret } from '../../../core/proxy/secret';
 import { generatePassphrase } from '../../../core/passphrase/generate';
 import { SetupService, type ChangeInput, type ConfirmPassphraseLocation, type CredentialsSummary, type RegisterResult, type SetupInput, type SetupStatus } from '../../../core/service';
@@ -186,8 +186,25 @@ export class Session implements SetupSession {
     return result;
   }
 
+  /**
+   * Whether a proxy saved without a typed password keeps the stored one: an explicit proxy with
+   * the stored password's user ("leave empty to keep it" on every surface).
+   */
+  keepsProxyPassword(proxy: { mode: ProxyMode; user: string }): boolean {
+    const saved = readSettings().proxy;
+    return this.hasProxyPassword && proxy.mode === 'settings' && saved.mode === 'settings' && Boolean(proxy.user) && proxy.user === saved.user;
+  }
+
+  /** `proxy` with the stored password filled in when it keeps it (see keepsProxyPassword). */
+  private async withStoredPassword(proxy: ProxySettings): Promise<ProxySettings> {
+    if (proxy.password || !this.keepsProxyPassword(proxy)) return proxy;
+    const stored = await proxyPassword.get(this.host.context.secrets);
+    return stored ? { ...proxy, password: new Secret(stored) } : proxy;
+  }
+
   async setProxy(proxy: ProxySettings): Promise<void> {
-    const { password, ...values } = parseProxySettings(proxy);
+    // Judged against the settings being replaced, so before writing them.
+    const { password, ...values } = await this.withStoredPassword(parseProxySettings(proxy));
     await writeProxySettings(values);
     // The password is kept only for authenticated settings-mode proxies.
     const keep = values.mode === 'settings' && values.user ? password?.reveal() : undefined;
@@ -308,7 +325,8 @@ export class Session implements SetupSession {
     const result = await this.operation('change', progress, async (onProgress) => {
       const service = await this.getService();
       const confirmPassphraseLocation = async () => Boolean(this.passphrase?.savedTo);
-      return service.change(input, { signal, onProgress, installFolder: this.installFolder(), confirmPassphraseLocation });
+      const kept = input.proxy ? { ...input, proxy: await this.withStoredPassword(input.proxy) } : input;
+      return service.change(kept, { signal, onProgress, installFolder: this.installFolder(), confirmPassphraseLocation });
     });
     await this.refreshStatus(signal).catch(() => undefined);
     return result;
@@ -390,7 +408,7 @@ export class Session implements SetupSession {
       cacheFolder: (choices ? choices.cacheFolder : place.cacheFolder) || undefined,
       serverName: (choices?.serverName ?? place.serverName) || undefined,
       dataSizeBytes: choices?.dataSizeBytes ?? this.dataSizeBytes,
-      proxy: choices?.proxy ?? (await this.proxy()),
+      proxy: choices ? await this.withStoredPassword(choices.proxy) : await this.proxy(),
       passphrase: { value: this.passphrase.value },
       passphraseFile: this.passphrase.savedTo,
     };

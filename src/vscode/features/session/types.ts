@@ -54,7 +54,7 @@ export interface SetupSession extends vscode.Disposable {
   selectCredentials(file: string): Promise<Checked<CredentialsSummary>>;
   setInstallFolder(folder: string): Promise<void>;
   setCacheFolder(folder: string, data: { dataSizeBytes?: number; dataFolders?: string[] }, signal?: AbortSignal): Promise<Checked<{ requiredBytes: number; availableBytes: number }>>;
-  /** Saves the proxy (settings + SecretStorage for the password). */
+  /** Saves the proxy (settings + SecretStorage for the password; none typed keeps the stored one for the same proxy user). */
   setProxy(proxy: ProxySettings): Promise<void>;
   testConnectivity(signal?: AbortSignal): Promise<NonNullable<SessionSnapshot['connectivity']>>;
   generatePassphrase(): PassphraseState;

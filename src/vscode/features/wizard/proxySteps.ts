@@ -8,10 +8,8 @@ import type { WizardStep } from './wizard';
 
 export interface ProxyAnswers {
   proxy?: Omit<ProxySettingValues, 'port'> & { port: string };
-  /** Typed in this run; never kept when going Back. */
+  /** Typed in this run; never kept when going Back. Left empty, the session keeps the stored one. */
   proxyPassword?: Secret;
-  /** A password is already in SecretStorage and the user left the box empty. */
-  keepProxyPassword?: boolean;
 }
 
 export function proxyFromSettings(values: ProxySettingValues): NonNullable<ProxyAnswers['proxy']> {
@@ -62,7 +60,8 @@ function proxyFieldStep<C extends ProxyAnswers>(field: 'host' | 'port' | 'user',
   };
 }
 
-export function proxySteps<C extends ProxyAnswers>(hasStoredPassword: () => boolean): WizardStep<C>[] {
+/** `keepsPassword`: the session keeps its stored password for this proxy when the box is left empty. */
+export function proxySteps<C extends ProxyAnswers>(keepsPassword: (proxy: NonNullable<ProxyAnswers['proxy']>) => boolean): WizardStep<C>[] {
   return [
     proxyModeStep<C>(),
     proxyFieldStep<C>('host', () => vscode.l10n.t('Proxy host name or IP address, without scheme or port')),
@@ -71,25 +70,22 @@ export function proxySteps<C extends ProxyAnswers>(hasStoredPassword: () => bool
     {
       shouldPrompt: (ctx) => explicit(ctx) && Boolean(ctx.proxy?.user),
       async prompt(ctx, p) {
-        const stored = hasStoredPassword();
         const value = await p.input({
-          prompt: stored ? vscode.l10n.t('Proxy password; leave empty to keep the saved one') : vscode.l10n.t('Proxy password (kept in secret storage, never in settings)'),
+          prompt: keepsPassword(ctx.proxy!) ? vscode.l10n.t('Proxy password; leave empty to keep the saved one') : vscode.l10n.t('Proxy password (kept in secret storage, never in settings)'),
           password: true,
         });
-        ctx.keepProxyPassword = stored && value === '';
         ctx.proxyPassword = value ? new Secret(value) : undefined;
       },
       undo(ctx) {
         ctx.proxyPassword = undefined;
-        ctx.keepProxyPassword = undefined;
       },
     },
   ];
 }
 
-/** The answers as the core's ProxySettings; `storedPassword` fills a kept password. */
-export function proxySettingsOf(ctx: ProxyAnswers, storedPassword: string | undefined): ProxySettings {
+/** The answers as the core's ProxySettings (the typed password only: the session fills a kept one). */
+export function proxySettingsOf(ctx: ProxyAnswers): ProxySettings {
   const proxy = ctx.proxy!;
-  const password = ctx.proxyPassword ?? (ctx.keepProxyPassword && storedPassword ? new Secret(storedPassword) : undefined);
+  const password = ctx.proxyPassword;
   return parseProxySettings({ ...proxy, port: Number(proxy.port), ...(password ? { password } : {}) });
 }
