@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { verifyPassphrase } from '../../src/core/passphrase/verifier';
 import { buildCredentialsCorpus } from '../support/credentials-corpus';
 import { activateExtension, waitUntil } from '../support/extension';
 import { startHarness, type Harness } from '../support/setupHarness';
@@ -91,10 +92,16 @@ describe('Command palette over a real vault', function () {
   });
 
   it('"Change Properties…" changes the passphrase with the vault\'s security PIN', async () => {
+    const previous = h.testing.session.revealPassphrase()!.reveal();
     const pin = await h.vault.admin.issueSecurityPin(h.creds.identity.name);
     const input = await h.run('backupAgent.changeProperties', ['Encryption passphrase', 'Generate', 'Continue', pin.pin]);
     assert.deepEqual(input.messages.map((m) => m.kind), ['info']);
     assert.match(input.messages[0]!.text, /passphrase/);
+    const generated = h.testing.session.revealPassphrase()!.reveal();
+    assert.notEqual(generated, previous, 'a new passphrase was generated');
+    const { verifier } = JSON.parse(await fs.readFile(configFile(h), 'utf8')).passphrase;
+    assert.equal(await verifyPassphrase(verifier, generated), true, 'the configuration verifies the new passphrase');
+    assert.equal(await verifyPassphrase(verifier, previous), false, 'and no longer the old one');
   });
 
   it('a vault that does not answer shows as unreachable with the warning background and fitting links', async () => {
