@@ -10,11 +10,10 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { VaultCredentials } from '../credentials/model';
 import { SetupError } from '../errors';
-import { readPassphraseFile } from '../passphrase/file';
 import { assessPassphraseLocation } from '../passphrase/location';
 import { Secret } from '../proxy/secret';
 import type { ConfirmPassphraseLocation, SetupService } from '../service';
-import { checkPassphraseRules, confirmLocation, ensurePassphraseFile } from '../service/passphrase';
+import { checkPassphraseRules, confirmLocation, ensurePassphraseFile, reusablePassphraseFile } from '../service/passphrase';
 import { nextStep } from '../registration/errors';
 import { FleetCode, type FleetServer, type PassphrasePolicy } from './types';
 
@@ -61,17 +60,9 @@ export async function preparePassphrases(
   return {
     async forServer(server, service, serverName) {
       const file = files.get(server.key)!;
-      const saved = await readPassphraseFile(file).catch((err: unknown) => {
-        if (err instanceof SetupError && err.code === 'PassphraseFileUnreadable' && err.params.reason === 'ENOENT') return undefined;
-        throw err;
-      });
-      if (saved) {
-        // An earlier run's file for this server and vault: its passphrase is the one to keep using.
-        if (saved.vaultName !== credentials.vaultName) {
-          throw new SetupError('PassphraseFileExists', 'A file with that name already exists; choose another name.', { file, ...nextStep('choosePassphraseFileLocation') });
-        }
-        return { value: new Secret(saved.passphrase), file };
-      }
+      // An earlier run's file for this server and vault: its passphrase is the one to keep using.
+      const saved = await reusablePassphraseFile(file, (s) => s.vaultName === credentials.vaultName);
+      if (saved) return { value: new Secret(saved.passphrase), file };
       const value = service.generatePassphrase();
       return { value, file: await ensurePassphraseFile({ file, passphrase: value, vaultName: credentials.vaultName, serverName, now: new Date() }) };
     },

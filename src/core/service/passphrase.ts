@@ -6,7 +6,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { SetupError } from '../errors';
-import { readPassphraseFile, savePassphraseFile } from '../passphrase/file';
+import { readPassphraseFile, savePassphraseFile, type SavedPassphrase } from '../passphrase/file';
 import { assessPassphraseLocation, type PassphraseLocationWarning } from '../passphrase/location';
 import { validatePassphrase } from '../passphrase/validate';
 import { createPassphraseVerifier, verifyPassphrase, type PassphraseVerifier } from '../passphrase/verifier';
@@ -55,14 +55,22 @@ export async function confirmLocation(warnings: PassphraseLocationWarning[], con
  * passphrase (a re-run). Any other file there is refused: it is never overwritten.
  */
 export async function existingPassphraseFile(file: string, passphrase: Secret): Promise<'absent' | 'same'> {
+  return (await reusablePassphraseFile(file, (saved) => saved.passphrase === passphrase.reveal())) ? 'same' : 'absent';
+}
+
+/**
+ * The passphrase file already at `file`: undefined when there is none, the saved passphrase when
+ * `reuse` accepts it (a re-run). Any other file there is refused: it is never overwritten.
+ */
+export async function reusablePassphraseFile(file: string, reuse: (saved: SavedPassphrase) => boolean): Promise<SavedPassphrase | undefined> {
   try {
     await fs.lstat(file);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'absent';
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
   const saved = await readPassphraseFile(file).catch(() => undefined);
-  if (saved?.passphrase === passphrase.reveal()) return 'same';
+  if (saved && reuse(saved)) return saved;
   throw new SetupError('PassphraseFileExists', 'A file with that name already exists; choose another name.', { file, ...nextStep('choosePassphraseFileLocation') });
 }
 
