@@ -47,16 +47,10 @@ export async function preparePassphrases(
   }
 
   const folder = path.resolve(policy.folder);
-  const stat = await fs.stat(folder).catch(() => undefined);
-  if (!stat?.isDirectory()) {
-    throw new SetupError(FleetCode.PassphraseFolderMissing, `The folder for the passphrase files does not exist: ${folder}`, {
-      folder,
-      ...nextStep('choosePassphraseFileLocation'),
-    });
-  }
   const files = new Map(servers.map((s) => [s.key, path.join(folder, passphraseFileName(s))]));
   refuseClashes(files);
   await confirmedLocation(files.values().next().value!, confirm);
+  await createFolder(folder);
   return {
     async forServer(server, service, serverName) {
       const file = files.get(server.key)!;
@@ -67,6 +61,19 @@ export async function preparePassphrases(
       return { value, file: await ensurePassphraseFile({ file, passphrase: value, vaultName: credentials.vaultName, serverName, now: new Date() }) };
     },
   };
+}
+
+/** Created (0700) only once its location is confirmed, so a refused location leaves nothing behind. */
+async function createFolder(folder: string): Promise<void> {
+  try {
+    await fs.mkdir(folder, { recursive: true, mode: 0o700 });
+  } catch (err) {
+    throw new SetupError(FleetCode.PassphraseFolderMissing, `The folder for the passphrase files does not exist and could not be created: ${folder}`, {
+      folder,
+      reason: (err as NodeJS.ErrnoException).code ?? 'unknown',
+      ...nextStep('choosePassphraseFileLocation'),
+    });
+  }
 }
 
 /** `<serverName or key>.passphrase.txt`, with anything a file name should not hold replaced. */

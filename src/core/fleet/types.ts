@@ -26,7 +26,7 @@ export const FleetCode = {
   DuplicateServer: 'FleetDuplicateServer',
   /** Concurrency outside 1..MAX_FLEET_CONCURRENCY. */
   InvalidConcurrency: 'FleetInvalidConcurrency',
-  /** The per-server passphrase folder does not exist (or is not a folder). */
+  /** The per-server passphrase folder does not exist and cannot be created (a file is in the way, no permission). */
   PassphraseFolderMissing: 'FleetPassphraseFolderMissing',
   /** Two servers would save their passphrases to the same file. */
   PassphraseFileClash: 'FleetPassphraseFileClash',

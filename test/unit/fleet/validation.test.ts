@@ -64,6 +64,25 @@ describe('fleet: refusals before any server is contacted, and failures it report
     return err;
   }
 
+  /** Runs a fleet that must get past every refusal: each server is opened (and fails to connect). */
+  async function reachesServers(input: Partial<FleetInput>): Promise<string[]> {
+    const opened: string[] = [];
+    const servers = input.servers ?? [server(0)];
+    const report = await startFleet(
+      { servers, credentialsFile, proxy: parseProxySettings({ mode: 'off' }), passphrase: { kind: 'shared', value: new Secret(TEST_PASSPHRASE) }, ...input },
+      {
+        openTarget: async (s) => {
+          opened.push(s.key);
+          throw new SetupError('SshConnectFailed', 'Cannot connect.', { host: '127.0.0.1', port: 1 });
+        },
+        createService: () => assert.fail('no target was opened'),
+        logger: captureLogger(),
+      },
+    ).report;
+    assert.ok(report.rows.every((r) => r.reason?.code === 'SshConnectFailed'), inspect(report.rows));
+    return opened;
+  }
+
   it(`refuses more than ${FLEET_MACHINE_LIMIT} servers up front`, async () => {
     const err = await refused('FleetTooLarge', { servers: Array.from({ length: FLEET_MACHINE_LIMIT + 1 }, (_, i) => server(i)) });
     assert.deepEqual(err.params, { count: 51, limit: 50 });
@@ -97,11 +116,15 @@ describe('fleet: refusals before any server is contacted, and failures it report
     await refused('PassphraseInvalid', { passphrase: { kind: 'shared', value: new Secret('short') } });
   });
 
-  it('per-server passphrases need an existing folder and a distinct file per server', async () => {
-    const missing: PassphrasePolicy = { kind: 'perServer', folder: path.join(root, 'nowhere') };
-    assert.equal((await refused('FleetPassphraseFolderMissing', { passphrase: missing })).params.folder, missing.folder);
+  it('per-server passphrases: the folder is created (0700) before any server is contacted, unless a file is in the way; a distinct file per server', async () => {
+    const folder = path.join(root, 'new', 'passphrases');
+    assert.deepEqual(await reachesServers({ passphrase: { kind: 'perServer', folder } }), ['srv0']);
+    const stat = await fs.stat(folder);
+    assert.ok(stat.isDirectory());
+    assert.equal(stat.mode & 0o777, 0o700);
     await fs.writeFile(path.join(root, 'a-file'), '');
-    await refused('FleetPassphraseFolderMissing', { passphrase: { kind: 'perServer', folder: path.join(root, 'a-file') } });
+    const inTheWay: PassphrasePolicy = { kind: 'perServer', folder: path.join(root, 'a-file') };
+    assert.equal((await refused('FleetPassphraseFolderMissing', { passphrase: inTheWay })).params.folder, inTheWay.folder);
     const clash = [server(0, { serverName: 'web/1' }), server(1, { serverName: 'web_1' })];
     const err = await refused('FleetPassphraseFileClash', { servers: clash, passphrase: { kind: 'perServer', folder: root } });
     assert.equal(err.params.servers, 'srv0,srv1');
@@ -123,7 +146,9 @@ describe('fleet: refusals before any server is contacted, and failures it report
     );
     assert.deepEqual(asked, [['PassphraseFileInGitWorkTree']]);
     await assert.rejects(fs.stat(file), { code: 'ENOENT' });
-    await refused('PassphraseLocationNotConfirmed', { servers: [server(0), server(1)], passphrase: { kind: 'perServer', folder: root } });
+    const folder = path.join(root, 'passphrases');
+    await refused('PassphraseLocationNotConfirmed', { servers: [server(0), server(1)], passphrase: { kind: 'perServer', folder } });
+    await assert.rejects(fs.stat(folder), { code: 'ENOENT' }, 'the folder is created only once its location is confirmed');
   });
 
   it('reports an unexpected failure generically, its details in the log only, and survives a view that throws', async () => {
