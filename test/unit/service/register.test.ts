@@ -199,7 +199,10 @@ describe('SetupService against the real local vault', function () {
     });
 
     it('changes the proxy: checked through it first, password in its own 0600 file, removed again with the proxy', async function () {
-      if (!squid) this.skip();
+      if (!squid) {
+        console.warn(`    skipping the proxy change: ${squidUnavailableReason()}`);
+        this.skip();
+      }
       const { service, input, layout } = await fixture();
       await service.register(input, { confirmPassphraseLocation: acceptLocation });
       const installFolder = input.installFolder;
