@@ -11,6 +11,7 @@ import { createDispatcher } from '../../../src/core/http/dispatcher';
 import { downloadAgent, installAgent } from '../../../src/core/install';
 import { LocalTarget } from '../../../src/core/target/local';
 import { squidUnavailableReason, startSquid, type Squid } from '../../support/squid';
+import { freePort } from '../../support/tls';
 import {
   buildAgentPackage,
   createVaultWithCredentials,
@@ -190,10 +191,10 @@ describe('the installed reference agent', function () {
       assert.ok(!result.stderr.includes('not-the-password') && !result.stdout.includes('not-the-password'));
     });
 
-    it('refuses a proxy password file that others can read', async function () {
-      requireSquid(this);
+    it('refuses a proxy password file that others can read', async () => {
       await writePassword(PASSWORD, 0o644);
-      await configure({ mode: 'explicit', host: '127.0.0.1', port: authSquid!.port, user: USER, passwordFile: layout.proxyPasswordFile });
+      // Refused before any connection: no proxy listens on this port (it would fail otherwise).
+      await configure({ mode: 'explicit', host: '127.0.0.1', port: await freePort(), user: USER, passwordFile: layout.proxyPasswordFile });
       const result = await agent(['status', '--json']);
       assert.equal(result.code, 1);
       assert.equal(result.json.error.code, 'AgentProxyPasswordFileUnsafe');
