@@ -233,4 +233,22 @@ describe('SSH connect against a real sshd', function () {
       });
     await assert.rejects(openSshTarget(destinationOf(sshd, [userKey.privateKeyFile]), connectOptions(known, prompts, { signal: controller.signal })), { name: 'CancelledError' });
   });
+
+  it('a host key question answered yes after the cancel: CancelledError, and known_hosts untouched', async () => {
+    const controller = new AbortController();
+    let answer: (trust: boolean) => void = () => undefined;
+    const prompts = scriptedPrompts();
+    prompts.trustNewHost = () =>
+      new Promise((resolve) => {
+        answer = resolve;
+        controller.abort();
+      });
+    const options = connectOptions(known, prompts, { signal: controller.signal });
+    await assert.rejects(openSshTarget(destinationOf(sshd, [userKey.privateKeyFile]), options), { name: 'CancelledError' });
+    answer(true);
+    // Time for a wrongly added line to land (a slow machine can only make this pass, never fail wrongly).
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await assert.rejects(fs.stat(options.knownHostsFiles![0]), { code: 'ENOENT' });
+    assert.ok(!options.logger.lines.some((l) => l.includes('added')), options.logger.lines.join('\n'));
+  });
 });

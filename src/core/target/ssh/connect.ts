@@ -26,11 +26,12 @@ export interface SshConnection {
   end(): void;
 }
 
-/** A time-out that stops while the admin is asked something. */
+/** A time-out that stops while the admin is asked something, and for good once the attempt ends. */
 class Deadline {
   #timer: NodeJS.Timeout | undefined;
   #left: number;
   #startedAt = 0;
+  #stopped = false;
 
   constructor(
     ms: number,
@@ -41,6 +42,8 @@ class Deadline {
   }
 
   resume(): void {
+    // A prompt that settles after a cancel or a failure must not start the clock again.
+    if (this.#stopped) return;
     this.#startedAt = Date.now();
     this.#timer = setTimeout(this.onExpire, Math.max(this.#left, 0));
   }
@@ -51,6 +54,7 @@ class Deadline {
   }
 
   stop(): void {
+    this.#stopped = true;
     clearTimeout(this.#timer);
   }
 
@@ -165,6 +169,8 @@ async function handshake(destination: SshDestination, sock: Duplex, attempt: Att
     if (!(await deadline.paused(options.prompts.trustNewHost(info, options.signal)))) {
       throw sshError(SshCode.HostKeyNotTrusted, { host, port, keyType: info.keyType, fingerprint: info.fingerprint });
     }
+    // A "yes" that comes after the cancel must not change known_hosts.
+    if (options.signal?.aborted) throw new CancelledError();
     await addKnownHost(files[0], host, port, key);
     options.logger.info(`SSH: added the ${info.keyType} key of ${info.hostPattern} (${info.fingerprint}) to ${files[0]}.`);
     return true;
