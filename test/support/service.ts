@@ -243,7 +243,7 @@ export interface CliRun {
   stderr: string;
   /** The parsed stdout, when it is one JSON object. */
   json?: AnyJson;
-  /** Every command line (/proc/<pid>/cmdline) seen on the machine while the CLI ran, with `watchProcesses`. */
+  /** The command lines (/proc/<pid>/cmdline) sampled on the machine while the CLI ran, with `watchProcesses`. */
   commandLines: string[];
 }
 
@@ -253,7 +253,8 @@ type AnyJson = any;
 /**
  * Runs `node --import tsx src/cli/main.ts <args>` (what `npm run cli` runs), with `env` added to
  * a minimal environment and `stdin` written to it. `watchProcesses` samples every process's
- * command line while it runs, so a test can show that no secret ever appeared in one;
+ * command line every 5 ms while it runs, so a test can show that no secret appeared in one it
+ * sampled (a process shorter than that can slip between samples);
  * `interruptAfterMs` sends it SIGINT (Ctrl+C).
  */
 export async function runCli(

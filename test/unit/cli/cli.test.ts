@@ -211,7 +211,7 @@ describe('CLI', function () {
       const config = await readAgentConfig(new LocalTarget(), agentLayout(new LocalTarget(), installFolder));
       assert.equal(config?.registration?.id, registration.registrationId);
       assert.equal((await readPassphraseFile(passphraseFile)).passphrase, TEST_PASSPHRASE);
-      assert.ok(!registered.commandLines.some((l) => l.includes(TEST_PASSPHRASE)), 'the passphrase is in no process argument list');
+      assert.ok(!registered.commandLines.some((l) => l.includes(TEST_PASSPHRASE)), 'the passphrase is in no sampled process argument list');
       assert.ok(!registered.stdout.includes(TEST_PASSPHRASE) && !registered.stderr.includes(TEST_PASSPHRASE));
 
       const status = await runCli(['status', ...remote, '--install-folder', installFolder, '--json'], { env: sshEnv });

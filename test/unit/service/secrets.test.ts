@@ -2,7 +2,8 @@
  * The secret-leak test: after whole flows through a real squid with basic auth, via the service
  * and via the CLI, the passphrases, the proxy password (also as its Basic header) and the private
  * keys appear nowhere but in the files meant to hold them (0600): not in any other file written,
- * not in the log, not in results or errors, not in the CLI's output, not in any command line.
+ * not in the log, not in results or errors, not in the CLI's output, not in any command line
+ * sampled while the CLI ran (every 5 ms, so a process shorter than that can slip between samples).
  */
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
@@ -114,7 +115,7 @@ describe('secrets never leak', function () {
       commandLines.push(...run.commandLines);
     }
     const cliLayout = agentLayout(target, cliInstall);
-    assert.ok(commandLines.some((line) => line.includes('src/cli/main.ts register')), 'the watcher saw the CLI itself');
+    assert.ok(commandLines.some((line) => line.includes('src/cli/main.ts register')), 'the sampling saw the CLI itself');
 
     // The files that are meant to hold secrets do (so the search below would find a leak) and are 0600.
     const secretFiles = [input.passphraseFile!, newFile, path.join(cliRoot, 'passphrase.txt'), layout.machineKeyFile, layout.proxyPasswordFile, cliLayout.machineKeyFile, cliLayout.proxyPasswordFile];
