@@ -149,6 +149,7 @@ export const viewSnapshotSchema = z.strictObject({
     strengthBits: z.optional(z.number()),
     weak: z.optional(z.boolean()),
     savedTo: z.optional(z.string()),
+    defaultFile: z.string(),
   }),
   registration: z.optional(
     z.strictObject({

@@ -214,6 +214,9 @@ describe(`Walkthrough webview: a new user registers this server (${spanish ? 'Sp
     await waitUntil(async () => (await vscode.env.clipboard.readText()) === passphrase, 'the passphrase on the clipboard');
     await vscode.env.clipboard.writeText('');
 
+    // The box offers the host's default as an absolute path (the palette's too): home folder, named for the vault.
+    const offered = await ui<{ value: string }>({ action: 'wtAttr', selector: '#passphrase-file', name: 'placeholder' });
+    assert.equal(offered.value, path.join(os.homedir(), `BackupPassphrase-${vaultName.replace(/[^\w.-]+/g, '_')}.txt`));
     const file = path.join(tmp, 'keep', 'backup-passphrase.txt');
     await ui({ action: 'wtType', selector: '#passphrase-file', value: file });
     await ui({ action: 'wtClick', selector: '#passphrase-save' });

@@ -18,7 +18,8 @@ export function passphraseStep(ctx: PageContext, index: number, count: number): 
   const copy = button(ctx.t('passphraseCopy'), { id: 'passphrase-copy' });
   const shownValue = h('code', { id: 'passphrase-value' });
   const shown = h('div', { id: 'passphrase-shown', class: 'secret', hidden: true }, h('span', { class: 'label' }, `${ctx.t('passphraseShown')}: `), shownValue);
-  const file = field('passphrase-file', ctx.t('passphraseSaveFile'), { placeholder: '~/backup-passphrase.txt' });
+  // Its placeholder is the host's default (an absolute path), the file a Save with an empty box offers.
+  const file = field('passphrase-file', ctx.t('passphraseSaveFile'));
   const save = button(ctx.t('passphraseSave'), { id: 'passphrase-save' });
   const result = resultArea('passphrase-result');
   trackDraft(ctx, file.input);
@@ -103,6 +104,7 @@ export function passphraseStep(ctx: PageContext, index: number, count: number): 
       present.hidden = !p.present;
       if (!p.present) hide();
       if (p.savedTo) syncInput(file.input, p.savedTo);
+      file.input.placeholder = p.defaultFile;
       const origin = p.origin === 'typed' ? ctx.t('passphraseTyped') : ctx.t('passphraseGenerated');
       summary.replaceChildren(
         p.present ? ctx.t('passphraseSet', origin, Math.round(p.strengthBits ?? 0)) : ctx.t('passphraseNone'),

@@ -102,7 +102,7 @@ export class Session implements SetupSession {
       cacheCheck: this.cacheCheck,
       proxy: { ...s.proxy, hasPassword: this.hasProxyPassword },
       connectivity: this.connectivity,
-      passphrase: held ? passphraseState(held) : { present: false },
+      passphrase: { ...(held ? passphraseState(held) : { present: false }), defaultFile: this.defaultPassphraseFile() },
       status: this.status,
       busy: this.busy,
     };
@@ -251,6 +251,16 @@ export class Session implements SetupSession {
 
   revealPassphrase(): Secret | undefined {
     return this.passphrase?.value;
+  }
+
+  /**
+   * The passphrase file offered when the user names none: in the admin's home folder on this
+   * machine (never on the server it protects), named for the vault and a remote server.
+   */
+  defaultPassphraseFile(): string {
+    const vault = this.credentials?.ok ? this.credentials.value.vaultName : os.hostname();
+    const server = this.active.kind === 'ssh' ? [this.active.place().serverName || this.active.target.label] : [];
+    return path.join(os.homedir(), `BackupPassphrase-${[vault, ...server].join('-').replace(/[^\w.-]+/g, '_')}.txt`);
   }
 
   /**

@@ -37,7 +37,8 @@ export interface SessionSnapshot {
   cacheCheck?: Checked<{ requiredBytes: number; availableBytes: number }>;
   proxy: Omit<ProxySettings, 'password'> & { hasPassword: boolean };
   connectivity?: Checked<{ stages: Array<{ name: string; status: 'ok' | 'failed' | 'skipped'; durationMs: number; code?: string }> }>;
-  passphrase: PassphraseState;
+  /** `defaultFile`: where saving the passphrase offers to put it when the user names no file. */
+  passphrase: PassphraseState & { defaultFile: string };
   status?: SetupStatus;
   /** An operation (register, install…) in progress, with its current stage. */
   busy?: { operation: string; stage: string };

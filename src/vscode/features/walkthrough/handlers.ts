@@ -3,7 +3,6 @@
  * session for everything else. No rule lives here; a refusal is the session's (or the core's)
  * SetupError, thrown so the router answers it as an error response.
  */
-import os from 'node:os';
 import * as vscode from 'vscode';
 import type { PassphraseLocationWarning } from '../../../core/passphrase/location';
 import { parseProxySettings } from '../../../core/proxy/settings';
@@ -83,7 +82,7 @@ export function createHandlers(session: Session): Handlers {
     'passphrase/save': async ({ file, accept = [] }) => {
       held(session);
       const target = file ?? (await vscode.window.showSaveDialog({
-        defaultUri: vscode.Uri.file(`${os.homedir()}/backup-passphrase.txt`),
+        defaultUri: vscode.Uri.file(session.defaultPassphraseFile()),
         saveLabel: vscode.l10n.t('Save Passphrase'),
       }))?.fsPath;
       if (!target) return { cancelled: true };

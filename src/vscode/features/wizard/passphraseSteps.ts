@@ -2,8 +2,6 @@
  * Steps: generate or type the encryption passphrase (typed twice), then keep it: save it to a
  * file (after confirming the core's location warnings) or copy it. It is never shown unasked.
  */
-import os from 'node:os';
-import path from 'node:path';
 import * as vscode from 'vscode';
 import { Secret } from '../../../core/proxy/secret';
 import { checkPassphraseRules } from '../../../core/service/passphrase';
@@ -82,20 +80,9 @@ export function confirmLocation(ui: UserInput) {
     ui.confirm(vscode.l10n.t('Save the passphrase here?'), warnings.map((w) => warningText(w.code, w.params)).join('\n\n'), vscode.l10n.t('Save Here'));
 }
 
-/**
- * The file name offered: the vault's name, and a remote server's name too. The folder offered is
- * on this (the admin's) machine, never on the server the passphrase protects.
- */
-function defaultPassphraseFileName(f: FeatureContext): string {
-  const { credentials: vault, target, serverName } = f.session.snapshot();
-  const parts = [vault?.ok ? vault.value.vaultName : os.hostname(), ...(target.kind === 'ssh' ? [serverName || target.label] : [])];
-  return `BackupPassphrase-${parts.join('-').replace(/[^\w.-]+/g, '_')}.txt`;
-}
-
 /** Saves the passphrase where the user says; false when they cancelled the dialog or saving failed. */
 export async function savePassphraseToFile(f: FeatureContext): Promise<boolean> {
-  const name = defaultPassphraseFileName(f);
-  const file = await f.ui().saveFile({ defaultUri: vscode.Uri.file(path.join(os.homedir(), name)), saveLabel: vscode.l10n.t('Save Passphrase') });
+  const file = await f.ui().saveFile({ defaultUri: vscode.Uri.file(f.session.defaultPassphraseFile()), saveLabel: vscode.l10n.t('Save Passphrase') });
   if (!file) return false;
   const result = await f.session.savePassphrase(file, confirmLocation(f.ui()));
   if (!result.ok) {
