@@ -20,21 +20,6 @@ const FLEET_SIZE = 20;
 /** The servers run on this machine, so their files can be checked with the local target. */
 const local = new LocalTarget();
 
-/**
- * The admin side's download folder with the agent package already in it, as after any earlier
- * setup. A fleet's first servers would otherwise download it into the same folder at the same
- * time, which core/install/download.ts does not coordinate (its `.partial` file is shared).
- */
-async function warmDownloadCache(vault: TestVault): Promise<string> {
-  const dir = await tempDir('fleet-downloads-');
-  const creds = await createVaultWithCredentials(vault);
-  const credentialsFile = await writeCredentials(dir, creds.file);
-  const service = new SetupService({ target: local, logger: captureLogger(), trust: { ca: vault.caCertPem }, downloadCacheDir: path.join(dir, 'packages') });
-  await service.install({ credentialsFile, proxy: parseProxySettings({ mode: 'off' }) }, { installFolder: path.join(dir, 'install') });
-  await fs.rm(path.join(dir, 'install'), { recursive: true, force: true });
-  return path.join(dir, 'packages');
-}
-
 describe('fleet over real sshd servers and a real vault', function () {
   this.timeout(120_000);
   let vault: TestVault;
@@ -50,7 +35,8 @@ describe('fleet over real sshd servers and a real vault', function () {
     }
     vault = await startServiceVault();
     servers = await startFleetServers(FLEET_SIZE);
-    downloadCacheDir = await warmDownloadCache(vault);
+    // Empty: the first fleet's servers all need the package at once (download.ts queues them per file).
+    downloadCacheDir = path.join(await tempDir('fleet-downloads-'), 'packages');
   });
   after(async () => {
     await servers?.close();
@@ -154,6 +140,8 @@ describe('fleet over real sshd servers and a real vault', function () {
         assert.ok(row.startedAt && row.finishedAt && row.finishedAt >= row.startedAt);
       }
       assert.equal(await configOf(list[19]!), undefined, 'nothing written on the refusing server');
+      const packages = await fs.readdir(downloadCacheDir);
+      assert.equal(packages.length, 1, `one whole package and no partial one: ${packages.join(', ')}`);
 
       // The admin authorises the key; "run again, only what failed" contacts that one alone.
       const fixed = await servers.authorizeClient(refusing);
