@@ -96,6 +96,7 @@ describe('fleet: refusals before any server is contacted, and failures it report
 
   it('takes a whole number of servers at once, from 1 to 64', async () => {
     for (const concurrency of [0, 65, 2.5, -1, Number.NaN]) await refused('FleetInvalidConcurrency', { concurrency });
+    for (const concurrency of [1, 64]) assert.deepEqual(await reachesServers({ servers: [server(0), server(1)], concurrency }), ['srv0', 'srv1']);
   });
 
   it('refuses a credentials file as the single-server setup does', async () => {

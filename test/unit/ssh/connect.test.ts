@@ -149,8 +149,10 @@ describe('SSH connect against a real sshd', function () {
 
       it('an agent that is gone is skipped', async () => {
         await trusted();
-        const target = await openSshTarget(destinationOf(sshd, [userKey.privateKeyFile]), connectOptions(known, scriptedPrompts(), { agentSocket: path.join(dir, 'no-agent.sock') }));
+        const options = connectOptions(known, scriptedPrompts(), { agentSocket: path.join(dir, 'no-agent.sock') });
+        const target = await openSshTarget(destinationOf(sshd, [userKey.privateKeyFile]), options);
         await target.close();
+        assert.ok(options.logger.lines.some((l) => /the agent cannot be used \(.+\); skipped\./.test(l)), options.logger.lines.join('\n'));
       });
     });
   });

@@ -104,12 +104,13 @@ describe('SshTarget operations, checked against the local file system', function
     assert.deepEqual((await fs.readdir(work)).sort(), ['a.txt', 'abs', 'link']);
   });
 
-  it('writes atomically: 0600 from the start, replacing, exclusive refuses an existing file, no temp left', async () => {
+  it('writes atomically with the mode asked (0600, else 0644), replacing, exclusive refuses an existing file, no temp left', async () => {
     const file = path.join(work, "it's a secret.txt");
     await target.writeFileAtomic(file, 'first', { mode: 0o600 });
     assert.equal((await fs.stat(file)).mode & 0o777, 0o600);
     await target.writeFileAtomic(file, Buffer.alloc(100_000, 7), { mode: 0o600 });
     assert.equal((await fs.readFile(file)).length, 100_000);
+    assert.equal((await fs.stat(file)).mode & 0o777, 0o600, 'the replacement is 0600 too');
     await assert.rejects(target.writeFileAtomic(file, 'other', { mode: 0o600, exclusive: true }), { code: 'EEXIST' });
     assert.equal((await fs.readFile(file)).length, 100_000);
     await target.writeFileAtomic(path.join(work, 'new'), 'made', { exclusive: true });
