@@ -95,18 +95,6 @@ export function setupInput(credentialsFile: string, root: string, overrides: Par
 /** Accepts every passphrase location warning, as a user clicking "Save anyway" would. */
 export const acceptLocation = async (): Promise<boolean> => true;
 
-/** Every regular file under `dir`, recursively. */
-export async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
-  const nested = await Promise.all(
-    entries.map((e) => {
-      const full = path.join(dir, e.name);
-      return e.isDirectory() ? filesUnder(full) : Promise.resolve(e.isFile() ? [full] : []);
-    }),
-  );
-  return nested.flat();
-}
-
 export { tempDir };
 
 // ---------------------------------------------------------------------------------------------

@@ -13,7 +13,9 @@ import * as vscode from 'vscode';
 import { REGISTER_STAGES } from '../../src/core/service/types';
 import { format, STRINGS, type StringKey } from '../../src/webview/strings';
 import { activateExtension, waitUntil } from '../support/extension';
+import { filesUnder } from '../support/files';
 import { startConnectProxy } from '../support/connectProxy';
+import { escapeRe, pagePattern } from '../support/pagePattern';
 import { ui } from '../support/uiBridge';
 import { createVaultWithCredentials, startTestVault, type TestVault } from '../support/vault';
 
@@ -35,16 +37,8 @@ function t(key: StringKey, ...args: Array<string | number>): string {
   return format(bundle[STRINGS[key]] ?? STRINGS[key], ...args);
 }
 
-const escapeRe = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-/** A page text as a pattern; each argument is a pattern fragment (e.g. '\\d+'). */
-function re(key: StringKey, ...args: string[]): string {
-  return escapeRe(bundle[STRINGS[key]] ?? STRINGS[key]).replace(/\\\{(\d+)\\\}/g, (m, i: string) => args[Number(i)] ?? m);
-}
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await fs.readdir(dir, { withFileTypes: true, recursive: true });
-  return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
-}
+/** A page text in the host's language as a pattern; each argument is a pattern fragment (e.g. '\\d+'). */
+const re = (key: StringKey, ...args: string[]) => pagePattern(bundle[STRINGS[key]] ?? STRINGS[key], ...args);
 
 async function logText(): Promise<string> {
   const { api } = await activateExtension();
@@ -358,7 +352,9 @@ describe(`Walkthrough webview: a new user registers this server (${spanish ? 'Sp
       assert.ok(!bytes.includes(passphrase), `the passphrase is in ${path.relative(userDataDir(), file)}`);
     }
     // The agent's own files keep only a verifier of it.
-    for (const file of await filesUnder(path.join(tmp, 'install'))) {
+    const installed = await filesUnder(path.join(tmp, 'install'));
+    assert.ok(installed.some((f) => f.endsWith('agent.json')), `install folder files: ${installed.length}`);
+    for (const file of installed) {
       assert.ok(!(await fs.readFile(file)).includes(passphrase), `the passphrase is in ${file}`);
     }
   });

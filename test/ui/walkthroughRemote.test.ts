@@ -9,6 +9,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { STRINGS, type StringKey } from '../../src/webview/strings';
 import { activateExtension, waitUntil } from '../support/extension';
+import { escapeRe, pagePattern } from '../support/pagePattern';
 import { generateKeyPair, sshdUnavailableReason, startSshd, type TestSshd } from '../support/sshd';
 import { ui } from '../support/uiBridge';
 import { createVaultWithCredentials, startTestVault, type TestVault } from '../support/vault';
@@ -16,9 +17,8 @@ import { createVaultWithCredentials, startTestVault, type TestVault } from '../s
 const ALIAS = 'lab-remote';
 const settings = () => vscode.workspace.getConfiguration('backupAgent');
 const SETTINGS = ['vault.caFile', 'installFolder', 'cacheFolder', 'ssh.configFile', 'ssh.knownHostsFile'];
-const escapeRe = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** A page text as a pattern (this suite runs in the English host). */
-const re = (key: StringKey, ...args: string[]) => escapeRe(STRINGS[key]).replace(/\\\{(\d+)\\\}/g, (m, i: string) => args[Number(i)] ?? m);
+const re = (key: StringKey, ...args: string[]) => pagePattern(STRINGS[key], ...args);
 const current = async () => (await ui<{ text: string }>({ action: 'wtText', selector: '#target-current' })).text;
 const checked = async (id: string) => (await ui<{ checked: boolean }>({ action: 'wtChecked', selector: `#${id}` })).checked;
 

@@ -11,7 +11,8 @@ import { readAgentConfig } from '../../../src/core/config/agentConfig';
 import { agentLayout } from '../../../src/core/config/layout';
 import { readPassphraseFile } from '../../../src/core/passphrase/file';
 import { LocalTarget } from '../../../src/core/target/local';
-import { filesUnder, runCli, startServiceVault, tempDir, TEST_PASSPHRASE, writeCredentials, type CliRun } from '../../support/service';
+import { filesUnder } from '../../support/files';
+import { runCli, startServiceVault, tempDir, TEST_PASSPHRASE, writeCredentials, type CliRun } from '../../support/service';
 import { generateKeyPair, sshdUnavailableReason, startSshd } from '../../support/sshd';
 import { createVaultWithCredentials, type TestVault } from '../../support/vault';
 

@@ -17,7 +17,8 @@ import type { SetupInput, SetupService } from '../../../src/core/service';
 import { LocalTarget } from '../../../src/core/target/local';
 import { mountTmpfs, mountUnavailableReason, type Mount } from '../cache/tmpfs';
 import { squidUnavailableReason, startSquid, type Squid } from '../../support/squid';
-import { acceptLocation, filesUnder, serviceFor, setupInput, startFaultProxy, startServiceVault, tempDir, writeCredentials, type FaultProxy } from '../../support/service';
+import { filesUnder } from '../../support/files';
+import { acceptLocation, serviceFor, setupInput, startFaultProxy, startServiceVault, tempDir, writeCredentials, type FaultProxy } from '../../support/service';
 import { freePort } from '../../support/tls';
 import { createVaultWithCredentials, type TestVault, type TestVaultCredentials } from '../../support/vault';
 

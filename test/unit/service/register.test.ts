@@ -13,7 +13,8 @@ import { parseProxySettings } from '../../../src/core/proxy/settings';
 import { REGISTER_STAGES, UNREGISTER_STAGES, type SetupInput } from '../../../src/core/service';
 import { LocalTarget } from '../../../src/core/target/local';
 import { squidUnavailableReason, startSquid, type Squid } from '../../support/squid';
-import { acceptLocation, filesUnder, serviceFor, setupInput, startServiceVault, tempDir, TEST_PASSPHRASE, writeCredentials } from '../../support/service';
+import { filesUnder } from '../../support/files';
+import { acceptLocation, serviceFor, setupInput, startServiceVault, tempDir, TEST_PASSPHRASE, writeCredentials } from '../../support/service';
 import { createVaultWithCredentials, issueTestCredentials, type TestVault } from '../../support/vault';
 
 const PROXY_USER = 'backup';

@@ -13,7 +13,8 @@ import { agentLayout } from '../../../src/core/config/layout';
 import { Secret } from '../../../src/core/proxy/secret';
 import { LocalTarget } from '../../../src/core/target/local';
 import { squidUnavailableReason, startSquid, type Squid } from '../../support/squid';
-import { acceptLocation, filesUnder, findSecrets, runCli, serviceFor, setupInput, startServiceVault, tempDir, writeCredentials } from '../../support/service';
+import { filesUnder } from '../../support/files';
+import { acceptLocation, findSecrets, runCli, serviceFor, setupInput, startServiceVault, tempDir, writeCredentials } from '../../support/service';
 import { createVaultWithCredentials, type TestVault } from '../../support/vault';
 
 const PROXY_USER = 'leaktest';
