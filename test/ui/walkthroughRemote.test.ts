@@ -7,6 +7,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { readPassphraseFile } from '../../src/core/passphrase/file';
 import { STRINGS, type StringKey } from '../../src/webview/strings';
 import { activateExtension, waitUntil } from '../support/extension';
 import { escapeRe, pagePattern } from '../support/pagePattern';
@@ -111,6 +112,8 @@ describe('Walkthrough webview: "A remote server…" sets up a server over SSH', 
     await ui({ action: 'wtWaitText', selector: '#register-result', pattern: re('stateRegistered', vaultName), timeout: 180000 });
     const registrations = await vault.admin.listRegistrations(vaultName);
     assert.equal(registrations.length, 1);
+    // No name was chosen: the passphrase file names the server as the vault does, by its host name.
+    assert.equal((await readPassphraseFile(passphraseFile)).serverName, registrations[0]!.serverName);
     // Written over SSH into the remote install folder (the sshd runs on this machine).
     const config = JSON.parse(await fs.readFile(path.join(install, 'config', 'agent.json'), 'utf8')) as { registration?: { id: string } };
     assert.equal(config.registration?.id, registrations[0]!.registrationId);

@@ -271,7 +271,6 @@ export class Session implements SetupSession {
     const held = this.passphrase;
     const result = await checked(async () => {
       if (!held) throw passphraseNotSet();
-      const local = this.active.kind === 'local';
       const place = this.active.place();
       const warnings = await passphraseLocationWarnings(file, this.active.target, {
         installFolder: place.installFolder || undefined,
@@ -280,7 +279,8 @@ export class Session implements SetupSession {
       });
       await confirmLocation(warnings, confirm);
       const vaultName = this.credentials?.ok ? this.credentials.value.vaultName : '';
-      const serverName = local ? os.hostname() : place.serverName || this.active.target.label;
+      // The name the core registers under (prepare.ts): the chosen one, else the server's host name.
+      const serverName = place.serverName || (await this.active.target.facts()).hostname;
       const saved = await ensurePassphraseFile({ file, passphrase: held.value, vaultName, serverName, now: new Date() });
       return { file: saved };
     });
