@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { ErrorParams } from '../errors';
 import { credentialsError } from './errors';
-import { BACKUP_ELEMENTS, BACKUP_ROOT, DATACONTRACT_NS, LEGACY_BACKUP_ROOT, SITE_RECOVERY_ROOTS } from './format';
+import { BACKUP_ELEMENTS, BACKUP_ROOT, DATACONTRACT_NS, LEGACY_BACKUP_ROOT, SITE_RECOVERY_ROOTS, type BackupElement } from './format';
 import type { XmlElement } from './xml';
 
 /** A member's value: text, null for `i:nil`, or nested members (the legacy AcsNamespace). */
@@ -58,9 +58,7 @@ const backupSchema = z
   })
   .superRefine((doc, ctx) => {
     // DataContractSerializer reads members in a fixed order; the portal never writes another.
-    const known = doc.order.filter((name): name is (typeof BACKUP_ELEMENTS)[number] =>
-      (BACKUP_ELEMENTS as readonly string[]).includes(name),
-    );
+    const known = doc.order.filter((name): name is BackupElement => (BACKUP_ELEMENTS as readonly string[]).includes(name));
     const outOfPlace = known.find((name, i) => i > 0 && BACKUP_ELEMENTS.indexOf(name) < BACKUP_ELEMENTS.indexOf(known[i - 1]!));
     if (outOfPlace) ctx.addIssue({ code: 'custom', path: ['members', outOfPlace], message: 'out of order' });
   });

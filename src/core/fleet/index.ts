@@ -1,5 +1,4 @@
 /** The fleet: many servers set up with one credentials file, a bounded number at a time. */
 export { startFleet } from './run';
 export { serversToRetry } from './report';
-export { passphraseFileName } from './passphrases';
 export * from './types';

@@ -77,7 +77,7 @@ async function createFolder(folder: string): Promise<void> {
 }
 
 /** `<serverName or key>.passphrase.txt`, with anything a file name should not hold replaced. */
-export function passphraseFileName(server: FleetServer): string {
+function passphraseFileName(server: FleetServer): string {
   const name = (server.serverName?.trim() || server.key)
     .replace(/[^A-Za-z0-9._-]+/g, '_')
     .replace(/^\.+/, '')

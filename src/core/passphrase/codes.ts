@@ -30,4 +30,3 @@ export const PASSPHRASE_CODES = [
   ...PASSPHRASE_LOCATION_CODES,
   ...PASSPHRASE_FILE_CODES,
 ] as const;
-export type PassphraseCode = (typeof PASSPHRASE_CODES)[number];

@@ -7,7 +7,6 @@ import { cacheFolderError, type CacheFolderReport } from '../cache/checkFolder';
 import type { SetupError } from '../errors';
 import type { ConnectivityReport } from '../connectivity/check';
 import type { VaultCredentials } from '../credentials/model';
-import { checkPrerequisites, type PrerequisiteReport } from '../install';
 import { generatePassphrase } from '../passphrase/generate';
 import { Secret } from '../proxy/secret';
 import type { ProxySettings } from '../proxy/settings';
@@ -78,10 +77,6 @@ export class SetupService {
     const report = await this.ctx.access.checkConnectivity(route, options.signal);
     const problem = connectivityError(report, route);
     return problem ? { ...report, problem } : report;
-  }
-
-  checkPrerequisites(options: { signal?: AbortSignal } = {}): Promise<PrerequisiteReport> {
-    return checkPrerequisites(this.ctx.target, options);
   }
 
   /** Downloads the agent (admin side, through the effective proxy) and installs it on the target. */

@@ -6,6 +6,7 @@ import { inspect } from 'node:util';
 import { readAgentConfig } from '../../../src/core/config/agentConfig';
 import { agentLayout } from '../../../src/core/config/layout';
 import { CancelledError, isSetupError, SetupError } from '../../../src/core/errors';
+import { checkPrerequisites } from '../../../src/core/install';
 import { readPassphraseFile } from '../../../src/core/passphrase/file';
 import { verifyPassphrase } from '../../../src/core/passphrase/verifier';
 import { Secret } from '../../../src/core/proxy/secret';
@@ -153,7 +154,7 @@ describe('SetupService against the real local vault', function () {
 
   it('installs the agent on its own (prerequisites first), and keeps an installed one of the same version', async () => {
     const { service, input, layout } = await fixture();
-    const prerequisites = await service.checkPrerequisites();
+    const prerequisites = await checkPrerequisites(target);
     assert.equal(prerequisites.ok, true, inspect(prerequisites));
     const stages: string[] = [];
     const where = { credentialsFile: input.credentialsFile, proxy: input.proxy };

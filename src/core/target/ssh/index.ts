@@ -9,7 +9,7 @@ import type { SshConnectOptions, SshDestination } from './types';
 export * from './types';
 export { resolveDestination, type ResolveOptions } from './destination';
 export { listConfigHosts, defaultSshConfigFile } from './sshConfig';
-export { defaultKnownHostsFile, fingerprint } from './knownHosts';
+export { defaultKnownHostsFile } from './knownHosts';
 export { SshTarget } from './sshTarget';
 
 /** Connects (host key checked, authenticated) and returns the server as a Target; close() it when done. */
