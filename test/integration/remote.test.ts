@@ -240,6 +240,15 @@ describe('Remote servers over SSH', function () {
     const status = await session.refreshStatus();
     assert.equal(status.state.kind, 'registered', 'the status is read on fleet1, over SSH');
     assert.equal(vscode.workspace.getConfiguration('backupAgent').get('installFolder'), h.installFolder, "a remote server's folder is not this server's setting");
+    // "Set Cache Folder…" offers fleet1's folder and clears it there, never this server's setting.
+    const localCache = path.join(h.dir, 'this-server-cache');
+    const remoteCache = path.join(h.dir, 'fleet', 'fleet1-cache');
+    await vscode.workspace.getConfiguration('backupAgent').update('cacheFolder', localCache, vscode.ConfigurationTarget.Global);
+    await session.target.setPlace({ cacheFolder: remoteCache });
+    const cleared = await run('backupAgent.setCacheFolder', ['', '']);
+    assert.equal(cleared.prompts[0]?.value, remoteCache, "fleet1's cache folder is offered");
+    assert.equal(session.snapshot().cacheFolder, '', "fleet1's cache folder is cleared");
+    assert.equal(vscode.workspace.getConfiguration('backupAgent').get('cacheFolder'), localCache, "this server's setting stays");
     const connection = session.target.target;
     assert.equal((await connection.run('true', [])).code, 0);
     await session.useLocalTarget();

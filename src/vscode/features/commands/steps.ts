@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { FeatureContext } from '../context';
 import { withStages } from '../progress';
-import { readSettings, writeSetting } from '../settings';
+import { readSettings } from '../settings';
 import { credentialsStep, type CredentialsAnswers } from '../wizard/credentialsStep';
 import { cacheFolderStep, dataSizeBytes, dataSizeStep, type FolderAnswers } from '../wizard/folderSteps';
 import { passphraseEntrySteps, passphraseKeepStep, type PassphraseAnswers } from '../wizard/passphraseSteps';
@@ -35,10 +35,11 @@ export async function testConnectivity(f: FeatureContext): Promise<void> {
 }
 
 export async function setCacheFolder(f: FeatureContext): Promise<void> {
-  const ctx: FolderAnswers = { cacheFolder: readSettings().cacheFolder };
+  // The session's server: this one's setting, or the folder held for a remote one.
+  const ctx: FolderAnswers = { cacheFolder: f.session.snapshot().cacheFolder };
   if (!(await ask(f, vscode.l10n.t('Set Cache Folder'), [cacheFolderStep(), dataSizeStep(f)], ctx, () => setCacheFolder(f)))) return;
   if (!ctx.cacheFolder) {
-    await writeSetting('cacheFolder', '');
+    await f.session.target.setPlace({ cacheFolder: '' });
     void f.ui().message('info', vscode.l10n.t('The agent will use the default cache folder inside its install folder.'));
     return;
   }
