@@ -3,7 +3,6 @@
  * notification beside the Fleet Run view, then a notification with the counts (Show Report,
  * Register Failed Again). Registered servers join the Servers list; the report is remembered.
  */
-import { promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
 import { SetupError } from '../../../core/errors';
 import type { Secret } from '../../../core/proxy/secret';
@@ -37,29 +36,29 @@ export async function registerServers(f: FeatureContext, deps: FleetDeps): Promi
     const ctx: FleetAnswers = {};
     const steps = fleetSteps(f, { ...f, session: scratch }, hosts, concurrency);
     if (!(await ask(f, vscode.l10n.t('Register Servers'), steps, ctx, () => registerServers(f, deps)))) return;
-    const input = await fleetInput(f, ctx, scratch.revealPassphrase(), concurrency);
-    if (input) await runFleet(f, deps, input);
+    await runFleet(f, deps, await fleetInput(f, ctx, scratch.revealPassphrase(), concurrency));
   } finally {
     scratch.dispose();
   }
 }
 
-/** The answers as the core's input; undefined when the shared passphrase was not chosen after all. */
-async function fleetInput(f: FeatureContext, ctx: FleetAnswers, shared: Secret | undefined, concurrency: number): Promise<FleetInput | undefined> {
+/**
+ * The answers as the core's input. The core creates a per-server passphrase folder once its
+ * location is confirmed; the shared policy's steps always leave a passphrase in `shared`.
+ */
+async function fleetInput(f: FeatureContext, ctx: FleetAnswers, shared: Secret | undefined, concurrency: number): Promise<FleetInput> {
   const custom = ctx.folders === 'custom';
   const perServerFolder = custom && ctx.installFolder?.includes(SERVER_TOKEN);
   const servers = (ctx.servers ?? []).map((s) =>
     perServerFolder ? { ...s, installFolder: ctx.installFolder!.split(SERVER_TOKEN).join(s.key.replace(/[^\w.-]+/g, '_')) } : s,
   );
-  if (ctx.policy === 'perServer') await fs.mkdir(ctx.passphraseFolder!, { recursive: true, mode: 0o700 });
-  else if (!shared) return undefined;
   return {
     servers,
     credentialsFile: ctx.credentialsFile!,
     proxy: await f.session.proxy(),
     installFolder: custom && !perServerFolder ? ctx.installFolder : undefined,
     cacheFolder: (custom && ctx.cacheFolder) || undefined,
-    passphrase: ctx.policy === 'perServer' || !shared ? { kind: 'perServer', folder: ctx.passphraseFolder! } : { kind: 'shared', value: shared, file: ctx.passphraseFile },
+    passphrase: ctx.policy === 'perServer' ? { kind: 'perServer', folder: ctx.passphraseFolder! } : { kind: 'shared', value: shared!, file: ctx.passphraseFile },
     concurrency,
   };
 }
