@@ -20,8 +20,3 @@ export async function configHosts(): Promise<string[]> {
 }
 
 export const resolveHost = (text: string): Promise<SshDestination> => resolveDestination(text.trim(), { configFile: sshConfigFile() });
-
-/** Pasted hosts: one per line or comma-separated, blanks and repeats dropped. */
-export function splitHostList(text: string): string[] {
-  return [...new Set(text.split(/[\n,]/).map((h) => h.trim()).filter(Boolean))];
-}
