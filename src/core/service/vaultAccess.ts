@@ -9,7 +9,7 @@ import { SetupError, type ErrorParams } from '../errors';
 import { createDispatcher, type TlsOptions } from '../http/dispatcher';
 import { NetworkCode, networkError } from '../http/networkErrors';
 import type { Logger } from '../log';
-import { defaultPort } from '../proxy/noProxy';
+import { hostAndPort } from '../proxy/noProxy';
 import { resolveProxy, type ProxyContext, type ProxyResolution } from '../proxy/resolve';
 import type { ProxySettings } from '../proxy/settings';
 import { withNextStep } from '../registration/errors';
@@ -65,7 +65,8 @@ export function connectivityError(report: ConnectivityReport, route: VaultRoute)
   const failed = report.stages.find((s) => s.status === 'failed');
   if (!failed) return undefined;
   const url = new URL(route.endpoint);
-  const target = { host: url.hostname, port: Number(url.port) || defaultPort(url.protocol), proxy: route.proxy.proxy };
+  // A bare host: an IPv6 address without its URL brackets.
+  const target = { ...hostAndPort(url), proxy: route.proxy.proxy };
   const params: ErrorParams = { ...failed.params, stage: failed.stage };
   const err = isNetworkCode(failed.code)
     ? networkError({ code: failed.code, params }, target)
