@@ -30,9 +30,17 @@ export class LocalTarget implements Target {
   readonly isLocal = true;
   readonly pathStyle = process.platform === 'win32' ? 'win32' : 'posix';
 
+  /** Read once: a registration asks several times, and none of it changes while we run. */
+  #facts: Promise<HostFacts> | undefined;
+
   constructor(readonly label = 'this server') {}
 
-  async facts(): Promise<HostFacts> {
+  facts(): Promise<HostFacts> {
+    this.#facts ??= this.readFacts();
+    return this.#facts;
+  }
+
+  private async readFacts(): Promise<HostFacts> {
     const release = await osRelease();
     return {
       hostname: os.hostname(),
