@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
+import { pathOf } from '../target/paths';
 import { SetupError, throwIfAborted, type ErrorParams } from '../errors';
 import { LocalTarget } from '../target/local';
 import type { Target } from '../target/target';
@@ -68,7 +68,7 @@ const fail = (code: string, message: string, params: ErrorParams = {}): Verdict 
  */
 export async function checkCacheFolder(folder: string, options: CacheFolderOptions): Promise<CacheFolderReport> {
   const machine = options.target ?? new LocalTarget();
-  const path = pathsOf(machine);
+  const path = pathOf(machine);
   const requiredBytes = Math.ceil(options.dataSizeBytes * CACHE_FREE_SPACE_RATIO);
   const unc = isUncPath(folder);
   const report: CacheFolderReport = {
@@ -180,12 +180,8 @@ export function cacheFolderError(report: CacheFolderReport): SetupError | undefi
   return failed && new SetupError(failed.code, failed.message, failed.params);
 }
 
-function pathsOf(machine: Target): path.PlatformPath {
-  return machine.pathStyle === 'win32' ? path.win32 : path.posix;
-}
-
 async function nearestExisting(machine: Target, target: string): Promise<string> {
-  const path = pathsOf(machine);
+  const path = pathOf(machine);
   for (let dir = target; ; dir = path.dirname(dir)) {
     if ((await machine.stat(dir).catch(() => undefined)) || path.dirname(dir) === dir) return dir;
   }
@@ -196,7 +192,7 @@ async function nearestExisting(machine: Target, target: string): Promise<string>
  * refused folder can be removed again.
  */
 async function createFolders(machine: Target, target: string, created: string[]): Promise<void> {
-  const path = pathsOf(machine);
+  const path = pathOf(machine);
   let dir = await nearestExisting(machine, target);
   for (const part of path.relative(dir, target).split(path.sep).filter(Boolean)) {
     dir = path.join(dir, part);

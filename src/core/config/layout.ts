@@ -3,6 +3,7 @@
  * under the install folder, so the agent, the extension and the CLI find it the same way.
  */
 import path from 'node:path';
+import { pathOf } from '../target/paths';
 import type { HostFacts, Target } from '../target/target';
 
 export interface AgentLayout {
@@ -23,7 +24,7 @@ export interface AgentLayout {
 }
 
 export function agentLayout(target: Pick<Target, 'pathStyle'>, installFolder: string): AgentLayout {
-  const p = target.pathStyle === 'win32' ? path.win32 : path.posix;
+  const p = pathOf(target);
   const configDir = p.join(installFolder, 'config');
   return {
     installFolder,

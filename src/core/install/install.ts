@@ -3,7 +3,7 @@
  * staged agent is run (`node main.js --version`) before it replaces the current one, so an agent
  * that cannot start on this target is never put in place.
  */
-import path from 'node:path';
+import { pathOf } from '../target/paths';
 import type { AgentLayout } from '../config/layout';
 import { SetupError, throwIfAborted } from '../errors';
 import type { Target } from '../target/target';
@@ -54,7 +54,7 @@ export async function installAgent(options: InstallAgentOptions): Promise<Instal
 
 /** Runs the staged agent on the target and checks it reports the package's version. */
 async function verifyRuns(target: Target, agentDir: string, version: string, signal?: AbortSignal): Promise<void> {
-  const main = (target.pathStyle === 'win32' ? path.win32 : path.posix).join(agentDir, 'main.js');
+  const main = pathOf(target).join(agentDir, 'main.js');
   const result = await target.run('node', [main, '--version'], { timeoutMs: VERIFY_TIMEOUT_MS, signal });
   throwIfAborted(signal);
   const reported = result.stdout.trim();

@@ -5,7 +5,7 @@
  * agent exactly as it was.
  */
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
+import { pathOf } from '../target/paths';
 import { CancelledError, SetupError, throwIfAborted } from '../errors';
 import type { Target } from '../target/target';
 import { readAgentArchive, type PackageEntry } from './archive';
@@ -30,13 +30,12 @@ export interface UnpackAgentOptions {
 const STAGING = '.staging-';
 const PREVIOUS = '.previous-';
 
-const pathFor = (target: Target) => (target.pathStyle === 'win32' ? path.win32 : path.posix);
 
 export async function unpackAgent(options: UnpackAgentOptions): Promise<{ version: string; agentDir: string }> {
   const { target, agentDir, signal } = options;
   // Read and check everything first: an unsafe package never gets as far as a mkdir.
   const archive = await readAgentArchive(options.packageFile, signal);
-  const p = pathFor(target);
+  const p = pathOf(target);
   const parent = p.dirname(agentDir);
   const base = p.basename(agentDir);
   await wrapWrite(target, parent, () => target.mkdir(parent, 0o755));
@@ -57,7 +56,7 @@ export async function unpackAgent(options: UnpackAgentOptions): Promise<{ versio
 }
 
 async function writeEntries(target: Target, root: string, entries: readonly PackageEntry[], options: UnpackAgentOptions): Promise<void> {
-  const p = pathFor(target);
+  const p = pathOf(target);
   const made = new Set<string>([root]);
   const mkdirs = async (dir: string) => {
     if (made.has(dir)) return;
@@ -104,7 +103,7 @@ async function swapIn(target: Target, staging: string, agentDir: string, previou
  * fail at its rename, never leave a mixed agent.
  */
 async function removeLeftovers(target: Target, parent: string, base: string): Promise<void> {
-  const p = pathFor(target);
+  const p = pathOf(target);
   for (const name of await target.readdir(parent)) {
     if (name.startsWith(`${base}${STAGING}`) || name.startsWith(`${base}${PREVIOUS}`)) await target.remove(p.join(parent, name));
   }

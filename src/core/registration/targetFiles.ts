@@ -3,7 +3,6 @@
  * agent configuration). I/O failures become SetupErrors that name the file and a next step, never
  * the content: several of these files hold secrets.
  */
-import path from 'node:path';
 import { SetupError } from '../errors';
 import type { Target, WriteOptions } from '../target/target';
 import { nextStep, type NextAction } from './errors';
@@ -69,11 +68,6 @@ export async function removeOnTarget(target: Target, file: string): Promise<void
   } catch (err) {
     throw targetWriteError(target, file, err);
   }
-}
-
-/** node's path functions in the target's own style. */
-export function pathOf(target: Pick<Target, 'pathStyle'>): path.PlatformPath {
-  return target.pathStyle === 'win32' ? path.win32 : path.posix;
 }
 
 export function errnoOf(err: unknown): string {

@@ -7,7 +7,8 @@ import type { AgentLayout } from '../config/layout';
 import type { ErrorParams } from '../errors';
 import { checkPrerequisites, downloadAgent, installAgent, missingPrerequisitesError, type PrerequisiteReport } from '../install';
 import { nextStep, withNextStep } from '../registration/errors';
-import { pathOf, readTargetText } from '../registration/targetFiles';
+import { readTargetText } from '../registration/targetFiles';
+import { pathOf } from '../target/paths';
 import type { ServiceContext } from './context';
 import type { VaultRoute } from './vaultAccess';
 

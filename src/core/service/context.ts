@@ -3,7 +3,7 @@ import { agentLayout, defaultFolders, type AgentLayout } from '../config/layout'
 import { SetupError, throwIfAborted, type ErrorParams } from '../errors';
 import type { Logger } from '../log';
 import type { ProxyContext } from '../proxy/resolve';
-import { pathOf } from '../registration/targetFiles';
+import { pathOf } from '../target/paths';
 import type { Target } from '../target/target';
 import type { ProgressHandler } from './types';
 import type { VaultAccess } from './vaultAccess';
