@@ -3,6 +3,7 @@
  * health check (service.status()), repeated every `statusBar.healthCheckIntervalSeconds` while
  * the window is focused; the selected credentials' time left counts down in between.
  */
+import path from 'node:path';
 import * as vscode from 'vscode';
 import { deriveRegistrationState, type RegistrationState } from '../../../core/status';
 import type { RegistrationStatusBar } from '../../statusBar';
@@ -61,8 +62,9 @@ export class StatusController implements vscode.Disposable {
     if (c?.ok) return deriveRegistrationState({ credentials: { vaultName: c.value.vaultName, expiresAt: new Date(c.value.expiresAt) }, now });
     const remembered = this.session.rememberedCredentials();
     if (c && !c.ok && c.error.code === 'CBPUserExpiredVaultCredential') {
-      const vaultName = remembered?.vaultName ?? c.file.replace(/^.*[\\/]/, '');
-      return { kind: 'credentialsExpired', vaultName, expiredAt: new Date(String(c.error.params.expiredAt)) };
+      // Refused as expired: the vault it named when it was read before, else the file's name.
+      const credentials = { vaultName: remembered?.vaultName ?? path.basename(c.file), expiresAt: new Date(String(c.error.params.expiredAt)) };
+      return deriveRegistrationState({ credentials, now });
     }
     return deriveRegistrationState({ now });
   }
