@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { startVault, type RunningVault } from '../../vault';
 import { showError, type FeatureContext } from './context';
 import type { VaultTrust } from './session/trust';
-import { asSetupError, isCancellation } from './session/checked';
+import { asSetupError, isCancellation, logLine } from './session/checked';
 import { readSettings } from './settings';
 
 export const LOCAL_VAULT_NAME = 'local-vault';
@@ -41,7 +41,9 @@ export class LocalVault implements vscode.Disposable {
       return started;
     } catch (err) {
       if (isCancellation(err)) return undefined;
-      await showError(f, asSetupError(err), () => this.start(f));
+      const error = asSetupError(err);
+      f.log.warn(`Local vault: ${logLine(error)}`);
+      await showError(f, error, () => this.start(f));
       return undefined;
     }
   }

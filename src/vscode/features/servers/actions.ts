@@ -10,7 +10,7 @@ import { showError, type FeatureContext } from '../context';
 import { connectWithProgress, sshConnector } from '../remote/connect';
 import { resolveHost } from '../remote/hosts';
 import { withRemoteSession } from '../remote/remoteSession';
-import { asSetupError, isCancellation } from '../session/checked';
+import { asSetupError, isCancellation, logLine } from '../session/checked';
 import { readSettings } from '../settings';
 import { checkedRecord, type ServerRecord, type ServerStore } from './store';
 
@@ -82,7 +82,7 @@ export async function refreshServers(f: FeatureContext, servers: ServerStore): P
         } catch (err) {
           if (isCancellation(err) || controller.signal.aborted) return;
           const error = asSetupError(err);
-          f.log.warn(`Checking ${record.destination}: ${error.code}: ${error.message}`);
+          f.log.warn(`Checking ${record.destination}: ${logLine(error)}`);
           await servers.update(record.id, { state: 'unreachable', problem: error.code, lastCheckedAt: new Date().toISOString() });
         }
       });

@@ -22,11 +22,21 @@ export async function checked<T>(run: () => Promise<T>): Promise<Checked<T>> {
   }
 }
 
+/**
+ * Anything but a SetupError becomes one generic refusal: its own message (which may name paths,
+ * hosts or worse) stays out of what a page or notification shows, kept as the cause for the log.
+ */
 export function asSetupError(err: unknown): SetupError {
   if (isCancellation(err)) throw err;
   if (err instanceof SetupError) return err;
-  const detail = err instanceof Error ? err.message : String(err);
-  return new SetupError('UnexpectedError', `Something unexpected went wrong: ${detail}`, { detail });
+  return new SetupError('UnexpectedError', 'Something unexpected went wrong; the details are in the log.', {}, { cause: err });
+}
+
+/** A refusal as a log line: code and message, and an unexpected error's own detail. */
+export function logLine(error: SetupError): string {
+  const cause: unknown = error.code === 'UnexpectedError' ? error.cause : undefined;
+  const detail = cause === undefined ? '' : ` (${cause instanceof Error ? cause.message : String(cause)})`;
+  return `${error.code}: ${error.message}${detail}`;
 }
 
 /** The core's CancelledError, or an AbortError from a lower layer. */

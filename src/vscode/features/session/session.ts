@@ -16,7 +16,7 @@ import { validatePassphrase } from '../../../core/passphrase/validate';
 import { summarise } from '../../../core/service/prepare';
 import type { Target } from '../../../core/target/target';
 import { proxyContext, proxyPassword, readSettings, writeProxySettings } from '../settings';
-import { asSetupError, checked, credentialsNotSelected, passphraseNotSet } from './checked';
+import { asSetupError, checked, credentialsNotSelected, logLine, passphraseNotSet } from './checked';
 import { localSessionTarget, type SessionTarget } from './target';
 import type { VaultTrust } from './trust';
 import type { Checked, PassphraseState, ProgressReporter, SessionSnapshot, SetupSession } from './types';
@@ -458,7 +458,7 @@ export class Session implements SetupSession {
 
   private log(what: string, result: Checked<unknown>): void {
     if (result.ok) this.host.log.info(`${what}: ok`);
-    else this.host.log.warn(`${what}: ${result.error.code}: ${result.error.message}`);
+    else this.host.log.warn(`${what}: ${logLine(result.error)}`);
   }
 
   private fire(): void {
