@@ -79,10 +79,6 @@ export async function writeProxySettings(proxy: ProxySettingValues): Promise<voi
   await writeSetting('proxy.noProxy', proxy.noProxy.length ? proxy.noProxy : undefined);
 }
 
-export function affectsSettings(e: vscode.ConfigurationChangeEvent): boolean {
-  return e.affectsConfiguration(CONFIG_SECTION);
-}
-
 /** VS Code's own proxy settings and the environment, for the `vscode` and `environment` proxy modes. */
 export function proxyContext(): import('../../core/proxy/resolve').ProxyContext {
   const http = vscode.workspace.getConfiguration('http');

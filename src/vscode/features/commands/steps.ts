@@ -1,5 +1,6 @@
 /** The single-step commands: each one part of the setup, over the same session and steps. */
 import * as vscode from 'vscode';
+import { splitTimeLeft } from '../../../core/status';
 import type { FeatureContext } from '../context';
 import { withStages } from '../progress';
 import { readSettings } from '../settings';
@@ -14,7 +15,7 @@ export async function selectCredentials(f: FeatureContext): Promise<void> {
   if (!(await ask(f, vscode.l10n.t('Select Vault Credentials File'), [credentialsStep(f)], ctx, () => selectCredentials(f)))) return;
   const c = f.session.snapshot().credentials;
   if (c?.ok) {
-    const hours = Math.floor(c.value.timeLeftMs / 3_600_000);
+    const { hours } = splitTimeLeft(c.value.timeLeftMs);
     void f.ui().message('info', vscode.l10n.t('Vault {0} selected; the file is valid for {1} more hours.', c.value.vaultName, hours));
   }
 }

@@ -6,7 +6,6 @@
 import type * as vscode from 'vscode';
 
 export const GO_BACK = 'GoBack';
-export const CANCELLED = 'CancelledError';
 
 export class GoBackError extends Error {
   override readonly name = GO_BACK;

@@ -1,6 +1,7 @@
 /** The last step: what the setup will do (the core's plan), before anything changes the machine. */
 import * as vscode from 'vscode';
 import type { SetupPlan } from '../../../core/service';
+import { splitTimeLeft } from '../../../core/status';
 import { warningText } from '../errors/warnings';
 import type { WizardStep } from './wizard';
 
@@ -9,7 +10,7 @@ export interface SummaryAnswers {
 }
 
 function planLines(plan: SetupPlan): string[] {
-  const hours = Math.floor(plan.credentials.timeLeftMs / 3_600_000);
+  const { hours } = splitTimeLeft(plan.credentials.timeLeftMs);
   const proxy = plan.proxy.mode === 'explicit' ? `${plan.proxy.host}:${plan.proxy.port}` : plan.proxy.mode;
   const changes: Record<string, string> = {
     createFolder: vscode.l10n.t('Create folder'),
