@@ -6,6 +6,7 @@
 import { promises as fs, constants } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { classifyFileSystem } from '../cache/fileSystems';
 import { throwIfAborted } from '../errors';
 import { credentialsError } from './errors';
 
@@ -115,24 +116,12 @@ export function tooLarge(size: number, maxBytes: number) {
   return credentialsError('VaultCredentialTooLarge', 'The file is far larger than a vault credentials file.', { size, maxBytes });
 }
 
-/** statfs magic numbers of network file systems (linux/magic.h). */
-const NETWORK_FS_TYPES = new Set([
-  0x6969, // NFS
-  0x517b, // SMB
-  0xff534d42, // CIFS
-  0xfe534d42, // SMB2
-  0x5346414f, // AFS
-  0x73757245, // CODA
-  0x00c36400, // CEPH
-  0x564c, // NCP
-]);
-
 /** UNC paths anywhere; on Linux also any path on a network file system. */
 async function isNetworkLocation(file: string): Promise<boolean> {
   if (isUncPath(file)) return true;
   if (process.platform !== 'linux') return false;
   try {
-    return NETWORK_FS_TYPES.has((await fs.statfs(file)).type >>> 0);
+    return classifyFileSystem((await fs.statfs(file)).type).kind === 'network';
   } catch {
     return false; // the read that follows reports the real problem
   }
