@@ -180,7 +180,10 @@ describe('CLI', function () {
 
   it('sets up a remote server with --ssh: a new host key refused until accepted, then register and status over SSH', async function () {
     const missing = sshdUnavailableReason();
-    if (missing) return this.skip();
+    if (missing) {
+      console.warn(`    skipping --ssh: ${missing}`);
+      return this.skip();
+    }
     const home = path.join(root, 'home');
     await fs.mkdir(path.join(home, '.ssh'), { recursive: true, mode: 0o700 });
     // The default key file of the admin's home; the CLI finds it as ssh does.
