@@ -10,7 +10,7 @@ import path from 'node:path';
 import { installExtension, QUIET_SETTINGS, startCodeServer } from './lib/code-server.mjs';
 import { ensureHost, CACHE_DIR, ROOT, unsupportedPlatform } from './lib/host.mjs';
 import { freePort } from './lib/net.mjs';
-import { missingSystemPackages } from './lib/system.mjs';
+import { ensureSystemPackages, START_PACKAGES } from './lib/system.mjs';
 import { issueDemoCredentials, startLocalVault } from './lib/start-vault.mjs';
 
 const say = (m) => console.log(`[start] ${m}`);
@@ -18,8 +18,8 @@ const fail = (m) => { console.error(`[start] ${m}`); process.exit(1); };
 
 const unsupported = unsupportedPlatform();
 if (unsupported) fail(unsupported);
-const missing = missingSystemPackages().filter((m) => !m.includes('chromium')); // your own browser opens the URL
-if (missing.length) fail(missing.join('\n'));
+const unmet = ensureSystemPackages(START_PACKAGES, { say }); // your own browser opens the URL
+if (unmet) fail(unmet.join('\n'));
 
 const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 const vsix = path.join(ROOT, `${manifest.name}-${manifest.version}.vsix`);

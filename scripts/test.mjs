@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ensureHost, ROOT } from './lib/host.mjs';
 import { runInVsCode } from './lib/run-in-vscode.mjs';
-import { missingSystemPackages, TEST_REQUIREMENTS } from './lib/system.mjs';
+import { ensureSystemPackages, TEST_PACKAGES } from './lib/system.mjs';
 import { installExtension } from './lib/code-server.mjs';
 
 const ALL = ['static', 'unit', 'integration', 'ui', 'package', 'packaged'];
@@ -13,8 +13,8 @@ const wanted = process.argv.slice(2).length ? process.argv.slice(2) : ALL;
 const unknown = wanted.filter((l) => !ALL.includes(l));
 if (unknown.length) { console.error(`unknown test layer(s): ${unknown.join(', ')}; known: ${ALL.join(', ')}`); process.exit(2); }
 
-const missing = missingSystemPackages(TEST_REQUIREMENTS);
-if (missing.length) { for (const m of missing) console.error(m); process.exit(1); }
+const unmet = ensureSystemPackages(TEST_PACKAGES, { say: (m) => console.log(`[test] ${m}`) });
+if (unmet) { for (const m of unmet) console.error(m); process.exit(1); }
 
 const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 const vsix = path.join(ROOT, `${manifest.name}-${manifest.version}.vsix`);

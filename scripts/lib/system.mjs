@@ -1,30 +1,79 @@
-// What the tests need from the system, checked before anything runs: one line naming the
-// Debian package for each thing that is missing.
+// The Debian packages `npm start` and `npm test` need, installed by those commands themselves when
+// missing, as `playwright install --with-deps` does: with apt-get as root, or through `sudo -n`
+// when that works without a password; otherwise they print the exact command and stop.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { CHROMIUM } from './run-in-vscode.mjs';
 
 const onPath = (name) => (process.env.PATH ?? '').split(path.delimiter).some((dir) => dir && fs.existsSync(path.join(dir, name)));
 
-const REQUIREMENTS = [
-  { what: 'Chromium (drives the VS Code workbench)', pkg: 'chromium', present: () => fs.existsSync(CHROMIUM) },
-  { what: 'Kerberos headers (code-server builds its kerberos module)', pkg: 'libkrb5-dev', present: () => fs.existsSync('/usr/include/krb5.h') || fs.existsSync('/usr/include/krb5/krb5.h') },
+/** What `npm start` needs: the tools that build code-server's native modules (kerberos, argon2). */
+export const START_PACKAGES = [
+  { pkg: 'libkrb5-dev', why: 'code-server builds its Kerberos module' },
+  { pkg: 'python3', why: 'node-gyp builds code-server\'s native modules' },
+  { pkg: 'make', why: 'node-gyp builds code-server\'s native modules' },
+  { pkg: 'g++', why: 'node-gyp builds code-server\'s native modules' },
 ];
+
+/** What `npm test` adds: every program a test starts or calls. */
+export const TEST_PACKAGES = [
+  ...START_PACKAGES,
+  // A Chromium of the user's own (CHROMIUM_PATH) stands in for the package.
+  { pkg: 'chromium', why: 'drives the VS Code workbench', satisfied: () => Boolean(process.env.CHROMIUM_PATH) && fs.existsSync(process.env.CHROMIUM_PATH) },
+  { pkg: 'squid', why: 'the HTTP proxy of the proxy tests' },
+  { pkg: 'apache2-utils', why: 'htpasswd, the proxy tests\' password file' },
+  { pkg: 'openssh-server', why: 'sshd, the remote servers of the SSH and fleet tests' },
+  { pkg: 'openssh-client', why: 'ssh-keygen, ssh-agent and ssh-add for those servers\' keys' },
+  { pkg: 'openssl', why: 'reads the credentials file\'s PFX as the agent would' },
+  { pkg: 'passwd', why: 'useradd and chpasswd make the SSH tests\' users' },
+  { pkg: 'mount', why: 'tmpfs mounts for the full-disk tests' },
+];
+
+/** True when dpkg has the package installed; undefined where there is no dpkg (not Debian). */
+function dpkgInstalled(pkg) {
+  const r = spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' });
+  if (r.error) return undefined;
+  return r.status === 0 && /\binstall ok installed\b/.test(r.stdout);
+}
+
+/** The packages of `wanted` that are not installed. */
+export function missingPackages(wanted) {
+  return wanted.filter((p) => !p.satisfied?.() && dpkgInstalled(p.pkg) === false);
+}
+
+/** How apt-get can run here: as root, through `sudo -n`, or not at all. */
+function privilege() {
+  if (process.getuid?.() === 0) return [];
+  if (onPath('sudo') && spawnSync('sudo', ['-n', 'true'], { stdio: 'ignore' }).status === 0) return ['sudo', '-n'];
+  return undefined;
+}
 
 /**
- * The real proxy and SSH server the tests run against (test/support/squid.ts, sshd.ts). Those
- * tests skip where these are missing, so `npm test` checks for them first: on CI a skip would
- * hide the gap.
+ * Installs the missing Debian packages of `wanted`, printing the one command it runs. Returns
+ * undefined when all is there afterwards, or the lines to print before stopping.
  */
-export const TEST_REQUIREMENTS = [
-  { what: 'squid with basic authentication (the proxy tests)', pkg: 'squid', present: () => fs.existsSync('/usr/sbin/squid') && fs.existsSync('/usr/lib/squid/basic_ncsa_auth') },
-  { what: 'htpasswd (the proxy tests\' password file)', pkg: 'apache2-utils', present: () => onPath('htpasswd') },
-  { what: 'sshd (the remote server tests)', pkg: 'openssh-server', present: () => fs.existsSync('/usr/sbin/sshd') },
-  { what: 'ssh-keygen (the remote server tests\' keys)', pkg: 'openssh-client', present: () => onPath('ssh-keygen') },
-];
-
-/** Returns the lines to print for what is missing (empty when all is there). */
-export function missingSystemPackages(extra = []) {
-  if (process.platform !== 'linux') return [];
-  return [...REQUIREMENTS, ...extra].filter((r) => !r.present()).map((r) => `missing ${r.what}: install the Debian package ${r.pkg} (apt-get install ${r.pkg})`);
+export function ensureSystemPackages(wanted, { say = console.log } = {}) {
+  if (process.platform !== 'linux') return undefined;
+  const missing = missingPackages(wanted);
+  if (!missing.length) return undefined;
+  const names = missing.map((p) => p.pkg);
+  const reasons = missing.map((p) => `  ${p.pkg}: ${p.why}`);
+  const install = ['apt-get', 'install', '-y', '--no-install-recommends', ...names];
+  const prefix = privilege();
+  if (!prefix || !onPath('apt-get')) {
+    return [
+      'These Debian packages are missing:', ...reasons,
+      `Install them, then run this again:\n  sudo apt-get update && sudo ${install.join(' ')}`,
+    ];
+  }
+  const command = [...prefix, 'apt-get', 'update', '&&', ...prefix, ...install].join(' ');
+  say(`installing the missing Debian packages:\n${reasons.join('\n')}\n$ ${command}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [['apt-get', 'update'], install]) {
+    const [cmd, ...rest] = [...prefix, ...args];
+    const r = spawnSync(cmd, rest, { stdio: 'inherit', env });
+    if (r.status !== 0) return [`${[cmd, ...rest].join(' ')} failed (exit ${r.status ?? r.signal}); run it yourself, then this again`];
+  }
+  const still = missingPackages(missing);
+  return still.length ? [`apt-get finished, but these are still not installed: ${still.map((p) => p.pkg).join(', ')}`] : undefined;
 }
