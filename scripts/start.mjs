@@ -1,13 +1,16 @@
-// `npm start`: builds and packages the extension, installs the test host when it is missing,
-// installs the .vsix into a persistent profile under .cache/start, starts the local vault (data in
-// .cache/start/vault) with a demo vault and a fresh credentials file in .cache/start/workspace,
-// makes the extension trust the vault's CA (user setting backupAgent.vault.caFile), and serves
-// VS Code (code-server) on 127.0.0.1:$PORT (or a free port) with that workspace open.
+// `npm start`: installs the Debian packages it needs when missing, builds and packages the
+// extension, installs the test host when it is missing, installs the .vsix into a persistent
+// profile under .cache/start, starts the local vault (data in .cache/start/vault, on the same port
+// as last time when it is free) with a demo vault and a fresh credentials file in
+// .cache/start/workspace, writes the settings the demo needs where their scope is read (the vault's
+// CA and the install folder are machine-scoped: Machine/settings.json), and serves VS Code
+// (code-server) on 127.0.0.1:$PORT (or a free port) with that workspace open.
 // Ctrl+C stops everything it started.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { installExtension, QUIET_SETTINGS, startCodeServer } from './lib/code-server.mjs';
+import { writeSettings } from './lib/settings.mjs';
 import { ensureHost, CACHE_DIR, ROOT, unsupportedPlatform } from './lib/host.mjs';
 import { freePort } from './lib/net.mjs';
 import { ensureSystemPackages, START_PACKAGES } from './lib/system.mjs';
@@ -31,20 +34,30 @@ const home = path.join(CACHE_DIR, 'start');
 const dirs = { userData: path.join(home, 'user-data'), extensions: path.join(home, 'extensions'), scratch: path.join(home, 'run') };
 await installExtension({ layout, vsix, dirs });
 
+const vaultPortFile = path.join(home, 'vault.port');
+const lastVaultPort = fs.existsSync(vaultPortFile) ? Number(fs.readFileSync(vaultPortFile, 'utf8')) : 0;
+// The same port as last time: a registration made then names this endpoint.
+const vaultPort = await freePort(lastVaultPort);
+if (lastVaultPort && vaultPort !== lastVaultPort) say(`the local vault's port ${lastVaultPort} is in use; using ${vaultPort}: a registration made before reaches the vault no more`);
 let vault;
 try {
-  vault = await startLocalVault({ dataDir: path.join(home, 'vault'), port: await freePort(0), logFile: path.join(home, 'vault.log') });
+  vault = await startLocalVault({ dataDir: path.join(home, 'vault'), port: vaultPort, logFile: path.join(home, 'vault.log') });
 } catch (err) {
   fail(err.message);
 }
+fs.writeFileSync(vaultPortFile, String(vaultPort));
 const workspace = path.join(home, 'workspace');
 const demo = issueDemoCredentials({ dataDir: path.join(home, 'vault'), outDir: workspace });
 say(`local vault ${demo.vaultName} serves ${vault.url}; credentials file ${path.relative(ROOT, demo.file)} (valid until ${demo.notAfter})`);
-writeStartSettings(path.join(dirs.userData, 'User', 'settings.json'), {
+const firstRun = !fs.existsSync(path.join(dirs.userData, 'User', 'settings.json'));
+const unreadable = writeSettings(dirs.userData, {
+  // A quiet workbench, and no Restricted Mode: this profile only ever opens the folder made here.
+  ...(firstRun ? { ...QUIET_SETTINGS, 'security.workspace.trust.enabled': false } : {}),
   'backupAgent.vault.caFile': vault.caFile,
   // The demo installs the agent here rather than into the platform's folder.
   'backupAgent.installFolder': path.join(home, 'agent'),
-});
+}, manifest);
+for (const u of unreadable) say(`could not read ${u.file} as JSON; add ${JSON.stringify(u.values)} there yourself`);
 
 const wanted = Number(process.env.PORT || 0);
 const port = await freePort(wanted);
@@ -52,7 +65,7 @@ if (wanted && port !== wanted) say(`port ${wanted} is in use; using ${port} inst
 
 let server;
 try {
-  server = await startCodeServer({ layout, port, dirs, workspace, settings: { 'workbench.startupEditor': 'none' } });
+  server = await startCodeServer({ layout, port, dirs, workspace });
 } catch (err) {
   await vault.stop();
   fail(err.message);
@@ -62,13 +75,13 @@ const onExit = async (code, signal) => {
   await vault.stop();
   fail(`code-server exited (${code ?? signal}); its log: ${server.logFile}`);
 };
-const stop = async (signal) => {
+let stopping;
+const stop = (signal) => (stopping ??= (async () => {
   say(`${signal}: stopping`);
   server.proc.off('exit', onExit);
-  await server.stop();
-  await vault.stop();
+  await Promise.all([server.stop(), vault.stop()]);
   process.exit(0);
-};
+})());
 process.on('SIGINT', () => stop('SIGINT'));
 process.on('SIGTERM', () => stop('SIGTERM'));
 server.proc.on('exit', onExit);
@@ -77,18 +90,3 @@ say(`VS Code with Backup Agent Setup is ready. Open ${server.url}/ in your brows
 say('  F1 → "Backup Agent: Set Up Backup Agent…" → Enter on the suggested credentials file and');
 say('  through the steps → "Register This Server". The status bar then shows the vault\'s name.');
 say('Press Ctrl+C to stop VS Code and the local vault.');
-
-/** Merges `values` into the start profile's user settings (trust the local vault's CA…). */
-function writeStartSettings(settingsFile, values) {
-  fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
-  let settings = { ...QUIET_SETTINGS, 'workbench.startupEditor': 'none' };
-  if (fs.existsSync(settingsFile)) {
-    try {
-      settings = JSON.parse(fs.readFileSync(settingsFile, 'utf8'));
-    } catch {
-      say(`could not read ${settingsFile} as JSON; add ${JSON.stringify(values)} there yourself`);
-      return;
-    }
-  }
-  fs.writeFileSync(settingsFile, JSON.stringify({ ...settings, ...values }, null, 2));
-}
