@@ -1,5 +1,5 @@
 // `npm test`: every test layer in order, each timed; a failing layer fails the run.
-//   node scripts/test.mjs [static|unit|integration|ui|package|packaged ...]   (default: all)
+//   node scripts/test.mjs [static|unit|integration|ui|package|packaged|quickstart ...]   (default: all)
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -8,7 +8,7 @@ import { runInVsCode } from './lib/run-in-vscode.mjs';
 import { ensureSystemPackages, TEST_PACKAGES } from './lib/system.mjs';
 import { installExtension } from './lib/code-server.mjs';
 
-const ALL = ['static', 'unit', 'integration', 'ui', 'package', 'packaged'];
+const ALL = ['static', 'unit', 'integration', 'ui', 'package', 'packaged', 'quickstart'];
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : ALL;
 const unknown = wanted.filter((l) => !ALL.includes(l));
 if (unknown.length) { console.error(`unknown test layer(s): ${unknown.join(', ')}; known: ${ALL.join(', ')}`); process.exit(2); }
@@ -72,6 +72,8 @@ const layers = {
       extensionTestsPath: path.join(ROOT, 'out', 'test', 'packaged', 'index.js'),
     });
   },
+  // The README's quick start in a fresh copy of the checkout, as a new user runs it.
+  quickstart: () => sh(bin('mocha'), ['--no-config', '--exit', '--reporter', 'spec', 'test/quickstart/*.test.mjs']),
 };
 
 const timings = [];
