@@ -320,9 +320,11 @@ describe('Remote servers over SSH', function () {
       h.testing.useInput(input);
       const running = vscode.commands.executeCommand(COMMANDS.registerServers);
       try {
-        // fleet4 registers while silent waits for a banner that never comes; then the row is cancelled.
+        // silent waits for a banner that never comes: its row is cancelled while it connects, and
+        // fleet4 goes on to register (not waited for first: on a loaded machine its registration
+        // can outlast silent's SSH handshake timeout, and silent would fail instead).
         const deadline = Date.now() + 60_000;
-        while (!(state('fleet4') === 'registered' && state('silent') === 'connecting')) {
+        while (state('silent') !== 'connecting') {
           assert.ok(Date.now() < deadline, `rows: ${JSON.stringify(rows().map((r) => [r.key, r.state]))}`);
           await new Promise((r) => setTimeout(r, 50));
         }
