@@ -177,7 +177,7 @@ describe('the README quick start, as a new user runs it', function () {
   it(`a later "npm start" shows this server registered; after "${laterCommand}" the steps register it again`, async () => {
     assert.ok(laterCommand, 'the README says what to run on a later npm start');
     const firstVaultPort = run.vaultPort;
-    const firstRegistration = JSON.parse(fs.readFileSync(agentConfig, 'utf8')).registration.id;
+    const firstRegistration = JSON.parse(fs.readFileSync(agentConfig, 'utf8')).registration;
     run = await startCommand(checkout, 'npm start', await freePort(), log);
     assert.equal(run.vaultPort, firstVaultPort, 'the vault keeps its port, which the registration names');
     const page = await openWorkbench(run.url);
@@ -190,7 +190,7 @@ describe('the README quick start, as a new user runs it', function () {
     await followReadmeSteps(page);
     await statusBarShows(page, `Backup: ${run.vaultName}`);
     const config = JSON.parse(fs.readFileSync(agentConfig, 'utf8'));
-    assert.ok(config.registration?.id && config.registration.id !== firstRegistration, 'a new registration');
+    assert.ok(config.registration && Date.parse(config.registration.registeredAt) > Date.parse(firstRegistration.registeredAt), `registered again: ${JSON.stringify(config.registration)} after ${JSON.stringify(firstRegistration)}`);
     await page.context().close();
     await interrupt(run, [Number(new URL(run.url).port), run.vaultPort]);
   });
