@@ -103,7 +103,8 @@ export function passphraseStep(ctx: PageContext, index: number, count: number): 
       const p = s.passphrase;
       present.hidden = !p.present;
       if (!p.present) hide();
-      if (p.savedTo) syncInput(file.input, p.savedTo);
+      // A passphrase not saved yet (a new one) is offered a new file, never the previous one's.
+      syncInput(file.input, p.savedTo ?? '');
       file.input.placeholder = p.defaultFile;
       const origin = p.origin === 'typed' ? ctx.t('passphraseTyped') : ctx.t('passphraseGenerated');
       summary.replaceChildren(

@@ -9,6 +9,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { parseProxySettings, type ProxyMode, type ProxySettings } from '../../../core/proxy/settings';
 import { Secret } from '../../../core/proxy/secret';
+import { proposedPassphraseFile } from '../../../core/passphrase/file';
 import { generatePassphrase } from '../../../core/passphrase/generate';
 import { SetupService, type ChangeInput, type ConfirmPassphraseLocation, type CredentialsSummary, type RegisterResult, type SetupInput, type SetupStatus } from '../../../core/service';
 import { confirmLocation, ensurePassphraseFile, checkPassphraseRules, passphraseLocationWarnings } from '../../../core/service/passphrase';
@@ -255,12 +256,13 @@ export class Session implements SetupSession {
 
   /**
    * The passphrase file offered when the user names none: in the admin's home folder on this
-   * machine (never on the server it protects), named for the vault and a remote server.
+   * machine (never on the server it protects), named for the vault and a remote server, and a
+   * name no file has yet, so a new passphrase is never offered the file of an earlier one.
    */
   defaultPassphraseFile(): string {
     const vault = this.credentials?.ok ? this.credentials.value.vaultName : os.hostname();
     const server = this.active.kind === 'ssh' ? [this.active.place().serverName || this.active.target.label] : [];
-    return path.join(os.homedir(), `BackupPassphrase-${[vault, ...server].join('-').replace(/[^\w.-]+/g, '_')}.txt`);
+    return proposedPassphraseFile(os.homedir(), [vault, ...server]);
   }
 
   /**

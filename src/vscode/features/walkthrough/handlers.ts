@@ -83,6 +83,7 @@ export function createHandlers(session: Session): Handlers {
       held(session);
       const target = file ?? (await vscode.window.showSaveDialog({
         defaultUri: vscode.Uri.file(session.defaultPassphraseFile()),
+        title: vscode.l10n.t('Save the Encryption Passphrase'),
         saveLabel: vscode.l10n.t('Save Passphrase'),
       }))?.fsPath;
       if (!target) return { cancelled: true };
