@@ -27,7 +27,8 @@ export const REQUEST_PARAMS = {
   'credentials/select': z.strictObject({ file: filePath }),
   'folder/pick': z.strictObject({ purpose: z.enum(['install', 'cache']) }),
   'install/setFolder': z.strictObject({ folder: filePath }),
-  'cache/set': z.strictObject({ folder: filePath, dataSizeBytes: z.optional(z.int().check(z.minimum(0))) }),
+  /** An empty folder applies the core's default. */
+  'cache/set': z.strictObject({ folder: text(MAX_PATH), dataSizeBytes: z.optional(z.int().check(z.minimum(0))) }),
   'proxy/set': z.strictObject({
     mode: z.enum(PROXY_MODES),
     host: text(255),
@@ -133,7 +134,7 @@ export const viewSnapshotSchema = z.strictObject({
   installFolder: z.string(),
   cacheFolder: z.string(),
   dataSizeBytes: z.optional(z.number()),
-  cacheCheck: z.optional(checked(z.looseObject({ requiredBytes: z.number(), availableBytes: z.number() }))),
+  cacheCheck: z.optional(checked(z.looseObject({ folder: z.string(), usesDefault: z.boolean(), requiredBytes: z.number(), availableBytes: z.number() }))),
   proxy: z.strictObject({
     mode: z.enum(PROXY_MODES),
     host: z.string(),

@@ -39,6 +39,7 @@ export const STRINGS = {
   dataSize: 'Size of the data to protect (GB, optional)',
   cacheOk: 'The cache folder has {0} free; {1} is needed.',
   cacheOkNoSize: 'The cache folder has {0} free. Give the size of the data to protect to check it against the 5% rule.',
+  cacheDefaultUsed: 'No cache folder was given: the default one, {0}, is used.',
 
   proxyTitle: 'Proxy',
   proxyHelp: 'How this server reaches the vault.',

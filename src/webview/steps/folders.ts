@@ -33,9 +33,9 @@ export function foldersStep(ctx: PageContext, index: number, count: number): Ste
       installResult.textContent = '';
     }
   };
+  // An empty folder is sent as it is: the host applies the core's default and names it.
   const applyCache = async () => {
     const folder = cache.input.value.trim();
-    if (!folder) return cache.input.focus();
     const gb = Number(size.input.value.replace(',', '.'));
     const dataSizeBytes = size.input.value.trim() && Number.isFinite(gb) && gb >= 0 ? Math.round(gb * GIB) : undefined;
     const outcome = await ctx.act(cacheApply, cacheResult, 'cache/set', { folder, dataSizeBytes });
@@ -71,11 +71,12 @@ export function foldersStep(ctx: PageContext, index: number, count: number): Ste
       if (!s.cacheCheck) return;
       if (s.cacheCheck.ok) {
         cacheResult.className = 'result ok';
-        const { availableBytes, requiredBytes } = s.cacheCheck.value;
+        const { availableBytes, requiredBytes, folder, usesDefault } = s.cacheCheck.value;
         // Without a data size the free-space rule had nothing to weigh: say so instead of "0 needed".
-        cacheResult.textContent = s.dataSizeBytes
-          ? ctx.t('cacheOk', bytes(availableBytes), bytes(requiredBytes))
-          : ctx.t('cacheOkNoSize', bytes(availableBytes));
+        cacheResult.replaceChildren(
+          usesDefault ? h('p', {}, ctx.t('cacheDefaultUsed', folder)) : '',
+          h('p', {}, s.dataSizeBytes ? ctx.t('cacheOk', bytes(availableBytes), bytes(requiredBytes)) : ctx.t('cacheOkNoSize', bytes(availableBytes))),
+        );
       } else {
         ctx.showError(cacheResult, s.cacheCheck.error, false);
       }

@@ -170,12 +170,18 @@ export class Session implements SetupSession {
     this.fire();
   }
 
+  /**
+   * Checks and keeps the cache folder. Empty: the core's default inside the install folder is
+   * checked and named in the result, and the setting stays empty so that it follows that folder.
+   */
   async setCacheFolder(folder: string, data: { dataSizeBytes?: number; dataFolders?: string[] }, signal?: AbortSignal) {
     const service = await this.getService();
+    const usesDefault = !folder.trim();
     const result = await checked(async () => {
-      const report = await service.checkCache(folder, data, { signal });
+      const checking = usesDefault ? (await service.installPlace({ installFolder: this.installFolder(), signal })).defaultCacheFolder : folder;
+      const report = await service.checkCache(checking, data, { signal });
       if (report.problem) throw report.problem;
-      return { requiredBytes: report.requiredBytes, availableBytes: report.availableBytes ?? 0 };
+      return { folder: report.folder, usesDefault, requiredBytes: report.requiredBytes, availableBytes: report.availableBytes ?? 0 };
     });
     this.cacheCheck = result;
     if (result.ok) {
