@@ -7,6 +7,7 @@
  */
 // zod/mini: the same checks without the locale tables, which keeps the page's bundle small.
 import * as z from 'zod/mini';
+import type { AgentProxy } from '../core/config/agentConfig';
 import type { ProxyMode } from '../core/proxy/settings';
 
 const MAX_PATH = 4096;
@@ -20,6 +21,11 @@ const PROXY_MODES = ['off', 'settings', 'vscode', 'environment'] as const satisf
 type ModesCovered = ProxyMode extends (typeof PROXY_MODES)[number] ? true : never;
 const modesCovered: ModesCovered = true;
 void modesCovered;
+/** The proxy modes an agent configuration records (VS Code's is resolved to explicit at setup). */
+const AGENT_PROXY_MODES = ['off', 'explicit', 'environment'] as const satisfies readonly AgentProxy['mode'][];
+type AgentModesCovered = AgentProxy['mode'] extends (typeof AGENT_PROXY_MODES)[number] ? true : never;
+const agentModesCovered: AgentModesCovered = true;
+void agentModesCovered;
 
 /** Every request the page may send, with its parameters. Their meaning is the session's. */
 export const REQUEST_PARAMS = {
@@ -160,6 +166,15 @@ export const viewSnapshotSchema = z.strictObject({
       registrationId: z.optional(z.string()),
       machineId: z.optional(z.string()),
       remoteError: z.optional(wireErrorSchema),
+      /** What the recorded registration uses, when there is one: the values steps 2 to 4 show. */
+      inUse: z.optional(
+        z.strictObject({
+          installFolder: z.string(),
+          cacheFolder: z.string(),
+          proxy: z.strictObject({ mode: z.enum(AGENT_PROXY_MODES), host: z.string(), port: z.number(), user: z.string(), noProxy: z.array(z.string()) }),
+          passphraseSetAt: z.optional(z.string()),
+        }),
+      ),
     }),
   ),
   busy: z.optional(z.strictObject({ operation: z.string(), stage: z.string() })),

@@ -223,7 +223,28 @@ describe(`Walkthrough webview: a new user registers this server (${spanish ? 'Sp
     assert.equal((await fs.stat(file)).mode & 0o777, 0o600);
   });
 
+  // Before registering: once registered, the folders and the proxy are shown as the agent uses them, not edited.
+  it('keeps typed drafts across hide/restore through getState, never a secret', async () => {
+    await ui({ action: 'wtSelect', selector: '#proxy-mode', value: 'settings' });
+    await ui({ action: 'wtType', selector: '#proxy-no-proxy', value: 'intranet.example' });
+    await ui({ action: 'wtType', selector: '#proxy-password', value: passphrase });
+    await ui({ action: 'wtType', selector: '#passphrase-own', value: passphrase });
+    const hiddenAt = Date.now();
+    await vscode.commands.executeCommand('workbench.action.files.newUntitledFile');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    await ui({ action: 'wtReady', after: hiddenAt }); // a new page: no context was retained while hidden
+    const { state } = await ui<{ state: { drafts: Record<string, string> } | null }>({ action: 'wtPersistedState' });
+    assert.ok(state, 'the restored page got its saved state');
+    assert.equal(state.drafts['proxy-no-proxy'], 'intranet.example');
+    assert.equal((await ui<{ visible: boolean }>({ action: 'wtText', selector: '#proxy-host' })).visible, true, 'the drafted proxy mode is back');
+    assert.ok(!JSON.stringify(state).includes(passphrase), 'the passphrase is not in the webview state');
+    assert.equal((await ui<{ text: string }>({ action: 'wtText', selector: '#passphrase-value' })).text, '');
+    assert.equal(await badge('step-passphrase'), t('stateDone'));
+    await ui({ action: 'wtSelect', selector: '#proxy-mode', value: 'off' });
+  });
+
   it('step 5: registers with the vault, every stage shown, then the finish state and the status bar', async () => {
+    assert.equal((await ui<{ text: string }>({ action: 'wtText', selector: '#finish-heading' })).text, t('finishTitleNotRegistered'));
     await ui({ action: 'wtClick', selector: '#register-start' });
     assert.equal((await ui<{ visible: boolean }>({ action: 'wtText', selector: '#register-cancel' })).visible, true);
     await ui({ action: 'wtWaitText', selector: '#register-result', pattern: re('stateRegistered', vaultName), timeout: 180000 });
@@ -238,7 +259,10 @@ describe(`Walkthrough webview: a new user registers this server (${spanish ? 'Sp
     const { text: finish } = await ui<{ text: string }>({ action: 'wtWaitText', selector: '#finish', pattern: registration.registrationId });
     assert.match(finish, new RegExp(`${re('finishVault')}\\s+${vaultName}`));
     assert.equal(await badge('step-register'), t('stateDone'));
-    assert.equal((await ui<{ visible: boolean }>({ action: 'wtText', selector: '#change-properties' })).visible, true);
+    assert.equal((await ui<{ text: string }>({ action: 'wtText', selector: '#finish-heading' })).text, t('finishTitle'));
+    // Registered: Change Properties is the main action, registering again a secondary one.
+    assert.equal((await ui<{ visible: boolean }>({ action: 'wtText', selector: '#change-properties.primary' })).visible, true);
+    assert.equal((await ui<{ text: string }>({ action: 'wtText', selector: '#register-start:not(.primary)' })).text, t('registerAgain'));
     await waitUntil(async () => (await ui<{ text: string }>({ action: 'statusBarItem', id: 'backupAgent.status' })).text.includes(vaultName), 'the status bar to name the vault', 30000);
   });
 
@@ -270,25 +294,6 @@ describe(`Walkthrough webview: a new user registers this server (${spanish ? 'Sp
     await ui({ action: 'wtClick', selector: '#status-refresh' });
     await ui({ action: 'wtWaitText', selector: '#finish-summary', pattern: re('stateRegistered', vaultName) });
     assert.equal((await vault.admin.listRegistrations(vaultName)).length, 1);
-  });
-
-  it('keeps typed drafts across hide/restore through getState, never a secret', async () => {
-    await ui({ action: 'wtSelect', selector: '#proxy-mode', value: 'settings' });
-    await ui({ action: 'wtType', selector: '#proxy-no-proxy', value: 'intranet.example' });
-    await ui({ action: 'wtType', selector: '#proxy-password', value: passphrase });
-    await ui({ action: 'wtType', selector: '#passphrase-own', value: passphrase });
-    const hiddenAt = Date.now();
-    await vscode.commands.executeCommand('workbench.action.files.newUntitledFile');
-    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
-    await ui({ action: 'wtReady', after: hiddenAt }); // a new page: no context was retained while hidden
-    const { state } = await ui<{ state: { drafts: Record<string, string> } | null }>({ action: 'wtPersistedState' });
-    assert.ok(state, 'the restored page got its saved state');
-    assert.equal(state.drafts['proxy-no-proxy'], 'intranet.example');
-    assert.equal((await ui<{ visible: boolean }>({ action: 'wtText', selector: '#proxy-host' })).visible, true, 'the drafted proxy mode is back');
-    assert.ok(!JSON.stringify(state).includes(passphrase), 'the passphrase is not in the webview state');
-    assert.equal((await ui<{ text: string }>({ action: 'wtText', selector: '#passphrase-value' })).text, '');
-    assert.equal(await badge('step-register'), t('stateDone'));
-    await ui({ action: 'wtSelect', selector: '#proxy-mode', value: 'off' });
   });
 
   it('screenshots every step in the dark, light and high-contrast themes', async () => {

@@ -1,6 +1,6 @@
 /** Step 2: the install folder and the cache folder, with the core's free-space check. */
 import type { PageContext, Step } from '../context';
-import { button, field, h } from '../dom';
+import { button, field, fillRows, h } from '../dom';
 import type { ViewSnapshot } from '../protocol';
 import { clearDraft, resultArea, stepFrame, syncInput, trackDraft } from './frame';
 
@@ -57,14 +57,22 @@ export function foldersStep(ctx: PageContext, index: number, count: number): Ste
   install.input.addEventListener('keydown', (e) => { if (e.key === 'Enter') void applyInstall(); });
   cache.input.addEventListener('keydown', (e) => { if (e.key === 'Enter') void applyCache(); });
 
-  frame.body.append(
+  const edit = h('div', {},
     install.row, h('div', { class: 'actions' }, installApply, installBrowse), installResult,
     cache.row, size.row, h('div', { class: 'actions' }, cacheApply, cacheBrowse), cacheResult,
   );
+  // Once registered, the folders the agent uses; the cache folder changes through Change Properties.
+  const inUse = h('dl', { id: 'folders-in-use', 'aria-label': ctx.t('inUse') });
+  const inUseBox = h('div', { class: 'in-use', hidden: true }, inUse, h('p', { class: 'note' }, ctx.t('foldersInUseNote')));
+  frame.body.append(edit, inUseBox);
   return {
     ...frame,
-    state: (s) => (!s.cacheCheck ? 'todo' : s.cacheCheck.ok ? 'done' : 'problem'),
+    state: (s) => (s.registration?.inUse ? 'done' : !s.cacheCheck ? 'todo' : s.cacheCheck.ok ? 'done' : 'problem'),
     update(s: ViewSnapshot) {
+      const used = s.registration?.inUse;
+      edit.hidden = Boolean(used);
+      inUseBox.hidden = !used;
+      if (used) fillRows(inUse, [[ctx.t('installFolder'), used.installFolder], [ctx.t('cacheFolder'), used.cacheFolder]]);
       syncInput(install.input, s.installFolder);
       syncInput(cache.input, s.cacheFolder);
       if (s.dataSizeBytes !== undefined) syncInput(size.input, String(+(s.dataSizeBytes / GIB).toFixed(3)));

@@ -1,4 +1,7 @@
-/** Step 5: register, with the service's stages as they happen and a Cancel while it runs. */
+/**
+ * Step 5: register, with the service's stages as they happen and a Cancel while it runs. Once
+ * registered, registering again is not the page's main action any more (Change Properties is, below).
+ */
 import type { PageContext, Step } from '../context';
 import { button, h } from '../dom';
 import type { ViewSnapshot } from '../protocol';
@@ -17,6 +20,8 @@ export function registerStep(ctx: PageContext, index: number, count: number): St
   /** When each stage began, for the time it took (shown once the next one starts). */
   let stageStarted = new Map<string, number>();
   let current: string | undefined;
+  /** Whether the session last reported a recorded registration. */
+  let registered = false;
 
   start.addEventListener('click', async () => {
     stageStarted = new Map();
@@ -70,9 +75,20 @@ export function registerStep(ctx: PageContext, index: number, count: number): St
   frame.body.append(h('div', { class: 'actions' }, start, cancel), stages, result);
   return {
     ...frame,
-    state: (s) => (s.busy?.operation === 'register' ? 'working' : s.registration?.state === 'registered' ? 'done' : 'todo'),
+    state: (s) => (s.busy?.operation === 'register' ? 'working' : s.registration?.state === 'revoked' ? 'problem' : s.registration?.inUse ? 'done' : 'todo'),
     update(s: ViewSnapshot) {
       if (running !== undefined && s.busy?.operation === 'register') markStage(s.busy.stage);
+      const now = Boolean(s.registration?.inUse);
+      if (now === registered) return;
+      registered = now;
+      start.textContent = ctx.t(registered ? 'registerAgain' : 'registerStart');
+      start.classList.toggle('primary', !registered);
+      // Unregistered elsewhere: this page's last outcome no longer holds.
+      if (!registered && running === undefined) {
+        result.className = 'result';
+        result.textContent = '';
+        stages.hidden = true;
+      }
     },
   };
 }
