@@ -15,6 +15,8 @@ const requestId = z.int().check(z.minimum(1), z.maximum(Number.MAX_SAFE_INTEGER)
 const filePath = z.string().check(z.minLength(1), z.maxLength(MAX_PATH));
 const text = (max: number) => z.string().check(z.maxLength(max));
 const noParams = z.strictObject({});
+/** Warning codes of the core the user has read and accepted. */
+const accepted = z.optional(z.array(text(100)).check(z.maxLength(20)));
 
 /** Kept in step with the core's list by the type check below, not by a second rule. */
 const PROXY_MODES = ['off', 'settings', 'vscode', 'environment'] as const satisfies readonly ProxyMode[];
@@ -49,9 +51,10 @@ export const REQUEST_PARAMS = {
   'passphrase/reveal': noParams,
   'passphrase/copy': noParams,
   /** `accept`: the location warnings the user has read and accepted for this file. */
-  'passphrase/save': z.strictObject({ file: z.optional(filePath), accept: z.optional(z.array(text(100)).check(z.maxLength(20))) }),
+  'passphrase/save': z.strictObject({ file: z.optional(filePath), accept: accepted }),
   'passphrase/set': z.strictObject({ value: text(1024) }),
-  register: noParams,
+  /** `accept`: the warnings of the core's plan the user has read and accepted. */
+  register: z.strictObject({ accept: accepted }),
   'properties/change': noParams,
   'status/refresh': noParams,
   /** Set up this server / pick a remote one (the host asks which and connects). */
@@ -62,6 +65,10 @@ export const REQUEST_PARAMS = {
 export type Method = keyof typeof REQUEST_PARAMS;
 export type ParamsOf<M extends Method> = z.output<(typeof REQUEST_PARAMS)[M]>;
 export const METHODS = Object.keys(REQUEST_PARAMS) as Method[];
+
+/** The core's warnings, each with its text in the window's language. */
+const warnings = z.array(z.strictObject({ code: z.string(), text: z.string() }));
+export type WireWarning = z.output<typeof warnings>[number];
 
 /** What a successful response carries, per method; the page checks it before using it. */
 export const RESULTS = {
@@ -80,10 +87,14 @@ export const RESULTS = {
   'passphrase/save': z.strictObject({
     file: z.optional(z.string()),
     cancelled: z.boolean(),
-    confirm: z.optional(z.strictObject({ file: z.string(), warnings: z.array(z.strictObject({ code: z.string(), text: z.string() })) })),
+    confirm: z.optional(z.strictObject({ file: z.string(), warnings })),
   }),
   'passphrase/set': z.strictObject({}),
-  register: z.strictObject({ registrationId: z.string(), serverName: z.string(), vaultName: z.string() }),
+  /** Registered, or held back by warnings of the plan the user has not accepted yet (`confirm`). */
+  register: z.strictObject({
+    registered: z.optional(z.strictObject({ registrationId: z.string(), serverName: z.string(), vaultName: z.string() })),
+    confirm: z.optional(z.strictObject({ warnings })),
+  }),
   'properties/change': z.strictObject({}),
   'status/refresh': z.strictObject({}),
   'target/local': z.strictObject({}),

@@ -99,6 +99,8 @@ export const STRINGS = {
   registerHelp: 'Installs the agent if needed, then registers this server with the vault.',
   registerStart: 'Register this server',
   registerAgain: 'Register again',
+  registerConfirm: 'Before registering this server:',
+  registerAnyway: 'Register Anyway',
   registerStages: 'Registration progress',
   registerStageCurrent: 'In progress: {0}',
 

@@ -246,6 +246,10 @@ describe(`Walkthrough webview: a new user registers this server (${spanish ? 'Sp
   it('step 5: registers with the vault, every stage shown, then the finish state and the status bar', async () => {
     assert.equal((await ui<{ text: string }>({ action: 'wtText', selector: '#finish-heading' })).text, t('finishTitleNotRegistered'));
     await ui({ action: 'wtClick', selector: '#register-start' });
+    // The core's plan warns first, as the palette's summary does: the file is on the server it protects.
+    await ui({ action: 'wtWaitText', selector: '#register-warnings [data-code="PassphraseFileOnProtectedServer"]', pattern: '.+' });
+    assert.deepEqual(await vault.admin.listRegistrations(vaultName), [], 'nothing is registered before the user goes on');
+    await ui({ action: 'wtClick', selector: '#register-go' });
     assert.equal((await ui<{ visible: boolean }>({ action: 'wtText', selector: '#register-cancel' })).visible, true);
     await ui({ action: 'wtWaitText', selector: '#register-result', pattern: re('stateRegistered', vaultName), timeout: 180000 });
     const { text: stages } = await ui<{ text: string }>({ action: 'wtText', selector: '#register-stages' });
@@ -266,6 +270,13 @@ describe(`Walkthrough webview: a new user registers this server (${spanish ? 'Sp
     await waitUntil(async () => (await ui<{ text: string }>({ action: 'statusBarItem', id: 'backupAgent.status' })).text.includes(vaultName), 'the status bar to name the vault', 30000);
   });
 
+  /** "Register again", past the plan's warning that this server is registered with this vault already. */
+  async function registerAgain(): Promise<void> {
+    await ui({ action: 'wtClick', selector: '#register-start' });
+    await ui({ action: 'wtWaitText', selector: '#register-warnings [data-code="AlreadyRegistered"]', pattern: '.+' });
+    await ui({ action: 'wtClick', selector: '#register-go' });
+  }
+
   it('cancels a running registration from the page, silently; registering again keeps the one registration', async () => {
     // Through a proxy that never answers, the registration is surely still running when Cancel is clicked.
     const stalled = await startConnectProxy({ answer: 'hold' });
@@ -273,7 +284,7 @@ describe(`Walkthrough webview: a new user registers this server (${spanish ? 'Sp
       await settings().update('proxy.host', '127.0.0.1', vscode.ConfigurationTarget.Global);
       await settings().update('proxy.port', stalled.port, vscode.ConfigurationTarget.Global);
       await settings().update('proxy.mode', 'settings', vscode.ConfigurationTarget.Global);
-      await ui({ action: 'wtClick', selector: '#register-start' });
+      await registerAgain();
       await waitUntil(() => stalled.connects.length > 0 || undefined, 'the registration to reach the stalled proxy');
       assert.equal(stalled.closedByClient, 0);
       assert.equal(await badge('step-register'), t('stateWorking'));
@@ -289,7 +300,7 @@ describe(`Walkthrough webview: a new user registers this server (${spanish ? 'Sp
       await stalled.close();
     }
     // Cancelled part-way, the registration is simply run again: same machine, same registration.
-    await ui({ action: 'wtClick', selector: '#register-start' });
+    await registerAgain();
     await ui({ action: 'wtWaitText', selector: '#register-result', pattern: re('stateRegistered', vaultName), timeout: 180000 });
     await ui({ action: 'wtClick', selector: '#status-refresh' });
     await ui({ action: 'wtWaitText', selector: '#finish-summary', pattern: re('stateRegistered', vaultName) });
