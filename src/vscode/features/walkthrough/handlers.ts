@@ -4,6 +4,7 @@
  * SetupError, thrown so the router answers it as an error response.
  */
 import * as vscode from 'vscode';
+import { raceAbort } from '../../../core/errors';
 import type { PassphraseLocationWarning } from '../../../core/passphrase/location';
 import { parseProxySettings } from '../../../core/proxy/settings';
 import { Secret } from '../../../core/proxy/secret';
@@ -109,7 +110,7 @@ export function createHandlers(session: Session): Handlers {
     register: async ({ accept = [] }, signal) => {
       // The warnings of the core's plan (the palette's summary lists the same) are read first:
       // the page shows those not accepted yet and asks again naming the ones the user accepted.
-      const unaccepted = unwrap(await session.plan()).warnings.filter((w) => !accept.includes(w.code));
+      const unaccepted = unwrap(await raceAbort(session.plan(), signal)).warnings.filter((w) => !accept.includes(w.code));
       if (unaccepted.length > 0) return { confirm: { warnings: unaccepted.map(wireWarning) } };
       // The session reports each stage in its snapshot (busy); the page follows those.
       const result = unwrap(await session.register({ report: () => undefined }, signal));
