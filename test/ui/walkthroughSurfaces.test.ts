@@ -79,7 +79,7 @@ describe('Walkthrough webview: one truth with the palette and the CLI', function
       return await waitUntil(async () => {
         last = await ui<QiState>({ action: 'qiState' });
         return last.value === file ? last : undefined;
-      }, `the save dialog to propose ${file}`, 10_000);
+      }, `the save dialog to propose ${file}`, 30_000);
     } catch (err) {
       throw new Error(`${(err as Error).message}; it shows ${JSON.stringify(last)}`);
     }
