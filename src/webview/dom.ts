@@ -31,6 +31,11 @@ export function field(id: string, label: string, attrs: Attrs = {}): { row: HTML
   return { row: h('div', { class: 'field' }, h('label', { for: id }, label), input), input };
 }
 
+/** Fills a definition list with the rows that have a value; `data-field` names each value. */
+export function fillRows(dl: HTMLDListElement, rows: Array<[label: string, value: string | undefined]>): void {
+  dl.replaceChildren(...rows.filter(([, v]) => v).flatMap(([k, v]) => [h('dt', {}, k), h('dd', { 'data-field': k }, v)]));
+}
+
 export function button(label: string, attrs: Attrs = {}): HTMLButtonElement {
   return h('button', { type: 'button', ...attrs }, label);
 }

@@ -7,6 +7,7 @@
  */
 // zod/mini: the same checks without the locale tables, which keeps the page's bundle small.
 import * as z from 'zod/mini';
+import type { AgentProxy } from '../core/config/agentConfig';
 import type { ProxyMode } from '../core/proxy/settings';
 
 const MAX_PATH = 4096;
@@ -14,12 +15,19 @@ const requestId = z.int().check(z.minimum(1), z.maximum(Number.MAX_SAFE_INTEGER)
 const filePath = z.string().check(z.minLength(1), z.maxLength(MAX_PATH));
 const text = (max: number) => z.string().check(z.maxLength(max));
 const noParams = z.strictObject({});
+/** Warning codes of the core the user has read and accepted. */
+const accepted = z.optional(z.array(text(100)).check(z.maxLength(20)));
 
 /** Kept in step with the core's list by the type check below, not by a second rule. */
 const PROXY_MODES = ['off', 'settings', 'vscode', 'environment'] as const satisfies readonly ProxyMode[];
 type ModesCovered = ProxyMode extends (typeof PROXY_MODES)[number] ? true : never;
 const modesCovered: ModesCovered = true;
 void modesCovered;
+/** The proxy modes an agent configuration records (VS Code's is resolved to explicit at setup). */
+const AGENT_PROXY_MODES = ['off', 'explicit', 'environment'] as const satisfies readonly AgentProxy['mode'][];
+type AgentModesCovered = AgentProxy['mode'] extends (typeof AGENT_PROXY_MODES)[number] ? true : never;
+const agentModesCovered: AgentModesCovered = true;
+void agentModesCovered;
 
 /** Every request the page may send, with its parameters. Their meaning is the session's. */
 export const REQUEST_PARAMS = {
@@ -27,7 +35,8 @@ export const REQUEST_PARAMS = {
   'credentials/select': z.strictObject({ file: filePath }),
   'folder/pick': z.strictObject({ purpose: z.enum(['install', 'cache']) }),
   'install/setFolder': z.strictObject({ folder: filePath }),
-  'cache/set': z.strictObject({ folder: filePath, dataSizeBytes: z.optional(z.int().check(z.minimum(0))) }),
+  /** An empty folder applies the core's default. */
+  'cache/set': z.strictObject({ folder: text(MAX_PATH), dataSizeBytes: z.optional(z.int().check(z.minimum(0))) }),
   'proxy/set': z.strictObject({
     mode: z.enum(PROXY_MODES),
     host: text(255),
@@ -42,9 +51,10 @@ export const REQUEST_PARAMS = {
   'passphrase/reveal': noParams,
   'passphrase/copy': noParams,
   /** `accept`: the location warnings the user has read and accepted for this file. */
-  'passphrase/save': z.strictObject({ file: z.optional(filePath), accept: z.optional(z.array(text(100)).check(z.maxLength(20))) }),
+  'passphrase/save': z.strictObject({ file: z.optional(filePath), accept: accepted }),
   'passphrase/set': z.strictObject({ value: text(1024) }),
-  register: noParams,
+  /** `accept`: the warnings of the core's plan the user has read and accepted. */
+  register: z.strictObject({ accept: accepted }),
   'properties/change': noParams,
   'status/refresh': noParams,
   /** Set up this server / pick a remote one (the host asks which and connects). */
@@ -55,6 +65,10 @@ export const REQUEST_PARAMS = {
 export type Method = keyof typeof REQUEST_PARAMS;
 export type ParamsOf<M extends Method> = z.output<(typeof REQUEST_PARAMS)[M]>;
 export const METHODS = Object.keys(REQUEST_PARAMS) as Method[];
+
+/** The core's warnings, each with its text in the window's language. */
+const warnings = z.array(z.strictObject({ code: z.string(), text: z.string() }));
+export type WireWarning = z.output<typeof warnings>[number];
 
 /** What a successful response carries, per method; the page checks it before using it. */
 export const RESULTS = {
@@ -73,10 +87,14 @@ export const RESULTS = {
   'passphrase/save': z.strictObject({
     file: z.optional(z.string()),
     cancelled: z.boolean(),
-    confirm: z.optional(z.strictObject({ file: z.string(), warnings: z.array(z.strictObject({ code: z.string(), text: z.string() })) })),
+    confirm: z.optional(z.strictObject({ file: z.string(), warnings })),
   }),
   'passphrase/set': z.strictObject({}),
-  register: z.strictObject({ registrationId: z.string(), serverName: z.string(), vaultName: z.string() }),
+  /** Registered, or held back by warnings of the plan the user has not accepted yet (`confirm`). */
+  register: z.strictObject({
+    registered: z.optional(z.strictObject({ registrationId: z.string(), serverName: z.string(), vaultName: z.string() })),
+    confirm: z.optional(z.strictObject({ warnings })),
+  }),
   'properties/change': z.strictObject({}),
   'status/refresh': z.strictObject({}),
   'target/local': z.strictObject({}),
@@ -133,7 +151,7 @@ export const viewSnapshotSchema = z.strictObject({
   installFolder: z.string(),
   cacheFolder: z.string(),
   dataSizeBytes: z.optional(z.number()),
-  cacheCheck: z.optional(checked(z.looseObject({ requiredBytes: z.number(), availableBytes: z.number() }))),
+  cacheCheck: z.optional(checked(z.looseObject({ folder: z.string(), usesDefault: z.boolean(), requiredBytes: z.number(), availableBytes: z.number() }))),
   proxy: z.strictObject({
     mode: z.enum(PROXY_MODES),
     host: z.string(),
@@ -159,6 +177,15 @@ export const viewSnapshotSchema = z.strictObject({
       registrationId: z.optional(z.string()),
       machineId: z.optional(z.string()),
       remoteError: z.optional(wireErrorSchema),
+      /** What the recorded registration uses, when there is one: the values steps 2 to 4 show. */
+      inUse: z.optional(
+        z.strictObject({
+          installFolder: z.string(),
+          cacheFolder: z.string(),
+          proxy: z.strictObject({ mode: z.enum(AGENT_PROXY_MODES), host: z.string(), port: z.number(), user: z.string(), noProxy: z.array(z.string()) }),
+          passphraseSetAt: z.optional(z.string()),
+        }),
+      ),
     }),
   ),
   busy: z.optional(z.strictObject({ operation: z.string(), stage: z.string() })),

@@ -3,6 +3,7 @@
  * each prompt takes the next answer from the queue. An input answer that fails the prompt's
  * validation is recorded (as the user would see it) and the next answer is typed instead.
  */
+import type { SaveDialogOptions } from 'vscode';
 import type { InputOptions, MessageKind, PickItem, PickManyOptions, PickOptions, UserInput } from '../../src/vscode/features/input/userInput';
 
 export const BACK = Symbol('Back');
@@ -17,7 +18,7 @@ export interface PromptRecord {
   kind: 'pick' | 'pickMany' | 'input' | 'openFile' | 'saveFile' | 'confirm';
   title?: string;
   text?: string;
-  /** The value an input box opened with. */
+  /** The value an input box opened with; the file a save dialog proposed. */
   value?: string;
   items?: string[];
   step?: string;
@@ -92,8 +93,8 @@ export class TestUserInput implements UserInput {
     return typeof answer === 'string' ? answer : undefined;
   }
 
-  async saveFile(): Promise<string | undefined> {
-    const answer = this.next({ kind: 'saveFile' });
+  async saveFile(o: SaveDialogOptions): Promise<string | undefined> {
+    const answer = this.next({ kind: 'saveFile', title: o.title, value: o.defaultUri?.fsPath });
     return typeof answer === 'string' ? answer : undefined;
   }
 

@@ -223,55 +223,7 @@ describe(`Walkthrough webview: a new user registers this server (${spanish ? 'Sp
     assert.equal((await fs.stat(file)).mode & 0o777, 0o600);
   });
 
-  it('step 5: registers with the vault, every stage shown, then the finish state and the status bar', async () => {
-    await ui({ action: 'wtClick', selector: '#register-start' });
-    assert.equal((await ui<{ visible: boolean }>({ action: 'wtText', selector: '#register-cancel' })).visible, true);
-    await ui({ action: 'wtWaitText', selector: '#register-result', pattern: re('stateRegistered', vaultName), timeout: 180000 });
-    const { text: stages } = await ui<{ text: string }>({ action: 'wtText', selector: '#register-stages' });
-    for (const stage of ['stage.registerWithVault', 'stage.writeConfiguration'] as const) {
-      assert.match(stages, new RegExp(`${re(stage)} — ${re('milliseconds', '\\d+')}`));
-    }
-    assert.equal(stages.split('\n').length, REGISTER_STAGES.length);
-
-    const [registration] = await vault.admin.listRegistrations(vaultName);
-    assert.ok(registration, 'the vault knows the registration');
-    const { text: finish } = await ui<{ text: string }>({ action: 'wtWaitText', selector: '#finish', pattern: registration.registrationId });
-    assert.match(finish, new RegExp(`${re('finishVault')}\\s+${vaultName}`));
-    assert.equal(await badge('step-register'), t('stateDone'));
-    assert.equal((await ui<{ visible: boolean }>({ action: 'wtText', selector: '#change-properties' })).visible, true);
-    await waitUntil(async () => (await ui<{ text: string }>({ action: 'statusBarItem', id: 'backupAgent.status' })).text.includes(vaultName), 'the status bar to name the vault', 30000);
-  });
-
-  it('cancels a running registration from the page, silently; registering again keeps the one registration', async () => {
-    // Through a proxy that never answers, the registration is surely still running when Cancel is clicked.
-    const stalled = await startConnectProxy({ answer: 'hold' });
-    try {
-      await settings().update('proxy.host', '127.0.0.1', vscode.ConfigurationTarget.Global);
-      await settings().update('proxy.port', stalled.port, vscode.ConfigurationTarget.Global);
-      await settings().update('proxy.mode', 'settings', vscode.ConfigurationTarget.Global);
-      await ui({ action: 'wtClick', selector: '#register-start' });
-      await waitUntil(() => stalled.connects.length > 0 || undefined, 'the registration to reach the stalled proxy');
-      assert.equal(stalled.closedByClient, 0);
-      assert.equal(await badge('step-register'), t('stateWorking'));
-      await ui({ action: 'wtClick', selector: '#register-cancel' });
-      await waitUntil(async () => !(await ui<{ visible: boolean }>({ action: 'wtText', selector: '#register-cancel' })).visible, 'the Cancel button to go');
-      assert.equal((await ui<{ text: string }>({ action: 'wtText', selector: '#register-result' })).text, '', 'a cancellation shows no error');
-      assert.equal((await ui<{ value: string | null }>({ action: 'wtAttr', selector: '#register-start', name: 'disabled' })).value, null);
-      await waitUntil(async () => (await badge('step-register')) !== t('stateWorking'), 'the step to leave "working"');
-      // Other checks (the status bar's) may also be waiting on the proxy; the cancelled one lets go of its connection.
-      await waitUntil(() => stalled.closedByClient > 0 || undefined, 'the cancelled registration to close its connection');
-    } finally {
-      for (const key of ['proxy.mode', 'proxy.host', 'proxy.port']) await settings().update(key, undefined, vscode.ConfigurationTarget.Global);
-      await stalled.close();
-    }
-    // Cancelled part-way, the registration is simply run again: same machine, same registration.
-    await ui({ action: 'wtClick', selector: '#register-start' });
-    await ui({ action: 'wtWaitText', selector: '#register-result', pattern: re('stateRegistered', vaultName), timeout: 180000 });
-    await ui({ action: 'wtClick', selector: '#status-refresh' });
-    await ui({ action: 'wtWaitText', selector: '#finish-summary', pattern: re('stateRegistered', vaultName) });
-    assert.equal((await vault.admin.listRegistrations(vaultName)).length, 1);
-  });
-
+  // Before registering: once registered, the folders and the proxy are shown as the agent uses them, not edited.
   it('keeps typed drafts across hide/restore through getState, never a secret', async () => {
     await ui({ action: 'wtSelect', selector: '#proxy-mode', value: 'settings' });
     await ui({ action: 'wtType', selector: '#proxy-no-proxy', value: 'intranet.example' });
@@ -287,8 +239,72 @@ describe(`Walkthrough webview: a new user registers this server (${spanish ? 'Sp
     assert.equal((await ui<{ visible: boolean }>({ action: 'wtText', selector: '#proxy-host' })).visible, true, 'the drafted proxy mode is back');
     assert.ok(!JSON.stringify(state).includes(passphrase), 'the passphrase is not in the webview state');
     assert.equal((await ui<{ text: string }>({ action: 'wtText', selector: '#passphrase-value' })).text, '');
-    assert.equal(await badge('step-register'), t('stateDone'));
+    assert.equal(await badge('step-passphrase'), t('stateDone'));
     await ui({ action: 'wtSelect', selector: '#proxy-mode', value: 'off' });
+  });
+
+  it('step 5: registers with the vault, every stage shown, then the finish state and the status bar', async () => {
+    assert.equal((await ui<{ text: string }>({ action: 'wtText', selector: '#finish-heading' })).text, t('finishTitleNotRegistered'));
+    await ui({ action: 'wtClick', selector: '#register-start' });
+    // The core's plan warns first, as the palette's summary does: the file is on the server it protects.
+    await ui({ action: 'wtWaitText', selector: '#register-warnings [data-code="PassphraseFileOnProtectedServer"]', pattern: '.+' });
+    assert.deepEqual(await vault.admin.listRegistrations(vaultName), [], 'nothing is registered before the user goes on');
+    await ui({ action: 'wtClick', selector: '#register-go' });
+    assert.equal((await ui<{ visible: boolean }>({ action: 'wtText', selector: '#register-cancel' })).visible, true);
+    await ui({ action: 'wtWaitText', selector: '#register-result', pattern: re('stateRegistered', vaultName), timeout: 180000 });
+    const { text: stages } = await ui<{ text: string }>({ action: 'wtText', selector: '#register-stages' });
+    for (const stage of ['stage.registerWithVault', 'stage.writeConfiguration'] as const) {
+      assert.match(stages, new RegExp(`${re(stage)} — ${re('milliseconds', '\\d+')}`));
+    }
+    assert.equal(stages.split('\n').length, REGISTER_STAGES.length);
+
+    const [registration] = await vault.admin.listRegistrations(vaultName);
+    assert.ok(registration, 'the vault knows the registration');
+    const { text: finish } = await ui<{ text: string }>({ action: 'wtWaitText', selector: '#finish', pattern: registration.registrationId });
+    assert.match(finish, new RegExp(`${re('finishVault')}\\s+${vaultName}`));
+    assert.equal(await badge('step-register'), t('stateDone'));
+    assert.equal((await ui<{ text: string }>({ action: 'wtText', selector: '#finish-heading' })).text, t('finishTitle'));
+    // Registered: Change Properties is the main action, registering again a secondary one.
+    assert.equal((await ui<{ visible: boolean }>({ action: 'wtText', selector: '#change-properties.primary' })).visible, true);
+    assert.equal((await ui<{ text: string }>({ action: 'wtText', selector: '#register-start:not(.primary)' })).text, t('registerAgain'));
+    await waitUntil(async () => (await ui<{ text: string }>({ action: 'statusBarItem', id: 'backupAgent.status' })).text.includes(vaultName), 'the status bar to name the vault', 30000);
+  });
+
+  /** "Register again", past the plan's warning that this server is registered with this vault already. */
+  async function registerAgain(): Promise<void> {
+    await ui({ action: 'wtClick', selector: '#register-start' });
+    await ui({ action: 'wtWaitText', selector: '#register-warnings [data-code="AlreadyRegistered"]', pattern: '.+' });
+    await ui({ action: 'wtClick', selector: '#register-go' });
+  }
+
+  it('cancels a running registration from the page, silently; registering again keeps the one registration', async () => {
+    // Through a proxy that never answers, the registration is surely still running when Cancel is clicked.
+    const stalled = await startConnectProxy({ answer: 'hold' });
+    try {
+      await settings().update('proxy.host', '127.0.0.1', vscode.ConfigurationTarget.Global);
+      await settings().update('proxy.port', stalled.port, vscode.ConfigurationTarget.Global);
+      await settings().update('proxy.mode', 'settings', vscode.ConfigurationTarget.Global);
+      await registerAgain();
+      await waitUntil(() => stalled.connects.length > 0 || undefined, 'the registration to reach the stalled proxy');
+      assert.equal(stalled.closedByClient, 0);
+      assert.equal(await badge('step-register'), t('stateWorking'));
+      await ui({ action: 'wtClick', selector: '#register-cancel' });
+      await waitUntil(async () => !(await ui<{ visible: boolean }>({ action: 'wtText', selector: '#register-cancel' })).visible, 'the Cancel button to go');
+      assert.equal((await ui<{ text: string }>({ action: 'wtText', selector: '#register-result' })).text, '', 'a cancellation shows no error');
+      assert.equal((await ui<{ value: string | null }>({ action: 'wtAttr', selector: '#register-start', name: 'disabled' })).value, null);
+      await waitUntil(async () => (await badge('step-register')) !== t('stateWorking'), 'the step to leave "working"');
+      // Other checks (the status bar's) may also be waiting on the proxy; the cancelled one lets go of its connection.
+      await waitUntil(() => stalled.closedByClient > 0 || undefined, 'the cancelled registration to close its connection');
+    } finally {
+      for (const key of ['proxy.mode', 'proxy.host', 'proxy.port']) await settings().update(key, undefined, vscode.ConfigurationTarget.Global);
+      await stalled.close();
+    }
+    // Cancelled part-way, the registration is simply run again: same machine, same registration.
+    await registerAgain();
+    await ui({ action: 'wtWaitText', selector: '#register-result', pattern: re('stateRegistered', vaultName), timeout: 180000 });
+    await ui({ action: 'wtClick', selector: '#status-refresh' });
+    await ui({ action: 'wtWaitText', selector: '#finish-summary', pattern: re('stateRegistered', vaultName) });
+    assert.equal((await vault.admin.listRegistrations(vaultName)).length, 1);
   });
 
   it('screenshots every step in the dark, light and high-contrast themes', async () => {

@@ -3,8 +3,9 @@
  * recover data without it). Plain text a person can read years later, written atomically, 0600,
  * never over an existing file, and read back before we call it saved.
  */
-import { promises as fs } from 'node:fs';
+import { promises as fs, lstatSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { inspect } from 'node:util';
 import { SetupError } from '../errors';
 import { writeFileAtomic } from '../fs/atomic';
@@ -42,6 +43,31 @@ export class SavedPassphrase {
 
   [inspect.custom](): string {
     return `SavedPassphrase ${JSON.stringify(this.toJSON())}`;
+  }
+}
+
+/**
+ * The file a passphrase is offered when the user names none: `BackupPassphrase-<names>.txt` in
+ * `folder`, else `-2`, `-3`… while that name is taken. A new passphrase is so never offered the
+ * file that holds an earlier one (saving there would be refused: files are never overwritten).
+ */
+export function proposedPassphraseFile(folder: string, names: string[], taken: (file: string) => boolean = isTaken): string {
+  const base = `BackupPassphrase-${names.join('-').replace(/[^\w.-]+/g, '_')}`;
+  for (let n = 1; n <= MAX_PROPOSALS; n++) {
+    const file = path.join(folder, `${base}${n === 1 ? '' : `-${n}`}.txt`);
+    if (!taken(file)) return file;
+  }
+  return path.join(folder, `${base}-${Date.now()}.txt`);
+}
+
+const MAX_PROPOSALS = 999;
+
+/** Anything at that name, a dangling link included. A name that cannot be checked is offered: saving says why it fails. */
+function isTaken(file: string): boolean {
+  try {
+    return lstatSync(file, { throwIfNoEntry: false }) !== undefined;
+  } catch {
+    return false;
   }
 }
 

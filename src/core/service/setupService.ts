@@ -64,6 +64,15 @@ export class SetupService {
     return buildPlan(this.ctx.target, await prepareSetup(this.ctx, input, options.signal));
   }
 
+  /**
+   * Where the agent goes on the target: the given install folder (else the platform's default)
+   * and the cache folder used when none is chosen.
+   */
+  async installPlace(options: Pick<OperationOptions, 'installFolder' | 'signal'> = {}): Promise<{ installFolder: string; defaultCacheFolder: string }> {
+    const { installFolder, defaultCacheFolder } = await installPlace(this.ctx, options.installFolder, options.signal);
+    return { installFolder, defaultCacheFolder };
+  }
+
   /** The cache folder report, with the first failed check as an actionable `problem`. */
   async checkCache(folder: string, data: DataToProtect, options: Omit<OperationOptions, 'installFolder'> = {}): Promise<WithProblem<CacheFolderReport>> {
     const report = await checkCacheOnTarget(this.ctx.target, folder, data, { signal: options.signal, onProgress: (d) => options.onProgress?.('checkCache', d) });

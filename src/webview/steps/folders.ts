@@ -1,6 +1,6 @@
 /** Step 2: the install folder and the cache folder, with the core's free-space check. */
 import type { PageContext, Step } from '../context';
-import { button, field, h } from '../dom';
+import { button, field, fillRows, h } from '../dom';
 import type { ViewSnapshot } from '../protocol';
 import { clearDraft, resultArea, stepFrame, syncInput, trackDraft } from './frame';
 
@@ -33,9 +33,9 @@ export function foldersStep(ctx: PageContext, index: number, count: number): Ste
       installResult.textContent = '';
     }
   };
+  // An empty folder is sent as it is: the host applies the core's default and names it.
   const applyCache = async () => {
     const folder = cache.input.value.trim();
-    if (!folder) return cache.input.focus();
     const gb = Number(size.input.value.replace(',', '.'));
     const dataSizeBytes = size.input.value.trim() && Number.isFinite(gb) && gb >= 0 ? Math.round(gb * GIB) : undefined;
     const outcome = await ctx.act(cacheApply, cacheResult, 'cache/set', { folder, dataSizeBytes });
@@ -57,25 +57,34 @@ export function foldersStep(ctx: PageContext, index: number, count: number): Ste
   install.input.addEventListener('keydown', (e) => { if (e.key === 'Enter') void applyInstall(); });
   cache.input.addEventListener('keydown', (e) => { if (e.key === 'Enter') void applyCache(); });
 
-  frame.body.append(
+  const edit = h('div', {},
     install.row, h('div', { class: 'actions' }, installApply, installBrowse), installResult,
     cache.row, size.row, h('div', { class: 'actions' }, cacheApply, cacheBrowse), cacheResult,
   );
+  // Once registered, the folders the agent uses; the cache folder changes through Change Properties.
+  const inUse = h('dl', { id: 'folders-in-use', 'aria-label': ctx.t('inUse') });
+  const inUseBox = h('div', { class: 'in-use', hidden: true }, inUse, h('p', { class: 'note' }, ctx.t('foldersInUseNote')));
+  frame.body.append(edit, inUseBox);
   return {
     ...frame,
-    state: (s) => (!s.cacheCheck ? 'todo' : s.cacheCheck.ok ? 'done' : 'problem'),
+    state: (s) => (s.registration?.inUse ? 'done' : !s.cacheCheck ? 'todo' : s.cacheCheck.ok ? 'done' : 'problem'),
     update(s: ViewSnapshot) {
+      const used = s.registration?.inUse;
+      edit.hidden = Boolean(used);
+      inUseBox.hidden = !used;
+      if (used) fillRows(inUse, [[ctx.t('installFolder'), used.installFolder], [ctx.t('cacheFolder'), used.cacheFolder]]);
       syncInput(install.input, s.installFolder);
       syncInput(cache.input, s.cacheFolder);
       if (s.dataSizeBytes !== undefined) syncInput(size.input, String(+(s.dataSizeBytes / GIB).toFixed(3)));
       if (!s.cacheCheck) return;
       if (s.cacheCheck.ok) {
         cacheResult.className = 'result ok';
-        const { availableBytes, requiredBytes } = s.cacheCheck.value;
+        const { availableBytes, requiredBytes, folder, usesDefault } = s.cacheCheck.value;
         // Without a data size the free-space rule had nothing to weigh: say so instead of "0 needed".
-        cacheResult.textContent = s.dataSizeBytes
-          ? ctx.t('cacheOk', bytes(availableBytes), bytes(requiredBytes))
-          : ctx.t('cacheOkNoSize', bytes(availableBytes));
+        cacheResult.replaceChildren(
+          usesDefault ? h('p', {}, ctx.t('cacheDefaultUsed', folder)) : '',
+          h('p', {}, s.dataSizeBytes ? ctx.t('cacheOk', bytes(availableBytes), bytes(requiredBytes)) : ctx.t('cacheOkNoSize', bytes(availableBytes))),
+        );
       } else {
         ctx.showError(cacheResult, s.cacheCheck.error, false);
       }

@@ -98,16 +98,19 @@ export function passphraseStep(ctx: PageContext, index: number, count: number): 
   frame.body.append(h('div', { class: 'actions' }, generate), own.row, h('div', { class: 'actions' }, use), summary, present, result);
   return {
     ...frame,
-    state: (s) => (s.passphrase.present ? 'done' : 'todo'),
+    state: (s) => (s.passphrase.present || s.registration?.inUse ? 'done' : 'todo'),
     update(s: ViewSnapshot) {
       const p = s.passphrase;
       present.hidden = !p.present;
       if (!p.present) hide();
-      if (p.savedTo) syncInput(file.input, p.savedTo);
+      // A passphrase not saved yet (a new one) is offered a new file, never the previous one's.
+      syncInput(file.input, p.savedTo ?? '');
       file.input.placeholder = p.defaultFile;
       const origin = p.origin === 'typed' ? ctx.t('passphraseTyped') : ctx.t('passphraseGenerated');
+      const setAt = s.registration?.inUse?.passphraseSetAt;
       summary.replaceChildren(
-        p.present ? ctx.t('passphraseSet', origin, Math.round(p.strengthBits ?? 0)) : ctx.t('passphraseNone'),
+        p.present ? ctx.t('passphraseSet', origin, Math.round(p.strengthBits ?? 0))
+          : setAt ? ctx.t('passphraseInUse', new Date(setAt).toLocaleString()) : ctx.t('passphraseNone'),
         p.weak ? h('span', { class: 'warning' }, ` ${ctx.t('passphraseWeak')}`) : '',
         p.savedTo ? h('span', {}, ` ${ctx.t('passphraseSavedTo', p.savedTo)}`) : '',
       );

@@ -1,6 +1,6 @@
 /** Step 3: the proxy (password to the secret storage) and the staged connectivity test. */
 import type { PageContext, Step } from '../context';
-import { button, field, h } from '../dom';
+import { button, field, fillRows, h } from '../dom';
 import type { ViewSnapshot } from '../protocol';
 import type { StringKey } from '../strings';
 import { clearDraft, resultArea, stepFrame, syncInput, trackDraft } from './frame';
@@ -55,18 +55,35 @@ export function proxyStep(ctx: PageContext, index: number, count: number): Step 
   test.addEventListener('click', () => void ctx.act(test, testResult, 'connectivity/test', {}));
 
   const stageLabel = h('label', { for: 'proxy-mode' }, ctx.t('proxyMode'));
-  frame.body.append(h('div', { class: 'field' }, stageLabel, mode), details, h('div', { class: 'actions' }, save, test), saveResult, testResult);
+  const modeField = h('div', { class: 'field' }, stageLabel, mode);
+  // Once registered, the proxy the agent uses; it changes through Change Properties.
+  const inUse = h('dl', { id: 'proxy-in-use', 'aria-label': ctx.t('inUse') });
+  const inUseBox = h('div', { class: 'in-use', hidden: true }, inUse, h('p', { class: 'note' }, ctx.t('proxyInUseNote')));
+  const editing = [modeField, details, save, saveResult];
+  frame.body.append(modeField, details, inUseBox, h('div', { class: 'actions' }, save, test), saveResult, testResult);
   return {
     ...frame,
-    state: (s) => (!s.connectivity ? 'todo' : s.connectivity.ok ? 'done' : 'problem'),
+    state: (s) => (s.connectivity ? (s.connectivity.ok ? 'done' : 'problem') : s.registration?.inUse ? 'done' : 'todo'),
     update(s: ViewSnapshot) {
+      const used = s.registration?.inUse;
+      for (const el of editing) el.hidden = Boolean(used);
+      inUseBox.hidden = !used;
+      if (used) {
+        const p = used.proxy;
+        const connection = p.mode === 'explicit' ? ctx.t('proxyInUseExplicit', `${p.host}:${p.port}`) : ctx.t(p.mode === 'off' ? 'proxyModeOff' : 'proxyModeEnvironment');
+        fillRows(inUse, [
+          [ctx.t('proxyMode'), connection],
+          [ctx.t('proxyInUseUser'), p.mode === 'explicit' ? p.user : undefined],
+          [ctx.t('proxyInUseBypass'), p.mode === 'explicit' ? p.noProxy.join(', ') : undefined],
+        ]);
+      }
       syncInput(mode, s.proxy.mode);
       syncInput(host.input, s.proxy.host);
       syncInput(port.input, String(s.proxy.port));
       syncInput(user.input, s.proxy.user);
       syncInput(noProxy.input, s.proxy.noProxy.join(', '));
       passwordNote.textContent = s.proxy.hasPassword ? ctx.t('proxyPasswordStored') : '';
-      showDetails();
+      if (!used) showDetails();
       const c = s.connectivity;
       if (!c) {
         // A changed proxy or credentials file voids the last test.

@@ -54,6 +54,11 @@ async function wtChecked(page, { selector }) {
   return { checked: await pageFrame(page).locator(selector).isChecked({ timeout: 20000 }) };
 }
 
+/** The texts of every element `selector` matches. */
+async function wtTexts(page, { selector }) {
+  return { texts: (await pageFrame(page).locator(selector).allInnerTexts()).map((t) => t.trim()) };
+}
+
 async function wtText(page, { selector }) {
   const loc = pageFrame(page).locator(selector).first();
   await loc.waitFor({ state: 'attached', timeout: 20000 });
@@ -192,6 +197,6 @@ async function quickInputPath(page, { value }) {
 }
 
 export const actions = {
-  wtReady, wtType, wtSelect, wtClick, wtChecked, wtText, wtWaitText, wtValue, wtAttr, wtTabOrder, wtA11y, wtReducedMotion, wtSecurity,
+  wtReady, wtType, wtSelect, wtClick, wtChecked, wtText, wtTexts, wtWaitText, wtValue, wtAttr, wtTabOrder, wtA11y, wtReducedMotion, wtSecurity,
   wtPersistedState, wtPostToPage, wtPostToHost, wtShot, quickInputPath,
 };

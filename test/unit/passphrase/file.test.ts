@@ -5,7 +5,7 @@ import path from 'node:path';
 import { inspect } from 'node:util';
 import { isSetupError, type SetupError } from '../../../src/core/errors';
 import { PASSPHRASE_CODES } from '../../../src/core/passphrase/codes';
-import { readPassphraseFile, savePassphraseFile } from '../../../src/core/passphrase/file';
+import { proposedPassphraseFile, readPassphraseFile, savePassphraseFile } from '../../../src/core/passphrase/file';
 import { generatePassphrase } from '../../../src/core/passphrase/generate';
 
 describe('passphrase file', () => {
@@ -88,6 +88,22 @@ describe('passphrase file', () => {
     await failure(readPassphraseFile(path.join(dir, 'nope.txt')), 'PassphraseFileUnreadable');
     await fs.writeFile(path.join(dir, 'notes.txt'), 'just notes\n');
     assert.equal((await failure(readPassphraseFile(path.join(dir, 'notes.txt')), 'PassphraseFileMalformed')).params.reason, 'noPassphrase');
+  });
+
+  it('proposes a name no file has yet, so a new passphrase is never offered an earlier one\'s file', async () => {
+    const folder = path.join(dir, 'proposals');
+    await fs.mkdir(folder);
+    const first = proposedPassphraseFile(folder, ['lab 1', 'srv/01']);
+    assert.equal(first, path.join(folder, 'BackupPassphrase-lab_1-srv_01.txt'));
+    assert.equal(proposedPassphraseFile(folder, ['lab 1', 'srv/01']), first, 'the same while nothing is saved there');
+    await savePassphraseFile({ file: first, passphrase, vaultName: 'lab 1', serverName: 'srv/01', now });
+    const second = proposedPassphraseFile(folder, ['lab 1', 'srv/01']);
+    assert.equal(second, path.join(folder, 'BackupPassphrase-lab_1-srv_01-2.txt'));
+    // A dangling link takes the name too: saving there would be refused.
+    await fs.symlink(path.join(folder, 'gone'), second);
+    assert.equal(proposedPassphraseFile(folder, ['lab 1', 'srv/01']), path.join(folder, 'BackupPassphrase-lab_1-srv_01-3.txt'));
+    await failure(savePassphraseFile({ file: first, passphrase: generatePassphrase(), vaultName: 'lab 1', serverName: 'srv/01', now }), 'PassphraseFileExists');
+    assert.equal((await readPassphraseFile(first)).passphrase, passphrase, 'the earlier passphrase stays in its file');
   });
 
   it('never puts a passphrase in an error, and uses only listed codes', () => {

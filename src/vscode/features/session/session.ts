@@ -9,6 +9,8 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { parseProxySettings, type ProxyMode, type ProxySettings } from '../../../core/proxy/settings';
 import { Secret } from '../../../core/proxy/secret';
+import { agentLayout } from '../../../core/config/layout';
+import { proposedPassphraseFile } from '../../../core/passphrase/file';
 import { generatePassphrase } from '../../../core/passphrase/generate';
 import { SetupService, type ChangeInput, type ConfirmPassphraseLocation, type CredentialsSummary, type RegisterResult, type SetupInput, type SetupStatus } from '../../../core/service';
 import { confirmLocation, ensurePassphraseFile, checkPassphraseRules, passphraseLocationWarnings } from '../../../core/service/passphrase';
@@ -17,6 +19,7 @@ import { summarise } from '../../../core/service/prepare';
 import type { Target } from '../../../core/target/target';
 import { proxyContext, proxyPassword, readSettings, writeProxySettings } from '../settings';
 import { asSetupError, checked, credentialsNotSelected, logLine, passphraseNotSet } from './checked';
+import { ConfigWatch } from './configWatch';
 import { localSessionTarget, type SessionTarget } from './target';
 import type { VaultTrust } from './trust';
 import type { Checked, PassphraseState, ProgressReporter, SessionSnapshot, SetupSession } from './types';
@@ -68,6 +71,10 @@ export class Session implements SetupSession {
   private hasProxyPassword = false;
   private status?: SetupStatus;
   private busy?: SessionSnapshot['busy'];
+  /** This machine's agent configuration, as the last status read it: a change there is read again. */
+  private readonly configWatch = new ConfigWatch(() => {
+    this.refreshStatus().catch((err) => this.host.log.warn(`Reading the changed agent configuration failed: ${err instanceof Error ? err.message : String(err)}`));
+  });
   /** Resolves once the remembered choices are loaded. */
   readonly ready: Promise<void>;
 
@@ -78,6 +85,7 @@ export class Session implements SetupSession {
   ) {
     this.active = target;
     this.disposables.push(
+      this.configWatch,
       host.trust.onDidChange(() => (this.service = undefined)),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('backupAgent.vault.caFile') || e.affectsConfiguration('http')) this.service = undefined;
@@ -145,6 +153,7 @@ export class Session implements SetupSession {
     this.active = next;
     this.service = undefined;
     this.status = undefined;
+    this.configWatch.follow(undefined);
     this.cacheCheck = undefined;
     this.connectivity = undefined;
     this.dataSizeBytes = undefined;
@@ -169,12 +178,18 @@ export class Session implements SetupSession {
     this.fire();
   }
 
+  /**
+   * Checks and keeps the cache folder. Empty: the core's default inside the install folder is
+   * checked and named in the result, and the setting stays empty so that it follows that folder.
+   */
   async setCacheFolder(folder: string, data: { dataSizeBytes?: number; dataFolders?: string[] }, signal?: AbortSignal) {
     const service = await this.getService();
+    const usesDefault = !folder.trim();
     const result = await checked(async () => {
-      const report = await service.checkCache(folder, data, { signal });
+      const checking = usesDefault ? (await service.installPlace({ installFolder: this.installFolder(), signal })).defaultCacheFolder : folder;
+      const report = await service.checkCache(checking, data, { signal });
       if (report.problem) throw report.problem;
-      return { requiredBytes: report.requiredBytes, availableBytes: report.availableBytes ?? 0 };
+      return { folder: report.folder, usesDefault, requiredBytes: report.requiredBytes, availableBytes: report.availableBytes ?? 0 };
     });
     this.cacheCheck = result;
     if (result.ok) {
@@ -255,12 +270,13 @@ export class Session implements SetupSession {
 
   /**
    * The passphrase file offered when the user names none: in the admin's home folder on this
-   * machine (never on the server it protects), named for the vault and a remote server.
+   * machine (never on the server it protects), named for the vault and a remote server, and a
+   * name no file has yet, so a new passphrase is never offered the file of an earlier one.
    */
   defaultPassphraseFile(): string {
     const vault = this.credentials?.ok ? this.credentials.value.vaultName : os.hostname();
     const server = this.active.kind === 'ssh' ? [this.active.place().serverName || this.active.target.label] : [];
-    return path.join(os.homedir(), `BackupPassphrase-${[vault, ...server].join('-').replace(/[^\w.-]+/g, '_')}.txt`);
+    return proposedPassphraseFile(os.homedir(), [vault, ...server]);
   }
 
   /**
@@ -352,7 +368,9 @@ export class Session implements SetupSession {
 
   async refreshStatus(signal?: AbortSignal): Promise<SetupStatus> {
     const service = await this.getService();
+    const { kind, target } = this.active;
     this.status = await service.status({ installFolder: this.installFolder(), signal });
+    this.configWatch.follow(kind === 'local' ? agentLayout(target, this.status.installFolder).configFile : undefined);
     this.fire();
     return this.status;
   }

@@ -24,6 +24,14 @@ export interface PassphraseState {
   savedTo?: string;
 }
 
+/** A cache folder the core checked; `usesDefault` when none was chosen and it is the core's default. */
+export interface CheckedCacheFolder {
+  folder: string;
+  usesDefault: boolean;
+  requiredBytes: number;
+  availableBytes: number;
+}
+
 /** Everything a surface needs to render the session; it holds no secret and can go to a webview. */
 export interface SessionSnapshot {
   /** The server being set up: this one, or a remote one over SSH (`id`: "local" or "ssh://user@host:port"). */
@@ -34,7 +42,7 @@ export interface SessionSnapshot {
   /** A remote server's name at the vault (empty: its host name). */
   serverName?: string;
   dataSizeBytes?: number;
-  cacheCheck?: Checked<{ requiredBytes: number; availableBytes: number }>;
+  cacheCheck?: Checked<CheckedCacheFolder>;
   proxy: Omit<ProxySettings, 'password'> & { hasPassword: boolean };
   connectivity?: Checked<{ stages: Array<{ name: string; status: 'ok' | 'failed' | 'skipped'; durationMs: number; code?: string }> }>;
   /** `defaultFile`: where saving the passphrase offers to put it when the user names no file. */
@@ -54,7 +62,8 @@ export interface SetupSession extends vscode.Disposable {
 
   selectCredentials(file: string): Promise<Checked<CredentialsSummary>>;
   setInstallFolder(folder: string): Promise<void>;
-  setCacheFolder(folder: string, data: { dataSizeBytes?: number; dataFolders?: string[] }, signal?: AbortSignal): Promise<Checked<{ requiredBytes: number; availableBytes: number }>>;
+  /** Empty `folder`: the core's default cache folder (the setting stays empty). */
+  setCacheFolder(folder: string, data: { dataSizeBytes?: number; dataFolders?: string[] }, signal?: AbortSignal): Promise<Checked<CheckedCacheFolder>>;
   /** Saves the proxy (settings + SecretStorage for the password; none typed keeps the stored one for the same proxy user). */
   setProxy(proxy: ProxySettings): Promise<void>;
   testConnectivity(signal?: AbortSignal): Promise<NonNullable<SessionSnapshot['connectivity']>>;

@@ -4,11 +4,13 @@
  * SetupError, thrown so the router answers it as an error response.
  */
 import * as vscode from 'vscode';
+import { raceAbort } from '../../../core/errors';
 import type { PassphraseLocationWarning } from '../../../core/passphrase/location';
 import { parseProxySettings } from '../../../core/proxy/settings';
 import { Secret } from '../../../core/proxy/secret';
 import { COMMANDS } from '../../ids';
-import type { Method, ParamsOf, ResultOf } from '../../../webview/protocol';
+import type { SetupWarning } from '../../../core/service';
+import type { Method, ParamsOf, ResultOf, WireWarning } from '../../../webview/protocol';
 import { warningText } from '../errors/warnings';
 import type { Checked, Session } from '../session';
 import { passphraseNotSet } from '../session/checked';
@@ -20,6 +22,8 @@ function unwrap<T>(result: Checked<T>): T {
   if (!result.ok) throw result.error;
   return result.value;
 }
+
+const wireWarning = (w: SetupWarning): WireWarning => ({ code: w.code, text: warningText(w.code, w.params) });
 
 function held(session: Session): Secret {
   const secret = session.revealPassphrase();
@@ -83,6 +87,7 @@ export function createHandlers(session: Session): Handlers {
       held(session);
       const target = file ?? (await vscode.window.showSaveDialog({
         defaultUri: vscode.Uri.file(session.defaultPassphraseFile()),
+        title: vscode.l10n.t('Save the Encryption Passphrase'),
         saveLabel: vscode.l10n.t('Save Passphrase'),
       }))?.fsPath;
       if (!target) return { cancelled: true };
@@ -94,7 +99,7 @@ export function createHandlers(session: Session): Handlers {
         return unaccepted.length === 0;
       });
       if (!saved.ok && unaccepted.length > 0) {
-        return { cancelled: false, confirm: { file: target, warnings: unaccepted.map((w) => ({ code: w.code, text: warningText(w.code, w.params) })) } };
+        return { cancelled: false, confirm: { file: target, warnings: unaccepted.map(wireWarning) } };
       }
       return { file: unwrap(saved).file, cancelled: false };
     },
@@ -102,10 +107,14 @@ export function createHandlers(session: Session): Handlers {
       unwrap(session.setPassphrase(new Secret(value)));
       return {};
     },
-    register: async (_params, signal) => {
+    register: async ({ accept = [] }, signal) => {
+      // The warnings of the core's plan (the palette's summary lists the same) are read first:
+      // the page shows those not accepted yet and asks again naming the ones the user accepted.
+      const unaccepted = unwrap(await raceAbort(session.plan(), signal)).warnings.filter((w) => !accept.includes(w.code));
+      if (unaccepted.length > 0) return { confirm: { warnings: unaccepted.map(wireWarning) } };
       // The session reports each stage in its snapshot (busy); the page follows those.
       const result = unwrap(await session.register({ report: () => undefined }, signal));
-      return { registrationId: result.registrationId, serverName: result.serverName, vaultName: result.vault.vaultName };
+      return { registered: { registrationId: result.registrationId, serverName: result.serverName, vaultName: result.vault.vaultName } };
     },
     'properties/change': async () => {
       await vscode.commands.executeCommand(COMMANDS.changeProperties);

@@ -24,6 +24,15 @@ function registration(status: SessionSnapshot['status'], localise: Localise): Vi
     registrationId: config?.registration?.id,
     machineId: config?.machineId,
     remoteError: remote && !remote.ok ? wireError(remote.error, localise) : undefined,
+    inUse: config?.registration
+      ? {
+          installFolder: config.installFolder,
+          cacheFolder: config.cacheFolder,
+          // The password stays in its file: not even that file's path goes to the page.
+          proxy: { mode: config.proxy.mode, host: config.proxy.host, port: config.proxy.port, user: config.proxy.user, noProxy: [...config.proxy.noProxy] },
+          passphraseSetAt: config.passphrase?.setAt,
+        }
+      : undefined,
   };
 }
 
