@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
 import { writeFileAtomic } from '../fs/atomic';
-import { DEFAULT_RUN_TIMEOUT_MS, MAX_OUTPUT_BYTES, stoppedOutcome, type CommandOutcome, type CommandResult, type FreeSpace, type HostFacts, type RunOptions, type Target, type TargetStat, type WriteOptions } from './target';
+import { DEFAULT_RUN_TIMEOUT_MS, MAX_OUTPUT_BYTES, stoppedOutcome, type CommandOutcome, type StopReason, type CommandResult, type FreeSpace, type HostFacts, type RunOptions, type Target, type TargetStat, type WriteOptions } from './target';
 
 /** Reads the distribution's name and version from /etc/os-release where there is one. */
 async function osRelease(): Promise<{ name: string; version: string } | undefined> {
@@ -130,8 +130,8 @@ export class LocalTarget implements Target {
       });
       const stdout = capped(child.stdout);
       const stderr = capped(child.stderr);
-      let stoppedBy: 'timeout' | 'abort' | undefined;
-      const stop = (reason: 'timeout' | 'abort') => {
+      let stoppedBy: StopReason | undefined;
+      const stop = (reason: StopReason) => {
         stoppedBy ??= reason;
         killProcessGroup(child);
       };

@@ -64,8 +64,11 @@ export interface CommandResult {
 export const DEFAULT_RUN_TIMEOUT_MS = 60_000;
 export const MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
 
+/** Why a target stops a command itself: its `timeoutMs` ran out, or its `signal` aborted. */
+export type StopReason = 'timeout' | 'abort';
+
 /** The outcome of a command the target itself stopped. */
-export function stoppedOutcome(reason: 'timeout' | 'abort', timeoutMs: number): CommandOutcome {
+export function stoppedOutcome(reason: StopReason, timeoutMs: number): CommandOutcome {
   return reason === 'timeout' ? { kind: 'timedOut', afterMs: timeoutMs } : { kind: 'aborted' };
 }
 

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { ClientChannel } from 'ssh2';
 import { CancelledError, isSetupError, SetupError } from '../../errors';
 import type { Logger } from '../../log';
-import { DEFAULT_RUN_TIMEOUT_MS, MAX_OUTPUT_BYTES, stoppedOutcome, type CommandOutcome, type CommandResult, type FreeSpace, type HostFacts, type RunOptions, type Target, type TargetStat, type WriteOptions } from '../target';
+import { DEFAULT_RUN_TIMEOUT_MS, MAX_OUTPUT_BYTES, stoppedOutcome, type CommandOutcome, type StopReason, type CommandResult, type FreeSpace, type HostFacts, type RunOptions, type Target, type TargetStat, type WriteOptions } from '../target';
 import type { SshConnection } from './connect';
 import { sshError } from './errors';
 import { errnoError, kindOf, Sftp } from './sftp';
@@ -331,9 +331,9 @@ function collect(channel: ClientChannel, options: RunOptions, kill: (pid: number
     let pidLine: Buffer | undefined = Buffer.alloc(0);
     let pid: number | undefined;
     let exit: { code: number | null; signal?: string } | undefined;
-    let stoppedBy: 'timeout' | 'abort' | undefined;
+    let stoppedBy: StopReason | undefined;
     const timeoutMs = options.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS;
-    const stop = (reason: 'timeout' | 'abort') => {
+    const stop = (reason: StopReason) => {
       stoppedBy ??= reason;
       if (pid !== undefined) kill(pid);
       channel.close();
@@ -366,7 +366,7 @@ function collect(channel: ClientChannel, options: RunOptions, kill: (pid: number
       options.signal?.removeEventListener('abort', onAbort);
       const text = (parts: Buffer[]) => Buffer.concat(parts).subarray(0, MAX_OUTPUT_BYTES).toString('utf8');
       const outcome = stoppedBy && !exit ? stoppedOutcome(stoppedBy, timeoutMs) : remoteOutcome(exit);
-      resolve({ code: outcome.kind === 'timedOut' || outcome.kind === 'aborted' ? null : (exit?.code ?? null), outcome, stdout: text(out), stderr: text(err) });
+      resolve({ code: exit?.code ?? null, outcome, stdout: text(out), stderr: text(err) });
     });
     channel.end(options.stdin ?? '');
   });
