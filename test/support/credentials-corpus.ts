@@ -108,8 +108,10 @@ export async function buildCredentialsCorpus(dir: string, now: Date): Promise<Cr
     ['undeclared-entity', 'VaultCredentialUnsafeXml', valid.xml.replace('<ResourceGroup>', '<ResourceGroup>&payload;')],
     ['wrong-namespace', 'VaultCredentialInvalidField', valid.xml.replace(/xmlns="[^"]+"/, 'xmlns="urn:not-datacontract"')],
     ['missing-endpoint', 'VaultCredentialInvalidField', valid.xml.replace(/\s*<IdMgmtRestEndpoint>[^<]*<\/IdMgmtRestEndpoint>/, '')],
-    ['non-utf8', 'VaultCredentialNotUtf8', latin1ResourceGroup(valid.xml)],
-    ['utf16', 'VaultCredentialNotUtf8', Buffer.from(`\ufeff${valid.xml}`, 'utf16le')],
+    ['non-utf8', 'VaultCredentialInvalidEncoding', latin1ResourceGroup(valid.xml)],
+    // Notepad's "Unicode": UTF-16LE with a byte-order mark, the declaration still saying utf-8.
+    ['utf16-declaring-utf8', 'VaultCredentialEncodingMismatch', Buffer.from(`\ufeff${valid.xml}`, 'utf16le')],
+    ['unknown-encoding', 'VaultCredentialUnsupportedEncoding', valid.xml.replace('encoding="utf-8"', 'encoding="x-no-such-encoding"')],
     ['renamed', 'VaultCredentialBadExtension', valid.xml, `${TEST_VAULT.name}_credentials.xml`],
     ['pfx-password', 'VaultCredentialPfxPassword', withCert(ownCert, keys.privateKeyPem, PFX_PASSWORD)],
     ['pfx-no-key', 'VaultCredentialNoPrivateKey', withCert(ownCert, null)],

@@ -7,7 +7,9 @@ import { SetupError, type ErrorParams } from '../errors';
 export const CREDENTIALS_ERROR_CODES = [
   'VaultCredentialBadExtension',
   'VaultCredentialTooLarge',
-  'VaultCredentialNotUtf8',
+  'VaultCredentialInvalidEncoding',
+  'VaultCredentialEncodingMismatch',
+  'VaultCredentialUnsupportedEncoding',
   'VaultCredentialUnsafeXml',
   'VaultCredentialMalformedXml',
   'VaultCredentialWrongRoot',

@@ -4,6 +4,7 @@
  * refused before the expensive certificate work.
  */
 import { decodeManagementCert } from './certificate';
+import { decodeCredentialsText } from './encoding';
 import { credentialsError } from './errors';
 import { CREDENTIALS_EXTENSION, ISSUE_BACKDATE_MS, parseAgentLinks } from './format';
 import { ClientCertificate, type VaultCredentials } from './model';
@@ -15,7 +16,7 @@ import { parseXml } from './xml';
 export function parseCredentials(buffer: Uint8Array, fileName: string, now: Date = new Date()): VaultCredentials {
   checkExtension(fileName);
   if (buffer.byteLength > MAX_CREDENTIALS_BYTES) throw tooLarge(buffer.byteLength, MAX_CREDENTIALS_BYTES);
-  const members = readBackupDocument(parseXml(decodeUtf8(buffer)));
+  const members = readBackupDocument(parseXml(decodeCredentialsText(buffer)));
   const cert = decodeManagementCert(members.ManagementCert);
   checkValidity(cert.notBefore, cert.notAfter, now);
   return {
@@ -43,19 +44,5 @@ function checkExtension(fileName: string): void {
     throw credentialsError('VaultCredentialBadExtension', `Vault credentials files end in ${CREDENTIALS_EXTENSION}; was the file renamed?`, {
       expected: CREDENTIALS_EXTENSION,
     });
-  }
-}
-
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
-
-function decodeUtf8(buffer: Uint8Array): string {
-  // A file re-saved as UTF-16 ("Unicode" in Notepad) is common enough to name.
-  if ((buffer[0] === 0xff && buffer[1] === 0xfe) || (buffer[0] === 0xfe && buffer[1] === 0xff)) {
-    throw credentialsError('VaultCredentialNotUtf8', 'The file is UTF-16 text; vault credentials files are UTF-8.', { reason: 'utf16' });
-  }
-  try {
-    return utf8.decode(buffer); // drops a UTF-8 BOM, which some editors add on save
-  } catch {
-    throw credentialsError('VaultCredentialNotUtf8', 'The file is not UTF-8 text.', { reason: 'invalidBytes' });
   }
 }

@@ -22,13 +22,6 @@ export function parseXml(source: string): XmlElement {
   const stack: XmlElement[] = [];
   let root: XmlElement | undefined;
 
-  parser.on('xmldecl', (decl) => {
-    if (decl.encoding !== undefined && !/^utf-?8$/i.test(decl.encoding)) {
-      throw credentialsError('VaultCredentialNotUtf8', 'The file declares an encoding other than UTF-8.', {
-        declaredEncoding: decl.encoding.slice(0, 40),
-      });
-    }
-  });
   parser.on('doctype', () => {
     throw credentialsError('VaultCredentialUnsafeXml', 'The file contains a DOCTYPE declaration, which credentials files never have.', {
       reason: 'doctype',

@@ -15,6 +15,7 @@ export const INSTALL_CODES = [
   'AgentUnpackFailed',
   // Install
   'AgentPrerequisiteMissing',
+  'AgentPrerequisiteTimeout',
   'AgentInstallVerifyFailed',
 ] as const;
 export type InstallCode = (typeof INSTALL_CODES)[number];

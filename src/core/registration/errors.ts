@@ -125,7 +125,9 @@ const TRANSPORT_ACTIONS: Record<string, NextAction> = {
 const CREDENTIALS_ACTIONS: Record<CredentialsErrorCode, NextAction> = {
   VaultCredentialBadExtension: 'renameCredentialsFile',
   VaultCredentialTooLarge: 'downloadNewCredentials',
-  VaultCredentialNotUtf8: 'downloadNewCredentials',
+  VaultCredentialInvalidEncoding: 'downloadNewCredentials',
+  VaultCredentialEncodingMismatch: 'downloadNewCredentials',
+  VaultCredentialUnsupportedEncoding: 'downloadNewCredentials',
   VaultCredentialUnsafeXml: 'downloadNewCredentials',
   VaultCredentialMalformedXml: 'downloadNewCredentials',
   VaultCredentialWrongRoot: 'downloadNewCredentials',

@@ -1,9 +1,9 @@
-import { execFile } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
 import { writeFileAtomic } from '../fs/atomic';
-import type { CommandResult, FreeSpace, HostFacts, RunOptions, Target, TargetStat, WriteOptions } from './target';
+import { DEFAULT_RUN_TIMEOUT_MS, MAX_OUTPUT_BYTES, stoppedOutcome, type CommandOutcome, type StopReason, type CommandResult, type FreeSpace, type HostFacts, type RunOptions, type Target, type TargetStat, type WriteOptions } from './target';
 
 /** Reads the distribution's name and version from /etc/os-release where there is one. */
 async function osRelease(): Promise<{ name: string; version: string } | undefined> {
@@ -113,32 +113,84 @@ export class LocalTarget implements Target {
     return { availableBytes: s.bavail * s.bsize, totalBytes: s.blocks * s.bsize, fsType: s.type };
   }
 
+  /**
+   * Runs `command` without a shell. On POSIX it leads its own process group, so a time-out or an
+   * abort stops everything it started (SIGKILL to the group, as SshTarget does): a script's
+   * children would otherwise hold its output open, and the answer would wait for them.
+   */
   run(command: string, args: readonly string[], options: RunOptions = {}): Promise<CommandResult> {
+    const timeoutMs = options.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS;
+    if (options.signal?.aborted) return Promise.resolve({ code: null, outcome: { kind: 'aborted' }, stdout: '', stderr: '' });
     return new Promise((resolve) => {
-      const child = execFile(
-        command,
-        args,
-        {
-          cwd: options.cwd,
-          env: { ...process.env, ...options.env },
-          timeout: options.timeoutMs ?? 60_000,
-          signal: options.signal,
-          maxBuffer: 16 * 1024 * 1024,
-          windowsHide: true,
-        },
-        (err, stdout, stderr) => {
-          const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
-          resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-        },
-      );
+      const child = spawn(command, args, {
+        cwd: options.cwd,
+        env: { ...process.env, ...options.env },
+        detached: process.platform !== 'win32',
+        windowsHide: true,
+      });
+      const stdout = capped(child.stdout);
+      const stderr = capped(child.stderr);
+      let stoppedBy: StopReason | undefined;
+      const stop = (reason: StopReason) => {
+        stoppedBy ??= reason;
+        killProcessGroup(child);
+      };
+      const timer = setTimeout(() => stop('timeout'), timeoutMs);
+      const onAbort = () => stop('abort');
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      const settle = (code: number | null, outcome: CommandOutcome) => {
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onAbort);
+        resolve({ code, outcome, stdout: stdout.text(), stderr: stderr.text() });
+      };
+      child.on('error', (err: NodeJS.ErrnoException) => {
+        // Only a failed start settles here; a later error (a failed kill) still ends in 'close'.
+        if (child.pid !== undefined) return;
+        settle(null, err.code === 'ENOENT' ? { kind: 'notFound' } : { kind: 'notStarted', errno: err.code ?? 'EIO' });
+      });
+      // How the child itself ended, if it did before it was stopped. Something it left running
+      // may hold the output open past that: the close waits for it (or for the time-out's kill).
+      let ended: { code: number | null; signal: string | null } | undefined;
+      child.on('exit', (code, signal) => {
+        if (!stoppedBy) ended = { code, signal };
+      });
+      child.on('close', () => {
+        if (child.pid === undefined) return;
+        if (stoppedBy && !ended) settle(null, stoppedOutcome(stoppedBy, timeoutMs));
+        else if (ended?.code != null) settle(ended.code, { kind: 'exited', code: ended.code });
+        else settle(null, { kind: 'signal', signal: ended?.signal ?? 'unknown' });
+      });
       // A command that exits without reading its stdin closes the pipe before this write: the
       // EPIPE says nothing the exit code does not, and unhandled it would crash the process.
-      child.stdin?.on('error', () => undefined);
-      child.stdin?.end(options.stdin ?? '');
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(options.stdin ?? '');
     });
   }
 
   async close(): Promise<void> {
     // Nothing to release.
+  }
+}
+
+/** A stream's output as text, keeping at most MAX_OUTPUT_BYTES (the rest is read and dropped). */
+function capped(stream: NodeJS.ReadableStream): { text(): string } {
+  const chunks: Buffer[] = [];
+  let kept = 0;
+  stream.on('data', (chunk: Buffer) => {
+    if (kept >= MAX_OUTPUT_BYTES) return;
+    chunks.push(chunk);
+    kept += chunk.length;
+  });
+  return { text: () => Buffer.concat(chunks).subarray(0, MAX_OUTPUT_BYTES).toString('utf8') };
+}
+
+/** SIGKILL to the child's process group (the child alone on Windows, which has no groups). */
+function killProcessGroup(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  try {
+    if (process.platform === 'win32') child.kill();
+    else process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    child.kill('SIGKILL'); // no such group (any more): the child at least, if it still runs
   }
 }

@@ -32,11 +32,69 @@ export interface FreeSpace {
   fsTypeName?: string;
 }
 
+/**
+ * How a command ended. Only `exited` has an exit code; every other kind says why there is none,
+ * so that a slow answer is never taken for a missing program.
+ */
+export type CommandOutcome =
+  | { kind: 'exited'; code: number }
+  /** The program is not there: spawn's ENOENT, or over SSH the shell's 127 ("command not found"). */
+  | { kind: 'notFound' }
+  /** The program is there but could not be started (not executable, or the system refused): the errno. */
+  | { kind: 'notStarted'; errno: string }
+  /** Stopped by the target after `timeoutMs` without an answer. */
+  | { kind: 'timedOut'; afterMs: number }
+  /** Ended by a signal the target did not send: a crash, the OOM killer, someone's kill. */
+  | { kind: 'signal'; signal: string }
+  /** Stopped by the target because the caller's AbortSignal fired. */
+  | { kind: 'aborted' }
+  /** The SSH session ended under the command, with no exit status. */
+  | { kind: 'connectionLost' };
+
 export interface CommandResult {
-  /** Exit code; null when the command could not be started or was killed. */
+  /** The exit status the process (over SSH, the remote shell) returned; null when it returned none. */
   code: number | null;
+  /** Why it ended: the exit, or the reason there is no exit code. */
+  outcome: CommandOutcome;
   stdout: string;
   stderr: string;
+}
+
+/** Commands get a minute unless told otherwise, and keep at most 16 MiB of each output (the rest is read and dropped). */
+export const DEFAULT_RUN_TIMEOUT_MS = 60_000;
+export const MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
+
+/** Why a target stops a command itself: its `timeoutMs` ran out, or its `signal` aborted. */
+export type StopReason = 'timeout' | 'abort';
+
+/** The outcome of a command the target itself stopped. */
+export function stoppedOutcome(reason: StopReason, timeoutMs: number): CommandOutcome {
+  return reason === 'timeout' ? { kind: 'timedOut', afterMs: timeoutMs } : { kind: 'aborted' };
+}
+
+/** A wait in seconds for messages: "15", "0.5". */
+export function seconds(ms: number): string {
+  return String(Math.round(ms / 100) / 10);
+}
+
+/** The outcome in a few words, for messages ("not found", "no answer within 15 s"). */
+export function describeOutcome(outcome: CommandOutcome): string {
+  switch (outcome.kind) {
+    case 'exited':
+      return `exit code ${outcome.code}`;
+    case 'notFound':
+      return 'not found';
+    case 'notStarted':
+      return `could not be started: ${outcome.errno}`;
+    case 'timedOut':
+      return `no answer within ${seconds(outcome.afterMs)} s`;
+    case 'signal':
+      return `ended by ${outcome.signal}`;
+    case 'aborted':
+      return 'cancelled';
+    case 'connectionLost':
+      return 'the connection was lost';
+  }
 }
 
 export interface RunOptions {
@@ -45,7 +103,9 @@ export interface RunOptions {
   /** Extra environment variables (never secrets: environments can be read by other processes on some systems). */
   env?: Record<string, string>;
   cwd?: string;
+  /** Stops the command (its whole process group) after this long: outcome `timedOut`. */
   timeoutMs?: number;
+  /** Stops the command when aborted: outcome `aborted`. */
   signal?: AbortSignal;
 }
 

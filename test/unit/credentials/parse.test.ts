@@ -93,8 +93,8 @@ describe('vault credentials: parsing', function () {
     rejectsWith('VaultCredentialTooLarge', () => parse(padded));
   });
 
-  it('refuses a declared encoding other than UTF-8', () => {
-    rejectsWith('VaultCredentialNotUtf8', () => parse(issued.xml.replace('encoding="utf-8"', 'encoding="windows-1252"')));
+  it('refuses a declared encoding that contradicts the bytes (encoding.test.ts has every encoding)', () => {
+    rejectsWith('VaultCredentialEncodingMismatch', () => parse(issued.xml.replace('encoding="utf-8"', 'encoding="utf-16"')));
   });
 
   it('accepts a file without AadAudience, as older cmdlets wrote, and ignores unknown members', () => {

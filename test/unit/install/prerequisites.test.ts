@@ -2,12 +2,15 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { CancelledError } from '../../../src/core/errors';
-import { checkPrerequisites } from '../../../src/core/install';
+import { inspect } from 'node:util';
+import { CancelledError, isSetupError } from '../../../src/core/errors';
+import { checkPrerequisites, missingPrerequisitesError } from '../../../src/core/install';
 import { LocalTarget } from '../../../src/core/target/local';
-import type { Target } from '../../../src/core/target/target';
+import type { CommandOutcome, Target } from '../../../src/core/target/target';
+import { generateKeyPair, sshdUnavailableReason, startSshd } from '../../support/sshd';
 import { tempDir } from '../../support/vault';
 import { overriding } from '../../support/targets';
+import { skipUnless, trustedTarget } from '../ssh/support';
 
 const local = new LocalTarget();
 
@@ -61,4 +64,112 @@ describe('install prerequisites', () => {
   it('stops when cancelled', async () => {
     await assert.rejects(checkPrerequisites(local, { signal: AbortSignal.abort() }), CancelledError);
   });
+
+  it('names what happened to a node that is there but gave no version, instead of "not found"', async () => {
+    const crashing = path.join(dir, 'crashing');
+    await fs.mkdir(crashing);
+    await fs.writeFile(path.join(crashing, 'node'), '#!/bin/sh\nkill -KILL $$\n', { mode: 0o755 });
+    const report = await checkPrerequisites(withPath(crashing));
+    assert.deepEqual({ ...report.checks[0], howToGet: undefined }, { name: 'node', required: '>=18', failure: 'ended by SIGKILL', ok: false, howToGet: undefined });
+    assert.match(missingPrerequisitesError(local, report)!.message, /node >=18 \(ended by SIGKILL\)/);
+  });
 });
+
+/**
+ * A slow answer is not a missing program, on this machine and over a real sshd: the probe is asked
+ * once more with twice the wait, and a server that answers neither is refused as not answering.
+ * The `node` on the probe's PATH is a stand-in that sleeps `STAND_IN_SLEEP` seconds, then answers;
+ * the first wait is 2 s where it sleeps through both, 8 s where it should answer the second time,
+ * and the 15 s in use where it is not there at all.
+ */
+function checkSlowProbes(name: string, open: (dir: string) => Promise<{ target: Target; close(): Promise<void> }>, unavailable = (): string | undefined => undefined): void {
+  describe(`install prerequisites on a slow server: ${name}`, function () {
+    this.timeout(60_000);
+    let dir: string;
+    let target: Target;
+    let close: () => Promise<void>;
+    let standIn: string;
+
+    /** The target with `node` looked up in `folder` only, each call sleeping as long as `sleeps` says; the calls, as they went. */
+    function probing(folder: string, sleeps: (call: number) => number) {
+      const calls: Array<{ timeoutMs?: number; outcome: CommandOutcome }> = [];
+      const probed = overriding(target, {
+        run: async (command, args, options = {}) => {
+          const env = { ...options.env, PATH: folder, STAND_IN_SLEEP: String(sleeps(calls.length)) };
+          const result = await target.run(command, args, { ...options, env });
+          calls.push({ timeoutMs: options.timeoutMs, outcome: result.outcome });
+          return result;
+        },
+      });
+      return { probed, calls };
+    }
+
+    before(async function () {
+      skipUnless(this, unavailable());
+      dir = await tempDir('install-prereq-slow-');
+      ({ target, close } = await open(dir));
+      standIn = path.join(dir, 'stand-in');
+      await fs.mkdir(standIn);
+      // PATH holds only the stand-in: its own tools come from the system folders.
+      await fs.writeFile(path.join(standIn, 'node'), '#!/bin/sh\n/bin/sleep "$STAND_IN_SLEEP"\necho v20.11.1\n', { mode: 0o755 });
+    });
+    after(async () => {
+      await close?.();
+      if (dir) await fs.rm(dir, { recursive: true, force: true });
+    });
+
+    it('a node that never answers in time is reported as not answering (AgentPrerequisiteTimeout), never as missing', async () => {
+      const { probed, calls } = probing(standIn, () => 30);
+      const started = Date.now();
+      const err = await checkPrerequisites(probed, { probeTimeoutMs: 2_000 }).then(
+        () => assert.fail('a node that does not answer passed the check'),
+        (e: unknown) => e,
+      );
+      assert.ok(isSetupError(err, 'AgentPrerequisiteTimeout'), inspect(err));
+      assert.deepEqual(calls, [
+        { timeoutMs: 2_000, outcome: { kind: 'timedOut', afterMs: 2_000 } },
+        { timeoutMs: 4_000, outcome: { kind: 'timedOut', afterMs: 4_000 } },
+      ]);
+      // Each wait ends the stand-in's 30 s sleep: the two calls take about 6 s, not a minute.
+      assert.ok(Date.now() - started < 30_000, `took ${Date.now() - started} ms`);
+      assert.deepEqual({ ...err.params, target: undefined }, { target: undefined, command: 'node --version', waitedSeconds: '4', action: 'retryLater' });
+      assert.match(err.message, /did not answer `node --version` within 4 s \(nor within 2 s before\)/);
+      assert.doesNotMatch(err.message, /not found|not installed|missing/);
+    });
+
+    it('a node slow only the first time is found on the second, longer wait', async () => {
+      const { probed, calls } = probing(standIn, (call) => (call === 0 ? 30 : 0));
+      const report = await checkPrerequisites(probed, { probeTimeoutMs: 8_000 });
+      assert.deepEqual(report.checks, [{ name: 'node', required: '>=18', found: '20.11.1', ok: true }]);
+      assert.deepEqual(calls.map((c) => c.outcome.kind), ['timedOut', 'exited']);
+    });
+
+    it('a node that is not there is still "not found", asked once', async () => {
+      const empty = path.join(dir, 'empty');
+      await fs.mkdir(empty, { recursive: true });
+      const { probed, calls } = probing(empty, () => 0);
+      const report = await checkPrerequisites(probed);
+      assert.deepEqual(calls, [{ timeoutMs: 15_000, outcome: { kind: 'notFound' } }]);
+      assert.deepEqual({ ...report.checks[0], howToGet: undefined }, { name: 'node', required: '>=18', ok: false, howToGet: undefined });
+      assert.match(missingPrerequisitesError(target, report)!.message, /node >=18 \(not found\)/);
+    });
+  });
+}
+
+checkSlowProbes('local', async () => ({ target: local, close: async () => undefined }));
+
+checkSlowProbes(
+  'over SSH',
+  async (dir) => {
+    const key = await generateKeyPair(dir, 'id_user');
+    const sshd = await startSshd({ authorizedKeys: [key.publicKey] });
+    try {
+      const target = await trustedTarget(sshd, key, dir);
+      return { target, close: async () => (await target.close(), await sshd.close()) };
+    } catch (err) {
+      await sshd.close();
+      throw err;
+    }
+  },
+  sshdUnavailableReason,
+);

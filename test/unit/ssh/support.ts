@@ -1,7 +1,8 @@
 /**
  * Helpers for the SSH target tests: prompts that record what they were asked and answer from a
  * script, connect options confined to a temp folder (never the real ~/.ssh), destinations for a
- * test sshd, and a check that a promise fails with a given SetupError code.
+ * test sshd, a target on one whose host key is already known, and a check that a promise fails
+ * with a given SetupError code.
  */
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
@@ -10,9 +11,9 @@ import path from 'node:path';
 import { inspect } from 'node:util';
 import { isSetupError, type SetupError } from '../../../src/core/errors';
 import { Secret } from '../../../src/core/proxy/secret';
-import type { HostKeyInfo, SshConnectOptions, SshDestination, SshPrompts } from '../../../src/core/target/ssh';
+import { openSshTarget, type HostKeyInfo, type SshConnectOptions, type SshDestination, type SshPrompts, type SshTarget } from '../../../src/core/target/ssh';
 import { captureLogger, type CaptureLogger } from '../../support/service';
-import type { TestSshd } from '../../support/sshd';
+import type { KeyPair, TestSshd } from '../../support/sshd';
 
 export interface RecordedPrompts extends SshPrompts {
   trusted: HostKeyInfo[];
@@ -56,6 +57,13 @@ export function connectOptions(dir: string, prompts: SshPrompts, extra: Partial<
 
 export function destinationOf(sshd: TestSshd, identityFiles: string[] = [], user = sshd.user): SshDestination {
   return { name: `${user}@${sshd.host}:${sshd.port}`, host: sshd.host, port: sshd.port, user, identityFiles, jumps: [] };
+}
+
+/** A target on `sshd`, its host key in a known_hosts file of its own under `dir`, authenticated with `key`. */
+export async function trustedTarget(sshd: TestSshd, key: KeyPair, dir: string): Promise<SshTarget> {
+  const known = await fs.mkdtemp(path.join(dir, 'known-'));
+  await fs.writeFile(path.join(known, 'known_hosts'), `${sshd.knownHostsLine}\n`);
+  return openSshTarget(destinationOf(sshd, [key.privateKeyFile]), connectOptions(known, scriptedPrompts({ trust: false })));
 }
 
 export async function rejectsWith(promise: Promise<unknown>, code: string): Promise<SetupError> {

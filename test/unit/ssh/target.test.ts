@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openSshTarget, SshCode, type SshTarget } from '../../../src/core/target/ssh';
+import { SshCode, type SshTarget } from '../../../src/core/target/ssh';
 import { generateKeyPair, sshdUnavailableReason, startSshd, type KeyPair, type TestSshd } from '../../support/sshd';
 import { mountTmpfs, mountUnavailableReason, type Mount } from '../cache/tmpfs';
-import { connectOptions, destinationOf, rejectsWith, scriptedPrompts, skipUnless, sshTempDir } from './support';
+import { rejectsWith, skipUnless, sshTempDir, trustedTarget } from './support';
 
 /** Every process's command line on this machine (the SSH server is this machine too). */
 function allCommandLines(): string[] {
@@ -26,12 +26,6 @@ async function waitForProcess(marker: string): Promise<void> {
 
 async function waitForGone(marker: string): Promise<void> {
   while (allCommandLines().some((c) => c.includes(marker))) await new Promise((r) => setTimeout(r, 20));
-}
-
-async function trustedTarget(sshd: TestSshd, key: KeyPair, dir: string): Promise<SshTarget> {
-  const known = await fs.mkdtemp(path.join(dir, 'known-'));
-  await fs.writeFile(path.join(known, 'known_hosts'), `${sshd.knownHostsLine}\n`);
-  return openSshTarget(destinationOf(sshd, [key.privateKeyFile]), connectOptions(known, scriptedPrompts({ trust: false })));
 }
 
 describe('SshTarget operations, checked against the local file system', function () {
@@ -132,9 +126,9 @@ describe('SshTarget operations, checked against the local file system', function
   it('runs commands with quoted arguments, env, cwd, exit codes and stdin', async () => {
     const odd = `it's "$HOME" ; echo pwned \\ \n`;
     const echoed = await target.run('printf', ['%s|%s', odd, '*'], { cwd: work });
-    assert.deepEqual(echoed, { code: 0, stdout: `${odd}|*`, stderr: '' });
+    assert.deepEqual(echoed, { code: 0, outcome: { kind: 'exited', code: 0 }, stdout: `${odd}|*`, stderr: '' });
     const env = await target.run('sh', ['-c', 'echo "$GREETING"; pwd; echo oops >&2; exit 3'], { env: { GREETING: "hi 'there'" }, cwd: work });
-    assert.deepEqual(env, { code: 3, stdout: `hi 'there'\n${work}\n`, stderr: 'oops\n' });
+    assert.deepEqual(env, { code: 3, outcome: { kind: 'exited', code: 3 }, stdout: `hi 'there'\n${work}\n`, stderr: 'oops\n' });
     assert.equal((await target.run('cat', [], { stdin: 'via stdin' })).stdout, 'via stdin');
     assert.equal((await target.run('no-such-command-here', [])).code, 127);
   });
@@ -150,7 +144,7 @@ describe('SshTarget operations, checked against the local file system', function
     const running = target.run('sh', ['-c', `sleep ${aborted}; echo late`], { signal: controller.signal });
     await waitForProcess(`sleep ${aborted}`);
     controller.abort();
-    assert.deepEqual(await running, { code: null, stdout: '', stderr: '' });
+    assert.deepEqual(await running, { code: null, outcome: { kind: 'aborted' }, stdout: '', stderr: '' });
     await waitForGone(`sleep ${aborted}`);
   });
 

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { ClientChannel } from 'ssh2';
 import { CancelledError, isSetupError, SetupError } from '../../errors';
 import type { Logger } from '../../log';
-import type { CommandResult, FreeSpace, HostFacts, RunOptions, Target, TargetStat, WriteOptions } from '../target';
+import { DEFAULT_RUN_TIMEOUT_MS, MAX_OUTPUT_BYTES, stoppedOutcome, type CommandOutcome, type StopReason, type CommandResult, type FreeSpace, type HostFacts, type RunOptions, type Target, type TargetStat, type WriteOptions } from '../target';
 import type { SshConnection } from './connect';
 import { sshError } from './errors';
 import { errnoError, kindOf, Sftp } from './sftp';
@@ -17,9 +17,6 @@ import { commandLine, FACTS_SCRIPT, parseFacts } from './shell';
 import { SshCode, type SshDestination } from './types';
 
 const posix = path.posix;
-/** As LocalTarget: commands get a minute unless told otherwise, and at most 16 MiB of output. */
-const DEFAULT_RUN_TIMEOUT_MS = 60_000;
-const MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
 const CHUNK_BYTES = 32 * 1024;
 /** Writes in flight at once: one round trip per chunk would make a large file crawl. */
 const WRITES_IN_FLIGHT = 16;
@@ -283,9 +280,15 @@ export class SshTarget implements Target {
   }
 
   run(command: string, args: readonly string[], options: RunOptions = {}): Promise<CommandResult> {
-    if (options.signal?.aborted) return Promise.resolve({ code: null, stdout: '', stderr: '' });
+    if (options.signal?.aborted) return Promise.resolve({ code: null, outcome: { kind: 'aborted' }, stdout: '', stderr: '' });
     const line = commandLine(command, args, { ...options, withPid: true });
-    return this.#guard(command, () => this.#exec(line, (channel) => collect(channel, options, (pid) => this.#killGroup(pid))));
+    return this.#guard(command, async () => {
+      const result = await this.#exec(line, (channel) => collect(channel, options, (pid) => this.#killGroup(pid)));
+      // A session that ended without an exit status, on a connection that then reports its loss: the same loss.
+      if (result.outcome.kind === 'connectionLost') await new Promise((r) => setImmediate(r));
+      if (result.outcome.kind === 'connectionLost' && this.#lost) throw this.#lostError(command);
+      return result;
+    });
   }
 
   #exec<T>(line: string, use: (channel: ClientChannel) => Promise<T>): Promise<T> {
@@ -313,11 +316,11 @@ export class SshTarget implements Target {
 }
 
 /**
- * Feeds stdin, gathers the output (capped), and resolves with the exit code once the channel
+ * Feeds stdin, gathers the output (capped), and resolves with the outcome once the channel
  * closes. The command line first prints its process id on stderr (commandLine's `withPid`),
  * taken off here: a time-out or abort kills that process group through `kill`, then closes
- * the channel (code null), as LocalTarget's execFile does. (sshd refuses SSH "signal" requests
- * for root logins, so the channel alone cannot stop the command.)
+ * the channel (code null), as LocalTarget does. (sshd refuses SSH "signal" requests for root
+ * logins, so the channel alone cannot stop the command.)
  */
 function collect(channel: ClientChannel, options: RunOptions, kill: (pid: number) => void): Promise<CommandResult> {
   return new Promise((resolve) => {
@@ -327,15 +330,17 @@ function collect(channel: ClientChannel, options: RunOptions, kill: (pid: number
     let errBytes = 0;
     let pidLine: Buffer | undefined = Buffer.alloc(0);
     let pid: number | undefined;
-    let code: number | null = null;
-    let stopped = false;
-    const stop = () => {
-      stopped = true;
+    let exit: { code: number | null; signal?: string } | undefined;
+    let stoppedBy: StopReason | undefined;
+    const timeoutMs = options.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS;
+    const stop = (reason: StopReason) => {
+      stoppedBy ??= reason;
       if (pid !== undefined) kill(pid);
       channel.close();
     };
-    const timer = setTimeout(stop, options.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS);
-    options.signal?.addEventListener('abort', stop, { once: true });
+    const timer = setTimeout(() => stop('timeout'), timeoutMs);
+    const onAbort = () => stop('abort');
+    options.signal?.addEventListener('abort', onAbort, { once: true });
     channel.on('data', (d: Buffer) => {
       if (outBytes < MAX_OUTPUT_BYTES) out.push(d);
       outBytes += d.length;
@@ -352,15 +357,30 @@ function collect(channel: ClientChannel, options: RunOptions, kill: (pid: number
       if (errBytes < MAX_OUTPUT_BYTES) err.push(d);
       errBytes += d.length;
     });
-    channel.on('exit', (exitCode: number | null) => {
-      code = typeof exitCode === 'number' ? exitCode : null;
+    // ssh2: (code) for an exit status, (null, 'SIGKILL', …) for an exit signal.
+    channel.on('exit', (exitCode: number | null, signal?: string) => {
+      if (!stoppedBy) exit = { code: typeof exitCode === 'number' ? exitCode : null, signal };
     });
     channel.on('close', () => {
       clearTimeout(timer);
-      options.signal?.removeEventListener('abort', stop);
+      options.signal?.removeEventListener('abort', onAbort);
       const text = (parts: Buffer[]) => Buffer.concat(parts).subarray(0, MAX_OUTPUT_BYTES).toString('utf8');
-      resolve({ code: stopped ? null : code, stdout: text(out), stderr: text(err) });
+      const outcome = stoppedBy && !exit ? stoppedOutcome(stoppedBy, timeoutMs) : remoteOutcome(exit);
+      resolve({ code: exit?.code ?? null, outcome, stdout: text(out), stderr: text(err) });
     });
     channel.end(options.stdin ?? '');
   });
+}
+
+/**
+ * What the exit status of `exec 'command' …` means. POSIX has the shell exit 127 when the
+ * command is not found and 126 when it is found but cannot run; once exec succeeds, the status
+ * is the program's own. No status at all: the session ended under the command.
+ */
+function remoteOutcome(exit: { code: number | null; signal?: string } | undefined): CommandOutcome {
+  if (exit?.code === 127) return { kind: 'notFound' };
+  if (exit?.code === 126) return { kind: 'notStarted', errno: 'EACCES' };
+  if (typeof exit?.code === 'number') return { kind: 'exited', code: exit.code };
+  if (exit?.signal) return { kind: 'signal', signal: exit.signal };
+  return { kind: 'connectionLost' };
 }
