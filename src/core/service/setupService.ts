@@ -13,7 +13,7 @@ import type { ProxySettings } from '../proxy/settings';
 import { ensureAgent, requirePrerequisites, type AgentOnTarget } from './agentInstall';
 import { checkCacheOnTarget, type DataToProtect } from './cacheOnTarget';
 import { runChange } from './change';
-import { installPlace, stage, type ServiceContext } from './context';
+import { installPlace, stage, type InstallPlace, type ServiceContext } from './context';
 import { buildPlan } from './plan';
 import { inspectCredentials, prepareSetup } from './prepare';
 import { runRegistration } from './register';
@@ -92,6 +92,14 @@ export class SetupService {
 
   register(input: SetupInput, options: RegisterOptions = {}): Promise<RegisterResult> {
     return runRegistration(this.ctx, input, options);
+  }
+
+  /**
+   * Where an install lives on the target, changing nothing: the install folder (the platform's
+   * default unless given), its layout and the cache folder used when none is chosen.
+   */
+  place(options: { installFolder?: string; signal?: AbortSignal } = {}): Promise<InstallPlace> {
+    return installPlace(this.ctx, options.installFolder, options.signal);
   }
 
   status(options: StatusOptions = {}): Promise<SetupStatus> {
