@@ -11,6 +11,7 @@ import * as vscode from 'vscode';
 import { readPassphraseFile } from '../../src/core/passphrase/file';
 import type { FleetReport } from '../../src/core/fleet';
 import type { ServerRecord } from '../../src/vscode/features/servers/store';
+import { THIS_SERVER_ID } from '../../src/vscode/features/servers/view';
 import { COMMANDS } from '../../src/vscode/ids';
 import { startConnectProxy } from '../support/connectProxy';
 import { activateExtension } from '../support/extension';
@@ -54,7 +55,8 @@ describe('Remote servers over SSH', function () {
   }
 
   const registrations = async () => h.vault.admin.listRegistrations(h.creds.identity.name);
-  const records = (): ServerRecord[] => h.testing.servers.getChildren();
+  /** The remote servers the Servers view lists (after this server's row). */
+  const records = (): ServerRecord[] => h.testing.servers.getChildren().filter((r) => r.id !== THIS_SERVER_ID);
 
   before(async function () {
     const reason = sshdUnavailableReason();
@@ -287,6 +289,9 @@ describe('Remote servers over SSH', function () {
       assert.ok(record.lastCheckedAt >= started, `${record.destination} was checked`);
       assert.equal(record.state, 'registered', record.destination);
     }
+    const thisOne = h.testing.servers.getChildren()[0];
+    assert.equal(thisOne?.id, THIS_SERVER_ID, 'this server heads the list');
+    assert.ok(thisOne.lastCheckedAt >= started, 'this server was checked too');
     const fleet2 = records().find((r) => r.destination === 'fleet2')!;
     await run('backupAgent.servers.unregister', [true], undefined, fleet2);
     assert.equal(records().find((r) => r.destination === 'fleet2')?.state, 'notRegistered');

@@ -30,7 +30,7 @@ const KEY = 'backupAgent.servers';
 export const serverId = (d: Pick<SshDestination, 'user' | 'host' | 'port'>): string => `${d.user}@${d.host.includes(':') ? `[${d.host}]` : d.host}:${d.port}`;
 
 /** What a check found on the server, as a patch of its record. */
-export function checkedRecord(status: SetupStatus, now: Date): Partial<ServerRecord> {
+export function checkedRecord(status: SetupStatus, now: Date): Pick<ServerRecord, 'state' | 'lastCheckedAt'> & Partial<ServerRecord> {
   const checked = { problem: undefined, lastCheckedAt: now.toISOString() };
   const config = status.config;
   if (!config?.registration) return { ...checked, state: 'notRegistered', registrationId: undefined };
