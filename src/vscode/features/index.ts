@@ -23,6 +23,7 @@ import { ServersView } from './servers/view';
 import { getSession, getTrust } from './session';
 import type { Session } from './session/session';
 import { StatusController } from './status/controller';
+import { StatusView } from './status/statusView';
 import { ThisServer } from './status/thisServer';
 import { showStatusMenu } from './statusMenu';
 import { openWalkthroughPanel } from './walkthrough';
@@ -65,7 +66,8 @@ type Handler = (...args: unknown[]) => unknown;
 
 export function createFeatures(host: FeatureHost): Features {
   const session = getSession(host);
-  const f: FeatureContext = { session, extension: host.context, log: host.log, ui: currentInput };
+  const statusView = new StatusView();
+  const f: FeatureContext = { session, extension: host.context, log: host.log, ui: currentInput, statusView };
   const thisServer = new ThisServer(session, host.log);
   const status = new StatusController(session, thisServer, host.statusBar);
   const localVault = new LocalVault(getTrust(host));
@@ -75,6 +77,7 @@ export function createFeatures(host: FeatureHost): Features {
   const fleetRun = new FleetRunView(host.context.extensionPath);
   const fleet = { servers: serverStore, view: fleetRun };
   const disposables: vscode.Disposable[] = [
+    statusView,
     status,
     thisServer,
     localVault,
