@@ -17,7 +17,7 @@ export interface PromptRecord {
   kind: 'pick' | 'pickMany' | 'input' | 'openFile' | 'saveFile' | 'confirm';
   title?: string;
   text?: string;
-  /** The value an input box opened with. */
+  /** The value an input box opened with, or the file a save dialog proposes. */
   value?: string;
   items?: string[];
   step?: string;
@@ -87,13 +87,13 @@ export class TestUserInput implements UserInput {
     }
   }
 
-  async openFile(): Promise<string | undefined> {
-    const answer = this.next({ kind: 'openFile' });
+  async openFile(o: { title: string }): Promise<string | undefined> {
+    const answer = this.next({ kind: 'openFile', title: o.title });
     return typeof answer === 'string' ? answer : undefined;
   }
 
-  async saveFile(): Promise<string | undefined> {
-    const answer = this.next({ kind: 'saveFile' });
+  async saveFile(o: { title: string; defaultUri?: { fsPath: string } }): Promise<string | undefined> {
+    const answer = this.next({ kind: 'saveFile', title: o.title, value: o.defaultUri?.fsPath });
     return typeof answer === 'string' ? answer : undefined;
   }
 

@@ -82,7 +82,7 @@ export function confirmLocation(ui: UserInput) {
 
 /** Saves the passphrase where the user says; false when they cancelled the dialog or saving failed. */
 export async function savePassphraseToFile(f: FeatureContext): Promise<boolean> {
-  const file = await f.ui().saveFile({ defaultUri: vscode.Uri.file(f.session.defaultPassphraseFile()), saveLabel: vscode.l10n.t('Save Passphrase') });
+  const file = await f.ui().saveFile({ title: vscode.l10n.t('Save the Encryption Passphrase'), defaultUri: vscode.Uri.file(f.session.defaultPassphraseFile()), saveLabel: vscode.l10n.t('Save Passphrase') });
   if (!file) return false;
   const result = await f.session.savePassphrase(file, confirmLocation(f.ui()));
   if (!result.ok) {
