@@ -21,7 +21,8 @@ export async function showStatus(f: FeatureContext): Promise<void> {
 type ChangeAnswers = ProxyAnswers & FolderAnswers & PassphraseAnswers & { what?: 'proxy' | 'cache' | 'passphrase'; securityPin?: string };
 
 export async function changeProperties(f: FeatureContext): Promise<void> {
-  const ctx: ChangeAnswers = { proxy: proxyFromSettings(readSettings().proxy), cacheFolder: f.session.snapshot().cacheFolder };
+  // The first answer offered (proxy) counts the steps until the admin picks what to change.
+  const ctx: ChangeAnswers = { what: 'proxy', proxy: proxyFromSettings(readSettings().proxy), cacheFolder: f.session.snapshot().cacheFolder };
   const is = (what: ChangeAnswers['what']) => (c: ChangeAnswers) => c.what === what;
   const only = <C>(when: (c: C) => boolean, steps: WizardStep<C>[]): WizardStep<C>[] => steps.map((st) => ({ ...st, shouldPrompt: (c: C) => when(c) && st.shouldPrompt(c) }));
   const steps: WizardStep<ChangeAnswers>[] = [

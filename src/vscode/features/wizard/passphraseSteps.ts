@@ -110,8 +110,9 @@ type KeepChoice = 'save' | 'copy' | 'continue';
 
 export function passphraseKeepStep<C extends PassphraseAnswers>(f: FeatureContext): WizardStep<C> {
   return {
-    // Counted from the start (the passphrase may not exist yet), skipped when a kept one was saved.
-    shouldPrompt: (ctx) => ctx.passphraseChoice !== 'keep' || !f.session.snapshot().passphrase.savedTo,
+    shouldPrompt: () => true,
+    // A passphrase chosen before and already saved has nothing left to keep.
+    skip: (ctx) => ctx.passphraseChoice === 'keep' && Boolean(f.session.snapshot().passphrase.savedTo),
     async prompt(_ctx, p) {
       for (;;) {
         const items: Array<{ label: string; description?: string; data: KeepChoice }> = [
