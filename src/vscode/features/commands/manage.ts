@@ -42,7 +42,7 @@ export async function changeProperties(f: FeatureContext): Promise<void> {
       },
     },
     ...only(is('proxy'), proxySteps<ChangeAnswers>((proxy) => f.session.keepsProxyPassword(proxy))),
-    ...only(is('cache'), [cacheFolderStep<ChangeAnswers>(), dataSizeStep<ChangeAnswers>(f)]),
+    ...only(is('cache'), [cacheFolderStep<ChangeAnswers>(f), dataSizeStep<ChangeAnswers>(f)]),
     ...only(is('passphrase'), [passphraseChoiceStep<ChangeAnswers>(f), ...passphraseEntrySteps<ChangeAnswers>(f), passphraseKeepStep<ChangeAnswers>(f)]),
     {
       shouldPrompt: is('passphrase'),

@@ -116,7 +116,8 @@ export function passphraseKeepStep<C extends PassphraseAnswers>(f: FeatureContex
     async prompt(_ctx, p) {
       for (;;) {
         const items: Array<{ label: string; description?: string; data: KeepChoice }> = [
-          { label: `$(save) ${vscode.l10n.t('Save to file…')}`, data: 'save' },
+          // The file the save dialog will propose, so the admin sees where before choosing.
+          { label: `$(save) ${vscode.l10n.t('Save to file…')}`, description: f.session.defaultPassphraseFile(), data: 'save' },
           { label: `$(copy) ${vscode.l10n.t('Copy to clipboard')}`, description: vscode.l10n.t('Then paste it into your password manager or key vault'), data: 'copy' },
           { label: `$(arrow-right) ${vscode.l10n.t('Continue')}`, description: vscode.l10n.t('I have kept the passphrase'), data: 'continue' },
         ];
