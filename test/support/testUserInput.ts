@@ -20,6 +20,8 @@ export interface PromptRecord {
   /** The value an input box opened with, or the file a save dialog proposes. */
   value?: string;
   items?: string[];
+  /** The items' descriptions, in the same order ('' for none). */
+  descriptions?: string[];
   step?: string;
 }
 
@@ -62,7 +64,8 @@ export class TestUserInput implements UserInput {
 
   async pick<T>(o: PickOptions<T>): Promise<PickItem<T>> {
     const labels = o.items.map((i) => stripIcons(i.label));
-    const answer = this.next({ kind: 'pick', title: o.title, text: o.placeholder, items: labels, step: o.step && `${o.step.step}/${o.step.total}` });
+    const descriptions = o.items.map((i) => i.description ?? '');
+    const answer = this.next({ kind: 'pick', title: o.title, text: o.placeholder, items: labels, descriptions, step: o.step && `${o.step.step}/${o.step.total}` });
     const index = labels.findIndex((l) => (answer instanceof RegExp ? answer.test(l) : typeof answer === 'string' && l.includes(answer)));
     if (index < 0) throw new Error(`No item matches ${String(answer)} in ${JSON.stringify(labels)}`);
     return o.items[index]!;
