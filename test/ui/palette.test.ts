@@ -53,6 +53,29 @@ describe('Set Up Backup Agent from the command palette', function () {
     assert.equal((await h.vault.admin.listRegistrations(h.creds.identity.name)).length, 1);
   });
 
+  it('lists this server in the Servers view, with Show Status, Change Properties and Unregister but no Remove from List', async () => {
+    await vscode.commands.executeCommand('backupAgent.servers.focus');
+    const { text, items } = await ui<{ text: string; items: string[] }>({ action: 'rowContextMenu', label: 'This server (' });
+    assert.match(text, /Registered · last checked/);
+    for (const action of ['Show Status', 'Change Properties…', 'Unregister']) assert.ok(items.includes(action), `menu: ${JSON.stringify(items)}`);
+    assert.equal(items.includes('Remove from List'), false, `menu: ${JSON.stringify(items)}`);
+    await ui({ action: 'screenshot', name: 'palette-servers-this-server' });
+  });
+
+  it('titles the dialog that saves the passphrase, which proposes the file the step named', async () => {
+    await ui({ action: 'runCommand', title: 'Backup Agent: Generate Encryption Passphrase…' });
+    const keep = await ui<QiState>({ action: 'qiState' });
+    assert.ok(keep.items.includes('Save to file…'), JSON.stringify(keep));
+    await ui({ action: 'qiAnswer' }); // "Save to file…", the first item
+    const dialog = await ui<QiState>({ action: 'qiState' });
+    assert.equal(dialog.title, 'Save the Encryption Passphrase');
+    assert.match(dialog.value, /BackupPassphrase-.+\.txt$/);
+    await ui({ action: 'screenshot', name: 'palette-save-passphrase-dialog' });
+    await ui({ action: 'pressKey', key: 'Escape' }); // the dialog: nothing saved, back to the step
+    await ui({ action: 'waitForText', selector: '.quick-input-widget', pattern: 'Copy to clipboard' });
+    await ui({ action: 'pressKey', key: 'Escape' });
+  });
+
   it('refuses an expired credentials file as its path is typed, with the core\'s message', async () => {
     const expired = await h.issueFile('expired.VaultCredentials', 0.0002);
     await new Promise((r) => setTimeout(r, 1500));

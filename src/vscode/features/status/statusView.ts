@@ -78,9 +78,8 @@ export class StatusView implements vscode.TextDocumentContentProvider, vscode.Di
     const uri = vscode.Uri.from({ scheme: STATUS_SCHEME, path: `/${name.replace(/[\\/]/g, '_')}.md`, query: server.id });
     this.pages.set(uri.toString(), statusMarkdown(server, status, checkedAt, extensionPath));
     this.emitter.fire(uri);
-    // The built-in Markdown extension renders it; if it is disabled, the Markdown itself is shown.
-    if ((await vscode.commands.getCommands(true)).includes('markdown.showPreview')) await vscode.commands.executeCommand('markdown.showPreview', uri);
-    else await vscode.window.showTextDocument(uri, { preview: true });
+    // The built-in Markdown extension renders it (the command activates it); if it is disabled, the Markdown itself is shown.
+    await vscode.commands.executeCommand('markdown.showPreview', uri).then(undefined, () => vscode.window.showTextDocument(uri, { preview: true }));
     return uri;
   }
 
