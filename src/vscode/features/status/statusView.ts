@@ -7,7 +7,7 @@ import os from 'node:os';
 import * as vscode from 'vscode';
 import type { SetupStatus } from '../../../core/service';
 import { localiseError } from '../errors/localise';
-import { checkedRecord } from '../servers/store';
+import { serverState } from '../servers/store';
 import { serverStateLabel } from '../servers/view';
 import type { SessionSnapshot } from '../session/types';
 
@@ -36,7 +36,7 @@ export function statusMarkdown(server: SessionSnapshot['target'], status: SetupS
   const lines: Array<[string, string]> = [
     [vscode.l10n.t('Server'), text(serverLabel)],
     [vscode.l10n.t('Name at the vault'), config ? code(config.serverName) : none],
-    [vscode.l10n.t('State'), text(serverStateLabel(checkedRecord(status, checkedAt).state))],
+    [vscode.l10n.t('State'), text(serverStateLabel(serverState(status)))],
     [vscode.l10n.t('Vault'), config?.vault ? text(`${config.vault.name} (${config.vault.location})`) : none],
     [vscode.l10n.t('Install folder'), code(status.installFolder)],
     [vscode.l10n.t('Cache folder'), config ? code(config.cacheFolder) : none],
