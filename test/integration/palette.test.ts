@@ -66,7 +66,7 @@ describe('Command palette over a real vault', function () {
     const cacheFolder = summary.items?.find((i) => i.startsWith('Cache folder: '))?.slice('Cache folder: '.length);
     const [installPrompt, cachePrompt] = input.prompts.slice(1, 3);
     assert.ok(cacheFolder && cachePrompt?.text?.endsWith(`Leave empty for the default, ${cacheFolder}.`), `${cachePrompt?.text} / ${cacheFolder}`);
-    const { installFolder } = await (await h.testing.session.getService()).place();
+    const { installFolder } = await (await h.testing.session.getService()).installPlace();
     assert.ok(installPrompt?.text?.endsWith(`Leave empty for the default, ${installFolder}.`), installPrompt?.text);
     // A credentials file selected, this server not registered: the state first, the countdown after it.
     assert.match((await activateExtension()).api.statusBarItem.text, /Backup: not registered · credentials expire in \d+h \d+m$/);

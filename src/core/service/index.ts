@@ -4,5 +4,4 @@ export { UNREGISTER_STAGES, type UnregisterStage } from './unregister';
 export type { AgentOnTarget } from './agentInstall';
 export type { DataToProtect } from './cacheOnTarget';
 export { EXPIRY_WARNING_MS } from './prepare';
-export type { InstallPlace } from './context';
 export * from './types';

@@ -13,7 +13,7 @@ import type { ProxySettings } from '../proxy/settings';
 import { ensureAgent, requirePrerequisites, type AgentOnTarget } from './agentInstall';
 import { checkCacheOnTarget, type DataToProtect } from './cacheOnTarget';
 import { runChange } from './change';
-import { installPlace, stage, type InstallPlace, type ServiceContext } from './context';
+import { installPlace, stage, type ServiceContext } from './context';
 import { buildPlan } from './plan';
 import { inspectCredentials, prepareSetup } from './prepare';
 import { runRegistration } from './register';
@@ -95,11 +95,12 @@ export class SetupService {
   }
 
   /**
-   * Where an install lives on the target, changing nothing: the install folder (the platform's
-   * default unless given), its layout and the cache folder used when none is chosen.
+   * Where the agent goes on the target, changing nothing: the given install folder (else the
+   * platform's default) and the cache folder used when none is chosen.
    */
-  place(options: { installFolder?: string; signal?: AbortSignal } = {}): Promise<InstallPlace> {
-    return installPlace(this.ctx, options.installFolder, options.signal);
+  async installPlace(options: Pick<OperationOptions, 'installFolder' | 'signal'> = {}): Promise<{ installFolder: string; defaultCacheFolder: string }> {
+    const { installFolder, defaultCacheFolder } = await installPlace(this.ctx, options.installFolder, options.signal);
+    return { installFolder, defaultCacheFolder };
   }
 
   status(options: StatusOptions = {}): Promise<SetupStatus> {

@@ -18,7 +18,7 @@ export const dataSizeBytes = (gb: string | undefined): number | undefined => (gb
 /** The cache folder a setup uses when none is chosen, inside `installFolder` (the session's server's by default): the core's rule. */
 export async function defaultCacheFolder(f: FeatureContext, installFolder = f.session.snapshot().installFolder): Promise<string> {
   const service = await f.session.getService();
-  return (await service.place({ installFolder: installFolder || undefined })).defaultCacheFolder;
+  return (await service.installPlace({ installFolder: installFolder || undefined })).defaultCacheFolder;
 }
 
 export function installFolderStep<C extends FolderAnswers>(f: FeatureContext): WizardStep<C> {
@@ -26,7 +26,7 @@ export function installFolderStep<C extends FolderAnswers>(f: FeatureContext): W
     shouldPrompt: () => true,
     async prompt(ctx, p) {
       const service = await f.session.getService();
-      const { installFolder } = await service.place();
+      const { installFolder } = await service.installPlace();
       ctx.installFolder = (
         await p.input({
           prompt: vscode.l10n.t('Folder to install the backup agent into. Leave empty for the default, {0}.', installFolder),
@@ -35,7 +35,7 @@ export function installFolderStep<C extends FolderAnswers>(f: FeatureContext): W
           // The core's verdict on the folder (it must be absolute on the server).
           validate: async (v) => {
             if (!v.trim()) return undefined;
-            const result = await checked(() => service.place({ installFolder: v.trim() }));
+            const result = await checked(() => service.installPlace({ installFolder: v.trim() }));
             return result.ok ? undefined : localiseError(result.error, f.extension.extensionPath);
           },
         })
