@@ -103,13 +103,18 @@ describe('One truth on every surface', function () {
     assert.ok(atVault.length > 0 && atVault.every((r: { status: string }) => r.status === 'unregistered'), JSON.stringify(atVault));
   });
 
-  it('a palette registration shows at once, and an unregistration by the CLI follows without a reload', async () => {
+  it('a palette registration shows at once, "Change Properties…" from the Servers view works on this server, and an unregistration by the CLI follows without a reload', async () => {
     const passphraseFile = path.join(h.dir, 'keep', 'palette-passphrase.txt');
     await h.run('backupAgent.setup', [h.credentialsFile, KEEP, '', '', 'No proxy', 'Generate', 'Save to file', passphraseFile, true, 'Register This Server']);
     const vault = h.creds.identity.name;
     assert.match((await statusBar()).text, new RegExp(`Backup: ${vault}$`));
     assert.equal(thisServer()?.state, 'registered');
     assert.equal(thisServer()?.registrationId, (await config()).registration.id);
+
+    const cacheFolder = path.join(h.dir, 'moved-cache');
+    const changed = await h.run('backupAgent.servers.changeProperties', ['Cache folder', cacheFolder, ''], undefined, thisServer());
+    assert.deepEqual(changed.messages.map((m) => m.text), ['Changed: cacheFolder.']);
+    assert.equal((await config()).cacheFolder, cacheFolder);
 
     const run = await cli('unregister', '--install-folder', h.installFolder);
     assert.equal(run.code, 0, run.output);

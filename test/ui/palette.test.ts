@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { activateExtension, waitUntil } from '../support/extension';
 import { startHarness, type Harness } from '../support/setupHarness';
+import { statusPage } from '../support/statusPage';
 import { ui } from '../support/uiBridge';
 
 interface QiState { title: string; value: string; message: string; items: string[] }
@@ -60,6 +61,15 @@ describe('Set Up Backup Agent from the command palette', function () {
     for (const action of ['Show Status', 'Change Properties…', 'Unregister']) assert.ok(items.includes(action), `menu: ${JSON.stringify(items)}`);
     assert.equal(items.includes('Remove from List'), false, `menu: ${JSON.stringify(items)}`);
     await ui({ action: 'screenshot', name: 'palette-servers-this-server' });
+  });
+
+  it('"Show Registration Status" opens its page in the Markdown preview', async () => {
+    await ui({ action: 'runCommand', title: 'Backup Agent: Show Registration Status' });
+    await ui({ action: 'waitForText', selector: '.tabs-container', pattern: 'Registration status\\.md' });
+    await statusPage(/Registration status\.md/, h.creds.identity.name);
+    await new Promise((r) => setTimeout(r, 1500)); // the preview renders in its own frame
+    await ui({ action: 'screenshot', name: 'palette-status-page' });
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   it('titles the dialog that saves the passphrase, which proposes the file the step named', async () => {
