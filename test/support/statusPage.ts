@@ -1,9 +1,8 @@
 // "Show Registration Status"'s page as the user sees it: a Markdown preview tab, over the
 // status document it renders.
 import * as vscode from 'vscode';
+import { STATUS_SCHEME } from '../../src/vscode/features/status/statusView';
 import { waitUntil } from './extension';
-
-const STATUS_SCHEME = 'backup-agent-status';
 const readable = (markdown: string) => markdown.replace(/\\(.)/g, '$1');
 
 /**

@@ -23,11 +23,12 @@ function code(value: string): string {
 const dateTime = (value: Date | string) => new Date(value).toLocaleString(vscode.env.language);
 
 /** The page: a title, then one line per fact. */
-export function statusMarkdown(server: SessionSnapshot['target'], status: SetupStatus, checkedAt: Date, extensionPath: string): string {
+function statusMarkdown(server: SessionSnapshot['target'], status: SetupStatus, checkedAt: Date, extensionPath: string): string {
   const { config, remote } = status;
   const none = text(vscode.l10n.t('none yet'));
   const serverLabel = server.kind === 'local' ? vscode.l10n.t('This server ({0})', os.hostname()) : server.label;
-  const proxy = config && (config.proxy.mode === 'explicit' ? code(`${config.proxy.host}:${config.proxy.port}`) : text(config.proxy.mode));
+  const proxyModes = { off: vscode.l10n.t('No proxy'), environment: vscode.l10n.t('Environment') };
+  const proxy = config && (config.proxy.mode === 'explicit' ? code(`${config.proxy.host}:${config.proxy.port}`) : text(proxyModes[config.proxy.mode]));
   const vaultSays = !remote
     ? text(vscode.l10n.t('not asked: no registration is recorded'))
     : remote.ok
@@ -71,8 +72,8 @@ export class StatusView implements vscode.TextDocumentContentProvider, vscode.Di
     return this.pages.get(uri.toString()) ?? '';
   }
 
-  /** Shows (or refreshes) the server's page; the document it shows is returned. */
-  async show(server: SessionSnapshot['target'], status: SetupStatus, checkedAt: Date, extensionPath: string): Promise<vscode.Uri> {
+  /** Shows the server's page, or refreshes it when it is open. */
+  async show(server: SessionSnapshot['target'], status: SetupStatus, checkedAt: Date, extensionPath: string): Promise<void> {
     // One page per server, named for it (the preview's tab title).
     const name = server.kind === 'local' ? vscode.l10n.t('Registration status') : vscode.l10n.t('Registration status of {0}', server.label);
     const uri = vscode.Uri.from({ scheme: STATUS_SCHEME, path: `/${name.replace(/[\\/]/g, '_')}.md`, query: server.id });
@@ -80,7 +81,6 @@ export class StatusView implements vscode.TextDocumentContentProvider, vscode.Di
     this.emitter.fire(uri);
     // The built-in Markdown extension renders it (the command activates it); if it is disabled, the Markdown itself is shown.
     await vscode.commands.executeCommand('markdown.showPreview', uri).then(undefined, () => vscode.window.showTextDocument(uri, { preview: true }));
-    return uri;
   }
 
   dispose(): void {
