@@ -80,7 +80,12 @@ export class StatusView implements vscode.TextDocumentContentProvider, vscode.Di
     this.pages.set(uri.toString(), statusMarkdown(server, status, checkedAt, extensionPath));
     this.emitter.fire(uri);
     // The built-in Markdown extension renders it (the command activates it); if it is disabled, the Markdown itself is shown.
-    await vscode.commands.executeCommand('markdown.showPreview', uri).then(undefined, () => vscode.window.showTextDocument(uri, { preview: true }));
+    const preview = await vscode.commands.executeCommand('markdown.showPreview', uri).then(
+      () => true,
+      () => vscode.window.showTextDocument(uri, { preview: true }).then(() => false),
+    );
+    // A preview already open only re-renders on a change to a document still loaded: make it read the page again.
+    if (preview) await vscode.commands.executeCommand('markdown.preview.refresh');
   }
 
   dispose(): void {
