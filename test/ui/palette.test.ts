@@ -66,8 +66,13 @@ describe('Set Up Backup Agent from the command palette', function () {
   it('"Show Registration Status" opens its page in the Markdown preview', async () => {
     await ui({ action: 'runCommand', title: 'Backup Agent: Show Registration Status' });
     await ui({ action: 'waitForText', selector: '.tabs-container', pattern: 'Registration status\\.md' });
-    await statusPage(/Registration status\.md/, h.creds.identity.name);
-    await new Promise((r) => setTimeout(r, 1500)); // the preview renders in its own frame
+    const registration = (await h.vault.admin.listRegistrations(h.creds.identity.name))[0]!.registrationId;
+    await statusPage(/Registration status\.md/, registration);
+    // What the user reads: the rendered page, with its lines.
+    const { text } = await ui<{ text: string }>({ action: 'previewText', pattern: `Registration: ${registration}` });
+    for (const line of ['Registration status: This server (', 'State: Registered', `Vault: ${h.creds.identity.name}`, `Install folder: ${h.installFolder}`, 'What the vault says: registered since', 'Last checked:']) {
+      assert.ok(text.includes(line), `the page lacks "${line}":\n${text}`);
+    }
     await ui({ action: 'screenshot', name: 'palette-status-page' });
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
