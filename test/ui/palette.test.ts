@@ -82,7 +82,11 @@ describe('Set Up Backup Agent from the command palette', function () {
     const keep = await ui<QiState>({ action: 'qiState' });
     assert.ok(keep.items.includes('Save to file…'), JSON.stringify(keep));
     await ui({ action: 'qiAnswer' }); // "Save to file…", the first item
-    const dialog = await ui<QiState>({ action: 'qiState' });
+    // code-server's save dialog is a Quick Input that fills in its path once it has read the folder.
+    const dialog = await waitUntil(async () => {
+      const state = await ui<QiState>({ action: 'qiState' });
+      return state.value.endsWith('.txt') ? state : undefined;
+    }, 'the save dialog to show the proposed file');
     assert.equal(dialog.title, 'Save the Encryption Passphrase');
     assert.match(dialog.value, /BackupPassphrase-.+\.txt$/);
     await ui({ action: 'screenshot', name: 'palette-save-passphrase-dialog' });
