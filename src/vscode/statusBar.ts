@@ -16,13 +16,13 @@ export function present(state: RegistrationState): Presentation {
     case 'credentialsSelected': {
       const { hours, minutes } = splitTimeLeft(state.timeLeftMs);
       return {
-        text: `$(key) ${vscode.l10n.t('Backup: credentials expire in {0}h {1}m', hours, minutes)}`,
-        tooltip: vscode.l10n.t('Vault credentials for {0} are selected. Register before they expire.', state.vaultName),
+        text: `$(key) ${vscode.l10n.t('Backup: not registered · credentials expire in {0}h {1}m', hours, minutes)}`,
+        tooltip: vscode.l10n.t('This server is not registered. Vault credentials for {0} are selected: register before they expire.', state.vaultName),
       };
     }
     case 'credentialsExpired':
       return {
-        text: `$(warning) ${vscode.l10n.t('Backup: credentials expired')}`,
+        text: `$(warning) ${vscode.l10n.t('Backup: not registered · credentials expired')}`,
         tooltip: vscode.l10n.t('The vault credentials for {0} expired before this server was registered. Download a new file.', state.vaultName),
         background: new vscode.ThemeColor('statusBarItem.warningBackground'),
       };
@@ -36,7 +36,7 @@ export function present(state: RegistrationState): Presentation {
       };
     case 'revoked':
       return {
-        text: `$(error) ${vscode.l10n.t('Backup: registration revoked')}`,
+        text: `$(error) ${vscode.l10n.t('Backup: not registered · revoked by the vault')}`,
         tooltip: vscode.l10n.t('The vault {0} revoked this server\'s registration.', state.vaultName),
         background: new vscode.ThemeColor('statusBarItem.errorBackground'),
       };

@@ -9,6 +9,7 @@ import { createHandlers } from '../../src/vscode/features/walkthrough/handlers';
 import { WALKTHROUGH_KEYS } from '../../src/vscode/features/walkthroughContext';
 import { activateExtension } from '../support/extension';
 import { startHarness, type Harness } from '../support/setupHarness';
+import { statusPage } from '../support/statusPage';
 import { BACK, CANCEL, KEEP } from '../support/testUserInput';
 
 const config = () => vscode.workspace.getConfiguration('backupAgent');
@@ -100,10 +101,12 @@ describe('Single-step commands over a real vault', function () {
     assert.ok(existsSync(path.join(h.installFolder, 'agent')));
   });
 
-  it('"Show Registration Status" says the server is not registered yet', async () => {
+  it('"Show Registration Status" opens a page saying the server is not registered yet', async () => {
     const input = await h.run('backupAgent.showStatus', []);
-    assert.match(input.messages[0]!.text, /not registered/);
-    assert.ok(input.messages[0]!.text.includes(h.installFolder));
+    assert.deepEqual(input.messages, [], 'no notification: the page shows it');
+    const page = await statusPage(/Registration status\.md/, h.installFolder);
+    assert.match(page, /State:\*\* Not registered/);
+    assert.match(page, /What the vault says:\*\* not asked: no registration is recorded/);
   });
 });
 

@@ -45,7 +45,11 @@ describe('Command palette over a real vault', function () {
     const passphrasePrompts = input.prompts.filter((p) => p.text?.startsWith('Encryption passphrase'));
     assert.equal(passphrasePrompts.length, 2);
     assert.equal(passphrasePrompts[1]!.value, undefined, 'a typed passphrase is not kept');
-    assert.match(input.prompts[0]!.step ?? '', /^1\/\d+$/, 'the first step says "step 1 of N"');
+    // "Step n of N" along the path, Back included: typing a passphrase adds two steps, nothing else moves.
+    assert.deepEqual(
+      input.prompts.map((p) => p.step),
+      ['1/8', '2/8', '3/8', '4/8', '3/8', '4/8', '5/8', '6/8', '7/10', '8/10', '7/10'],
+    );
     assert.equal(input.messages.length, 0, 'cancelling is silent');
     assert.equal(existsSync(configFile(h)), false);
     assert.equal(existsSync(path.join(h.dir, 'cache-a')), false);
@@ -53,11 +57,19 @@ describe('Command palette over a real vault', function () {
     assert.deepEqual(await h.vault.admin.listRegistrations(h.creds.identity.name), []);
   });
 
-  it('Cancel at the summary changes nothing on the machine or at the vault', async () => {
+  it('Cancel at the summary changes nothing on the machine or at the vault; the prompts named the default folders', async () => {
     const input = await h.run('backupAgent.setup', [h.credentialsFile, KEEP, '', '', 'No proxy', 'Generate', 'Continue', CANCEL]);
     const summary = input.prompts.at(-1)!;
     assert.ok(summary.items?.some((i) => i.includes(h.creds.identity.name)), `summary: ${JSON.stringify(summary.items)}`);
-    assert.ok(summary.items?.some((i) => i.includes(h.installFolder)));
+    assert.ok(summary.items?.includes(`Install folder: ${h.installFolder}`), JSON.stringify(summary.items));
+    // The cache folder left empty: the prompt named the folder the summary now shows.
+    const cacheFolder = summary.items?.find((i) => i.startsWith('Cache folder: '))?.slice('Cache folder: '.length);
+    const [installPrompt, cachePrompt] = input.prompts.slice(1, 3);
+    assert.ok(cacheFolder && cachePrompt?.text?.endsWith(`Leave empty for the default, ${cacheFolder}.`), `${cachePrompt?.text} / ${cacheFolder}`);
+    const { installFolder } = await (await h.testing.session.getService()).installPlace();
+    assert.ok(installPrompt?.text?.endsWith(`Leave empty for the default, ${installFolder}.`), installPrompt?.text);
+    // A credentials file selected, this server not registered: the state first, the countdown after it.
+    assert.match((await activateExtension()).api.statusBarItem.text, /Backup: not registered · credentials expire in \d+h \d+m$/);
     assert.equal(existsSync(configFile(h)), false);
     assert.deepEqual(await h.vault.admin.listRegistrations(h.creds.identity.name), []);
   });
@@ -74,8 +86,18 @@ describe('Command palette over a real vault', function () {
       'Save to file',
       passphraseFile,
       true, // confirm the location warnings
+      BACK, // at the summary: back to keeping the passphrase…
+      BACK, // …and to choosing it, to use the one just saved
+      'Use the passphrase chosen before',
       'Register This Server',
     ]);
+    // The saved passphrase has nothing left to keep: the summary stays "8 of 8".
+    assert.deepEqual(input.prompts.filter((p) => p.step).map((p) => p.step), ['1/8', '2/8', '3/8', '4/8', '5/8', '6/8', '7/8', '8/8', '7/8', '6/8', '8/8']);
+    const save = input.prompts.find((p) => p.kind === 'saveFile');
+    assert.equal(save?.title, 'Save the Encryption Passphrase', 'the save dialog has a title');
+    const keep = input.prompts.find((p) => p.items?.includes('Save to file…'));
+    assert.ok(save?.value, 'the save dialog proposed a file');
+    assert.equal(keep?.descriptions?.[keep.items!.indexOf('Save to file…')], save.value, '"Save to file…" named the file the dialog proposes');
     assert.equal(input.messages.filter((m) => m.kind === 'error').length, 0, JSON.stringify(input.messages));
     assert.ok(input.messages.some((m) => m.kind === 'info' && m.text.includes(h.creds.identity.name)));
     const config = JSON.parse(await fs.readFile(configFile(h), 'utf8'));

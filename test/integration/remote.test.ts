@@ -11,11 +11,13 @@ import * as vscode from 'vscode';
 import { readPassphraseFile } from '../../src/core/passphrase/file';
 import type { FleetReport } from '../../src/core/fleet';
 import type { ServerRecord } from '../../src/vscode/features/servers/store';
+import { THIS_SERVER_ID } from '../../src/vscode/features/servers/view';
 import { COMMANDS } from '../../src/vscode/ids';
 import { startConnectProxy } from '../support/connectProxy';
 import { activateExtension } from '../support/extension';
 import { startRemoteServers, type RemoteServers } from '../support/remoteServers';
 import { startHarness, type Harness } from '../support/setupHarness';
+import { statusPage } from '../support/statusPage';
 import { generateKeyPair, sshdUnavailableReason } from '../support/sshd';
 import { CANCEL, KEEP, TestUserInput, type Answer, type MessageRecord } from '../support/testUserInput';
 
@@ -54,7 +56,8 @@ describe('Remote servers over SSH', function () {
   }
 
   const registrations = async () => h.vault.admin.listRegistrations(h.creds.identity.name);
-  const records = (): ServerRecord[] => h.testing.servers.getChildren();
+  /** The remote servers the Servers view lists (after this server's row). */
+  const records = (): ServerRecord[] => h.testing.servers.getChildren().filter((r) => r.id !== THIS_SERVER_ID);
 
   before(async function () {
     const reason = sshdUnavailableReason();
@@ -133,9 +136,11 @@ describe('Remote servers over SSH', function () {
     assert.equal(h.testing.session.snapshot().target.kind, 'local');
 
     const status = await run('backupAgent.servers.showStatus', [keyPassphrase], undefined, record);
-    const shown = status.messages.find((m) => m.kind === 'info');
-    assert.ok(shown?.text.includes('Server: web1'), JSON.stringify(status.messages));
-    assert.ok(shown?.text.includes('web1-at-vault is registered with vault'), shown?.text);
+    assert.deepEqual(status.messages, [], 'no notification: the page shows it');
+    const page = await statusPage(/Registration status of web1\.md/, registered[0].registrationId);
+    for (const line of ['Server:** web1', 'web1-at-vault', 'State:** Registered', installFolder, 'What the vault says:** registered since']) {
+      assert.ok(page.includes(line), `the page lacks "${line}":\n${page}`);
+    }
     assert.equal(status.prompts.filter((p) => p.kind === 'confirm').length, 0, 'a trusted host is not asked about again');
   });
 
@@ -287,6 +292,9 @@ describe('Remote servers over SSH', function () {
       assert.ok(record.lastCheckedAt >= started, `${record.destination} was checked`);
       assert.equal(record.state, 'registered', record.destination);
     }
+    const thisOne = h.testing.servers.getChildren()[0];
+    assert.equal(thisOne?.id, THIS_SERVER_ID, 'this server heads the list');
+    assert.ok(thisOne.lastCheckedAt >= started, 'this server was checked too');
     const fleet2 = records().find((r) => r.destination === 'fleet2')!;
     await run('backupAgent.servers.unregister', [true], undefined, fleet2);
     assert.equal(records().find((r) => r.destination === 'fleet2')?.state, 'notRegistered');

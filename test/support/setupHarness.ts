@@ -27,8 +27,8 @@ export interface Harness {
   withVaultDown(fn: () => Promise<void>): Promise<void>;
   /** Writes another credentials file of the same vault (superseding earlier ones). */
   issueFile(name: string, validHours?: number): Promise<string>;
-  /** Runs a command with scripted answers; the answers must all be used. */
-  run(command: string, answers: Answer[], onMessage?: (m: MessageRecord) => string | undefined): Promise<TestUserInput>;
+  /** Runs a command (with `args`, as a view's menu passes its element) with scripted answers; the answers must all be used. */
+  run(command: string, answers: Answer[], onMessage?: (m: MessageRecord) => string | undefined, ...args: unknown[]): Promise<TestUserInput>;
   close(): Promise<void>;
 }
 
@@ -79,11 +79,11 @@ export async function startHarness(): Promise<Harness> {
       const file = await vault.admin.issueCredentials(creds.identity.name, { validHours });
       return write(name, file.xml);
     },
-    async run(command, answers, onMessage) {
+    async run(command, answers, onMessage, ...args) {
       const input = new TestUserInput(answers, onMessage);
       testing.useInput(input);
       try {
-        await vscode.commands.executeCommand(command);
+        await vscode.commands.executeCommand(command, ...args);
       } finally {
         testing.useInput(undefined);
       }

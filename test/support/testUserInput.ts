@@ -3,7 +3,6 @@
  * each prompt takes the next answer from the queue. An input answer that fails the prompt's
  * validation is recorded (as the user would see it) and the next answer is typed instead.
  */
-import type { SaveDialogOptions } from 'vscode';
 import type { InputOptions, MessageKind, PickItem, PickManyOptions, PickOptions, UserInput } from '../../src/vscode/features/input/userInput';
 
 export const BACK = Symbol('Back');
@@ -18,9 +17,11 @@ export interface PromptRecord {
   kind: 'pick' | 'pickMany' | 'input' | 'openFile' | 'saveFile' | 'confirm';
   title?: string;
   text?: string;
-  /** The value an input box opened with; the file a save dialog proposed. */
+  /** The value an input box opened with, or the file a save dialog proposes. */
   value?: string;
   items?: string[];
+  /** The items' descriptions, in the same order ('' for none). */
+  descriptions?: string[];
   step?: string;
 }
 
@@ -63,7 +64,8 @@ export class TestUserInput implements UserInput {
 
   async pick<T>(o: PickOptions<T>): Promise<PickItem<T>> {
     const labels = o.items.map((i) => stripIcons(i.label));
-    const answer = this.next({ kind: 'pick', title: o.title, text: o.placeholder, items: labels, step: o.step && `${o.step.step}/${o.step.total}` });
+    const descriptions = o.items.map((i) => i.description ?? '');
+    const answer = this.next({ kind: 'pick', title: o.title, text: o.placeholder, items: labels, descriptions, step: o.step && `${o.step.step}/${o.step.total}` });
     const index = labels.findIndex((l) => (answer instanceof RegExp ? answer.test(l) : typeof answer === 'string' && l.includes(answer)));
     if (index < 0) throw new Error(`No item matches ${String(answer)} in ${JSON.stringify(labels)}`);
     return o.items[index]!;
@@ -88,12 +90,12 @@ export class TestUserInput implements UserInput {
     }
   }
 
-  async openFile(): Promise<string | undefined> {
-    const answer = this.next({ kind: 'openFile' });
+  async openFile(o: { title: string }): Promise<string | undefined> {
+    const answer = this.next({ kind: 'openFile', title: o.title });
     return typeof answer === 'string' ? answer : undefined;
   }
 
-  async saveFile(o: SaveDialogOptions): Promise<string | undefined> {
+  async saveFile(o: { title: string; defaultUri?: { fsPath: string } }): Promise<string | undefined> {
     const answer = this.next({ kind: 'saveFile', title: o.title, value: o.defaultUri?.fsPath });
     return typeof answer === 'string' ? answer : undefined;
   }

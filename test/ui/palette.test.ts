@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { activateExtension, waitUntil } from '../support/extension';
 import { startHarness, type Harness } from '../support/setupHarness';
+import { statusPage } from '../support/statusPage';
 import { ui } from '../support/uiBridge';
 
 interface QiState { title: string; value: string; message: string; items: string[] }
@@ -51,6 +52,47 @@ describe('Set Up Backup Agent from the command palette', function () {
     assert.match(text, new RegExp(h.creds.identity.name));
     await ui({ action: 'screenshot', name: 'palette-9-registered' });
     assert.equal((await h.vault.admin.listRegistrations(h.creds.identity.name)).length, 1);
+  });
+
+  it('lists this server in the Servers view, with Show Status, Change Properties and Unregister but no Remove from List', async () => {
+    await vscode.commands.executeCommand('backupAgent.servers.focus');
+    const { text, items } = await ui<{ text: string; items: string[] }>({ action: 'rowContextMenu', label: 'This server (' });
+    assert.match(text, /Registered · last checked/);
+    for (const action of ['Show Status', 'Change Properties…', 'Unregister']) assert.ok(items.includes(action), `menu: ${JSON.stringify(items)}`);
+    assert.equal(items.includes('Remove from List'), false, `menu: ${JSON.stringify(items)}`);
+    await ui({ action: 'screenshot', name: 'palette-servers-this-server' });
+  });
+
+  it('"Show Registration Status" opens its page in the Markdown preview', async () => {
+    await ui({ action: 'runCommand', title: 'Backup Agent: Show Registration Status' });
+    await ui({ action: 'waitForText', selector: '.tabs-container', pattern: 'Registration status\\.md' });
+    const registration = (await h.vault.admin.listRegistrations(h.creds.identity.name))[0]!.registrationId;
+    await statusPage(/Registration status\.md/, registration);
+    // What the user reads: the rendered page, with its lines.
+    const { text } = await ui<{ text: string }>({ action: 'previewText', pattern: `Registration: ${registration}` });
+    for (const line of ['Registration status: This server (', 'State: Registered', `Vault: ${h.creds.identity.name}`, `Install folder: ${h.installFolder}`, 'What the vault says: registered since', 'Last checked:']) {
+      assert.ok(text.includes(line), `the page lacks "${line}":\n${text}`);
+    }
+    await ui({ action: 'screenshot', name: 'palette-status-page' });
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('titles the dialog that saves the passphrase, which proposes the file the step named', async () => {
+    await ui({ action: 'runCommand', title: 'Backup Agent: Generate Encryption Passphrase…' });
+    const keep = await ui<QiState>({ action: 'qiState' });
+    assert.ok(keep.items.includes('Save to file…'), JSON.stringify(keep));
+    await ui({ action: 'qiAnswer' }); // "Save to file…", the first item
+    // code-server's save dialog is a Quick Input that fills in its path once it has read the folder.
+    const dialog = await waitUntil(async () => {
+      const state = await ui<QiState>({ action: 'qiState' });
+      return state.value.endsWith('.txt') ? state : undefined;
+    }, 'the save dialog to show the proposed file');
+    assert.equal(dialog.title, 'Save the Encryption Passphrase');
+    assert.match(dialog.value, /BackupPassphrase-.+\.txt$/);
+    await ui({ action: 'screenshot', name: 'palette-save-passphrase-dialog' });
+    await ui({ action: 'pressKey', key: 'Escape' }); // the dialog: nothing saved, back to the step
+    await ui({ action: 'waitForText', selector: '.quick-input-widget', pattern: 'Copy to clipboard' });
+    await ui({ action: 'pressKey', key: 'Escape' });
   });
 
   it('refuses an expired credentials file as its path is typed, with the core\'s message', async () => {

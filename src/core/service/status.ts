@@ -24,11 +24,12 @@ export async function readStatus(ctx: ServiceContext, { installFolder, signal, a
   const place = await installPlace(ctx, installFolder, signal);
   const config = await readAgentConfig(ctx.target, place.layout);
   const now = ctx.now();
+  const where = { installFolder: place.installFolder, configFile: place.layout.configFile };
   if (!config?.registration || !config.vault) {
-    return { installFolder: place.installFolder, config: config && publicConfig(config), state: deriveRegistrationState({ now }) };
+    return { ...where, config: config && publicConfig(config), state: deriveRegistrationState({ now }) };
   }
   const registration = { vaultName: config.vault.name, serverName: config.serverName };
-  if (!askVault) return { installFolder: place.installFolder, config: publicConfig(config), state: deriveRegistrationState({ registration, now }) };
+  if (!askVault) return { ...where, config: publicConfig(config), state: deriveRegistrationState({ registration, now }) };
   let remote: RemoteStatus;
   try {
     const machine = await registeredMachine(ctx, place, config);
@@ -37,7 +38,7 @@ export async function readStatus(ctx: ServiceContext, { installFolder, signal, a
     if (err instanceof CancelledError || !(err instanceof SetupError)) throw err;
     remote = { ok: false, error: err.toJSON() };
   }
-  return { installFolder: place.installFolder, config: publicConfig(config), state: deriveRegistrationState({ registration, health: healthOf(remote), now }), remote };
+  return { ...where, config: publicConfig(config), state: deriveRegistrationState({ registration, health: healthOf(remote), now }), remote };
 }
 
 /** An ended registration reads as revoked; a vault that cannot be reached, or fails, as unreachable. */

@@ -127,6 +127,8 @@ export type RemoteStatus =
 
 export interface SetupStatus {
   installFolder: string;
+  /** The agent configuration it was read from (the file to watch for changes made elsewhere). */
+  configFile: string;
   config?: PublicAgentConfig;
   state: RegistrationState;
   /** The vault's view, when the configuration records a registration. */

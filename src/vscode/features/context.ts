@@ -1,9 +1,10 @@
-/** What every command handler gets: the session, the user-input port and the error display. */
+/** What every command handler gets: the session, the user-input port, the error display and the status page. */
 import type * as vscode from 'vscode';
 import type { SetupError } from '../../core/errors';
 import { showSetupError } from './errors/showError';
 import type { UserInput } from './input/userInput';
 import type { Session } from './session/session';
+import type { StatusView } from './status/statusView';
 
 export interface FeatureContext {
   readonly session: Session;
@@ -11,6 +12,8 @@ export interface FeatureContext {
   readonly log: vscode.LogOutputChannel;
   /** The current user-input port (tests swap it). */
   ui(): UserInput;
+  /** "Show Registration Status"'s pages. */
+  readonly statusView: StatusView;
 }
 
 export function showError(f: FeatureContext, err: SetupError, retry?: () => Promise<unknown>): Promise<void> {

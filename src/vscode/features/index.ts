@@ -17,12 +17,14 @@ import type { UserInput } from './input/userInput';
 import { LocalVault } from './localVault';
 import { chooseRemoteServer } from './remote/choose';
 import { registerRemote } from './remote/registerRemote';
-import { refreshServers, serverChangeProperties, serverRemove, serverShowStatus, serverUnregister } from './servers/actions';
+import { refreshServers, serverChangeProperties, serverRemove, serverShowStatus, serverUnregister, type ServerList } from './servers/actions';
 import { ServerStore, type ServerRecord } from './servers/store';
 import { ServersView } from './servers/view';
 import { getSession, getTrust } from './session';
 import type { Session } from './session/session';
 import { StatusController } from './status/controller';
+import { StatusView } from './status/statusView';
+import { ThisServer } from './status/thisServer';
 import { showStatusMenu } from './statusMenu';
 import { openWalkthroughPanel } from './walkthrough';
 import { trackWalkthrough } from './walkthroughContext';
@@ -40,6 +42,8 @@ export interface FeatureTesting {
   useInput(input: UserInput | undefined): void;
   readonly session: Session;
   readonly status: StatusController;
+  /** This server's last status, for the status bar and the Servers view. */
+  readonly thisServer: ThisServer;
   readonly localVault: LocalVault;
   /** The Servers view's data (what its tree shows). */
   readonly servers: ServersView;
@@ -62,24 +66,30 @@ type Handler = (...args: unknown[]) => unknown;
 
 export function createFeatures(host: FeatureHost): Features {
   const session = getSession(host);
-  const f: FeatureContext = { session, extension: host.context, log: host.log, ui: currentInput };
-  const status = new StatusController(session, host.statusBar, host.log);
+  const statusView = new StatusView();
+  const f: FeatureContext = { session, extension: host.context, log: host.log, ui: currentInput, statusView };
+  const thisServer = new ThisServer(session, host.log);
+  const status = new StatusController(session, thisServer, host.statusBar);
   const localVault = new LocalVault(getTrust(host));
   const serverStore = new ServerStore(host.context.globalState);
-  const servers = new ServersView(serverStore);
+  const serverList: ServerList = { store: serverStore, thisServer };
+  const servers = new ServersView(serverStore, thisServer);
   const fleetRun = new FleetRunView(host.context.extensionPath);
   const fleet = { servers: serverStore, view: fleetRun };
   const disposables: vscode.Disposable[] = [
+    statusView,
     status,
+    thisServer,
     localVault,
     serverStore,
+    servers,
     fleetRun,
     serverStore.track(session),
     vscode.window.createTreeView(VIEWS.servers, { treeDataProvider: servers, showCollapseAll: false }),
     vscode.window.createTreeView(VIEWS.fleetRun, { treeDataProvider: fleetRun }),
   ];
-  const onRecord = (run: (f: FeatureContext, store: ServerStore, r: ServerRecord) => Promise<void>) => (record: unknown) =>
-    isRecord(record) ? run(f, serverStore, record) : undefined;
+  const onRecord = (run: (f: FeatureContext, list: ServerList, r: ServerRecord) => Promise<void>) => (record: unknown) =>
+    isRecord(record) ? run(f, serverList, record) : undefined;
 
   const handlers: Record<Exclude<CommandId, typeof COMMANDS.showLog>, Handler> = {
     [COMMANDS.setup]: () => setup(f),
@@ -102,7 +112,7 @@ export function createFeatures(host: FeatureHost): Features {
     [COMMANDS.registerServers]: () => registerServers(f, fleet),
     [COMMANDS.showFleetReport]: () => showLastFleetReport(f),
     [COMMANDS.cancelFleetServer]: (row) => isRow(row) && fleetRun.cancel(row),
-    [COMMANDS.refreshServers]: () => refreshServers(f, serverStore),
+    [COMMANDS.refreshServers]: () => refreshServers(f, serverList),
     [COMMANDS.serverShowStatus]: onRecord(serverShowStatus),
     [COMMANDS.serverChangeProperties]: onRecord(serverChangeProperties),
     [COMMANDS.serverUnregister]: onRecord(serverUnregister),
@@ -121,6 +131,7 @@ export function createFeatures(host: FeatureHost): Features {
       useInput,
       session,
       status,
+      thisServer,
       localVault,
       servers,
       serverStore,

@@ -79,6 +79,19 @@ describe('SetupService against the real local vault', function () {
     assert.deepEqual(plan.warnings.map((w) => w.code), ['PassphraseFileOnProtectedServer']);
   });
 
+  it('installPlace() names the folders a setup without chosen folders uses, and status() the configuration it read', async () => {
+    const { service, input } = await fixture({ cacheFolder: undefined });
+    delete input.installFolder;
+    const plan = await service.plan(input);
+    const defaults = await service.installPlace();
+    assert.equal(defaults.installFolder, plan.installFolder, 'the default install folder is the one the setup uses');
+    assert.equal(defaults.defaultCacheFolder, plan.cacheFolder, 'and so is the default cache folder');
+    const chosen = path.join(root, 'chosen');
+    assert.equal((await service.installPlace({ installFolder: chosen })).defaultCacheFolder, (await service.plan({ ...input, installFolder: chosen })).cacheFolder);
+    await rejects(service.installPlace({ installFolder: 'relative/folder' }), 'InstallFolderNotAbsolute');
+    assert.equal((await service.status({ installFolder: chosen })).configFile, agentLayout(target, chosen).configFile);
+  });
+
   it('plans a re-registration and warns of credentials that expire within the hour', async () => {
     const { creds, service, input } = await fixture();
     const registered = await service.register(input, { confirmPassphraseLocation: acceptLocation });

@@ -2,37 +2,27 @@
 import * as vscode from 'vscode';
 import { CHANGE_STAGES, UNREGISTER_STAGES, type ChangeInput } from '../../../core/service';
 import type { FeatureContext } from '../context';
-import { localiseError } from '../errors/localise';
 import { withStages } from '../progress';
+import { checked } from '../session/checked';
 import { readSettings } from '../settings';
 import { cacheFolderStep, dataSizeBytes, dataSizeStep, type FolderAnswers } from '../wizard/folderSteps';
 import { passphraseChoiceStep, passphraseEntrySteps, passphraseKeepStep, type PassphraseAnswers } from '../wizard/passphraseSteps';
 import { proxyFromSettings, proxySettingsOf, proxySteps, type ProxyAnswers } from '../wizard/proxySteps';
 import type { WizardStep } from '../wizard/wizard';
 import { ask, settled } from './run';
-import { present } from '../../statusBar';
 
+/** Reads the status now and shows it as a page (one per server), with a refusal shown with Retry. */
 export async function showStatus(f: FeatureContext): Promise<void> {
-  const target = f.session.snapshot().target;
-  const status = await withStages(vscode.l10n.t('Reading the registration status'), [], (_p, signal) => f.session.refreshStatus(signal));
-  if (!status) return;
-  const { config, remote } = status;
-  const lines = [
-    ...(target.kind === 'ssh' ? [vscode.l10n.t('Server: {0}', target.label)] : []),
-    present(status.state).tooltip,
-    vscode.l10n.t('Install folder: {0}', status.installFolder),
-    ...(config?.registration ? [vscode.l10n.t('Registration: {0}', config.registration.id), vscode.l10n.t('Machine: {0}', config.machineId)] : []),
-    ...(config ? [vscode.l10n.t('Cache folder: {0}', config.cacheFolder)] : []),
-    ...(remote && !remote.ok ? [localiseError(remote.error, f.extension.extensionPath)] : []),
-    ...(remote?.ok ? [vscode.l10n.t('At the vault: {0}', remote.registration.status)] : []),
-  ];
-  void f.ui().message('info', lines.join(' — '));
+  const result = await withStages(vscode.l10n.t('Reading the registration status'), [], (_p, signal) => checked(() => f.session.refreshStatus(signal)));
+  const status = await settled(f, result, () => showStatus(f));
+  if (status) await f.statusView.show(f.session.snapshot().target, status, new Date(), f.extension.extensionPath);
 }
 
 type ChangeAnswers = ProxyAnswers & FolderAnswers & PassphraseAnswers & { what?: 'proxy' | 'cache' | 'passphrase'; securityPin?: string };
 
 export async function changeProperties(f: FeatureContext): Promise<void> {
-  const ctx: ChangeAnswers = { proxy: proxyFromSettings(readSettings().proxy), cacheFolder: f.session.snapshot().cacheFolder };
+  // The first answer offered (proxy) counts the steps until the admin picks what to change.
+  const ctx: ChangeAnswers = { what: 'proxy', proxy: proxyFromSettings(readSettings().proxy), cacheFolder: f.session.snapshot().cacheFolder };
   const is = (what: ChangeAnswers['what']) => (c: ChangeAnswers) => c.what === what;
   const only = <C>(when: (c: C) => boolean, steps: WizardStep<C>[]): WizardStep<C>[] => steps.map((st) => ({ ...st, shouldPrompt: (c: C) => when(c) && st.shouldPrompt(c) }));
   const steps: WizardStep<ChangeAnswers>[] = [
@@ -52,7 +42,7 @@ export async function changeProperties(f: FeatureContext): Promise<void> {
       },
     },
     ...only(is('proxy'), proxySteps<ChangeAnswers>((proxy) => f.session.keepsProxyPassword(proxy))),
-    ...only(is('cache'), [cacheFolderStep<ChangeAnswers>(), dataSizeStep<ChangeAnswers>(f)]),
+    ...only(is('cache'), [cacheFolderStep<ChangeAnswers>(f), dataSizeStep<ChangeAnswers>(f)]),
     ...only(is('passphrase'), [passphraseChoiceStep<ChangeAnswers>(f), ...passphraseEntrySteps<ChangeAnswers>(f), passphraseKeepStep<ChangeAnswers>(f)]),
     {
       shouldPrompt: is('passphrase'),

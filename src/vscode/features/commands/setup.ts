@@ -40,8 +40,8 @@ export async function setup(f: FeatureContext, previous?: SetupAnswers): Promise
   const steps: WizardStep<SetupAnswers>[] = [
     credentialsStep(f),
     serverNameStep(f),
-    installFolderStep(),
-    cacheFolderStep(),
+    installFolderStep(f),
+    cacheFolderStep(f),
     dataSizeStep(f),
     ...proxySteps<SetupAnswers>((proxy) => f.session.keepsProxyPassword(proxy)),
     passphraseChoiceStep(f),

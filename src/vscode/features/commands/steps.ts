@@ -5,7 +5,7 @@ import type { FeatureContext } from '../context';
 import { withStages } from '../progress';
 import { readSettings } from '../settings';
 import { credentialsStep, type CredentialsAnswers } from '../wizard/credentialsStep';
-import { cacheFolderStep, dataSizeBytes, dataSizeStep, type FolderAnswers } from '../wizard/folderSteps';
+import { cacheFolderStep, dataSizeBytes, dataSizeStep, defaultCacheFolder, type FolderAnswers } from '../wizard/folderSteps';
 import { passphraseEntrySteps, passphraseKeepStep, type PassphraseAnswers } from '../wizard/passphraseSteps';
 import { proxyFromSettings, proxySettingsOf, proxySteps, type ProxyAnswers } from '../wizard/proxySteps';
 import { ask, settled } from './run';
@@ -38,10 +38,10 @@ export async function testConnectivity(f: FeatureContext): Promise<void> {
 export async function setCacheFolder(f: FeatureContext): Promise<void> {
   // The session's server: this one's setting, or the folder held for a remote one.
   const ctx: FolderAnswers = { cacheFolder: f.session.snapshot().cacheFolder };
-  if (!(await ask(f, vscode.l10n.t('Set Cache Folder'), [cacheFolderStep(), dataSizeStep(f)], ctx, () => setCacheFolder(f)))) return;
+  if (!(await ask(f, vscode.l10n.t('Set Cache Folder'), [cacheFolderStep(f), dataSizeStep(f)], ctx, () => setCacheFolder(f)))) return;
   if (!ctx.cacheFolder) {
     await f.session.target.setPlace({ cacheFolder: '' });
-    void f.ui().message('info', vscode.l10n.t('The agent will use the default cache folder inside its install folder.'));
+    void f.ui().message('info', vscode.l10n.t('The agent will use the default cache folder, {0}.', await defaultCacheFolder(f)));
     return;
   }
   const folder = ctx.cacheFolder;

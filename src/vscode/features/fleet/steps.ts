@@ -154,7 +154,7 @@ function passphraseSteps(f: FeatureContext, scratch: FeatureContext): WizardStep
           await p.input({
             prompt: vscode.l10n.t('The file on this machine to save the passphrase to (never overwritten)'),
             value: ctx.passphraseFile ?? path.join(os.homedir(), `BackupPassphrase-${vaultName(f)}-servers.txt`),
-            browse: { tooltip: vscode.l10n.t('Browse…'), run: () => p.ui.saveFile({ saveLabel: vscode.l10n.t('Save Passphrase') }) },
+            browse: { tooltip: vscode.l10n.t('Browse…'), run: () => p.ui.saveFile({ title: vscode.l10n.t('Save the Encryption Passphrase'), saveLabel: vscode.l10n.t('Save Passphrase') }) },
             validate: (v) => (v.trim() ? undefined : vscode.l10n.t('Enter a file name.')),
           })
         ).trim();
@@ -169,7 +169,7 @@ function passphraseSteps(f: FeatureContext, scratch: FeatureContext): WizardStep
             value: ctx.passphraseFolder ?? path.join(os.homedir(), `BackupPassphrases-${vaultName(f)}`),
             browse: {
               tooltip: vscode.l10n.t('Browse…'),
-              run: () => p.ui.openFile({ canSelectFiles: false, canSelectFolders: true, openLabel: vscode.l10n.t('Use This Folder') }),
+              run: () => p.ui.openFile({ title: vscode.l10n.t('Folder for the Passphrase Files'), canSelectFiles: false, canSelectFolders: true, openLabel: vscode.l10n.t('Use This Folder') }),
             },
             validate: (v) => (v.trim() ? undefined : vscode.l10n.t('Enter a folder.')),
           })

@@ -67,8 +67,9 @@ export interface UserInput {
   /** A list with check boxes; resolves to the checked items (possibly none). */
   pickMany<T>(options: PickManyOptions<T>): Promise<PickItem<T>[]>;
   input(options: InputOptions): Promise<string>;
-  openFile(options: vscode.OpenDialogOptions): Promise<string | undefined>;
-  saveFile(options: vscode.SaveDialogOptions): Promise<string | undefined>;
+  /** A file dialog always says what it is for (its title). */
+  openFile(options: vscode.OpenDialogOptions & { title: string }): Promise<string | undefined>;
+  saveFile(options: vscode.SaveDialogOptions & { title: string }): Promise<string | undefined>;
   /** A modal question; true only for the confirm button. */
   confirm(message: string, detail: string, confirmLabel: string): Promise<boolean>;
   /** A notification with optional actions; resolves to the action chosen, if any. */

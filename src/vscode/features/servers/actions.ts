@@ -1,7 +1,8 @@
 /**
  * What the Servers view does with a server: the palette's own flows (status, change, unregister)
- * against that server over SSH, removing it from the list, and re-checking every server a few at
- * a time. Each action reconnects (through ssh config, as the admin named the server).
+ * against that server (over SSH for a remote one), removing a remote one from the list, and
+ * re-checking every server a few at a time. Each remote action reconnects (through ssh config,
+ * as the admin named the server).
  */
 import * as vscode from 'vscode';
 import { SetupError } from '../../../core/errors';
@@ -12,12 +13,23 @@ import { resolveHost } from '../remote/hosts';
 import { withRemoteSession } from '../remote/remoteSession';
 import { asSetupError, isCancellation, logLine } from '../session/checked';
 import { readSettings } from '../settings';
+import { localSessionTarget } from '../session/target';
+import type { ThisServer } from '../status/thisServer';
 import { checkedRecord, type ServerRecord, type ServerStore } from './store';
+import { THIS_SERVER_ID } from './view';
 
-type Flow = (remote: FeatureContext) => Promise<void>;
+type Flow = (on: FeatureContext) => Promise<void>;
 
-/** Connects to the server and runs `flow` on it; the record then shows what the flow found. */
-async function onServer(f: FeatureContext, servers: ServerStore, record: ServerRecord, flow: Flow): Promise<void> {
+/** What the view lists: this server and the stored remote ones. */
+export interface ServerList {
+  store: ServerStore;
+  thisServer: ThisServer;
+}
+
+/** Runs `flow` on the server: this one, or a remote one connected to; its row then shows what the flow found. */
+async function onServer(f: FeatureContext, list: ServerList, record: ServerRecord, flow: Flow): Promise<void> {
+  if (record.id === THIS_SERVER_ID) return onThisServer(f, list.thisServer, flow);
+  const servers = list.store;
   const connect = sshConnector(f.ui, f.log, () => f.session.proxy());
   let target;
   try {
@@ -25,7 +37,7 @@ async function onServer(f: FeatureContext, servers: ServerStore, record: ServerR
   } catch (err) {
     if (!(err instanceof SetupError)) throw err;
     await servers.update(record.id, { state: 'unreachable', problem: err.code, lastCheckedAt: new Date().toISOString() });
-    await showError(f, err, () => onServer(f, servers, record, flow));
+    await showError(f, err, () => onServer(f, list, record, flow));
     return;
   }
   if (!target) return;
@@ -36,11 +48,29 @@ async function onServer(f: FeatureContext, servers: ServerStore, record: ServerR
   });
 }
 
-export const serverShowStatus = (f: FeatureContext, servers: ServerStore, record: ServerRecord) => onServer(f, servers, record, showStatus);
-export const serverChangeProperties = (f: FeatureContext, servers: ServerStore, record: ServerRecord) => onServer(f, servers, record, changeProperties);
-export const serverUnregister = (f: FeatureContext, servers: ServerStore, record: ServerRecord) => onServer(f, servers, record, unregister);
+/**
+ * Runs `flow` with the window's session when it sets up this server (every surface follows at
+ * once), else with a session of its own on this server; then reads this server's status again.
+ */
+async function onThisServer(f: FeatureContext, thisServer: ThisServer, flow: Flow): Promise<void> {
+  if (f.session.target.kind === 'local') return flow(f);
+  const session = f.session.forTarget(localSessionTarget());
+  try {
+    await session.ready;
+    await flow({ ...f, session });
+  } finally {
+    session.dispose();
+  }
+  await thisServer.refresh();
+}
 
-export async function serverRemove(f: FeatureContext, servers: ServerStore, record: ServerRecord): Promise<void> {
+export const serverShowStatus = (f: FeatureContext, list: ServerList, record: ServerRecord) => onServer(f, list, record, showStatus);
+export const serverChangeProperties = (f: FeatureContext, list: ServerList, record: ServerRecord) => onServer(f, list, record, changeProperties);
+export const serverUnregister = (f: FeatureContext, list: ServerList, record: ServerRecord) => onServer(f, list, record, unregister);
+
+/** Takes a remote server off the list; this server is not on the stored list (its menu has no Remove). */
+export async function serverRemove(f: FeatureContext, { store: servers }: ServerList, record: ServerRecord): Promise<void> {
+  if (record.id === THIS_SERVER_ID) return;
   const sure = await f.ui().confirm(
     vscode.l10n.t('Remove {0} from the Servers list?', record.destination),
     vscode.l10n.t('Only the list changes: the server stays registered with its vault.'),
@@ -58,17 +88,17 @@ async function eachBounded<T>(items: T[], limit: number, work: (item: T) => Prom
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-/** Re-checks every server (its configuration and the vault's view), `backupAgent.fleet.concurrency` at a time. */
-export async function refreshServers(f: FeatureContext, servers: ServerStore): Promise<void> {
+/** Re-checks every server (its configuration and the vault's view), this one included, `backupAgent.fleet.concurrency` at a time. */
+export async function refreshServers(f: FeatureContext, { store: servers, thisServer }: ServerList): Promise<void> {
   const records = servers.list();
-  if (!records.length) return;
   const connect = sshConnector(f.ui, f.log, () => f.session.proxy());
   const createService = await f.session.serviceFactory();
-  const title = vscode.l10n.t('Checking {0} servers', records.length);
+  const title = vscode.l10n.t('Checking {0} servers', records.length + 1);
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (_p, token) => {
     const controller = new AbortController();
     const subscription = token.onCancellationRequested(() => controller.abort());
     try {
+      const thisOne = thisServer.refresh();
       await eachBounded(records, readSettings().fleetConcurrency, async (record) => {
         if (controller.signal.aborted) return;
         try {
@@ -86,6 +116,7 @@ export async function refreshServers(f: FeatureContext, servers: ServerStore): P
           await servers.update(record.id, { state: 'unreachable', problem: error.code, lastCheckedAt: new Date().toISOString() });
         }
       });
+      await thisOne;
     } finally {
       subscription.dispose();
     }

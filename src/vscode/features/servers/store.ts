@@ -29,14 +29,19 @@ const KEY = 'backupAgent.servers';
 
 export const serverId = (d: Pick<SshDestination, 'user' | 'host' | 'port'>): string => `${d.user}@${d.host.includes(':') ? `[${d.host}]` : d.host}:${d.port}`;
 
-/** What a check found on the server, as a patch of its record. */
-export function checkedRecord(status: SetupStatus, now: Date): Partial<ServerRecord> {
-  const checked = { problem: undefined, lastCheckedAt: now.toISOString() };
-  const config = status.config;
-  if (!config?.registration) return { ...checked, state: 'notRegistered', registrationId: undefined };
+/** The state a server's status reads as in the list. */
+export function serverState(status: SetupStatus): ServerState {
+  if (!status.config?.registration) return 'notRegistered';
   const kind = status.state.kind;
-  const state: ServerState = kind === 'revoked' ? 'revoked' : kind === 'vaultUnreachable' ? 'vaultUnreachable' : 'registered';
-  return { ...checked, state, vault: config.vault?.name, registrationId: config.registration.id, serverName: config.serverName };
+  return kind === 'revoked' ? 'revoked' : kind === 'vaultUnreachable' ? 'vaultUnreachable' : 'registered';
+}
+
+/** What a check found on the server, as a patch of its record. */
+export function checkedRecord(status: SetupStatus, now: Date): Pick<ServerRecord, 'state' | 'lastCheckedAt'> & Partial<ServerRecord> {
+  const checked = { problem: undefined, lastCheckedAt: now.toISOString(), state: serverState(status) };
+  const config = status.config;
+  if (!config?.registration) return { ...checked, registrationId: undefined };
+  return { ...checked, vault: config.vault?.name, registrationId: config.registration.id, serverName: config.serverName };
 }
 
 export class ServerStore implements vscode.Disposable {

@@ -1,6 +1,22 @@
-/** The "Servers" view: the remote servers this admin set up, each with its state and last check. */
+/** The "Servers" view: this server, then the remote servers this admin set up, each with its state and last check. */
+import os from 'node:os';
 import * as vscode from 'vscode';
-import type { ServerRecord, ServerState, ServerStore } from './store';
+import type { ThisServer } from '../status/thisServer';
+import { checkedRecord, type ServerRecord, type ServerState, type ServerStore } from './store';
+
+/** This server's row id (remote rows are `user@host:port`). */
+export const THIS_SERVER_ID = 'local';
+
+/** This server's row, from its last status: never stored, so never removed from the list. */
+function thisServerRecord({ status, checkedAt }: NonNullable<ThisServer['last']>): ServerRecord {
+  return {
+    id: THIS_SERVER_ID,
+    destination: vscode.l10n.t('This server ({0})', os.hostname()),
+    installFolder: status.installFolder,
+    serverName: status.config?.serverName ?? '',
+    ...checkedRecord(status, checkedAt),
+  };
+}
 
 const ICONS: Record<ServerState, [string, string?]> = {
   registered: ['pass', 'testing.iconPassed'],
@@ -30,15 +46,23 @@ function ago(iso: string, now: Date): string {
   return format.format(seconds, 'second');
 }
 
-export class ServersView implements vscode.TreeDataProvider<ServerRecord> {
-  readonly onDidChangeTreeData: vscode.Event<void>;
+export class ServersView implements vscode.TreeDataProvider<ServerRecord>, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.emitter.event;
+  private readonly disposables: vscode.Disposable[];
 
-  constructor(private readonly store: ServerStore) {
-    this.onDidChangeTreeData = store.onDidChange;
+  constructor(
+    private readonly store: ServerStore,
+    private readonly thisServer: ThisServer,
+  ) {
+    this.disposables = [this.emitter, store.onDidChange(() => this.emitter.fire()), thisServer.onDidChange(() => this.emitter.fire())];
   }
 
+  /** This server once its status was read, then the list. */
   getChildren(element?: ServerRecord): ServerRecord[] {
-    return element ? [] : this.store.list();
+    if (element) return [];
+    const last = this.thisServer.last;
+    return [...(last ? [thisServerRecord(last)] : []), ...this.store.list()];
   }
 
   getTreeItem(record: ServerRecord): vscode.TreeItem {
@@ -48,7 +72,7 @@ export class ServersView implements vscode.TreeDataProvider<ServerRecord> {
     item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
     item.description = `${serverStateLabel(record.state)} · ${vscode.l10n.t('last checked {0}', ago(record.lastCheckedAt, new Date()))}`;
     item.tooltip = [
-      record.id,
+      record.id === THIS_SERVER_ID ? os.hostname() : record.id,
       record.serverName && vscode.l10n.t('Server name: {0}', record.serverName),
       vscode.l10n.t('Install folder: {0}', record.installFolder || vscode.l10n.t('the default')),
       record.vault && vscode.l10n.t('Vault: {0}', record.vault),
@@ -57,7 +81,12 @@ export class ServersView implements vscode.TreeDataProvider<ServerRecord> {
     ]
       .filter(Boolean)
       .join('\n');
-    item.contextValue = 'server';
+    // Its menus: "Remove from list" only for the remote servers of the list.
+    item.contextValue = record.id === THIS_SERVER_ID ? 'thisServer' : 'server';
     return item;
+  }
+
+  dispose(): void {
+    for (const d of this.disposables.splice(0)) d.dispose();
   }
 }

@@ -9,7 +9,6 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { parseProxySettings, type ProxyMode, type ProxySettings } from '../../../core/proxy/settings';
 import { Secret } from '../../../core/proxy/secret';
-import { agentLayout } from '../../../core/config/layout';
 import { proposedPassphraseFile } from '../../../core/passphrase/file';
 import { generatePassphrase } from '../../../core/passphrase/generate';
 import { SetupService, type ChangeInput, type ConfirmPassphraseLocation, type CredentialsSummary, type RegisterResult, type SetupInput, type SetupStatus } from '../../../core/service';
@@ -19,7 +18,6 @@ import { summarise } from '../../../core/service/prepare';
 import type { Target } from '../../../core/target/target';
 import { proxyContext, proxyPassword, readSettings, writeProxySettings } from '../settings';
 import { asSetupError, checked, credentialsNotSelected, logLine, passphraseNotSet } from './checked';
-import { ConfigWatch } from './configWatch';
 import { localSessionTarget, type SessionTarget } from './target';
 import type { VaultTrust } from './trust';
 import type { Checked, PassphraseState, ProgressReporter, SessionSnapshot, SetupSession } from './types';
@@ -71,10 +69,6 @@ export class Session implements SetupSession {
   private hasProxyPassword = false;
   private status?: SetupStatus;
   private busy?: SessionSnapshot['busy'];
-  /** This machine's agent configuration, as the last status read it: a change there is read again. */
-  private readonly configWatch = new ConfigWatch(() => {
-    this.refreshStatus().catch((err) => this.host.log.warn(`Reading the changed agent configuration failed: ${err instanceof Error ? err.message : String(err)}`));
-  });
   /** Resolves once the remembered choices are loaded. */
   readonly ready: Promise<void>;
 
@@ -85,7 +79,6 @@ export class Session implements SetupSession {
   ) {
     this.active = target;
     this.disposables.push(
-      this.configWatch,
       host.trust.onDidChange(() => (this.service = undefined)),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('backupAgent.vault.caFile') || e.affectsConfiguration('http')) this.service = undefined;
@@ -153,7 +146,6 @@ export class Session implements SetupSession {
     this.active = next;
     this.service = undefined;
     this.status = undefined;
-    this.configWatch.follow(undefined);
     this.cacheCheck = undefined;
     this.connectivity = undefined;
     this.dataSizeBytes = undefined;
@@ -368,9 +360,7 @@ export class Session implements SetupSession {
 
   async refreshStatus(signal?: AbortSignal): Promise<SetupStatus> {
     const service = await this.getService();
-    const { kind, target } = this.active;
     this.status = await service.status({ installFolder: this.installFolder(), signal });
-    this.configWatch.follow(kind === 'local' ? agentLayout(target, this.status.installFolder).configFile : undefined);
     this.fire();
     return this.status;
   }

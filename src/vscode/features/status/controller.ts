@@ -1,7 +1,8 @@
 /**
- * Keeps the status-bar item true: the state comes from the agent configuration and a vault
- * health check (service.status()), repeated every `statusBar.healthCheckIntervalSeconds` while
- * the window is focused; the selected credentials' time left counts down in between.
+ * Keeps the status-bar item true to this server: the state comes from its agent configuration
+ * and a vault health check (ThisServer), repeated every `statusBar.healthCheckIntervalSeconds`
+ * while the window is focused and whenever the configuration changes; the selected credentials'
+ * time left counts down in between.
  */
 import path from 'node:path';
 import * as vscode from 'vscode';
@@ -9,6 +10,7 @@ import { deriveRegistrationState, type RegistrationState } from '../../../core/s
 import type { RegistrationStatusBar } from '../../statusBar';
 import type { Session } from '../session/session';
 import { readSettings } from '../settings';
+import type { ThisServer } from './thisServer';
 
 const COUNTDOWN_MS = 30_000;
 
@@ -16,18 +18,17 @@ export class StatusController implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private healthTimer?: NodeJS.Timeout;
   private countdown?: NodeJS.Timeout;
-  private checking?: Promise<void>;
-  private lastCheck = 0;
 
   constructor(
     private readonly session: Session,
+    private readonly thisServer: ThisServer,
     private readonly statusBar: RegistrationStatusBar,
-    private readonly log: vscode.LogOutputChannel,
   ) {}
 
   start(): void {
     this.disposables.push(
       this.session.onDidChange(() => this.render()),
+      this.thisServer.onDidChange(() => this.render()),
       vscode.window.onDidChangeWindowState((s) => (s.focused ? this.resume() : this.pause())),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('backupAgent.statusBar.healthCheckIntervalSeconds') || e.affectsConfiguration('backupAgent.installFolder')) this.resume(true);
@@ -38,27 +39,17 @@ export class StatusController implements vscode.Disposable {
   }
 
   /** Checks now (the configuration and the vault's health). */
-  check(): Promise<void> {
-    this.checking ??= this.session
-      .refreshStatus()
-      .then(
-        () => undefined,
-        (err) => this.log.warn(`Status check failed: ${err instanceof Error ? err.message : String(err)}`),
-      )
-      .finally(() => {
-        this.lastCheck = Date.now();
-        this.checking = undefined;
-        this.render();
-      });
-    return this.checking;
+  async check(): Promise<void> {
+    await this.thisServer.refresh();
+    this.render();
   }
 
-  /** The state the item shows, from the last status and the selected credentials. */
+  /** The state the item shows, from this server's last status and the selected credentials. */
   state(): RegistrationState {
-    const snapshot = this.session.snapshot();
+    const status = this.thisServer.last?.status;
     const now = new Date();
-    if (snapshot.status && snapshot.status.state.kind !== 'notSetUp') return snapshot.status.state;
-    const c = snapshot.credentials;
+    if (status && status.state.kind !== 'notSetUp') return status.state;
+    const c = this.session.snapshot().credentials;
     if (c?.ok) return deriveRegistrationState({ credentials: { vaultName: c.value.vaultName, expiresAt: new Date(c.value.expiresAt) }, now });
     const remembered = this.session.rememberedCredentials();
     if (c && !c.ok && c.error.code === 'CBPUserExpiredVaultCredential') {
@@ -71,11 +62,12 @@ export class StatusController implements vscode.Disposable {
 
   private render(): void {
     const state = this.state();
-    const status = this.session.snapshot().status;
+    const last = this.thisServer.last;
+    const status = last?.status;
     const details = [
       ...(status?.config?.registration ? [vscode.l10n.t('Server: {0}', status.config.serverName), vscode.l10n.t('Registration: {0}', status.config.registration.id)] : []),
       ...(status ? [vscode.l10n.t('Install folder: {0}', status.installFolder)] : []),
-      ...(this.lastCheck ? [vscode.l10n.t('Last checked: {0}', new Date(this.lastCheck).toLocaleTimeString(vscode.env.language))] : []),
+      ...(last ? [vscode.l10n.t('Last checked: {0}', last.checkedAt.toLocaleTimeString(vscode.env.language))] : []),
     ];
     this.statusBar.show(state, details);
   }
@@ -83,7 +75,8 @@ export class StatusController implements vscode.Disposable {
   private resume(now = false): void {
     this.pause();
     const intervalMs = readSettings().healthCheckIntervalSeconds * 1000;
-    if (now || Date.now() - this.lastCheck >= intervalMs) void this.check();
+    const lastCheck = this.thisServer.last?.checkedAt.getTime() ?? 0;
+    if (now || Date.now() - lastCheck >= intervalMs) void this.check();
     this.healthTimer = setInterval(() => void this.check(), intervalMs);
   }
 

@@ -28,7 +28,7 @@ export function credentialsStep<C extends CredentialsAnswers>(f: FeatureContext)
         value: ctx.credentialsFile ?? (await suggestedCredentialsFile(f)),
         browse: {
           tooltip: vscode.l10n.t('Browse…'),
-          run: () => p.ui.openFile({ canSelectMany: false, openLabel: vscode.l10n.t('Use This File'), filters: { [vscode.l10n.t('Vault credentials')]: ['VaultCredentials'] } }),
+          run: () => p.ui.openFile({ title: vscode.l10n.t('Select Vault Credentials File'), canSelectMany: false, openLabel: vscode.l10n.t('Use This File'), filters: { [vscode.l10n.t('Vault credentials')]: ['VaultCredentials'] } }),
         },
         validate: async (value) => {
           if (!value.trim()) return vscode.l10n.t('Enter the path of a .VaultCredentials file.');

@@ -82,7 +82,7 @@ export function confirmLocation(ui: UserInput) {
 
 /** Saves the passphrase where the user says; false when they cancelled the dialog or saving failed. */
 export async function savePassphraseToFile(f: FeatureContext): Promise<boolean> {
-  const file = await f.ui().saveFile({ defaultUri: vscode.Uri.file(f.session.defaultPassphraseFile()), saveLabel: vscode.l10n.t('Save Passphrase') });
+  const file = await f.ui().saveFile({ title: vscode.l10n.t('Save the Encryption Passphrase'), defaultUri: vscode.Uri.file(f.session.defaultPassphraseFile()), saveLabel: vscode.l10n.t('Save Passphrase') });
   if (!file) return false;
   const result = await f.session.savePassphrase(file, confirmLocation(f.ui()));
   if (!result.ok) {
@@ -110,12 +110,14 @@ type KeepChoice = 'save' | 'copy' | 'continue';
 
 export function passphraseKeepStep<C extends PassphraseAnswers>(f: FeatureContext): WizardStep<C> {
   return {
-    // Counted from the start (the passphrase may not exist yet), skipped when a kept one was saved.
-    shouldPrompt: (ctx) => ctx.passphraseChoice !== 'keep' || !f.session.snapshot().passphrase.savedTo,
+    shouldPrompt: () => true,
+    // A passphrase chosen before and already saved has nothing left to keep.
+    skip: (ctx) => ctx.passphraseChoice === 'keep' && Boolean(f.session.snapshot().passphrase.savedTo),
     async prompt(_ctx, p) {
       for (;;) {
         const items: Array<{ label: string; description?: string; data: KeepChoice }> = [
-          { label: `$(save) ${vscode.l10n.t('Save to file…')}`, data: 'save' },
+          // The file the save dialog will propose, so the admin sees where before choosing.
+          { label: `$(save) ${vscode.l10n.t('Save to file…')}`, description: f.session.defaultPassphraseFile(), data: 'save' },
           { label: `$(copy) ${vscode.l10n.t('Copy to clipboard')}`, description: vscode.l10n.t('Then paste it into your password manager or key vault'), data: 'copy' },
           { label: `$(arrow-right) ${vscode.l10n.t('Continue')}`, description: vscode.l10n.t('I have kept the passphrase'), data: 'continue' },
         ];

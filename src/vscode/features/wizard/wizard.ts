@@ -1,8 +1,14 @@
 /**
  * A multi-step Quick Input as small step objects, after vscode-azuretools' AzureWizard: each step
- * says whether it has anything to ask (shouldPrompt) and asks it (prompt). Back returns to the
- * previous step that asked, whose answer is kept as the default, except what undo() forgets
- * (secrets). Cancel ends the wizard with a CancelledError that surfaces keep silent.
+ * says whether it is on the path the answers so far lead to (shouldPrompt), whether it has
+ * nothing to ask there (skip) and asks it (prompt). Back returns to the previous step that asked,
+ * whose answer is kept as the default, except what undo() forgets (secrets). Cancel ends the
+ * wizard with a CancelledError that surfaces keep silent.
+ *
+ * "Step n of N" counts the steps on the path: N changes only when an answer changes the path, and
+ * a skipped step keeps its number, so going forward and Back along one path shows the same
+ * numbers (never "6 of 8" then "7 of 7"). Questions not answered yet count with the answer they
+ * offer first (the context's defaults).
  */
 import { isGoBack, type InputOptions, type PickItem, type PickManyOptions, type PickOptions, type UserInput } from '../input/userInput';
 
@@ -15,7 +21,10 @@ export interface StepPrompter {
 }
 
 export interface WizardStep<C> {
+  /** On the path the answers in `ctx` lead to; decided by earlier answers only. */
   shouldPrompt(ctx: C): boolean;
+  /** On the path, but with nothing to ask this time: passed over, its number kept. */
+  skip?(ctx: C): boolean;
   prompt(ctx: C, prompter: StepPrompter): Promise<void>;
   /** Back is leaving this step: forget what must not be kept (a typed secret). */
   undo?(ctx: C): void;
@@ -26,12 +35,13 @@ export async function runWizard<C>(title: string, steps: WizardStep<C>[], ctx: C
   let index = 0;
   while (index < steps.length) {
     const step = steps[index]!;
-    if (!step.shouldPrompt(ctx)) {
+    if (!step.shouldPrompt(ctx) || step.skip?.(ctx)) {
       index++;
       continue;
     }
-    const position = asked.length + 1;
-    const total = asked.length + steps.slice(index).filter((s) => s.shouldPrompt(ctx)).length;
+    const onPath = steps.map((s) => s.shouldPrompt(ctx));
+    const position = onPath.slice(0, index).filter(Boolean).length + 1;
+    const total = onPath.filter(Boolean).length;
     const common = { title, step: { step: position, total }, back: asked.length > 0 };
     const prompter: StepPrompter = {
       pick: (o) => ui.pick({ ...o, ...common }),
