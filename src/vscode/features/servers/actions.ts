@@ -63,7 +63,7 @@ export async function refreshServers(f: FeatureContext, servers: ServerStore): P
   const records = servers.list();
   if (!records.length) return;
   const connect = sshConnector(f.ui, f.log, () => f.session.proxy());
-  const createService = await f.session.serviceFactory();
+  const createService = f.session.serviceFactory();
   const title = vscode.l10n.t('Checking {0} servers', records.length);
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (_p, token) => {
     const controller = new AbortController();

@@ -15,7 +15,7 @@ import { confirmLocation, ensurePassphraseFile, checkPassphraseRules, passphrase
 import { validatePassphrase } from '../../../core/passphrase/validate';
 import { summarise } from '../../../core/service/prepare';
 import type { Target } from '../../../core/target/target';
-import { proxyContext, proxyPassword, readSettings, writeProxySettings } from '../settings';
+import { proxyContext, proxyPassword, readSettings, TRUSTED_CERTIFICATES_SETTING, writeProxySettings } from '../settings';
 import { asSetupError, checked, credentialsNotSelected, logLine, passphraseNotSet } from './checked';
 import { localSessionTarget, type SessionTarget } from './target';
 import type { VaultTrust } from './trust';
@@ -80,7 +80,7 @@ export class Session implements SetupSession {
     this.disposables.push(
       host.trust.onDidChange(() => (this.service = undefined)),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('backupAgent.vault.caFile') || e.affectsConfiguration('http')) this.service = undefined;
+        if (e.affectsConfiguration(TRUSTED_CERTIFICATES_SETTING) || e.affectsConfiguration('http')) this.service = undefined;
         if (e.affectsConfiguration('backupAgent')) this.fire();
       }),
     );
@@ -387,16 +387,15 @@ export class Session implements SetupSession {
   }
 
   /** Builds services over other targets with this window's settings (a fleet builds one per server). */
-  async serviceFactory(): Promise<(target: Target) => SetupService> {
+  serviceFactory(): (target: Target) => SetupService {
     const { context, log, trust } = this.host;
-    const ca = await trust.pems(readSettings().vaultCaFile, log);
+    const trusted = trust.sources();
     const downloadCacheDir = path.join(context.globalStorageUri.fsPath, 'downloads');
-    return (target) => new SetupService({ target, logger: log, proxyContext: proxyContext(), trust: ca ? { ca } : undefined, downloadCacheDir });
+    return (target) => new SetupService({ target, logger: log, proxyContext: proxyContext(), trust: trusted, downloadCacheDir });
   }
 
   private async createService(): Promise<SetupService> {
-    const target = this.active.target;
-    return (await this.serviceFactory())(target);
+    return this.serviceFactory()(this.active.target);
   }
 
   private installFolder(): string | undefined {
