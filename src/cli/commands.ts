@@ -10,6 +10,7 @@ import type { CacheFolderReport } from '../core/cache/checkFolder';
 import type { Logger } from '../core/log';
 import { parseProxySettings, type ProxySettings } from '../core/proxy/settings';
 import { SetupService, type SetupInput, type WithProblem } from '../core/service';
+import { withNextStep } from '../core/registration/errors';
 import { inspectCredentials } from '../core/service/prepare';
 import { LocalTarget } from '../core/target/local';
 import { defaultKnownHostsFile, openSshTarget, resolveDestination } from '../core/target/ssh';
@@ -229,7 +230,7 @@ const HANDLERS: Record<CommandName, Handler> = {
 function reportChecks(output: Output, command: string, report: WithProblem<object>, text: string[]): void {
   const { problem, ...rest } = report;
   if (!problem) return output.done(command, rest, text);
-  output.failed(command, problem.toJSON(), rest, text);
+  output.failed(command, withNextStep(problem).toJSON(), rest, text);
   throw new ReportedFailure();
 }
 

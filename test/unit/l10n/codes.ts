@@ -31,7 +31,7 @@ function literalCodes(): string[] {
 
 /** The codes the core and the local vault produce (the adapter's own are SESSION_ERROR_CODES). */
 export const CORE_CODES = new Set<string>([
-  ...literalCodes(),
+  ...literalCodes().filter((code) => !(SESSION_ERROR_CODES as readonly string[]).includes(code)),
   ...CREDENTIALS_ERROR_CODES,
   ...PASSPHRASE_CODES,
   ...INSTALL_CODES,
