@@ -37,6 +37,20 @@ export function normaliseEndpointKey(key: string): string | undefined {
   }
 }
 
+/**
+ * The vault endpoint an error is about, as a URL: its `endpoint` ("host:port", the trust codes)
+ * or its `host` and `port` (the network codes); undefined when it names none.
+ */
+export function endpointOfError(params: Readonly<Record<string, unknown>>): string | undefined {
+  const key =
+    typeof params.endpoint === 'string'
+      ? normaliseEndpointKey(params.endpoint)
+      : typeof params.host === 'string' && typeof params.port === 'number'
+        ? normaliseEndpointKey(`${params.host.includes(':') ? `[${params.host}]` : params.host}:${params.port}`)
+        : undefined;
+  return key && `https://${key}`;
+}
+
 /** The entries of a "host:port" → CA file map (the extension's setting), as trust sources. */
 export function trustFromFileMap(map: Readonly<Record<string, unknown>>): TrustedCertificate[] {
   return Object.entries(map).flatMap(([endpoint, file]) => (typeof file === 'string' && file.trim() ? [{ endpoint, file: file.trim() }] : []));

@@ -7,6 +7,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { isSetupError, SetupError } from '../../../src/core/errors';
 import { parseProxySettings } from '../../../src/core/proxy/settings';
+import { actionOf } from '../../../src/core/registration/errors';
 import { endpointKey, normaliseEndpointKey, trustedCasFor, trustFromFileMap } from '../../../src/core/trust/endpoint';
 import { presentedChain } from '../../../src/core/trust/presented';
 import { serviceFor, startServiceVault, tempDir } from '../../support/service';
@@ -128,7 +129,7 @@ describe('Trust per vault endpoint', function () {
       const presented = (await presentedChain(vault.url)).at(-1)!;
       assert.equal(wrong.params.fingerprint, presented.fingerprint256);
       assert.equal(wrong.params.file, wrongCaFile);
-      assert.equal(wrong.params.action, undefined, 'the core table gives the next step, not the throw site');
+      assert.equal(actionOf(wrong), 'trustVaultCertificate', 'another CA file is the way forward');
     });
 
     describe('through a real squid', () => {

@@ -15,7 +15,8 @@ import { confirmLocation, ensurePassphraseFile, checkPassphraseRules, passphrase
 import { validatePassphrase } from '../../../core/passphrase/validate';
 import { summarise } from '../../../core/service/prepare';
 import type { Target } from '../../../core/target/target';
-import { proxyContext, proxyPassword, readSettings, TRUSTED_CERTIFICATES_SETTING, writeProxySettings } from '../settings';
+import type { PresentedVaultCertificate, VerifiedVaultCa } from '../../../core/service';
+import { proxyContext, proxyPassword, readSettings, TRUSTED_CERTIFICATES_SETTING, writeProxySettings, writeTrustedCertificate } from '../settings';
 import { asSetupError, checked, credentialsNotSelected, logLine, passphraseNotSet } from './checked';
 import { localSessionTarget, type SessionTarget } from './target';
 import type { VaultTrust } from './trust';
@@ -226,6 +227,32 @@ export class Session implements SetupSession {
     });
     this.connectivity = result;
     this.log('connectivity', result);
+    this.fire();
+    return result;
+  }
+
+  /** The vault endpoint this window works with: the selected credentials file's, else the registered configuration's. */
+  vaultEndpoint(): string | undefined {
+    return (this.credentials?.ok ? this.credentials.value.endpoint : undefined) ?? this.status?.config?.vault?.endpoint;
+  }
+
+  /** What the vault endpoint presents (the top certificate it sends), over the configured proxy. */
+  async presentedCertificate(endpoint: string, signal?: AbortSignal): Promise<Checked<PresentedVaultCertificate>> {
+    return checked(async () => (await this.getService()).presentedCertificate({ endpoint, proxy: await this.proxy() }, { signal }));
+  }
+
+  /**
+   * Trusts the CA in `file` for `endpoint`, once the core has checked that it verifies what the
+   * endpoint presents; a file that does not is refused and nothing is written.
+   */
+  async trustCertificate(endpoint: string, file: string, signal?: AbortSignal): Promise<Checked<VerifiedVaultCa>> {
+    const result = await checked(async () => {
+      const verified = await (await this.getService()).verifyTrustedCertificate({ endpoint, proxy: await this.proxy() }, file, { signal });
+      await writeTrustedCertificate(verified.endpoint, verified.file);
+      return verified;
+    });
+    this.connectivity = undefined;
+    this.log('trusted certificate', result);
     this.fire();
     return result;
   }
