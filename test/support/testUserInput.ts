@@ -87,8 +87,8 @@ export class TestUserInput implements UserInput {
     }
   }
 
-  async openFile(): Promise<string | undefined> {
-    const answer = this.next({ kind: 'openFile' });
+  async openFile(options: { title?: string }): Promise<string | undefined> {
+    const answer = this.next({ kind: 'openFile', title: options.title });
     return typeof answer === 'string' ? answer : undefined;
   }
 

@@ -174,6 +174,13 @@ describe(`Walkthrough webview: a new user registers this server (${spanish ? 'Sp
     await ui({ action: 'wtClick', selector: '#proxy-save' });
     await ui({ action: 'wtWaitText', selector: '#proxy-result', pattern: '\\(ProxySettingsInvalid\\)' });
     assert.equal(settings().get('proxy.mode'), 'off', 'a refused proxy changes no setting');
+    // Its way forward, as the notification offers it: the button runs the palette's Configure Proxy….
+    const host = (text: string) => bundle[text] ?? text;
+    await ui({ action: 'wtWaitText', selector: '#proxy-result button.next-step', pattern: escapeRe(host('Configure Proxy…')) });
+    await ui({ action: 'wtClick', selector: '#proxy-result button.next-step' });
+    const { items } = await ui<{ items: string[] }>({ action: 'quickPickItems' });
+    assert.ok(items.includes(host('No proxy')), `the proxy wizard opened: ${JSON.stringify(items)}`);
+    await ui({ action: 'pressKey', key: 'Escape' });
 
     await ui({ action: 'wtSelect', selector: '#proxy-mode', value: 'off' });
     await ui({ action: 'wtClick', selector: '#proxy-save' });
