@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { CHANGE_STAGES, UNREGISTER_STAGES, type ChangeInput } from '../../../core/service';
 import type { FeatureContext } from '../context';
 import { localiseError } from '../errors/localise';
+import { nextStepText } from '../errors/showError';
 import { withStages } from '../progress';
 import { readSettings } from '../settings';
 import { cacheFolderStep, dataSizeBytes, dataSizeStep, type FolderAnswers } from '../wizard/folderSteps';
@@ -23,7 +24,7 @@ export async function showStatus(f: FeatureContext): Promise<void> {
     vscode.l10n.t('Install folder: {0}', status.installFolder),
     ...(config?.registration ? [vscode.l10n.t('Registration: {0}', config.registration.id), vscode.l10n.t('Machine: {0}', config.machineId)] : []),
     ...(config ? [vscode.l10n.t('Cache folder: {0}', config.cacheFolder)] : []),
-    ...(remote && !remote.ok ? [localiseError(remote.error, f.extension.extensionPath)] : []),
+    ...(remote && !remote.ok ? [localiseError(remote.error, f.extension.extensionPath), nextStepText(remote.error)] : []),
     ...(remote?.ok ? [vscode.l10n.t('At the vault: {0}', remote.registration.status)] : []),
   ];
   void f.ui().message('info', lines.join(' — '));

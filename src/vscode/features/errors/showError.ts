@@ -20,6 +20,12 @@ export function nextStepOf(error: ShownError): ShownNextStep {
   return 'command' in step ? { action, command: step.command, label: vscode.l10n.t(step.label) } : { action, instruction: vscode.l10n.t(step.instruction) };
 }
 
+/** The next step as text, for surfaces without buttons (the fleet's rows and report, the status summary). */
+export function nextStepText(error: ShownError): string {
+  const next = nextStepOf(error);
+  return 'instruction' in next ? next.instruction : vscode.l10n.t('Next step: {0}', next.label);
+}
+
 export async function showSetupError(ui: UserInput, extensionPath: string, err: ShownError, retry?: () => Promise<unknown>): Promise<void> {
   const next = nextStepOf(err);
   const retryLabel = vscode.l10n.t('Retry');
