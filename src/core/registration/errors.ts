@@ -128,7 +128,6 @@ export function nextActionFor(code: string): NextAction | undefined {
   return undefined;
 }
 
-
 /** The next step surfaces show for an error: its own, else its code's, else reporting the problem. */
 export function actionOf(error: { code: string; params: ErrorParams }): NextAction {
   return isNextAction(error.params.action) ? error.params.action : (nextActionFor(error.code) ?? 'reportProblem');
