@@ -20,6 +20,7 @@ import { parseProxySettings } from '../src/core/proxy/settings';
 import { Secret } from '../src/core/proxy/secret';
 import { SetupService } from '../src/core/service';
 import { openSshTarget, resolveDestination, type SshPrompts } from '../src/core/target/ssh';
+import { endpointKey } from '../src/core/trust/endpoint';
 import { agentPackageDir, tempDir, TEST_PASSPHRASE } from '../test/support/service';
 import { generateKeyPair, startSshd, type TestSshd } from '../test/support/sshd';
 import { REPO_ROOT } from '../test/support/vault';
@@ -130,7 +131,7 @@ async function main(): Promise<void> {
         {
           openTarget: (server, signal) => openSshTarget(server.destination, { prompts: refuse, knownHostsFiles: [knownHosts], logger: silentLogger, signal }),
           createService: (target) =>
-            new SetupService({ target, logger: silentLogger, trust: { ca: vaultCa }, downloadCacheDir: path.join(root, 'downloads') }),
+            new SetupService({ target, logger: silentLogger, trust: [{ endpoint: endpointKey(vault.url), pem: vaultCa }], downloadCacheDir: path.join(root, 'downloads') }),
           confirmPassphraseLocation: async () => true,
           logger: silentLogger,
         },

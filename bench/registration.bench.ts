@@ -35,7 +35,7 @@ async function main(): Promise<void> {
     const target = new LocalTarget();
     const creds = await createVaultWithCredentials(vault);
     const credentialsFile = await writeCredentials(root, creds.file);
-    const { service } = serviceFor(root, vault.caCertPem);
+    const { service } = serviceFor(root, vault);
     const input = setupInput(credentialsFile, root, { dataSizeBytes: 0 });
     const options = { confirmPassphraseLocation: async () => true };
 

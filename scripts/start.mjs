@@ -3,14 +3,14 @@
 // profile under .cache/start, starts the local vault (data in .cache/start/vault, on the same port
 // as last time when it is free) with a demo vault and a fresh credentials file in
 // .cache/start/workspace, writes the settings the demo needs where their scope is read (the vault's
-// CA and the install folder are machine-scoped: Machine/settings.json), and serves VS Code
+// CA, trusted for its endpoint, and the install folder are machine-scoped: Machine/settings.json), and serves VS Code
 // (code-server) on 127.0.0.1:$PORT (or a free port) with that workspace open.
 // Ctrl+C stops everything it started.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { installExtension, QUIET_SETTINGS, startCodeServer } from './lib/code-server.mjs';
-import { writeSettings } from './lib/settings.mjs';
+import { readSetting, writeSettings } from './lib/settings.mjs';
 import { ensureHost, CACHE_DIR, ROOT, unsupportedPlatform } from './lib/host.mjs';
 import { freePort } from './lib/net.mjs';
 import { ensureSystemPackages, START_PACKAGES } from './lib/system.mjs';
@@ -49,11 +49,16 @@ fs.writeFileSync(vaultPortFile, String(vaultPort));
 const workspace = path.join(home, 'workspace');
 const demo = issueDemoCredentials({ dataDir: path.join(home, 'vault'), outDir: workspace });
 say(`local vault ${demo.vaultName} serves ${vault.url}; credentials file ${path.relative(ROOT, demo.file)} (valid until ${demo.notAfter})`);
+const TRUSTED = 'backupAgent.vault.trustedCertificates';
 const firstRun = !fs.existsSync(path.join(dirs.userData, 'User', 'settings.json'));
 const unreadable = writeSettings(dirs.userData, {
   // A quiet workbench, and no Restricted Mode: this profile only ever opens the folder made here.
   ...(firstRun ? { ...QUIET_SETTINGS, 'security.workspace.trust.enabled': false } : {}),
-  'backupAgent.vault.caFile': vault.caFile,
+  // The vault's CA for its own endpoint only; an entry of an earlier port for this CA goes.
+  'backupAgent.vault.trustedCertificates': {
+    ...Object.fromEntries(Object.entries(readSetting(dirs.userData, TRUSTED, manifest) ?? {}).filter(([, file]) => file !== vault.caFile)),
+    [new URL(vault.url).host]: vault.caFile,
+  },
   // The demo installs the agent here rather than into the platform's folder.
   'backupAgent.installFolder': path.join(home, 'agent'),
 }, manifest);

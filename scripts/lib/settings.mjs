@@ -12,6 +12,15 @@ export function settingsFileFor(userDataDir, key, manifest) {
   return path.join(userDataDir, MACHINE_SCOPES.has(scope) ? 'Machine' : 'User', 'settings.json');
 }
 
+/** The value of `key` in the file its scope is read from, or undefined (absent or unreadable). */
+export function readSetting(userDataDir, key, manifest) {
+  try {
+    return JSON.parse(fs.readFileSync(settingsFileFor(userDataDir, key, manifest), 'utf8'))[key];
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Merges `values` into the profile's settings files, each key where its scope is read. Returns the
  * files it could not read as JSON (left alone), so the caller can say what to add by hand.

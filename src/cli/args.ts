@@ -73,8 +73,8 @@ export const COMMANDS = {
       ...REMOTE,
     },
   },
-  status: { usage: `status [--install-folder DIR] [--ca FILE] ${REMOTE_USAGE}`, positionals: [0, 0], options: { ...INSTALL, ...TRUST, ...REMOTE } },
-  unregister: { usage: `unregister [--install-folder DIR] [--ca FILE] ${REMOTE_USAGE}`, positionals: [0, 0], options: { ...INSTALL, ...TRUST, ...REMOTE } },
+  status: { usage: `status [--install-folder DIR] ${REMOTE_USAGE}`, positionals: [0, 0], options: { ...INSTALL, ...REMOTE } },
+  unregister: { usage: `unregister [--install-folder DIR] ${REMOTE_USAGE}`, positionals: [0, 0], options: { ...INSTALL, ...REMOTE } },
 } satisfies Record<string, { usage: string; positionals: [number, number]; options: Options }>;
 
 export type CommandName = keyof typeof COMMANDS;
@@ -112,7 +112,9 @@ Remote servers: --ssh takes a Host from ~/.ssh/config or [user@]host[:port]; it 
 
 Secrets never go in arguments: the passphrase comes from BACKUP_PASSPHRASE or --passphrase-stdin,
 the proxy password from BACKUP_PROXY_PASSWORD or --proxy-password-stdin (with both, the passphrase
-is the first line of stdin). The vault's CA: --ca FILE or BACKUP_VAULT_CA (a file or PEM text).
+is the first line of stdin). The vault's CA: --ca FILE or BACKUP_VAULT_CA (a file or PEM text),
+trusted for the credentials file's (or --endpoint's) host:port only; status and unregister trust
+the CA the vault returned at registration.
 Exit codes: 0 done, 1 refused or failed (the code is in the output), 2 usage, 130 cancelled.`;
 
 export function parseCommandLine(argv: readonly string[]): ParsedCommand | 'help' {

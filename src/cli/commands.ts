@@ -10,9 +10,12 @@ import type { CacheFolderReport } from '../core/cache/checkFolder';
 import type { Logger } from '../core/log';
 import { parseProxySettings, type ProxySettings } from '../core/proxy/settings';
 import { SetupService, type SetupInput, type WithProblem } from '../core/service';
+import { withNextStep } from '../core/registration/errors';
+import { inspectCredentials } from '../core/service/prepare';
 import { LocalTarget } from '../core/target/local';
 import { defaultKnownHostsFile, openSshTarget, resolveDestination } from '../core/target/ssh';
 import type { Target } from '../core/target/target';
+import { endpointKey, type TrustedCertificate } from '../core/trust/endpoint';
 import { dataToProtect, UsageError, type CommandName, type ParsedCommand } from './args';
 import type { Output } from './output';
 import { readSecrets, readTrustedCa, type CliSecrets } from './secrets';
@@ -47,7 +50,7 @@ export async function runCommand(ctx: CliContext): Promise<void> {
       (secrets ??= readSecrets({ passphraseStdin: tools.flag('passphrase-stdin'), proxyPasswordStdin: tools.flag('proxy-password-stdin') }, ctx.env, ctx.stdin)),
     service: async () => {
       target ??= openTarget(ctx, tools.string('ssh'), tools.flag('accept-new-host-key'));
-      return createService(await target, ctx.output.logger(), ctx.env, await readTrustedCa(tools.string('ca'), ctx.env));
+      return createService(await target, ctx.output.logger(), ctx.env, await cliTrust(tools, ctx));
     },
   };
   try {
@@ -80,13 +83,25 @@ async function openTarget(ctx: CliContext, ssh: string | undefined, acceptNewHos
   });
 }
 
-function createService(target: Target, logger: Logger, env: NodeJS.ProcessEnv, ca: string | undefined): SetupService {
+/**
+ * The CLI's CA (--ca, else BACKUP_VAULT_CA), trusted for this run's vault endpoint only: the one
+ * --endpoint names, or the credentials file's. Every other host keeps the system's store.
+ */
+async function cliTrust(tools: Tools, ctx: CliContext): Promise<TrustedCertificate[] | undefined> {
+  const pem = await readTrustedCa(tools.string('ca'), ctx.env);
+  const credentialsFile = tools.string('credentials');
+  if (!pem || (!tools.string('endpoint') && !credentialsFile)) return undefined;
+  const endpoint = tools.string('endpoint') ?? (await inspectCredentials(credentialsFile!, new Date(), ctx.signal)).endpoint;
+  return [{ endpoint: endpointKey(endpoint), pem }];
+}
+
+function createService(target: Target, logger: Logger, env: NodeJS.ProcessEnv, trust: TrustedCertificate[] | undefined): SetupService {
   const cacheHome = env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
   return new SetupService({
     target,
     logger,
     proxyContext: { env },
-    trust: ca ? { ca } : undefined,
+    trust,
     downloadCacheDir: path.join(cacheHome, 'backup-agent-setup', 'downloads'),
   });
 }
@@ -215,7 +230,7 @@ const HANDLERS: Record<CommandName, Handler> = {
 function reportChecks(output: Output, command: string, report: WithProblem<object>, text: string[]): void {
   const { problem, ...rest } = report;
   if (!problem) return output.done(command, rest, text);
-  output.failed(command, problem.toJSON(), rest, text);
+  output.failed(command, withNextStep(problem).toJSON(), rest, text);
   throw new ReportedFailure();
 }
 

@@ -3,6 +3,7 @@
  * extension uses. See HELP (args.ts) for the commands and exit codes.
  */
 import { CancelledError, SetupError } from '../core/errors';
+import { withNextStep } from '../core/registration/errors';
 import { COMMANDS, HELP, parseCommandLine, UsageError } from './args';
 import { ReportedFailure, runCommand } from './commands';
 import { Output, type Streams } from './output';
@@ -42,7 +43,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       output.failed(command, { code: 'Cancelled', message: 'Cancelled.', params: {} });
       return EXIT.cancelled;
     }
-    const error = err instanceof SetupError ? err.toJSON() : { code: 'InternalError', message: `Unexpected failure: ${(err as Error)?.message ?? String(err)}`, params: {} };
+    const error = err instanceof SetupError ? withNextStep(err).toJSON() : { code: 'InternalError', message: `Unexpected failure: ${(err as Error)?.message ?? String(err)}`, params: {} };
     output.failed(command, error);
     return EXIT.failed;
   }

@@ -4,6 +4,7 @@ export const COMMANDS = {
   selectCredentials: 'backupAgent.selectCredentials',
   configureProxy: 'backupAgent.configureProxy',
   testConnectivity: 'backupAgent.testConnectivity',
+  trustVaultCertificate: 'backupAgent.trustVaultCertificate',
   setCacheFolder: 'backupAgent.setCacheFolder',
   generatePassphrase: 'backupAgent.generatePassphrase',
   enterPassphrase: 'backupAgent.enterPassphrase',

@@ -1,4 +1,5 @@
 /** What every step of the page shares: strings, the protocol client, drafts and announcements. */
+import { button, fill, h } from './dom';
 import { PROTOCOL_ERRORS, type Method, type ParamsOf, type ResultOf, type ViewSnapshot, type WireError } from './protocol';
 import type { Outcome, RpcClient } from './rpc';
 import { format, STRINGS, type StringKey } from './strings';
@@ -99,11 +100,27 @@ export class PageContext {
     }
   }
 
-  /** Shows a refusal in a step's result area; announced when it answers the user's action. */
+  /**
+   * Shows a refusal in a step's result area with its way forward; announced when it answers the
+   * user's action.
+   */
   showError(result: HTMLElement, error: WireError, announce = true): void {
     if (error.code === 'RequestCancelled') return;
     result.className = 'result problem';
-    result.textContent = this.errorText(error);
-    if (announce) this.announce(result.textContent);
+    fill(result, h('p', {}, this.errorText(error)), this.nextStep(error, result));
+    if (announce) this.announce(result.textContent ?? '');
+  }
+
+  /**
+   * An error's way forward, as the notifications offer it: a button that runs its fixing command
+   * (a refusal of that shows in `result`), or its instruction.
+   */
+  nextStep(error: WireError, result: HTMLElement): HTMLElement | undefined {
+    const next = error.next;
+    if (!next) return undefined;
+    if ('instruction' in next) return h('p', { class: 'next-step' }, next.instruction);
+    const run = button(next.label, { class: 'next-step' });
+    run.addEventListener('click', () => void this.act(run, result, 'error/nextStep', { action: next.action }));
+    return run;
   }
 }

@@ -3,11 +3,12 @@
  * with ids (answered by one response each, cancellable), notifications from the host, and a
  * `ready` handshake. Both sides parse every inbound message with these schemas and drop what
  * does not fit, so a stray or hostile message can neither crash a side nor reach the session.
- * Browser-safe: it imports nothing from the core at run time.
+ * Browser-safe: of the core it imports at run time only the list of next steps, which imports nothing.
  */
 // zod/mini: the same checks without the locale tables, which keeps the page's bundle small.
 import * as z from 'zod/mini';
 import type { AgentProxy } from '../core/config/agentConfig';
+import { NEXT_ACTIONS } from '../core/nextActions';
 import type { ProxyMode } from '../core/proxy/settings';
 
 const MAX_PATH = 4096;
@@ -60,6 +61,8 @@ export const REQUEST_PARAMS = {
   /** Set up this server / pick a remote one (the host asks which and connects). */
   'target/local': noParams,
   'target/remote': noParams,
+  /** Runs an error's fixing command (the one its `next` offers). */
+  'error/nextStep': z.strictObject({ action: z.enum(NEXT_ACTIONS) }),
 } as const;
 
 export type Method = keyof typeof REQUEST_PARAMS;
@@ -99,6 +102,7 @@ export const RESULTS = {
   'status/refresh': z.strictObject({}),
   'target/local': z.strictObject({}),
   'target/remote': z.strictObject({ cancelled: z.boolean() }),
+  'error/nextStep': z.strictObject({}),
 } as const satisfies Record<Method, z.ZodMiniType>;
 
 export type ResultOf<M extends Method> = z.output<(typeof RESULTS)[M]>;
@@ -117,10 +121,17 @@ export const fromWebviewSchema = z.union([
 ]);
 export type FromWebview = { kind: 'ready' } | { kind: 'cancel'; id: number } | RequestMessage;
 
+/** An error's next step, localised: a button that runs its fixing command, or an instruction. */
+const nextStepSchema = z.union([
+  z.strictObject({ action: z.enum(NEXT_ACTIONS), label: text(200) }),
+  z.strictObject({ action: z.enum(NEXT_ACTIONS), instruction: text(1000) }),
+]);
+
 export const wireErrorSchema = z.strictObject({
   code: text(200),
   message: text(4000),
   params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+  next: z.optional(nextStepSchema),
 });
 export type WireError = z.output<typeof wireErrorSchema>;
 

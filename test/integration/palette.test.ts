@@ -174,7 +174,7 @@ describe('Command palette over a real vault', function () {
     const error = input.messages.find((m) => m.kind === 'error');
     assert.ok(error, JSON.stringify(input.messages));
     assert.match(error.text, /newer one was downloaded/);
-    assert.ok(error.actions.includes('Select Credentials File…'));
+    assert.ok(error.actions.includes('Select a New Credentials File…'));
     assert.ok(error.actions.includes('Retry') && error.actions.includes('Show Log'));
   });
 

@@ -18,6 +18,7 @@ import { Secret } from '../../src/core/proxy/secret';
 import { parseProxySettings, type ProxySettingsInput } from '../../src/core/proxy/settings';
 import { SetupService, type SetupInput, type SetupServiceOptions } from '../../src/core/service';
 import { LocalTarget } from '../../src/core/target/local';
+import { endpointKey } from '../../src/core/trust/endpoint';
 import type { CredentialsFile, StartVaultOptions } from '../../src/vault';
 import { createTestCa, type TestCa } from './tls';
 import { buildAgentPackage, startTestVault, tempDir, type TestVault } from './vault';
@@ -65,13 +66,16 @@ export interface ServiceUnderTest {
   logger: CaptureLogger;
 }
 
-/** A SetupService on this machine that trusts `ca`, with short time-outs and retries so fault tests stay quick. */
-export function serviceFor(root: string, ca: string | undefined, overrides: Partial<SetupServiceOptions> = {}): ServiceUnderTest {
+/**
+ * A SetupService on this machine that trusts `vault`'s CA for its endpoint (none: the system's
+ * store only), with short time-outs and retries so fault tests stay quick.
+ */
+export function serviceFor(root: string, vault: { url: string; caCertPem: string } | undefined, overrides: Partial<SetupServiceOptions> = {}): ServiceUnderTest {
   const logger = captureLogger();
   const service = new SetupService({
     target: new LocalTarget(),
     logger,
-    trust: ca ? { ca } : undefined,
+    trust: vault ? [{ endpoint: endpointKey(vault.url), pem: vault.caCertPem }] : undefined,
     downloadCacheDir: path.join(root, 'downloads'),
     network: { requestTimeoutMs: 5_000, retry: { retries: 2, baseDelayMs: 50, maxDelayMs: 200 } },
     ...overrides,

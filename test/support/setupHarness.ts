@@ -1,18 +1,19 @@
 /**
  * For suites that drive the extension's commands inside the extension host: a real vault with a
- * vault and its credentials file, the extension trusting its CA and installing into a temp
- * folder (user settings, restored by close()), and a scripted user per command.
+ * vault and its credentials file, the extension trusting its CA for its endpoint and installing
+ * into a temp folder (user settings, restored by close()), and a scripted user per command.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as vscode from 'vscode';
+import { endpointKey } from '../../src/core/trust/endpoint';
 import type { FeatureTesting } from '../../src/vscode/features';
 import { activateExtension } from './extension';
 import { TestUserInput, type Answer, type MessageRecord } from './testUserInput';
 import { createVaultWithCredentials, startTestVault, tempDir, type TestVault, type TestVaultCredentials } from './vault';
 
-const SETTINGS = ['vault.caFile', 'installFolder', 'cacheFolder', 'localVault.port', 'proxy.mode'] as const;
+const SETTINGS = ['vault.trustedCertificates', 'installFolder', 'cacheFolder', 'localVault.port', 'proxy.mode'] as const;
 
 export interface Harness {
   /** The running vault (replaced by withVaultDown). */
@@ -55,7 +56,7 @@ export async function startHarness(): Promise<Harness> {
   const credentialsFile = await write(creds.file.fileName, creds.file.xml);
   const caFile = await write('vault-ca.pem', vault.caCertPem);
   const installFolder = path.join(dir, 'agent');
-  await config().update('vault.caFile', caFile, vscode.ConfigurationTarget.Global);
+  await config().update('vault.trustedCertificates', { [endpointKey(vault.url)]: caFile }, vscode.ConfigurationTarget.Global);
   await config().update('installFolder', installFolder, vscode.ConfigurationTarget.Global);
   return {
     get vault() {

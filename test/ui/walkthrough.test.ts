@@ -1,6 +1,7 @@
 // The walkthrough webview as a new user meets it: opened from the command palette, every step
 // clicked and typed in the page, registered against a real local vault started here (credentials
-// issued by this test, its CA trusted through backupAgent.vault.caFile), the status bar updated.
+// issued by this test, its CA trusted for its endpoint through backupAgent.vault.trustedCertificates),
+// the status bar updated.
 // Then: hide/restore, themes, a message fuzz on both sides, the leak check and the time to ready.
 // The same journey runs in the English host and again in a Spanish one (code-server --locale es
 // with a test-only language pack, see scripts/lib/code-server.mjs); the texts it expects are the
@@ -11,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { REGISTER_STAGES } from '../../src/core/service/types';
+import { endpointKey } from '../../src/core/trust/endpoint';
 import { format, STRINGS, type StringKey } from '../../src/webview/strings';
 import { activateExtension, waitUntil } from '../support/extension';
 import { filesUnder } from '../support/files';
@@ -79,14 +81,14 @@ describe(`Walkthrough webview: a new user registers this server (${spanish ? 'Sp
     await fs.writeFile(credentialsFile, issued.file.xml);
     const caFile = path.join(tmp, 'vault-ca.pem');
     await fs.writeFile(caFile, vault.caCertPem);
-    await settings().update('vault.caFile', caFile, vscode.ConfigurationTarget.Global);
+    await settings().update('vault.trustedCertificates', { [endpointKey(vault.url)]: caFile }, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.commands.executeCommand('workbench.action.closePanel');
   });
 
   after(async () => {
     await vscode.workspace.getConfiguration('workbench').update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
-    for (const key of ['vault.caFile', 'installFolder', 'cacheFolder']) await settings().update(key, undefined, vscode.ConfigurationTarget.Global);
+    for (const key of ['vault.trustedCertificates', 'installFolder', 'cacheFolder']) await settings().update(key, undefined, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vault?.close();
     if (tmp) await fs.rm(tmp, { recursive: true, force: true });
@@ -172,6 +174,13 @@ describe(`Walkthrough webview: a new user registers this server (${spanish ? 'Sp
     await ui({ action: 'wtClick', selector: '#proxy-save' });
     await ui({ action: 'wtWaitText', selector: '#proxy-result', pattern: '\\(ProxySettingsInvalid\\)' });
     assert.equal(settings().get('proxy.mode'), 'off', 'a refused proxy changes no setting');
+    // Its way forward, as the notification offers it: the button runs the palette's Configure Proxy….
+    const host = (text: string) => bundle[text] ?? text;
+    await ui({ action: 'wtWaitText', selector: '#proxy-result button.next-step', pattern: escapeRe(host('Configure Proxy…')) });
+    await ui({ action: 'wtClick', selector: '#proxy-result button.next-step' });
+    const { items } = await ui<{ items: string[] }>({ action: 'quickPickItems' });
+    assert.ok(items.includes(host('No proxy')), `the proxy wizard opened: ${JSON.stringify(items)}`);
+    await ui({ action: 'pressKey', key: 'Escape' });
 
     await ui({ action: 'wtSelect', selector: '#proxy-mode', value: 'off' });
     await ui({ action: 'wtClick', selector: '#proxy-save' });

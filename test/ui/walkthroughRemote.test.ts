@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { readPassphraseFile } from '../../src/core/passphrase/file';
+import { endpointKey } from '../../src/core/trust/endpoint';
 import { STRINGS, type StringKey } from '../../src/webview/strings';
 import { activateExtension, waitUntil } from '../support/extension';
 import { escapeRe, pagePattern } from '../support/pagePattern';
@@ -17,7 +18,7 @@ import { createVaultWithCredentials, startTestVault, type TestVault } from '../s
 
 const ALIAS = 'lab-remote';
 const settings = () => vscode.workspace.getConfiguration('backupAgent');
-const SETTINGS = ['vault.caFile', 'installFolder', 'cacheFolder', 'ssh.configFile', 'ssh.knownHostsFile'];
+const SETTINGS = ['vault.trustedCertificates', 'installFolder', 'cacheFolder', 'ssh.configFile', 'ssh.knownHostsFile'];
 /** A page text as a pattern (this suite runs in the English host). */
 const re = (key: StringKey, ...args: string[]) => pagePattern(STRINGS[key], ...args);
 const current = async () => (await ui<{ text: string }>({ action: 'wtText', selector: '#target-current' })).text;
@@ -54,7 +55,7 @@ describe('Walkthrough webview: "A remote server…" sets up a server over SSH', 
     await fs.writeFile(knownHosts, `${sshd.knownHostsLine}\n`);
     await settings().update('ssh.configFile', sshConfig, vscode.ConfigurationTarget.Global);
     await settings().update('ssh.knownHostsFile', knownHosts, vscode.ConfigurationTarget.Global);
-    await settings().update('vault.caFile', path.join(tmp, 'vault-ca.pem'), vscode.ConfigurationTarget.Global);
+    await settings().update('vault.trustedCertificates', { [endpointKey(vault.url)]: path.join(tmp, 'vault-ca.pem') }, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await ui({ action: 'runCommand', title: 'Backup Agent: Open Walkthrough' });
     await ui({ action: 'wtReady' });

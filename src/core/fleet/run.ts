@@ -5,6 +5,7 @@
  * vault's machine limit stops the queue, since every later server would be refused too.
  */
 import { CancelledError, SetupError } from '../errors';
+import { withNextStep } from '../registration/errors';
 import { inspectCredentials } from '../service/prepare';
 import { preparePassphrases, type PassphraseSource } from './passphrases';
 import { countRows } from './report';
@@ -135,7 +136,7 @@ class Fleet {
 
   /** A refusal as the setup words it; anything else is reported generically, its details logged only. */
   private reasonOf(key: string, err: unknown): Reason {
-    if (err instanceof SetupError) return err.toJSON();
+    if (err instanceof SetupError) return withNextStep(err).toJSON();
     this.options.logger.error(`Fleet: unexpected failure on ${key}: ${describe(err)}`);
     return { code: FleetCode.Unexpected, message: 'Something unexpected went wrong on this server; the log has the details.', params: { key } };
   }

@@ -129,7 +129,10 @@ const MESSAGES: Record<NetworkCode, (p: ErrorParams) => string> = {
   ProxyUnreachable: (p) => `The proxy ${p.proxy} cannot be reached.`,
   ProxyAuthRequired: (p) => `The proxy ${p.proxy} requires authentication, or rejected the user name and password.`,
   ProxyConnectFailed: (p) => `The proxy ${p.proxy} refused to connect to ${p.host}:${p.port} (HTTP ${p.proxyStatus}).`,
-  TlsUntrustedCertificate: (p) => `The certificate of ${p.host} is not issued by a trusted authority (${p.tlsCode}).`,
+  TlsUntrustedCertificate: (p) =>
+    p.fingerprint === undefined
+      ? `The certificate of ${p.host} is not issued by a trusted authority (${p.tlsCode}).`
+      : `The certificate of ${p.host} is not issued by a trusted authority (${p.tlsCode}). It presents a certificate issued by ${p.issuer}, SHA-256 fingerprint ${p.fingerprint}.`,
   TlsHostnameMismatch: (p) => `The certificate of ${p.host} is issued for another name.`,
   TlsCertificateExpired: (p) => `The certificate of ${p.host} has expired.`,
   TlsCertificateNotYetValid: (p) => `The certificate of ${p.host} is not valid yet: check this machine's clock.`,
@@ -163,4 +166,10 @@ export function networkError(diagnosis: Diagnosis, target: NetworkTarget, cause?
     params.port = target.proxy.port;
   }
   return new SetupError(diagnosis.code, MESSAGES[diagnosis.code](params), params, { cause });
+}
+
+/** An untrusted-certificate error naming what the endpoint presents: the top certificate it sent, its issuer and SHA-256. */
+export function namePresentedCertificate(err: SetupError, top: { issuer: string; fingerprint256: string }): SetupError {
+  const params: ErrorParams = { ...err.params, issuer: top.issuer, fingerprint: top.fingerprint256 };
+  return new SetupError(err.code, MESSAGES.TlsUntrustedCertificate(params), params, { cause: err.cause ?? err });
 }

@@ -1,46 +1,18 @@
 /**
- * Every refusal on the way to and from the vault, made actionable: each code gets a next step
- * (`params.action`) the adapters turn into a button or a hint. The vault's own codes keep their
- * ids (the real vault's where the facts give one) and get our wording; network and HTTP codes
- * keep the HTTP stack's wording and only gain the next step.
+ * Every refusal made actionable: each code gets a next step (`params.action`) the adapters turn
+ * into a button that runs the fixing command, or an instruction where no command can fix it.
+ * The vault's own codes keep their ids (the real vault's where the facts give one) and get our
+ * wording; network and HTTP codes keep the HTTP stack's wording and only gain the next step; the
+ * setup's own codes have theirs in ../nextSteps.ts.
  */
 import type { CredentialsErrorCode } from '../credentials/errors';
 import { SetupError, type ErrorParams } from '../errors';
 import { NetworkCode } from '../http/networkErrors';
 import { HttpCode } from '../http/request';
+import { isNextAction, type NextAction } from '../nextActions';
+import { SETUP_ACTIONS } from '../nextSteps';
 
-export const NEXT_ACTIONS = [
-  'downloadNewCredentials',
-  'checkClock',
-  'useCredentialsOfRegisteredVault',
-  'unregisterAnotherMachine',
-  'generateNewSecurityPin',
-  'registerAgain',
-  'checkVaultEndpoint',
-  'checkNetwork',
-  'retryLater',
-  'checkProxySettings',
-  'checkProxyCredentials',
-  'trustVaultCertificate',
-  'reportProblem',
-  'renameCredentialsFile',
-  'checkFileAccess',
-  'waitAndRetry',
-  'freeDiskSpace',
-  'checkPermissions',
-  'chooseInstallFolder',
-  'installPrerequisites',
-  'choosePassphrase',
-  'choosePassphraseFileLocation',
-  'changePassphraseWithSecurityPin',
-  'register',
-] as const;
-export type NextAction = (typeof NEXT_ACTIONS)[number];
-
-/** The `action` param of a SetupError, checked against NEXT_ACTIONS. */
-export function nextStep(action: NextAction): { action: NextAction } {
-  return { action };
-}
+export { NEXT_ACTIONS, isNextAction, nextStep, type NextAction } from '../nextActions';
 
 interface VaultRefusal {
   action: NextAction;
@@ -99,7 +71,7 @@ const VAULT_REFUSALS = {
 export type VaultRefusalCode = keyof typeof VAULT_REFUSALS;
 
 /** Next steps for network and HTTP failures, whose messages already say what happened. */
-const TRANSPORT_ACTIONS: Record<string, NextAction> = {
+const TRANSPORT_ACTIONS: Record<NetworkCode | (typeof HttpCode)[keyof typeof HttpCode], NextAction> = {
   [NetworkCode.DnsLookupFailed]: 'checkNetwork',
   [NetworkCode.ConnectionRefused]: 'checkVaultEndpoint',
   [NetworkCode.HostUnreachable]: 'checkNetwork',
@@ -149,10 +121,18 @@ export function isVaultRefusalCode(code: string): code is VaultRefusalCode {
   return Object.hasOwn(VAULT_REFUSALS, code);
 }
 
-/** The next step for a code, if this module knows one. */
+/** The next step for a code, if one is known. */
 export function nextActionFor(code: string): NextAction | undefined {
   if (isVaultRefusalCode(code)) return VAULT_REFUSALS[code].action;
-  return TRANSPORT_ACTIONS[code] ?? (Object.hasOwn(CREDENTIALS_ACTIONS, code) ? CREDENTIALS_ACTIONS[code as CredentialsErrorCode] : undefined);
+  for (const table of [TRANSPORT_ACTIONS, CREDENTIALS_ACTIONS, SETUP_ACTIONS] as Array<Readonly<Record<string, NextAction>>>) {
+    if (Object.hasOwn(table, code)) return table[code];
+  }
+  return undefined;
+}
+
+/** The next step surfaces show for an error: its own, else its code's, else reporting the problem. */
+export function actionOf(error: { code: string; params: ErrorParams }): NextAction {
+  return isNextAction(error.params.action) ? error.params.action : (nextActionFor(error.code) ?? 'reportProblem');
 }
 
 /** A refusal the vault sent (rather than one this machine made, possibly with the same code). */
@@ -161,16 +141,16 @@ function fromVault(err: SetupError): boolean {
 }
 
 /**
- * The same failure with its next step. Vault refusals get our message (the vault's wording is
- * not localisable); everything else keeps its message. Errors that are not SetupErrors, and
- * those that already name a next step, pass through.
+ * The same failure with its next step: its code's, or reporting the problem for a code nobody
+ * knows (a newer vault's, say). Vault refusals get our message (the vault's wording is not
+ * localisable); everything else keeps its message. Errors that are not SetupErrors, and those
+ * that already name a next step, pass through.
  */
 export function withNextStep(err: SetupError): SetupError;
 export function withNextStep(err: unknown): unknown;
 export function withNextStep(err: unknown): unknown {
   if (!(err instanceof SetupError) || err.params.action !== undefined) return err;
-  const action = nextActionFor(err.code);
-  if (!action) return err;
+  const action = actionOf(err);
   // The credentials parser's own refusals (an expired file seen here) keep their wording.
   const local = !fromVault(err) && Object.hasOwn(CREDENTIALS_ACTIONS, err.code);
   if (local || !isVaultRefusalCode(err.code)) {

@@ -14,6 +14,7 @@ import { requestJson, type JsonResponse } from '../http/request';
 import { withRetry, type RetryOptions } from '../http/retry';
 import type { Logger } from '../log';
 import type { ProxyResolution } from '../proxy/resolve';
+import { withPresentedCertificate } from '../trust/presented';
 import { withNextStep } from './errors';
 import {
   SECURITY_PIN,
@@ -36,7 +37,7 @@ export interface VaultClientOptions extends VaultNetworkOptions {
   endpoint: string;
   /** From resolveProxy for the endpoint. */
   proxy: ProxyResolution;
-  /** CA certificates to trust instead of the system's (the local vault's CA, a TLS-inspecting proxy's), as curl's --cacert. */
+  /** CA certificates trusted for this endpoint instead of the system's (see trust/endpoint.ts), as curl's --cacert. */
   ca?: readonly string[];
   /** The CA the vault returned at registration: trusted in addition to the above. */
   vaultCa?: string;
@@ -95,7 +96,7 @@ export class VaultClient {
           logger.warn(`${method} ${url.pathname} failed (${error instanceof SetupError ? error.code : 'error'}); attempt ${attempt + 1} in ${delayMs} ms.`),
       });
     } catch (err) {
-      throw withNextStep(err);
+      throw withNextStep(await withPresentedCertificate(err, this.options.endpoint, { proxy: proxy.proxy, signal }));
     } finally {
       await dispatcher.destroy();
     }

@@ -6,7 +6,7 @@
 import type { AgentLayout } from '../config/layout';
 import type { ErrorParams } from '../errors';
 import { checkPrerequisites, downloadAgent, installAgent, missingPrerequisitesError, type PrerequisiteReport } from '../install';
-import { nextStep, withNextStep } from '../registration/errors';
+import { nextStep } from '../registration/errors';
 import { readTargetText } from '../registration/targetFiles';
 import { pathOf } from '../target/paths';
 import type { ServiceContext } from './context';
@@ -45,7 +45,7 @@ export async function ensureAgent(
       onProgress: (p) => onProgress?.({ phase: 'downloading', receivedBytes: p.receivedBytes, totalBytes: p.totalBytes }),
     });
   } catch (err) {
-    throw withNextStep(err);
+    throw await ctx.access.explain(err, route, signal);
   } finally {
     await dispatcher.destroy();
   }

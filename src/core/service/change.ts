@@ -13,7 +13,6 @@ import { installPlace, requireConfig, stage, type ServiceContext } from './conte
 import { checkPassphraseRules, confirmLocation, ensurePassphraseFile, existingPassphraseFile, newPassphraseRecord, passphraseLocationWarnings } from './passphrase';
 import { registeredMachine } from './registeredMachine';
 import type { ChangeInput, ChangeOptions, ChangeResult, ChangeStage } from './types';
-import { connectivityError } from './vaultAccess';
 
 export async function runChange(ctx: ServiceContext, input: ChangeInput, options: ChangeOptions = {}): Promise<ChangeResult> {
   const { signal, onProgress } = options;
@@ -39,7 +38,7 @@ export async function runChange(ctx: ServiceContext, input: ChangeInput, options
   if (input.proxy) {
     if (machine) {
       enter('checkConnectivity');
-      const problem = connectivityError(await ctx.access.checkConnectivity(machine.route, signal), machine.route);
+      const { problem } = await ctx.access.checkConnectivity(machine.route, signal);
       if (problem) throw problem;
     }
     proxy = agentProxyFor(input.proxy, place.layout, ctx.proxyContext);

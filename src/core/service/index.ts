@@ -5,3 +5,4 @@ export type { AgentOnTarget } from './agentInstall';
 export type { DataToProtect } from './cacheOnTarget';
 export { EXPIRY_WARNING_MS } from './prepare';
 export * from './types';
+export type { PresentedVaultCertificate, VerifiedVaultCa } from './trust';

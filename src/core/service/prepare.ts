@@ -85,7 +85,7 @@ export async function prepareSetup(ctx: ServiceContext, input: SetupInput, signa
     registeredHere,
     passphraseUnchanged,
     agentProxy: agentProxyFor(input.proxy, place.layout, ctx.proxyContext),
-    route: ctx.access.route(input.proxy, credentials.endpoint),
+    route: await ctx.access.route(input.proxy, credentials.endpoint),
     passphraseFile,
     locationWarnings,
     warnings,

@@ -18,7 +18,6 @@ import { stage, type ServiceContext } from './context';
 import { confirmLocation, ensurePassphraseFile, newPassphraseRecord } from './passphrase';
 import { prepareSetup } from './prepare';
 import type { RegisterOptions, RegisterResult, RegisterStage, SetupInput } from './types';
-import { connectivityError } from './vaultAccess';
 
 export async function runRegistration(ctx: ServiceContext, input: SetupInput, options: RegisterOptions = {}): Promise<RegisterResult> {
   const { signal, onProgress } = options;
@@ -35,9 +34,8 @@ export async function runRegistration(ctx: ServiceContext, input: SetupInput, op
   logger.info(`Credentials for vault ${credentials.vaultName} (endpoint ${credentials.endpoint}), valid until ${credentials.expiresAt.toISOString()}.`);
 
   enter('checkConnectivity');
-  const report = await ctx.access.checkConnectivity(route, signal);
-  const unreachable = connectivityError(report, route);
-  if (unreachable) throw unreachable;
+  const { problem } = await ctx.access.checkConnectivity(route, signal);
+  if (problem) throw problem;
 
   enter('checkCache', { folder: prepared.cacheFolder });
   const cache = await checkCacheOnTarget(target, prepared.cacheFolder, input, { signal, onProgress: (d) => onProgress?.('checkCache', d) });

@@ -31,6 +31,6 @@ export async function registeredMachine(ctx: ServiceContext, place: InstallPlace
   }
   const stored = await readMachineCertificate(ctx.target, place.layout);
   const settings = proxy ?? (await proxySettingsFromConfig(ctx.target, config.proxy));
-  const route = ctx.access.route(settings, config.vault.endpoint, stored.vaultCaPem);
+  const route = await ctx.access.route(settings, config.vault.endpoint, stored.vaultCaPem);
   return { registrationId: config.registration.id, vaultName: config.vault.name, identity: stored.identity, route, client: ctx.access.client(route) };
 }

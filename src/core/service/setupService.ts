@@ -4,7 +4,6 @@
  * collect input and show results. Nothing here depends on VS Code.
  */
 import { cacheFolderError, type CacheFolderReport } from '../cache/checkFolder';
-import type { SetupError } from '../errors';
 import type { ConnectivityReport } from '../connectivity/check';
 import type { VaultCredentials } from '../credentials/model';
 import { generatePassphrase } from '../passphrase/generate';
@@ -32,10 +31,10 @@ import type {
   UnregisterResult,
 } from './types';
 import { runUnregister } from './unregister';
-import { VaultAccess, connectivityError } from './vaultAccess';
+import { presentedVaultCertificate, verifyVaultCa, type PresentedVaultCertificate, type VerifiedVaultCa } from './trust';
+import { VaultAccess, type WithProblem } from './vaultAccess';
 
-/** A check's report and, when it failed, why, as the SetupError the setup would refuse with. */
-export type WithProblem<T> = T & { problem?: SetupError };
+export type { WithProblem } from './vaultAccess';
 
 /** Where a check or a download goes: an endpoint, or the one a credentials file names. */
 export type VaultEndpointInput = ({ endpoint: string } | { credentialsFile: string }) & { proxy: ProxySettings };
@@ -82,17 +81,25 @@ export class SetupService {
 
   /** The per-stage connectivity report, with the failed stage as an actionable `problem`. */
   async checkConnectivity(where: VaultEndpointInput, options: { signal?: AbortSignal } = {}): Promise<WithProblem<ConnectivityReport>> {
-    const route = this.ctx.access.route(where.proxy, await this.endpointOf(where, options.signal));
-    const report = await this.ctx.access.checkConnectivity(route, options.signal);
-    const problem = connectivityError(report, route);
-    return problem ? { ...report, problem } : report;
+    const route = await this.ctx.access.route(where.proxy, await this.endpointOf(where, options.signal));
+    return this.ctx.access.checkConnectivity(route, options.signal);
+  }
+
+  /** The certificate the vault endpoint presents (the top of the chain it sends), for the user to judge before trusting a CA for it. */
+  async presentedCertificate(where: VaultEndpointInput, options: { signal?: AbortSignal } = {}): Promise<PresentedVaultCertificate> {
+    return presentedVaultCertificate(this.ctx, await this.endpointOf(where, options.signal), where.proxy, options.signal);
+  }
+
+  /** Checks that the CA in `file` verifies what the vault endpoint presents; refused (TrustedCertificate…) otherwise. */
+  async verifyTrustedCertificate(where: VaultEndpointInput, file: string, options: { signal?: AbortSignal } = {}): Promise<VerifiedVaultCa> {
+    return verifyVaultCa(this.ctx, await this.endpointOf(where, options.signal), where.proxy, file, options.signal);
   }
 
   /** Downloads the agent (admin side, through the effective proxy) and installs it on the target. */
   async install(where: VaultEndpointInput, options: OperationOptions = {}): Promise<AgentOnTarget> {
     const { signal, onProgress } = options;
     const place = await installPlace(this.ctx, options.installFolder, signal);
-    const route = this.ctx.access.route(where.proxy, await this.endpointOf(where, signal));
+    const route = await this.ctx.access.route(where.proxy, await this.endpointOf(where, signal));
     stage(onProgress, signal, 'checkPrerequisites');
     const prerequisites = await requirePrerequisites(this.ctx, signal);
     stage(onProgress, signal, 'installAgent', { agentDir: place.layout.agentDir });

@@ -15,6 +15,7 @@ import type { VaultNetworkOptions } from '../registration/vaultClient';
 import type { RemoteRegistration } from '../registration/vaultApi';
 import type { RegistrationState } from '../status';
 import type { Target } from '../target/target';
+import type { TrustedCertificate } from '../trust/endpoint';
 
 export interface SetupServiceOptions {
   /** The machine being set up. */
@@ -24,10 +25,10 @@ export interface SetupServiceOptions {
   /** VS Code's proxy settings and the environment, for the `vscode` and `environment` proxy modes. */
   proxyContext?: ProxyContext;
   /**
-   * CA certificates (PEM, one or several) to trust for the vault instead of the system's, as
-   * curl's --cacert: the local vault's CA, or a TLS-inspecting proxy's.
+   * CAs trusted per vault endpoint ("host:port"), each instead of the system's store for that
+   * endpoint only; every other host keeps the system's store (trust/endpoint.ts).
    */
-  trust?: { ca?: string };
+  trust?: readonly TrustedCertificate[];
   /** Admin-side folder that keeps downloaded agent packages. */
   downloadCacheDir: string;
   /** Time-outs and retries towards the vault (tests shorten them). */

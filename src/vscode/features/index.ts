@@ -9,6 +9,7 @@ import type { RegistrationStatusBar } from '../statusBar';
 import { changeProperties, showStatus, unregister } from './commands/manage';
 import { register, setup } from './commands/setup';
 import { configureProxy, enterPassphrase, generatePassphrase, installAgent, selectCredentials, setCacheFolder, testConnectivity } from './commands/steps';
+import { trustVaultCertificate } from './commands/trust';
 import type { FeatureContext } from './context';
 import { registerServers, showLastFleetReport } from './fleet/registerServers';
 import { FleetRunView } from './fleet/view';
@@ -96,6 +97,7 @@ export function createFeatures(host: FeatureHost): Features {
     [COMMANDS.selectCredentials]: () => selectCredentials(f),
     [COMMANDS.configureProxy]: () => configureProxy(f),
     [COMMANDS.testConnectivity]: () => testConnectivity(f),
+    [COMMANDS.trustVaultCertificate]: (from) => trustVaultCertificate(f, from),
     [COMMANDS.setCacheFolder]: () => setCacheFolder(f),
     [COMMANDS.generatePassphrase]: () => generatePassphrase(f),
     [COMMANDS.enterPassphrase]: () => enterPassphrase(f),

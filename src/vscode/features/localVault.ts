@@ -1,7 +1,8 @@
 /**
  * "Start Local Vault": the project's vault service inside the extension host, its data under
  * globalStorage, for trying the setup without a cloud vault. It creates a vault when there is
- * none, issues a credentials file into globalStorage/credentials and trusts its CA while running.
+ * none, issues a credentials file into globalStorage/credentials and, while running, trusts its CA
+ * for its own host:port only.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -74,7 +75,7 @@ export class LocalVault implements vscode.Disposable {
       const credentialsFile = path.join(folder, issued.fileName);
       await fs.writeFile(credentialsFile, issued.xml, { mode: 0o600 });
       const started = { url: vault.url, vaultName, credentialsFile };
-      this.running = { vault, trusted: this.trust.add(vault.caCertPem), started };
+      this.running = { vault, trusted: this.trust.add(vault.url, vault.caCertPem), started };
       setRunning(true);
       f.log.info(`Local vault ${vaultName} started at ${vault.url}.`);
       return started;

@@ -23,8 +23,8 @@ export interface Settings {
   proxy: ProxySettingValues;
   localVaultPort: number;
   healthCheckIntervalSeconds: number;
-  /** A PEM file of CA certificates to trust for the vault, besides the system's. */
-  vaultCaFile: string;
+  /** "host:port" of a vault endpoint → the PEM file of the CA trusted for it (instead of the system's store). */
+  trustedCertificates: Record<string, unknown>;
   ssh: SshSettingValues;
   fleetConcurrency: number;
 }
@@ -54,7 +54,7 @@ export function readSettings(): Settings {
     },
     localVaultPort: c.get<number>('localVault.port', 8443),
     healthCheckIntervalSeconds: c.get<number>('statusBar.healthCheckIntervalSeconds', 60),
-    vaultCaFile: c.get<string>('vault.caFile', '').trim(),
+    trustedCertificates: c.get<Record<string, unknown>>('vault.trustedCertificates', {}),
     ssh: {
       configFile: c.get<string>('ssh.configFile', '').trim(),
       knownHostsFile: c.get<string>('ssh.knownHostsFile', '').trim(),
@@ -64,11 +64,19 @@ export function readSettings(): Settings {
   };
 }
 
-type SettingKey = 'installFolder' | 'cacheFolder' | 'proxy.mode' | 'proxy.host' | 'proxy.port' | 'proxy.user' | 'proxy.noProxy' | 'vault.caFile';
+type SettingKey = 'installFolder' | 'cacheFolder' | 'proxy.mode' | 'proxy.host' | 'proxy.port' | 'proxy.user' | 'proxy.noProxy';
 
 /** Writes a user setting; an empty string or undefined falls back to the default. */
 export async function writeSetting(key: SettingKey, value: unknown): Promise<void> {
   await config().update(key, value === '' ? undefined : value, vscode.ConfigurationTarget.Global);
+}
+
+export const TRUSTED_CERTIFICATES_SETTING = `${CONFIG_SECTION}.vault.trustedCertificates`;
+
+/** Trusts the CA in `file` for `endpoint` ("host:port"), keeping the user's other entries. */
+export async function writeTrustedCertificate(endpoint: string, file: string): Promise<void> {
+  const current = config().inspect<Record<string, unknown>>('vault.trustedCertificates')?.globalValue ?? {};
+  await config().update('vault.trustedCertificates', { ...current, [endpoint]: file }, vscode.ConfigurationTarget.Global);
 }
 
 export async function writeProxySettings(proxy: ProxySettingValues): Promise<void> {

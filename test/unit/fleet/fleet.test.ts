@@ -11,6 +11,7 @@ import { parseProxySettings } from '../../../src/core/proxy/settings';
 import { Secret } from '../../../src/core/proxy/secret';
 import { SetupService } from '../../../src/core/service';
 import { LocalTarget } from '../../../src/core/target/local';
+import { endpointKey } from '../../../src/core/trust/endpoint';
 import { fleetServerFor, startFleetServers, type FleetServers } from '../../support/fleetServers';
 import { captureLogger, findSecrets, startServiceVault, tempDir, TEST_PASSPHRASE, writeCredentials, type CaptureLogger } from '../../support/service';
 import { sshdUnavailableReason } from '../../support/sshd';
@@ -92,7 +93,7 @@ describe('fleet over real sshd servers and a real vault', function () {
             new SetupService({
               target,
               logger,
-              trust: { ca: vault.caCertPem },
+              trust: [{ endpoint: endpointKey(vault.url), pem: vault.caCertPem }],
               downloadCacheDir,
               network: { requestTimeoutMs: 10_000, retry: { retries: 2, baseDelayMs: 50, maxDelayMs: 200 } },
             }),

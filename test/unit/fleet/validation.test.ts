@@ -173,7 +173,7 @@ describe('fleet: refusals before any server is contacted, and failures it report
     const [unexpected, refused] = report.rows;
     assert.equal(unexpected!.reason!.code, 'Unexpected');
     assert.doesNotMatch(JSON.stringify(unexpected), /details for the log/);
-    assert.deepEqual(refused!.reason, { code: 'SshConnectFailed', message: 'Cannot connect.', params: { host: '127.0.0.1', port: 1 } });
+    assert.deepEqual(refused!.reason, { code: 'SshConnectFailed', message: 'Cannot connect.', params: { host: '127.0.0.1', port: 1, action: 'checkServerReachable' } });
     assert.ok(logger.lines.some((l) => l.includes('TypeError: details for the log')), inspect(logger.lines));
     assert.ok(logger.lines.some((l) => l.includes('a broken view')));
   });

@@ -2,54 +2,9 @@
 // English text is the core's own message), every bundle and manifest key translated with its
 // placeholders kept.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { CacheCode } from '../../../src/core/cache/checkFolder';
-import { StageCode } from '../../../src/core/connectivity/check';
-import { CREDENTIALS_ERROR_CODES } from '../../../src/core/credentials/errors';
-import { NetworkCode } from '../../../src/core/http/networkErrors';
-import { HttpCode } from '../../../src/core/http/request';
-import { INSTALL_CODES } from '../../../src/core/install/codes';
-import { FleetCode } from '../../../src/core/fleet/types';
-import { PASSPHRASE_CODES } from '../../../src/core/passphrase/codes';
-import { SshCode } from '../../../src/core/target/ssh/types';
-import { VaultCode } from '../../../src/vault/errors';
-import { SESSION_ERROR_CODES } from '../../../src/vscode/features/session/checked';
+import { ALL_CODES, producesCode, SOURCE_TEXT } from './codes';
 import { l10nCalls, placeholders, readJson, ROOT, sourceFiles } from './strings';
-
-const errorSources = [...sourceFiles(path.join(ROOT, 'src', 'core')), ...sourceFiles(path.join(ROOT, 'src', 'vault')), path.join(ROOT, 'src/vscode/features/session/checked.ts')];
-const sourceText = new Map(errorSources.map((f) => [f, readFileSync(f, 'utf8')]));
-
-/** Every code a SetupError is built with, as a literal in the core. */
-function literalCodes(): string[] {
-  const codes = new Set<string>();
-  for (const text of sourceText.values()) {
-    for (const m of text.matchAll(/(?:new SetupError|credentialsError)\(\s*'([^']+)'/g)) codes.add(m[1]!);
-  }
-  return [...codes];
-}
-
-const ALL_CODES = new Set<string>([
-  ...literalCodes(),
-  ...CREDENTIALS_ERROR_CODES,
-  ...PASSPHRASE_CODES,
-  ...INSTALL_CODES,
-  ...Object.values(CacheCode),
-  ...Object.values(NetworkCode),
-  ...Object.values(HttpCode),
-  StageCode.VaultUnhealthy,
-  ...Object.values(VaultCode),
-  ...SESSION_ERROR_CODES,
-  ...Object.values(SshCode),
-  ...Object.values(FleetCode),
-]);
-
-/** How sources name a code kept in a constant object (`SshCode.ConnectFailed`), besides its literal. */
-const constantNames = new Map<string, string[]>();
-for (const [object, codes] of [['SshCode', SshCode], ['FleetCode', FleetCode]] as const) {
-  for (const [name, code] of Object.entries(codes)) constantNames.set(code, [...(constantNames.get(code) ?? []), `${object}.${name}`]);
-}
-const producesCode = (text: string, code: string) => text.includes(`'${code}'`) || (constantNames.get(code) ?? []).some((name) => text.includes(name));
 
 describe('Error localisation', () => {
   const es = readJson('l10n/errors.es.json');
@@ -64,7 +19,7 @@ describe('Error localisation', () => {
     for (const [code, template] of Object.entries(es)) {
       const names = placeholders(template);
       if (!names.length) continue;
-      const producers = [...sourceText.values()].filter((text) => producesCode(text, code));
+      const producers = [...SOURCE_TEXT.values()].filter((text) => producesCode(text, code));
       assert.ok(producers.length, `${code}: no source produces it`);
       for (const name of names) assert.ok(producers.some((t) => new RegExp(`\\b${name}\\b\\s*[:,}]`).test(t)), `${code}: {${name}} is not one of its params`);
     }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { CREDENTIALS_ERROR_CODES } from '../../../src/core/credentials/errors';
 import { SetupError } from '../../../src/core/errors';
 import { NetworkCode } from '../../../src/core/http/networkErrors';
-import { NEXT_ACTIONS, nextActionFor, withNextStep } from '../../../src/core/registration/errors';
+import { actionOf, NEXT_ACTIONS, nextActionFor, withNextStep } from '../../../src/core/registration/errors';
 import { VaultCode } from '../../../src/vault/errors';
 
 /** Codes the vault never sends on the registration API: admin API, agent download, start-up and CLI. */
@@ -57,9 +57,15 @@ describe('registration error mapping', () => {
     assert.equal(local.params.action, 'downloadNewCredentials');
   });
 
-  it('leaves alone unknown codes, errors that already name a step, and non-SetupErrors', () => {
-    const unknown = new SetupError('SomethingElse', 'x');
-    assert.equal(withNextStep(unknown), unknown);
+  it('gives a code nobody knows "report the problem", keeping its message', () => {
+    const unknown = withNextStep(new SetupError('SomethingElse', 'x', { httpStatus: 418 }));
+    assert.equal(unknown.params.action, 'reportProblem');
+    assert.equal(unknown.message, 'x');
+    assert.equal(actionOf({ code: 'SomethingElse', params: {} }), 'reportProblem');
+    assert.equal(actionOf({ code: 'CacheFolderTooSmall', params: {} }), 'chooseCacheFolder');
+  });
+
+  it('leaves alone errors that already name a step, and non-SetupErrors', () => {
     const decided = new SetupError('34513', 'x', { action: 'registerAgain' });
     assert.equal(withNextStep(decided), decided);
     const plain = new Error('plain');

@@ -75,7 +75,7 @@ describe('refused credentials surface their own code', function () {
       const { file, restore } = await c.file();
       const work = await fs.mkdtemp(path.join(root, 'work-'));
       try {
-        const { service } = serviceFor(work, vault.caCertPem);
+        const { service } = serviceFor(work, vault);
         const err = await service.register(setupInput(file, work), { confirmPassphraseLocation: acceptLocation }).then(
           () => assert.fail('should be refused'),
           (e: unknown) => e,

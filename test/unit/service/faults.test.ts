@@ -76,7 +76,7 @@ describe('SetupService faults', function () {
     await down.close();
     try {
       const input = setupInput(await writeCredentials(root, own.file), root);
-      const { service } = serviceFor(root, down.caCertPem);
+      const { service } = serviceFor(root, down);
       const err = await failure(register(service, input), 'ConnectionRefused');
       assert.equal(err.params.action, 'checkVaultEndpoint');
       assert.equal(err.params.stage, 'tcp');
@@ -106,7 +106,7 @@ describe('SetupService faults', function () {
     beforeEach(async () => {
       proxy = await startFaultProxy(vault);
       input = setupInput(await writeCredentials(root, creds.file, proxy.url), root);
-      ({ service, logger } = serviceFor(root, `${vault.caCertPem}\n${proxy.caCertPem}`, {
+      ({ service, logger } = serviceFor(root, { url: proxy.url, caCertPem: `${vault.caCertPem}\n${proxy.caCertPem}` }, {
         network: { requestTimeoutMs: 1_000, retry: { retries: 2, baseDelayMs: 20, maxDelayMs: 50 } },
       }));
       const parsed = await service.inspectCredentials(input.credentialsFile);
@@ -187,7 +187,7 @@ describe('SetupService faults', function () {
 
     it('407 without credentials, then with a wrong password, then a proxy that is down; the right proxy registers', async () => {
       const credentialsFile = await writeCredentials(root, creds.file);
-      const { service } = serviceFor(root, vault.caCertPem);
+      const { service } = serviceFor(root, vault);
       const via = (proxyInput: ProxySettingsInput) => setupInput(credentialsFile, root, { proxyInput });
 
       const noCreds = await failure(register(service, via({ mode: 'settings', host: '127.0.0.1', port: squid!.port })), 'ProxyAuthRequired');
@@ -212,13 +212,13 @@ describe('SetupService faults', function () {
     const err = await failure(register(serviceFor(root, undefined).service, input), 'TlsUntrustedCertificate');
     assert.equal(err.params.action, 'trustVaultCertificate');
     await assertNoConfig(input);
-    const result = await register(serviceFor(root, vault.caCertPem).service, input);
+    const result = await register(serviceFor(root, vault).service, input);
     await assertRegisteredOnce(result.registrationId);
   });
 
   it('kill -9 during configuration writes: the configuration always parses, and the re-run succeeds', async function () {
     const input = setupInput(await writeCredentials(root, creds.file), root);
-    const { service } = serviceFor(root, vault.caCertPem);
+    const { service } = serviceFor(root, vault);
     const first = await register(service, input);
     const layout = agentLayout(target, input.installFolder!);
     const script = path.join(__dirname, 'fixtures', 'write-config-loop.ts');
@@ -287,7 +287,7 @@ describe('SetupService faults', function () {
     it('an install folder on a 1 MiB disk: the agent (about 1.9 MB) does not fit, nothing is recorded; with room the re-run registers', async () => {
       mount = await mountTmpfs({ sizeBytes: 1024 * 1024 });
       const input = setupInput(await writeCredentials(root, creds.file), root, { installFolder: path.join(mount.dir, 'install'), dataSizeBytes: 0 });
-      const { service } = serviceFor(root, vault.caCertPem);
+      const { service } = serviceFor(root, vault);
       const stages: string[] = [];
       const err = await failure(register(service, input, (s) => stages.push(s)), 'AgentUnpackFailed');
       assert.equal(err.params.errorCode, 'ENOSPC');
@@ -303,7 +303,7 @@ describe('SetupService faults', function () {
         mount = await mountTmpfs({ sizeBytes: 16 * 1024 * 1024 });
         const disk = mount.dir;
         const input = setupInput(await writeCredentials(root, creds.file), root, { installFolder: path.join(disk, 'install'), dataSizeBytes: 0 });
-        const { service } = serviceFor(root, vault.caCertPem);
+        const { service } = serviceFor(root, vault);
         let filler: string | undefined;
         const err = await failure(
           service.register(input, { confirmPassphraseLocation: acceptLocation, onProgress: (s) => void (s === at && (filler = fill(disk))) }),

@@ -57,7 +57,7 @@ describe('SetupService against the real local vault', function () {
   async function fixture(overrides: Partial<SetupInput> = {}) {
     const creds = await createVaultWithCredentials(vault);
     const credentialsFile = await writeCredentials(root, creds.file);
-    const { service, logger } = serviceFor(root, vault.caCertPem);
+    const { service, logger } = serviceFor(root, vault);
     const input = setupInput(credentialsFile, root, overrides);
     return { creds, service, logger, input, layout: agentLayout(target, input.installFolder!) };
   }

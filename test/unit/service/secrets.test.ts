@@ -58,7 +58,7 @@ describe('secrets never leak', function () {
     const target = new LocalTarget();
     const creds = await createVaultWithCredentials(vault);
     const credentialsFile = await writeCredentials(root, creds.file);
-    const { service, logger } = serviceFor(root, vault.caCertPem);
+    const { service, logger } = serviceFor(root, vault);
     const proxyInput = { mode: 'settings' as const, host: '127.0.0.1', port: squid.port, user: PROXY_USER };
     const texts: Record<string, string> = {};
     const record = (where: string, value: unknown) => {

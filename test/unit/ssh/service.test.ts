@@ -60,7 +60,7 @@ describe('SetupService over SSH against the real local vault', function () {
   async function fixture(target: SshTarget, overrides: Parameters<typeof setupInput>[2] = {}) {
     const creds = await createVaultWithCredentials(vault);
     const credentialsFile = await writeCredentials(root, creds.file);
-    const { service, logger } = serviceFor(root, vault.caCertPem, { target });
+    const { service, logger } = serviceFor(root, vault, { target });
     const input = setupInput(credentialsFile, root, { serverName: `ssh-e2e-${path.basename(root)}`, ...overrides });
     return { creds, service, logger, input, layout: agentLayout(target, input.installFolder!) };
   }
@@ -70,9 +70,9 @@ describe('SetupService over SSH against the real local vault', function () {
     const { input } = await fixture(target);
     // A path that, on the server, would be inside its install folder: here it names a file on this machine.
     const passphraseFile = path.join(input.installFolder!, 'passphrase.txt');
-    const remote = await serviceFor(root, vault.caCertPem, { target }).service.plan({ ...input, passphraseFile });
+    const remote = await serviceFor(root, vault, { target }).service.plan({ ...input, passphraseFile });
     assert.deepEqual(remote.warnings.map((w) => w.code).filter((c) => c.startsWith('PassphraseFile')), []);
-    const local = await serviceFor(root, vault.caCertPem).service.plan({ ...input, passphraseFile });
+    const local = await serviceFor(root, vault).service.plan({ ...input, passphraseFile });
     assert.deepEqual(local.warnings.map((w) => w.code).filter((c) => c.startsWith('PassphraseFile')).sort(), ['PassphraseFileInInstallFolder', 'PassphraseFileOnProtectedServer']);
   });
 
@@ -120,7 +120,7 @@ describe('SetupService over SSH against the real local vault', function () {
 
       const again = await sshd({ port: first.port, hostKey: first.hostKey });
       const retryTarget = await connect(again);
-      const retry = serviceFor(root, vault.caCertPem, { target: retryTarget }).service;
+      const retry = serviceFor(root, vault, { target: retryTarget }).service;
       const result = await retry.register(input, { confirmPassphraseLocation: acceptLocation });
       // The machine identity is made before registering: from then on a re-run must keep it.
       if (stage === 'registerWithVault') assert.equal(result.machineId, machineIdBefore);

@@ -14,7 +14,7 @@ describe('asSetupError', () => {
     const error = (result as { error: SetupError }).error;
     assert.equal(error.code, 'UnexpectedError');
     assert.ok(!error.message.includes('EACCES'), error.message);
-    assert.deepEqual(error.params, {});
+    assert.deepEqual(error.params, { action: 'reportProblem' }, 'only its next step, no detail');
     assert.ok(!JSON.stringify(error).includes('EACCES'), 'what goes to the page');
     assert.equal(logLine(error), `UnexpectedError: ${error.message} (${detail})`);
   });

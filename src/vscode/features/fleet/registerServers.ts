@@ -86,7 +86,7 @@ async function runFleet(f: FeatureContext, deps: FleetDeps, input: FleetInput): 
 
 async function withFleetProgress(f: FeatureContext, deps: FleetDeps, input: FleetInput): Promise<FleetReport> {
   const connect = sshConnector(f.ui, f.log, () => f.session.proxy());
-  const createService = await f.session.serviceFactory();
+  const createService = f.session.serviceFactory();
   const total = input.servers.length;
   const title = vscode.l10n.t('Registering {0} servers', total);
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { FleetReport } from '../../../core/fleet';
 import { localiseError } from '../errors/localise';
+import { nextStepText } from '../errors/showError';
 import { stateLabel } from './view';
 
 /** globalState key of the last report (server keys, states, registration ids, reasons: nothing secret). */
@@ -23,7 +24,7 @@ export function reportMarkdown(report: FleetReport, extensionPath: string): stri
     '',
     `| ${vscode.l10n.t('Server')} | ${vscode.l10n.t('State')} | ${vscode.l10n.t('Registration ID or reason')} |`,
     '| --- | --- | --- |',
-    ...report.rows.map((r) => `| ${cell(r.key)} | ${cell(stateLabel(r.state))} | ${cell(r.registrationId ?? (r.reason && `${r.reason.code}: ${localiseError(r.reason, extensionPath)}`))} |`),
+    ...report.rows.map((r) => `| ${cell(r.key)} | ${cell(stateLabel(r.state))} | ${cell(r.registrationId ?? (r.reason && `${r.reason.code}: ${localiseError(r.reason, extensionPath)} ${nextStepText(r.reason)}`))} |`),
     '',
   ].join('\n');
 }

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { FleetRun, ServerRow, ServerState } from '../../../core/fleet';
 import { localiseError } from '../errors/localise';
+import { nextStepText } from '../errors/showError';
 import { stageLabel } from '../progress';
 
 const ICONS: Record<ServerState, [string, string?]> = {
@@ -68,7 +69,8 @@ export class FleetRunView implements vscode.TreeDataProvider<ServerRow>, vscode.
     const reason = row.reason && localiseError(row.reason, this.extensionPath);
     const doing = row.state === 'running' && row.stage ? stageLabel(row.stage) : undefined;
     item.description = [stateLabel(row.state), doing ?? (row.state === 'failed' ? reason : row.registrationId)].filter(Boolean).join(' — ');
-    item.tooltip = [row.serverName, reason, row.passphraseFile && vscode.l10n.t('Passphrase file: {0}', row.passphraseFile)].filter(Boolean).join('\n') || undefined;
+    const next = row.state === 'failed' && row.reason ? nextStepText(row.reason) : undefined;
+    item.tooltip = [row.serverName, reason, next, row.passphraseFile && vscode.l10n.t('Passphrase file: {0}', row.passphraseFile)].filter(Boolean).join('\n') || undefined;
     item.contextValue = row.state === 'queued' || row.state === 'connecting' || row.state === 'running' ? 'fleetRow.cancellable' : 'fleetRow';
     return item;
   }

@@ -92,7 +92,7 @@ async function eachBounded<T>(items: T[], limit: number, work: (item: T) => Prom
 export async function refreshServers(f: FeatureContext, { store: servers, thisServer }: ServerList): Promise<void> {
   const records = servers.list();
   const connect = sshConnector(f.ui, f.log, () => f.session.proxy());
-  const createService = await f.session.serviceFactory();
+  const createService = f.session.serviceFactory();
   const title = vscode.l10n.t('Checking {0} servers', records.length + 1);
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (_p, token) => {
     const controller = new AbortController();

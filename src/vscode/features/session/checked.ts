@@ -1,4 +1,5 @@
 import { CancelledError, SetupError } from '../../../core/errors';
+import { nextStep } from '../../../core/registration/errors';
 import type { Checked } from './types';
 
 /** Codes this adapter adds to the core's, for steps taken out of order. */
@@ -6,9 +7,9 @@ export const SESSION_ERROR_CODES = ['CredentialsNotSelected', 'PassphraseNotSet'
 export type SessionErrorCode = (typeof SESSION_ERROR_CODES)[number];
 
 export const credentialsNotSelected = () =>
-  new SetupError('CredentialsNotSelected', 'Select a vault credentials file first.', { action: 'selectCredentials' });
+  new SetupError('CredentialsNotSelected', 'Select a vault credentials file first.', nextStep('selectCredentials'));
 export const passphraseNotSet = () =>
-  new SetupError('PassphraseNotSet', 'Generate or enter an encryption passphrase first.', { action: 'choosePassphrase' });
+  new SetupError('PassphraseNotSet', 'Generate or enter an encryption passphrase first.', nextStep('choosePassphrase'));
 
 /**
  * Runs a core call and returns its refusal as a value. Cancellation is rethrown (surfaces stay
@@ -29,7 +30,7 @@ export async function checked<T>(run: () => Promise<T>): Promise<Checked<T>> {
 export function asSetupError(err: unknown): SetupError {
   if (isCancellation(err)) throw err;
   if (err instanceof SetupError) return err;
-  return new SetupError('UnexpectedError', 'Something unexpected went wrong; the details are in the log.', {}, { cause: err });
+  return new SetupError('UnexpectedError', 'Something unexpected went wrong; the details are in the log.', nextStep('reportProblem'), { cause: err });
 }
 
 /** A refusal as a log line: code and message, and an unexpected error's own detail. */

@@ -16,7 +16,8 @@ import { confirmLocation, ensurePassphraseFile, checkPassphraseRules, passphrase
 import { validatePassphrase } from '../../../core/passphrase/validate';
 import { summarise } from '../../../core/service/prepare';
 import type { Target } from '../../../core/target/target';
-import { proxyContext, proxyPassword, readSettings, writeProxySettings } from '../settings';
+import type { PresentedVaultCertificate, VerifiedVaultCa } from '../../../core/service';
+import { proxyContext, proxyPassword, readSettings, writeProxySettings, writeTrustedCertificate } from '../settings';
 import { asSetupError, checked, credentialsNotSelected, logLine, passphraseNotSet } from './checked';
 import { localSessionTarget, type SessionTarget } from './target';
 import type { VaultTrust } from './trust';
@@ -59,7 +60,8 @@ export class Session implements SetupSession {
   /** A registration succeeded, on whichever target (the Servers list records remote ones). */
   readonly onDidRegister = this.registered.event;
   private readonly disposables: vscode.Disposable[] = [this.emitter, this.registered];
-  private service?: Promise<SetupService>;
+  /** The service and what it was built from (see serviceInputs). */
+  private service?: { inputs: string; service: Promise<SetupService> };
   private active: SessionTarget;
   private credentials?: SessionSnapshot['credentials'];
   private cacheCheck?: SessionSnapshot['cacheCheck'];
@@ -79,9 +81,7 @@ export class Session implements SetupSession {
   ) {
     this.active = target;
     this.disposables.push(
-      host.trust.onDidChange(() => (this.service = undefined)),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('backupAgent.vault.caFile') || e.affectsConfiguration('http')) this.service = undefined;
         if (e.affectsConfiguration('backupAgent')) this.fire();
       }),
     );
@@ -237,6 +237,32 @@ export class Session implements SetupSession {
     return result;
   }
 
+  /** The vault endpoint this window works with: the selected credentials file's, else the registered configuration's. */
+  vaultEndpoint(): string | undefined {
+    return (this.credentials?.ok ? this.credentials.value.endpoint : undefined) ?? this.status?.config?.vault?.endpoint;
+  }
+
+  /** What the vault endpoint presents (the top certificate it sends), over the configured proxy. */
+  async presentedCertificate(endpoint: string, signal?: AbortSignal): Promise<Checked<PresentedVaultCertificate>> {
+    return checked(async () => (await this.getService()).presentedCertificate({ endpoint, proxy: await this.proxy() }, { signal }));
+  }
+
+  /**
+   * Trusts the CA in `file` for `endpoint`, once the core has checked that it verifies what the
+   * endpoint presents; a file that does not is refused and nothing is written.
+   */
+  async trustCertificate(endpoint: string, file: string, signal?: AbortSignal): Promise<Checked<VerifiedVaultCa>> {
+    const result = await checked(async () => {
+      const verified = await (await this.getService()).verifyTrustedCertificate({ endpoint, proxy: await this.proxy() }, file, { signal });
+      await writeTrustedCertificate(verified.endpoint, verified.file);
+      return verified;
+    });
+    this.connectivity = undefined;
+    this.log('trusted certificate', result);
+    this.fire();
+    return result;
+  }
+
   generatePassphrase(): PassphraseState {
     // The service's rule (printable ASCII, 32 characters), without waiting for the service.
     const value = new Secret(generatePassphrase());
@@ -365,9 +391,21 @@ export class Session implements SetupSession {
     return this.status;
   }
 
-  /** The service, rebuilt when the trusted CAs or VS Code's proxy settings change. */
+  /** The service, rebuilt whenever what it is built from changed (the trusted CAs, VS Code's proxy settings). */
   getService(): Promise<SetupService> {
-    return (this.service ??= this.createService());
+    const inputs = this.serviceInputs();
+    if (this.service?.inputs !== inputs) this.service = { inputs, service: this.createService() };
+    return this.service.service;
+  }
+
+  /**
+   * What the service is built from, compared on every use rather than trusted to a change event:
+   * VS Code re-filters settings (a machine-scoped value in User settings of a remote window)
+   * without reporting affectsConfiguration for the keys it drops.
+   */
+  private serviceInputs(): string {
+    const { env: _env, ...http } = proxyContext();
+    return JSON.stringify({ trust: this.host.trust.sources(), http });
   }
 
   /** The proxy to use: settings plus the password from SecretStorage. */
@@ -395,16 +433,15 @@ export class Session implements SetupSession {
   }
 
   /** Builds services over other targets with this window's settings (a fleet builds one per server). */
-  async serviceFactory(): Promise<(target: Target) => SetupService> {
+  serviceFactory(): (target: Target) => SetupService {
     const { context, log, trust } = this.host;
-    const ca = await trust.pems(readSettings().vaultCaFile, log);
+    const trusted = trust.sources();
     const downloadCacheDir = path.join(context.globalStorageUri.fsPath, 'downloads');
-    return (target) => new SetupService({ target, logger: log, proxyContext: proxyContext(), trust: ca ? { ca } : undefined, downloadCacheDir });
+    return (target) => new SetupService({ target, logger: log, proxyContext: proxyContext(), trust: trusted, downloadCacheDir });
   }
 
   private async createService(): Promise<SetupService> {
-    const target = this.active.target;
-    return (await this.serviceFactory())(target);
+    return this.serviceFactory()(this.active.target);
   }
 
   private installFolder(): string | undefined {

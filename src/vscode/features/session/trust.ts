@@ -1,40 +1,31 @@
 /**
- * The CA certificates trusted for the vault besides the system's: the local vault's while it runs
- * in this window, and the PEM file named by `backupAgent.vault.caFile`.
+ * Where the vault CAs trusted in this window come from: the setting
+ * `backupAgent.vault.trustedCertificates` ("host:port" → CA file) and the local vault while it
+ * runs in this window, for its own host:port only. Which of them applies to an endpoint is the
+ * core's rule (core/trust/endpoint.ts).
  */
-import { promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
+import { endpointKey, trustFromFileMap, type TrustedCertificate } from '../../../core/trust/endpoint';
+import { readSettings } from '../settings';
 
 export class VaultTrust implements vscode.Disposable {
-  private readonly sessionCas = new Set<string>();
+  private readonly running = new Set<TrustedCertificate>();
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChange = this.emitter.event;
 
-  /** Trusts `pem` until the returned disposable is disposed. */
-  add(pem: string): vscode.Disposable {
-    this.sessionCas.add(pem);
+  /** Trusts `pem` for the endpoint at `url` until the returned disposable is disposed. */
+  add(url: string, pem: string): vscode.Disposable {
+    const entry = { endpoint: endpointKey(url), pem };
+    this.running.add(entry);
     this.emitter.fire();
     return new vscode.Disposable(() => {
-      if (this.sessionCas.delete(pem)) this.emitter.fire();
+      if (this.running.delete(entry)) this.emitter.fire();
     });
   }
 
-  /** The PEMs to pass as `trust.ca`, or undefined for the system's store alone. */
-  async pems(caFile: string, log: vscode.LogOutputChannel): Promise<string | undefined> {
-    const pems = [...this.sessionCas];
-    if (caFile) {
-      try {
-        pems.push(await fs.readFile(caFile, 'utf8'));
-      } catch (err) {
-        log.warn(`The vault CA file ${caFile} (backupAgent.vault.caFile) could not be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-      }
-    }
-    return pems.length ? pems.join('\n') : undefined;
-  }
-
-  /** Fired when the set may have changed, including the CA file setting. */
-  changed(): void {
-    this.emitter.fire();
+  /** Every CA source for the service: the setting's files, then the running local vault's CA. */
+  sources(): TrustedCertificate[] {
+    return [...trustFromFileMap(readSettings().trustedCertificates), ...this.running];
   }
 
   dispose(): void {

@@ -7,6 +7,7 @@ import os from 'node:os';
 import * as vscode from 'vscode';
 import type { SetupStatus } from '../../../core/service';
 import { localiseError } from '../errors/localise';
+import { nextStepText } from '../errors/showError';
 import { serverState } from '../servers/store';
 import { serverStateLabel } from '../servers/view';
 import type { SessionSnapshot } from '../session/types';
@@ -33,7 +34,7 @@ function statusMarkdown(server: SessionSnapshot['target'], status: SetupStatus, 
     ? text(vscode.l10n.t('not asked: no registration is recorded'))
     : remote.ok
       ? text(vscode.l10n.t('{0} since {1}; machine certificate valid until {2}', remoteStateLabel(remote.registration.status), dateTime(remote.registration.registeredAt), dateTime(remote.registration.certificateNotAfter)))
-      : text(localiseError(remote.error, extensionPath));
+      : text(`${localiseError(remote.error, extensionPath)} ${nextStepText(remote.error)}`);
   const lines: Array<[string, string]> = [
     [vscode.l10n.t('Server'), text(serverLabel)],
     [vscode.l10n.t('Name at the vault'), config ? code(config.serverName) : none],

@@ -53,7 +53,7 @@ export class ThisServer implements vscode.Disposable {
       await this.session.refreshStatus();
       return;
     }
-    const service = (await this.session.serviceFactory())(new LocalTarget());
+    const service = this.session.serviceFactory()(new LocalTarget());
     this.update(await service.status({ installFolder: readSettings().installFolder || undefined }));
   }
 

@@ -11,6 +11,7 @@ import { Secret } from '../../../core/proxy/secret';
 import { COMMANDS } from '../../ids';
 import type { SetupWarning } from '../../../core/service';
 import type { Method, ParamsOf, ResultOf, WireWarning } from '../../../webview/protocol';
+import { NEXT_STEPS, type NextStep } from '../errors/nextSteps';
 import { warningText } from '../errors/warnings';
 import type { Checked, Session } from '../session';
 import { passphraseNotSet } from '../session/checked';
@@ -130,6 +131,12 @@ export function createHandlers(session: Session): Handlers {
     },
     // The same host picker, trust prompt and sign-in as "Register a Remote Server…".
     'target/remote': async () => ({ cancelled: !(await chooseRemoteServer(session)) }),
+    // The page offers a button only for steps with a command; an instruction has nothing to run.
+    'error/nextStep': async ({ action }) => {
+      const step: NextStep = NEXT_STEPS[action];
+      if ('command' in step) await vscode.commands.executeCommand(step.command);
+      return {};
+    },
   };
 }
 

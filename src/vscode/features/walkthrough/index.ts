@@ -6,10 +6,12 @@
 import * as vscode from 'vscode';
 import type { FeatureHost } from '..';
 import { localiseError } from '../errors/localise';
+import { nextStepOf } from '../errors/showError';
 import { getSession } from '../session';
 import { createHandlers } from './handlers';
 import { renderHtml, resourceRoots } from './html';
 import { WalkthroughRouter } from './router';
+import type { Localise } from './view';
 
 export const WALKTHROUGH_VIEW_TYPE = 'backupAgent.walkthrough';
 
@@ -30,7 +32,7 @@ export function openWalkthroughPanel(host: FeatureHost): vscode.WebviewPanel {
   panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
   const session = getSession(host);
   let firstReady = true;
-  const localise = (error: Parameters<typeof localiseError>[0]) => localiseError(error, host.context.extensionPath);
+  const localise: Localise = { message: (error) => localiseError(error, host.context.extensionPath), next: nextStepOf };
   const router = new WalkthroughRouter(panel.webview, session, createHandlers(session), host.log, localise, () => {
     if (firstReady) host.log.info(`Walkthrough ready in ${(performance.now() - started).toFixed(0)} ms.`);
     firstReady = false;

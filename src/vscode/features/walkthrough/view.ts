@@ -5,13 +5,23 @@
  */
 import type { ViewSnapshot, WireError } from '../../../webview/protocol';
 import type { ShownError } from '../errors/localise';
+import type { ShownNextStep } from '../errors/showError';
 import type { Checked, SessionSnapshot } from '../session';
 
-/** The error's text in the window's language (the core's English message when none). */
-export type Localise = (error: ShownError) => string;
+/** The error's text in the window's language (the core's English message when none), and its next step. */
+export interface Localise {
+  message(error: ShownError): string;
+  next(error: ShownError): ShownNextStep;
+}
 
 export function wireError(error: ShownError, localise: Localise): WireError {
-  return { code: error.code, message: localise(error), params: { ...error.params } };
+  const next = localise.next(error);
+  return {
+    code: error.code,
+    message: localise.message(error),
+    params: { ...error.params },
+    next: 'label' in next ? { action: next.action, label: next.label } : { action: next.action, instruction: next.instruction },
+  };
 }
 
 function registration(status: SessionSnapshot['status'], localise: Localise): ViewSnapshot['registration'] {
