@@ -227,7 +227,7 @@ describe('Walkthrough webview: one truth with the palette and the CLI', function
     await showsRegistration(h.installFolder, cache, new RegExp(`${escapeRe(STRINGS.proxyMode)}\\s+${escapeRe(STRINGS.proxyModeOff)}`));
     assert.equal((await h.vault.admin.listRegistrations(vaultName)).filter((r) => r.status === 'registered').length, 1);
 
-    const unregistered = await cli(['unregister', '--install-folder', h.installFolder, '--ca', path.join(h.dir, 'vault-ca.pem')]);
+    const unregistered = await cli(['unregister', '--install-folder', h.installFolder]);
     assert.equal(unregistered.code, 0, unregistered.out);
     await showsNotRegistered();
   });
