@@ -128,7 +128,8 @@ export async function runInVsCode(o) {
     const url = `${server.url}/?folder=${encodeURIComponent(o.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
     const timeoutMs = Number(process.env.TEST_WATCHDOG_MS) || o.timeoutMs || 600000;
     const timedOut = new Promise((r) => { watchdog = setTimeout(() => r(124), timeoutMs); });
-    const resp = await page.goto(url, { waitUntil: 'domcontentloaded' });
+    // A fresh code-server's first page took 27 s in one run on a loaded 2-core machine: Playwright's 30 s default is too close.
+    const resp = await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 120_000 });
     if (!resp?.ok()) throw new Error(`workbench answered HTTP ${resp?.status()}; see ${server.logFile} (KEEP_TMP=1)`);
     const code = await Promise.race([exited, timedOut]);
     if (code === 124) console.error(`watchdog: no result after ${timeoutMs} ms; the suite hung`);
