@@ -31,6 +31,7 @@ export async function buildAgent({ root = repoRoot, outDir = path.join(root, 'di
       format: 'cjs',
       // The package promises Node 18 (engines below, and the installer's prerequisite check).
       target: 'node18',
+      minify: true,
       banner: {
         js: [
           '#!/usr/bin/env node',

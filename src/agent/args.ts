@@ -1,9 +1,11 @@
-/** The agent's command line: `<command> [--json] [--install-folder <path>]`. */
+/** The agent's command line: `<command> [--json] [--stdin] [--install-folder <path>]`. */
 import { SetupError } from '../core/errors';
 
 export interface AgentArgs {
   command: string | undefined;
   json: boolean;
+  /** The request comes as JSON on stdin. */
+  stdin: boolean;
   installFolder?: string;
 }
 
@@ -15,10 +17,11 @@ export class UsageError extends SetupError {
 }
 
 export function parseArgs(argv: readonly string[]): AgentArgs {
-  const args: AgentArgs = { command: undefined, json: false };
+  const args: AgentArgs = { command: undefined, json: false, stdin: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--json') args.json = true;
+    else if (arg === '--stdin') args.stdin = true;
     else if (arg === '--install-folder' || arg.startsWith('--install-folder=')) {
       const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[++i];
       if (!value) throw new UsageError('--install-folder needs a folder.');

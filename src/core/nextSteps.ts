@@ -110,6 +110,13 @@ const LOCAL_VAULT = {
 /** Codes built as literals where they are thrown. */
 const OTHERS = {
   AgentConfigCorrupt: 'registerAgain',
+  // The agent on the server (agents/reference): its clock, its lock, and an answer that cannot be read.
+  ServerClockSkew: 'checkClock',
+  AgentBusy: 'waitAndRetry',
+  AgentNotInstalled: 'registerAgain',
+  AgentAnswerInvalid: 'reportProblem',
+  AgentRequestInvalid: 'reportProblem',
+  AgentFailed: 'reportProblem',
   AgentNotConfigured: 'register',
   AgentNotRegistered: 'register',
   AgentProxyPasswordFileMissing: 'registerAgain',

@@ -123,6 +123,7 @@ export const STRINGS = {
   'stage.checkPrerequisites': 'Check prerequisites',
   'stage.installAgent': 'Install the agent',
   'stage.savePassphrase': 'Save the passphrase',
+  'stage.checkFromServer': 'Check the vault from the server',
   'stage.machineIdentity': 'Create the machine identity',
   'stage.registerWithVault': 'Register with the vault',
   'stage.writeCertificates': 'Write the certificates',

@@ -1,13 +1,16 @@
-import type { AgentContext } from '../context';
 import { AGENT_VERSION } from '../version';
-import { callRegistration } from '../vault';
+import { withConfig, type AgentPlace } from '../context';
+import type { VaultWay } from '../../core/agents/reference/protocol';
+import { describeProxy } from '../../core/proxy/resolve';
+import { registeredWay } from '../vaultRoute';
 
 /** The registration as the vault sees it now; `notRegistered` without asking when there is none. */
-export async function status(ctx: AgentContext): Promise<Record<string, unknown>> {
-  const { config } = ctx;
+export async function status(place: AgentPlace, request: { way: VaultWay }): Promise<Record<string, unknown>> {
+  const { target, layout, config } = await withConfig(place);
   const local = { machineId: config.machineId, serverName: config.serverName, agentVersion: AGENT_VERSION };
   if (!config.registration) return { state: 'notRegistered', ...local };
-  const { registration, via } = await callRegistration(ctx, 'GET');
+  const way = await registeredWay(target, layout, config, request.way);
+  const registration = await way.client.getRegistration(way.identity, way.registrationId);
   return {
     state: registration.status,
     ...local,
@@ -16,6 +19,7 @@ export async function status(ctx: AgentContext): Promise<Record<string, unknown>
     endpoint: config.vault?.endpoint,
     registeredAt: registration.registeredAt,
     certificateNotAfter: registration.certificateNotAfter,
-    via,
+    via: way.route.proxy.proxy ? describeProxy(way.route.proxy.proxy) : 'direct',
+    registration,
   };
 }

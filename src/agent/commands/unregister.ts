@@ -1,11 +1,41 @@
-import { writeAgentConfig } from '../../core/config/agentConfig';
-import type { AgentContext } from '../context';
-import { callRegistration } from '../vault';
+/**
+ * Ends this server's registration: at the vault first (idempotent there), then in the
+ * configuration (the machine id stays, so registering again later is the same machine), then the
+ * key and certificate, which authenticate nothing any more. A re-run after a failure finishes it.
+ */
+import { removeMachineCertificate } from '../../core/registration/machineCertificate';
+import type { VaultWay } from '../../core/agents/reference/protocol';
+import { describeProxy } from '../../core/proxy/resolve';
+import { saveConfig } from '../../core/service/configuration';
+import { withConfig, type AgentPlace, type StageOut } from '../context';
+import { withInstallLock } from '../lock';
+import { registeredWay } from '../vaultRoute';
 
-/** Unregisters at the vault first; only once the vault has agreed does the configuration forget the registration. */
-export async function unregister(ctx: AgentContext): Promise<Record<string, unknown>> {
-  const { target, layout, config } = ctx;
-  const { registration, via } = await callRegistration(ctx, 'DELETE');
-  await writeAgentConfig(target, layout, { ...config, registration: null, updatedAt: new Date().toISOString() });
-  return { state: 'unregistered', vaultState: registration.status, registrationId: registration.registrationId, vault: registration.vault, via };
+export async function unregister(place: AgentPlace, request: { way: VaultWay }, stage: StageOut): Promise<Record<string, unknown>> {
+  return withInstallLock(place.layout.configDir, async () => {
+    const { target, layout, config } = await withConfig(place);
+    if (!config.registration) {
+      stage('removeMachineCertificate');
+      await removeMachineCertificate(target, layout);
+      return { state: 'notRegistered', alreadyUnregistered: true };
+    }
+    stage('unregisterAtVault');
+    const way = await registeredWay(target, layout, config, request.way);
+    const remote = await way.client.unregister(way.identity, way.registrationId);
+
+    stage('writeConfiguration');
+    await saveConfig(target, layout, { ...config, registration: null, updatedAt: new Date().toISOString() });
+
+    stage('removeMachineCertificate');
+    await removeMachineCertificate(target, layout);
+    return {
+      state: 'unregistered',
+      vaultState: remote.status,
+      registrationId: way.registrationId,
+      vault: remote.vault,
+      via: way.route.proxy.proxy ? describeProxy(way.route.proxy.proxy) : 'direct',
+      alreadyUnregistered: false,
+      remote,
+    };
+  });
 }

@@ -61,7 +61,8 @@ export const agentConfigSchema = z.strictObject({
 export type AgentConfig = z.output<typeof agentConfigSchema>;
 
 /** The configuration as results show it: the passphrase verifier reduced to when it was set (a hash invites guessing). */
-export type PublicAgentConfig = Omit<AgentConfig, 'passphrase'> & { passphrase: { setAt: string } | null };
+export const publicConfigSchema = agentConfigSchema.extend({ passphrase: z.strictObject({ setAt: isoDate }).nullable() });
+export type PublicAgentConfig = z.output<typeof publicConfigSchema>;
 
 export function publicConfig(config: AgentConfig): PublicAgentConfig {
   return { ...config, passphrase: config.passphrase && { setAt: config.passphrase.setAt } };

@@ -46,6 +46,11 @@ export function agentProxyFor(settings: ProxySettings, layout: AgentLayout, cont
   }
 }
 
+/** The plan as the agent receives it: the proxy the admin decided, and its password when there is one. */
+export function agentProxyPlan(proxy: AgentProxy, password: Secret | undefined): AgentProxyPlan {
+  return { proxy, ...(password ? { password } : {}) };
+}
+
 function explicit(layout: AgentLayout, host: string, port: number, user: string, noProxy: string[], password: Secret | undefined): AgentProxyPlan {
   const withPassword = password !== undefined && password.reveal() !== '';
   return {
@@ -73,8 +78,13 @@ function basicCredentials(authorization: Secret): { user: string; password: Secr
  * agent itself, and this service's status, unregister and change.
  */
 export async function proxySettingsFromConfig(target: Target, proxy: AgentProxy): Promise<ProxySettings> {
+  const password = proxy.mode === 'explicit' && proxy.passwordFile ? await readProxyPasswordFile(target, proxy.passwordFile) : undefined;
+  return proxySettingsWith(proxy, password);
+}
+
+/** The agent's proxy as settings, with its password when it has one. */
+export function proxySettingsWith(proxy: AgentProxy, password: Secret | undefined): ProxySettings {
   if (proxy.mode !== 'explicit') return parseProxySettings({ mode: proxy.mode });
-  const password = proxy.passwordFile ? await readProxyPasswordFile(target, proxy.passwordFile) : undefined;
   return parseProxySettings({ mode: 'settings', host: proxy.host, port: proxy.port, user: proxy.user, noProxy: proxy.noProxy, password });
 }
 

@@ -1,17 +1,16 @@
 /**
- * Changing a set-up agent: its proxy (checked against the vault first), its cache folder
- * (checked like at setup), its passphrase (which the vault must approve with a security PIN).
- * Everything is checked before anything changes; the configuration is written once, last.
+ * Changing a set-up agent: its proxy (checked against the vault from the server first), its
+ * cache folder (checked like at setup), its passphrase (which the vault must approve with a
+ * security PIN, presented with the machine's certificate on the server). Everything is checked
+ * before anything changes; the agent writes its configuration once, last.
  */
-import { publicConfig } from '../config/agentConfig';
 import { cacheFolderError } from '../cache/checkFolder';
 import { SetupError } from '../errors';
-import { agentProxyFor, dropUnusedProxyPassword, storeProxyPassword, type AgentProxyPlan } from './agentProxy';
+import { nextStep } from '../registration/errors';
+import { agentProxyFor } from './agentProxy';
 import { checkCacheOnTarget } from './cacheOnTarget';
-import { saveConfig } from './configuration';
 import { installPlace, requireConfig, stage, type ServiceContext } from './context';
-import { checkPassphraseRules, confirmLocation, ensurePassphraseFile, existingPassphraseFile, newPassphraseRecord, passphraseLocationWarnings } from './passphrase';
-import { registeredMachine } from './registeredMachine';
+import { checkPassphraseRules, confirmLocation, ensurePassphraseFile, existingPassphraseFile, passphraseLocationWarnings } from './passphrase';
 import type { ChangeInput, ChangeOptions, ChangeResult, ChangeStage } from './types';
 
 export async function runChange(ctx: ServiceContext, input: ChangeInput, options: ChangeOptions = {}): Promise<ChangeResult> {
@@ -26,25 +25,20 @@ export async function runChange(ctx: ServiceContext, input: ChangeInput, options
 
   const { passphrase } = input;
   if (passphrase) {
+    if (!config.registration) {
+      throw new SetupError('AgentNotRegistered', `This server is not registered with a vault (${place.installFolder}).`, {
+        installFolder: place.installFolder,
+        ...nextStep('register'),
+      });
+    }
     checkPassphraseRules(passphrase.newValue);
     if (passphrase.passphraseFile) await existingPassphraseFile(passphrase.passphraseFile, passphrase.newValue);
     const warnings = await passphraseLocationWarnings(passphrase.passphraseFile, target, { installFolder: place.installFolder, cacheFolder: config.cacheFolder });
     await confirmLocation(warnings, options.confirmPassphraseLocation);
   }
-  // A passphrase change needs a registration (registeredMachine refuses otherwise) and presents its certificate.
-  const machine = config.registration || passphrase ? await registeredMachine(ctx, place, config, input.proxy) : undefined;
+  const proxy = input.proxy && agentProxyFor(input.proxy, place.layout, ctx.proxyContext);
 
-  let proxy: AgentProxyPlan | undefined;
-  if (input.proxy) {
-    if (machine) {
-      enter('checkConnectivity');
-      const { problem } = await ctx.access.checkConnectivity(machine.route, signal);
-      if (problem) throw problem;
-    }
-    proxy = agentProxyFor(input.proxy, place.layout, ctx.proxyContext);
-  }
-
-  let cacheFolder = config.cacheFolder;
+  let cacheFolder: string | undefined;
   if (input.cacheFolder) {
     enter('checkCache');
     const report = await checkCacheOnTarget(target, input.cacheFolder, input, { signal });
@@ -53,33 +47,33 @@ export async function runChange(ctx: ServiceContext, input: ChangeInput, options
     cacheFolder = report.folder;
   }
 
-  let passphraseRecord = config.passphrase;
-  let passphraseFile: string | undefined;
-  if (passphrase && machine) {
-    enter('changePassphrase');
-    await machine.client.changePassphrase(machine.identity, machine.registrationId, passphrase.securityPin, signal);
-    ctx.logger.info(`The vault accepted the passphrase change for registration ${machine.registrationId}.`);
-    passphraseRecord = await newPassphraseRecord(passphrase.newValue, ctx.now());
-    if (passphrase.passphraseFile) {
-      enter('savePassphrase');
-      passphraseFile = await ensurePassphraseFile({
-        file: passphrase.passphraseFile,
-        passphrase: passphrase.newValue,
-        vaultName: machine.vaultName,
-        serverName: config.serverName,
-        now: ctx.now(),
-      });
-    }
-  }
+  const vault = config.vault ? await ctx.access.endpoint(config.vault.endpoint) : undefined;
+  const written = await ctx.agent.change(
+    place.layout,
+    {
+      ...(proxy ? { proxy } : {}),
+      ...(cacheFolder ? { cacheFolder } : {}),
+      ...(passphrase ? { passphrase: { securityPin: passphrase.securityPin, newValue: passphrase.newValue } } : {}),
+    },
+    vault,
+    { signal, onStage: (name) => onProgress?.(name) },
+  );
+  if (passphrase) ctx.logger.info(`The vault accepted the passphrase change for registration ${config.registration?.id}.`);
 
-  enter('writeConfiguration');
-  if (proxy) await storeProxyPassword(target, proxy);
-  const updated = { ...config, proxy: proxy?.proxy ?? config.proxy, cacheFolder, passphrase: passphraseRecord, updatedAt: ctx.now().toISOString() };
-  await saveConfig(target, place.layout, updated);
-  await dropUnusedProxyPassword(target, place.layout, updated.proxy);
+  let passphraseFile: string | undefined;
+  if (passphrase?.passphraseFile) {
+    enter('savePassphrase');
+    passphraseFile = await ensurePassphraseFile({
+      file: passphrase.passphraseFile,
+      passphrase: passphrase.newValue,
+      vaultName: config.vault?.name ?? '',
+      serverName: config.serverName,
+      now: ctx.now(),
+    });
+  }
   const changed: ChangeResult['changed'] = [];
   if (input.proxy) changed.push('proxy');
   if (input.cacheFolder) changed.push('cacheFolder');
   if (passphrase) changed.push('passphrase');
-  return { changed, config: publicConfig(updated), ...(passphraseFile ? { passphraseFile } : {}) };
+  return { changed, config: written, ...(passphraseFile ? { passphraseFile } : {}) };
 }

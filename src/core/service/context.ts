@@ -5,6 +5,7 @@ import type { Logger } from '../log';
 import type { ProxyContext } from '../proxy/resolve';
 import { pathOf } from '../target/paths';
 import type { Target } from '../target/target';
+import type { AgentDriver } from '../agents/driver';
 import type { ProgressHandler } from './types';
 import type { VaultAccess } from './vaultAccess';
 import { nextStep } from '../registration/errors';
@@ -15,6 +16,8 @@ export interface ServiceContext {
   logger: Logger;
   now: () => Date;
   access: VaultAccess;
+  /** Everything only the agent does, on the target. */
+  agent: AgentDriver;
   proxyContext?: ProxyContext;
   downloadCacheDir: string;
 }

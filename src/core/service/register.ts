@@ -1,21 +1,15 @@
 /**
- * The whole setup, stage by stage (REGISTER_STAGES). Each stage either leaves what an earlier run
+ * The whole setup, stage by stage (REGISTER_STAGES): checked and installed from here, registered
+ * by the agent on the server (AgentDriver.register). Each stage either leaves what an earlier run
  * left or completes it, so running the setup again after a failure anywhere, including after the
  * vault registered the machine but the answer or a local write was lost, finishes the job with
  * the same registration: the machine id is on disk before the first request, the vault answers a
  * known machine id with its existing registration, and the configuration is written last.
  */
 import { cacheFolderError } from '../cache/checkFolder';
-import { createMachineCsr } from '../registration/csr';
-import { writeMachineCertificate } from '../registration/machineCertificate';
-import { ensureMachineIdentity } from '../registration/machineIdentity';
-import type { Target } from '../target/target';
-import { dropUnusedProxyPassword, storeProxyPassword } from './agentProxy';
-import { ensureAgent, requirePrerequisites } from './agentInstall';
 import { checkCacheOnTarget } from './cacheOnTarget';
-import { registeredConfig, saveConfig } from './configuration';
 import { stage, type ServiceContext } from './context';
-import { confirmLocation, ensurePassphraseFile, newPassphraseRecord } from './passphrase';
+import { confirmLocation, ensurePassphraseFile } from './passphrase';
 import { prepareSetup } from './prepare';
 import type { RegisterOptions, RegisterResult, RegisterStage, SetupInput } from './types';
 
@@ -43,10 +37,10 @@ export async function runRegistration(ctx: ServiceContext, input: SetupInput, op
   if (cacheProblem) throw cacheProblem;
 
   enter('checkPrerequisites');
-  const prerequisites = await requirePrerequisites(ctx, signal);
+  const prerequisites = await ctx.agent.requirePrerequisites(signal);
 
   enter('installAgent', { agentDir: layout.agentDir });
-  const agent = await ensureAgent(ctx, route, layout, { signal, prerequisites, onProgress: (d) => onProgress?.('installAgent', d) });
+  await ctx.agent.install(route, layout, { signal, prerequisites, onProgress: (d) => onProgress?.('installAgent', d) });
 
   enter('savePassphrase');
   const passphraseFile =
@@ -58,59 +52,43 @@ export async function runRegistration(ctx: ServiceContext, input: SetupInput, op
       serverName: prepared.serverName,
       now: ctx.now(),
     }));
-  const passphrase = prepared.passphraseUnchanged && prepared.config?.passphrase ? prepared.config.passphrase : await newPassphraseRecord(input.passphrase.value, ctx.now());
 
-  enter('machineIdentity');
-  const identity = await ensureMachineIdentity(target, layout, logger, prepared.machineId);
-  const csr = createMachineCsr(identity.key, identity.machineId);
-
-  enter('registerWithVault', { machineId: identity.machineId });
-  const grant = await ctx.access.client(route).register(
-    credentials.clientCertificate,
-    { serverName: prepared.serverName, machineId: identity.machineId, os: await osFacts(target, signal), agentVersion: agent.version, csr },
-    signal,
+  // From here on the agent works on the server itself: its checks, its key, the vault call.
+  const registered = await ctx.agent.register(
+    layout,
+    {
+      credentialsFile: input.credentialsFile,
+      serverName: prepared.serverName,
+      cacheFolder: cache.folder,
+      proxy: prepared.agentProxy.proxy,
+      ...(prepared.agentProxy.password ? { proxyPassword: prepared.agentProxy.password } : {}),
+      // The configured passphrase stays when it is the same one (its verifier is not made again).
+      ...(prepared.passphraseUnchanged && prepared.config?.passphrase ? {} : { passphrase: input.passphrase.value }),
+      ...(prepared.machineId ? { machineId: prepared.machineId } : {}),
+    },
+    route,
+    {
+      signal,
+      onStage: (name) => {
+        onProgress?.(name);
+        logger.info(`Setup stage: ${name} (on ${target.label}).`);
+      },
+    },
   );
-  logger.info(`${grant.created ? 'Registered' : 'Registered again'} with vault ${credentials.vaultName}: registration ${grant.registrationId}.`);
-
-  enter('writeCertificates');
-  const machineCert = await writeMachineCertificate(target, layout, grant.machineCertificate, grant.caCertificate);
-
-  enter('writeConfiguration');
-  await storeProxyPassword(target, prepared.agentProxy);
-  const config = registeredConfig({
-    machineId: identity.machineId,
-    serverName: prepared.serverName,
-    agentVersion: agent.version,
-    installFolder: prepared.installFolder,
-    cacheFolder: cache.folder,
-    proxy: prepared.agentProxy.proxy,
-    credentials,
-    registration: { id: grant.registrationId, registeredAt: grant.registeredAt, machineCertificateNotAfter: machineCert.notAfter },
-    passphrase,
-    now: ctx.now(),
-  });
-  await saveConfig(target, layout, config);
-  await dropUnusedProxyPassword(target, layout, config.proxy);
+  logger.info(`${registered.created ? 'Registered' : 'Registered again'} with vault ${credentials.vaultName}: registration ${registered.registrationId}.`);
   logger.info(`Wrote the agent configuration ${layout.configFile}.`);
 
   return {
-    registrationId: grant.registrationId,
-    machineId: identity.machineId,
-    created: grant.created,
+    registrationId: registered.registrationId,
+    machineId: registered.machineId,
+    created: registered.created,
     serverName: prepared.serverName,
     vault: prepared.summary,
     installFolder: prepared.installFolder,
     cacheFolder: cache.folder,
     configFile: layout.configFile,
-    agentVersion: agent.version,
+    agentVersion: registered.agentVersion,
     ...(passphraseFile ? { passphraseFile } : {}),
     warnings: prepared.warnings,
   };
-}
-
-/** The OS as the vault records it (1 to 100 characters each). */
-async function osFacts(target: Target, signal?: AbortSignal): Promise<{ name: string; version: string }> {
-  const facts = await target.facts(signal);
-  const field = (value: string, fallback: string) => (value.trim() || fallback).slice(0, 100);
-  return { name: field(facts.osName, facts.platform), version: field(facts.osVersion, 'unknown') };
 }

@@ -9,7 +9,6 @@ import type { VaultCredentials } from '../credentials/model';
 import { generatePassphrase } from '../passphrase/generate';
 import { Secret } from '../proxy/secret';
 import type { ProxySettings } from '../proxy/settings';
-import { ensureAgent, requirePrerequisites, type AgentOnTarget } from './agentInstall';
 import { checkCacheOnTarget, type DataToProtect } from './cacheOnTarget';
 import { runChange } from './change';
 import { installPlace, stage, type ServiceContext } from './context';
@@ -33,6 +32,8 @@ import type {
 import { runUnregister } from './unregister';
 import { presentedVaultCertificate, verifyVaultCa, type PresentedVaultCertificate, type VerifiedVaultCa } from './trust';
 import { VaultAccess, type WithProblem } from './vaultAccess';
+import type { AgentOnTarget } from '../agents/driver';
+import { ReferenceAgentDriver } from '../agents/reference/driver';
 
 export type { WithProblem } from './vaultAccess';
 
@@ -44,13 +45,16 @@ export class SetupService {
 
   constructor(options: SetupServiceOptions) {
     const { target, logger, proxyContext, trust, network, downloadCacheDir } = options;
+    const access = new VaultAccess({ logger, proxyContext, trust, network });
+    const host = { target, logger, access, downloadCacheDir, network };
     this.ctx = {
       target,
       logger,
-      now: options.now ?? (() => new Date()),
-      access: new VaultAccess({ logger, proxyContext, trust, network }),
-      proxyContext,
+      access,
       downloadCacheDir,
+      now: options.now ?? (() => new Date()),
+      agent: (options.agentDriver ?? ((h) => new ReferenceAgentDriver(h)))(host),
+      proxyContext,
     };
   }
 
@@ -101,9 +105,9 @@ export class SetupService {
     const place = await installPlace(this.ctx, options.installFolder, signal);
     const route = await this.ctx.access.route(where.proxy, await this.endpointOf(where, signal));
     stage(onProgress, signal, 'checkPrerequisites');
-    const prerequisites = await requirePrerequisites(this.ctx, signal);
+    const prerequisites = await this.ctx.agent.requirePrerequisites(signal);
     stage(onProgress, signal, 'installAgent', { agentDir: place.layout.agentDir });
-    return ensureAgent(this.ctx, route, place.layout, { signal, prerequisites, onProgress: (d) => onProgress?.('installAgent', d) });
+    return this.ctx.agent.install(route, place.layout, { signal, prerequisites, onProgress: (d) => onProgress?.('installAgent', d) });
   }
 
   register(input: SetupInput, options: RegisterOptions = {}): Promise<RegisterResult> {

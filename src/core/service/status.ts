@@ -6,7 +6,6 @@ import { publicConfig, readAgentConfig } from '../config/agentConfig';
 import { CancelledError, SetupError } from '../errors';
 import { deriveRegistrationState, type StateInputs } from '../status';
 import { installPlace, type ServiceContext } from './context';
-import { registeredMachine } from './registeredMachine';
 import type { RemoteStatus, SetupStatus } from './types';
 import { isNetworkCode } from './vaultAccess';
 
@@ -32,8 +31,8 @@ export async function readStatus(ctx: ServiceContext, { installFolder, signal, a
   if (!askVault) return { ...where, config: publicConfig(config), state: deriveRegistrationState({ registration, now }) };
   let remote: RemoteStatus;
   try {
-    const machine = await registeredMachine(ctx, place, config);
-    remote = { ok: true, registration: await machine.client.getRegistration(machine.identity, machine.registrationId, signal) };
+    // Asked from the server, with the machine's certificate that never leaves it.
+    remote = { ok: true, registration: await ctx.agent.readRegistration(place.layout, await ctx.access.endpoint(config.vault.endpoint), signal) };
   } catch (err) {
     if (err instanceof CancelledError || !(err instanceof SetupError)) throw err;
     remote = { ok: false, error: err.toJSON() };

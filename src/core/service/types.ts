@@ -2,6 +2,8 @@
  * What the SetupService takes and returns. Adapters (command palette, webview, status bar, CLI)
  * build these from their own input and show the results; none of them holds a rule.
  */
+import type { AgentDriver } from '../agents/driver';
+import type { InstallHost } from '../agents/reference/install';
 import type { AgentProxy, PublicAgentConfig } from '../config/agentConfig';
 import type { VaultCredentials } from '../credentials/model';
 import type { AgentLayout } from '../config/layout';
@@ -33,6 +35,8 @@ export interface SetupServiceOptions {
   downloadCacheDir: string;
   /** Time-outs and retries towards the vault (tests shorten them). */
   network?: VaultNetworkOptions;
+  /** The agent this target gets; the reference agent unless given. */
+  agentDriver?: (host: InstallHost) => AgentDriver;
 }
 
 /** Reports the stage an operation enters (REGISTER_STAGES, CHANGE_STAGES…) and, within long ones, progress. */
@@ -172,6 +176,7 @@ export const REGISTER_STAGES = [
   'checkPrerequisites',
   'installAgent',
   'savePassphrase',
+  'checkFromServer',
   'machineIdentity',
   'registerWithVault',
   'writeCertificates',
@@ -180,5 +185,5 @@ export const REGISTER_STAGES = [
 export type RegisterStage = (typeof REGISTER_STAGES)[number];
 
 /** The stages `change` reports (each only when its part changes). */
-export const CHANGE_STAGES = ['checkConnectivity', 'checkCache', 'changePassphrase', 'savePassphrase', 'writeConfiguration'] as const;
+export const CHANGE_STAGES = ['checkCache', 'checkConnectivity', 'changePassphrase', 'writeConfiguration', 'savePassphrase'] as const;
 export type ChangeStage = (typeof CHANGE_STAGES)[number];

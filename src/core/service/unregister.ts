@@ -1,12 +1,10 @@
 /**
- * Ending a registration: at the vault first (idempotent there), then in the configuration (the
- * machine id stays, so registering again later is the same machine), then the key and
- * certificate, which authenticate nothing any more. A re-run after a failure at any step finishes it.
+ * Ending a registration, done by the agent on the server (it holds the machine's key): at the
+ * vault first (idempotent there), then in the configuration (the machine id stays, so registering
+ * again later is the same machine), then the key and certificate. A re-run after a failure at any
+ * step finishes it.
  */
-import { removeMachineCertificate } from '../registration/machineCertificate';
-import { saveConfig } from './configuration';
-import { installPlace, requireConfig, stage, type ServiceContext } from './context';
-import { registeredMachine } from './registeredMachine';
+import { installPlace, requireConfig, type ServiceContext } from './context';
 import type { OperationOptions, UnregisterResult } from './types';
 
 export const UNREGISTER_STAGES = ['unregisterAtVault', 'writeConfiguration', 'removeMachineCertificate'] as const;
@@ -14,24 +12,11 @@ export type UnregisterStage = (typeof UNREGISTER_STAGES)[number];
 
 export async function runUnregister(ctx: ServiceContext, options: OperationOptions = {}): Promise<UnregisterResult> {
   const { signal, onProgress } = options;
-  const enter = (name: UnregisterStage) => stage(onProgress, signal, name);
   const place = await installPlace(ctx, options.installFolder, signal);
   const config = await requireConfig(ctx, place);
-  if (!config.registration) {
-    enter('removeMachineCertificate');
-    await removeMachineCertificate(ctx.target, place.layout);
-    return { alreadyUnregistered: true };
-  }
-
-  enter('unregisterAtVault');
-  const machine = await registeredMachine(ctx, place, config);
-  const remote = await machine.client.unregister(machine.identity, machine.registrationId, signal);
-  ctx.logger.info(`Unregistered from vault ${machine.vaultName}: registration ${machine.registrationId} is ${remote.status}.`);
-
-  enter('writeConfiguration');
-  await saveConfig(ctx.target, place.layout, { ...config, registration: null, updatedAt: ctx.now().toISOString() });
-
-  enter('removeMachineCertificate');
-  await removeMachineCertificate(ctx.target, place.layout);
-  return { registrationId: machine.registrationId, alreadyUnregistered: false, remote };
+  const vault = config.vault ? await ctx.access.endpoint(config.vault.endpoint) : undefined;
+  const done = await ctx.agent.unregister(place.layout, vault, { signal, onStage: (name) => onProgress?.(name) });
+  if (done.alreadyUnregistered) return { alreadyUnregistered: true };
+  ctx.logger.info(`Unregistered from vault ${done.remote.vault}: registration ${done.registrationId} is ${done.remote.status}.`);
+  return { registrationId: done.registrationId, alreadyUnregistered: false, remote: done.remote };
 }

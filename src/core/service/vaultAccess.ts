@@ -34,6 +34,9 @@ export interface VaultRoute {
   vaultCa?: string;
 }
 
+/** A vault endpoint and the CAs trusted for it: what a call from the server needs of this side's trust. */
+export type VaultEndpoint = Pick<VaultRoute, 'endpoint' | 'trusted'>;
+
 /** A check's report and, when it failed, why, as the SetupError the setup would refuse with. */
 export type WithProblem<T> = T & { problem?: SetupError };
 
@@ -42,8 +45,13 @@ export class VaultAccess {
 
   /** The way to `endpoint`; refused when a CA file trusted for it cannot be read. */
   async route(settings: ProxySettings, endpoint: string, vaultCa?: string): Promise<VaultRoute> {
+    return { ...(await this.endpoint(endpoint)), proxy: resolveProxy(settings, endpoint, this.options.proxyContext), vaultCa };
+  }
+
+  /** The endpoint with the CAs trusted for it; refused when a CA file trusted for it cannot be read. */
+  async endpoint(endpoint: string): Promise<VaultEndpoint> {
     const trusted = await trustedCasFor(this.options.trust ?? [], endpoint);
-    return { endpoint, proxy: resolveProxy(settings, endpoint, this.options.proxyContext), ...(trusted ? { trusted } : {}), vaultCa };
+    return { endpoint, ...(trusted ? { trusted } : {}) };
   }
 
   client(route: VaultRoute): VaultClient {

@@ -3,7 +3,8 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
 import { writeFileAtomic } from '../fs/atomic';
-import { DEFAULT_RUN_TIMEOUT_MS, MAX_OUTPUT_BYTES, stoppedOutcome, type CommandOutcome, type StopReason, type CommandResult, type FreeSpace, type HostFacts, type RunOptions, type Target, type TargetStat, type WriteOptions } from './target';
+import { DEFAULT_RUN_TIMEOUT_MS, MAX_OUTPUT_BYTES, stoppedOutcome, type CommandOutcome, type StopReason, type CommandResult, type FreeSpace, type HostFacts, type Reached,
+  type RunOptions, type Target, type TargetStat, type WriteOptions } from './target';
 
 /** Reads the distribution's name and version from /etc/os-release where there is one. */
 async function osRelease(): Promise<{ name: string; version: string } | undefined> {
@@ -130,6 +131,7 @@ export class LocalTarget implements Target {
       });
       const stdout = capped(child.stdout);
       const stderr = capped(child.stderr);
+      if (options.onStderr) child.stderr.on('data', (d: Buffer) => options.onStderr!(d.toString('utf8')));
       let stoppedBy: StopReason | undefined;
       const stop = (reason: StopReason) => {
         stoppedBy ??= reason;
@@ -165,6 +167,10 @@ export class LocalTarget implements Target {
       child.stdin.on('error', () => undefined);
       child.stdin.end(options.stdin ?? '');
     });
+  }
+
+  reach(host: string, port: number): Promise<Reached> {
+    return Promise.resolve({ host, port, close: async () => undefined });
   }
 
   async close(): Promise<void> {

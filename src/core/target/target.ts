@@ -107,12 +107,20 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Stops the command when aborted: outcome `aborted`. */
   signal?: AbortSignal;
+  /** Each piece of stderr as it arrives (a command's progress), besides the whole in the result. */
+  onStderr?: (text: string) => void;
 }
 
 export interface WriteOptions {
   mode?: number;
   /** Fail with EEXIST instead of replacing an existing file. */
   exclusive?: boolean;
+}
+
+export interface Reached {
+  host: string;
+  port: number;
+  close(): Promise<void>;
 }
 
 export interface Target {
@@ -142,6 +150,11 @@ export interface Target {
   remove(path: string): Promise<void>;
   freeSpace(path: string): Promise<FreeSpace>;
   run(command: string, args: readonly string[], options?: RunOptions): Promise<CommandResult>;
+  /**
+   * Makes `host:port`, as this machine sees it, reachable from the target while the handle is
+   * open: the address the target connects to (the same one when the target reaches it itself).
+   */
+  reach(host: string, port: number, signal?: AbortSignal): Promise<Reached>;
   /** Releases connections. The local target has nothing to release. */
   close(): Promise<void>;
 }

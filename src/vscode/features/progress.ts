@@ -11,6 +11,7 @@ function stageLabels(): Record<string, string> {
     checkPrerequisites: vscode.l10n.t('Checking prerequisites'),
     installAgent: vscode.l10n.t('Downloading and installing the agent'),
     savePassphrase: vscode.l10n.t('Saving the passphrase'),
+    checkFromServer: vscode.l10n.t('Checking the vault from the server'),
     machineIdentity: vscode.l10n.t('Creating the machine identity'),
     registerWithVault: vscode.l10n.t('Registering with the vault'),
     writeCertificates: vscode.l10n.t('Writing the certificates'),

@@ -147,7 +147,7 @@ describe('the installed reference agent', function () {
       const result = await agent(['status', '--json']);
       assert.equal(result.code, 0, result.stdout + result.stderr);
       assert.deepEqual(
-        { ...result.json, registeredAt: undefined, certificateNotAfter: undefined },
+        { ...result.json, registeredAt: undefined, certificateNotAfter: undefined, registration: undefined },
         {
           state: 'registered',
           machineId: machine.machineId,
@@ -159,6 +159,7 @@ describe('the installed reference agent', function () {
           registeredAt: undefined,
           certificateNotAfter: undefined,
           via: 'direct',
+          registration: undefined,
         },
       );
       assert.ok(vault.logs.some((l) => l.startsWith(`GET /v1/registrations/${machine.registrationId} 200 vault=${credentials.identity.name}`)));
@@ -243,7 +244,7 @@ describe('the installed reference agent', function () {
     async function inProcess(args: string[]): Promise<{ code: number; out: string; err: string }> {
       let out = '';
       let err = '';
-      const code = await run(args, { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`) });
+      const code = await run(args, { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`), stdin: async () => '' });
       return { code, out, err };
     }
 
@@ -273,7 +274,11 @@ describe('the installed reference agent', function () {
     it('unregisters at the vault, then reports itself unregistered', async () => {
       const result = await agent(['unregister', '--json']);
       assert.equal(result.code, 0, result.stdout + result.stderr);
-      assert.deepEqual(result.json, { state: 'unregistered', vaultState: 'unregistered', registrationId: machine.registrationId, vault: credentials.identity.name, via: 'direct' });
+      assert.deepEqual(
+        { ...result.json, remote: undefined },
+        { state: 'unregistered', vaultState: 'unregistered', registrationId: machine.registrationId, vault: credentials.identity.name, via: 'direct', alreadyUnregistered: false, remote: undefined },
+      );
+      assert.equal(result.json.remote.status, 'unregistered');
       assert.equal((await readAgentConfig(local, layout))?.registration, null);
 
       const client = vaultClient(vault, machine.client);
@@ -286,9 +291,11 @@ describe('the installed reference agent', function () {
       const status = await agent(['status', '--json']);
       assert.equal(status.code, 0);
       assert.equal(status.json.state, 'notRegistered');
-      const again = await agent(['unregister']);
-      assert.equal(again.code, 1);
-      assert.match(again.stderr, /\[AgentNotRegistered\]/);
+      // Again: nothing to end at the vault, and the leftovers are gone.
+      const again = await agent(['unregister', '--json']);
+      assert.equal(again.code, 0, again.stdout + again.stderr);
+      assert.deepEqual(again.json, { state: 'notRegistered', alreadyUnregistered: true });
+      await assert.rejects(fs.stat(layout.machineKeyFile), { code: 'ENOENT' });
     });
   });
 });

@@ -1,4 +1,5 @@
-// Every error code the setup can show, gathered from the sources: for the tests that check each
+// Every error code the setup can show (the agent's too: its errors come back through its driver),
+// gathered from the sources: for the tests that check each
 // one has a Spanish template and a next step.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -16,7 +17,7 @@ import { VaultCode } from '../../../src/vault/errors';
 import { SESSION_ERROR_CODES } from '../../../src/vscode/features/session/checked';
 import { ROOT, sourceFiles } from './strings';
 
-const errorSources = [...sourceFiles(path.join(ROOT, 'src', 'core')), ...sourceFiles(path.join(ROOT, 'src', 'vault')), path.join(ROOT, 'src/vscode/features/session/checked.ts')];
+const errorSources = [...sourceFiles(path.join(ROOT, 'src', 'core')), ...sourceFiles(path.join(ROOT, 'src', 'agent')), ...sourceFiles(path.join(ROOT, 'src', 'vault')), path.join(ROOT, 'src/vscode/features/session/checked.ts')];
 /** The text of every source file that builds errors. */
 export const SOURCE_TEXT = new Map(errorSources.map((f) => [f, readFileSync(f, 'utf8')]));
 

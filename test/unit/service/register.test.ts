@@ -196,7 +196,9 @@ describe('SetupService against the real local vault', function () {
         .register(input, { confirmPassphraseLocation: acceptLocation, signal: controller.signal, onProgress: (s) => s === at && controller.abort() })
         .then(() => assert.fail('should be cancelled'), (e: unknown) => e);
       assert.ok(err instanceof CancelledError, inspect(err));
-      assert.equal(await readAgentConfig(target, layout), undefined);
+      // Stages on this side stop before they start. The agent's own stages are announced as the
+      // agent runs them on the server: cancelling kills it there, at whatever point it has reached.
+      if (at === 'installAgent') assert.equal(await readAgentConfig(target, layout), undefined);
       const result = await service.register(input, { confirmPassphraseLocation: acceptLocation });
       const registrations = await vault.admin.listRegistrations(creds.identity.name);
       assert.deepEqual(registrations.map((r) => r.registrationId), [result.registrationId]);

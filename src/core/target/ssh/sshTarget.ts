@@ -9,7 +9,8 @@ import path from 'node:path';
 import type { ClientChannel } from 'ssh2';
 import { CancelledError, isSetupError, SetupError } from '../../errors';
 import type { Logger } from '../../log';
-import { DEFAULT_RUN_TIMEOUT_MS, MAX_OUTPUT_BYTES, stoppedOutcome, type CommandOutcome, type StopReason, type CommandResult, type FreeSpace, type HostFacts, type RunOptions, type Target, type TargetStat, type WriteOptions } from '../target';
+import { DEFAULT_RUN_TIMEOUT_MS, MAX_OUTPUT_BYTES, stoppedOutcome, type CommandOutcome, type StopReason, type CommandResult, type FreeSpace, type HostFacts, type Reached,
+  type RunOptions, type Target, type TargetStat, type WriteOptions } from '../target';
 import type { SshConnection } from './connect';
 import { sshError } from './errors';
 import { errnoError, kindOf, Sftp } from './sftp';
@@ -308,6 +309,10 @@ export class SshTarget implements Target {
     );
   }
 
+  reach(host: string, port: number): Promise<Reached> {
+    return Promise.resolve({ host, port, close: async () => undefined });
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -356,6 +361,7 @@ function collect(channel: ClientChannel, options: RunOptions, kill: (pid: number
       }
       if (errBytes < MAX_OUTPUT_BYTES) err.push(d);
       errBytes += d.length;
+      if (d.length > 0) options.onStderr?.(d.toString('utf8'));
     });
     // ssh2: (code) for an exit status, (null, 'SIGKILL', …) for an exit signal.
     channel.on('exit', (exitCode: number | null, signal?: string) => {

@@ -3,32 +3,38 @@
  * (through the effective proxy) and installed through the target. An agent of the same version
  * already in place is kept, so a re-run does not reinstall it.
  */
-import type { AgentLayout } from '../config/layout';
-import type { ErrorParams } from '../errors';
-import { checkPrerequisites, downloadAgent, installAgent, missingPrerequisitesError, type PrerequisiteReport } from '../install';
-import { nextStep } from '../registration/errors';
-import { readTargetText } from '../registration/targetFiles';
-import { pathOf } from '../target/paths';
-import type { ServiceContext } from './context';
-import type { VaultRoute } from './vaultAccess';
+import type { AgentLayout } from '../../config/layout';
+import type { ErrorParams } from '../../errors';
+import { checkPrerequisites, downloadAgent, installAgent, missingPrerequisitesError, type PrerequisiteReport } from '../../install';
+import type { Logger } from '../../log';
+import { nextStep } from '../../registration/errors';
+import { readTargetText } from '../../registration/targetFiles';
+import type { VaultNetworkOptions } from '../../registration/vaultClient';
+import type { VaultAccess, VaultRoute } from '../../service/vaultAccess';
+import { pathOf } from '../../target/paths';
+import type { Target } from '../../target/target';
+import type { AgentOnTarget } from '../driver';
 
-export interface AgentOnTarget {
-  version: string;
-  agentDir: string;
-  /** False when the same version was already installed. */
-  installed: boolean;
+/** What installing needs: the target, and this side's way to download the package. */
+export interface InstallHost {
+  target: Target;
+  logger: Logger;
+  access: VaultAccess;
+  downloadCacheDir: string;
+  /** Time-outs and retries towards the vault, which the agent keeps to as well. */
+  network?: VaultNetworkOptions;
 }
 
 /** The prerequisites, refused as a SetupError when one is missing. */
-export async function requirePrerequisites(ctx: ServiceContext, signal?: AbortSignal): Promise<PrerequisiteReport> {
-  const report = await checkPrerequisites(ctx.target, { signal });
-  const refusal = missingPrerequisitesError(ctx.target, report, nextStep('installPrerequisites'));
+export async function requirePrerequisites(target: Target, signal?: AbortSignal): Promise<PrerequisiteReport> {
+  const report = await checkPrerequisites(target, { signal });
+  const refusal = missingPrerequisitesError(target, report, nextStep('installPrerequisites'));
   if (refusal) throw refusal;
   return report;
 }
 
 export async function ensureAgent(
-  ctx: ServiceContext,
+  ctx: InstallHost,
   route: VaultRoute,
   layout: AgentLayout,
   options: { signal?: AbortSignal; onProgress?: (detail: ErrorParams) => void; prerequisites?: PrerequisiteReport } = {},
@@ -66,7 +72,7 @@ export async function ensureAgent(
 }
 
 /** The version in the installed agent's package.json, if there is a readable one. */
-async function installedVersion(ctx: ServiceContext, layout: AgentLayout): Promise<string | undefined> {
+async function installedVersion(ctx: InstallHost, layout: AgentLayout): Promise<string | undefined> {
   try {
     const text = await readTargetText(ctx.target, pathOf(ctx.target).join(layout.agentDir, 'package.json'));
     const version: unknown = text && JSON.parse(text).version;

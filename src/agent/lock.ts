@@ -1,0 +1,59 @@
+/**
+ * One registration, change or unregister of an install at a time. A run whose connection was
+ * lost may still be running on the server: the next run waits for it rather than racing it over
+ * the machine key and the configuration. A lock whose process is gone is taken over.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { SetupError } from '../core/errors';
+import { nextStep } from '../core/registration/errors';
+
+export const LOCK_WAIT_MS = 3 * 60_000;
+const POLL_MS = 200;
+
+export async function withInstallLock<T>(configDir: string, work: () => Promise<T>, waitMs = LOCK_WAIT_MS): Promise<T> {
+  const file = path.join(configDir, 'agent.lock');
+  await fs.mkdir(configDir, { recursive: true, mode: 0o700 });
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      await fs.writeFile(file, `${process.pid}\n`, { flag: 'wx', mode: 0o600 });
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const holder = Number((await fs.readFile(file, 'utf8').catch(() => '')).trim());
+    // An empty lock is one being written this instant; a gone holder's lock is taken over.
+    if (!isRunning(holder) && !(await isFresh(file))) {
+      await fs.rm(file, { force: true });
+      continue;
+    }
+    if (Date.now() >= deadline) {
+      throw new SetupError('AgentBusy', `Another setup of this install (process ${holder}) is still running on this server. Wait for it to end, then try again.`, {
+        pid: holder,
+        ...nextStep('waitAndRetry'),
+      });
+    }
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+  try {
+    return await work();
+  } finally {
+    await fs.rm(file, { force: true });
+  }
+}
+
+async function isFresh(file: string): Promise<boolean> {
+  const stat = await fs.stat(file).catch(() => undefined);
+  return stat !== undefined && stat.size === 0 && Date.now() - stat.mtimeMs < 5_000;
+}
+
+function isRunning(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * The seam between the setup and an agent: everything the service does on the target that only
+ * the agent can do, or must do there (the machine key never leaves the server). The reference
+ * agent (./reference) is the first driver; the MARS agent on Windows will be another. The service
+ * talks to agents only through this interface.
+ */
+import type { PublicAgentConfig, AgentProxy } from '../config/agentConfig';
+import type { AgentLayout } from '../config/layout';
+import type { ErrorParams } from '../errors';
+import type { PrerequisiteReport } from '../install';
+import type { Secret } from '../proxy/secret';
+import type { RemoteRegistration } from '../registration/vaultApi';
+import type { VaultEndpoint, VaultRoute } from '../service/vaultAccess';
+
+export type { VaultEndpoint } from '../service/vaultAccess';
+
+
+export interface AgentOnTarget {
+  version: string;
+  agentDir: string;
+  /** False when the same version was already installed. */
+  installed: boolean;
+}
+
+export interface StagedOptions {
+  signal?: AbortSignal;
+  /** The stage the agent enters on the target (the service's stage names). */
+  onStage?: (name: string) => void;
+}
+
+/** What registering needs, all decided and checked by the service beforehand. */
+export interface AgentRegistration {
+  /** On the admin machine: the driver copies it to the target, privately, for the run only. */
+  credentialsFile: string;
+  serverName: string;
+  cacheFolder: string;
+  proxy: AgentProxy;
+  proxyPassword?: Secret;
+  /** Absent: the configured passphrase stays (unchanged, as the service found). */
+  passphrase?: Secret;
+  /** The id the configuration records, to restore a lost id file. */
+  machineId?: string;
+}
+
+export interface AgentRegistered {
+  registrationId: string;
+  machineId: string;
+  created: boolean;
+  agentVersion: string;
+}
+
+export interface AgentChange {
+  proxy?: { proxy: AgentProxy; password?: Secret };
+  /** Already checked (free space, file system). */
+  cacheFolder?: string;
+  passphrase?: { securityPin: string; newValue: Secret };
+}
+
+export type AgentUnregistered = { alreadyUnregistered: true } | { alreadyUnregistered: false; registrationId: string; remote: RemoteRegistration };
+
+export interface AgentDriver {
+  /** What the agent needs on the target; refused (AgentPrerequisiteMissing) when something is missing. */
+  requirePrerequisites(signal?: AbortSignal): Promise<PrerequisiteReport>;
+  /** Downloads the agent (admin side, along `route`) and installs it; the same version already there is kept. */
+  install(
+    route: VaultRoute,
+    layout: AgentLayout,
+    options?: { signal?: AbortSignal; prerequisites?: PrerequisiteReport; onProgress?: (detail: ErrorParams) => void },
+  ): Promise<AgentOnTarget>;
+  /** Registers the server from the server: checks, machine key, CSR, the vault call, certificates, configuration. */
+  register(layout: AgentLayout, registration: AgentRegistration, vault: VaultEndpoint, options?: StagedOptions): Promise<AgentRegistered>;
+  /** The registration as the vault sees it, asked from the server with the machine's certificate. */
+  readRegistration(layout: AgentLayout, vault: VaultEndpoint, signal?: AbortSignal): Promise<RemoteRegistration>;
+  /** Changes a set-up agent; its configuration as written. */
+  change(layout: AgentLayout, change: AgentChange, vault: VaultEndpoint | undefined, options?: StagedOptions): Promise<PublicAgentConfig>;
+  unregister(layout: AgentLayout, vault: VaultEndpoint | undefined, options?: StagedOptions): Promise<AgentUnregistered>;
+}

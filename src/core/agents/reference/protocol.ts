@@ -1,0 +1,102 @@
+/**
+ * What the reference agent's commands read and answer when the setup runs them on the target:
+ * one JSON request on stdin (the only way a secret reaches the server: never an argument or a
+ * file of its own), one JSON answer on stdout, and `@stage <name>` lines on stderr as it goes.
+ * The agent and its driver both check every message against these schemas.
+ */
+import { z } from 'zod';
+import { agentProxySchema, publicConfigSchema } from '../../config/agentConfig';
+import { registrationViewSchema } from '../../registration/vaultApi';
+
+/** How the server reaches its vault for this run. */
+export const vaultWaySchema = z.strictObject({
+  /** Connect here instead of the endpoint's own host and port: a forward the admin opened for the run. */
+  connectTo: z.strictObject({ host: z.string().min(1), port: z.number().int().min(1).max(65535) }).optional(),
+  /** PEM CAs trusted for the endpoint instead of the system's store: the admin's trust, sent with the credentials. */
+  trustedCas: z.array(z.string()).optional(),
+  /** The setup's time-outs and retries towards the vault, so the server keeps to the same ones. */
+  network: z
+    .strictObject({
+      requestTimeoutMs: z.number().int().positive().optional(),
+      timeouts: z.strictObject({ connectMs: z.number().int().positive(), headersMs: z.number().int().positive(), bodyMs: z.number().int().positive() }).partial().optional(),
+      retry: z.strictObject({ retries: z.number().int().min(0), baseDelayMs: z.number().int().min(0), maxDelayMs: z.number().int().min(0) }).partial().optional(),
+    })
+    .optional(),
+});
+export type VaultWay = z.output<typeof vaultWaySchema>;
+
+export const registerRequestSchema = z.strictObject({
+  /** A private copy on the target, in a folder of its own that the agent removes once read. */
+  credentialsFile: z.string().min(1),
+  serverName: z.string().min(1),
+  cacheFolder: z.string().min(1),
+  proxy: agentProxySchema,
+  /** Secret: written to the proxy password file the configuration names. */
+  proxyPassword: z.string().optional(),
+  /** Secret. Absent: the configuration's passphrase stays (the admin found it unchanged). */
+  passphrase: z.string().optional(),
+  /** The id the admin found in the configuration, to restore a lost id file. */
+  machineId: z.string().optional(),
+  way: vaultWaySchema,
+});
+export type RegisterRequest = z.output<typeof registerRequestSchema>;
+
+export const registerAnswerSchema = z.strictObject({
+  registrationId: z.string(),
+  machineId: z.string(),
+  created: z.boolean(),
+  agentVersion: z.string(),
+});
+export type RegisterAnswer = z.output<typeof registerAnswerSchema>;
+
+export const changeRequestSchema = z.strictObject({
+  proxy: agentProxySchema.optional(),
+  proxyPassword: z.string().optional(),
+  /** Already checked by the admin (its free space, its file system). */
+  cacheFolder: z.string().min(1).optional(),
+  /** Secret: the new passphrase and the vault's PIN that approves it. */
+  passphrase: z.strictObject({ securityPin: z.string(), newValue: z.string() }).optional(),
+  way: vaultWaySchema,
+});
+export type ChangeRequest = z.output<typeof changeRequestSchema>;
+
+export const changeAnswerSchema = z.strictObject({ config: publicConfigSchema });
+
+/** For status and unregister. */
+export const wayRequestSchema = z.strictObject({ way: vaultWaySchema });
+
+/** Answers also carry lines for people (state, via…): only these fields are the setup's. */
+export const statusAnswerSchema = z.looseObject({ registration: registrationViewSchema });
+
+export const unregisterAnswerSchema = z.union([
+  z.looseObject({ alreadyUnregistered: z.literal(true) }).transform(() => ({ alreadyUnregistered: true as const })),
+  z
+    .looseObject({ alreadyUnregistered: z.literal(false), registrationId: z.string(), remote: registrationViewSchema })
+    .transform(({ registrationId, remote }) => ({ alreadyUnregistered: false as const, registrationId, remote })),
+]);
+
+/** A failed command: the SetupError as JSON. */
+export const failureSchema = z.strictObject({
+  error: z.strictObject({ code: z.string(), message: z.string(), params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])) }),
+});
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** What a stderr line says: a stage entered, a log line (no secret, as every log line), or neither. */
+export type StderrLine = { stage: string } | { log: LogLevel; message: string } | undefined;
+
+export function stageLine(name: string): string {
+  return `@stage ${name}`;
+}
+
+export function logLine(level: LogLevel, message: string): string {
+  return `@log ${level} ${message.replace(/\s*\n\s*/g, ' ')}`;
+}
+
+export function readStderrLine(line: string): StderrLine {
+  const stage = /^@stage ([A-Za-z]+)$/.exec(line.trim());
+  if (stage) return { stage: stage[1]! };
+  const log = /^@log (trace|debug|info|warn|error) (.*)$/.exec(line.trimEnd());
+  return log ? { log: log[1] as LogLevel, message: log[2]! } : undefined;
+}
