@@ -115,6 +115,13 @@ export interface WriteOptions {
   exclusive?: boolean;
 }
 
+/** An address the target connects to, good until close(). */
+export interface Reach {
+  host: string;
+  port: number;
+  close(): Promise<void>;
+}
+
 export interface Target {
   /** Stable key: "local", or "ssh://user@host:port". */
   readonly id: string;
@@ -142,6 +149,12 @@ export interface Target {
   remove(path: string): Promise<void>;
   freeSpace(path: string): Promise<FreeSpace>;
   run(command: string, args: readonly string[], options?: RunOptions): Promise<CommandResult>;
+  /**
+   * Makes `host:port`, as this machine sees it, reachable from the target until the handle is
+   * closed, and says where the target connects for it (a loopback address here is not the
+   * target's own loopback).
+   */
+  reach(host: string, port: number, signal?: AbortSignal): Promise<Reach>;
   /** Releases connections. The local target has nothing to release. */
   close(): Promise<void>;
 }

@@ -9,9 +9,10 @@ import path from 'node:path';
 import type { ClientChannel } from 'ssh2';
 import { CancelledError, isSetupError, SetupError } from '../../errors';
 import type { Logger } from '../../log';
-import { DEFAULT_RUN_TIMEOUT_MS, MAX_OUTPUT_BYTES, stoppedOutcome, type CommandOutcome, type StopReason, type CommandResult, type FreeSpace, type HostFacts, type RunOptions, type Target, type TargetStat, type WriteOptions } from '../target';
+import { DEFAULT_RUN_TIMEOUT_MS, MAX_OUTPUT_BYTES, stoppedOutcome, type CommandOutcome, type StopReason, type CommandResult, type FreeSpace, type HostFacts, type Reach, type RunOptions, type Target, type TargetStat, type WriteOptions } from '../target';
 import type { SshConnection } from './connect';
 import { sshError } from './errors';
+import { reachThroughServer } from './forward';
 import { errnoError, kindOf, Sftp } from './sftp';
 import { commandLine, FACTS_SCRIPT, parseFacts } from './shell';
 import { SshCode, type SshDestination } from './types';
@@ -289,6 +290,10 @@ export class SshTarget implements Target {
       if (result.outcome.kind === 'connectionLost' && this.#lost) throw this.#lostError(command);
       return result;
     });
+  }
+
+  reach(host: string, port: number, signal?: AbortSignal): Promise<Reach> {
+    return this.#guard('reach', () => reachThroughServer(this.connection.client, host, port, { server: this.destination, logger: this.logger, signal }));
   }
 
   #exec<T>(line: string, use: (channel: ClientChannel) => Promise<T>): Promise<T> {
