@@ -221,7 +221,8 @@ async function handshakeThroughCommand(destination: SshDestination, command: str
   const proxy = startProxyCommand(destination, command, attempt.options.logger);
   attempt.track(proxy.stop);
   try {
-    return await handshake(destination, proxy.sock, attempt);
+    // The command may end before ssh2 listens to it: its end settles the attempt by itself.
+    return await Promise.race([handshake(destination, proxy.sock, attempt), proxy.ended.then((failure) => Promise.reject(failure))]);
   } catch (err) {
     throw (isSetupError(err, SshCode.ConnectFailed) && (await proxy.endedEarly())) || err;
   }

@@ -14,13 +14,15 @@ import { SshCode, type SshDestination } from './types';
 
 /** How much of the command's stderr a failure quotes. */
 const STDERR_TAIL_CHARS = 600;
-/** How long a command that closed its output gets to exit before it is reported anyway. */
+/** How long a failed handshake waits for the command's own end, which explains it better. */
 const EXIT_GRACE_MS = 2000;
 
 export interface ProxyCommandProcess {
   /** The command's stdout (read) and stdin (written), for ssh2's `sock`. */
   sock: Duplex;
-  /** The failure to report instead of a failed handshake when the command ended by itself first. */
+  /** Settles with the failure to report once the command ends by itself (never when stopped). */
+  ended: Promise<SetupError>;
+  /** After a failed handshake: that failure if the command ends by itself within a short grace, else undefined. */
   endedEarly(): Promise<SetupError | undefined>;
   /** Stops the command's process group (idempotent). */
   stop(): void;
@@ -38,23 +40,22 @@ export function startProxyCommand(destination: SshDestination, command: string, 
     for (const line of lines) if (line.trim()) logger.info(`SSH: ProxyCommand for ${host}:${port}: ${line}`);
   });
 
-  let stopped = false;
-  /** Set when the command closed its output or failed to start before anyone stopped it. */
-  let endedByItself = false;
   const ended = new Promise<CommandOutcome>((resolve) => {
     child.once('error', (err: NodeJS.ErrnoException) => {
       if (child.pid !== undefined) return; // a failed kill, not a failed start
-      endedByItself ||= !stopped;
       resolve(err.code === 'ENOENT' ? { kind: 'notFound' } : { kind: 'notStarted', errno: err.code ?? 'EIO' });
     });
     child.once('close', (code, signal) => resolve(code !== null ? { kind: 'exited', code } : { kind: 'signal', signal: signal ?? 'unknown' }));
   });
-  child.stdout.once('end', () => (endedByItself ||= !stopped));
 
+  let stopped = false;
+  /** Whether stop() sent a signal: a command that died of one did not end by itself. */
+  let signalled = false;
   const stop = () => {
     if (stopped) return;
     stopped = true;
     if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    signalled = true;
     try {
       if (process.platform === 'win32') child.kill();
       else process.kill(-child.pid, 'SIGTERM');
@@ -63,22 +64,27 @@ export function startProxyCommand(destination: SshDestination, command: string, 
     }
   };
 
+  /** The failure, once the command ended by itself; never settles when stop() ended it. */
+  const endedByItself = ended.then((outcome) => {
+    if (outcome.kind === 'signal' && signalled) return new Promise<never>(() => undefined);
+    const stderr = stderrTail.trim().split(/\r?\n/).slice(-3).join(' / ') || '—';
+    return sshError(SshCode.ProxyCommandFailed, { host, port, reason: describeOutcome(outcome), stderr });
+  });
+
   const sock = Duplex.from({ readable: child.stdout, writable: child.stdin });
   // ssh2 ends its side when the connection is closed, destroys it when it is lost: the command goes with it.
   sock.once('finish', stop).once('close', stop);
-  // A write after the command died (EPIPE) also reaches ssh2 through the duplex; here it must not go unhandled.
+  // The command's end (EPIPE, a premature close) reaches ssh2 as the duplex's error, which may
+  // come before ssh2 listens or after it stopped: it must not go unhandled then.
   child.stdin.on('error', () => undefined);
+  sock.on('error', (err) => logger.debug(`SSH: ProxyCommand for ${host}:${port}: ${err.message}`));
 
   const endedEarly = async (): Promise<SetupError | undefined> => {
-    if (!endedByItself) return undefined;
     let grace: NodeJS.Timeout | undefined;
-    const outcome = await Promise.race([ended, new Promise<undefined>((resolve) => (grace = setTimeout(() => resolve(undefined), EXIT_GRACE_MS)))]);
+    const failure = await Promise.race([endedByItself, new Promise<undefined>((resolve) => (grace = setTimeout(() => resolve(undefined), EXIT_GRACE_MS)))]);
     clearTimeout(grace);
-    stop();
-    const reason = outcome ? describeOutcome(outcome) : 'it closed its output';
-    const stderr = stderrTail.trim().split(/\r?\n/).slice(-3).join(' / ') || '—';
-    return sshError(SshCode.ProxyCommandFailed, { host, port, reason, stderr });
+    return failure;
   };
 
-  return { sock, endedEarly, stop };
+  return { sock, ended: endedByItself, endedEarly, stop };
 }
