@@ -149,6 +149,14 @@ describe('ProxyCommand and Target.reach against an sshd in its own network names
     }
   });
 
+  it('closes a handle whose connection has ended without an error', async () => {
+    target = await open(await configured());
+    const reach = await target.reach('127.0.0.1', service.port);
+    await target.close();
+    target = undefined;
+    await reach.close();
+  });
+
   it('refuses with SshForwardRefused when the server does not allow remote forwarding', async () => {
     const strict = await startIsolatedSshd({ authorizedKeys: [key.publicKey], hostKey: sshd.hostKey, extraConfig: ['AllowTcpForwarding no'] });
     try {
