@@ -36,6 +36,8 @@ export const NEXT_ACTIONS = [
   'checkHostKey',
   'checkSshSignIn',
   'enableSftp',
+  'checkSshConfig',
+  'allowPortForwarding',
   'changeFleet',
   'setFleetConcurrency',
   'moveLocalVaultData',

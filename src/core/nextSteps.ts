@@ -78,6 +78,8 @@ const SSH: Record<Values<typeof SshCode>, NextAction> = {
   [SshCode.KeyUnusable]: 'checkSshSignIn',
   [SshCode.ConnectionLost]: 'retryLater',
   [SshCode.SftpUnavailable]: 'enableSftp',
+  [SshCode.ProxyCommandFailed]: 'checkSshConfig',
+  [SshCode.ForwardRefused]: 'allowPortForwarding',
 };
 
 const FLEET: Record<Values<typeof FleetCode>, NextAction> = {

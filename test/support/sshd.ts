@@ -56,6 +56,8 @@ export interface SshdOptions {
   hostKey?: KeyPair;
   /** A port to listen on (to bring a server back on the same address). */
   port?: number;
+  /** More sshd_config lines (e.g. `AllowTcpForwarding no`). */
+  extraConfig?: string[];
 }
 
 export interface TestSshd {
@@ -131,32 +133,40 @@ function descendants(pid: number): number[] {
   return found;
 }
 
+/**
+ * sshd_config in `dir` (with its authorized_keys): the host key, these options, and `listen`
+ * (how the server is reached). Returns the config file.
+ */
+export async function writeSshdConfig(dir: string, hostKey: KeyPair, options: SshdOptions, listen: string[]): Promise<string> {
+  // sshd as root wants its privilege separation folder.
+  if (process.getuid?.() === 0) await fs.mkdir('/run/sshd', { recursive: true, mode: 0o755 });
+  await fs.writeFile(path.join(dir, 'authorized_keys'), `${(options.authorizedKeys ?? []).join('\n')}\n`, { mode: 0o600 });
+  const config = [
+    ...listen,
+    `HostKey ${hostKey.privateKeyFile}`,
+    `AuthorizedKeysFile ${path.join(dir, 'authorized_keys')}`,
+    'StrictModes no',
+    'UsePAM no',
+    `PasswordAuthentication ${options.passwordAuthentication ? 'yes' : 'no'}`,
+    'KbdInteractiveAuthentication no',
+    'PermitRootLogin yes',
+    'Subsystem sftp internal-sftp',
+    'MaxStartups 200',
+    'MaxSessions 100',
+    'LogLevel ERROR',
+    ...(options.extraConfig ?? []),
+  ];
+  const configFile = path.join(dir, 'sshd_config');
+  await fs.writeFile(configFile, `${config.join('\n')}\n`);
+  return configFile;
+}
+
 export async function startSshd(options: SshdOptions = {}): Promise<TestSshd> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sshd-test-'));
   try {
-    // sshd as root wants its privilege separation folder.
-    if (process.getuid?.() === 0) await fs.mkdir('/run/sshd', { recursive: true, mode: 0o755 });
     const hostKey = options.hostKey ?? (await generateKeyPair(dir, 'host_ed25519'));
-    await fs.writeFile(path.join(dir, 'authorized_keys'), `${(options.authorizedKeys ?? []).join('\n')}\n`, { mode: 0o600 });
     const port = options.port ?? (await freePort());
-    const config = [
-      `Port ${port}`,
-      'ListenAddress 127.0.0.1',
-      `HostKey ${hostKey.privateKeyFile}`,
-      `PidFile ${path.join(dir, 'sshd.pid')}`,
-      `AuthorizedKeysFile ${path.join(dir, 'authorized_keys')}`,
-      'StrictModes no',
-      'UsePAM no',
-      `PasswordAuthentication ${options.passwordAuthentication ? 'yes' : 'no'}`,
-      'KbdInteractiveAuthentication no',
-      'PermitRootLogin yes',
-      'Subsystem sftp internal-sftp',
-      'MaxStartups 200',
-      'MaxSessions 100',
-      'LogLevel ERROR',
-    ];
-    const configFile = path.join(dir, 'sshd_config');
-    await fs.writeFile(configFile, `${config.join('\n')}\n`);
+    const configFile = await writeSshdConfig(dir, hostKey, options, [`Port ${port}`, 'ListenAddress 127.0.0.1', `PidFile ${path.join(dir, 'sshd.pid')}`]);
     let errors = '';
     const child = spawn(SSHD_BIN, ['-D', '-e', '-f', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
     child.stderr!.on('data', (d: Buffer) => (errors = (errors + d.toString()).slice(-4000)));

@@ -3,8 +3,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
 import { writeFileAtomic } from '../fs/atomic';
-import { DEFAULT_RUN_TIMEOUT_MS, MAX_OUTPUT_BYTES, stoppedOutcome, type CommandOutcome, type StopReason, type CommandResult, type FreeSpace, type HostFacts, type Reached,
-  type RunOptions, type Target, type TargetStat, type WriteOptions } from './target';
+import { DEFAULT_RUN_TIMEOUT_MS, MAX_OUTPUT_BYTES, stoppedOutcome, type CommandOutcome, type StopReason, type CommandResult, type FreeSpace, type HostFacts, type Reach, type RunOptions, type Target, type TargetStat, type WriteOptions } from './target';
 
 /** Reads the distribution's name and version from /etc/os-release where there is one. */
 async function osRelease(): Promise<{ name: string; version: string } | undefined> {
@@ -114,6 +113,11 @@ export class LocalTarget implements Target {
     return { availableBytes: s.bavail * s.bsize, totalBytes: s.blocks * s.bsize, fsType: s.type };
   }
 
+  /** This machine sees what it sees: the same address, nothing to open or close. */
+  async reach(host: string, port: number): Promise<Reach> {
+    return { host, port, close: async () => undefined };
+  }
+
   /**
    * Runs `command` without a shell. On POSIX it leads its own process group, so a time-out or an
    * abort stops everything it started (SIGKILL to the group, as SshTarget does): a script's
@@ -167,10 +171,6 @@ export class LocalTarget implements Target {
       child.stdin.on('error', () => undefined);
       child.stdin.end(options.stdin ?? '');
     });
-  }
-
-  reach(host: string, port: number): Promise<Reached> {
-    return Promise.resolve({ host, port, close: async () => undefined });
   }
 
   async close(): Promise<void> {

@@ -117,7 +117,8 @@ export interface WriteOptions {
   exclusive?: boolean;
 }
 
-export interface Reached {
+/** An address the target connects to, good until close(). */
+export interface Reach {
   host: string;
   port: number;
   close(): Promise<void>;
@@ -151,10 +152,11 @@ export interface Target {
   freeSpace(path: string): Promise<FreeSpace>;
   run(command: string, args: readonly string[], options?: RunOptions): Promise<CommandResult>;
   /**
-   * Makes `host:port`, as this machine sees it, reachable from the target while the handle is
-   * open: the address the target connects to (the same one when the target reaches it itself).
+   * Makes `host:port`, as this machine sees it, reachable from the target until the handle is
+   * closed, and says where the target connects for it (a loopback address here is not the
+   * target's own loopback).
    */
-  reach(host: string, port: number, signal?: AbortSignal): Promise<Reached>;
+  reach(host: string, port: number, signal?: AbortSignal): Promise<Reach>;
   /** Releases connections. The local target has nothing to release. */
   close(): Promise<void>;
 }

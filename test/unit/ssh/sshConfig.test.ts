@@ -80,6 +80,33 @@ describe('ssh config and destinations', () => {
     assert.deepEqual((await resolve('direct')).jumps, []);
   });
 
+  it('keeps ProxyCommand as written with %h %p %r %% expanded; the first of ProxyJump and ProxyCommand wins; `none` means none', async () => {
+    const config = `
+Host viacmd
+  HostName 10.0.0.5
+  User deploy
+  Port 2200
+  ProxyCommand=sh -c 'exec nc "%h" %p' # %r at 100%%
+  ProxyJump bastion
+Host viajump
+  ProxyJump bastion
+Host nocmd
+  ProxyCommand none
+Host *
+  ProxyCommand never-used %h
+  ProxyJump never-used
+`;
+    const cmd = await resolve('viacmd', config);
+    assert.equal(cmd.proxyCommand, `sh -c 'exec nc "10.0.0.5" 2200' # deploy at 100%`);
+    assert.deepEqual(cmd.jumps, []);
+    const jump = await resolve('viajump', config);
+    assert.equal(jump.proxyCommand, undefined);
+    assert.deepEqual(jump.jumps.map((j) => j.host), ['bastion']);
+    const none = await resolve('nocmd', config);
+    assert.deepEqual([none.proxyCommand, none.jumps], [undefined, []]);
+    assert.equal((await resolve('other', config)).proxyCommand, 'never-used other');
+  });
+
   it('lets typed user and port win over the config, and skips Match blocks', async () => {
     const d = await resolve('root@web1:2022');
     assert.equal(d.user, 'root');

@@ -1,17 +1,18 @@
 /**
- * Opens an authenticated SSH connection: a TCP socket (or an HTTP proxy's CONNECT tunnel, or a
- * channel forwarded by the ProxyJump hop before), the host key checked against known_hosts
- * (a new one only with the admin's consent, a changed one never), then authentication
- * (auth.ts). The time-out covers the network, not the time the admin spends answering prompts.
+ * Opens an authenticated SSH connection: a TCP socket (or an HTTP proxy's CONNECT tunnel, a
+ * ProxyCommand's stdin and stdout, or a channel forwarded by the ProxyJump hop before), the
+ * host key checked against known_hosts (a new one only with the admin's consent, a changed one
+ * never), then authentication (auth.ts). The time-out covers the network, not the time the admin spends answering prompts.
  */
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { Client, type ClientChannel } from 'ssh2';
-import { CancelledError } from '../../errors';
+import { CancelledError, isSetupError } from '../../errors';
 import { requestTunnel } from '../../connectivity/proxyTunnel';
 import { createAuthenticator } from './auth';
 import { sshError } from './errors';
 import { addKnownHost, checkHostKey, defaultKnownHostsFile, fingerprint, hostKeyChangedError, keyTypeOf, knownHostsName, knownKeyTypes } from './knownHosts';
+import { startProxyCommand } from './proxyCommand';
 import { SshCode, type SshConnectOptions, type SshDestination } from './types';
 
 const DEFAULT_READY_TIMEOUT_MS = 20_000;
@@ -215,6 +216,18 @@ async function handshake(destination: SshDestination, sock: Duplex, attempt: Att
   });
 }
 
+/** The handshake over a ProxyCommand's stdin and stdout; when the command ended first, that is the failure. */
+async function handshakeThroughCommand(destination: SshDestination, command: string, attempt: Attempt): Promise<Client> {
+  const proxy = startProxyCommand(destination, command, attempt.options.logger);
+  attempt.track(proxy.stop);
+  try {
+    // The command may end before ssh2 listens to it: its end settles the attempt by itself.
+    return await Promise.race([handshake(destination, proxy.sock, attempt), proxy.ended.then((failure) => Promise.reject(failure))]);
+  } catch (err) {
+    throw (isSetupError(err, SshCode.ConnectFailed) && (await proxy.endedEarly())) || err;
+  }
+}
+
 /** The destination's client and, before it, its jump hosts' (each reached through the one before). */
 async function openChain(destination: SshDestination, attempt: Attempt, via?: { client: Client; hop: SshDestination }): Promise<Client[]> {
   const clients: Client[] = [];
@@ -226,8 +239,9 @@ async function openChain(destination: SshDestination, attempt: Attempt, via?: { 
       previous = { client: hopClients[hopClients.length - 1], hop };
     }
   }
-  const sock = previous ? await forwardOut(previous.client, previous.hop, destination) : await openSocket(destination, attempt);
-  clients.push(await handshake(destination, sock, attempt));
+  if (previous) clients.push(await handshake(destination, await forwardOut(previous.client, previous.hop, destination), attempt));
+  else if (destination.proxyCommand) clients.push(await handshakeThroughCommand(destination, destination.proxyCommand, attempt));
+  else clients.push(await handshake(destination, await openSocket(destination, attempt), attempt));
   return clients;
 }
 

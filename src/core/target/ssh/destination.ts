@@ -83,6 +83,9 @@ async function loadConfig(options: ResolveOptions, home: string): Promise<HostBl
   return parseSshConfig(await expandIncludes(text, home));
 }
 
+/** `ProxyJump none`, `ProxyCommand none`: no proxy, and no later value either. */
+const isNone = (value: string) => value.trim().toLowerCase() === 'none';
+
 async function existing(files: string[]): Promise<string[]> {
   const found = await Promise.all(files.map((f) => fs.access(f).then(() => f, () => undefined)));
   return found.filter((f): f is string => f !== undefined);
@@ -100,10 +103,11 @@ async function resolveWith(text: string, blocks: HostBlock[], home: string, defa
   const identityFiles = config.identityFiles.length
     ? config.identityFiles.map((f) => expandTokens(f, tokens))
     : await existing(DEFAULT_KEYS.map((k) => path.join(home, '.ssh', k)));
-  const hops = config.proxyJump && config.proxyJump.toLowerCase() !== 'none' ? config.proxyJump.split(',').map((h) => h.trim()).filter(Boolean) : [];
+  const hops = config.proxyJump && !isNone(config.proxyJump) ? config.proxyJump.split(',').map((h) => h.trim()).filter(Boolean) : [];
   const jumps: SshDestination[] = [];
   for (const hop of hops) jumps.push(await resolveWith(hop, blocks, home, defaultUser, depth + 1));
-  return { name: text.trim(), host: hostName, port, user, identityFiles, jumps };
+  const proxyCommand = config.proxyCommand && !isNone(config.proxyCommand) ? expandTokens(config.proxyCommand, tokens) : undefined;
+  return { name: text.trim(), host: hostName, port, user, identityFiles, jumps, ...(proxyCommand ? { proxyCommand } : {}) };
 }
 
 /** Refuses unusable text with SshCode.InvalidDestination. */

@@ -19,6 +19,10 @@ const TEXTS: Record<Exclude<Code, 'SshHostKeyChanged'>, (p: ErrorParams) => stri
   [SshCode.KeyUnusable]: (p) => `The key file ${p.keyFile} cannot be used: ${p.reason}.`,
   [SshCode.ConnectionLost]: (p) => `The SSH connection to ${where(p)} was lost${p.during ? ` during ${p.during}` : ''}. Check that the server is up, then run the step again.`,
   [SshCode.SftpUnavailable]: (p) => `${where(p)} offers no SFTP subsystem (${p.reason}). Enable "Subsystem sftp" in its sshd_config.`,
+  [SshCode.ProxyCommandFailed]: (p) =>
+    `The ProxyCommand for ${where(p)} ended before the SSH handshake (${p.reason}). The last it wrote on its error output: ${p.stderr}. Check the ProxyCommand of this host in your ssh config.`,
+  [SshCode.ForwardRefused]: (p) =>
+    `${where(p)} refused to forward a port back to this machine (${p.reason}), so it cannot reach ${p.address}. Allow remote forwarding in its sshd_config (AllowTcpForwarding yes or remote), or use an address the server can reach.`,
 };
 
 export function sshError(code: Exclude<Code, 'SshHostKeyChanged'>, params: ErrorParams, cause?: unknown): SetupError {

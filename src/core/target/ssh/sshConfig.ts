@@ -1,7 +1,8 @@
 /**
  * The part of OpenSSH's client config (ssh_config(5)) a destination needs: Host blocks with
- * their patterns, and HostName, Port, User, IdentityFile and ProxyJump. As ssh does, the first
- * value found for a keyword wins and IdentityFile adds up. Everything else is ignored; `Match`
+ * their patterns, and HostName, Port, User, IdentityFile, ProxyJump and ProxyCommand. As ssh does,
+ * the first value found for a keyword wins, IdentityFile adds up, and whichever of ProxyJump and
+ * ProxyCommand comes first shuts out the other. Everything else is ignored; `Match`
  * blocks are skipped (their conditions need the live connection), `Include` is expanded.
  */
 import { promises as fs } from 'node:fs';
@@ -25,6 +26,8 @@ export interface HostConfig {
   /** Raw values, tokens not yet expanded. */
   identityFiles: string[];
   proxyJump?: string;
+  /** The rest of the line as written (quotes kept: `sh -c` reads it), tokens not yet expanded. */
+  proxyCommand?: string;
 }
 
 export function defaultSshConfigFile(home = os.homedir()): string {
@@ -32,14 +35,14 @@ export function defaultSshConfigFile(home = os.homedir()): string {
 }
 
 /** Keyword and arguments; `Keyword=value` and double-quoted arguments as ssh reads them. */
-function splitLine(line: string): { keyword: string; args: string[] } | undefined {
+function splitLine(line: string): { keyword: string; args: string[]; rest: string } | undefined {
   const trimmed = line.trim();
   if (!trimmed || trimmed.startsWith('#')) return undefined;
   const match = /^([A-Za-z]+)\s*(?:=\s*|\s+)(.*)$/.exec(trimmed) ?? /^([A-Za-z]+)()$/.exec(trimmed);
   if (!match) return undefined;
   const args: string[] = [];
   for (const m of match[2].matchAll(/"([^"]*)"|(\S+)/g)) args.push(m[1] ?? m[2]);
-  return { keyword: match[1].toLowerCase(), args };
+  return { keyword: match[1].toLowerCase(), args, rest: match[2] };
 }
 
 export function parseSshConfig(text: string): HostBlock[] {
@@ -47,10 +50,10 @@ export function parseSshConfig(text: string): HostBlock[] {
   for (const line of text.split(/\r?\n/)) {
     const parsed = splitLine(line);
     if (!parsed) continue;
-    const { keyword, args } = parsed;
+    const { keyword, args, rest } = parsed;
     if (keyword === 'host') blocks.push({ patterns: args, options: [], applies: true });
     else if (keyword === 'match') blocks.push({ patterns: [], options: [], applies: false });
-    else if (args.length > 0) blocks[blocks.length - 1].options.push({ keyword, value: args.join(' ') });
+    else if (args.length > 0) blocks[blocks.length - 1].options.push({ keyword, value: keyword === 'proxycommand' ? rest : args.join(' ') });
   }
   return blocks;
 }
@@ -63,7 +66,8 @@ export function configFor(blocks: readonly HostBlock[], name: string): HostConfi
       if (keyword === 'hostname') config.hostName ??= value;
       else if (keyword === 'port') config.port ??= value;
       else if (keyword === 'user') config.user ??= value;
-      else if (keyword === 'proxyjump') config.proxyJump ??= value;
+      else if (keyword === 'proxyjump' && config.proxyCommand === undefined) config.proxyJump ??= value;
+      else if (keyword === 'proxycommand' && config.proxyJump === undefined) config.proxyCommand ??= value;
       else if (keyword === 'identityfile') config.identityFiles.push(value);
     }
   }
@@ -88,7 +92,7 @@ export interface TokenValues {
   localUser: string;
 }
 
-/** `~` and the %-tokens ssh expands in IdentityFile: %d %h %p %r %u %%. */
+/** `~` and the %-tokens ssh expands in IdentityFile (and, of these, %h %p %r %% in ProxyCommand): %d %h %p %r %u %%. */
 export function expandTokens(value: string, t: TokenValues): string {
   const withHome = value === '~' || value.startsWith('~/') ? t.home + value.slice(1) : value;
   const table: Record<string, string> = { d: t.home, h: t.host, p: String(t.port), r: t.remoteUser, u: t.localUser, '%': '%' };

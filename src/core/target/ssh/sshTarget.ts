@@ -9,10 +9,10 @@ import path from 'node:path';
 import type { ClientChannel } from 'ssh2';
 import { CancelledError, isSetupError, SetupError } from '../../errors';
 import type { Logger } from '../../log';
-import { DEFAULT_RUN_TIMEOUT_MS, MAX_OUTPUT_BYTES, stoppedOutcome, type CommandOutcome, type StopReason, type CommandResult, type FreeSpace, type HostFacts, type Reached,
-  type RunOptions, type Target, type TargetStat, type WriteOptions } from '../target';
+import { DEFAULT_RUN_TIMEOUT_MS, MAX_OUTPUT_BYTES, stoppedOutcome, type CommandOutcome, type StopReason, type CommandResult, type FreeSpace, type HostFacts, type Reach, type RunOptions, type Target, type TargetStat, type WriteOptions } from '../target';
 import type { SshConnection } from './connect';
 import { sshError } from './errors';
+import { reachThroughServer } from './forward';
 import { errnoError, kindOf, Sftp } from './sftp';
 import { commandLine, FACTS_SCRIPT, parseFacts } from './shell';
 import { SshCode, type SshDestination } from './types';
@@ -292,6 +292,10 @@ export class SshTarget implements Target {
     });
   }
 
+  reach(host: string, port: number, signal?: AbortSignal): Promise<Reach> {
+    return this.#guard('reach', () => reachThroughServer(this.connection.client, host, port, { server: this.destination, logger: this.logger, signal }));
+  }
+
   #exec<T>(line: string, use: (channel: ClientChannel) => Promise<T>): Promise<T> {
     return new Promise((resolve, reject) => {
       this.connection.client.exec(line, (err, channel) => {
@@ -307,10 +311,6 @@ export class SshTarget implements Target {
     this.#exec(commandLine('kill', ['-KILL', '--', `-${pid}`], { withPid: true }), (channel) => collect(channel, {}, () => undefined)).catch((err: Error) =>
       this.logger.debug(`SSH: could not stop process group ${pid} on ${this.label}: ${err.message}`),
     );
-  }
-
-  reach(host: string, port: number): Promise<Reached> {
-    return Promise.resolve({ host, port, close: async () => undefined });
   }
 
   async close(): Promise<void> {

@@ -18,6 +18,8 @@ export interface SshDestination {
   identityFiles: string[];
   /** ProxyJump hops, first hop first (each resolved through ssh config too). */
   jumps: SshDestination[];
+  /** ProxyCommand, tokens expanded: run with `sh -c`, its stdin and stdout carry the connection. */
+  proxyCommand?: string;
 }
 
 /** What the admin is shown before trusting a host key that known_hosts does not have. */
@@ -70,4 +72,8 @@ export const SshCode = {
   ConnectionLost: 'SshConnectionLost',
   /** The server offers no sftp subsystem. */
   SftpUnavailable: 'SshSftpUnavailable',
+  /** The ssh config's ProxyCommand ended before the SSH handshake. */
+  ProxyCommandFailed: 'SshProxyCommandFailed',
+  /** The server refused to forward a port of its own back to this machine (remote forwarding). */
+  ForwardRefused: 'SshForwardRefused',
 } as const;

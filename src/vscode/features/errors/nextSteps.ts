@@ -47,6 +47,8 @@ export const NEXT_STEPS = {
   },
   checkSshSignIn: { instruction: 'Check the user name, the key (in your SSH agent, or its file and passphrase) or the password, then try again.' },
   enableSftp: { instruction: "Enable the SFTP subsystem in the server's sshd_config (Subsystem sftp), then try again." },
+  checkSshConfig: { instruction: "Check this server's entry in your ssh config (its ProxyCommand), for example by running ssh with the same host name, then try again." },
+  allowPortForwarding: { instruction: "Allow remote port forwarding in the server's sshd_config (AllowTcpForwarding yes or remote) and reload sshd, then try again." },
   setFleetConcurrency: { instruction: 'Set backupAgent.fleet.concurrency within the range the message gives, then try again.' },
   moveLocalVaultData: { instruction: "Move the local vault's data folder aside (its vaults and CA are lost with it), then start the local vault again." },
   stopOtherLocalVault: { instruction: 'Stop the other vault service that uses this data folder, or wait for it to end, then try again.' },
