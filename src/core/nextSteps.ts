@@ -78,6 +78,8 @@ const SSH: Record<Values<typeof SshCode>, NextAction> = {
   [SshCode.KeyUnusable]: 'checkSshSignIn',
   [SshCode.ConnectionLost]: 'retryLater',
   [SshCode.SftpUnavailable]: 'enableSftp',
+  // No strategy for that server's shell yet (Windows' cmd or PowerShell): only another server helps.
+  [SshCode.ShellUnsupported]: 'chooseServer',
 };
 
 const FLEET: Record<Values<typeof FleetCode>, NextAction> = {

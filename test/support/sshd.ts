@@ -56,6 +56,8 @@ export interface SshdOptions {
   hostKey?: KeyPair;
   /** A port to listen on (to bring a server back on the same address). */
   port?: number;
+  /** sshd's ForceCommand: what every session runs instead (a server whose shell is not POSIX, say). */
+  forceCommand?: string;
 }
 
 export interface TestSshd {
@@ -154,6 +156,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<TestSshd> {
       'MaxStartups 200',
       'MaxSessions 100',
       'LogLevel ERROR',
+      ...(options.forceCommand ? [`ForceCommand ${options.forceCommand}`] : []),
     ];
     const configFile = path.join(dir, 'sshd_config');
     await fs.writeFile(configFile, `${config.join('\n')}\n`);

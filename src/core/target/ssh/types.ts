@@ -70,4 +70,6 @@ export const SshCode = {
   ConnectionLost: 'SshConnectionLost',
   /** The server offers no sftp subsystem. */
   SftpUnavailable: 'SshSftpUnavailable',
+  /** The server's shell did not answer as a POSIX shell does: no remote-shell strategy for it yet. */
+  ShellUnsupported: 'SshShellUnsupported',
 } as const;
