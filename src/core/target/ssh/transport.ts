@@ -109,10 +109,6 @@ export class SshTransport implements Exec {
     });
   }
 
-  get lost(): boolean {
-    return this.#lost;
-  }
-
   close(): void {
     if (this.#closed) return;
     this.#closed = true;

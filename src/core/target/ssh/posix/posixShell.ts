@@ -55,7 +55,7 @@ export class PosixShell implements RemoteShell {
   async run(command: string, args: readonly string[], options: RunOptions = {}): Promise<CommandResult> {
     if (options.signal?.aborted) return { outcome: { kind: 'aborted' }, stdout: '', stderr: '' };
     const timeoutMs = options.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS;
-    const line = commandLine(command, args, { ...options, withPid: true });
+    const line = commandLine(command, args, options);
     const result = await this.channel.exec(command, line, {
       stdin: options.stdin,
       timeoutMs,
