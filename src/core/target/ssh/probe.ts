@@ -4,21 +4,19 @@
  * there is a strategy for it.
  */
 import { CancelledError } from '../../errors';
-import { seconds } from '../target';
+import { DEFAULT_RUN_TIMEOUT_MS, seconds } from '../target';
 import { sshError } from './errors';
 import { PosixShell } from './posix/posixShell';
 import type { RemoteShell } from './remoteShell';
 import type { SshTransport } from './transport';
 import { SshCode } from './types';
 
-const PROBE_TIMEOUT_MS = 20_000;
-
 export async function probeRemoteShell(transport: SshTransport, signal?: AbortSignal): Promise<RemoteShell> {
   const { host, port } = transport.destination;
-  const answer = await transport.exec('uname', 'uname -s', { timeoutMs: PROBE_TIMEOUT_MS, signal });
+  const answer = await transport.exec('uname', 'uname -s', { timeoutMs: DEFAULT_RUN_TIMEOUT_MS, signal });
   if (answer.stoppedBy === 'abort') throw new CancelledError();
   if (answer.stoppedBy === 'timeout') {
-    throw sshError(SshCode.ConnectFailed, { host, port, reason: `its shell gave no answer within ${seconds(PROBE_TIMEOUT_MS)} s` });
+    throw sshError(SshCode.ConnectFailed, { host, port, reason: `its shell gave no answer within ${seconds(DEFAULT_RUN_TIMEOUT_MS)} s` });
   }
   const system = answer.stdout.trim();
   if (answer.exit?.code === 0 && /^[A-Za-z][\w.-]*$/.test(system)) {
