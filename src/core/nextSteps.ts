@@ -80,6 +80,8 @@ const SSH: Record<Values<typeof SshCode>, NextAction> = {
   [SshCode.SftpUnavailable]: 'enableSftp',
   [SshCode.ProxyCommandFailed]: 'checkSshConfig',
   [SshCode.ForwardRefused]: 'allowPortForwarding',
+  // No strategy for that server's shell yet (Windows' cmd or PowerShell): only another server helps.
+  [SshCode.ShellUnsupported]: 'chooseServer',
 };
 
 const FLEET: Record<Values<typeof FleetCode>, NextAction> = {

@@ -255,7 +255,7 @@ describe('Remote servers over SSH', function () {
     assert.equal(session.snapshot().cacheFolder, '', "fleet1's cache folder is cleared");
     assert.equal(vscode.workspace.getConfiguration('backupAgent').get('cacheFolder'), localCache, "this server's setting stays");
     const connection = session.target.target;
-    assert.equal((await connection.run('true', [])).code, 0);
+    assert.deepEqual((await connection.run('true', [])).outcome, { kind: 'exited', code: 0 });
     await session.useLocalTarget();
     assert.equal(session.snapshot().target.kind, 'local');
     assert.equal(session.snapshot().installFolder, h.installFolder);
@@ -276,7 +276,7 @@ describe('Remote servers over SSH', function () {
       assert.equal(await h.testing.chooseRemoteServer(chooser), true);
       chooser.assertDone();
       assert.deepEqual(proxy.connects, [`127.0.0.1:${host.sshd.port}`], 'one tunnel, to the server');
-      assert.equal((await h.testing.session.target.target.run('true', [])).code, 0);
+      assert.deepEqual((await h.testing.session.target.target.run('true', [])).outcome, { kind: 'exited', code: 0 });
     } finally {
       await h.testing.session.useLocalTarget();
       for (const key of ['ssh.useProxy', 'proxy.mode', 'proxy.host', 'proxy.port']) await settings().update(key, undefined, global);

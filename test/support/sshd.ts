@@ -58,6 +58,8 @@ export interface SshdOptions {
   port?: number;
   /** More sshd_config lines (e.g. `AllowTcpForwarding no`). */
   extraConfig?: string[];
+  /** sshd's ForceCommand: what every session runs instead (a server whose shell is not POSIX, say). */
+  forceCommand?: string;
 }
 
 export interface TestSshd {
@@ -154,6 +156,7 @@ export async function writeSshdConfig(dir: string, hostKey: KeyPair, options: Ss
     'MaxStartups 200',
     'MaxSessions 100',
     'LogLevel ERROR',
+    ...(options.forceCommand ? [`ForceCommand ${options.forceCommand}`] : []),
     ...(options.extraConfig ?? []),
   ];
   const configFile = path.join(dir, 'sshd_config');

@@ -10,7 +10,7 @@ export async function showConfig(ctx: AgentContext): Promise<Record<string, unkn
   const describe = async (file: string | null) => {
     if (!file) return 'none';
     const stat = await target.stat(file);
-    return stat ? `${file} (mode ${stat.mode.toString(8).padStart(4, '0')})` : `${file} (missing)`;
+    return stat ? `${file} (${stat.private ? 'owner only' : 'readable by others'})` : `${file} (missing)`;
   };
   return {
     configFile: layout.configFile,

@@ -3,7 +3,7 @@ import { pathOf } from '../target/paths';
 import { SetupError, throwIfAborted, type ErrorParams } from '../errors';
 import { LocalTarget } from '../target/local';
 import type { Target } from '../target/target';
-import { classifyFileSystem, isUncPath, isUnderVirtualRoot } from './fileSystems';
+import { isUncPath, isUnderVirtualRoot } from './refusedPaths';
 
 /** Free space the cache folder needs, as a share of the data to protect (facts, section 5: "at least 5%"). */
 export const CACHE_FREE_SPACE_RATIO = 0.05;
@@ -62,7 +62,7 @@ type Verdict = { ok: true; params?: ErrorParams } | { ok: false; code: string; m
 const fail = (code: string, message: string, params: ErrorParams = {}): Verdict => ({ ok: false, code, message, params });
 
 /**
- * Checks (and creates, mode 0700) the agent's cache folder on a target: absolute, local, a
+ * Checks (and creates, private) the agent's cache folder on a target: absolute, local, a
  * directory we can write, with enough free space. Each check is reported; the first failure
  * skips the rest. Throws only CancelledError.
  */
@@ -112,14 +112,13 @@ export async function checkCacheFolder(folder: string, options: CacheFolderOptio
       if (isUnderVirtualRoot(target)) {
         return fail(CacheCode.NotLocal, `The cache folder cannot be in a system folder: ${target}`, { reason: 'virtual' });
       }
-      const { fsType: magic } = await machine.freeSpace(await nearestExisting(machine, target));
-      if (magic === undefined || magic === 0) return { ok: true }; // the target cannot tell the type
-      const fsType = classifyFileSystem(magic);
-      report.fileSystem = fsType.name;
-      if (fsType.kind === 'local') return { ok: true, params: { fileSystem: fsType.name } };
-      return fail(CacheCode.NotLocal, `The cache folder must be on a local disk; ${target} is on ${fsType.name}.`, {
-        reason: fsType.kind,
-        fileSystem: fsType.name,
+      const { fileSystem } = await machine.freeSpace(await nearestExisting(machine, target));
+      if (fileSystem.kind === 'unknown') return { ok: true }; // the target cannot tell
+      report.fileSystem = fileSystem.name;
+      if (fileSystem.kind === 'local') return { ok: true, params: { fileSystem: fileSystem.name } };
+      return fail(CacheCode.NotLocal, `The cache folder must be on a local disk; ${target} is on ${fileSystem.name}.`, {
+        reason: fileSystem.kind,
+        fileSystem: fileSystem.name,
       });
     });
 
@@ -146,7 +145,7 @@ export async function checkCacheFolder(folder: string, options: CacheFolderOptio
       const probe = path.join(target, `.write-probe-${randomBytes(6).toString('hex')}`);
       try {
         try {
-          await machine.writeFileAtomic(probe, 'probe', { mode: 0o600, exclusive: true });
+          await machine.writeFileAtomic(probe, 'probe', { private: true, exclusive: true });
         } finally {
           await machine.remove(probe);
         }
@@ -188,7 +187,7 @@ async function nearestExisting(machine: Target, target: string): Promise<string>
 }
 
 /**
- * Makes the missing folders one level at a time, each 0700, recording them in `created` so a
+ * Makes the missing folders one level at a time, each private, recording them in `created` so a
  * refused folder can be removed again.
  */
 async function createFolders(machine: Target, target: string, created: string[]): Promise<void> {
@@ -196,7 +195,7 @@ async function createFolders(machine: Target, target: string, created: string[])
   let dir = await nearestExisting(machine, target);
   for (const part of path.relative(dir, target).split(path.sep).filter(Boolean)) {
     dir = path.join(dir, part);
-    await machine.mkdir(dir, 0o700);
+    await machine.mkdir(dir, { private: true });
     created.push(dir);
   }
 }

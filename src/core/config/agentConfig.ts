@@ -88,6 +88,6 @@ export async function readAgentConfig(target: Target, layout: AgentLayout): Prom
 
 export async function writeAgentConfig(target: Target, layout: AgentLayout, config: AgentConfig): Promise<void> {
   const valid = agentConfigSchema.parse(config);
-  await target.mkdir(layout.configDir, 0o700);
-  await target.writeFileAtomic(layout.configFile, `${JSON.stringify(valid, null, 2)}\n`, { mode: 0o644 });
+  await target.mkdir(layout.configDir, { private: true });
+  await target.writeFileAtomic(layout.configFile, `${JSON.stringify(valid, null, 2)}\n`);
 }

@@ -45,6 +45,6 @@ export function defaultFolders(facts: HostFacts): { installFolder: string; cache
     const installFolder = 'C:\\Program Files\\Backup Agent';
     return { installFolder, cacheFolder: path.win32.join(installFolder, 'Scratch') };
   }
-  const installFolder = facts.isAdmin ? '/opt/backup-agent' : path.posix.join(facts.homeDir, '.backup-agent');
+  const installFolder = facts.elevated ? '/opt/backup-agent' : path.posix.join(facts.homeDir, '.backup-agent');
   return { installFolder, cacheFolder: path.posix.join(installFolder, 'scratch') };
 }

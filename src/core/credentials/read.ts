@@ -6,7 +6,7 @@
 import { promises as fs, constants } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { classifyFileSystem } from '../cache/fileSystems';
+import { fileSystemOfMagic } from '../target/posix/fileSystems';
 import { throwIfAborted } from '../errors';
 import { credentialsError } from './errors';
 
@@ -121,7 +121,7 @@ async function isNetworkLocation(file: string): Promise<boolean> {
   if (isUncPath(file)) return true;
   if (process.platform !== 'linux') return false;
   try {
-    return classifyFileSystem((await fs.statfs(file)).type).kind === 'network';
+    return fileSystemOfMagic((await fs.statfs(file)).type).kind === 'network';
   } catch {
     return false; // the read that follows reports the real problem
   }

@@ -16,7 +16,7 @@ const MAX_LINK_HOPS = 40;
 
 export type PackageEntry =
   | { kind: 'directory'; path: string[] }
-  | { kind: 'file'; path: string[]; mode: number; data: Buffer }
+  | { kind: 'file'; path: string[]; executable: boolean; data: Buffer }
   | { kind: 'symlink'; path: string[]; linkTarget: string };
 
 export interface AgentArchive {
@@ -99,7 +99,7 @@ function classify(entry: ReadEntry): PackageEntry | undefined {
     case 'ContiguousFile':
       // Only whether it is executable survives: no setuid, no group or world write. The data
       // is read in afterwards.
-      return { kind: 'file', path, mode: (entry.mode ?? 0) & 0o111 ? 0o755 : 0o644, data: Buffer.alloc(0) };
+      return { kind: 'file', path, executable: ((entry.mode ?? 0) & 0o111) !== 0, data: Buffer.alloc(0) };
     case 'SymbolicLink':
       return { kind: 'symlink', path, linkTarget: checkedLinkTarget(entry.path, entry.linkpath ?? '') };
     case 'Link':

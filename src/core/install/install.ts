@@ -6,7 +6,7 @@
 import { pathOf } from '../target/paths';
 import type { AgentLayout } from '../config/layout';
 import { SetupError, throwIfAborted } from '../errors';
-import { describeOutcome, type Target } from '../target/target';
+import { describeOutcome, exitCode, type Target } from '../target/target';
 import { checkPrerequisites, missingPrerequisitesError, type PrerequisiteReport } from './prerequisites';
 import { unpackAgent, type UnpackProgress } from './unpack';
 
@@ -58,11 +58,11 @@ async function verifyRuns(target: Target, agentDir: string, version: string, sig
   const result = await target.run('node', [main, '--version'], { timeoutMs: VERIFY_TIMEOUT_MS, signal });
   throwIfAborted(signal);
   const reported = result.stdout.trim();
-  if (result.code === 0 && reported === version) return;
+  if (exitCode(result) === 0 && reported === version) return;
   const detail = (result.stderr.trim().split('\n')[0] ?? '').slice(0, 200);
   throw new SetupError(
     'AgentInstallVerifyFailed',
     `The new agent ${version} does not run on ${target.label} (${describeOutcome(result.outcome)}, reported "${reported.slice(0, 40)}"${detail ? `: ${detail}` : ''}). The previous agent was left in place.`,
-    { target: target.label, expectedVersion: version, reportedVersion: reported.slice(0, 40), exitCode: result.code ?? -1, stderr: detail },
+    { target: target.label, expectedVersion: version, reportedVersion: reported.slice(0, 40), exitCode: exitCode(result) ?? -1, stderr: detail },
   );
 }

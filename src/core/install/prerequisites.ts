@@ -6,7 +6,7 @@
  */
 import { SetupError, throwIfAborted, type ErrorParams } from '../errors';
 import { nextStep } from '../registration/errors';
-import { describeOutcome, seconds, type CommandResult, type Target } from '../target/target';
+import { describeOutcome, exitCode, seconds, type CommandResult, type Target } from '../target/target';
 
 export const MIN_NODE_MAJOR = 18;
 /** The first wait for a version probe; a probe that times out is asked again with twice this. */
@@ -69,7 +69,7 @@ async function checkNode(target: Target, platform: string, options: Prerequisite
   const result = await probe(target, 'node', ['--version'], options);
   const output = result.stdout.trim();
   const match = /^v?(\d+)\.(\d+)\.(\d+)/.exec(output);
-  const found = match ? `${match[1]}.${match[2]}.${match[3]}` : result.code === 0 && output ? output.slice(0, 40) : undefined;
+  const found = match ? `${match[1]}.${match[2]}.${match[3]}` : exitCode(result) === 0 && output ? output.slice(0, 40) : undefined;
   const ok = match !== null && Number(match[1]) >= MIN_NODE_MAJOR;
   const check: PrerequisiteCheck = { name: 'node', required: `>=${MIN_NODE_MAJOR}`, ok };
   if (found !== undefined) check.found = found;

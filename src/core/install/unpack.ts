@@ -38,12 +38,12 @@ export async function unpackAgent(options: UnpackAgentOptions): Promise<{ versio
   const p = pathOf(target);
   const parent = p.dirname(agentDir);
   const base = p.basename(agentDir);
-  await wrapWrite(target, parent, () => target.mkdir(parent, 0o755));
+  await wrapWrite(target, parent, () => target.mkdir(parent));
   await removeLeftovers(target, parent, base);
 
   const staging = p.join(parent, `${base}${STAGING}${randomBytes(6).toString('hex')}`);
   try {
-    await wrapWrite(target, staging, () => target.mkdir(staging, 0o755));
+    await wrapWrite(target, staging, () => target.mkdir(staging));
     await writeEntries(target, staging, archive.entries, options);
     await options.beforeSwap?.(staging, archive.version);
     throwIfAborted(signal);
@@ -60,7 +60,7 @@ async function writeEntries(target: Target, root: string, entries: readonly Pack
   const made = new Set<string>([root]);
   const mkdirs = async (dir: string) => {
     if (made.has(dir)) return;
-    await target.mkdir(dir, 0o755);
+    await target.mkdir(dir);
     made.add(dir);
   };
   // Links last: no file is ever written while a link exists that a path could pass through.
@@ -72,7 +72,7 @@ async function writeEntries(target: Target, root: string, entries: readonly Pack
     await wrapWrite(target, dest, async () => {
       if (entry.kind === 'directory') return mkdirs(dest);
       await mkdirs(p.dirname(dest));
-      if (entry.kind === 'file') return target.writeFileAtomic(dest, entry.data, { mode: entry.mode });
+      if (entry.kind === 'file') return target.writeFileAtomic(dest, entry.data, { executable: entry.executable });
       // A package's links are POSIX-style; a Windows target wants its own separator.
       return target.symlink(target.pathStyle === 'win32' ? entry.linkTarget.replaceAll('/', '\\') : entry.linkTarget, dest);
     });

@@ -19,8 +19,8 @@ export interface StoredMachineCertificate {
 
 export async function writeMachineCertificate(target: Target, layout: AgentLayout, certPem: string, vaultCaPem: string): Promise<{ notAfter: Date }> {
   const notAfter = new Date(new X509Certificate(certPem).validTo);
-  await writeTargetFile(target, layout.vaultCaFile, vaultCaPem, { mode: 0o644 });
-  await writeTargetFile(target, layout.machineCertFile, certPem, { mode: 0o644 });
+  await writeTargetFile(target, layout.vaultCaFile, vaultCaPem);
+  await writeTargetFile(target, layout.machineCertFile, certPem);
   return { notAfter };
 }
 

@@ -57,7 +57,7 @@ export async function ensureMachineIdentity(
   logger: Logger,
   knownMachineId?: string,
 ): Promise<MachineIdentity> {
-  await mkdirOnTarget(target, layout.configDir, 0o700);
+  await mkdirOnTarget(target, layout.configDir, { private: true });
   const id = await ensureMachineId(target, layout, logger, knownMachineId);
   const key = await ensureMachineKey(target, layout, logger);
   return { machineId: id.machineId, key: key.key, created: { machineId: id.created, key: key.created } };
@@ -73,7 +73,7 @@ async function ensureMachineId(target: Target, layout: AgentLayout, logger: Logg
   const stored = await readMachineId(target, layout);
   if (stored) return { machineId: stored, created: false };
   const machineId = known && UUID.test(known) ? known.toLowerCase() : randomUUID();
-  await writeTargetFile(target, layout.machineIdFile, `${machineId}\n`, { mode: 0o644 });
+  await writeTargetFile(target, layout.machineIdFile, `${machineId}\n`);
   logger.info(known ? `Restored the machine id file from the agent configuration (${machineId}).` : `Created machine id ${machineId}.`);
   return { machineId, created: !known };
 }
@@ -82,10 +82,10 @@ async function ensureMachineKey(target: Target, layout: AgentLayout, logger: Log
   const stat = await target.stat(layout.machineKeyFile);
   const existing = stat?.kind === 'file' ? usableKey(await readTargetText(target, layout.machineKeyFile)) : undefined;
   if (existing) {
-    // A key that others can read is no longer private to this machine's registration: rewrite it 0600.
-    if (target.pathStyle === 'posix' && stat!.mode !== 0o600) {
-      await writeTargetFile(target, layout.machineKeyFile, existing.privateKeyPem, { mode: 0o600 });
-      logger.warn(`Tightened the permissions of ${layout.machineKeyFile} to 0600.`);
+    // A key that others can read is no longer private to this machine's registration: rewrite it private.
+    if (target.pathStyle === 'posix' && !stat!.private) {
+      await writeTargetFile(target, layout.machineKeyFile, existing.privateKeyPem, { private: true });
+      logger.warn(`Tightened the permissions of ${layout.machineKeyFile} to owner-only.`);
     }
     return { key: existing, created: false };
   }
@@ -94,7 +94,7 @@ async function ensureMachineKey(target: Target, layout: AgentLayout, logger: Log
     publicKeyEncoding: { type: 'spki', format: 'pem' },
     privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
   });
-  await writeTargetFile(target, layout.machineKeyFile, privateKey, { mode: 0o600 });
+  await writeTargetFile(target, layout.machineKeyFile, privateKey, { private: true });
   logger.info(`Created the machine key (RSA-${MACHINE_KEY_BITS}) in ${layout.machineKeyFile}.`);
   return { key: new MachineKey(privateKey, publicKey), created: true };
 }

@@ -4,7 +4,7 @@
  * the content: several of these files hold secrets.
  */
 import { SetupError } from '../errors';
-import type { Target, WriteOptions } from '../target/target';
+import type { PrivacyOptions, Target, WriteOptions } from '../target/target';
 import { nextStep, type NextAction } from './errors';
 
 /** These files are a few KiB; anything larger is not ours. */
@@ -54,9 +54,9 @@ export async function readTargetText(target: Target, file: string): Promise<stri
   }
 }
 
-export async function mkdirOnTarget(target: Target, dir: string, mode?: number): Promise<void> {
+export async function mkdirOnTarget(target: Target, dir: string, options?: PrivacyOptions): Promise<void> {
   try {
-    await target.mkdir(dir, mode);
+    await target.mkdir(dir, options);
   } catch (err) {
     throw targetWriteError(target, dir, err);
   }

@@ -96,11 +96,11 @@ async function readProxyPasswordFile(target: Target, file: string): Promise<Secr
   if (stat?.kind !== 'file') {
     throw new SetupError('AgentProxyPasswordFileMissing', `The proxy password file ${file} is missing.`, { file, ...nextStep('registerAgain') });
   }
-  if (target.pathStyle === 'posix' && (stat.mode & 0o077) !== 0) {
+  if (target.pathStyle === 'posix' && !stat.private) {
     throw new SetupError(
       'AgentProxyPasswordFileUnsafe',
-      `The proxy password file ${file} can be read by other users (mode ${stat.mode.toString(8)}): make it 0600.`,
-      { file, mode: stat.mode.toString(8), ...nextStep('checkPermissions') },
+      `The proxy password file ${file} can be read by other users: make it readable by its owner only (0600).`,
+      { file, ...nextStep('checkPermissions') },
     );
   }
   const text = (await target.readFile(file, MAX_PASSWORD_BYTES)).toString('utf8');
@@ -109,7 +109,7 @@ async function readProxyPasswordFile(target: Target, file: string): Promise<Secr
 
 /** Writes the password file the configuration is about to name (before the configuration, so it never names a missing file). */
 export async function storeProxyPassword(target: Target, plan: AgentProxyPlan): Promise<void> {
-  if (plan.password && plan.proxy.passwordFile) await writeTargetFile(target, plan.proxy.passwordFile, plan.password.reveal(), { mode: 0o600 });
+  if (plan.password && plan.proxy.passwordFile) await writeTargetFile(target, plan.proxy.passwordFile, plan.password.reveal(), { private: true });
 }
 
 /** After a configuration without a password is in place, its old password file goes. */

@@ -3,7 +3,9 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
 import { writeFileAtomic } from '../fs/atomic';
-import { DEFAULT_RUN_TIMEOUT_MS, MAX_OUTPUT_BYTES, stoppedOutcome, type CommandOutcome, type StopReason, type CommandResult, type FreeSpace, type HostFacts, type Reach, type RunOptions, type Target, type TargetStat, type WriteOptions } from './target';
+import { fileSystemOfMagic } from './posix/fileSystems';
+import { fileMode, folderMode, isPrivateMode } from './posix/modes';
+import { DEFAULT_RUN_TIMEOUT_MS, MAX_OUTPUT_BYTES, stoppedOutcome, type CommandOutcome, type StopReason, type CommandResult, type FreeSpace, type HostFacts, type PrivacyOptions, type Reach, type RunOptions, type Target, type TargetStat, type WriteOptions } from './target';
 
 /** Reads the distribution's name and version from /etc/os-release where there is one. */
 async function osRelease(): Promise<{ name: string; version: string } | undefined> {
@@ -49,14 +51,14 @@ export class LocalTarget implements Target {
       osName: release?.name ?? os.type(),
       osVersion: release?.version ?? os.release(),
       homeDir: os.homedir(),
-      isAdmin: typeof process.getuid === 'function' ? process.getuid() === 0 : false,
+      elevated: typeof process.getuid === 'function' ? process.getuid() === 0 : false,
     };
   }
 
   async stat(path: string): Promise<TargetStat | undefined> {
     try {
       const s = await fs.lstat(path);
-      return { kind: kindOf(s), size: s.size, mode: s.mode & 0o777 };
+      return { kind: kindOf(s), size: s.size, private: isPrivateMode(s.mode) };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw err;
@@ -75,11 +77,12 @@ export class LocalTarget implements Target {
   }
 
   writeFileAtomic(path: string, data: string | Uint8Array, options: WriteOptions = {}): Promise<void> {
-    return writeFileAtomic(path, data, options);
+    return writeFileAtomic(path, data, { mode: fileMode(options), exclusive: options.exclusive });
   }
 
   /** mkdir -p one level at a time: node's recursive mkdir reports ENOENT for EROFS, EACCES and the like. */
-  async mkdir(path: string, mode = 0o755): Promise<void> {
+  async mkdir(path: string, options?: PrivacyOptions): Promise<void> {
+    const mode = folderMode(options);
     const missing: string[] = [];
     for (let dir = nodePath.resolve(path); !(await this.stat(dir)); dir = nodePath.dirname(dir)) {
       missing.unshift(dir);
@@ -110,7 +113,7 @@ export class LocalTarget implements Target {
 
   async freeSpace(path: string): Promise<FreeSpace> {
     const s = await fs.statfs(path);
-    return { availableBytes: s.bavail * s.bsize, totalBytes: s.blocks * s.bsize, fsType: s.type };
+    return { availableBytes: s.bavail * s.bsize, totalBytes: s.blocks * s.bsize, fileSystem: fileSystemOfMagic(s.type) };
   }
 
   /** This machine sees what it sees: the same address, nothing to open or close. */
@@ -125,7 +128,7 @@ export class LocalTarget implements Target {
    */
   run(command: string, args: readonly string[], options: RunOptions = {}): Promise<CommandResult> {
     const timeoutMs = options.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS;
-    if (options.signal?.aborted) return Promise.resolve({ code: null, outcome: { kind: 'aborted' }, stdout: '', stderr: '' });
+    if (options.signal?.aborted) return Promise.resolve({ outcome: { kind: 'aborted' }, stdout: '', stderr: '' });
     return new Promise((resolve) => {
       const child = spawn(command, args, {
         cwd: options.cwd,
@@ -144,15 +147,15 @@ export class LocalTarget implements Target {
       const timer = setTimeout(() => stop('timeout'), timeoutMs);
       const onAbort = () => stop('abort');
       options.signal?.addEventListener('abort', onAbort, { once: true });
-      const settle = (code: number | null, outcome: CommandOutcome) => {
+      const settle = (outcome: CommandOutcome) => {
         clearTimeout(timer);
         options.signal?.removeEventListener('abort', onAbort);
-        resolve({ code, outcome, stdout: stdout.text(), stderr: stderr.text() });
+        resolve({ outcome, stdout: stdout.text(), stderr: stderr.text() });
       };
       child.on('error', (err: NodeJS.ErrnoException) => {
         // Only a failed start settles here; a later error (a failed kill) still ends in 'close'.
         if (child.pid !== undefined) return;
-        settle(null, err.code === 'ENOENT' ? { kind: 'notFound' } : { kind: 'notStarted', errno: err.code ?? 'EIO' });
+        settle(err.code === 'ENOENT' ? { kind: 'notFound' } : { kind: 'notStarted', errno: err.code ?? 'EIO' });
       });
       // How the child itself ended, if it did before it was stopped. Something it left running
       // may hold the output open past that: the close waits for it (or for the time-out's kill).
@@ -162,9 +165,9 @@ export class LocalTarget implements Target {
       });
       child.on('close', () => {
         if (child.pid === undefined) return;
-        if (stoppedBy && !ended) settle(null, stoppedOutcome(stoppedBy, timeoutMs));
-        else if (ended?.code != null) settle(ended.code, { kind: 'exited', code: ended.code });
-        else settle(null, { kind: 'signal', signal: ended?.signal ?? 'unknown' });
+        if (stoppedBy && !ended) settle(stoppedOutcome(stoppedBy, timeoutMs));
+        else if (ended?.code != null) settle({ kind: 'exited', code: ended.code });
+        else settle({ kind: 'signal', signal: ended?.signal ?? 'unknown' });
       });
       // A command that exits without reading its stdin closes the pipe before this write: the
       // EPIPE says nothing the exit code does not, and unhandled it would crash the process.

@@ -12,24 +12,32 @@ export interface HostFacts {
   osName: string;
   osVersion: string;
   homeDir: string;
-  /** Whether the account on the target is an administrator (root), which the default paths depend on. */
-  isAdmin: boolean;
+  /** Whether the account runs elevated (root on POSIX), which the default paths depend on. */
+  elevated: boolean;
 }
 
 export interface TargetStat {
   kind: 'file' | 'directory' | 'symlink' | 'other';
   size: number;
-  /** Permission bits (mode & 0o777). */
-  mode: number;
+  /** Only the owner has any access (POSIX: no group or other bits), as a key file must be. */
+  private: boolean;
+}
+
+/**
+ * The file system a path is on, as the target tells it: `network` (a share, or FUSE, which may
+ * hide one), `virtual` (kernel views such as proc or cgroup, never storage), `local`, or
+ * `unknown` when the target cannot tell.
+ */
+export interface FileSystem {
+  /** A short type name ("ext4", "nfs"), empty when unknown. */
+  name: string;
+  kind: 'local' | 'network' | 'virtual' | 'unknown';
 }
 
 export interface FreeSpace {
   availableBytes: number;
   totalBytes: number;
-  /** statfs f_type magic when the target can tell it (used to refuse network file systems). */
-  fsType?: number;
-  /** File-system type name when the target can tell it (e.g. from `stat -f -c %T`). */
-  fsTypeName?: string;
+  fileSystem: FileSystem;
 }
 
 /**
@@ -52,12 +60,15 @@ export type CommandOutcome =
   | { kind: 'connectionLost' };
 
 export interface CommandResult {
-  /** The exit status the process (over SSH, the remote shell) returned; null when it returned none. */
-  code: number | null;
-  /** Why it ended: the exit, or the reason there is no exit code. */
+  /** Why it ended: the exit with its code, or the reason there is no exit code. */
   outcome: CommandOutcome;
   stdout: string;
   stderr: string;
+}
+
+/** The exit code when the command exited, else undefined (see `outcome` for why). */
+export function exitCode(result: Pick<CommandResult, 'outcome'>): number | undefined {
+  return result.outcome.kind === 'exited' ? result.outcome.code : undefined;
 }
 
 /** Commands get a minute unless told otherwise, and keep at most 16 MiB of each output (the rest is read and dropped). */
@@ -111,8 +122,14 @@ export interface RunOptions {
   onStderr?: (text: string) => void;
 }
 
-export interface WriteOptions {
-  mode?: number;
+/** Owner-only access: POSIX 0600 for files, 0700 for folders (else 0644 / 0755). */
+export interface PrivacyOptions {
+  private?: boolean;
+}
+
+export interface WriteOptions extends PrivacyOptions {
+  /** A program: POSIX 0755 (0700 when private). */
+  executable?: boolean;
   /** Fail with EEXIST instead of replacing an existing file. */
   exclusive?: boolean;
 }
@@ -138,12 +155,12 @@ export interface Target {
   stat(path: string): Promise<TargetStat | undefined>;
   readFile(path: string, maxBytes: number): Promise<Buffer>;
   /**
-   * Atomic replace (temp file, fsync, rename) with the mode set before any data is written. On
-   * failure the old content stays and no temp file is left behind.
+   * Atomic replace (temp file, fsync, rename) with the access (private or not) set before any data
+   * is written. On failure the old content stays and no temp file is left behind.
    */
   writeFileAtomic(path: string, data: string | Uint8Array, options?: WriteOptions): Promise<void>;
-  /** mkdir -p; the mode applies to folders it creates. */
-  mkdir(path: string, mode?: number): Promise<void>;
+  /** mkdir -p; `private` applies to the folders it creates. */
+  mkdir(path: string, options?: PrivacyOptions): Promise<void>;
   readdir(path: string): Promise<string[]>;
   rename(from: string, to: string): Promise<void>;
   symlink(linkTarget: string, path: string): Promise<void>;

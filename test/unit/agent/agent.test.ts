@@ -68,8 +68,8 @@ describe('the installed reference agent', function () {
     await writeAgentConfig(local, layout, { ...baseConfig, proxy: { ...baseConfig.proxy, ...proxy } });
   }
 
-  async function writePassword(password: string, mode = 0o600): Promise<void> {
-    await local.writeFileAtomic(layout.proxyPasswordFile, `${password}\n`, { mode });
+  async function writePassword(password: string, owned = true): Promise<void> {
+    await local.writeFileAtomic(layout.proxyPasswordFile, `${password}\n`, { private: owned });
   }
 
   before(async () => {
@@ -94,10 +94,10 @@ describe('the installed reference agent', function () {
       await client.close();
     }
     assert.ok('certPem' in machine.client);
-    await local.mkdir(layout.configDir, 0o700);
-    await local.writeFileAtomic(layout.machineKeyFile, machine.client.keyPem, { mode: 0o600 });
-    await local.writeFileAtomic(layout.machineCertFile, machine.client.certPem, { mode: 0o644 });
-    await local.writeFileAtomic(layout.vaultCaFile, machine.response.json.caCertificate, { mode: 0o644 });
+    await local.mkdir(layout.configDir, { private: true });
+    await local.writeFileAtomic(layout.machineKeyFile, machine.client.keyPem, { private: true });
+    await local.writeFileAtomic(layout.machineCertFile, machine.client.certPem);
+    await local.writeFileAtomic(layout.vaultCaFile, machine.response.json.caCertificate);
     const v = machine.response.json.vault;
     baseConfig = {
       formatVersion: 1,
@@ -193,7 +193,7 @@ describe('the installed reference agent', function () {
     });
 
     it('refuses a proxy password file that others can read', async () => {
-      await writePassword(PASSWORD, 0o644);
+      await writePassword(PASSWORD, false);
       // Refused before any connection: no proxy listens on this port (it would fail otherwise).
       await configure({ mode: 'explicit', host: '127.0.0.1', port: await freePort(), user: USER, passwordFile: layout.proxyPasswordFile });
       const result = await agent(['status', '--json']);
@@ -233,7 +233,7 @@ describe('the installed reference agent', function () {
         assert.ok(output.includes(machine.machineId) && output.includes(layout.machineKeyFile), 'the configuration and where the files are');
       }
       const json = (await agent(['show-config', '--json'])).json;
-      assert.equal(json.files.machineKey, `${layout.machineKeyFile} (mode 0600)`);
+      assert.equal(json.files.machineKey, `${layout.machineKeyFile} (owner only)`);
       assert.equal(json.proxy.passwordFile, layout.proxyPasswordFile);
     } finally {
       await configure({});

@@ -12,7 +12,7 @@ import {
   type CacheCheckName,
   type CacheFolderReport,
 } from '../../../src/core/cache/checkFolder';
-import { classifyFileSystem, isUncPath } from '../../../src/core/cache/fileSystems';
+import { isUncPath } from '../../../src/core/cache/refusedPaths';
 import { CancelledError, isSetupError } from '../../../src/core/errors';
 import { LocalTarget } from '../../../src/core/target/local';
 import { overriding } from '../../support/targets';
@@ -144,7 +144,7 @@ describe('cache folder check', () => {
       assert.equal(failed.params.requiredBytes, 5 * MiB);
       assert.ok(Number(failed.params.availableBytes) <= MiB);
       assert.equal(report.availableBytes, failed.params.availableBytes);
-      assert.equal(report.fileSystem, '0x1021994', 'tmpfs counts as local');
+      assert.equal(report.fileSystem, 'tmpfs', 'tmpfs counts as local');
       await assert.rejects(fs.stat(folder), { code: 'ENOENT' }, 'the folder it created for a failed check is removed');
 
       const fits = await checkCacheFolder(folder, { dataSizeBytes: 10 * 1024 });
@@ -153,30 +153,7 @@ describe('cache folder check', () => {
   });
 });
 
-describe('file system classification', () => {
-  it('names network file systems by their statfs magic numbers', () => {
-    const cases: Array<[number, string]> = [
-      [0x6969, 'nfs'],
-      [0xff534d42, 'cifs'],
-      [0xfe534d42, 'smb2'],
-      [0x517b, 'smb'],
-      [0x65735546, 'fuse'],
-      [0x01021997, '9p'],
-      [0x00c36400, 'ceph'],
-    ];
-    for (const [magic, name] of cases) assert.deepEqual(classifyFileSystem(magic), { kind: 'network', name });
-  });
-
-  it('accepts the sign-extended form of large magic numbers', () => {
-    assert.deepEqual(classifyFileSystem(0xff534d42 | 0), { kind: 'network', name: 'cifs' });
-  });
-
-  it('calls proc and sysfs virtual, and ext4, xfs, btrfs and tmpfs local', () => {
-    assert.equal(classifyFileSystem(0x9fa0).kind, 'virtual');
-    assert.equal(classifyFileSystem(0x62656572).kind, 'virtual');
-    for (const magic of [0xef53, 0x58465342, 0x9123683e, 0x01021994]) assert.equal(classifyFileSystem(magic).kind, 'local');
-  });
-
+describe('refused cache folder paths', () => {
   it('recognises UNC paths in both slash styles, and nothing else', () => {
     assert.equal(isUncPath('\\\\server\\share'), true);
     assert.equal(isUncPath('//server/share/dir'), true);
@@ -194,7 +171,7 @@ describe('cache folder check on a target', () => {
         isLocal: false,
         freeSpace: async (p: string) => {
           calls.push(`freeSpace ${p}`);
-          return { ...(await local.freeSpace(p)), fsType: 0x6969 };
+          return { ...(await local.freeSpace(p)), fileSystem: { name: 'nfs', kind: 'network' as const } };
         },
       });
       const failed = assertFailed(await checkCacheFolder(path.join(tmp, 'Scratch'), { dataSizeBytes: MiB, target: nfs }), 'local', CacheCode.NotLocal);

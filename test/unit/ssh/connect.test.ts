@@ -196,7 +196,7 @@ describe('SSH connect against a real sshd', function () {
         try {
           const result = await target.run('id', ['-un']);
           assert.equal(result.stdout.trim(), user);
-          assert.equal((await target.facts()).isAdmin, false);
+          assert.equal((await target.facts()).elevated, false);
         } finally {
           await target.close();
         }

@@ -58,9 +58,9 @@ export class ReferenceAgentDriver implements AgentDriver {
     const credentialsFile = p.join(folder, p.basename(registration.credentialsFile) || 'vault.VaultCredentials');
     try {
       const bytes = await readCredentialsBytes(registration.credentialsFile);
-      await mkdirOnTarget(this.target, layout.configDir, 0o700);
-      await mkdirOnTarget(this.target, folder, 0o700);
-      await writeTargetFile(this.target, credentialsFile, bytes, { mode: 0o600, exclusive: true });
+      await mkdirOnTarget(this.target, layout.configDir, { private: true });
+      await mkdirOnTarget(this.target, folder, { private: true });
+      await writeTargetFile(this.target, credentialsFile, bytes, { private: true, exclusive: true });
       const request = {
         credentialsFile,
         serverName: registration.serverName,

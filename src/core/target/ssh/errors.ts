@@ -18,6 +18,8 @@ const TEXTS: Record<Exclude<Code, 'SshHostKeyChanged'>, (p: ErrorParams) => stri
     `${p.user}@${where(p)} refused every authentication method tried (${p.tried || 'none'}); the server accepts: ${p.offered || 'unknown'}. Check the user name, the key's authorized_keys entry or the password.`,
   [SshCode.KeyUnusable]: (p) => `The key file ${p.keyFile} cannot be used: ${p.reason}.`,
   [SshCode.ConnectionLost]: (p) => `The SSH connection to ${where(p)} was lost${p.during ? ` during ${p.during}` : ''}. Check that the server is up, then run the step again.`,
+  [SshCode.ShellUnsupported]: (p) =>
+    `${where(p)} runs a shell this setup does not support yet (\`uname -s\` answered: ${p.reason}). Only servers with a POSIX shell (Linux, macOS, BSD) can be set up over SSH for now: choose another server.`,
   [SshCode.SftpUnavailable]: (p) => `${where(p)} offers no SFTP subsystem (${p.reason}). Enable "Subsystem sftp" in its sshd_config.`,
   [SshCode.ProxyCommandFailed]: (p) =>
     `The ProxyCommand for ${where(p)} ended before the SSH handshake (${p.reason}). The last it wrote on its error output: ${p.stderr}. Check the ProxyCommand of this host in your ssh config.`,

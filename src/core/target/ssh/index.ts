@@ -3,7 +3,9 @@
  * (known_hosts), and the connection that makes it a Target.
  */
 import { connectSsh } from './connect';
+import { probeRemoteShell } from './probe';
 import { SshTarget } from './sshTarget';
+import { SshTransport } from './transport';
 import type { SshConnectOptions, SshDestination } from './types';
 
 export * from './types';
@@ -12,9 +14,17 @@ export { listConfigHosts, defaultSshConfigFile } from './sshConfig';
 export { defaultKnownHostsFile } from './knownHosts';
 export { SshTarget } from './sshTarget';
 
-/** Connects (host key checked, authenticated) and returns the server as a Target; close() it when done. */
+/**
+ * Connects (host key checked, authenticated), probes the server's shell, and returns the server
+ * as a Target; close() it when done.
+ */
 export async function openSshTarget(destination: SshDestination, options: SshConnectOptions): Promise<SshTarget> {
-  const connection = await connectSsh(destination, options);
+  const transport = new SshTransport(destination, await connectSsh(destination, options), options.logger);
   options.logger.info(`SSH: connected to ${destination.user}@${destination.host}:${destination.port}.`);
-  return new SshTarget(destination, connection, options.logger);
+  try {
+    return new SshTarget(transport, await probeRemoteShell(transport, options.signal));
+  } catch (err) {
+    transport.close();
+    throw err;
+  }
 }

@@ -76,4 +76,6 @@ export const SshCode = {
   ProxyCommandFailed: 'SshProxyCommandFailed',
   /** The server refused to forward a port of its own back to this machine (remote forwarding). */
   ForwardRefused: 'SshForwardRefused',
+  /** The server's shell did not answer as a POSIX shell does: no remote-shell strategy for it yet. */
+  ShellUnsupported: 'SshShellUnsupported',
 } as const;

@@ -1,29 +1,8 @@
 /**
- * POSIX-shell command lines for exec over SSH (the server runs them with the login shell, so
- * every word is single-quoted), and the facts script whose output names the platform as node
- * does.
+ * The host facts from a POSIX shell: one script whose key=value output names the platform and
+ * architecture as node does.
  */
-import type { HostFacts } from '../target';
-
-/** 'text' with every ' written as '\'' : safe as one word in any POSIX shell. */
-export function shellQuote(word: string): string {
-  return `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
-/**
- * `cd -- 'cwd' && K='v' exec 'cmd' 'arg'…`; env names must be shell names (values are not
- * secrets). `withPid` first prints the shell's process id (which exec keeps) on stderr, so the
- * command can be killed later.
- */
-export function commandLine(command: string, args: readonly string[], options: { cwd?: string; env?: Record<string, string>; withPid?: boolean } = {}): string {
-  const assignments = Object.entries(options.env ?? {}).map(([name, value]) => {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw Object.assign(new Error(`Not an environment variable name: ${name}`), { code: 'EINVAL' });
-    return `${name}=${shellQuote(value)}`;
-  });
-  const run = [...assignments, 'exec', shellQuote(command), ...args.map(shellQuote)].join(' ');
-  const line = options.cwd ? `cd -- ${shellQuote(options.cwd)} && ${run}` : run;
-  return options.withPid ? `echo $$ >&2; ${line}` : line;
-}
+import type { HostFacts } from '../../target';
 
 /** One exec that prints key=value lines; each probe tolerates a missing tool. */
 export const FACTS_SCRIPT = [
@@ -78,6 +57,6 @@ export function parseFacts(output: string): HostFacts {
     osName: get('name') || get('system'),
     osVersion: get('version') || get('release'),
     homeDir: get('home'),
-    isAdmin: get('uid') === '0',
+    elevated: get('uid') === '0',
   };
 }
