@@ -228,11 +228,15 @@ async function main(): Promise<void> {
       stages.settle();
       const cpu = process.cpuUsage(cpuStart);
       const machine = cpuBetween(machineStart, cpuNow());
+      const figures = { concurrency, ms, stages, cpu, peakRss: runPeakRss, machine };
       if (report.counts.registered !== SERVERS) {
+        // Still shown: where the CPU went tells a loaded machine from a slow fleet.
+        console.log(`BENCH fleet INCOMPLETE at concurrency ${concurrency}: ${report.counts.registered} of ${SERVERS} registered; the figures below include the failed servers' work`);
+        printFleetFigures(figures, idle.rss, baselineMs, floorCpu, os.availableParallelism());
         const failed = report.rows.find((r) => r.state !== 'registered');
         throw new Error(`concurrency ${concurrency}: ${report.counts.registered} of ${SERVERS} registered; first other: ${JSON.stringify(failed)}`);
       }
-      results.push({ concurrency, ms, stages, cpu, peakRss: runPeakRss, machine });
+      results.push(figures);
     }
     clearInterval(sampler);
 
