@@ -40,6 +40,7 @@ import { SetupService } from '../src/core/service';
 import { openSshTarget, resolveDestination, type SshPrompts } from '../src/core/target/ssh';
 import { endpointKey } from '../src/core/trust/endpoint';
 import { agentPackageDir, tempDir, TEST_PASSPHRASE } from '../test/support/service';
+import { killTree } from '../test/support/processes';
 import { generateKeyPair, startSshd, type TestSshd } from '../test/support/sshd';
 import { REPO_ROOT } from '../test/support/vault';
 import { cpuBetween, readCpu, type RunCpu } from './support/machineCpu';
@@ -88,7 +89,8 @@ async function startVaultProcess(dataDir: string): Promise<{ url: string; caFile
     caFile: path.join(dataDir, 'ca.cert.pem'),
     pid: child.pid!,
     admin: (...args) => JSON.parse(execFileSync(process.execPath, [...VAULT_CLI, ...args, '--data', dataDir, '--json'], { encoding: 'utf8' })),
-    stop: () => child.kill('SIGKILL'),
+    // tsx runs the CLI in a child node process: the whole tree goes.
+    stop: () => killTree(child.pid!),
   };
 }
 

@@ -1,7 +1,7 @@
 /**
  * Linux processes as /proc shows them: a process's descendants, and the CPU a process tree has
- * used. Used to kill an sshd with every session it forked, and by the fleet bench to tell the
- * servers' CPU from the admin process's.
+ * used. Used to kill an sshd (or a tsx-run vault) with every process it started, and by the fleet
+ * bench to tell the servers' CPU from the admin process's.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 
@@ -57,6 +57,17 @@ function walk(pid: number, children: Map<number, number[]>, found: number[] = []
 /** Every process descended from `pid`, deepest last. */
 export function descendants(pid: number): number[] {
   return walk(pid, snapshot().children);
+}
+
+/** SIGKILL `pid` and every process descended from it (found first, so none is re-parented away). */
+export function killTree(pid: number): void {
+  for (const each of [pid, ...descendants(pid)]) {
+    try {
+      process.kill(each, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
 }
 
 /**

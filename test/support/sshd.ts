@@ -10,7 +10,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { utils } from 'ssh2';
-import { descendants } from './processes';
+import { killTree } from './processes';
 
 export const SSHD_BIN = '/usr/sbin/sshd';
 
@@ -141,14 +141,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<TestSshd> {
     child.stderr!.on('data', (d: Buffer) => (errors = (errors + d.toString()).slice(-4000)));
     await waitForBanner(port, child, () => errors);
     const kill = () => {
-      if (child.pid === undefined) return;
-      for (const pid of [child.pid, ...descendants(child.pid)]) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // Already gone.
-        }
-      }
+      if (child.pid !== undefined) killTree(child.pid);
     };
     const [type, key] = hostKey.publicKey.split(' ');
     return {
