@@ -8,12 +8,30 @@
 // the vault runs in its own process (its CLI), as a vault is another machine.
 // Goal: 50 servers in <= 10 s at concurrency 8; near-linear scaling up to the core count.
 // The sshd servers share the machine's cores with the fleet, as they do in the tests.
+//
+// Fleet figures for the run at the highest concurrency (8), each next to its goal:
+// - admin-process CPU per server: process.cpuUsage() (user + system, every thread) over the run,
+//   divided by the servers; goal <= 50 ms. Split by stage (bench/support/stageCpu.ts): at every
+//   row change the fleet reports, the CPU since the previous change is shared equally between the
+//   servers running in that interval, each share going to the stage its server was in (the row's
+//   stage, or its state before a stage is known: connecting, running). The total is exact, the
+//   split an estimate that averages out over many servers. Stage names come from the events, so
+//   the bench follows whatever stages the code has. A server's last stage also holds the closing
+//   of its connection; CPU while no server runs is "outside any server".
+// - wall time against OpenSSH's floor (measured at the same concurrency), as a ratio; goal <= 2x.
+// - peak RSS of this process during that run (sampled every 20 ms); goal <= 150 MiB.
+// - where the machine's CPU went (bench/support/machineCpu.ts, from /proc): the servers' sshd
+//   trees (sessions, shells and whatever the server runs), the vault's process tree, this
+//   process, its reaped children, and the rest of the machine (other work on the shared cores);
+//   the same for the floor. The fleet's CPU over the cores is the least wall any scheduling could
+//   reach, so a wall above 2x the floor is shown as CPU demand rather than hidden.
+// A smaller case, quickly: tsx bench/fleet.bench.ts --servers 10 --concurrency 4,8
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import net from 'node:net';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import { startFleet, type FleetServer } from '../src/core/fleet';
 import { silentLogger } from '../src/core/log';
 import { parseProxySettings } from '../src/core/proxy/settings';
@@ -22,12 +40,24 @@ import { SetupService } from '../src/core/service';
 import { openSshTarget, resolveDestination, type SshPrompts } from '../src/core/target/ssh';
 import { endpointKey } from '../src/core/trust/endpoint';
 import { agentPackageDir, tempDir, TEST_PASSPHRASE } from '../test/support/service';
+import { killTree } from '../test/support/processes';
 import { generateKeyPair, startSshd, type TestSshd } from '../test/support/sshd';
 import { REPO_ROOT } from '../test/support/vault';
+import { cpuBetween, readCpu, type RunCpu } from './support/machineCpu';
+import { StageCpu } from './support/stageCpu';
 
-const SERVERS = 50;
-const CONCURRENCY = [1, 4, 8];
+const args = parseArgs({ options: { servers: { type: 'string', default: '50' }, concurrency: { type: 'string', default: '1,4,8' } } }).values;
+const SERVERS = Number(args.servers);
+const CONCURRENCY = args.concurrency.split(',').map(Number);
+if (!(SERVERS >= 1 && SERVERS <= 50) || !CONCURRENCY.every((c) => c >= 1 && Number.isInteger(c))) {
+  throw new Error('--servers takes 1 to 50 (the vault\'s machine limit), --concurrency a list of whole numbers, e.g. 1,4,8');
+}
+/** The run the fleet figures are for, and the floor's concurrency. */
+const DETAIL = Math.max(...CONCURRENCY);
 const GOAL_MS = 10_000;
+const GOAL_CPU_MS = 50;
+const GOAL_RATIO = 2;
+const GOAL_RSS_MIB = 150;
 const run = promisify(execFile);
 
 const refuse: SshPrompts = {
@@ -41,7 +71,7 @@ const refuse: SshPrompts = {
 const VAULT_CLI = [path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(REPO_ROOT, 'src', 'vault', 'cli.ts')];
 
 /** The vault CLI serving `dataDir` in its own process, once it listens. */
-async function startVaultProcess(dataDir: string): Promise<{ url: string; caFile: string; admin(...args: string[]): { [key: string]: unknown }; stop(): void }> {
+async function startVaultProcess(dataDir: string): Promise<{ url: string; caFile: string; pid: number; admin(...args: string[]): { [key: string]: unknown }; stop(): void }> {
   const port = await new Promise<number>((resolve) => {
     const server = net.createServer().listen(0, '127.0.0.1', () => {
       const { port: free } = server.address() as net.AddressInfo;
@@ -57,8 +87,10 @@ async function startVaultProcess(dataDir: string): Promise<{ url: string; caFile
   return {
     url: `https://127.0.0.1:${port}`,
     caFile: path.join(dataDir, 'ca.cert.pem'),
+    pid: child.pid!,
     admin: (...args) => JSON.parse(execFileSync(process.execPath, [...VAULT_CLI, ...args, '--data', dataDir, '--json'], { encoding: 'utf8' })),
-    stop: () => child.kill('SIGKILL'),
+    // tsx runs the CLI in a child node process: the whole tree goes.
+    stop: () => killTree(child.pid!),
   };
 }
 
@@ -68,6 +100,51 @@ async function pool<T>(items: T[], limit: number, task: (item: T) => Promise<voi
   await Promise.all(Array.from({ length: limit }, async () => {
     while (next < items.length) await task(items[next++]!);
   }));
+}
+
+interface RunFigures {
+  concurrency: number;
+  ms: number;
+  stages: StageCpu;
+  /** This process's CPU over the run. */
+  cpu: NodeJS.CpuUsage;
+  peakRss: number;
+  machine: RunCpu;
+}
+
+const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
+const mib = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MiB`;
+const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const perServer = (ms: number) => `${(ms / SERVERS).toFixed(1)} ms per server`;
+
+/** Where the machine's CPU went in a run, and the least wall that CPU allows on these cores. */
+function machineLine(what: string, cpu: RunCpu, cores: number, baselineMs: number): string {
+  const own = cpu.adminMs + cpu.adminChildrenMs + cpu.serversMs + cpu.vaultMs;
+  return (
+    `BENCH fleet machine CPU during ${what}: ${sec(cpu.machineMs)} busy of ${sec(cores * cpu.wallMs)} (${cores} cores x ${sec(cpu.wallMs)} wall): ` +
+    `servers' sshd trees ${sec(cpu.serversMs)} (${perServer(cpu.serversMs)}), admin process ${sec(cpu.adminMs)}, its child processes ${sec(cpu.adminChildrenMs)}, ` +
+    `vault ${sec(cpu.vaultMs)}, rest of the machine ${sec(cpu.restMs)}; all but the rest, over ${cores} cores, allow no wall below ${sec(own / cores)} ` +
+    `(${(own / cores / baselineMs).toFixed(2)}x the floor's wall)`
+  );
+}
+
+/** The fleet figures of one run, each next to its goal, and where the machine's CPU went. */
+function printFleetFigures(run: RunFigures, idleRss: number, baselineMs: number, floorCpu: RunCpu, cores: number): void {
+  const which = `${SERVERS} servers at concurrency ${run.concurrency}`;
+  const adminMs = run.stages.totalCpuMs();
+  console.log(
+    `BENCH fleet admin CPU: ${perServer(adminMs)} (user ${(run.cpu.user / 1000 / SERVERS).toFixed(1)} + system ${(run.cpu.system / 1000 / SERVERS).toFixed(1)}), ` +
+      `${which} (goal <= ${GOAL_CPU_MS} ms: ${verdict(adminMs / SERVERS <= GOAL_CPU_MS)})`,
+  );
+  for (const [stage, { cpuMs, wallMs }] of run.stages.stages) {
+    console.log(`BENCH fleet admin CPU in stage ${stage}: ${perServer(cpuMs)} (${((cpuMs / adminMs) * 100).toFixed(0)}% of the admin CPU), servers spent ${sec(wallMs / SERVERS)} each in it`);
+  }
+  console.log(`BENCH fleet admin CPU outside any server: ${perServer(run.stages.outsideMs)}`);
+  const ratio = run.ms / baselineMs;
+  console.log(`BENCH fleet wall against the floor: ${sec(run.ms)} / ${sec(baselineMs)} = ${ratio.toFixed(2)}x OpenSSH's floor, ${which} (goal <= ${GOAL_RATIO}x: ${verdict(ratio <= GOAL_RATIO)})`);
+  console.log(`BENCH fleet peak RSS: ${mib(run.peakRss)} of the admin process (${mib(idleRss)} idle before the first run), ${which} (goal <= ${GOAL_RSS_MIB} MiB: ${verdict(run.peakRss <= GOAL_RSS_MIB * 1024 * 1024)})`);
+  console.log(machineLine(`the run, ${which}`, run.machine, cores, baselineMs));
+  console.log(machineLine(`OpenSSH's floor, ${SERVERS}x \`true\` at concurrency ${run.concurrency}`, floorCpu, cores, baselineMs));
 }
 
 async function main(): Promise<void> {
@@ -87,25 +164,31 @@ async function main(): Promise<void> {
     await fs.writeFile(knownHosts, `${servers.map((s) => s.knownHostsLine).join('\n')}\n`, { mode: 0o600 });
     const configText = '';
 
-    // Baseline: OpenSSH's client, `true` on every server, 8 at a time.
+    const cpuNow = () => readCpu(servers.map((s) => s.pid), [vault.pid]);
+
+    // Baseline: OpenSSH's client, `true` on every server, at the fleet figures' concurrency.
     const ssh = (s: TestSshd) =>
       run('ssh', ['-i', client.privateKeyFile, '-p', String(s.port), '-o', 'BatchMode=yes', '-o', `UserKnownHostsFile=${knownHosts}`, '-o', 'StrictHostKeyChecking=yes', `${s.user}@${s.host}`, 'true']);
     await ssh(servers[0]!);
+    const baselineCpu = cpuNow();
     const baselineStart = performance.now();
-    await pool(servers, 8, async (s) => void (await ssh(s)));
+    await pool(servers, DETAIL, async (s) => void (await ssh(s)));
     const baselineMs = performance.now() - baselineStart;
-    console.log(`BENCH fleet-baseline openssh ${SERVERS}x \`true\` at concurrency 8: ${(baselineMs / 1000).toFixed(2)} s`);
+    const floorCpu = cpuBetween(baselineCpu, cpuNow());
+    console.log(`BENCH fleet-baseline openssh ${SERVERS}x \`true\` at concurrency ${DETAIL}: ${(baselineMs / 1000).toFixed(2)} s`);
 
     const idle = process.memoryUsage();
     let peakRss = idle.rss;
     let peakHeap = idle.heapUsed;
+    let runPeakRss = idle.rss;
     const sampler = setInterval(() => {
       const m = process.memoryUsage();
       peakRss = Math.max(peakRss, m.rss);
+      runPeakRss = Math.max(runPeakRss, m.rss);
       peakHeap = Math.max(peakHeap, m.heapUsed);
     }, 20);
 
-    const results: Array<{ concurrency: number; ms: number }> = [];
+    const results: RunFigures[] = [];
     for (const concurrency of CONCURRENCY) {
       const runDir = await fs.mkdtemp(path.join(root, `run-c${concurrency}-`));
       const name = `bench-c${concurrency}`;
@@ -119,6 +202,11 @@ async function main(): Promise<void> {
           installFolder: path.join(runDir, `srv${i}`, 'agent'),
         })),
       );
+      runPeakRss = process.memoryUsage.rss();
+      const machineStart = cpuNow();
+      const stages = new StageCpu();
+      const cpuStart = process.cpuUsage();
+      const start = performance.now();
       const fleet = startFleet(
         {
           servers: fleetServers,
@@ -133,17 +221,24 @@ async function main(): Promise<void> {
           createService: (target) =>
             new SetupService({ target, logger: silentLogger, trust: [{ endpoint: endpointKey(vault.url), pem: vaultCa }], downloadCacheDir: path.join(root, 'downloads') }),
           confirmPassphraseLocation: async () => true,
+          onUpdate: (row) => stages.update(row),
           logger: silentLogger,
         },
       );
-      const start = performance.now();
       const report = await fleet.report;
       const ms = performance.now() - start;
+      stages.settle();
+      const cpu = process.cpuUsage(cpuStart);
+      const machine = cpuBetween(machineStart, cpuNow());
+      const figures = { concurrency, ms, stages, cpu, peakRss: runPeakRss, machine };
       if (report.counts.registered !== SERVERS) {
+        // Still shown: where the CPU went tells a loaded machine from a slow fleet.
+        console.log(`BENCH fleet INCOMPLETE at concurrency ${concurrency}: ${report.counts.registered} of ${SERVERS} registered; the figures below include the failed servers' work`);
+        printFleetFigures(figures, idle.rss, baselineMs, floorCpu, os.availableParallelism());
         const failed = report.rows.find((r) => r.state !== 'registered');
         throw new Error(`concurrency ${concurrency}: ${report.counts.registered} of ${SERVERS} registered; first other: ${JSON.stringify(failed)}`);
       }
-      results.push({ concurrency, ms });
+      results.push(figures);
     }
     clearInterval(sampler);
 
@@ -154,14 +249,14 @@ async function main(): Promise<void> {
       const efficiency = speedup / Math.min(concurrency, cores);
       console.log(
         `BENCH fleet concurrency=${concurrency}: ${(ms / 1000).toFixed(2)} s, ${((SERVERS * 1000) / ms).toFixed(1)} servers/s, ` +
-          `speed-up ${speedup.toFixed(2)}x over concurrency 1 (scaling efficiency ${(efficiency * 100).toFixed(0)}% of min(concurrency, ${cores} cores)), ` +
+          `speed-up ${speedup.toFixed(2)}x over concurrency ${results[0]!.concurrency} (scaling efficiency ${(efficiency * 100).toFixed(0)}% of min(concurrency, ${cores} cores)), ` +
           `${(ms / baselineMs).toFixed(2)}x the OpenSSH baseline`,
       );
     }
-    const at8 = results.find((r) => r.concurrency === 8)!;
-    console.log(`BENCH fleet goal: ${SERVERS} servers in ${(at8.ms / 1000).toFixed(2)} s at concurrency 8 (goal <= ${GOAL_MS / 1000} s: ${at8.ms <= GOAL_MS ? 'met' : 'NOT met'})`);
-    const mib = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MiB`;
+    const detail = results.find((r) => r.concurrency === DETAIL)!;
+    console.log(`BENCH fleet goal: ${SERVERS} servers in ${(detail.ms / 1000).toFixed(2)} s at concurrency ${DETAIL} (goal <= ${GOAL_MS / 1000} s: ${verdict(detail.ms <= GOAL_MS)})`);
     console.log(`BENCH fleet memory: peak RSS ${mib(peakRss)} (idle ${mib(idle.rss)}, +${mib(peakRss - idle.rss)}); peak heap ${mib(peakHeap)} (idle ${mib(idle.heapUsed)})`);
+    printFleetFigures(detail, idle.rss, baselineMs, floorCpu, cores);
   } finally {
     await Promise.all(servers.map((s) => s.close()));
     vault.stop();

@@ -5,11 +5,12 @@
  * crash or a reboot would); close() stops it and removes its folder.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, promises as fs, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { utils } from 'ssh2';
+import { killTree } from './processes';
 
 export const SSHD_BIN = '/usr/sbin/sshd';
 
@@ -71,6 +72,8 @@ export interface TestSshd {
   /** A known_hosts line for this server, as OpenSSH writes it for a non-default port. */
   knownHostsLine: string;
   dir: string;
+  /** The listener's process id; its sessions are its descendants. */
+  pid: number;
   /** SIGKILL the listener and every session it forked. */
   kill(): void;
   close(): Promise<void>;
@@ -109,30 +112,6 @@ async function waitForBanner(port: number, child: ChildProcess, stderr: () => st
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`sshd on port ${port} did not answer: ${stderr()}`);
-}
-
-/** Every process descended from `pid` (Linux /proc), deepest last. */
-function descendants(pid: number): number[] {
-  const parents = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  const found: number[] = [];
-  const walk = (p: number) => {
-    for (const child of parents.get(p) ?? []) {
-      found.push(child);
-      walk(child);
-    }
-  };
-  walk(pid);
-  return found;
 }
 
 /**
@@ -175,14 +154,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<TestSshd> {
     child.stderr!.on('data', (d: Buffer) => (errors = (errors + d.toString()).slice(-4000)));
     await waitForBanner(port, child, () => errors);
     const kill = () => {
-      if (child.pid === undefined) return;
-      for (const pid of [child.pid, ...descendants(child.pid)]) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // Already gone.
-        }
-      }
+      if (child.pid !== undefined) killTree(child.pid);
     };
     const [type, key] = hostKey.publicKey.split(' ');
     return {
@@ -192,6 +164,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<TestSshd> {
       hostKey,
       knownHostsLine: `[127.0.0.1]:${port} ${type} ${key}`,
       dir,
+      pid: child.pid!,
       kill,
       close: async () => {
         kill();
