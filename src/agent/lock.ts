@@ -7,6 +7,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { SetupError } from '../core/errors';
 import { nextStep } from '../core/registration/errors';
+import { agentLogger } from './log';
 
 export const LOCK_WAIT_MS = 3 * 60_000;
 const POLL_MS = 200;
@@ -15,6 +16,7 @@ export async function withInstallLock<T>(configDir: string, work: () => Promise<
   const file = path.join(configDir, 'agent.lock');
   await fs.mkdir(configDir, { recursive: true, mode: 0o700 });
   const deadline = Date.now() + waitMs;
+  let waited = false;
   for (;;) {
     try {
       await fs.writeFile(file, `${process.pid}\n`, { flag: 'wx', mode: 0o600 });
@@ -34,6 +36,8 @@ export async function withInstallLock<T>(configDir: string, work: () => Promise<
         ...nextStep('waitAndRetry'),
       });
     }
+    if (!waited) agentLogger.info(`Waiting for process ${holder}, another setup of this install, to end.`);
+    waited = true;
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
   try {

@@ -135,6 +135,11 @@ export async function writeSshdConfig(dir: string, hostKey: KeyPair, options: Ss
     'MaxStartups 200',
     'MaxSessions 100',
     'LogLevel ERROR',
+    // Each session starts the login user's shell, which reads that user's startup files. Where those
+    // run pyenv (root's do on the test machines), every session's rehash queues on one lock file for
+    // up to 60 s, and a session a test kills mid-rehash leaves the lock behind for all later ones.
+    // Test sessions never need the rehash: they try the lock once and go on.
+    'SetEnv PYENV_REHASH_TIMEOUT=0',
     ...(options.forceCommand ? [`ForceCommand ${options.forceCommand}`] : []),
     ...(options.extraConfig ?? []),
   ];

@@ -6,20 +6,22 @@
  * command output) is recorded, and no byte of the machine's private key may be among them.
  */
 import assert from 'node:assert/strict';
+import { inspect } from 'node:util';
 import { createPrivateKey } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { readAgentConfig } from '../../../src/core/config/agentConfig';
 import { agentLayout } from '../../../src/core/config/layout';
+import { CancelledError, isSetupError } from '../../../src/core/errors';
 import { Secret } from '../../../src/core/proxy/secret';
 import { REGISTER_STAGES } from '../../../src/core/service';
 import { openSshTarget, resolveDestination, type SshTarget } from '../../../src/core/target/ssh';
 import type { Target } from '../../../src/core/target/target';
 import { isolatedSshdUnavailableReason, startIsolatedSshd, type IsolatedSshd } from '../../support/isolatedSshd';
 import { acceptLocation, serviceFor, setupInput, startServiceVault, writeCredentials } from '../../support/service';
-import { generateKeyPair, type KeyPair } from '../../support/sshd';
+import { generateKeyPair, sshdUnavailableReason, startSshd, type KeyPair, type TestSshd } from '../../support/sshd';
 import { createVaultWithCredentials, type TestVault } from '../../support/vault';
-import { connectOptions, scriptedPrompts, skipUnless, sshTempDir } from './support';
+import { connectOptions, destinationOf, scriptedPrompts, skipUnless, sshTempDir } from './support';
 
 /** The target, with everything it returns recorded: what SFTP reads and what commands print. */
 function recording(target: SshTarget): { target: Target; received: Buffer[] } {
@@ -129,6 +131,57 @@ describe('the agent registers itself on a server that cannot reach the vault\'s 
     assert.ok(Buffer.from(machineKey).includes(keyFragments(machineKey)[1]!), 'the fragments are the key\'s');
     for (const fragment of keyFragments(machineKey)) {
       assert.equal(all.indexOf(fragment), -1, 'a piece of the machine key came back from the server');
+    }
+  });
+});
+
+describe('a registration whose connection is cut, run again at once', function () {
+  this.timeout(240_000);
+  let vault: TestVault;
+  let dir: string;
+  let key: KeyPair;
+  let server: TestSshd;
+
+  before(async function () {
+    skipUnless(this, sshdUnavailableReason());
+    dir = await sshTempDir();
+    key = await generateKeyPair(dir, 'id_admin');
+    server = await startSshd({ authorizedKeys: [key.publicKey] });
+    await fs.writeFile(path.join(dir, 'known_hosts'), `${server.knownHostsLine}\n`);
+    vault = await startServiceVault();
+  });
+  after(async () => {
+    await vault?.close();
+    await server?.close();
+    if (dir) await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  const open = () => openSshTarget(destinationOf(server, [key.privateKeyFile]), connectOptions(dir, scriptedPrompts({ trust: false }), { knownHostsFiles: [path.join(dir, 'known_hosts')] }));
+
+  it('waits for the agent the lost connection left running, and ends with one registration', async () => {
+    const root = await fs.mkdtemp(path.join(dir, 'root-'));
+    const creds = await createVaultWithCredentials(vault);
+    const input = setupInput(await writeCredentials(root, creds.file), root, { serverName: 'cut-01' });
+    const first = await open();
+    // The connection goes as the agent starts its own work on the server.
+    const cut = await serviceFor(root, vault, { target: first })
+      .service.register(input, { confirmPassphraseLocation: acceptLocation, onProgress: (s) => s === 'checkFromServer' && void first.close() })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    assert.ok(isSetupError(cut) || cut instanceof CancelledError, `the first run fails with the connection: ${inspect(cut)}`);
+
+    const second = await open();
+    try {
+      const again = await serviceFor(root, vault, { target: second }).service.register(input, { confirmPassphraseLocation: acceptLocation });
+      const listed = await vault.admin.listRegistrations(creds.identity.name);
+      assert.deepEqual(listed.map((r) => [r.registrationId, r.status]), [[again.registrationId, 'registered']]);
+      const config = await readAgentConfig(second, agentLayout(second, input.installFolder!));
+      assert.equal(config?.registration?.id, again.registrationId);
+      assert.deepEqual(await fs.readdir(path.join(input.installFolder!, 'config')).then((n) => n.filter((x) => x === 'agent.lock' || x.startsWith('incoming-'))), [], 'no lock and no credentials copy left');
+    } finally {
+      await second.close();
     }
   });
 });
