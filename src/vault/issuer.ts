@@ -101,7 +101,8 @@ export function createSelfSignedCertificate(keys: KeyPairPem, options: Certifica
 const pkiInternals = forge.pki as unknown as { getTBSCertificate(cert: forge.pki.Certificate): forge.asn1.Asn1 };
 
 /** A positive serial: 16 random bytes with the top bit cleared (DER integers are signed). */
-function randomSerial(): string {
+/** 16 random bytes as a positive DER integer with no padding byte (OpenSSL refuses one). */
+export function randomSerial(): string {
   const bytes = randomBytes(16);
   bytes[0] = (bytes[0]! & 0x7f) | 0x01;
   return bytes.toString('hex');

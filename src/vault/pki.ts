@@ -7,7 +7,7 @@ import { X509Certificate, createHash, createPrivateKey, randomBytes, sign, type 
 import forge from 'node-forge';
 import { writeFileAtomic } from '../core/fs/atomic';
 import { corrupt, readOptional, type DataLayout } from './layout';
-import { generateRsaKeyPair } from './issuer';
+import { generateRsaKeyPair, randomSerial } from './issuer';
 import type { MachineCertificate } from './registry';
 
 /** Clients' clocks may run slightly behind ours: back-date every certificate like the real vault does. */
@@ -52,12 +52,6 @@ function buildCertificate(spec: CertificateSpec): { pem: string; der: Buffer } {
 }
 
 /** A positive serial: 16 random bytes with the top bit cleared (DER integers are signed). */
-function randomSerial(): string {
-  const bytes = randomBytes(16);
-  bytes[0] = (bytes[0]! & 0x7f) | 0x01;
-  return bytes.toString('hex');
-}
-
 export function sha256Hex(der: Uint8Array): string {
   return createHash('sha256').update(der).digest('hex');
 }

@@ -3,11 +3,12 @@
  * (fast, native), node-forge builds and signs the X.509 structures (node cannot issue certs).
  * Plus an HTTPS server on a free loopback port to present them.
  */
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import https from 'node:https';
 import net, { type AddressInfo } from 'node:net';
 import forge from 'node-forge';
+import { randomSerial } from '../../src/vault/issuer';
 
 export interface CertAndKey {
   certPem: string;
@@ -44,8 +45,7 @@ function newKeyPair(): { forgeKey: forge.pki.rsa.PrivateKey; publicKey: forge.pk
 function baseCertificate(publicKey: forge.pki.rsa.PublicKey, commonName: string, notBefore: Date, notAfter: Date): forge.pki.Certificate {
   const cert = forge.pki.createCertificate();
   cert.publicKey = publicKey;
-  // A leading zero nibble keeps the DER integer positive.
-  cert.serialNumber = `0${randomBytes(15).toString('hex')}`;
+  cert.serialNumber = randomSerial();
   cert.validity.notBefore = notBefore;
   cert.validity.notAfter = notAfter;
   cert.setSubject([{ name: 'commonName', value: commonName }]);
