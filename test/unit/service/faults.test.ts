@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, openSync, promises as fs, writeSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, openSync, promises as fs, writeSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { inspect } from 'node:util';
@@ -13,7 +13,7 @@ import { readAgentConfig } from '../../../src/core/config/agentConfig';
 import { agentLayout } from '../../../src/core/config/layout';
 import { isSetupError, type SetupError } from '../../../src/core/errors';
 import type { ProxySettingsInput } from '../../../src/core/proxy/settings';
-import type { SetupInput, SetupService } from '../../../src/core/service';
+import type { SetupInput, SetupService, SetupServiceOptions } from '../../../src/core/service';
 import { LocalTarget } from '../../../src/core/target/local';
 import { mountTmpfs, mountUnavailableReason, type Mount } from '../cache/tmpfs';
 import { squidUnavailableReason, startSquid, type Squid } from '../../support/squid';
@@ -68,6 +68,15 @@ describe('SetupService faults', function () {
     assert.deepEqual(registrations.map((r) => [r.registrationId, r.status]), [[registrationId, 'registered']]);
   }
 
+  /** A service and input whose vault calls go through `proxy`, which presents the file's identity upstream. */
+  async function behind(proxy: FaultProxy, overrides: Partial<SetupInput>, network?: SetupServiceOptions['network']) {
+    const input = setupInput(await writeCredentials(root, creds.file, proxy.url), root, overrides);
+    const { service, logger } = serviceFor(root, { url: proxy.url, caCertPem: `${vault.caCertPem}\n${proxy.caCertPem}` }, network ? { network } : {});
+    const parsed = await service.inspectCredentials(input.credentialsFile);
+    proxy.addIdentity({ certPem: parsed.clientCertificate.certPem, keyPem: parsed.clientCertificate.keyPem });
+    return { input, service, logger };
+  }
+
   it('vault down: refused at the connectivity check, then registers once the vault is back on its port', async () => {
     const dataDir = await tempDir('service-faults-vault-');
     let down = await startServiceVault({ dataDir });
@@ -105,12 +114,7 @@ describe('SetupService faults', function () {
 
     beforeEach(async () => {
       proxy = await startFaultProxy(vault);
-      input = setupInput(await writeCredentials(root, creds.file, proxy.url), root);
-      ({ service, logger } = serviceFor(root, { url: proxy.url, caCertPem: `${vault.caCertPem}\n${proxy.caCertPem}` }, {
-        network: { requestTimeoutMs: 1_000, retry: { retries: 2, baseDelayMs: 20, maxDelayMs: 50 } },
-      }));
-      const parsed = await service.inspectCredentials(input.credentialsFile);
-      proxy.addIdentity({ certPem: parsed.clientCertificate.certPem, keyPem: parsed.clientCertificate.keyPem });
+      ({ input, service, logger } = await behind(proxy, {}, { requestTimeoutMs: 1_000, retry: { retries: 2, baseDelayMs: 20, maxDelayMs: 50 } }));
     });
     afterEach(async () => {
       await proxy.close();
@@ -262,10 +266,10 @@ describe('SetupService faults', function () {
     };
 
     /**
-     * Fills the file system until it refuses, and returns the filler to delete. Synchronous, so
-     * that called from a progress handler the disk is full before the stage writes anything.
+     * Fills the file system until it refuses, then frees `roomBytes` (whole pages, as tmpfs counts
+     * them), and returns the filler to delete.
      */
-    function fill(dir: string): string {
+    function fill(dir: string, roomBytes = 0): string {
       const filler = path.join(dir, 'filler');
       const fd = openSync(filler, 'w');
       const chunk = Buffer.alloc(64 * 1024, 1);
@@ -278,13 +282,14 @@ describe('SetupService faults', function () {
             size = size >> 1; // then smaller writes spend the last partial chunk
           }
         }
+        if (roomBytes > 0) ftruncateSync(fd, fstatSync(fd).size - roomBytes);
       } finally {
         closeSync(fd);
       }
       return filler;
     }
 
-    it('an install folder on a 1 MiB disk: the agent (about 1.9 MB) does not fit, nothing is recorded; with room the re-run registers', async () => {
+    it('an install folder on a 1 MiB disk: the agent (about 1.4 MB unpacked) does not fit, nothing is recorded; with room the re-run registers', async () => {
       mount = await mountTmpfs({ sizeBytes: 1024 * 1024 });
       const input = setupInput(await writeCredentials(root, creds.file), root, { installFolder: path.join(mount.dir, 'install'), dataSizeBytes: 0 });
       const { service } = serviceFor(root, vault);
@@ -298,29 +303,49 @@ describe('SetupService faults', function () {
       await assertRegisteredOnce(result.registrationId);
     });
 
-    for (const at of ['machineIdentity', 'writeCertificates', 'writeConfiguration'] as const) {
+    /**
+     * The agent writes on its own once told to go, so the disk is filled while it waits on the
+     * vault (the proxy holds that answer back) at the stage before the write: the write meets a
+     * full disk every time. `roomBytes` lets the writes before the failing one through.
+     */
+    const diskCases = [
+      { at: 'machineIdentity', heldAt: 'checkFromServer', held: { method: 'GET', path: /^\/v1\/health$/ }, roomBytes: 0 },
+      { at: 'writeCertificates', heldAt: 'registerWithVault', held: { method: 'POST', path: /^\/v1\/registrations$/ }, roomBytes: 0 },
+      // The vault's CA and the machine certificate take a 4 KiB page each; the configuration finds none.
+      { at: 'writeConfiguration', heldAt: 'registerWithVault', held: { method: 'POST', path: /^\/v1\/registrations$/ }, roomBytes: 2 * 4096 },
+    ] as const;
+    for (const { at, heldAt, held, roomBytes } of diskCases) {
       it(`the disk fills up at ${at}: refused with a next step, no temp files left; the re-run after freeing space registers the same machine`, async () => {
         mount = await mountTmpfs({ sizeBytes: 16 * 1024 * 1024 });
         const disk = mount.dir;
-        const input = setupInput(await writeCredentials(root, creds.file), root, { installFolder: path.join(disk, 'install'), dataSizeBytes: 0 });
-        const { service } = serviceFor(root, vault);
-        let filler: string | undefined;
-        const err = await failure(
-          service.register(input, { confirmPassphraseLocation: acceptLocation, onProgress: (s) => void (s === at && (filler = fill(disk))) }),
-          'TargetWriteFailed',
-        );
-        assert.equal(err.params.reason, 'ENOSPC');
-        assert.equal(err.params.action, 'freeDiskSpace');
-        await assertNoConfig(input);
-        const leftovers = (await filesUnder(path.join(disk, 'install', 'config'))).filter((f) => f.endsWith('.tmp'));
-        assert.deepEqual(leftovers, []);
-        const registeredBefore = await vault.admin.listRegistrations(creds.identity.name);
-        assert.equal(registeredBefore.length, at === 'machineIdentity' ? 0 : 1, 'the vault registered the machine before the local write failed');
+        const proxy = await startFaultProxy(vault);
+        try {
+          const { input, service } = await behind(proxy, { installFolder: path.join(disk, 'install'), dataSizeBytes: 0 });
+          let filler: string | undefined;
+          const stages: string[] = [];
+          const onProgress = (stage: string) => {
+            stages.push(stage);
+            if (stage !== heldAt) return;
+            proxy.inject({ ...held, kind: 'delay', delayMs: 1_500 });
+            filler = fill(disk, roomBytes);
+          };
+          const err = await failure(service.register(input, { confirmPassphraseLocation: acceptLocation, onProgress }), 'TargetWriteFailed');
+          assert.equal(stages.at(-1), at, `failed at ${stages.at(-1)}`);
+          assert.equal(err.params.reason, 'ENOSPC');
+          assert.equal(err.params.action, 'freeDiskSpace');
+          await assertNoConfig(input);
+          const leftovers = (await filesUnder(path.join(disk, 'install', 'config'))).filter((f) => f.endsWith('.tmp'));
+          assert.deepEqual(leftovers, []);
+          const registeredBefore = await vault.admin.listRegistrations(creds.identity.name);
+          assert.equal(registeredBefore.length, at === 'machineIdentity' ? 0 : 1, 'the vault registered the machine before the local write failed');
 
-        await fs.rm(filler!);
-        const result = await register(service, input);
-        await assertRegisteredOnce(result.registrationId);
-        if (at !== 'machineIdentity') assert.equal(result.registrationId, registeredBefore[0]!.registrationId);
+          await fs.rm(filler!);
+          const result = await register(service, input);
+          await assertRegisteredOnce(result.registrationId);
+          if (at !== 'machineIdentity') assert.equal(result.registrationId, registeredBefore[0]!.registrationId);
+        } finally {
+          await proxy.close();
+        }
       });
     }
   });
