@@ -4,11 +4,12 @@
  * configuration. Exit codes: 0 done, 1 failed (the error code is printed), 2 not understood.
  */
 import type { z } from 'zod';
-import { changeRequestSchema, registerRequestSchema, stageLine, wayRequestSchema } from '../core/agents/reference/protocol';
+import { changeRequestSchema, checkRequestSchema, registerRequestSchema, stageLine, wayRequestSchema } from '../core/agents/reference/protocol';
 import { SetupError } from '../core/errors';
 import { nextStep } from '../core/registration/errors';
 import { parseArgs, UsageError } from './args';
 import { change } from './commands/change';
+import { check } from './commands/check';
 import { register } from './commands/register';
 import { showConfig } from './commands/showConfig';
 import { status } from './commands/status';
@@ -27,6 +28,7 @@ Commands:
   show-config  print the agent configuration (it holds no secrets)
   register     register this server (the setup runs it: its request comes with --stdin)
   change       change the proxy, cache folder or passphrase (likewise, with --stdin)
+  check        check the way to the vault from this server (likewise, with --stdin)
   version      print the agent version
   help         print this help
 
@@ -50,6 +52,7 @@ const COMMANDS: Record<string, Command<z.ZodType>> = {
   'show-config': command({ schema: wayRequestSchema, needsStdin: false, run: async (place) => showConfig(await withConfig(place)) }),
   register: command({ schema: registerRequestSchema, needsStdin: true, run: register }),
   change: command({ schema: changeRequestSchema, needsStdin: true, run: change }),
+  check: command({ schema: checkRequestSchema, needsStdin: true, run: async (_place, request) => check(request) }),
 };
 
 export interface Io {

@@ -15,7 +15,8 @@ import { nextStep } from '../core/registration/errors';
 import { readMachineCertificate } from '../core/registration/machineCertificate';
 import type { VaultClient } from '../core/registration/vaultClient';
 import { proxySettingsFromConfig } from '../core/service/agentProxy';
-import { VaultAccess, type VaultRoute } from '../core/service/vaultAccess';
+import { VaultAccess, type VaultRoute, type WithProblem } from '../core/service/vaultAccess';
+import type { ConnectivityReport } from '../core/connectivity/check';
 import type { Target } from '../core/target/target';
 import type { ClientCertificate } from '../core/credentials/model';
 
@@ -40,20 +41,26 @@ export function vaultRoute(endpoint: string, settings: ProxySettings, way: Vault
 
 /**
  * Connectivity from this server (DNS, TCP, proxy, TLS, health), then its clock against the
- * vault's: a skew past MAX_CLOCK_SKEW_MS is refused before anything is registered.
+ * vault's: a skew past MAX_CLOCK_SKEW_MS is the problem even when every stage passed.
  */
-export async function checkFromServer(access: VaultAccess, route: VaultRoute, now: () => Date, signal?: AbortSignal): Promise<void> {
+export async function checkHere(access: VaultAccess, route: VaultRoute, now: () => Date, signal?: AbortSignal): Promise<WithProblem<ConnectivityReport>> {
   const report = await access.checkConnectivity(route, signal);
-  if (report.problem) throw report.problem;
+  if (report.problem) return report;
   const skew = report.stages.find((s) => s.stage === 'health')?.params.clockSkewMs;
-  if (typeof skew === 'number' && Math.abs(skew) > MAX_CLOCK_SKEW_MS) {
-    const minutes = Math.round(Math.abs(skew) / 60_000);
-    throw new SetupError(
-      'ServerClockSkew',
-      `This server's clock is ${minutes} minutes ${skew > 0 ? 'behind' : 'ahead of'} the vault's (at most ${MAX_CLOCK_SKEW_MS / 60_000} are allowed): certificates would look ${skew > 0 ? 'not yet valid' : 'expired'}. Set its date, time and time zone, or synchronise it (NTP), then try again.`,
-      { minutes, direction: skew > 0 ? 'behind' : 'ahead', maxMinutes: MAX_CLOCK_SKEW_MS / 60_000, serverTime: now().toISOString(), ...nextStep('checkClock') },
-    );
-  }
+  if (typeof skew !== 'number' || Math.abs(skew) <= MAX_CLOCK_SKEW_MS) return report;
+  const minutes = Math.round(Math.abs(skew) / 60_000);
+  const problem = new SetupError(
+    'ServerClockSkew',
+    `This server's clock is ${minutes} minutes ${skew > 0 ? 'behind' : 'ahead of'} the vault's (at most ${MAX_CLOCK_SKEW_MS / 60_000} are allowed): certificates would look ${skew > 0 ? 'not yet valid' : 'expired'}. Set its date, time and time zone, or synchronise it (NTP), then try again.`,
+    { minutes, direction: skew > 0 ? 'behind' : 'ahead', maxMinutes: MAX_CLOCK_SKEW_MS / 60_000, serverTime: now().toISOString(), ...nextStep('checkClock') },
+  );
+  return { ...report, problem };
+}
+
+/** checkHere, refused before anything is registered or changed. */
+export async function checkFromServer(access: VaultAccess, route: VaultRoute, now: () => Date, signal?: AbortSignal): Promise<void> {
+  const { problem } = await checkHere(access, route, now, signal);
+  if (problem) throw problem;
 }
 
 /** A registered install's way back to its vault, with the machine certificate as its identity. */

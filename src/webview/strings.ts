@@ -64,6 +64,7 @@ export const STRINGS = {
   proxyInUseNote: 'In use by this server’s registration. To change the proxy, use Change Properties.',
   connectivityTest: 'Test connectivity',
   connectivityOk: 'The vault is reachable.',
+  connectivityFromHere: 'Checked from this computer: the agent is not installed on the server yet. Registering checks again from the server.',
   connectivityStage: 'Stage',
   connectivityStatus: 'Result',
   connectivityTime: 'Time',

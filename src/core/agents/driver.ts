@@ -5,12 +5,13 @@
  * talks to agents only through this interface.
  */
 import type { PublicAgentConfig, AgentProxy } from '../config/agentConfig';
+import type { ConnectivityReport } from '../connectivity/check';
 import type { AgentLayout } from '../config/layout';
 import type { ErrorParams } from '../errors';
 import type { PrerequisiteReport } from '../install';
 import type { Secret } from '../proxy/secret';
 import type { RemoteRegistration } from '../registration/vaultApi';
-import type { VaultEndpoint, VaultRoute } from '../service/vaultAccess';
+import type { VaultEndpoint, VaultRoute, WithProblem } from '../service/vaultAccess';
 
 export type { VaultEndpoint } from '../service/vaultAccess';
 
@@ -56,6 +57,12 @@ export interface AgentChange {
   passphrase?: { securityPin: string; newValue: Secret };
 }
 
+/** The way to the vault to check from the target, as the agent would take it. */
+export interface AgentCheck {
+  proxy: AgentProxy;
+  proxyPassword?: Secret;
+}
+
 export type AgentUnregistered = { alreadyUnregistered: true } | { alreadyUnregistered: false; registrationId: string; remote: RemoteRegistration };
 
 export interface AgentDriver {
@@ -67,6 +74,11 @@ export interface AgentDriver {
     layout: AgentLayout,
     options?: { signal?: AbortSignal; prerequisites?: PrerequisiteReport; onProgress?: (detail: ErrorParams) => void },
   ): Promise<AgentOnTarget>;
+  /**
+   * The connectivity check run on the target by the installed agent (its clock included);
+   * undefined when no agent is installed there yet.
+   */
+  checkConnectivity(layout: AgentLayout, check: AgentCheck, vault: VaultEndpoint, signal?: AbortSignal): Promise<WithProblem<ConnectivityReport> | undefined>;
   /** Registers the server from the server: checks, machine key, CSR, the vault call, certificates, configuration. */
   register(layout: AgentLayout, registration: AgentRegistration, vault: VaultEndpoint, options?: StagedOptions): Promise<AgentRegistered>;
   /** The registration as the vault sees it, asked from the server with the machine's certificate. */

@@ -80,7 +80,7 @@ export async function handshake(socket: net.Socket, host: string, options: TlsOp
 }
 
 /** What `GET /v1/health` answers; other fields are kept as they come. */
-const healthSchema = z.looseObject({
+export const healthSchema = z.looseObject({
   status: z.string(),
   service: z.string().optional(),
   version: z.string().optional(),

@@ -9,6 +9,7 @@ import type { VaultCredentials } from '../credentials/model';
 import { generatePassphrase } from '../passphrase/generate';
 import { Secret } from '../proxy/secret';
 import type { ProxySettings } from '../proxy/settings';
+import { agentProxyFor } from './agentProxy';
 import { checkCacheOnTarget, type DataToProtect } from './cacheOnTarget';
 import { runChange } from './change';
 import { installPlace, stage, type ServiceContext } from './context';
@@ -38,6 +39,9 @@ import { ReferenceAgentDriver } from '../agents/reference/driver';
 export type { WithProblem } from './vaultAccess';
 
 /** Where a check or a download goes: an endpoint, or the one a credentials file names. */
+/** A connectivity report, and where it ran: on the target, or here while the target has no agent yet. */
+export type CheckedConnectivity = WithProblem<ConnectivityReport> & { checkedOn: 'target' | 'admin' };
+
 export type VaultEndpointInput = ({ endpoint: string } | { credentialsFile: string }) & { proxy: ProxySettings };
 
 export class SetupService {
@@ -83,10 +87,23 @@ export class SetupService {
     return problem ? { ...report, problem } : report;
   }
 
-  /** The per-stage connectivity report, with the failed stage as an actionable `problem`. */
-  async checkConnectivity(where: VaultEndpointInput, options: { signal?: AbortSignal } = {}): Promise<WithProblem<ConnectivityReport>> {
-    const route = await this.ctx.access.route(where.proxy, await this.endpointOf(where, options.signal));
-    return this.ctx.access.checkConnectivity(route, options.signal);
+  /**
+   * The per-stage connectivity report, with the failed stage as an actionable `problem`. It runs
+   * where it matters, on the target: a remote one checks through its installed agent (its clock
+   * included), and from here only while no agent is installed there (`checkedOn: 'admin'`).
+   */
+  async checkConnectivity(where: VaultEndpointInput, options: { signal?: AbortSignal; installFolder?: string } = {}): Promise<CheckedConnectivity> {
+    const { signal } = options;
+    const endpoint = await this.endpointOf(where, signal);
+    if (!this.ctx.target.isLocal) {
+      const { layout } = await installPlace(this.ctx, options.installFolder, signal);
+      const plan = agentProxyFor(where.proxy, layout, this.ctx.proxyContext);
+      const check = { proxy: plan.proxy, ...(plan.password ? { proxyPassword: plan.password } : {}) };
+      const fromTarget = await this.ctx.agent.checkConnectivity(layout, check, await this.ctx.access.endpoint(endpoint), signal);
+      if (fromTarget) return { ...fromTarget, checkedOn: 'target' };
+    }
+    const route = await this.ctx.access.route(where.proxy, endpoint);
+    return { ...(await this.ctx.access.checkConnectivity(route, signal)), checkedOn: this.ctx.target.isLocal ? 'target' : 'admin' };
   }
 
   /** The certificate the vault endpoint presents (the top of the chain it sends), for the user to judge before trusting a CA for it. */

@@ -82,7 +82,7 @@ describe('the agent registers itself on a server that cannot reach the vault\'s 
     if (dir) await fs.rm(dir, { recursive: true, force: true });
   });
 
-  it('registers, reads the status, changes the passphrase and unregisters: the machine key never comes back to the admin', async () => {
+  it('tests connectivity from the server, registers, reads the status, changes the passphrase and unregisters: the machine key never comes back to the admin', async () => {
     const destination = await resolveDestination('isolated', {
       configText: `Host isolated\n  HostName ${sshd.host}\n  User ${sshd.user}\n  ProxyCommand ${sshd.proxyCommand}\n`,
       home: dir,
@@ -99,6 +99,12 @@ describe('the agent registers itself on a server that cannot reach the vault\'s 
     const direct = await ssh.run('node', ['-e', `require('net').connect(${new URL(vault.url).port}, '127.0.0.1').on('connect', () => process.exit(0)).on('error', () => process.exit(3))`]);
     assert.deepEqual(direct.outcome, { kind: 'exited', code: 3 });
 
+    // Test Connectivity before the agent is there: from this computer, and it says so.
+    const where = { credentialsFile: input.credentialsFile, proxy: input.proxy };
+    const fromHere = await service.checkConnectivity(where, { installFolder: input.installFolder });
+    assert.equal(fromHere.checkedOn, 'admin');
+    assert.ok(fromHere.ok, inspect(fromHere));
+
     const stages: string[] = [];
     const registered = await service.register(input, { confirmPassphraseLocation: acceptLocation, onProgress: (s) => stages.push(s) });
     assert.deepEqual([...new Set(stages)], [...REGISTER_STAGES], 'every stage, the agent\'s from the server included, in order');
@@ -114,6 +120,12 @@ describe('the agent registers itself on a server that cannot reach the vault\'s 
     const status = await service.status({ installFolder: input.installFolder });
     assert.equal(status.state.kind, 'registered', JSON.stringify(status));
     assert.ok(status.remote?.ok && status.remote.registration.status === 'registered');
+
+    // Once the agent is installed, Test Connectivity runs on the server, through the run's forward.
+    const fromServer = await service.checkConnectivity(where, { installFolder: input.installFolder });
+    assert.equal(fromServer.checkedOn, 'target');
+    assert.equal(fromServer.endpoint, vault.url);
+    assert.deepEqual(fromServer.stages.map((st) => [st.stage, st.status]), [['dns', 'ok'], ['tcp', 'ok'], ['proxyConnect', 'skipped'], ['tls', 'ok'], ['health', 'ok']], inspect(fromServer));
 
     const { pin } = await vault.admin.issueSecurityPin(creds.identity.name);
     const changed = await service.change(

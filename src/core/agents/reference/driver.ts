@@ -17,10 +17,11 @@ import type { RemoteRegistration } from '../../registration/vaultApi';
 import { mkdirOnTarget, removeOnTarget, writeTargetFile } from '../../registration/targetFiles';
 import { pathOf } from '../../target/paths';
 import { describeOutcome, type Target } from '../../target/target';
-import type { AgentChange, AgentDriver, AgentOnTarget, AgentRegistered, AgentRegistration, AgentUnregistered, StagedOptions, VaultEndpoint } from '../driver';
+import type { AgentChange, AgentCheck, AgentDriver, AgentOnTarget, AgentRegistered, AgentRegistration, AgentUnregistered, StagedOptions, VaultEndpoint } from '../driver';
 import { ensureAgent, requirePrerequisites, type InstallHost } from './install';
 import {
   changeAnswerSchema,
+  checkAnswerSchema,
   failureSchema,
   registerAnswerSchema,
   readStderrLine,
@@ -77,6 +78,14 @@ export class ReferenceAgentDriver implements AgentDriver {
     }
   }
 
+  async checkConnectivity(layout: AgentLayout, check: AgentCheck, vault: VaultEndpoint, signal?: AbortSignal) {
+    if (!(await this.target.stat(this.mainOf(layout)))) return undefined;
+    const request = { endpoint: vault.endpoint, proxy: check.proxy, ...(check.proxyPassword ? { proxyPassword: check.proxyPassword.reveal() } : {}) };
+    const { report, problem } = await this.call(layout, 'check', request, vault, checkAnswerSchema, { signal });
+    // The server may have reached it through a forward: the report names the endpoint the files name.
+    return { ...report, endpoint: vault.endpoint, ...(problem ? { problem: withNextStep(new SetupError(problem.code, problem.message, problem.params)) } : {}) };
+  }
+
   async readRegistration(layout: AgentLayout, vault: VaultEndpoint, signal?: AbortSignal): Promise<RemoteRegistration> {
     return (await this.call(layout, 'status', {}, vault, statusAnswerSchema, { signal })).registration;
   }
@@ -104,7 +113,7 @@ export class ReferenceAgentDriver implements AgentDriver {
     options: StagedOptions & { timeoutMs?: number },
   ): Promise<z.output<S>> {
     throwIfAborted(options.signal);
-    const main = pathOf(this.target).join(layout.agentDir, 'main.js');
+    const main = this.mainOf(layout);
     const reached = vault && (await this.reach(vault.endpoint, options.signal));
     try {
       const way: VaultWay = {
@@ -135,6 +144,10 @@ export class ReferenceAgentDriver implements AgentDriver {
     } finally {
       await reached?.close();
     }
+  }
+
+  private mainOf(layout: AgentLayout): string {
+    return pathOf(this.target).join(layout.agentDir, 'main.js');
   }
 
   /** The address the target reaches the vault at: a forward when the vault is on this machine's loopback. */

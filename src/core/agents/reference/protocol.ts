@@ -6,6 +6,8 @@
  */
 import { z } from 'zod';
 import { agentProxySchema, publicConfigSchema } from '../../config/agentConfig';
+import { STAGES } from '../../connectivity/check';
+import { healthSchema } from '../../connectivity/stages';
 import { registrationViewSchema } from '../../registration/vaultApi';
 
 /** How the server reaches its vault for this run. */
@@ -75,10 +77,42 @@ export const unregisterAnswerSchema = z.union([
     .transform(({ registrationId, remote }) => ({ alreadyUnregistered: false as const, registrationId, remote })),
 ]);
 
+const errorJsonSchema = z.strictObject({ code: z.string(), message: z.string(), params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])) });
+
 /** A failed command: the SetupError as JSON. */
-export const failureSchema = z.strictObject({
-  error: z.strictObject({ code: z.string(), message: z.string(), params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])) }),
+export const failureSchema = z.strictObject({ error: errorJsonSchema });
+
+/** The connectivity check from the server, to `endpoint` as the admin's files name it. */
+export const checkRequestSchema = z.strictObject({
+  endpoint: z.url(),
+  proxy: agentProxySchema,
+  /** Secret: used for the check only, never written. */
+  proxyPassword: z.string().optional(),
+  way: vaultWaySchema,
 });
+export type CheckRequest = z.output<typeof checkRequestSchema>;
+
+/** The core's ConnectivityReport as the server made it, and its first problem (the clock's included). */
+export const checkAnswerSchema = z.strictObject({
+  report: z.strictObject({
+    endpoint: z.string(),
+    proxy: z.string().optional(),
+    bypassedBy: z.string().optional(),
+    ok: z.boolean(),
+    stages: z.array(
+      z.strictObject({
+        stage: z.enum(STAGES),
+        status: z.enum(['ok', 'failed', 'skipped']),
+        durationMs: z.number(),
+        code: z.string(),
+        params: errorJsonSchema.shape.params,
+      }),
+    ),
+    health: healthSchema.optional(),
+  }),
+  problem: errorJsonSchema.optional(),
+});
+export type CheckAnswer = z.output<typeof checkAnswerSchema>;
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];

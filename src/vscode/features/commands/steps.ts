@@ -32,7 +32,14 @@ export async function configureProxy(f: FeatureContext): Promise<void> {
 export async function testConnectivity(f: FeatureContext): Promise<void> {
   const result = await withStages(vscode.l10n.t('Testing the connection to the vault'), [], (_p, signal) => f.session.testConnectivity(signal));
   const value = await settled(f, result, () => testConnectivity(f));
-  if (value) void f.ui().message('info', vscode.l10n.t('The vault answered: {0}.', value.stages.map((s) => `${s.name} ${s.status} (${s.durationMs} ms)`).join(', ')));
+  if (!value) return;
+  const stages = value.stages.map((s) => `${s.name} ${s.status} (${s.durationMs} ms)`).join(', ');
+  void f.ui().message(
+    'info',
+    value.checkedOn === 'admin'
+      ? vscode.l10n.t('The vault answered this computer: {0}. The agent is not installed on the server yet; registering checks again from the server.', stages)
+      : vscode.l10n.t('The vault answered: {0}.', stages),
+  );
 }
 
 export async function setCacheFolder(f: FeatureContext): Promise<void> {

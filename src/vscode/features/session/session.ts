@@ -226,10 +226,10 @@ export class Session implements SetupSession {
     const result = await checked(async () => {
       if (!file) throw credentialsNotSelected();
       const service = await this.getService();
-      const report = await service.checkConnectivity({ credentialsFile: file, proxy: await this.proxy() }, { signal });
+      const report = await service.checkConnectivity({ credentialsFile: file, proxy: await this.proxy() }, { signal, installFolder: this.installFolder() });
       const stages = report.stages.map((s) => ({ name: s.stage, status: s.status, durationMs: s.durationMs, ...(s.status === 'failed' ? { code: s.code } : {}) }));
       if (report.problem) throw report.problem;
-      return { stages };
+      return { stages, checkedOn: report.checkedOn };
     });
     this.connectivity = result;
     this.log('connectivity', result);

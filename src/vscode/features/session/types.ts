@@ -44,7 +44,8 @@ export interface SessionSnapshot {
   dataSizeBytes?: number;
   cacheCheck?: Checked<CheckedCacheFolder>;
   proxy: Omit<ProxySettings, 'password'> & { hasPassword: boolean };
-  connectivity?: Checked<{ stages: Array<{ name: string; status: 'ok' | 'failed' | 'skipped'; durationMs: number; code?: string }> }>;
+  /** `checkedOn: 'admin'`: checked from this computer, as the remote server has no agent yet. */
+  connectivity?: Checked<{ stages: Array<{ name: string; status: 'ok' | 'failed' | 'skipped'; durationMs: number; code?: string }>; checkedOn: 'target' | 'admin' }>;
   /** `defaultFile`: where saving the passphrase offers to put it when the user names no file. */
   passphrase: PassphraseState & { defaultFile: string };
   status?: SetupStatus;
