@@ -164,7 +164,8 @@ export function register(
     os: { name: input.os.name, version: input.os.version },
     agentVersion: input.agentVersion,
     status: 'registered',
-    registeredAt: existing?.registeredAt ?? at,
+    // Registering a registered machine again keeps its date; after an unregister it is a new registration.
+    registeredAt: existing?.status === 'registered' ? existing.registeredAt : at,
     updatedAt: at,
     passphraseChangedAt: existing?.passphraseChangedAt ?? null,
     certificate: { fingerprint256: certificate.fingerprint256, notAfter: certificate.notAfter.toISOString() },

@@ -71,6 +71,7 @@ describe('vault registration API (mTLS)', () => {
     const second = await registerMachine(client(creds.client), { machineId: first.machineId, serverName: 'renamed' });
     assert.equal(second.response.status, 200);
     assert.equal(second.registrationId, first.registrationId);
+    assert.equal(second.response.json.registeredAt, first.response.json.registeredAt, 'still the same registration');
     assert.notEqual(second.response.json.machineCertificate, first.response.json.machineCertificate);
 
     const stale = await client(first.client).request('GET', `/v1/registrations/${first.registrationId}`);
@@ -82,7 +83,7 @@ describe('vault registration API (mTLS)', () => {
     assert.equal((await vault.admin.listRegistrations(creds.identity.name)).length, 1);
   });
 
-  it('GET shows the registration, DELETE unregisters it (idempotently)', async () => {
+  it('GET shows the registration, DELETE unregisters it (idempotently); registering again is a new registration date under the same id', async () => {
     const creds = await createVaultWithCredentials(vault);
     const machine = await registerMachine(client(creds.client));
     const machineClient = client(machine.client);
@@ -99,6 +100,16 @@ describe('vault registration API (mTLS)', () => {
     assert.equal(again.json.status, 'unregistered');
     const after = await machineClient.request('GET', `/v1/registrations/${machine.registrationId}`);
     assert.equal(after.json.status, 'unregistered');
+
+    // Registered again afterwards: the same id (the vault keys it by machine), a new registration date.
+    vault.clock.advance(60_000);
+    try {
+      const again = await registerMachine(client(creds.client), { machineId: machine.machineId });
+      assert.equal(again.registrationId, machine.registrationId);
+      assert.ok(Date.parse(again.response.json.registeredAt) > Date.parse(machine.response.json.registeredAt), `${again.response.json.registeredAt} after ${machine.response.json.registeredAt}`);
+    } finally {
+      vault.clock.advance(-60_000);
+    }
   });
 
   it('shows a registration the admin revoked as revoked', async () => {
