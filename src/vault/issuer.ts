@@ -100,8 +100,7 @@ export function createSelfSignedCertificate(keys: KeyPairPem, options: Certifica
 /** Public in forge but missing from its type definitions. */
 const pkiInternals = forge.pki as unknown as { getTBSCertificate(cert: forge.pki.Certificate): forge.asn1.Asn1 };
 
-/** A positive serial: 16 random bytes with the top bit cleared (DER integers are signed). */
-/** 16 random bytes as a positive DER integer with no padding byte (OpenSSL refuses one). */
+/** 16 random bytes as a positive DER integer: top bit cleared (DER integers are signed), first byte never 0 (OpenSSL refuses a padding byte). */
 export function randomSerial(): string {
   const bytes = randomBytes(16);
   bytes[0] = (bytes[0]! & 0x7f) | 0x01;

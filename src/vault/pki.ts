@@ -51,7 +51,6 @@ function buildCertificate(spec: CertificateSpec): { pem: string; der: Buffer } {
   return { pem: forge.pki.certificateToPem(cert), der };
 }
 
-/** A positive serial: 16 random bytes with the top bit cleared (DER integers are signed). */
 export function sha256Hex(der: Uint8Array): string {
   return createHash('sha256').update(der).digest('hex');
 }

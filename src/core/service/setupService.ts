@@ -38,10 +38,10 @@ import { ReferenceAgentDriver } from '../agents/reference/driver';
 
 export type { WithProblem } from './vaultAccess';
 
-/** Where a check or a download goes: an endpoint, or the one a credentials file names. */
 /** A connectivity report, and where it ran: on the target, or here while the target has no agent yet. */
 export type CheckedConnectivity = WithProblem<ConnectivityReport> & { checkedOn: 'target' | 'admin' };
 
+/** Where a check or a download goes: an endpoint, or the one a credentials file names. */
 export type VaultEndpointInput = ({ endpoint: string } | { credentialsFile: string }) & { proxy: ProxySettings };
 
 export class SetupService {
