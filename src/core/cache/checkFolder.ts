@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { pathOf } from '../target/paths';
 import { SetupError, throwIfAborted, type ErrorParams } from '../errors';
+import { errnoOf } from '../fs/errno';
 import { LocalTarget } from '../target/local';
 import type { Target } from '../target/target';
 import { isUncPath, isUnderVirtualRoot } from './refusedPaths';
@@ -90,7 +91,7 @@ export async function checkCacheFolder(folder: string, options: CacheFolderOptio
     const verdict = await Promise.resolve()
       .then(body)
       .catch((err: unknown): Verdict =>
-        fail(FALLBACK_CODE[check], `The cache folder could not be checked (${check}): ${target}`, { errorCode: errnoOf(err) }),
+        fail(FALLBACK_CODE[check], `The cache folder could not be checked (${check}): ${target}`, { errorCode: errnoOf(err) ?? 'unknown' }),
       );
     if (verdict.ok) {
       report.checks.push({ check, status: 'ok', params: verdict.params ?? {} });
@@ -127,7 +128,7 @@ export async function checkCacheFolder(folder: string, options: CacheFolderOptio
       try {
         stat = await machine.stat(target);
       } catch (err) {
-        return fail(CacheCode.NotCreatable, `The cache folder cannot be read: ${target}`, { errorCode: errnoOf(err) });
+        return fail(CacheCode.NotCreatable, `The cache folder cannot be read: ${target}`, { errorCode: errnoOf(err) ?? 'unknown' });
       }
       if (stat?.kind === 'directory') return { ok: true, params: { created: false } };
       // A link is refused too: the agent's cache must not be a reparse point (facts, section 5).
@@ -137,7 +138,7 @@ export async function checkCacheFolder(folder: string, options: CacheFolderOptio
         report.created = true;
         return { ok: true, params: { created: true } };
       } catch (err) {
-        return fail(CacheCode.NotCreatable, `The cache folder cannot be created: ${target}`, { errorCode: errnoOf(err) });
+        return fail(CacheCode.NotCreatable, `The cache folder cannot be created: ${target}`, { errorCode: errnoOf(err) ?? 'unknown' });
       }
     });
 
@@ -151,7 +152,7 @@ export async function checkCacheFolder(folder: string, options: CacheFolderOptio
         }
         return { ok: true };
       } catch (err) {
-        return fail(CacheCode.NotWritable, `The cache folder is not writable: ${target}`, { errorCode: errnoOf(err) });
+        return fail(CacheCode.NotWritable, `The cache folder is not writable: ${target}`, { errorCode: errnoOf(err) ?? 'unknown' });
       }
     });
 
@@ -200,6 +201,3 @@ async function createFolders(machine: Target, target: string, created: string[])
   }
 }
 
-function errnoOf(err: unknown): string {
-  return (err as NodeJS.ErrnoException)?.code ?? 'unknown';
-}

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileSystemOfMagic } from '../target/posix/fileSystems';
 import { throwIfAborted } from '../errors';
 import { credentialsError } from './errors';
+import { errnoOf } from '../fs/errno';
 
 /** Real files are a few KiB; anything near this is not a credentials file. */
 export const MAX_CREDENTIALS_BYTES = 1024 * 1024;
@@ -43,7 +44,7 @@ export async function readCredentialsBytes(
   try {
     return { bytes: await access.read(file, MAX_CREDENTIALS_BYTES) };
   } catch (err) {
-    if (!COPY_RETRY_ERRNOS.has(errnoOf(err))) throw asUnreadable(err, false);
+    if (!COPY_RETRY_ERRNOS.has(errnoOf(err) ?? '')) throw asUnreadable(err, false);
   }
   return { ...(await readViaLocalCopy(file, access, options.signal)), copiedFrom: file, copyReason: 'access' };
 }
@@ -69,14 +70,11 @@ export function fileBaseName(file: string): string {
 }
 
 function asUnreadable(err: unknown, viaCopy: boolean): unknown {
-  if (!errnoOf(err)) return err; // not an I/O error: a SetupError (too large, not a file) or a cancellation
-  return credentialsError('34528', 'The vault credentials file could not be read.', { reason: errnoOf(err), viaCopy }, err);
+  const reason = errnoOf(err);
+  if (!reason) return err; // not an I/O error: a SetupError (too large, not a file) or a cancellation
+  return credentialsError('34528', 'The vault credentials file could not be read.', { reason, viaCopy }, err);
 }
 
-function errnoOf(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  return typeof code === 'string' && /^E[A-Z]+$/.test(code) ? code : '';
-}
 
 export const nodeFileAccess: FileAccess = {
   read: readBounded,
