@@ -3,6 +3,7 @@
  * records a registration with this vault, otherwise registered exactly as the single-server
  * setup does (the same SetupService.register, so the same stages, refusals and guarantees).
  */
+import { serverNameFor } from '../service/serverName';
 import type { VaultCredentials } from '../credentials/model';
 import type { SetupService } from '../service';
 import { sameVault } from '../service/prepare';
@@ -42,7 +43,7 @@ export async function setUpServer(job: ServerJob): Promise<ServerOutcome> {
     };
   }
 
-  const serverName = server.serverName?.trim() || (await job.target.facts(signal)).hostname;
+  const serverName = await serverNameFor(job.target, server.serverName, signal);
   const passphrase = await job.passphrases.forServer(server, service, serverName);
   job.note({ serverName, ...(passphrase.file ? { passphraseFile: passphrase.file } : {}) });
   const result = await service.register(

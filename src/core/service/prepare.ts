@@ -3,6 +3,7 @@
  * register() (which carries on): the credentials, the folders, the proxy the agent gets, what the
  * target already holds, the refusals that must come before any change, and the warnings.
  */
+import { serverNameFor } from './serverName';
 import path from 'node:path';
 import { readAgentConfig, type AgentConfig } from '../config/agentConfig';
 import { inspectCredentialsFile } from '../credentials/inspect';
@@ -46,7 +47,7 @@ export async function prepareSetup(ctx: ServiceContext, input: SetupInput, signa
   const warnings = checkPassphraseRules(input.passphrase.value);
   const place = await installPlace(ctx, input.installFolder, signal);
   const cacheFolder = input.cacheFolder ?? place.defaultCacheFolder;
-  const serverName = input.serverName?.trim() || (await target.facts(signal)).hostname;
+  const serverName = await serverNameFor(target, input.serverName, signal);
   const config = await readAgentConfig(target, place.layout);
   const machineId = (await readMachineId(target, place.layout)) ?? config?.machineId;
 
