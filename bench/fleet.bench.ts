@@ -35,7 +35,7 @@ import { parseArgs, promisify } from 'node:util';
 import { startFleet, type FleetServer } from '../src/core/fleet';
 import { silentLogger } from '../src/core/log';
 import { parseProxySettings } from '../src/core/proxy/settings';
-import { Secret } from '../src/core/proxy/secret';
+import { Secret } from '../src/core/secret';
 import { SetupService } from '../src/core/service';
 import { openSshTarget, resolveDestination, type SshPrompts } from '../src/core/target/ssh';
 import { endpointKey } from '../src/core/trust/endpoint';

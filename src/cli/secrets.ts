@@ -4,7 +4,7 @@
  * second the proxy password.
  */
 import { promises as fs } from 'node:fs';
-import { Secret } from '../core/proxy/secret';
+import { Secret } from '../core/secret';
 import { UsageError } from './args';
 
 export const PASSPHRASE_ENV = 'BACKUP_PASSPHRASE';

@@ -14,7 +14,7 @@ import path from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { Agent, request } from 'undici';
 import type { Logger } from '../../src/core/log';
-import { Secret } from '../../src/core/proxy/secret';
+import { Secret } from '../../src/core/secret';
 import { parseProxySettings, type ProxySettingsInput } from '../../src/core/proxy/settings';
 import { SetupService, type SetupInput, type SetupServiceOptions } from '../../src/core/service';
 import { LocalTarget } from '../../src/core/target/local';

@@ -6,7 +6,7 @@
  */
 import { publicConfig } from '../../core/config/agentConfig';
 import type { ChangeRequest } from '../../core/agents/reference/protocol';
-import { Secret } from '../../core/proxy/secret';
+import { Secret } from '../../core/secret';
 import { agentProxyPlan, dropUnusedProxyPassword, proxySettingsWith, storeProxyPassword } from '../../core/service/agentProxy';
 import { saveConfig } from '../../core/service/configuration';
 import { newPassphraseRecord } from '../../core/service/passphrase';

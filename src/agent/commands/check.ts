@@ -3,7 +3,7 @@
  * installed here): the same stages and clock rule as a registration's, nothing written.
  */
 import type { CheckAnswer, CheckRequest } from '../../core/agents/reference/protocol';
-import { Secret } from '../../core/proxy/secret';
+import { Secret } from '../../core/secret';
 import { proxySettingsWith } from '../../core/service/agentProxy';
 import { accessFor, checkHere, vaultRoute } from '../vaultRoute';
 

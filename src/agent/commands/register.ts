@@ -11,7 +11,7 @@ import { readAgentConfig } from '../../core/config/agentConfig';
 import { inspectCredentialsFile } from '../../core/credentials/inspect';
 import { SetupError } from '../../core/errors';
 import type { RegisterAnswer, RegisterRequest } from '../../core/agents/reference/protocol';
-import { Secret } from '../../core/proxy/secret';
+import { Secret } from '../../core/secret';
 import { createMachineCsr } from '../../core/registration/csr';
 import { nextStep, withNextStep } from '../../core/registration/errors';
 import { writeMachineCertificate } from '../../core/registration/machineCertificate';

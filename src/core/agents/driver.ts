@@ -9,7 +9,7 @@ import type { ConnectivityReport } from '../connectivity/check';
 import type { AgentLayout } from '../config/layout';
 import type { ErrorParams } from '../errors';
 import type { PrerequisiteReport } from '../install';
-import type { Secret } from '../proxy/secret';
+import type { Secret } from '../secret';
 import type { RemoteRegistration } from '../registration/vaultApi';
 import type { VaultEndpoint, VaultRoute, WithProblem } from '../service/vaultAccess';
 

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import type { Secret } from '../proxy/secret';
+import type { Secret } from '../secret';
 
 /** A proxy's answer head is a few hundred bytes; anything past this is not a proxy. */
 const MAX_HEAD_BYTES = 16 * 1024;

@@ -11,9 +11,9 @@ import path from 'node:path';
 import type { VaultCredentials } from '../credentials/model';
 import { SetupError } from '../errors';
 import { assessPassphraseLocation } from '../passphrase/location';
-import { Secret } from '../proxy/secret';
+import { Secret } from '../secret';
 import type { ConfirmPassphraseLocation, SetupService } from '../service';
-import { checkPassphraseRules, confirmLocation, ensurePassphraseFile, reusablePassphraseFile } from '../service/passphrase';
+import { checkPassphraseRules, requireLocationConfirmed, ensurePassphraseFile, reusablePassphraseFile } from '../service/passphrase';
 import { nextStep } from '../registration/errors';
 import { FleetCode, type FleetServer, type PassphrasePolicy } from './types';
 
@@ -102,7 +102,7 @@ function refuseClashes(files: Map<string, string>): void {
 
 /** The location is judged by its folder, so one confirmation covers every file in it. */
 async function confirmedLocation(file: string, confirm: ConfirmPassphraseLocation | undefined): Promise<void> {
-  await confirmLocation(await assessPassphraseLocation(file), confirm);
+  await requireLocationConfirmed(await assessPassphraseLocation(file), confirm);
 }
 
 /** The "Server:" line of a shared file: every server it protects. */

@@ -5,7 +5,7 @@
  */
 import type { ErrorParams } from '../errors';
 import type { Logger } from '../log';
-import type { Secret } from '../proxy/secret';
+import type { Secret } from '../secret';
 import type { ProxySettings } from '../proxy/settings';
 import type { ConfirmPassphraseLocation, SetupService } from '../service';
 import type { SshDestination } from '../target/ssh/types';

@@ -1,6 +1,6 @@
 import { SetupError } from '../errors';
 import { bareHost, findNoProxyMatch, hostAndPort, parseNoProxyEntry, splitNoProxyList, type NoProxyEntry } from './noProxy';
-import { Secret } from './secret';
+import { Secret } from '../secret';
 import type { ProxyMode, ProxySettings } from './settings';
 
 /** A proxy to send a request through. Everything but `authorization` is safe to log. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SetupError } from '../errors';
 import { parseNoProxyEntry } from './noProxy';
-import { Secret } from './secret';
+import { Secret } from '../secret';
 
 /**
  * The extension's proxy settings (`backupAgent.proxy.*`), the password coming from secret

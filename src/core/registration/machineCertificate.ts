@@ -8,7 +8,7 @@ import type { AgentLayout } from '../config/layout';
 import { ClientCertificate } from '../credentials/model';
 import { SetupError } from '../errors';
 import type { Target } from '../target/target';
-import { readTargetText, removeOnTarget, writeTargetFile } from './targetFiles';
+import { readTargetText, removeOnTarget, writeTargetFile } from '../target/files';
 import { nextStep } from './errors';
 
 export interface StoredMachineCertificate {

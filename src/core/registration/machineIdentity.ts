@@ -9,7 +9,7 @@ import { inspect, promisify } from 'node:util';
 import type { AgentLayout } from '../config/layout';
 import type { Logger } from '../log';
 import type { Target } from '../target/target';
-import { mkdirOnTarget, readTargetText, writeTargetFile } from './targetFiles';
+import { mkdirOnTarget, readTargetText, writeTargetFile } from '../target/files';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const MACHINE_KEY_BITS = 2048;

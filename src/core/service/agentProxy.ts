@@ -8,9 +8,9 @@ import type { AgentLayout } from '../config/layout';
 import { SetupError } from '../errors';
 import { parseNoProxyEntry } from '../proxy/noProxy';
 import { parseProxyUrl, type ProxyContext } from '../proxy/resolve';
-import { Secret } from '../proxy/secret';
+import { Secret } from '../secret';
 import { parseProxySettings, type ProxySettings } from '../proxy/settings';
-import { removeOnTarget, writeTargetFile } from '../registration/targetFiles';
+import { removeOnTarget, writeTargetFile } from '../target/files';
 import type { Target } from '../target/target';
 import { nextStep } from '../registration/errors';
 

@@ -10,7 +10,7 @@ import { nextStep } from '../registration/errors';
 import { agentProxyFor } from './agentProxy';
 import { checkCacheOnTarget } from './cacheOnTarget';
 import { installPlace, requireConfig, stage, type ServiceContext } from './context';
-import { checkPassphraseRules, confirmLocation, ensurePassphraseFile, existingPassphraseFile, passphraseLocationWarnings } from './passphrase';
+import { checkPassphraseRules, requireLocationConfirmed, ensurePassphraseFile, existingPassphraseFile, passphraseLocationWarnings } from './passphrase';
 import type { ChangeInput, ChangeOptions, ChangeResult, ChangeStage } from './types';
 
 export async function runChange(ctx: ServiceContext, input: ChangeInput, options: ChangeOptions = {}): Promise<ChangeResult> {
@@ -34,7 +34,7 @@ export async function runChange(ctx: ServiceContext, input: ChangeInput, options
     checkPassphraseRules(passphrase.newValue);
     if (passphrase.passphraseFile) await existingPassphraseFile(passphrase.passphraseFile, passphrase.newValue);
     const warnings = await passphraseLocationWarnings(passphrase.passphraseFile, target, { installFolder: place.installFolder, cacheFolder: config.cacheFolder });
-    await confirmLocation(warnings, options.confirmPassphraseLocation);
+    await requireLocationConfirmed(warnings, options.confirmPassphraseLocation);
   }
   const proxy = input.proxy && agentProxyFor(input.proxy, place.layout, ctx.proxyContext);
 

@@ -5,7 +5,7 @@
 import { AGENT_CONFIG_VERSION, writeAgentConfig, type AgentConfig, type AgentProxy } from '../config/agentConfig';
 import type { AgentLayout } from '../config/layout';
 import type { VaultCredentials } from '../credentials/model';
-import { guardTargetWrite } from '../registration/targetFiles';
+import { guardTargetWrite } from '../target/files';
 import type { Target } from '../target/target';
 import type { StoredPassphrase } from './passphrase';
 

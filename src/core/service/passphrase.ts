@@ -10,7 +10,7 @@ import { readPassphraseFile, savePassphraseFile, type SavedPassphrase } from '..
 import { assessPassphraseLocation, type PassphraseLocationWarning } from '../passphrase/location';
 import { validatePassphrase } from '../passphrase/validate';
 import { createPassphraseVerifier, verifyPassphrase, type PassphraseVerifier } from '../passphrase/verifier';
-import type { Secret } from '../proxy/secret';
+import type { Secret } from '../secret';
 import type { Target } from '../target/target';
 import type { ConfirmPassphraseLocation, SetupWarning } from './types';
 import { nextStep } from '../registration/errors';
@@ -42,7 +42,7 @@ export async function passphraseLocationWarnings(
 }
 
 /** Each warning must be confirmed by the caller; without a confirmation the setup stops here. */
-export async function confirmLocation(warnings: PassphraseLocationWarning[], confirm: ConfirmPassphraseLocation | undefined): Promise<void> {
+export async function requireLocationConfirmed(warnings: PassphraseLocationWarning[], confirm: ConfirmPassphraseLocation | undefined): Promise<void> {
   if (warnings.length === 0 || (confirm && (await confirm(warnings)))) return;
   throw new SetupError('PassphraseLocationNotConfirmed', 'The passphrase file location was not confirmed; choose another place or confirm it.', {
     warnings: warnings.map((w) => w.code).join(','),

@@ -9,7 +9,7 @@
 import { cacheFolderError } from '../cache/checkFolder';
 import { checkCacheOnTarget } from './cacheOnTarget';
 import { stage, type ServiceContext } from './context';
-import { confirmLocation, ensurePassphraseFile } from './passphrase';
+import { requireLocationConfirmed, ensurePassphraseFile } from './passphrase';
 import { prepareSetup } from './prepare';
 import type { RegisterOptions, RegisterResult, RegisterStage, SetupInput } from './types';
 
@@ -24,7 +24,7 @@ export async function runRegistration(ctx: ServiceContext, input: SetupInput, op
   enter('validateCredentials');
   const prepared = await prepareSetup(ctx, input, signal);
   const { credentials, layout, route } = prepared;
-  await confirmLocation(prepared.locationWarnings, options.confirmPassphraseLocation);
+  await requireLocationConfirmed(prepared.locationWarnings, options.confirmPassphraseLocation);
   logger.info(`Credentials for vault ${credentials.vaultName} (endpoint ${credentials.endpoint}), valid until ${credentials.expiresAt.toISOString()}.`);
 
   enter('checkConnectivity');

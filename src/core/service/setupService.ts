@@ -7,7 +7,7 @@ import { cacheFolderError, type CacheFolderReport } from '../cache/checkFolder';
 import type { ConnectivityReport } from '../connectivity/check';
 import type { VaultCredentials } from '../credentials/model';
 import { generatePassphrase } from '../passphrase/generate';
-import { Secret } from '../proxy/secret';
+import { Secret } from '../secret';
 import type { ProxySettings } from '../proxy/settings';
 import { agentProxyFor } from './agentProxy';
 import { checkCacheOnTarget, type DataToProtect } from './cacheOnTarget';

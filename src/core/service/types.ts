@@ -11,7 +11,7 @@ import type { ErrorParams } from '../errors';
 import type { Logger } from '../log';
 import type { PassphraseLocationWarning } from '../passphrase/location';
 import type { ProxyContext } from '../proxy/resolve';
-import type { Secret } from '../proxy/secret';
+import type { Secret } from '../secret';
 import type { ProxySettings } from '../proxy/settings';
 import type { VaultNetworkOptions } from '../registration/vaultClient';
 import type { RemoteRegistration } from '../registration/vaultApi';

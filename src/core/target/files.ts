@@ -4,8 +4,9 @@
  * the content: several of these files hold secrets.
  */
 import { SetupError } from '../errors';
-import type { PrivacyOptions, Target, WriteOptions } from '../target/target';
-import { nextStep, type NextAction } from './errors';
+import { errnoOf } from '../fs/errno';
+import type { PrivacyOptions, Target, WriteOptions } from './target';
+import { nextStep, type NextAction } from '../registration/errors';
 
 /** These files are a few KiB; anything larger is not ours. */
 const MAX_SMALL_FILE_BYTES = 256 * 1024;
@@ -15,7 +16,7 @@ const DENIED = new Set(['EACCES', 'EPERM', 'EROFS']);
 
 export function targetWriteError(target: Target, file: string, err: unknown): SetupError {
   if (err instanceof SetupError) return err;
-  const reason = errnoOf(err);
+  const reason = errnoOf(err) ?? 'unknown';
   const action: NextAction = FULL.has(reason) ? 'freeDiskSpace' : DENIED.has(reason) ? 'checkPermissions' : 'retryLater';
   return new SetupError('TargetWriteFailed', `${file} could not be written on ${target.label} (${reason}).`, { file, reason, ...nextStep(action), target: target.id }, { cause: err });
 }
@@ -44,10 +45,11 @@ export async function readTargetText(target: Target, file: string): Promise<stri
     if (!(await target.stat(file))) return undefined;
     return (await target.readFile(file, MAX_SMALL_FILE_BYTES)).toString('utf8');
   } catch (err) {
-    if (errnoOf(err) === 'ENOENT') return undefined;
-    throw new SetupError('TargetReadFailed', `${file} could not be read on ${target.label} (${errnoOf(err)}).`, {
+    const reason = errnoOf(err) ?? 'unknown';
+    if (reason === 'ENOENT') return undefined;
+    throw new SetupError('TargetReadFailed', `${file} could not be read on ${target.label} (${reason}).`, {
       file,
-      reason: errnoOf(err),
+      reason,
       ...nextStep('checkPermissions'),
       target: target.id,
     });
@@ -70,7 +72,3 @@ export async function removeOnTarget(target: Target, file: string): Promise<void
   }
 }
 
-export function errnoOf(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  return typeof code === 'string' && /^E[A-Z]+$/.test(code) ? code : 'unknown';
-}

@@ -8,7 +8,7 @@ import { serversToRetry, startFleet, type FleetInput, type FleetOptions, type Fl
 import { readPassphraseFile } from '../../../src/core/passphrase/file';
 import { verifyPassphrase } from '../../../src/core/passphrase/verifier';
 import { parseProxySettings } from '../../../src/core/proxy/settings';
-import { Secret } from '../../../src/core/proxy/secret';
+import { Secret } from '../../../src/core/secret';
 import { SetupService } from '../../../src/core/service';
 import { LocalTarget } from '../../../src/core/target/local';
 import { endpointKey } from '../../../src/core/trust/endpoint';

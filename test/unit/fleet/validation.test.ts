@@ -5,7 +5,7 @@ import { inspect } from 'node:util';
 import { isSetupError, SetupError } from '../../../src/core/errors';
 import { FLEET_MACHINE_LIMIT, startFleet, type FleetInput, type FleetOptions, type FleetServer, type PassphrasePolicy } from '../../../src/core/fleet';
 import { parseProxySettings } from '../../../src/core/proxy/settings';
-import { Secret } from '../../../src/core/proxy/secret';
+import { Secret } from '../../../src/core/secret';
 import { SetupService } from '../../../src/core/service';
 import { LocalTarget } from '../../../src/core/target/local';
 import { captureLogger, tempDir, TEST_PASSPHRASE, writeCredentials } from '../../support/service';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import { isSetupError } from '../../../src/core/errors';
 import { describeProxy, parseProxyUrl, resolveProxy } from '../../../src/core/proxy/resolve';
-import { REDACTED, Secret } from '../../../src/core/proxy/secret';
+import { REDACTED, Secret } from '../../../src/core/secret';
 import { parseProxySettings, type ProxySettingsInput } from '../../../src/core/proxy/settings';
 
 const PASSWORD = 'pa55:w0rd/secret';

@@ -9,7 +9,7 @@ import { CancelledError, isSetupError, SetupError } from '../../../src/core/erro
 import { checkPrerequisites } from '../../../src/core/install';
 import { readPassphraseFile } from '../../../src/core/passphrase/file';
 import { verifyPassphrase } from '../../../src/core/passphrase/verifier';
-import { Secret } from '../../../src/core/proxy/secret';
+import { Secret } from '../../../src/core/secret';
 import { parseProxySettings } from '../../../src/core/proxy/settings';
 import { REGISTER_STAGES, UNREGISTER_STAGES, type SetupInput } from '../../../src/core/service';
 import { LocalTarget } from '../../../src/core/target/local';

@@ -10,7 +10,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { inspect } from 'node:util';
 import { agentLayout } from '../../../src/core/config/layout';
-import { Secret } from '../../../src/core/proxy/secret';
+import { Secret } from '../../../src/core/secret';
 import { LocalTarget } from '../../../src/core/target/local';
 import { squidUnavailableReason, startSquid, type Squid } from '../../support/squid';
 import { filesUnder } from '../../support/files';

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { readAgentConfig } from '../../../src/core/config/agentConfig';
 import { agentLayout } from '../../../src/core/config/layout';
 import { CancelledError, isSetupError } from '../../../src/core/errors';
-import { Secret } from '../../../src/core/proxy/secret';
+import { Secret } from '../../../src/core/secret';
 import { REGISTER_STAGES } from '../../../src/core/service';
 import { openSshTarget, resolveDestination, type SshTarget } from '../../../src/core/target/ssh';
 import type { Target } from '../../../src/core/target/target';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Secret } from '../../../src/core/proxy/secret';
+import { Secret } from '../../../src/core/secret';
 import type { ProxyEndpoint } from '../../../src/core/proxy/resolve';
 import { openSshTarget, SshCode } from '../../../src/core/target/ssh';
 import { squidUnavailableReason, startSquid, type Squid } from '../../support/squid';

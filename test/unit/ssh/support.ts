@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { inspect } from 'node:util';
 import { isSetupError, type SetupError } from '../../../src/core/errors';
-import { Secret } from '../../../src/core/proxy/secret';
+import { Secret } from '../../../src/core/secret';
 import { openSshTarget, type HostKeyInfo, type SshConnectOptions, type SshDestination, type SshPrompts, type SshTarget } from '../../../src/core/target/ssh';
 import { captureLogger, type CaptureLogger } from '../../support/service';
 import type { KeyPair, TestSshd } from '../../support/sshd';

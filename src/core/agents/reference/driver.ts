@@ -14,7 +14,7 @@ import type { PrerequisiteReport } from '../../install';
 import type { Logger } from '../../log';
 import { nextStep, withNextStep } from '../../registration/errors';
 import type { RemoteRegistration } from '../../registration/vaultApi';
-import { mkdirOnTarget, removeOnTarget, writeTargetFile } from '../../registration/targetFiles';
+import { mkdirOnTarget, removeOnTarget, writeTargetFile } from '../../target/files';
 import { pathOf } from '../../target/paths';
 import { describeOutcome, type Target } from '../../target/target';
 import type { AgentChange, AgentCheck, AgentDriver, AgentOnTarget, AgentRegistered, AgentRegistration, AgentUnregistered, StagedOptions, VaultEndpoint } from '../driver';

@@ -8,7 +8,7 @@ import type { ErrorParams } from '../../errors';
 import { checkPrerequisites, downloadAgent, installAgent, missingPrerequisitesError, type PrerequisiteReport } from '../../install';
 import type { Logger } from '../../log';
 import { nextStep } from '../../registration/errors';
-import { readTargetText } from '../../registration/targetFiles';
+import { readTargetText } from '../../target/files';
 import type { VaultNetworkOptions } from '../../registration/vaultClient';
 import type { VaultAccess, VaultRoute } from '../../service/vaultAccess';
 import { pathOf } from '../../target/paths';

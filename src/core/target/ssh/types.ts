@@ -5,7 +5,7 @@
  */
 import type { Logger } from '../../log';
 import type { ProxyEndpoint } from '../../proxy/resolve';
-import type { Secret } from '../../proxy/secret';
+import type { Secret } from '../../secret';
 
 export interface SshDestination {
   /** The name the admin used: a `Host` alias from ssh config, or the typed text. */

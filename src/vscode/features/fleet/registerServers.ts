@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { SetupError } from '../../../core/errors';
-import type { Secret } from '../../../core/proxy/secret';
+import type { Secret } from '../../../core/secret';
 import { serversToRetry, startFleet, type FinalState, type FleetInput, type FleetReport, type ServerState } from '../../../core/fleet';
 import { VIEWS } from '../../ids';
 import { showError, type FeatureContext } from '../context';
@@ -15,7 +15,7 @@ import { ask } from '../commands/run';
 import { serverId, type ServerStore } from '../servers/store';
 import { localSessionTarget } from '../session/target';
 import { readSettings } from '../settings';
-import { confirmLocation } from '../wizard/passphraseSteps';
+import { confirmLocationInDialog } from '../wizard/passphraseSteps';
 import { LAST_FLEET_REPORT_KEY, countsText, showReportDocument } from './report';
 import { fleetSteps, SERVER_TOKEN, type FleetAnswers } from './steps';
 import type { FleetRunView } from './view';
@@ -98,7 +98,7 @@ async function withFleetProgress(f: FeatureContext, deps: FleetDeps, input: Flee
       createService,
       signal: controller.signal,
       logger: f.log,
-      confirmPassphraseLocation: confirmLocation(f.ui()),
+      confirmPassphraseLocation: confirmLocationInDialog(f.ui()),
       onUpdate: (row) => {
         deps.view.update(row);
         if (!FINAL.has(row.state)) return;

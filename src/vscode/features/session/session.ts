@@ -8,11 +8,11 @@ import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { parseProxySettings, type ProxyMode, type ProxySettings } from '../../../core/proxy/settings';
-import { Secret } from '../../../core/proxy/secret';
+import { Secret } from '../../../core/secret';
 import { proposedPassphraseFile } from '../../../core/passphrase/file';
 import { generatePassphrase } from '../../../core/passphrase/generate';
 import { SetupService, type ChangeInput, type ConfirmPassphraseLocation, type CredentialsSummary, type RegisterResult, type SetupInput, type SetupStatus } from '../../../core/service';
-import { confirmLocation, ensurePassphraseFile, checkPassphraseRules, passphraseLocationWarnings } from '../../../core/service/passphrase';
+import { requireLocationConfirmed, ensurePassphraseFile, checkPassphraseRules, passphraseLocationWarnings } from '../../../core/service/passphrase';
 import { validatePassphrase } from '../../../core/passphrase/validate';
 import { summarise } from '../../../core/service/prepare';
 import type { Target } from '../../../core/target/target';
@@ -311,7 +311,7 @@ export class Session implements SetupSession {
         cacheFolder: place.cacheFolder || undefined,
         workspaceFolders: vscode.workspace.workspaceFolders?.map((f) => f.uri.fsPath),
       });
-      await confirmLocation(warnings, confirm);
+      await requireLocationConfirmed(warnings, confirm);
       const vaultName = this.credentials?.ok ? this.credentials.value.vaultName : '';
       // The name the core registers under (prepare.ts): the chosen one, else the server's host name.
       const serverName = place.serverName || (await this.active.target.facts()).hostname;

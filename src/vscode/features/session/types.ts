@@ -7,7 +7,7 @@
  */
 import type * as vscode from 'vscode';
 import type { SetupError } from '../../../core/errors';
-import type { Secret } from '../../../core/proxy/secret';
+import type { Secret } from '../../../core/secret';
 import type { ProxySettings } from '../../../core/proxy/settings';
 import type { ConfirmPassphraseLocation, CredentialsSummary, RegisterResult, SetupPlan, SetupStatus } from '../../../core/service';
 

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { raceAbort } from '../../../core/errors';
 import type { PassphraseLocationWarning } from '../../../core/passphrase/location';
 import { parseProxySettings } from '../../../core/proxy/settings';
-import { Secret } from '../../../core/proxy/secret';
+import { Secret } from '../../../core/secret';
 import { COMMANDS } from '../../ids';
 import type { SetupWarning } from '../../../core/service';
 import type { Method, ParamsOf, ResultOf, WireWarning } from '../../../webview/protocol';

@@ -3,7 +3,7 @@
  * file (after confirming the core's location warnings) or copy it. It is never shown unasked.
  */
 import * as vscode from 'vscode';
-import { Secret } from '../../../core/proxy/secret';
+import { Secret } from '../../../core/secret';
 import { checkPassphraseRules } from '../../../core/service/passphrase';
 import type { PassphraseLocationWarning } from '../../../core/passphrase/location';
 import type { FeatureContext } from '../context';
@@ -75,7 +75,7 @@ export function passphraseEntrySteps<C extends PassphraseAnswers>(f: FeatureCont
 }
 
 /** Asks to confirm each place the core warns about; true to save there anyway. */
-export function confirmLocation(ui: UserInput) {
+export function confirmLocationInDialog(ui: UserInput) {
   return (warnings: PassphraseLocationWarning[]) =>
     ui.confirm(vscode.l10n.t('Save the passphrase here?'), warnings.map((w) => warningText(w.code, w.params)).join('\n\n'), vscode.l10n.t('Save Here'));
 }
@@ -84,7 +84,7 @@ export function confirmLocation(ui: UserInput) {
 export async function savePassphraseToFile(f: FeatureContext): Promise<boolean> {
   const file = await f.ui().saveFile({ title: vscode.l10n.t('Save the Encryption Passphrase'), defaultUri: vscode.Uri.file(f.session.defaultPassphraseFile()), saveLabel: vscode.l10n.t('Save Passphrase') });
   if (!file) return false;
-  const result = await f.session.savePassphrase(file, confirmLocation(f.ui()));
+  const result = await f.session.savePassphrase(file, confirmLocationInDialog(f.ui()));
   if (!result.ok) {
     await showError(f, result.error);
     return false;

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { SetupError } from '../../../core/errors';
 import { parseProxySettings, type ProxyMode, type ProxySettings } from '../../../core/proxy/settings';
-import { Secret } from '../../../core/proxy/secret';
+import { Secret } from '../../../core/secret';
 import type { ProxySettingValues } from '../settings';
 import type { WizardStep } from './wizard';
 
