@@ -36,7 +36,9 @@ function buildDev() {
 }
 
 const layers = {
-  static: () => sh(bin('tsc'), ['--noEmit', '-p', '.']) || sh(bin('eslint'), ['.']),
+  // Node code and the setup page's browser code are type-checked apart (no DOM in one, no Node in the other).
+  static: () => sh(bin('tsc'), ['--noEmit', '-p', '.']) || sh(bin('tsc'), ['--noEmit', '-p', 'src/webview'])
+    || sh(process.execPath, ['scripts/check-cycles.mjs']) || sh(bin('eslint'), ['.']),
   unit: () => sh('npm', ['run', '--silent', 'test:unit']),
   integration: async () => buildDev() || runInVsCode({
     layout: host(), workspace,
@@ -53,8 +55,8 @@ const layers = {
       ui: handleUiRequest,
       ...options,
     });
-    // Then the walkthrough again in a Spanish host: --locale es with a test-only language pack.
-    return (await uiRun('index.js')) || uiRun('walkthrough.es-index.js', {
+    // Then the setup page again in a Spanish host: --locale es with a test-only language pack.
+    return (await uiRun('index.js')) || uiRun('setupPage.es-index.js', {
       locale: 'es',
       extraExtensions: [path.join(ROOT, 'test', 'fixtures', 'spanish-language-pack')],
     });

@@ -1,5 +1,5 @@
 /**
- * The walkthrough's message protocol, imported by the extension host and the webview: requests
+ * The setup page's message protocol, imported by the extension host and the webview: requests
  * with ids (answered by one response each, cancellable), notifications from the host, and a
  * `ready` handshake. Both sides parse every inbound message with these schemas and drop what
  * does not fit, so a stray or hostile message can neither crash a side nor reach the session.
@@ -7,9 +7,9 @@
  */
 // zod/mini: the same checks without the locale tables, which keeps the page's bundle small.
 import * as z from 'zod/mini';
-import type { AgentProxy } from '../core/config/agentConfig';
+import type { AgentProxy } from '../core/config/agentProxy';
 import { NEXT_ACTIONS } from '../core/nextActions';
-import type { ProxyMode } from '../core/proxy/settings';
+import type { ProxyMode } from '../core/proxy/modes';
 
 const MAX_PATH = 4096;
 const requestId = z.int().check(z.minimum(1), z.maximum(Number.MAX_SAFE_INTEGER));

@@ -8,21 +8,13 @@ import { SetupError } from '../errors';
 import { verifierSchema } from '../passphrase/verifier';
 import type { Target } from '../target/target';
 import type { AgentLayout } from './layout';
+import { agentProxySchema } from './agentProxy';
+
+export type { AgentProxy } from './agentProxy';
 
 export const AGENT_CONFIG_VERSION = 1;
 const MAX_CONFIG_BYTES = 256 * 1024;
 const isoDate = z.iso.datetime();
-
-/** The proxy as the agent applies it: VS Code's setting is resolved to an explicit one at setup time. */
-export const agentProxySchema = z.strictObject({
-  mode: z.enum(['off', 'explicit', 'environment']),
-  host: z.string(),
-  port: z.number().int().min(1).max(65535),
-  user: z.string(),
-  noProxy: z.array(z.string()),
-  /** Set when the proxy needs a password: the agent reads it from this file. */
-  passwordFile: z.string().nullable(),
-});
 
 export const agentConfigSchema = z.strictObject({
   formatVersion: z.literal(AGENT_CONFIG_VERSION),
@@ -67,7 +59,6 @@ export type PublicAgentConfig = z.output<typeof publicConfigSchema>;
 export function publicConfig(config: AgentConfig): PublicAgentConfig {
   return { ...config, passphrase: config.passphrase && { setAt: config.passphrase.setAt } };
 }
-export type AgentProxy = z.output<typeof agentProxySchema>;
 
 /** Reads the configuration; undefined when there is none yet, a SetupError when it is damaged. */
 export async function readAgentConfig(target: Target, layout: AgentLayout): Promise<AgentConfig | undefined> {

@@ -2,14 +2,12 @@ import { z } from 'zod';
 import { SetupError } from '../errors';
 import { parseNoProxyEntry } from './noProxy';
 import { Secret } from '../secret';
+import { PROXY_MODES } from './modes';
 
-/**
- * The extension's proxy settings (`backupAgent.proxy.*`), the password coming from secret
- * storage. `off`: direct; `settings`: the host/port below; `vscode`: VS Code's `http.proxy`
- * (then the environment, as VS Code itself does); `environment`: HTTP(S)_PROXY and NO_PROXY.
- */
-export const PROXY_MODES = ['off', 'settings', 'vscode', 'environment'] as const;
-export type ProxyMode = (typeof PROXY_MODES)[number];
+export { PROXY_MODES, type ProxyMode } from './modes';
+
+
+/** The extension's proxy settings (`backupAgent.proxy.*`, modes in ./modes.ts), the password coming from secret storage. */
 
 const HOST_PATTERN = /^(?:[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*|\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f:.]+)$/;
 

@@ -5,7 +5,8 @@
  * The agent and its driver both check every message against these schemas.
  */
 import { z } from 'zod';
-import { agentProxySchema, publicConfigSchema } from '../../config/agentConfig';
+import { publicConfigSchema } from '../../config/agentConfig';
+import { agentProxySchema } from '../../config/agentProxy';
 import { STAGES } from '../../connectivity/check';
 import { healthSchema } from '../../connectivity/stages';
 import { registrationViewSchema } from '../../registration/vaultApi';
