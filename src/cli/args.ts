@@ -1,7 +1,7 @@
 /**
  * The command line's grammar: commands, their options (node's parseArgs, strict), and the one
  * rule the CLI adds: secrets never come from arguments, which other users can read in a process
- * listing (facts, section 3). Usage errors are UsageErrors (exit code 2).
+ * listing (agent facts §3). Usage errors are UsageErrors (exit code 2).
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 

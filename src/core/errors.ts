@@ -1,6 +1,6 @@
 /**
  * Every refusal in the setup is a SetupError: a stable code (the vault's and the agent's IDs
- * where the facts give one), parameters for localisation, and an English default message.
+ * where agent facts §2 gives one), parameters for localisation, and an English default message.
  * Adapters localise by code and params; the message never carries a secret.
  */
 export type ErrorParams = Record<string, string | number | boolean>;

@@ -1,5 +1,5 @@
 /**
- * Issues vault credentials files the way the real vault does (facts, section 1): an
+ * Issues vault credentials files the way the real vault does (agent facts §1): an
  * RSBackupVaultAADCreds document whose ManagementCert is a password-less PFX holding a fresh
  * self-signed RSA-2048 client certificate and its key. The local vault serves these files; the
  * test corpus bends the building blocks below into hostile variants.
@@ -41,7 +41,7 @@ export interface IssuedCredentials {
   notAfter: Date;
 }
 
-/** The backup cmdlet's lifetime constant (facts 1d); parsers must still read the certificate. */
+/** The backup cmdlet's lifetime constant (agent facts §1d); parsers must still read the certificate. */
 const DEFAULT_VALID_HOURS = 48;
 const AAD_AUTHORITY = 'https://login.microsoftonline.com';
 

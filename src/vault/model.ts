@@ -6,7 +6,7 @@
 import { z } from 'zod';
 
 const STATE_FORMAT_VERSION = 1;
-/** The real vault's limit (facts, section 2). */
+/** The real vault's limit (agent facts §2). */
 export const MAX_MACHINES_PER_VAULT = 50;
 
 const isoDate = z.iso.datetime();

@@ -13,7 +13,7 @@ import {
 } from './model';
 import type { IssuedCredentials, VaultIdentity } from './issuer';
 
-/** The real vault's security PIN lifetime (facts, section 3). */
+/** The real vault's security PIN lifetime (agent facts §3). */
 export const PIN_LIFETIME_MS = 5 * 60_000;
 /** Used and expired PINs are kept this long so a late retry is told "used" or "expired", not "wrong". */
 const PIN_RETENTION_MS = 24 * 3_600_000;

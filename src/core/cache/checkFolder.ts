@@ -6,9 +6,9 @@ import { LocalTarget } from '../target/local';
 import type { Target } from '../target/target';
 import { isUncPath, isUnderVirtualRoot } from './refusedPaths';
 
-/** Free space the cache folder needs, as a share of the data to protect (facts, section 5: "at least 5%"). */
+/** Free space the cache folder needs, as a share of the data to protect (agent facts §5: "at least 5%"). */
 export const CACHE_FREE_SPACE_RATIO = 0.05;
-/** The agent's ID for a cache folder that is too small or gone (facts, section 2). */
+/** The agent's ID for a cache folder that is too small or gone (agent facts §2). */
 export const CACHE_AGENT_CODE = '0x1FC07';
 
 export const CacheCode = {
@@ -131,7 +131,7 @@ export async function checkCacheFolder(folder: string, options: CacheFolderOptio
         return fail(CacheCode.NotCreatable, `The cache folder cannot be read: ${target}`, { errorCode: errnoOf(err) ?? 'unknown' });
       }
       if (stat?.kind === 'directory') return { ok: true, params: { created: false } };
-      // A link is refused too: the agent's cache must not be a reparse point (facts, section 5).
+      // A link is refused too: the agent's cache must not be a reparse point (agent facts §5).
       if (stat) return fail(CacheCode.NotCreatable, `The cache folder path exists but is not a folder: ${target}`, { reason: 'not-a-directory' });
       try {
         await createFolders(machine, target, created);

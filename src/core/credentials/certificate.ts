@@ -1,5 +1,5 @@
 /**
- * The certificate inside ManagementCert (facts 1d): a password-less PKCS#12 holding a client
+ * The certificate inside ManagementCert (agent facts §1d): a password-less PKCS#12 holding a client
  * certificate and its private key. Everything here handles a private key: errors carry only
  * codes and reasons, never bytes or forge's own error objects.
  */

@@ -2,7 +2,7 @@ import { SetupError, type ErrorParams } from '../errors';
 
 /**
  * Every refusal of a vault credentials file. Adapters localise each one; the agent's own IDs
- * (facts, section 2) are kept where they are the code, and added as `agentCode` everywhere else.
+ * (agent facts §2) are kept where they are the code, and added as `agentCode` everywhere else.
  */
 export const CREDENTIALS_ERROR_CODES = [
   'VaultCredentialBadExtension',

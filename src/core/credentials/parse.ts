@@ -38,7 +38,7 @@ export function parseCredentials(buffer: Uint8Array, fileName: string, now: Date
   };
 }
 
-/** Registration fails for any other extension (facts 1e), so refuse it here with a clear reason. */
+/** Registration fails for any other extension (agent facts §1e), so refuse it here with a clear reason. */
 function checkExtension(fileName: string): void {
   if (!fileName.toLowerCase().endsWith(CREDENTIALS_EXTENSION.toLowerCase())) {
     throw credentialsError('VaultCredentialBadExtension', `Vault credentials files end in ${CREDENTIALS_EXTENSION}; was the file renamed?`, {

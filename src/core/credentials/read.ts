@@ -1,6 +1,6 @@
 /**
  * Reading a vault credentials file defensively: never more than MAX_CREDENTIALS_BYTES, never
- * blocking on a FIFO, and (as the facts advise for access problems) retrying from a private
+ * blocking on a FIFO, and (as agent facts §2 advises for access problems) retrying from a private
  * local copy when the file is locked, denied or on a network share.
  */
 import { promises as fs, constants } from 'node:fs';

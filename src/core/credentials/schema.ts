@@ -1,5 +1,5 @@
 /**
- * The three flavours of vault credentials file (facts 1a-1c), recognised by their root element
+ * The three flavours of vault credentials file (agent facts §1a-1c), recognised by their root element
  * and validated with zod. Only the current backup flavour is accepted; the others are refused
  * with a message that tells the user which file to fetch instead.
  */
@@ -48,7 +48,7 @@ const backupSchema = z
       ProviderNamespace: z.literal('Microsoft.RecoveryServices'),
       AadAuthority: httpsUrl,
       AadTenantId: guid,
-      // Older cmdlet versions omit AadAudience (facts 1a).
+      // Older cmdlet versions omit AadAudience (agent facts §1a).
       AadAudience: z.string().min(1).nullish(),
       ServicePrincipalClientId: guid,
       IdMgmtRestEndpoint: httpsUrl,

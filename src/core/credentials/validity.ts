@@ -7,7 +7,7 @@ import { credentialsError } from './errors';
 export const CLOCK_SKEW_THRESHOLD_MS = 5 * 60_000;
 
 /**
- * The certificate's NotBefore/NotAfter are the file's only validity data (facts 1e); the lifetime
+ * The certificate's NotBefore/NotAfter are the file's only validity data (agent facts §1e); the lifetime
  * is read from them, never assumed.
  */
 export function checkValidity(notBefore: Date, notAfter: Date, now: Date): void {

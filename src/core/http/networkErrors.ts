@@ -4,7 +4,7 @@ import { hostAndPort } from '../proxy/noProxy';
 import { describeProxy, type ProxyEndpoint } from '../proxy/resolve';
 import { proxyOf } from './dispatcher';
 
-/** The agent's "cannot connect to the service" ID (facts, section 2); 407 belongs to it too. */
+/** The agent's "cannot connect to the service" ID (agent facts §2); 407 belongs to it too. */
 export const NETWORK_AGENT_CODE = '100050';
 
 /** Stable codes for everything that can go wrong between us and the vault. */

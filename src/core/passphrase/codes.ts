@@ -1,4 +1,4 @@
-/** Why a passphrase is refused (facts 4: at least 16 characters, ASCII only). */
+/** Why a passphrase is refused (agent facts §4: at least 16 characters, ASCII only). */
 export const PASSPHRASE_VALIDATION_CODES = ['PassphraseTooShort', 'PassphraseNotAscii', 'PassphraseControlCharacters'] as const;
 export type PassphraseValidationCode = (typeof PASSPHRASE_VALIDATION_CODES)[number];
 

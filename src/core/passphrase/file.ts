@@ -1,5 +1,5 @@
 /**
- * The passphrase file the user keeps (facts 4: the service never sees the passphrase and cannot
+ * The passphrase file the user keeps (agent facts §4: the service never sees the passphrase and cannot
  * recover data without it). Plain text a person can read years later, written atomically, 0600,
  * never over an existing file, and read back before we call it saved.
  */

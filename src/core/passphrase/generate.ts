@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { SetupError } from '../errors';
 
-/** The agent's minimum (facts 4). */
+/** The agent's minimum (agent facts §4). */
 export const MIN_PASSPHRASE_LENGTH = 16;
 const MAX_GENERATED_LENGTH = 1024;
 

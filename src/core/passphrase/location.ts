@@ -18,7 +18,7 @@ export interface PassphraseLocationWarning {
 
 /**
  * Places where a saved passphrase is likely to be lost with the data it protects, swept up by an
- * uninstall, or published (facts 4: the user must keep it; the vendor recommends a key vault).
+ * uninstall, or published (agent facts §4: the user must keep it; the vendor recommends a key vault).
  * The adapter asks for confirmation when any warning comes back.
  */
 export async function assessPassphraseLocation(file: string, context: PassphraseLocationContext = {}): Promise<PassphraseLocationWarning[]> {

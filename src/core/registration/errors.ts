@@ -1,7 +1,7 @@
 /**
  * Every refusal made actionable: each code gets a next step (`params.action`) the adapters turn
  * into a button that runs the fixing command, or an instruction where no command can fix it.
- * The vault's own codes keep their ids (the real vault's where the facts give one) and get our
+ * The vault's own codes keep their ids (the real vault's where agent facts §2 gives one) and get our
  * wording; network and HTTP codes keep the HTTP stack's wording and only gain the next step; the
  * setup's own codes have theirs in ../nextSteps.ts.
  */
@@ -17,7 +17,7 @@ export { NEXT_ACTIONS, isNextAction, nextStep, type NextAction } from '../nextAc
 interface VaultRefusal {
   action: NextAction;
   message: (p: ErrorParams) => string;
-  /** The agent's id for the situation (facts, section 2), when it has one of its own. */
+  /** The agent's id for the situation (agent facts §2), when it has one of its own. */
   agentCode?: string;
 }
 
