@@ -1,5 +1,5 @@
 // Builds the bundles: the extension and its features (Node, CommonJS, `vscode` external), the
-// walkthrough webview (browser), and the agent package the local vault serves (dist/agent).
+// setup page webview (browser), and the agent package the local vault serves (dist/agent).
 // `--production` minifies and drops source maps; `--tests` also bundles the suites that run
 // inside the extension host into out/test.
 import * as esbuild from 'esbuild';

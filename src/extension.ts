@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { deriveRegistrationState } from './core/status';
 import type { Features } from './vscode/features';
-import { COMMANDS } from './vscode/ids';
+import { COMMANDS, SETUP_PAGE_VIEW_TYPE } from './vscode/ids';
 import { lazyFeatures } from './vscode/lazyFeatures';
 import { createLog } from './vscode/log';
 import { RegistrationStatusBar } from './vscode/statusBar';
@@ -31,6 +31,12 @@ export function activate(context: vscode.ExtensionContext): BackupAgentApi {
       vscode.commands.registerCommand(command, async (...args: unknown[]) => (await features()).run(command, ...args)),
     );
   }
+  // A setup page open before a window reload comes back (activation event onWebviewPanel).
+  context.subscriptions.push(
+    vscode.window.registerWebviewPanelSerializer(SETUP_PAGE_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel) => (await features()).restoreSetupPage(panel),
+    }),
+  );
   // After activation has returned: load the features and show the real registration state.
   setTimeout(() => {
     features().then(

@@ -1,5 +1,5 @@
 /**
- * The registration state the status bar (and later the walkthrough) shows, derived in one place
+ * The registration state the status bar (and the setup page) shows, derived in one place
  * from the agent configuration, the selected credentials and the last vault health check.
  */
 export type RegistrationState =

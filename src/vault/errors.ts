@@ -1,8 +1,8 @@
 import { SetupError, type ErrorParams } from '../core/errors';
 
 /**
- * Every code the vault answers with. The numeric and CBP ids are the real vault's (facts,
- * section 2) so that agents and the extension map them the same way for both vaults.
+ * Every code the vault answers with. The numeric and CBP ids are the real vault's (agent facts
+ * §2) so that agents and the extension map them the same way for both vaults.
  */
 export const VaultCode = {
   BadRequest: '400',

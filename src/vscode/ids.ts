@@ -13,7 +13,7 @@ export const COMMANDS = {
   showStatus: 'backupAgent.showStatus',
   changeProperties: 'backupAgent.changeProperties',
   unregister: 'backupAgent.unregister',
-  openWalkthrough: 'backupAgent.openWalkthrough',
+  openSetupPage: 'backupAgent.openSetupPage',
   startLocalVault: 'backupAgent.startLocalVault',
   stopLocalVault: 'backupAgent.stopLocalVault',
   showLog: 'backupAgent.showLog',
@@ -28,6 +28,9 @@ export const COMMANDS = {
   serverUnregister: 'backupAgent.servers.unregister',
   serverRemove: 'backupAgent.servers.remove',
 } as const;
+
+/** The setup page's webview panel type; keep in step with package.json's activation event. */
+export const SETUP_PAGE_VIEW_TYPE = 'backupAgent.setupPage';
 
 /** Tree views; keep in step with package.json. */
 export const VIEWS = {

@@ -16,7 +16,7 @@ export function actionsFor(state: RegistrationState): StatusAction[] {
   const status = a('info', vscode.l10n.t('Show Registration Status'), COMMANDS.showStatus);
   switch (state.kind) {
     case 'notSetUp':
-      return [setup, select, a('book', vscode.l10n.t('Open Walkthrough'), COMMANDS.openWalkthrough)];
+      return [setup, select, a('book', vscode.l10n.t('Open Setup Page'), COMMANDS.openSetupPage)];
     case 'credentialsSelected':
       return [setup, a('plug', vscode.l10n.t('Register This Server'), COMMANDS.register), select];
     case 'credentialsExpired':

@@ -1,4 +1,4 @@
-/** A small element builder: the page is plain DOM, styled only by media/walkthrough.css. */
+/** A small element builder: the page is plain DOM, styled only by media/setup-page.css. */
 type Attrs = Record<string, string | boolean | undefined>;
 type Child = Node | string | undefined | false;
 

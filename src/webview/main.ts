@@ -1,4 +1,4 @@
-// Browser entry of the walkthrough webview: handshake, then the page built from the strings and
+// Browser entry of the setup page (a webview): handshake, then the page built from the strings and
 // the first snapshot the host sends, then re-rendered on every session change.
 import { PageContext, type Step } from './context';
 import { h } from './dom';

@@ -1,5 +1,5 @@
 /**
- * Every text the walkthrough page shows, in English. The host localises each value with
+ * Every text the setup page shows, in English. The host localises each value with
  * vscode.l10n.t (the English text is the bundle key) and sends the table with the handshake, so
  * the page needs no l10n runtime of its own. `{0}`-style placeholders are filled by the page.
  */

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { createHandlers } from '../../src/vscode/features/walkthrough/handlers';
+import { createHandlers } from '../../src/vscode/features/setupPage/handlers';
 import { WALKTHROUGH_KEYS } from '../../src/vscode/features/walkthroughContext';
 import { activateExtension } from '../support/extension';
 import { startHarness, type Harness } from '../support/setupHarness';
@@ -38,12 +38,12 @@ describe('Single-step commands over a real vault', function () {
     assert.equal(h.testing.session.snapshot().proxy.hasPassword, true);
     assert.equal(JSON.stringify(config()).includes(password), false, 'the password is not a setting');
     const stored = async () => (await h.testing.session.proxy()).password?.reveal();
-    // The walkthrough page sends no password when its box is left empty ("leave empty to keep it").
+    // The setup page sends no password when its box is left empty ("leave empty to keep it").
     const page = createHandlers(h.testing.session);
     const signal = new AbortController().signal;
     await page['proxy/set']({ mode: 'settings', host: 'proxy.example.test', port: 8081, user: 'svc-backup', noProxy: [] }, signal);
     assert.equal(inspect('proxy.port')?.globalValue, 8081);
-    assert.ok((await stored()) === password, 'the walkthrough kept the stored password');
+    assert.ok((await stored()) === password, 'the setup page kept the stored password');
     // So does the palette's empty password box, which says so.
     const kept = await h.run('backupAgent.configureProxy', ['Specify a proxy', KEEP, KEEP, KEEP, '']);
     assert.match(kept.prompts.at(-1)?.text ?? '', /leave empty to keep/);

@@ -143,6 +143,13 @@ describe('the README quick start, as a new user runs it', function () {
     await page.locator('.statusbar-item', { hasText: text }).first().waitFor({ timeout: 120_000 });
   }
 
+  /** The setup page's tab is open and the page in it has rendered the session (data-ready-at is set when it has). */
+  async function setupPageReady(page) {
+    await page.locator('.tab', { hasText: 'Backup Agent Setup' }).first().waitFor({ timeout: 60_000 });
+    const pageFrame = page.locator('iframe.webview').first().contentFrame().locator('iframe#active-frame').contentFrame();
+    await pageFrame.locator('body[data-ready-at]').waitFor({ timeout: 60_000 });
+  }
+
   /** Steps 1 to 3 of the README, from the command palette to the registration. */
   async function followReadmeSteps(page) {
     const [command, ...labels] = steps.flatMap((s) => s.labels);
@@ -191,6 +198,13 @@ describe('the README quick start, as a new user runs it', function () {
     await statusBarShows(page, `Backup: ${run.vaultName}`);
     const config = JSON.parse(fs.readFileSync(agentConfig, 'utf8'));
     assert.ok(config.registration && Date.parse(config.registration.registeredAt) > Date.parse(firstRegistration.registeredAt), `registered again: ${JSON.stringify(config.registration)} after ${JSON.stringify(firstRegistration)}`);
+
+    // The setup page survives a reload of the window (its panel serializer).
+    await runCommandByKeyboard(page, 'Backup Agent: Open Setup Page', { opensQuickInput: false });
+    await setupPageReady(page);
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    await page.locator('.monaco-workbench .statusbar').waitFor({ timeout: 120_000 });
+    await setupPageReady(page);
     await page.context().close();
     await interrupt(run, [Number(new URL(run.url).port), run.vaultPort]);
   });

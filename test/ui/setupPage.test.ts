@@ -1,4 +1,4 @@
-// The walkthrough webview as a new user meets it: opened from the command palette, every step
+// The setup page as a new user meets it: opened from the command palette, every step
 // clicked and typed in the page, registered against a real local vault started here (credentials
 // issued by this test, its CA trusted for its endpoint through backupAgent.vault.trustedCertificates),
 // the status bar updated.
@@ -55,7 +55,7 @@ async function logText(): Promise<string> {
 const settings = () => vscode.workspace.getConfiguration('backupAgent');
 const badge = async (step: string) => (await ui<{ text: string }>({ action: 'wtText', selector: `#${step}-state` })).text;
 
-describe(`Walkthrough webview: a new user registers this server (${spanish ? 'Spanish host, --locale es with a language pack' : 'English host'})`, function () {
+describe(`Setup page: a new user registers this server (${spanish ? 'Spanish host, --locale es with a language pack' : 'English host'})`, function () {
   this.timeout(300000);
   let vault: TestVault;
   let tmp: string;
@@ -69,8 +69,8 @@ describe(`Walkthrough webview: a new user registers this server (${spanish ? 'Sp
     const l10n = async (file: string) => (spanish ? JSON.parse(await fs.readFile(path.join(ext.extensionPath, file), 'utf8')) as Record<string, string> : {});
     bundle = await l10n('l10n/bundle.l10n.es.json');
     const nls = { ...(JSON.parse(await fs.readFile(path.join(ext.extensionPath, 'package.nls.json'), 'utf8')) as Record<string, string>), ...(await l10n('package.nls.es.json')) };
-    openTitle = `${nls.category}: ${nls['command.openWalkthrough']}`;
-    tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'walkthrough-ui-'));
+    openTitle = `${nls.category}: ${nls['command.openSetupPage']}`;
+    tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'setup-page-ui-'));
     // A copy of the agent package the build made: a concurrent rebuild of dist/ cannot pull it away.
     const agentDir = path.join(tmp, 'agent-package');
     await fs.cp(path.join(ext.extensionPath, 'dist', 'agent'), agentDir, { recursive: true });
@@ -356,7 +356,7 @@ describe(`Walkthrough webview: a new user registers this server (${spanish ? 'Sp
     assert.ok(!log.includes('rm -rf'), 'a rejected message’s values never reach the log');
 
     // Both sides still work: a real request round-trips and the page renders its answer.
-    await vscode.commands.executeCommand('backupAgent.openWalkthrough');
+    await vscode.commands.executeCommand('backupAgent.openSetupPage');
     await ui({ action: 'wtClick', selector: '#status-refresh' });
     await ui({ action: 'wtWaitText', selector: '#finish-summary', pattern: re('stateRegistered', vaultName) });
     assert.equal((await ui<{ text: string }>({ action: 'wtText', selector: '#finish-result' })).text, '');
@@ -387,23 +387,23 @@ describe(`Walkthrough webview: a new user registers this server (${spanish ? 'Sp
   // A benchmark figure, not a timed test: speed is read from the printed median (goal ≤ 500 ms),
   // never asserted, because a loaded CI machine would fail a correct extension. What is asserted
   // is that every open reaches an interactive page.
-  it('opens interactive seven times in a row and prints the time it takes (BENCH walkthrough-ready)', async () => {
+  it('opens interactive seven times in a row and prints the time it takes (BENCH setup-page-ready)', async () => {
     const times: number[] = [];
     for (let i = 0; i < 7; i++) {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       const started = Date.now();
-      await vscode.commands.executeCommand('backupAgent.openWalkthrough');
+      await vscode.commands.executeCommand('backupAgent.openSetupPage');
       const { readyAt } = await ui<{ readyAt: number }>({ action: 'wtReady', after: started });
       times.push(readyAt - started);
     }
     const sorted = [...times].sort((a, b) => a - b);
-    console.log(`BENCH walkthrough-ready ${sorted[3]} [${LANG}] (median of ${times.join(', ')} ms; goal ≤ 500 ms)`);
+    console.log(`BENCH setup-page-ready ${sorted[3]} [${LANG}] (median of ${times.join(', ')} ms; goal ≤ 500 ms)`);
     assert.equal(times.length, 7);
     assert.ok(times.every((t) => t > 0), `every open reached the ready handshake: ${times.join(', ')}`);
   });
 });
 
-describe('Walkthrough strings in Spanish (l10n/bundle.l10n.es.json)', () => {
+describe('Setup page strings in Spanish (l10n/bundle.l10n.es.json)', () => {
   const placeholders = (text: string) => [...text.matchAll(/\{\d+\}/g)].map((m) => m[0]).sort();
 
   it('translates every text of the page and keeps its placeholders', async () => {

@@ -1,4 +1,4 @@
-// The walkthrough's "A remote server…" choice, clicked in the page of a real code-server: the
+// The setup page's "A remote server…" choice, clicked in the page of a real code-server: the
 // host picker lists the ssh config's hosts, the page then names the remote server, and the same
 // five steps set up and register a real sshd server on loopback with a real local vault. The
 // passphrase file stays on this (the admin's) machine.
@@ -24,7 +24,7 @@ const re = (key: StringKey, ...args: string[]) => pagePattern(STRINGS[key], ...a
 const current = async () => (await ui<{ text: string }>({ action: 'wtText', selector: '#target-current' })).text;
 const checked = async (id: string) => (await ui<{ checked: boolean }>({ action: 'wtChecked', selector: `#${id}` })).checked;
 
-describe('Walkthrough webview: "A remote server…" sets up a server over SSH', function () {
+describe('Setup page: "A remote server…" sets up a server over SSH', function () {
   this.timeout(300000);
   let vault: TestVault;
   let sshd: TestSshd;
@@ -35,7 +35,7 @@ describe('Walkthrough webview: "A remote server…" sets up a server over SSH', 
   before(async function () {
     const missing = sshdUnavailableReason();
     if (missing) return this.skip();
-    tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'walkthrough-remote-'));
+    tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'setup-page-remote-'));
     const { ext } = await activateExtension();
     const agentDir = path.join(tmp, 'agent-package');
     await fs.cp(path.join(ext.extensionPath, 'dist', 'agent'), agentDir, { recursive: true });
@@ -57,7 +57,7 @@ describe('Walkthrough webview: "A remote server…" sets up a server over SSH', 
     await settings().update('ssh.knownHostsFile', knownHosts, vscode.ConfigurationTarget.Global);
     await settings().update('vault.trustedCertificates', { [endpointKey(vault.url)]: path.join(tmp, 'vault-ca.pem') }, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await ui({ action: 'runCommand', title: 'Backup Agent: Open Walkthrough' });
+    await ui({ action: 'runCommand', title: 'Backup Agent: Open Setup Page' });
     await ui({ action: 'wtReady' });
   });
 

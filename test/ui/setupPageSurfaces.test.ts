@@ -30,7 +30,7 @@ const attr = async (selector: string, name: string) => (await ui<{ value: string
 
 interface QiState { title: string; value: string; message: string; items: string[] }
 
-describe('Walkthrough webview: one truth with the palette and the CLI', function () {
+describe('Setup page: one truth with the palette and the CLI', function () {
   this.timeout(300_000);
   let h: Harness;
   let vaultName: string;
@@ -40,7 +40,7 @@ describe('Walkthrough webview: one truth with the palette and the CLI', function
   async function openPage(): Promise<void> {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     const started = Date.now();
-    await ui({ action: 'runCommand', title: 'Backup Agent: Open Walkthrough' });
+    await ui({ action: 'runCommand', title: 'Backup Agent: Open Setup Page' });
     await ui({ action: 'wtReady', after: started - 1 });
   }
 

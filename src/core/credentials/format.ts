@@ -1,7 +1,7 @@
 /**
  * The vault credentials file as the real vault writes it (.NET DataContractSerializer output).
  * Shared by the local vault (which writes it) and the core parser (which reads it), so the two
- * cannot drift. Source: shared facts file, section 1.
+ * cannot drift. Source: docs/azure-backup-agent-facts.md §1.
  */
 export const DATACONTRACT_NS =
   'http://schemas.datacontract.org/2004/07/Microsoft.Azure.Portal.RecoveryServices.Models.Common';

@@ -1,5 +1,5 @@
 /**
- * The one service every adapter calls: the command palette, the walkthrough, the status bar and
+ * The one service every adapter calls: the command palette, the setup page, the status bar and
  * the CLI. It owns the order of things and delegates each rule to its module; adapters only
  * collect input and show results. Nothing here depends on VS Code.
  */

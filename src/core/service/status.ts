@@ -1,6 +1,6 @@
 /**
  * The registration as this target and the vault see it, in the one state model the status bar
- * and the walkthrough show (core/status.ts).
+ * and the setup page show (core/status.ts).
  */
 import { publicConfig, readAgentConfig } from '../config/agentConfig';
 import { CancelledError, SetupError } from '../errors';

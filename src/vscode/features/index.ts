@@ -27,7 +27,7 @@ import { StatusController } from './status/controller';
 import { StatusView } from './status/statusView';
 import { ThisServer } from './status/thisServer';
 import { showStatusMenu } from './statusMenu';
-import { openWalkthroughPanel } from './walkthrough';
+import { openSetupPage, restoreSetupPage } from './setupPage';
 import { trackWalkthrough } from './walkthroughContext';
 
 /** What the light extension bundle hands to the features. */
@@ -51,7 +51,7 @@ export interface FeatureTesting {
   readonly serverStore: ServerStore;
   readonly fleetRun: FleetRunView;
   readonly extensionGlobalState: vscode.ExtensionContext['globalState'];
-  /** The walkthrough's remote-server choice on the window's session, prompting through `ui`. */
+  /** The setup page's remote-server choice on the window's session, prompting through `ui`. */
   chooseRemoteServer(ui: UserInput): Promise<boolean>;
 }
 
@@ -60,6 +60,8 @@ export interface Features extends vscode.Disposable {
   run(command: CommandId, ...args: unknown[]): Promise<unknown>;
   /** Starts the status bar's state tracking (configuration and vault health). */
   start(): void;
+  /** Makes a setup page panel that VS Code restored after a window reload live again. */
+  restoreSetupPage(panel: vscode.WebviewPanel): void;
   readonly testing: FeatureTesting;
 }
 
@@ -106,7 +108,7 @@ export function createFeatures(host: FeatureHost): Features {
     [COMMANDS.showStatus]: () => showStatus(f),
     [COMMANDS.changeProperties]: () => changeProperties(f),
     [COMMANDS.unregister]: () => unregister(f),
-    [COMMANDS.openWalkthrough]: () => void openWalkthroughPanel(host),
+    [COMMANDS.openSetupPage]: () => void openSetupPage(host),
     [COMMANDS.startLocalVault]: () => localVault.start(f),
     [COMMANDS.stopLocalVault]: () => localVault.stop(f),
     [COMMANDS.statusMenu]: () => showStatusMenu(status.state()),
@@ -125,6 +127,7 @@ export function createFeatures(host: FeatureHost): Features {
       if (command === COMMANDS.showLog) return undefined;
       return handlers[command](...args);
     },
+    restoreSetupPage: (panel) => restoreSetupPage(host, panel),
     start() {
       status.start();
       disposables.push(trackWalkthrough(session.onDidChange, session.snapshot()));

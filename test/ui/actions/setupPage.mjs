@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { RESULTS_DIR } from '../driver.mjs';
 
-// Playwright actions on the walkthrough webview. The workbench hosts it in iframe.webview (VS Code's
+// Playwright actions on the setup page webview. The workbench hosts it in iframe.webview (VS Code's
 // shell page) and, inside, iframe#active-frame (the page itself).
 
 /** The page's frame (FrameLocator). */
@@ -27,7 +27,7 @@ async function wtReady(page, { after = 0 } = {}) {
     if (readyAt > after) return { readyAt, lang: await pageFrame(page).locator('html').getAttribute('lang') };
     await page.waitForTimeout(20);
   }
-  throw new Error(`no walkthrough page became ready after ${after}`);
+  throw new Error(`no setup page became ready after ${after}`);
 }
 
 /** Clicks into a field, clears it and types `value` as a user would. */
@@ -163,12 +163,12 @@ async function wtPostToHost(page, { messages }) {
   return { ok: true };
 }
 
-/** Scrolls a step into view and screenshots the webview into test-results/walkthrough/. */
+/** Scrolls a step into view and screenshots the webview into test-results/setup-page/. */
 async function wtShot(page, { selector, name }) {
   const f = await frame(page, 'page');
   await f.evaluate((sel) => document.querySelector(sel)?.scrollIntoView({ block: 'start' }), selector);
   await page.waitForTimeout(200);
-  const dir = path.join(RESULTS_DIR, 'walkthrough');
+  const dir = path.join(RESULTS_DIR, 'setup-page');
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${name}.png`);
   await page.locator('iframe.webview').first().screenshot({ path: file });
@@ -191,7 +191,7 @@ async function quickInputPath(page, { value }) {
   }
   // Leave the workbench usable for the tests that follow, with a picture of what went wrong.
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
-  await page.screenshot({ path: path.join(RESULTS_DIR, 'walkthrough-file-dialog-stuck.png') });
+  await page.screenshot({ path: path.join(RESULTS_DIR, 'setup-page-file-dialog-stuck.png') });
   await page.keyboard.press('Escape');
   throw new Error(`the file dialog did not accept ${value}`);
 }

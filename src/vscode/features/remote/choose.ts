@@ -58,7 +58,7 @@ export async function pickAndConnect(session: Session, ui: UserInput, title: str
 }
 
 /**
- * For the walkthrough's "A remote server…": the session sets up the chosen server from now on
+ * For the setup page's "A remote server…": the session sets up the chosen server from now on
  * (its previous SSH connection closed). False when the admin cancelled; refusals are thrown as
  * SetupErrors for the caller to show. `session.useLocalTarget()` goes back to this server.
  */

@@ -1,6 +1,6 @@
 /**
  * The setup session: what the admin has chosen so far in this window, shared by every surface
- * (the Quick Input wizard, the single commands, the walkthrough webview, the status bar). Each
+ * (the Quick Input wizard, the single commands, the setup page, the status bar). Each
  * surface reads it and calls its actions; the actions call the SetupService, which owns every
  * rule. Non-secret choices persist in machine-scoped settings or globalState; the passphrase
  * lives only in memory (as a Secret) and the proxy password only in SecretStorage.

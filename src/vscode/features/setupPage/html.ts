@@ -1,12 +1,12 @@
 /**
- * The walkthrough's HTML shell: a strict CSP from default-src 'none', the one script allowed by a
+ * The setup page's HTML shell: a strict CSP from default-src 'none', the one script allowed by a
  * fresh nonce, styles, images and fonts only from the extension's own resources.
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 
 export const WEBVIEW_SCRIPT = ['dist', 'webview.js'] as const;
-export const WEBVIEW_STYLE = ['media', 'walkthrough.css'] as const;
+export const WEBVIEW_STYLE = ['media', 'setup-page.css'] as const;
 
 /** The only folders the webview may load from. */
 export function resourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {

@@ -22,7 +22,7 @@ import type { Handlers } from './handlers';
 import { localisedStrings } from './strings';
 import { toView, wireError, type Localise } from './view';
 
-export class WalkthroughRouter implements vscode.Disposable {
+export class SetupPageRouter implements vscode.Disposable {
   private ready = false;
   private outbox: ToWebview[] = [];
   private readonly running = new Map<number, { method: Method; controller: AbortController }>();
@@ -52,7 +52,7 @@ export class WalkthroughRouter implements vscode.Disposable {
   receive(raw: unknown): void {
     const parsed = fromWebviewSchema.safeParse(raw);
     if (!parsed.success) {
-      this.log.warn(`Walkthrough: ignored a message from the webview that is not part of the protocol (${describeRejected(raw)}).`);
+      this.log.warn(`Setup page: ignored a message from the webview that is not part of the protocol (${describeRejected(raw)}).`);
       return;
     }
     const message = parsed.data;
@@ -101,7 +101,7 @@ export class WalkthroughRouter implements vscode.Disposable {
     }
     if (isSetupError(err)) return wireError(err, this.localise);
     // Not a refusal the core words: its class goes to the log, the page gets a generic line.
-    this.log.error(`Walkthrough: ${method} failed unexpectedly (${err instanceof Error ? err.name : typeof err}).`);
+    this.log.error(`Setup page: ${method} failed unexpectedly (${err instanceof Error ? err.name : typeof err}).`);
     return { code: PROTOCOL_ERRORS.failed, message: vscode.l10n.t('Something went wrong; see the log.'), params: { method } };
   }
 
