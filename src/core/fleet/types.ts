@@ -35,6 +35,7 @@ export const FleetCode = {
   /** A failure that is not one of the setup's refusals; the details are in the log. */
   Unexpected: 'Unexpected',
 } as const;
+export type FleetCode = (typeof FleetCode)[keyof typeof FleetCode];
 
 export interface FleetServer {
   /** Stable within a fleet: the destination's name. */
