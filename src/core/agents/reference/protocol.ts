@@ -8,10 +8,10 @@ import { z } from 'zod';
 import { agentProxySchema, publicConfigSchema } from '../../config/agentConfig';
 import { STAGES, StageCode } from '../../connectivity/check';
 import { healthSchema } from '../../connectivity/stages';
-import { registrationViewSchema } from '../../registration/vaultApi';
-import { AgentCode } from '../codes';
 import { isErrorCode, type ErrorCode } from '../../errorCatalogue';
 import type { ErrorParams } from '../../errors';
+import { registrationViewSchema } from '../../registration/vaultApi';
+import { AgentCode } from '../codes';
 
 /** How the server reaches its vault for this run. */
 export const vaultWaySchema = z.strictObject({
