@@ -1,15 +1,18 @@
 /**
  * Every refusal in the setup is a SetupError: a stable code (the vault's and the agent's IDs
  * where agent facts §2 gives one), parameters for localisation, and an English default message.
- * Adapters localise by code and params; the message never carries a secret.
+ * Adapters localise by code and params; the message never carries a secret. Every code is in
+ * the catalogue (errorCatalogue.ts), with its next step.
  */
+import type { ErrorCode } from './errorCatalogue';
+
 export type ErrorParams = Record<string, string | number | boolean>;
 
 export class SetupError extends Error {
   override readonly name = 'SetupError';
 
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly params: ErrorParams = {},
     options?: { cause?: unknown },
@@ -17,12 +20,12 @@ export class SetupError extends Error {
     super(message, options);
   }
 
-  toJSON(): { code: string; message: string; params: ErrorParams } {
+  toJSON(): { code: ErrorCode; message: string; params: ErrorParams } {
     return { code: this.code, message: this.message, params: this.params };
   }
 }
 
-export function isSetupError(err: unknown, code?: string): err is SetupError {
+export function isSetupError(err: unknown, code?: ErrorCode): err is SetupError {
   return err instanceof SetupError && (code === undefined || err.code === code);
 }
 

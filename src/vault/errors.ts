@@ -1,46 +1,7 @@
 import { SetupError, type ErrorParams } from '../core/errors';
+import { VaultCode, isVaultCode } from '../core/vaultCodes';
 
-/**
- * Every code the vault answers with. The numeric and CBP ids are the real vault's (agent facts
- * §2) so that agents and the extension map them the same way for both vaults.
- */
-export const VaultCode = {
-  BadRequest: '400',
-  CsrInvalid: 'CsrInvalid',
-  ClientCertificateRequired: 'ClientCertificateRequired',
-  CredentialsInvalid: '34513',
-  CredentialsExpired: 'CBPUserExpiredVaultCredential',
-  CredentialsNotYetValid: 'CBPVaultCredentialNotYetValid',
-  MachineCertificateUntrusted: 'MachineCertificateUntrusted',
-  MachineCertificateSuperseded: 'MachineCertificateSuperseded',
-  MachineCertificateExpired: 'MachineCertificateExpired',
-  RegistrationForbidden: 'RegistrationForbidden',
-  RegistrationNotFound: 'RegistrationNotFound',
-  RegistrationNotActive: 'RegistrationNotActive',
-  RegisteredToAnotherVault: '100110',
-  MachineLimitReached: 'VaultMachineLimitReached',
-  SecurityPinInvalid: 'SecurityPinInvalid',
-  SecurityPinExpired: 'SecurityPinExpired',
-  SecurityPinAlreadyUsed: 'SecurityPinAlreadyUsed',
-  PayloadTooLarge: 'PayloadTooLarge',
-  NotFound: 'NotFound',
-  MethodNotAllowed: 'MethodNotAllowed',
-  AgentPackageUnavailable: 'AgentPackageUnavailable',
-  RangeNotSatisfiable: 'RangeNotSatisfiable',
-  AdminTokenRequired: 'AdminTokenRequired',
-  VaultNotFound: 'VaultNotFound',
-  VaultAlreadyExists: 'VaultAlreadyExists',
-  Internal: 'InternalError',
-  // Start-up and CLI failures: never sent over HTTP.
-  DataCorrupt: 'VaultDataCorrupt',
-  DataUnreadable: 'VaultDataUnreadable',
-  DataInUse: 'VaultDataInUse',
-  DataBusy: 'VaultDataBusy',
-  ServiceUnreachable: 'VaultServiceUnreachable',
-  PortInUse: 'VaultPortInUse',
-  PortForbidden: 'VaultPortForbidden',
-} as const;
-export type VaultCode = (typeof VaultCode)[keyof typeof VaultCode];
+export { VaultCode };
 
 const HTTP_STATUS: Partial<Record<VaultCode, number>> = {
   '400': 400,
@@ -98,7 +59,8 @@ export class VaultError extends SetupError {
 export function vaultErrorFromBody(status: number, body: unknown): VaultError {
   const error = (body as Partial<ErrorBody> | null)?.error;
   if (error && typeof error.code === 'string' && typeof error.message === 'string') {
-    return new VaultError(error.code as VaultCode, error.message, error.details);
+    if (isVaultCode(error.code)) return new VaultError(error.code, error.message, error.details);
+    return new VaultError(VaultCode.Unknown, error.message, error.details, { vaultCode: error.code, httpStatus: status });
   }
   return new VaultError(VaultCode.Internal, `Unexpected HTTP ${status} from the vault service`);
 }

@@ -12,7 +12,7 @@ import {
   writeDataContractXml,
   type DataContractMember,
 } from '../../src/core/credentials/format';
-import type { CredentialsErrorCode } from '../../src/core/credentials/errors';
+import type { CredentialsCode } from '../../src/core/credentials/errors';
 import {
   backupCredentialsMembers,
   createSelfSignedCertificate,
@@ -54,7 +54,7 @@ export function issueTestCredentials(now: Date, vault: VaultIdentity = TEST_VAUL
 export interface HostileCase {
   name: string;
   file: string;
-  code: CredentialsErrorCode;
+  code: CredentialsCode;
 }
 
 export interface CredentialsCorpus {
@@ -92,7 +92,7 @@ export async function buildCredentialsCorpus(dir: string, now: Date): Promise<Cr
     backupXml({ managementCert: encodeManagementCert({ certPem, keyPem, friendlyName, password }) });
   const ownCert = createSelfSignedCertificate(keys, validity);
 
-  const cases: Array<[string, CredentialsErrorCode, string | Uint8Array, string?]> = [
+  const cases: Array<[string, CredentialsCode, string | Uint8Array, string?]> = [
     ['expired', 'CBPUserExpiredVaultCredential', expired.xml],
     ['clock-skew', 'VaultCredentialClockSkew', future.xml],
     ['not-yet-valid', 'VaultCredentialNotYetValid', soon.xml],

@@ -18,17 +18,18 @@ export const CacheCode = {
   NotWritable: 'CacheFolderNotWritable',
   TooSmall: 'CacheFolderTooSmall',
 } as const;
+export type CacheCode = (typeof CacheCode)[keyof typeof CacheCode];
 
 export const CACHE_CHECKS = ['absolute', 'local', 'exists', 'writable', 'freeSpace'] as const;
 export type CacheCheckName = (typeof CACHE_CHECKS)[number];
 
 export type CacheCheck =
   | { check: CacheCheckName; status: 'ok' | 'skipped'; params: ErrorParams }
-  | { check: CacheCheckName; status: 'failed'; code: string; message: string; params: ErrorParams };
+  | { check: CacheCheckName; status: 'failed'; code: CacheCode; message: string; params: ErrorParams };
 type FailedCheck = Extract<CacheCheck, { status: 'failed' }>;
 
 /** What a check reports when it could not run at all (statfs refused, say). */
-const FALLBACK_CODE: Record<CacheCheckName, string> = {
+const FALLBACK_CODE: Record<CacheCheckName, CacheCode> = {
   absolute: CacheCode.NotAbsolute,
   local: CacheCode.NotLocal,
   exists: CacheCode.NotCreatable,
@@ -58,9 +59,9 @@ export interface CacheFolderOptions {
   target?: Target;
 }
 
-type Verdict = { ok: true; params?: ErrorParams } | { ok: false; code: string; message: string; params?: ErrorParams };
+type Verdict = { ok: true; params?: ErrorParams } | { ok: false; code: CacheCode; message: string; params?: ErrorParams };
 
-const fail = (code: string, message: string, params: ErrorParams = {}): Verdict => ({ ok: false, code, message, params });
+const fail = (code: CacheCode, message: string, params: ErrorParams = {}): Verdict => ({ ok: false, code, message, params });
 
 /**
  * Checks (and creates, private) the agent's cache folder on a target: absolute, local, a

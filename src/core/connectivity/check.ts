@@ -5,6 +5,7 @@
  */
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
+import type { ErrorCode } from '../errorCatalogue';
 import { CancelledError, SetupError, throwIfAborted, type ErrorParams } from '../errors';
 import type { TlsOptions } from '../http/dispatcher';
 import { NetworkCode, diagnoseProxyStatus, diagnoseSocketError } from '../http/networkErrors';
@@ -25,17 +26,22 @@ export const StageCode = {
   VaultHealthy: 'VaultHealthy',
   NotProxied: 'NotProxied',
   SkippedAfterFailure: 'SkippedAfterFailure',
+} as const;
+export type StageCode = (typeof StageCode)[keyof typeof StageCode];
+
+/** The check's own failure. */
+export const ConnectivityCode = {
   /** The health answer arrived but does not say "ok". */
   VaultUnhealthy: 'VaultUnhealthy',
 } as const;
+export type ConnectivityCode = (typeof ConnectivityCode)[keyof typeof ConnectivityCode];
 
-export interface StageResult {
-  stage: StageName;
-  status: 'ok' | 'failed' | 'skipped';
-  durationMs: number;
-  code: string;
-  params: ErrorParams;
-}
+/** A stage that passed or was skipped has its StageCode; a failed one, the code of its error. */
+export type StageResult = { stage: StageName; durationMs: number; params: ErrorParams } & (
+  | { status: 'ok' | 'skipped'; code: StageCode }
+  | { status: 'failed'; code: ErrorCode }
+);
+export type FailedStage = Extract<StageResult, { status: 'failed' }>;
 
 export interface ConnectivityReport {
   endpoint: string;
@@ -70,7 +76,7 @@ const TIMEOUT_CODE: Record<StageName, NetworkCode> = {
 
 /** Raised inside a stage whose outcome is already diagnosed (a proxy's non-200 answer). */
 class Diagnosed extends Error {
-  constructor(readonly diagnosis: { code: string; params: ErrorParams }) {
+  constructor(readonly diagnosis: { code: ErrorCode; params: ErrorParams }) {
     super(diagnosis.code);
   }
 }
@@ -91,7 +97,7 @@ export async function checkConnectivity(endpointUrl: string | URL, options: Conn
    */
   async function run<T>(
     stage: StageName,
-    okCode: string,
+    okCode: StageCode,
     context: ErrorParams,
     body: (signal: AbortSignal) => Promise<Found<T>>,
   ): Promise<T | undefined> {
@@ -116,7 +122,7 @@ export async function checkConnectivity(endpointUrl: string | URL, options: Conn
     }
   }
 
-  function diagnose(stage: StageName, err: unknown, timedOut: boolean): { code: string; params: ErrorParams } {
+  function diagnose(stage: StageName, err: unknown, timedOut: boolean): { code: ErrorCode; params: ErrorParams } {
     if (timedOut) return { code: TIMEOUT_CODE[stage], params: { reason: 'timeout', timeoutMs } };
     if (err instanceof Diagnosed) return err.diagnosis;
     if (err instanceof SetupError) return { code: err.code, params: err.params };
@@ -153,7 +159,7 @@ export async function checkConnectivity(endpointUrl: string | URL, options: Conn
     });
     const health = await run('health', StageCode.VaultHealthy, { host, port }, async (s) => {
       const found = await fetchHealth(secure!, endpoint, s, timeoutMs);
-      if (found.value.status !== 'ok') throw new Diagnosed({ code: StageCode.VaultUnhealthy, params: found.params });
+      if (found.value.status !== 'ok') throw new Diagnosed({ code: ConnectivityCode.VaultUnhealthy, params: found.params });
       return found;
     });
     return {

@@ -4,41 +4,41 @@ import { SetupError, type ErrorParams } from '../errors';
  * Every refusal of a vault credentials file. Adapters localise each one; the agent's own IDs
  * (agent facts §2) are kept where they are the code, and added as `agentCode` everywhere else.
  */
-export const CREDENTIALS_ERROR_CODES = [
-  'VaultCredentialBadExtension',
-  'VaultCredentialTooLarge',
-  'VaultCredentialInvalidEncoding',
-  'VaultCredentialEncodingMismatch',
-  'VaultCredentialUnsupportedEncoding',
-  'VaultCredentialUnsafeXml',
-  'VaultCredentialMalformedXml',
-  'VaultCredentialWrongRoot',
-  'VaultCredentialLegacy',
-  'VaultCredentialSiteRecovery',
-  'VaultCredentialInvalidField',
-  'VaultCredentialCorruptCertificate',
-  'VaultCredentialPfxPassword',
-  'VaultCredentialNoPrivateKey',
-  'VaultCredentialKeyMismatch',
-  'VaultCredentialWrongKeyUsage',
-  'CBPUserExpiredVaultCredential',
-  'VaultCredentialNotYetValid',
-  'VaultCredentialClockSkew',
-  '34528',
-] as const;
-export type CredentialsErrorCode = (typeof CREDENTIALS_ERROR_CODES)[number];
+export const CredentialsCode = {
+  BadExtension: 'VaultCredentialBadExtension',
+  TooLarge: 'VaultCredentialTooLarge',
+  InvalidEncoding: 'VaultCredentialInvalidEncoding',
+  EncodingMismatch: 'VaultCredentialEncodingMismatch',
+  UnsupportedEncoding: 'VaultCredentialUnsupportedEncoding',
+  UnsafeXml: 'VaultCredentialUnsafeXml',
+  MalformedXml: 'VaultCredentialMalformedXml',
+  WrongRoot: 'VaultCredentialWrongRoot',
+  Legacy: 'VaultCredentialLegacy',
+  SiteRecovery: 'VaultCredentialSiteRecovery',
+  InvalidField: 'VaultCredentialInvalidField',
+  CorruptCertificate: 'VaultCredentialCorruptCertificate',
+  PfxPassword: 'VaultCredentialPfxPassword',
+  NoPrivateKey: 'VaultCredentialNoPrivateKey',
+  KeyMismatch: 'VaultCredentialKeyMismatch',
+  WrongKeyUsage: 'VaultCredentialWrongKeyUsage',
+  /** The agent's own id for an expired file; the vault answers with it too. */
+  Expired: 'CBPUserExpiredVaultCredential',
+  NotYetValid: 'VaultCredentialNotYetValid',
+  ClockSkew: 'VaultCredentialClockSkew',
+  /** The agent's "unable to read the vault credentials file". */
+  Unreadable: '34528',
+} as const;
+export type CredentialsCode = (typeof CredentialsCode)[keyof typeof CredentialsCode];
 
-/** The agent's "unable to read the vault credentials file". */
-const UNREADABLE = '34528';
 /** The agent's "invalid vault credentials: corrupted, expired, renamed, or not the latest". */
 const INVALID = '34513';
 
 export function credentialsError(
-  code: CredentialsErrorCode,
+  code: CredentialsCode,
   message: string,
   params: ErrorParams = {},
   cause?: unknown,
 ): SetupError {
-  const agentCode = code === UNREADABLE ? UNREADABLE : INVALID;
+  const agentCode = code === CredentialsCode.Unreadable ? CredentialsCode.Unreadable : INVALID;
   return new SetupError(code, message, { agentCode, ...params }, cause === undefined ? undefined : { cause });
 }

@@ -11,7 +11,7 @@ import type { ConfirmPassphraseLocation, SetupService } from '../service';
 import type { SshDestination } from '../target/ssh/types';
 import type { Target } from '../target/target';
 
-/** The most servers one fleet run takes: the vault's own limit of machines (facts: 50 per vault). */
+/** The most servers one fleet run takes: the vault's own limit of machines (agent facts §2: 50 per vault). */
 export const FLEET_MACHINE_LIMIT = 50;
 export const DEFAULT_FLEET_CONCURRENCY = 8;
 export const MAX_FLEET_CONCURRENCY = 64;
@@ -35,6 +35,7 @@ export const FleetCode = {
   /** A failure that is not one of the setup's refusals; the details are in the log. */
   Unexpected: 'Unexpected',
 } as const;
+export type FleetCode = (typeof FleetCode)[keyof typeof FleetCode];
 
 export interface FleetServer {
   /** Stable within a fleet: the destination's name. */

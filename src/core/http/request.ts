@@ -1,6 +1,7 @@
 import { request, type Dispatcher } from 'undici';
 import { z } from 'zod';
 import { CancelledError, SetupError, throwIfAborted, type ErrorParams } from '../errors';
+import { VaultCode, isVaultCode } from '../vaultCodes';
 import { NetworkCode, diagnoseSocketError, networkError, networkTarget, type NetworkTarget } from './networkErrors';
 
 /** Codes for answers that arrived but cannot be used. */
@@ -9,6 +10,7 @@ export const HttpCode = {
   ResponseTooLarge: 'ResponseTooLarge',
   InvalidResponse: 'InvalidResponse',
 } as const;
+export type HttpCode = (typeof HttpCode)[keyof typeof HttpCode];
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
@@ -137,7 +139,10 @@ function httpFailure(status: number, parsed: Parsed, target: NetworkTarget): Set
   if (vault?.success) {
     const { code, message, details } = vault.data.error;
     const params: ErrorParams = { ...primitiveFields(details), httpStatus: status };
-    return new SetupError(code, message || `The vault refused the request (HTTP ${status}, ${code}).`, params);
+    const text = message || `The vault refused the request (HTTP ${status}, ${code}).`;
+    // A code this build does not know (a newer vault's) keeps the vault's message; the raw code goes along.
+    if (!isVaultCode(code)) return new SetupError(VaultCode.Unknown, text, { ...params, vaultCode: code });
+    return new SetupError(code, text, params);
   }
   return new SetupError(HttpCode.HttpError, `${target.host} answered HTTP ${status}.`, { host: target.host, httpStatus: status });
 }

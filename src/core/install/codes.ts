@@ -1,21 +1,21 @@
-/** Every code the agent download and install can fail with, so adapters can localise each one. */
-export const INSTALL_CODES = [
+/** Every code the agent download and install can fail with. */
+export const InstallCode = {
   // Download
-  'AgentDownloadFailed',
-  'AgentPackageSizeMismatch',
-  'AgentPackageChecksumMismatch',
-  'AgentCacheWriteFailed',
+  DownloadFailed: 'AgentDownloadFailed',
+  PackageSizeMismatch: 'AgentPackageSizeMismatch',
+  PackageChecksumMismatch: 'AgentPackageChecksumMismatch',
+  CacheWriteFailed: 'AgentCacheWriteFailed',
   // Unpack: one code per kind of refusal
-  'AgentPackageCorrupt',
-  'AgentPackageTooLarge',
-  'AgentPackageUnsafePath',
-  'AgentPackageUnsafeLink',
-  'AgentPackageHardLink',
-  'AgentPackageSpecialFile',
-  'AgentUnpackFailed',
+  PackageCorrupt: 'AgentPackageCorrupt',
+  PackageTooLarge: 'AgentPackageTooLarge',
+  PackageUnsafePath: 'AgentPackageUnsafePath',
+  PackageUnsafeLink: 'AgentPackageUnsafeLink',
+  PackageHardLink: 'AgentPackageHardLink',
+  PackageSpecialFile: 'AgentPackageSpecialFile',
+  UnpackFailed: 'AgentUnpackFailed',
   // Install
-  'AgentPrerequisiteMissing',
-  'AgentPrerequisiteTimeout',
-  'AgentInstallVerifyFailed',
-] as const;
-export type InstallCode = (typeof INSTALL_CODES)[number];
+  PrerequisiteMissing: 'AgentPrerequisiteMissing',
+  PrerequisiteTimeout: 'AgentPrerequisiteTimeout',
+  InstallVerifyFailed: 'AgentInstallVerifyFailed',
+} as const;
+export type InstallCode = (typeof InstallCode)[keyof typeof InstallCode];

@@ -3,4 +3,3 @@ export { downloadAgent, type DownloadAgentOptions, type DownloadedAgent, type Do
 export { unpackAgent, type UnpackAgentOptions, type UnpackProgress } from './unpack';
 export { checkPrerequisites, missingPrerequisitesError, MIN_NODE_MAJOR, type PrerequisiteCheck, type PrerequisiteReport } from './prerequisites';
 export { installAgent, type InstallAgentOptions, type InstalledAgent, type InstallProgress } from './install';
-export { INSTALL_CODES, type InstallCode } from './codes';

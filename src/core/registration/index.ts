@@ -1,5 +1,5 @@
 export { createMachineCsr } from './csr';
-export { NEXT_ACTIONS, actionOf, nextActionFor, withNextStep, type NextAction, type VaultRefusalCode } from './errors';
+export { NEXT_ACTIONS, actionOf, withNextStep, type NextAction, type VaultRefusalCode } from './errors';
 export { ensureMachineIdentity, readMachineId, MachineKey, MACHINE_KEY_BITS, type MachineIdentity } from './machineIdentity';
 export { readMachineCertificate, removeMachineCertificate, writeMachineCertificate, type StoredMachineCertificate } from './machineCertificate';
 export { guardTargetWrite, mkdirOnTarget, readTargetText, removeOnTarget, targetWriteError, writeTargetFile } from '../target/files';

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { inspect } from 'node:util';
 import { CancelledError } from '../../../src/core/errors';
-import { checkConnectivity, StageCode, type ConnectivityReport, type StageName } from '../../../src/core/connectivity/check';
+import { checkConnectivity, ConnectivityCode, StageCode, type ConnectivityReport, type StageName } from '../../../src/core/connectivity/check';
 import { NetworkCode } from '../../../src/core/http/networkErrors';
 import { HttpCode } from '../../../src/core/http/request';
 import { resolveProxy } from '../../../src/core/proxy/resolve';
@@ -201,7 +201,7 @@ describe('checkConnectivity', () => {
 
     it('fails when the service says it is not ok', async () => {
       const report = await healthOf((_req, res) => res.end('{"status":"degraded"}'));
-      assert.equal(assertFailedAt(report, 'health', StageCode.VaultUnhealthy).params.status, 'degraded');
+      assert.equal(assertFailedAt(report, 'health', ConnectivityCode.VaultUnhealthy).params.status, 'degraded');
     });
 
     it('fails with a time-out when the answer never comes', async () => {

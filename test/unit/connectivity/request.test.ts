@@ -73,6 +73,14 @@ describe('requestJson against real HTTPS servers', () => {
     assert.deepEqual(err.params, { vault: 'lab2', httpStatus: 409 });
   });
 
+  it("names a vault code this build does not know VaultErrorUnknown, keeping the vault's code and message", async () => {
+    handler = (_req, res) => json(res, 418, { error: { code: 'TeapotRefused', message: 'I am a teapot.' } });
+    const err = await rejection(requestJson(agent, server.origin));
+    assert.ok(isSetupError(err, 'VaultErrorUnknown'), inspect(err));
+    assert.equal(err.message, 'I am a teapot.');
+    assert.deepEqual(err.params, { vaultCode: 'TeapotRefused', httpStatus: 418 });
+  });
+
   it('names any other non-2xx answer by its status', async () => {
     handler = (_req, res) => {
       res.writeHead(502);
@@ -112,7 +120,7 @@ describe('requestJson against real HTTPS servers', () => {
   });
 
   describe('server certificate problems', () => {
-    const cases: Array<{ name: string; code: string; cert: () => ReturnType<TestCa['issue']>; ca?: () => string }> = [
+    const cases: Array<{ name: string; code: NetworkCode; cert: () => ReturnType<TestCa['issue']>; ca?: () => string }> = [
       {
         name: 'issued by a CA the client does not trust',
         code: NetworkCode.TlsUntrustedCertificate,

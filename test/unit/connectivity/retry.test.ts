@@ -66,7 +66,7 @@ describe('retry policy against real servers', () => {
     const s = script(status(400), ok);
     const url = await serve(s.handler);
     const err = await withRetry(() => requestJson(agent, url), FAST).catch((e: unknown) => e);
-    assert.ok(isSetupError(err, 'Vault400') && err.params.httpStatus === 400, inspect(err));
+    assert.ok(isSetupError(err, 'VaultErrorUnknown') && err.params.vaultCode === 'Vault400' && err.params.httpStatus === 400, inspect(err));
     assert.equal(s.calls, 1);
   });
 
@@ -84,7 +84,7 @@ describe('retry policy against real servers', () => {
     const s = script(status(502));
     const url = await serve(s.handler);
     const err = await withRetry(() => requestJson(agent, url), { ...FAST, retries: 2 }).catch((e: unknown) => e);
-    assert.ok(isSetupError(err, 'Vault502'), inspect(err));
+    assert.ok(isSetupError(err, 'VaultErrorUnknown') && err.params.vaultCode === 'Vault502', inspect(err));
     assert.equal(s.calls, 3);
   });
 
@@ -114,7 +114,7 @@ describe('retry policy against real servers', () => {
   });
 
   it('classifies what is worth retrying: 5xx and resets only', () => {
-    assert.equal(isRetryableError(new SetupError('Busy', 'busy', { httpStatus: 503 })), true);
+    assert.equal(isRetryableError(new SetupError('InternalError', 'busy', { httpStatus: 503 })), true);
     assert.equal(isRetryableError(new SetupError('NotFound', 'gone', { httpStatus: 404 })), false);
     assert.equal(isRetryableError(new SetupError(NetworkCode.ConnectionReset, 'reset')), true);
     assert.equal(isRetryableError(new SetupError(NetworkCode.ConnectionRefused, 'refused')), false);

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { isSetupError, type SetupError } from '../../../src/core/errors';
-import { CREDENTIALS_ERROR_CODES } from '../../../src/core/credentials/errors';
+import { ERROR_CATALOGUE } from '../../../src/core/errorCatalogue';
 import { inspectCredentialsFile } from '../../../src/core/credentials/inspect';
 import { OTHER_VAULT, TEST_VAULT, buildCredentialsCorpus, type CredentialsCorpus } from '../../support/credentials-corpus';
 
@@ -53,7 +53,7 @@ describe('vault credentials: hostile corpus', function () {
       );
       assert.ok(isSetupError(err), `${hostile.name}: ${String(err)}`);
       assert.equal(err.code, hostile.code, hostile.name);
-      assert.ok(CREDENTIALS_ERROR_CODES.includes(err.code as never), hostile.name);
+      assert.ok(Object.hasOwn(ERROR_CATALOGUE.credentials, err.code), hostile.name);
       assert.match(String(err.params.agentCode), /^345(13|28)$/, hostile.name);
       assertNoSecret(err, corpus.secrets, hostile.name);
     }

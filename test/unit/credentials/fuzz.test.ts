@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { isSetupError } from '../../../src/core/errors';
-import { CREDENTIALS_ERROR_CODES } from '../../../src/core/credentials/errors';
+import { ERROR_CATALOGUE } from '../../../src/core/errorCatalogue';
 import { parseCredentials } from '../../../src/core/credentials/parse';
 import { issueTestCredentials } from '../../support/credentials-corpus';
 
@@ -70,7 +70,7 @@ describe('vault credentials: fuzz', function () {
           outcomes.set('accepted', (outcomes.get('accepted') ?? 0) + 1);
         } catch (err) {
           if (!isSetupError(err)) assert.fail(`${seed} mutation #${i} (${name}) threw ${String(err)}`);
-          assert.ok(CREDENTIALS_ERROR_CODES.includes(err.code as never), `${seed} mutation #${i}: unlisted code ${err.code}`);
+          assert.ok(Object.hasOwn(ERROR_CATALOGUE.credentials, err.code), `${seed} mutation #${i}: unlisted code ${err.code}`);
           outcomes.set(err.code, (outcomes.get(err.code) ?? 0) + 1);
         }
       }

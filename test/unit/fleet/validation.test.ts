@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { inspect } from 'node:util';
+import type { ErrorCode } from '../../../src/core/errorCatalogue';
 import { isSetupError, SetupError } from '../../../src/core/errors';
 import { FLEET_MACHINE_LIMIT, startFleet, type FleetInput, type FleetOptions, type FleetServer, type PassphrasePolicy } from '../../../src/core/fleet';
 import { parseProxySettings } from '../../../src/core/proxy/settings';
@@ -37,7 +38,7 @@ describe('fleet: refusals before any server is contacted, and failures it report
   });
 
   /** Runs a fleet that must be refused with `code`; nothing may be opened and no row may change. */
-  async function refused(code: string, input: Partial<FleetInput>, options: Partial<FleetOptions> = {}): Promise<SetupError> {
+  async function refused(code: ErrorCode, input: Partial<FleetInput>, options: Partial<FleetOptions> = {}): Promise<SetupError> {
     const touched: string[] = [];
     const run = startFleet(
       { servers: [server(0)], credentialsFile, proxy: parseProxySettings({ mode: 'off' }), passphrase: { kind: 'shared', value: new Secret(TEST_PASSPHRASE) }, ...input },

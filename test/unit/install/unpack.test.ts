@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { inspect } from 'node:util';
+import type { ErrorCode } from '../../../src/core/errorCatalogue';
 import { CancelledError, isSetupError } from '../../../src/core/errors';
 import { unpackAgent } from '../../../src/core/install';
 import { LocalTarget } from '../../../src/core/target/local';
@@ -36,7 +37,7 @@ describe('agent package unpack', () => {
     return file;
   }
 
-  async function expectRefused(entries: RawEntry[], code: string, params: Record<string, unknown> = {}): Promise<void> {
+  async function expectRefused(entries: RawEntry[], code: ErrorCode, params: Record<string, unknown> = {}): Promise<void> {
     const file = await packageFile(agentTarGz('1.0.0', entries));
     const err = await unpackAgent({ target: local, packageFile: file, agentDir }).then(
       () => assert.fail('the package should have been refused'),

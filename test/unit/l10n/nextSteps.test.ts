@@ -1,26 +1,35 @@
-// Every error has a way forward: each code the sources produce names a next step (not the
-// fallback), each next step has a fixing command the manifest contributes or an instruction,
-// and each label and instruction has its Spanish text.
+// Every error has a way forward: the catalogue gives each code one next step (the compiler
+// checks that every code is there), the step named where an error is made agrees with it, each
+// next step has a fixing command the manifest contributes or an instruction, and each label and
+// instruction has its Spanish text.
 import assert from 'node:assert/strict';
-import { SetupError } from '../../../src/core/errors';
-import { NEXT_ACTIONS, nextActionFor } from '../../../src/core/registration/errors';
+import { ERROR_CATALOGUE, isErrorCode, nextActionOf } from '../../../src/core/errorCatalogue';
+import { NEXT_ACTIONS } from '../../../src/core/nextActions';
 import { NEXT_STEPS } from '../../../src/vscode/features/errors/nextSteps';
 import { asSetupError, credentialsNotSelected, passphraseNotSet } from '../../../src/vscode/features/session/checked';
-import { CORE_CODES } from './codes';
+import { ALL_CODES } from './codes';
 import { readJson } from './strings';
 
 describe('Next steps', () => {
-  it('names a next step for every code the core and the local vault produce', () => {
-    assert.ok(CORE_CODES.size > 100, `only ${CORE_CODES.size} codes gathered`);
-    assert.deepEqual([...CORE_CODES].filter((code) => nextActionFor(code) === undefined), []);
+  it('names one next step for every code, the same in every family that has the code', () => {
+    assert.ok(ALL_CODES.size > 100, `only ${ALL_CODES.size} codes in the catalogue`);
+    for (const [family, steps] of Object.entries(ERROR_CATALOGUE)) {
+      for (const [code, action] of Object.entries(steps)) {
+        assert.ok((NEXT_ACTIONS as readonly string[]).includes(action), `${family}.${code}: ${action}`);
+        assert.ok(isErrorCode(code), code);
+        assert.equal(nextActionOf(code), action, `${code} is in ${family} with another step than elsewhere`);
+      }
+    }
+    assert.equal(isErrorCode('SomethingElse'), false);
+    assert.equal(isErrorCode('toString'), false, 'an Object.prototype name is no code');
   });
 
-  it("names one for the adapter's own refusals where they are made", () => {
+  it("names the catalogue's step for the adapter's own refusals where they are made", () => {
     for (const err of [credentialsNotSelected(), passphraseNotSet(), asSetupError(new Error('boom'))]) {
-      assert.ok((NEXT_ACTIONS as readonly unknown[]).includes(err.params.action), `${err.code}: ${String(err.params.action)}`);
+      assert.equal(err.params.action, nextActionOf(err.code), err.code);
     }
-    assert.equal(asSetupError(new Error('boom')).params.action, 'reportProblem');
-    assert.ok(asSetupError(new SetupError('X', 'y')).code === 'X');
+    const own = credentialsNotSelected();
+    assert.equal(asSetupError(own), own, 'a SetupError passes as it is');
   });
 
   it('offers for every next step a contributed command with a label, or an instruction', () => {

@@ -3,8 +3,8 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { inspect } from 'node:util';
+import { ERROR_CATALOGUE, type ErrorCode } from '../../../src/core/errorCatalogue';
 import { isSetupError, type SetupError } from '../../../src/core/errors';
-import { PASSPHRASE_CODES } from '../../../src/core/passphrase/codes';
 import { proposedPassphraseFile, readPassphraseFile, savePassphraseFile } from '../../../src/core/passphrase/file';
 import { generatePassphrase } from '../../../src/core/passphrase/generate';
 
@@ -16,7 +16,7 @@ describe('passphrase file', () => {
     savePassphraseFile({ file: path.join(dir, name), passphrase, vaultName: 'lab1', serverName: 'SRV01', now, ...extra });
   /** Every SetupError met in these tests, checked at the end for leaked secrets. */
   const errors: SetupError[] = [];
-  const failure = async (promise: Promise<unknown>, code: string): Promise<SetupError> => {
+  const failure = async (promise: Promise<unknown>, code: ErrorCode): Promise<SetupError> => {
     const err = await promise.then(() => assert.fail(`expected ${code}`), (e: unknown) => e);
     assert.ok(isSetupError(err, code), String(err));
     errors.push(err);
@@ -109,7 +109,7 @@ describe('passphrase file', () => {
   it('never puts a passphrase in an error, and uses only listed codes', () => {
     assert.ok(errors.length >= 6);
     for (const err of errors) {
-      assert.ok(PASSPHRASE_CODES.includes(err.code as never), err.code);
+      assert.ok(Object.hasOwn(ERROR_CATALOGUE.passphrase, err.code), err.code);
       const text = `${err.message} ${JSON.stringify(err.toJSON())}`;
       for (const secret of [passphrase, 'tooshort']) assert.ok(!text.includes(secret), `${err.code} leaks`);
     }

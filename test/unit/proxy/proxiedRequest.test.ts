@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { TLSSocket } from 'node:tls';
 import { inspect } from 'node:util';
 import { ProxyAgent } from 'undici';
+import type { ErrorCode } from '../../../src/core/errorCatalogue';
 import { SetupError, isSetupError } from '../../../src/core/errors';
 import { createDispatcher } from '../../../src/core/http/dispatcher';
 import { NETWORK_AGENT_CODE, NetworkCode } from '../../../src/core/http/networkErrors';
@@ -64,7 +65,7 @@ describe('requests through a real squid proxy', function () {
     return { dispatcher, response: requestJson(dispatcher, `${vault.origin}/v1/registrations`, { timeoutMs: 10_000 }) };
   }
 
-  async function expectFailure(resolution: ProxyResolution, code: string): Promise<SetupError> {
+  async function expectFailure(resolution: ProxyResolution, code: ErrorCode): Promise<SetupError> {
     const { response } = call(resolution);
     const err = await response.then(
       () => assert.fail('the request should have failed'),

@@ -10,6 +10,7 @@ import { inspect } from 'node:util';
 import { agentLayout } from '../../../src/core/config/layout';
 import { parseCredentials } from '../../../src/core/credentials/parse';
 import type { ClientCertificate } from '../../../src/core/credentials/model';
+import type { ErrorCode } from '../../../src/core/errorCatalogue';
 import { isSetupError, type SetupError } from '../../../src/core/errors';
 import {
   createMachineCsr,
@@ -27,7 +28,7 @@ import { createVaultWithCredentials, registerMachine, startTestVault, tempDir, v
 const target = new LocalTarget();
 const OS = { name: 'Linux', version: '6.1' };
 
-async function refused(promise: Promise<unknown>, code: string): Promise<SetupError> {
+async function refused(promise: Promise<unknown>, code: ErrorCode): Promise<SetupError> {
   const err = await promise.then(
     () => assert.fail(`expected ${code}`),
     (e: unknown) => e,

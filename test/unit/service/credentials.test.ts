@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { inspect } from 'node:util';
+import type { ErrorCode } from '../../../src/core/errorCatalogue';
 import { isSetupError } from '../../../src/core/errors';
 import { buildCredentialsCorpus, type CredentialsCorpus } from '../../support/credentials-corpus';
 import { acceptLocation, runCli, serviceFor, setupInput, startServiceVault, tempDir, TEST_PASSPHRASE, writeCredentials } from '../../support/service';
@@ -16,7 +17,7 @@ const HOUR = 3_600_000;
 
 interface Case {
   name: string;
-  code: string;
+  code: ErrorCode;
   action: string;
   /** The vault, not this machine, refused it (and says so). */
   byVault?: true;

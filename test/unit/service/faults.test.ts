@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { inspect } from 'node:util';
 import { readAgentConfig } from '../../../src/core/config/agentConfig';
 import { agentLayout } from '../../../src/core/config/layout';
+import type { ErrorCode } from '../../../src/core/errorCatalogue';
 import { isSetupError, type SetupError } from '../../../src/core/errors';
 import type { ProxySettingsInput } from '../../../src/core/proxy/settings';
 import type { SetupInput, SetupService, SetupServiceOptions } from '../../../src/core/service';
@@ -26,7 +27,7 @@ const target = new LocalTarget();
 const PROXY_USER = 'agent';
 const PROXY_PASSWORD = 'sq-Pa55-for-faults';
 
-async function failure(promise: Promise<unknown>, code: string): Promise<SetupError> {
+async function failure(promise: Promise<unknown>, code: ErrorCode): Promise<SetupError> {
   const err = await promise.then(
     () => assert.fail(`expected ${code}`),
     (e: unknown) => e,

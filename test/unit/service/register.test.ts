@@ -5,6 +5,7 @@ import path from 'node:path';
 import { inspect } from 'node:util';
 import { readAgentConfig } from '../../../src/core/config/agentConfig';
 import { agentLayout } from '../../../src/core/config/layout';
+import type { ErrorCode } from '../../../src/core/errorCatalogue';
 import { CancelledError, isSetupError, SetupError } from '../../../src/core/errors';
 import { checkPrerequisites } from '../../../src/core/install';
 import { readPassphraseFile } from '../../../src/core/passphrase/file';
@@ -21,7 +22,7 @@ import { createVaultWithCredentials, issueTestCredentials, type TestVault } from
 const PROXY_USER = 'backup';
 const PROXY_PASSWORD = 'Pr0xy-pass-for-agent';
 
-async function rejects(promise: Promise<unknown>, code: string): Promise<SetupError> {
+async function rejects(promise: Promise<unknown>, code: ErrorCode): Promise<SetupError> {
   const err = await promise.then(
     () => assert.fail(`expected ${code}`),
     (e: unknown) => e,

@@ -9,6 +9,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { inspect } from 'node:util';
+import type { ErrorCode } from '../../../src/core/errorCatalogue';
 import { isSetupError, type SetupError } from '../../../src/core/errors';
 import { Secret } from '../../../src/core/secret';
 import { openSshTarget, type HostKeyInfo, type SshConnectOptions, type SshDestination, type SshPrompts, type SshTarget } from '../../../src/core/target/ssh';
@@ -66,7 +67,7 @@ export async function trustedTarget(sshd: TestSshd, key: KeyPair, dir: string): 
   return openSshTarget(destinationOf(sshd, [key.privateKeyFile]), connectOptions(known, scriptedPrompts({ trust: false })));
 }
 
-export async function rejectsWith(promise: Promise<unknown>, code: string): Promise<SetupError> {
+export async function rejectsWith(promise: Promise<unknown>, code: ErrorCode): Promise<SetupError> {
   const err = await promise.then(
     () => assert.fail(`expected ${code}`),
     (e: unknown) => e,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { isSetupError } from '../../../src/core/errors';
-import { SETUP_ACTIONS } from '../../../src/core/nextSteps';
+import { nextActionOf } from '../../../src/core/errorCatalogue';
 import { openSshTarget, SshCode, type SshTarget } from '../../../src/core/target/ssh';
 import { generateKeyPair, sshdUnavailableReason, startSshd, type KeyPair, type TestSshd } from '../../support/sshd';
 import { connectOptions, destinationOf, rejectsWith, scriptedPrompts, skipUnless, sshTempDir, trustedTarget } from '../ssh/support';
@@ -69,7 +69,7 @@ describe('SshTarget', function () {
       const err = await rejectsWith(openSshTarget(destinationOf(sshd, [key.privateKeyFile]), connectOptions(known, scriptedPrompts({ trust: false }))), SshCode.ShellUnsupported);
       assert.equal(err.params.port, sshd.port);
       assert.match(err.message, /does not support yet \(`uname -s` answered: exit code 1\)/);
-      assert.equal(SETUP_ACTIONS[err.code], 'chooseServer');
+      assert.equal(nextActionOf(err.code), 'chooseServer');
     } finally {
       await sshd.close();
     }

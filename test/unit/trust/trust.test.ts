@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import type { ErrorCode } from '../../../src/core/errorCatalogue';
 import { isSetupError, SetupError } from '../../../src/core/errors';
 import { parseProxySettings } from '../../../src/core/proxy/settings';
 import { actionOf } from '../../../src/core/registration/errors';
@@ -15,7 +16,7 @@ import { squidUnavailableReason, startSquid, type Squid } from '../../support/sq
 import { createTestCa } from '../../support/tls';
 import type { TestVault } from '../../support/vault';
 
-async function refusal(promise: Promise<unknown>, code: string): Promise<SetupError> {
+async function refusal(promise: Promise<unknown>, code: ErrorCode): Promise<SetupError> {
   const err = await promise.then(() => undefined, (e: unknown) => e);
   assert.ok(isSetupError(err, code), `expected ${code}, got ${String(err)}`);
   return err;

@@ -7,9 +7,12 @@
 import { z } from 'zod';
 import { publicConfigSchema } from '../../config/agentConfig';
 import { agentProxySchema } from '../../config/agentProxy';
-import { STAGES } from '../../connectivity/check';
+import { STAGES, StageCode } from '../../connectivity/check';
 import { healthSchema } from '../../connectivity/stages';
+import { isErrorCode, type ErrorCode } from '../../errorCatalogue';
+import type { ErrorParams } from '../../errors';
 import { registrationViewSchema } from '../../registration/vaultApi';
+import { AgentCode } from '../codes';
 
 /** How the server reaches its vault for this run. */
 export const vaultWaySchema = z.strictObject({
@@ -78,7 +81,15 @@ export const unregisterAnswerSchema = z.union([
     .transform(({ registrationId, remote }) => ({ alreadyUnregistered: false as const, registrationId, remote })),
 ]);
 
-const errorJsonSchema = z.strictObject({ code: z.string(), message: z.string(), params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])) });
+const paramsSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
+
+/** A code from an agent of another version may be one this build does not know: it becomes AgentErrorUnknown, the raw code kept. */
+function knownCode<T extends { code: string; params: ErrorParams }>(answer: T): Omit<T, 'code'> & { code: ErrorCode } {
+  if (isErrorCode(answer.code)) return { ...answer, code: answer.code };
+  return { ...answer, code: AgentCode.Unknown, params: { ...answer.params, agentErrorCode: answer.code } };
+}
+
+const errorJsonSchema = z.strictObject({ code: z.string(), message: z.string(), params: paramsSchema }).transform(knownCode);
 
 /** A failed command: the SetupError as JSON. */
 export const failureSchema = z.strictObject({ error: errorJsonSchema });
@@ -101,13 +112,10 @@ export const checkAnswerSchema = z.strictObject({
     bypassedBy: z.string().optional(),
     ok: z.boolean(),
     stages: z.array(
-      z.strictObject({
-        stage: z.enum(STAGES),
-        status: z.enum(['ok', 'failed', 'skipped']),
-        durationMs: z.number(),
-        code: z.string(),
-        params: errorJsonSchema.shape.params,
-      }),
+      z.union([
+        z.strictObject({ stage: z.enum(STAGES), status: z.enum(['ok', 'skipped']), durationMs: z.number(), code: z.enum(StageCode), params: paramsSchema }),
+        z.strictObject({ stage: z.enum(STAGES), status: z.literal('failed'), durationMs: z.number(), code: z.string(), params: paramsSchema }).transform(knownCode),
+      ]),
     ),
     health: healthSchema.optional(),
   }),

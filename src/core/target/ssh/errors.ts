@@ -6,11 +6,9 @@
 import { SetupError, type ErrorParams } from '../../errors';
 import { SshCode } from './types';
 
-type Code = (typeof SshCode)[keyof typeof SshCode];
-
 const where = (p: ErrorParams) => (p.port !== undefined && p.port !== 22 ? `${p.host}:${p.port}` : `${p.host}`);
 
-const TEXTS: Record<Exclude<Code, 'SshHostKeyChanged'>, (p: ErrorParams) => string> = {
+const TEXTS: Record<Exclude<SshCode, 'SshHostKeyChanged'>, (p: ErrorParams) => string> = {
   [SshCode.InvalidDestination]: (p) => `"${p.destination}" is not a usable SSH destination: ${p.reason}. Use host, user@host or user@host:port, or a Host alias from your ssh config.`,
   [SshCode.ConnectFailed]: (p) => `Could not connect to ${where(p)}${p.via ? ` (via ${p.via})` : ''}: ${p.reason}. Check the host name, the port and that sshd is running and reachable.`,
   [SshCode.HostKeyNotTrusted]: (p) => `The host key of ${where(p)} (${p.keyType} ${p.fingerprint}) was not trusted, so no connection was made.`,
@@ -27,6 +25,6 @@ const TEXTS: Record<Exclude<Code, 'SshHostKeyChanged'>, (p: ErrorParams) => stri
     `${where(p)} refused to forward a port back to this machine (${p.reason}), so it cannot reach ${p.address}. Allow remote forwarding in its sshd_config (AllowTcpForwarding yes or remote), or use an address the server can reach.`,
 };
 
-export function sshError(code: Exclude<Code, 'SshHostKeyChanged'>, params: ErrorParams, cause?: unknown): SetupError {
+export function sshError(code: Exclude<SshCode, 'SshHostKeyChanged'>, params: ErrorParams, cause?: unknown): SetupError {
   return new SetupError(code, TEXTS[code](params), params, cause === undefined ? undefined : { cause });
 }

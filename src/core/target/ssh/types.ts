@@ -79,3 +79,4 @@ export const SshCode = {
   /** The server's shell did not answer as a POSIX shell does: no remote-shell strategy for it yet. */
   ShellUnsupported: 'SshShellUnsupported',
 } as const;
+export type SshCode = (typeof SshCode)[keyof typeof SshCode];

@@ -2,10 +2,7 @@ import { CancelledError, SetupError } from '../../../core/errors';
 import { nextStep } from '../../../core/registration/errors';
 import type { Checked } from './types';
 
-/** Codes this adapter adds to the core's, for steps taken out of order. */
-export const SESSION_ERROR_CODES = ['CredentialsNotSelected', 'PassphraseNotSet', 'UnexpectedError'] as const;
-export type SessionErrorCode = (typeof SESSION_ERROR_CODES)[number];
-
+/** Steps taken out of order (their codes are the core's ServiceCode family). */
 export const credentialsNotSelected = () =>
   new SetupError('CredentialsNotSelected', 'Select a vault credentials file first.', nextStep('selectCredentials'));
 export const passphraseNotSet = () =>

@@ -1,0 +1,9 @@
+/** The setup's own refusals of a request as a whole, including the adapters' steps taken out of order. */
+export const ServiceCode = {
+  NothingToChange: 'NothingToChange',
+  CredentialsNotSelected: 'CredentialsNotSelected',
+  PassphraseNotSet: 'PassphraseNotSet',
+  /** Anything that is not a SetupError, its detail left to the log. */
+  UnexpectedError: 'UnexpectedError',
+} as const;
+export type ServiceCode = (typeof ServiceCode)[keyof typeof ServiceCode];
