@@ -114,6 +114,12 @@ const LOCAL_VAULT = {
 /** Codes built as literals where they are thrown. */
 const OTHERS = {
   AgentConfigCorrupt: 'registerAgain',
+  // The credentials file's vault service and the agent it needs (vault/choose.ts, vault/local.ts).
+  AgentNeedsLinux: 'selectCredentials',
+  AgentNeedsWindows: 'selectCredentials',
+  CredentialsIssuerUnavailable: 'downloadNewCredentials',
+  VaultBackendNotAvailable: 'selectCredentials',
+  VaultBackendUnknown: 'selectCredentials',
   // The agent on the server (agents/reference): its clock, its lock, and an answer that cannot be read.
   ServerClockSkew: 'checkClock',
   AgentBusy: 'waitAndRetry',

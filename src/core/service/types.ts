@@ -18,6 +18,7 @@ import type { RemoteRegistration } from '../registration/vaultApi';
 import type { RegistrationState } from '../status';
 import type { Target } from '../target/target';
 import type { TrustedCertificate } from '../trust/endpoint';
+import type { BackendHost, VaultBackend } from '../vault/backend';
 
 export interface SetupServiceOptions {
   /** The machine being set up. */
@@ -37,6 +38,8 @@ export interface SetupServiceOptions {
   network?: VaultNetworkOptions;
   /** The agent this target gets; the reference agent unless given. */
   agentDriver?: (host: InstallHost) => AgentDriver;
+  /** The vault service; the local vault unless given. */
+  vaultBackend?: (host: BackendHost) => VaultBackend;
 }
 
 /** Reports the stage an operation enters (REGISTER_STAGES, CHANGE_STAGES…) and, within long ones, progress. */
