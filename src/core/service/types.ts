@@ -18,7 +18,8 @@ import type { RemoteRegistration } from '../registration/vaultApi';
 import type { RegistrationState } from '../status';
 import type { Target } from '../target/target';
 import type { TrustedCertificate } from '../trust/endpoint';
-import type { BackendHost, VaultBackend } from '../vault/backend';
+import type { BackendHost, BackendKind, VaultBackend } from '../vault/backend';
+import type { AgentKind } from '../vault/choose';
 
 export interface SetupServiceOptions {
   /** The machine being set up. */
@@ -99,6 +100,9 @@ export interface PlannedChange {
 export interface SetupPlan {
   target: { id: string; label: string };
   credentials: CredentialsSummary;
+  /** The vault service the file is for, and the agent the server gets. */
+  backend: BackendKind;
+  agent: AgentKind;
   serverName: string;
   installFolder: string;
   cacheFolder: string;

@@ -73,6 +73,12 @@ export function requireBackend(choice: VaultChoice, available: BackendKind, file
 
 const BACKEND_NAMES: Record<BackendKind, string> = { local: 'the local vault', azure: 'an Azure Recovery Services vault' };
 
+/** How a plan names the backend and the agent (English; the VS Code side has its own l10n). */
+export const CHOICE_LABELS = {
+  backend: { local: 'local vault', azure: 'Azure Recovery Services' },
+  agent: { reference: 'reference agent (Linux)', mars: 'MARS agent (Windows)' },
+} as const satisfies { backend: Record<BackendKind, string>; agent: Record<AgentKind, string> };
+
 /** An operating system's name as a message shows it (node's platform names otherwise). */
 function osName(platform: string): string {
   const names: Record<string, string> = { linux: 'Linux', win32: 'Windows', darwin: 'macOS', freebsd: 'FreeBSD', openbsd: 'OpenBSD', sunos: 'Solaris', aix: 'AIX' };

@@ -14,7 +14,7 @@ import { LocalTarget } from '../../../src/core/target/local';
 import { AZURE_CLOUDS, azureCloudOf } from '../../../src/core/vault/clouds';
 import { chooseVault, requireAgentRunsOn } from '../../../src/core/vault/choose';
 import { issueCredentials, type VaultIdentity } from '../../../src/vault/issuer';
-import { runCli, serviceFor, startServiceVault, writeCredentials } from '../../support/service';
+import { runCli, serviceFor, setupInput, startServiceVault, writeCredentials } from '../../support/service';
 import { createVaultWithCredentials, tempDir, type TestVault } from '../../support/vault';
 
 const VAULT: VaultIdentity = {
@@ -109,7 +109,10 @@ describe('Choosing the vault backend and the agent', function () {
       const credentials = parseCredentials(Buffer.from(creds.file.xml), creds.file.fileName);
       assert.deepEqual(chooseVault(credentials), { backend: 'local', agent: 'reference' });
       const { service } = serviceFor(root, vault);
-      assert.equal((await service.inspectCredentials(await writeCredentials(root, creds.file))).vaultName, creds.identity.name);
+      const file = await writeCredentials(root, creds.file);
+      assert.equal((await service.inspectCredentials(file)).vaultName, creds.identity.name);
+      const plan = await service.plan(setupInput(file, root));
+      assert.deepEqual([plan.backend, plan.agent], ['local', 'reference'], 'the plan states backend and agent before anything runs');
     });
 
     it('refuses an Azure file at step 1 on this Linux machine, naming the MARS agent on Windows', async function () {
