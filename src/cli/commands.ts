@@ -12,6 +12,7 @@ import { parseProxySettings, type ProxySettings } from '../core/proxy/settings';
 import { SetupService, type SetupInput, type WithProblem } from '../core/service';
 import { withNextStep } from '../core/registration/errors';
 import { inspectCredentials } from '../core/service/prepare';
+import { CHOICE_LABELS } from '../core/vault/choose';
 import { LocalTarget } from '../core/target/local';
 import { defaultKnownHostsFile, openSshTarget, resolveDestination } from '../core/target/ssh';
 import type { Target } from '../core/target/target';
@@ -182,6 +183,7 @@ const HANDLERS: Record<CommandName, Handler> = {
       const plan = await service.plan(input, { signal });
       output.done('register', plan, [
         `Plan for ${plan.target.label}: register ${plan.serverName} with vault ${plan.credentials.vaultName}`,
+        `  Vault service: ${CHOICE_LABELS.backend[plan.backend]}; agent: ${CHOICE_LABELS.agent[plan.agent]}`,
         ...plan.changes.map((c) => `  ${c.kind}${c.path ? ` ${c.path}` : ''}${c.secret ? ' (secret, 0600)' : ''}`),
         ...plan.warnings.map((w) => `Warning: ${w.code}`),
       ]);

@@ -26,6 +26,7 @@ import type { ServiceCode } from './service/codes';
 import type { TargetCode } from './target/codes';
 import type { SshCode } from './target/ssh/types';
 import type { TrustCode } from './trust/codes';
+import type { BackendCode } from './vault/codes';
 import type { VaultCode } from './vaultCodes';
 
 /** Each family's codes, by the name its section has below. */
@@ -45,6 +46,7 @@ interface Families {
   ssh: SshCode;
   fleet: FleetCode;
   service: ServiceCode;
+  backend: BackendCode;
 }
 export type ErrorFamily = keyof Families;
 
@@ -253,6 +255,14 @@ export const ERROR_CATALOGUE: { readonly [F in ErrorFamily]: Readonly<Record<Fam
     CredentialsNotSelected: 'selectCredentials',
     PassphraseNotSet: 'choosePassphrase',
     UnexpectedError: 'reportProblem',
+  },
+  /** The credentials file's vault service and the agent it needs (vault/choose.ts, vault/local.ts). */
+  backend: {
+    VaultBackendUnknown: 'selectCredentials',
+    VaultBackendNotAvailable: 'selectCredentials',
+    AgentNeedsWindows: 'selectCredentials',
+    AgentNeedsLinux: 'selectCredentials',
+    CredentialsIssuerUnavailable: 'downloadNewCredentials',
   },
 };
 

@@ -5,6 +5,7 @@
  * admin API (admin-client.ts). The CLI and the extension pick one through openVaultAdmin.
  */
 import { z } from 'zod';
+import { localAgentLinks } from '../core/vault/localFormat';
 import { parseInput } from './http/body';
 import { issueCredentials, type IssuedCredentials, type VaultIdentity } from './issuer';
 import { registrationView, type RegistrationView } from './model';
@@ -52,11 +53,6 @@ export interface LocalAdminOptions {
   endpoint: () => string;
 }
 
-/** The agent download link carried by credentials files. */
-export function agentLinks(endpoint: string): Array<{ name: string; url: string }> {
-  return [{ name: 'BackupAgent', url: `${endpoint}/v1/agent/latest` }];
-}
-
 export function localAdmin(store: Store, options: LocalAdminOptions): VaultAdmin {
   const { state } = store;
   return {
@@ -83,7 +79,7 @@ export function localAdmin(store: Store, options: LocalAdminOptions): VaultAdmin
       const vault = registry.findVault(state, name);
       const now = options.now();
       const endpoint = options.endpoint();
-      const issued = await issueCredentials({ vault: vault.identity, endpoint, agentLinks: agentLinks(endpoint), validHours, now });
+      const issued = await issueCredentials({ vault: vault.identity, endpoint, agentLinks: localAgentLinks(endpoint), validHours, now });
       await store.mutate((s) => registry.recordCredentials(s, name, issued, now));
       const { certPem: _cert, keyPem: _key, ...file } = issued;
       return file;

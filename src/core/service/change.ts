@@ -47,7 +47,7 @@ export async function runChange(ctx: ServiceContext, input: ChangeInput, options
     cacheFolder = report.folder;
   }
 
-  const vault = config.vault ? await ctx.access.endpoint(config.vault.endpoint) : undefined;
+  const vault = config.vault ? await ctx.backend.access.endpoint(config.vault.endpoint) : undefined;
   const written = await ctx.agent.change(
     place.layout,
     {

@@ -7,7 +7,7 @@ import { pathOf } from '../target/paths';
 import type { Target } from '../target/target';
 import type { AgentDriver } from '../agents/driver';
 import type { ProgressHandler } from './types';
-import type { VaultAccess } from './vaultAccess';
+import type { VaultBackend } from '../vault/backend';
 import { nextStep } from '../registration/errors';
 
 /** What every operation of the service works with. */
@@ -15,7 +15,8 @@ export interface ServiceContext {
   target: Target;
   logger: Logger;
   now: () => Date;
-  access: VaultAccess;
+  /** The vault service, and the way to it. */
+  backend: VaultBackend;
   /** Everything only the agent does, on the target. */
   agent: AgentDriver;
   proxyContext?: ProxyContext;

@@ -35,6 +35,8 @@ export async function buildPlan(target: Target, prepared: PreparedSetup): Promis
   return {
     target: { id: target.id, label: target.label },
     credentials: prepared.summary,
+    backend: prepared.choice.backend,
+    agent: prepared.choice.agent,
     serverName: prepared.serverName,
     installFolder: prepared.installFolder,
     cacheFolder: prepared.cacheFolder,

@@ -17,12 +17,15 @@ import { installPlace, type InstallPlace, type ServiceContext } from './context'
 import { checkPassphraseRules, existingPassphraseFile, isSamePassphrase, passphraseLocationWarnings } from './passphrase';
 import type { CredentialsSummary, SetupInput, SetupWarning } from './types';
 import type { VaultRoute } from './vaultAccess';
+import { chooseVault, requireAgentRunsOn, requireBackend, type VaultChoice } from '../vault/choose';
 
 /** Credentials this close to expiry are flagged: a setup that stalls may outlive them. */
 export const EXPIRY_WARNING_MS = 60 * 60_000;
 
 export interface PreparedSetup extends InstallPlace {
   credentials: VaultCredentials;
+  /** The file's vault service and the agent the server gets. */
+  choice: VaultChoice;
   summary: CredentialsSummary;
   cacheFolder: string;
   serverName: string;
@@ -43,7 +46,7 @@ export interface PreparedSetup extends InstallPlace {
 
 export async function prepareSetup(ctx: ServiceContext, input: SetupInput, signal?: AbortSignal): Promise<PreparedSetup> {
   const { target } = ctx;
-  const credentials = await inspectCredentials(input.credentialsFile, ctx.now(), signal);
+  const { credentials, choice } = await inspectForTarget(ctx, input.credentialsFile, signal);
   const warnings = checkPassphraseRules(input.passphrase.value);
   const place = await installPlace(ctx, input.installFolder, signal);
   const cacheFolder = input.cacheFolder ?? place.defaultCacheFolder;
@@ -78,6 +81,7 @@ export async function prepareSetup(ctx: ServiceContext, input: SetupInput, signa
   return {
     ...place,
     credentials,
+    choice,
     summary: summarise(credentials),
     cacheFolder,
     serverName,
@@ -86,7 +90,7 @@ export async function prepareSetup(ctx: ServiceContext, input: SetupInput, signa
     registeredHere,
     passphraseUnchanged,
     agentProxy: agentProxyFor(input.proxy, place.layout, ctx.proxyContext),
-    route: await ctx.access.route(input.proxy, credentials.endpoint),
+    route: await ctx.backend.access.route(input.proxy, credentials.endpoint),
     passphraseFile,
     locationWarnings,
     warnings,
@@ -100,6 +104,18 @@ export async function inspectCredentials(file: string, now: Date, signal?: Abort
   } catch (err) {
     throw withNextStep(err);
   }
+}
+
+/**
+ * The first step: the file read and validated, then its vault service and agent chosen and
+ * refused unless this target's operating system runs that agent and this setup has that backend.
+ */
+export async function inspectForTarget(ctx: ServiceContext, file: string, signal?: AbortSignal): Promise<{ credentials: VaultCredentials; choice: VaultChoice }> {
+  const credentials = await inspectCredentials(file, ctx.now(), signal);
+  const choice = chooseVault(credentials);
+  requireAgentRunsOn(choice, await ctx.target.facts(signal), ctx.target.label);
+  requireBackend(choice, ctx.backend.kind, credentials.fileName);
+  return { credentials, choice };
 }
 
 /** The configuration's vault is the one the credentials file is for. */

@@ -28,7 +28,7 @@ export async function runRegistration(ctx: ServiceContext, input: SetupInput, op
   logger.info(`Credentials for vault ${credentials.vaultName} (endpoint ${credentials.endpoint}), valid until ${credentials.expiresAt.toISOString()}.`);
 
   enter('checkConnectivity');
-  const { problem } = await ctx.access.checkConnectivity(route, signal);
+  const { problem } = await ctx.backend.access.checkConnectivity(route, signal);
   if (problem) throw problem;
 
   enter('checkCache', { folder: prepared.cacheFolder });

@@ -14,7 +14,7 @@ import { checkCacheOnTarget, type DataToProtect } from './cacheOnTarget';
 import { runChange } from './change';
 import { installPlace, stage, type ServiceContext } from './context';
 import { buildPlan } from './plan';
-import { inspectCredentials, prepareSetup } from './prepare';
+import { inspectForTarget, prepareSetup } from './prepare';
 import { runRegistration } from './register';
 import { readStatus, type StatusOptions } from './status';
 import type {
@@ -32,9 +32,10 @@ import type {
 } from './types';
 import { runUnregister } from './unregister';
 import { presentedVaultCertificate, verifyVaultCa, type PresentedVaultCertificate, type VerifiedVaultCa } from './trust';
-import { VaultAccess, type WithProblem } from './vaultAccess';
+import type { WithProblem } from './vaultAccess';
 import type { AgentOnTarget } from '../agents/driver';
 import { ReferenceAgentDriver } from '../agents/reference/driver';
+import { LocalVaultBackend } from '../vault/local';
 
 export type { WithProblem } from './vaultAccess';
 
@@ -49,12 +50,12 @@ export class SetupService {
 
   constructor(options: SetupServiceOptions) {
     const { target, logger, proxyContext, trust, network, downloadCacheDir } = options;
-    const access = new VaultAccess({ logger, proxyContext, trust, network });
-    const host = { target, logger, access, downloadCacheDir, network };
+    const backend = (options.vaultBackend ?? ((h) => new LocalVaultBackend(h)))({ logger, proxyContext, trust, network });
+    const host = { target, logger, access: backend.access, downloadCacheDir, network };
     this.ctx = {
       target,
       logger,
-      access,
+      backend,
       downloadCacheDir,
       now: options.now ?? (() => new Date()),
       agent: (options.agentDriver ?? ((h) => new ReferenceAgentDriver(h)))(host),
@@ -62,8 +63,9 @@ export class SetupService {
     };
   }
 
-  inspectCredentials(file: string, options: { signal?: AbortSignal } = {}): Promise<VaultCredentials> {
-    return inspectCredentials(file, this.ctx.now(), options.signal);
+  /** The first step: the file validated, and refused unless this target can take the agent its vault needs. */
+  async inspectCredentials(file: string, options: { signal?: AbortSignal } = {}): Promise<VaultCredentials> {
+    return (await inspectForTarget(this.ctx, file, options.signal)).credentials;
   }
 
   /** What register() would do with this input, changing nothing; refusals are thrown as they would be there. */
@@ -99,11 +101,11 @@ export class SetupService {
       const { layout } = await installPlace(this.ctx, options.installFolder, signal);
       const plan = agentProxyFor(where.proxy, layout, this.ctx.proxyContext);
       const check = { proxy: plan.proxy, ...(plan.password ? { proxyPassword: plan.password } : {}) };
-      const fromTarget = await this.ctx.agent.checkConnectivity(layout, check, await this.ctx.access.endpoint(endpoint), signal);
+      const fromTarget = await this.ctx.agent.checkConnectivity(layout, check, await this.ctx.backend.access.endpoint(endpoint), signal);
       if (fromTarget) return { ...fromTarget, checkedOn: 'target' };
     }
-    const route = await this.ctx.access.route(where.proxy, endpoint);
-    return { ...(await this.ctx.access.checkConnectivity(route, signal)), checkedOn: this.ctx.target.isLocal ? 'target' : 'admin' };
+    const route = await this.ctx.backend.access.route(where.proxy, endpoint);
+    return { ...(await this.ctx.backend.access.checkConnectivity(route, signal)), checkedOn: this.ctx.target.isLocal ? 'target' : 'admin' };
   }
 
   /** The certificate the vault endpoint presents (the top of the chain it sends), for the user to judge before trusting a CA for it. */
@@ -120,7 +122,7 @@ export class SetupService {
   async install(where: VaultEndpointInput, options: OperationOptions = {}): Promise<AgentOnTarget> {
     const { signal, onProgress } = options;
     const place = await installPlace(this.ctx, options.installFolder, signal);
-    const route = await this.ctx.access.route(where.proxy, await this.endpointOf(where, signal));
+    const route = await this.ctx.backend.access.route(where.proxy, await this.endpointOf(where, signal));
     stage(onProgress, signal, 'checkPrerequisites');
     const prerequisites = await this.ctx.agent.requirePrerequisites(signal);
     stage(onProgress, signal, 'installAgent', { agentDir: place.layout.agentDir });

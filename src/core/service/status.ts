@@ -31,8 +31,9 @@ export async function readStatus(ctx: ServiceContext, { installFolder, signal, a
   if (!askVault) return { ...where, config: publicConfig(config), state: deriveRegistrationState({ registration, now }) };
   let remote: RemoteStatus;
   try {
-    // Asked from the server, with the machine's certificate that never leaves it.
-    remote = { ok: true, registration: await ctx.agent.readRegistration(place.layout, await ctx.access.endpoint(config.vault.endpoint), signal) };
+    // The backend knows who may ask (the local vault: the server, with the machine's certificate that never leaves it).
+    const machine = { layout: place.layout, vault: await ctx.backend.access.endpoint(config.vault.endpoint) };
+    remote = { ok: true, registration: await ctx.backend.readMachine(ctx.agent, machine, signal) };
   } catch (err) {
     if (err instanceof CancelledError || !(err instanceof SetupError)) throw err;
     remote = { ok: false, error: err.toJSON() };

@@ -18,6 +18,8 @@ import type { RemoteRegistration } from '../registration/vaultApi';
 import type { RegistrationState } from '../status';
 import type { Target } from '../target/target';
 import type { TrustedCertificate } from '../trust/endpoint';
+import type { BackendHost, BackendKind, VaultBackend } from '../vault/backend';
+import type { AgentKind } from '../vault/choose';
 
 export interface SetupServiceOptions {
   /** The machine being set up. */
@@ -37,6 +39,8 @@ export interface SetupServiceOptions {
   network?: VaultNetworkOptions;
   /** The agent this target gets; the reference agent unless given. */
   agentDriver?: (host: InstallHost) => AgentDriver;
+  /** The vault service; the local vault unless given. */
+  vaultBackend?: (host: BackendHost) => VaultBackend;
 }
 
 /** Reports the stage an operation enters (REGISTER_STAGES, CHANGE_STAGES…) and, within long ones, progress. */
@@ -96,6 +100,9 @@ export interface PlannedChange {
 export interface SetupPlan {
   target: { id: string; label: string };
   credentials: CredentialsSummary;
+  /** The vault service the file is for, and the agent the server gets. */
+  backend: BackendKind;
+  agent: AgentKind;
   serverName: string;
   installFolder: string;
   cacheFolder: string;

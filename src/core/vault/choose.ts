@@ -1,0 +1,86 @@
+/**
+ * Which vault service a credentials file belongs to, and which agent that means on the server,
+ * decided from the file alone and refused at the first step when the server cannot take it:
+ * - an IdMgmtRestEndpoint under an Azure cloud's Backup domain (clouds.ts): Azure, the MARS agent
+ *   (Windows only);
+ * - else a file in the local vault's format (localFormat.ts): the local vault, the reference agent
+ *   (Linux and other POSIX systems);
+ * - anything else: refused (VaultBackendUnknown).
+ */
+import type { VaultCredentials } from '../credentials/model';
+import { SetupError } from '../errors';
+import { nextStep } from '../nextActions';
+import type { HostFacts } from '../target/target';
+import type { BackendKind } from './backend';
+import { azureCloudOf } from './clouds';
+import { namesLocalVault } from './localFormat';
+
+export type AgentKind = 'reference' | 'mars';
+
+/** A file's vault service and the agent it needs; `cloud` is the Azure environment's name. */
+export interface VaultChoice {
+  backend: BackendKind;
+  agent: AgentKind;
+  cloud?: string;
+}
+
+/** The vault service `credentials` belongs to; refused when it is none of the known ones. */
+export function chooseVault(credentials: Pick<VaultCredentials, 'endpoint' | 'agentLinks' | 'fileName'>): VaultChoice {
+  const cloud = azureCloudOf(credentials.endpoint);
+  if (cloud) return { backend: 'azure', agent: 'mars', cloud: cloud.name };
+  if (namesLocalVault(credentials)) return { backend: 'local', agent: 'reference' };
+  let host = credentials.endpoint;
+  try {
+    host = new URL(credentials.endpoint).host;
+  } catch {
+    // The endpoint as written.
+  }
+  throw new SetupError(
+    'VaultBackendUnknown',
+    `The credentials file ${credentials.fileName} is for a vault at ${host}, which is neither an Azure Backup endpoint (https, under a known Azure cloud) nor the local vault. Download a credentials file from your vault.`,
+    { file: credentials.fileName, host, ...nextStep('selectCredentials') },
+  );
+}
+
+/** Refuses a target whose operating system `choice`'s agent does not run on, naming both. */
+export function requireAgentRunsOn(choice: VaultChoice, facts: Pick<HostFacts, 'platform'>, server: string): void {
+  const targetOs = osName(facts.platform);
+  if (choice.agent === 'mars' && facts.platform !== 'win32') {
+    throw new SetupError('AgentNeedsWindows', `This credentials file is for the MARS agent on Windows; ${server} runs ${targetOs}.`, {
+      server,
+      targetOs,
+      ...nextStep('selectCredentials'),
+    });
+  }
+  if (choice.agent === 'reference' && facts.platform === 'win32') {
+    throw new SetupError('AgentNeedsLinux', `This credentials file is for the reference agent on Linux; ${server} runs ${targetOs}.`, {
+      server,
+      targetOs,
+      ...nextStep('selectCredentials'),
+    });
+  }
+}
+
+/** Refuses a file whose vault service is not the one this setup works with. */
+export function requireBackend(choice: VaultChoice, available: BackendKind, fileName: string): void {
+  if (choice.backend === available) return;
+  throw new SetupError('VaultBackendNotAvailable', `The credentials file ${fileName} is for ${BACKEND_NAMES[choice.backend]}, which this setup cannot set up agents for yet.`, {
+    file: fileName,
+    backend: choice.backend,
+    ...nextStep('selectCredentials'),
+  });
+}
+
+const BACKEND_NAMES: Record<BackendKind, string> = { local: 'the local vault', azure: 'an Azure Recovery Services vault' };
+
+/** How a plan names the backend and the agent (English; the VS Code side has its own l10n). */
+export const CHOICE_LABELS = {
+  backend: { local: 'local vault', azure: 'Azure Recovery Services' },
+  agent: { reference: 'reference agent (Linux)', mars: 'MARS agent (Windows)' },
+} as const satisfies { backend: Record<BackendKind, string>; agent: Record<AgentKind, string> };
+
+/** An operating system's name as a message shows it (node's platform names otherwise). */
+function osName(platform: string): string {
+  const names: Record<string, string> = { linux: 'Linux', win32: 'Windows', darwin: 'macOS', freebsd: 'FreeBSD', openbsd: 'OpenBSD', sunos: 'Solaris', aix: 'AIX' };
+  return names[platform] ?? platform;
+}

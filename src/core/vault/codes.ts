@@ -1,0 +1,12 @@
+/** Refusals about which vault service a credentials file belongs to and which agent it needs. */
+export const BackendCode = {
+  /** The file names neither an Azure cloud's Backup service nor the local vault. */
+  Unknown: 'VaultBackendUnknown',
+  /** A backend this setup cannot set agents up for yet. */
+  NotAvailable: 'VaultBackendNotAvailable',
+  AgentNeedsWindows: 'AgentNeedsWindows',
+  AgentNeedsLinux: 'AgentNeedsLinux',
+  /** Issuing a credentials file needs the vault's admin, which this side does not run. */
+  IssuerUnavailable: 'CredentialsIssuerUnavailable',
+} as const;
+export type BackendCode = (typeof BackendCode)[keyof typeof BackendCode];
