@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { REGISTER_STAGES, type SetupPlan } from '../../../core/service';
 import type { FeatureContext } from '../context';
 import { withStages } from '../progress';
-import type { SetupChoices } from '../session/session';
+import type { SetupChoices } from '../session/types';
 import { readSettings } from '../settings';
 import { serverNameStep, type ServerNameAnswers } from '../wizard/serverNameStep';
 import { credentialsStep, type CredentialsAnswers } from '../wizard/credentialsStep';

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { FeatureHost } from '..';
 import { localiseError } from '../errors/localise';
 import { nextStepOf } from '../errors/showError';
-import { getSession } from '../session';
+import type { SetupSession } from '../session';
 import { createHandlers } from './handlers';
 import { renderHtml, resourceRoots } from './html';
 import { WalkthroughRouter } from './router';
@@ -17,7 +17,7 @@ export const WALKTHROUGH_VIEW_TYPE = 'backupAgent.walkthrough';
 
 let open: vscode.WebviewPanel | undefined;
 
-export function openWalkthroughPanel(host: FeatureHost): vscode.WebviewPanel {
+export function openWalkthroughPanel(host: FeatureHost, session: SetupSession): vscode.WebviewPanel {
   if (open) {
     open.reveal();
     return open;
@@ -30,7 +30,6 @@ export function openWalkthroughPanel(host: FeatureHost): vscode.WebviewPanel {
     localResourceRoots: resourceRoots(extensionUri),
   });
   panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
-  const session = getSession(host);
   let firstReady = true;
   const localise: Localise = { message: (error) => localiseError(error, host.context.extensionPath), next: nextStepOf };
   const router = new WalkthroughRouter(panel.webview, session, createHandlers(session), host.log, localise, () => {
