@@ -117,6 +117,17 @@ async function choosePassphraseFile(f: FeatureContext, passphrase: Secret, vault
   return { file: result.value.file, accepted };
 }
 
+/**
+ * The refusal's next step ("Save a New Passphrase Elsewhere…") runs a wizard of its own while
+ * this one waits, and that one keeps (and saves) a new passphrase: this wizard goes on with it.
+ */
+function followKeptElsewhere(f: FeatureContext, ctx: PassphraseAnswers, before: Secret | undefined): void {
+  const now = f.session.chosenPassphrase();
+  if (!now || now.value === before) return;
+  ctx.passphrase = now;
+  ctx.savePassphraseTo = undefined;
+}
+
 async function copyPassphrase(secret: Secret): Promise<void> {
   await vscode.env.clipboard.writeText(secret.reveal());
 }
@@ -130,8 +141,7 @@ export function passphraseKeepStep<C extends PassphraseAnswers>(f: FeatureContex
     // A passphrase chosen before and already saved (or to be saved) has nothing left to keep.
     skip: (ctx) => ctx.passphraseChoice === 'keep' && Boolean(passphraseFileOf(ctx)),
     async prompt(ctx, p) {
-      const passphrase = ctx.passphrase?.value;
-      if (!passphrase) throw passphraseNotSet();
+      if (!ctx.passphrase) throw passphraseNotSet();
       for (;;) {
         const items: Array<{ label: string; description?: string; data: KeepChoice }> = [
           // The file the save dialog will propose, so the admin sees where before choosing.
@@ -142,14 +152,16 @@ export function passphraseKeepStep<C extends PassphraseAnswers>(f: FeatureContex
         const picked = await p.pick({ placeholder: vscode.l10n.t('Keep the passphrase: backups cannot be restored without it'), items });
         if (picked.data === 'continue') return;
         if (picked.data === 'copy') {
-          await copyPassphrase(passphrase);
+          await copyPassphrase(ctx.passphrase.value);
           return;
         }
-        const chosen = await choosePassphraseFile(f, passphrase, vaultName(ctx));
+        const held = f.session.revealPassphrase();
+        const chosen = await choosePassphraseFile(f, ctx.passphrase.value, vaultName(ctx));
         if (chosen) {
           ctx.savePassphraseTo = chosen;
           return;
         }
+        followKeptElsewhere(f, ctx, held);
       }
     },
   };
