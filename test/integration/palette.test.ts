@@ -58,6 +58,7 @@ describe('Command palette over a real vault', function () {
   });
 
   it('Cancel at the summary changes nothing on the machine or at the vault; the prompts named the default folders', async () => {
+    const selectedBefore = h.testing.session.snapshot().credentials;
     const input = await h.run('backupAgent.setup', [h.credentialsFile, KEEP, '', '', 'No proxy', 'Generate', 'Continue', CANCEL]);
     const summary = input.prompts.at(-1)!;
     assert.ok(summary.items?.some((i) => i.includes(h.creds.identity.name)), `summary: ${JSON.stringify(summary.items)}`);
@@ -68,10 +69,44 @@ describe('Command palette over a real vault', function () {
     assert.ok(cacheFolder && cachePrompt?.text?.endsWith(`Leave empty for the default, ${cacheFolder}.`), `${cachePrompt?.text} / ${cacheFolder}`);
     const { installFolder } = await (await h.testing.session.getService()).installPlace();
     assert.ok(installPrompt?.text?.endsWith(`Leave empty for the default, ${installFolder}.`), installPrompt?.text);
-    // A credentials file selected, this server not registered: the state first, the countdown after it.
-    assert.match((await activateExtension()).api.statusBarItem.text, /Backup: not registered · credentials expire in \d+h \d+m$/);
     assert.equal(existsSync(configFile(h)), false);
     assert.deepEqual(await h.vault.admin.listRegistrations(h.creds.identity.name), []);
+    // The answers were not kept: selecting the file is its own step. Once selected, this server
+    // not registered: the state first, the countdown after it.
+    assert.deepEqual(h.testing.session.snapshot().credentials, selectedBefore, 'cancelling selected no credentials file');
+    await h.run('backupAgent.selectCredentials', [h.credentialsFile]);
+    await h.testing.status.check();
+    assert.match((await activateExtension()).api.statusBarItem.text, /Backup: not registered · credentials expire in \d+h \d+m$/);
+  });
+
+  it('Cancel at the summary, every answer given, keeps nothing: no credentials, passphrase, file or setting changed', async () => {
+    const config = () => vscode.workspace.getConfiguration('backupAgent');
+    const settings = () => ['installFolder', 'cacheFolder', 'proxy.mode'].map((k) => config().inspect(k)?.globalValue);
+    const session = h.testing.session;
+    // Selected before: a copy of the suite's file under another name (a new file would supersede it).
+    const copy = path.join(h.dir, 'selected-before.VaultCredentials');
+    await fs.copyFile(h.credentialsFile, copy);
+    await h.run('backupAgent.selectCredentials', [copy]);
+    assert.equal(session.snapshot().credentials?.file, copy);
+    const before = { settings: settings(), credentials: session.snapshot().credentials, remembered: session.rememberedCredentials(), passphrase: session.revealPassphrase() };
+    const passphraseFile = path.join(h.dir, 'cancelled', 'passphrase.txt');
+    const installFolder = path.join(h.dir, 'agent-cancelled');
+    const cacheFolder = path.join(h.dir, 'cache-cancelled');
+    const input = await h.run('backupAgent.setup', [h.credentialsFile, installFolder, cacheFolder, '1', 'No proxy', 'Generate', 'Save to file', passphraseFile, true, CANCEL]);
+    const summary = input.prompts.at(-1)!;
+    assert.ok(summary.items?.includes(`Install folder: ${installFolder}`), `the summary was reached: ${JSON.stringify(summary.items)}`);
+    assert.ok(input.prompts.some((p) => p.kind === 'confirm'), 'the location of the file was confirmed in the prompt');
+    assert.equal(input.messages.length, 0, JSON.stringify(input.messages));
+    assert.equal(existsSync(passphraseFile), false, 'no passphrase file written');
+    assert.equal(existsSync(path.dirname(passphraseFile)), false, 'not even its folder');
+    assert.equal(existsSync(installFolder) || existsSync(cacheFolder), false, 'no folder created');
+    assert.deepEqual(settings(), before.settings, 'no setting written');
+    assert.deepEqual(session.snapshot().credentials, before.credentials, 'the selected credentials file is the one before');
+    assert.deepEqual(session.rememberedCredentials(), before.remembered, 'and so is the remembered one');
+    assert.equal(session.revealPassphrase(), before.passphrase, 'no passphrase kept');
+    assert.equal(session.snapshot().passphrase.savedTo, undefined);
+    // Back to the suite's file for the tests after this one.
+    await h.run('backupAgent.selectCredentials', [h.credentialsFile]);
   });
 
   it('"Set Up Backup Agent…" registers the server and the status bar names the vault', async () => {

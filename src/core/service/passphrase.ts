@@ -27,6 +27,33 @@ export function checkPassphraseRules(passphrase: Secret): SetupWarning[] {
   return validation.weak ? [{ code: 'PassphraseWeak', params: { strengthBits: Math.round(validation.strengthBits) } }] : [];
 }
 
+/** How strong a passphrase is by the agent's measure (whole bits), and whether that counts as weak. */
+export function passphraseStrength(passphrase: Secret): { strengthBits: number; weak: boolean } {
+  const validation = validatePassphrase(passphrase.reveal());
+  return { strengthBits: Math.round(validation.strengthBits), weak: validation.weak };
+}
+
+/** Where a passphrase file is going, for the second thought about its place. */
+export interface PassphraseFilePlace {
+  file: string;
+  passphrase: Secret;
+  /** The target's folders (compared only when the target is this machine) and the open workspace folders. */
+  folders: { installFolder?: string; cacheFolder?: string; workspaceFolders?: string[] };
+  confirm?: ConfirmPassphraseLocation;
+}
+
+/**
+ * Checks a passphrase file before it is written: its place confirmed (each warning through
+ * `confirm`) and no other file there. Returns the absolute path and the warnings confirmed.
+ */
+export async function checkPassphraseFile(target: Pick<Target, 'isLocal'>, place: PassphraseFilePlace): Promise<{ file: string; warnings: PassphraseLocationWarning[] }> {
+  const warnings = await passphraseLocationWarnings(place.file, target, place.folders);
+  await requireLocationConfirmed(warnings, place.confirm);
+  const file = path.resolve(place.file);
+  await existingPassphraseFile(file, place.passphrase);
+  return { file, warnings };
+}
+
 /**
  * The passphrase file is on the admin machine. With the local target that is the very server it
  * protects, and its folders are comparable; a remote target's folders are paths on another machine.

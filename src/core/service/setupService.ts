@@ -8,13 +8,16 @@ import type { ConnectivityReport } from '../connectivity/check';
 import type { VaultCredentials } from '../credentials/model';
 import { generatePassphrase } from '../passphrase/generate';
 import { Secret } from '../secret';
+import type { PassphraseLocationWarning } from '../passphrase/location';
 import type { ProxySettings } from '../proxy/settings';
 import { agentProxyFor } from './agentProxy';
 import { checkCacheOnTarget, type DataToProtect } from './cacheOnTarget';
 import { runChange } from './change';
 import { installPlace, stage, type ServiceContext } from './context';
 import { buildPlan } from './plan';
-import { inspectForTarget, prepareSetup } from './prepare';
+import { checkPassphraseFile, ensurePassphraseFile, type PassphraseFilePlace } from './passphrase';
+import { inspectForTarget, prepareSetup, summarise } from './prepare';
+import { serverNameFor } from './serverName';
 import { runRegistration } from './register';
 import { readStatus, type StatusOptions } from './status';
 import type {
@@ -27,6 +30,7 @@ import type {
   SetupInput,
   SetupPlan,
   SetupServiceOptions,
+  CredentialsSummary,
   SetupStatus,
   UnregisterResult,
 } from './types';
@@ -66,6 +70,30 @@ export class SetupService {
   /** The first step: the file validated, and refused unless this target can take the agent its vault needs. */
   async inspectCredentials(file: string, options: { signal?: AbortSignal } = {}): Promise<VaultCredentials> {
     return (await inspectForTarget(this.ctx, file, options.signal)).credentials;
+  }
+
+  /** What a credentials file says, for showing: the file is checked as inspectCredentials does. */
+  async describeCredentials(file: string, options: { signal?: AbortSignal } = {}): Promise<CredentialsSummary> {
+    return summarise(await this.inspectCredentials(file, options));
+  }
+
+  /**
+   * Checks where a passphrase file would go, writing nothing: its place confirmed through
+   * `confirm` (refused, PassphraseLocationNotConfirmed, otherwise) and no other file there.
+   */
+  checkPassphraseFile(place: PassphraseFilePlace): Promise<{ file: string; warnings: PassphraseLocationWarning[] }> {
+    return checkPassphraseFile(this.ctx.target, place);
+  }
+
+  /**
+   * Saves the passphrase file now (0600, never over another file; a file holding this very
+   * passphrase is kept) once checkPassphraseFile passes, with the vault and the name this server
+   * registers under in its header. Returns the absolute path.
+   */
+  async savePassphraseFile(place: PassphraseFilePlace & { vaultName: string; serverName?: string }, options: { signal?: AbortSignal } = {}): Promise<string> {
+    const { file } = await checkPassphraseFile(this.ctx.target, place);
+    const serverName = await serverNameFor(this.ctx.target, place.serverName, options.signal);
+    return ensurePassphraseFile({ file, passphrase: place.passphrase, vaultName: place.vaultName, serverName, now: this.ctx.now() });
   }
 
   /** What register() would do with this input, changing nothing; refusals are thrown as they would be there. */

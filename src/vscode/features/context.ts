@@ -3,11 +3,11 @@ import type * as vscode from 'vscode';
 import type { SetupError } from '../../core/errors';
 import { showSetupError } from './errors/showError';
 import type { UserInput } from './input/userInput';
-import type { Session } from './session/session';
+import type { SetupSession } from './session/types';
 import type { StatusView } from './status/statusView';
 
 export interface FeatureContext {
-  readonly session: Session;
+  readonly session: SetupSession;
   readonly extension: vscode.ExtensionContext;
   readonly log: vscode.LogOutputChannel;
   /** The current user-input port (tests swap it). */

@@ -2,8 +2,10 @@
  * Entry of the features bundle: every command handler and the status controller, built over the
  * window's SetupSession. The extension bundle loads it on first use (see lazyFeatures.ts).
  */
+import path from 'node:path';
 import * as vscode from 'vscode';
 import type { ServerRow } from '../../core/fleet';
+import { SetupService } from '../../core/service';
 import { COMMANDS, VIEWS, type CommandId } from '../ids';
 import type { RegistrationStatusBar } from '../statusBar';
 import { changeProperties, showStatus, unregister } from './commands/manage';
@@ -21,12 +23,12 @@ import { registerRemote } from './remote/registerRemote';
 import { refreshServers, serverChangeProperties, serverRemove, serverShowStatus, serverUnregister, type ServerList } from './servers/actions';
 import { ServerStore, type ServerRecord } from './servers/store';
 import { ServersView } from './servers/view';
-import { getSession, getTrust } from './session';
-import type { Session } from './session/session';
+import { Session, VaultTrust, type ServiceFactory, type SetupSession } from './session';
 import { StatusController } from './status/controller';
 import { StatusView } from './status/statusView';
 import { ThisServer } from './status/thisServer';
 import { showStatusMenu } from './statusMenu';
+import { proxyContext } from './settings';
 import { openSetupPage, restoreSetupPage } from './setupPage';
 import { trackWalkthrough } from './walkthroughContext';
 
@@ -41,7 +43,7 @@ export interface FeatureHost {
 export interface FeatureTesting {
   /** Replaces the user-input port (undefined restores VS Code's). */
   useInput(input: UserInput | undefined): void;
-  readonly session: Session;
+  readonly session: SetupSession;
   readonly status: StatusController;
   /** This server's last status, for the status bar and the Servers view. */
   readonly thisServer: ThisServer;
@@ -67,13 +69,32 @@ export interface Features extends vscode.Disposable {
 
 type Handler = (...args: unknown[]) => unknown;
 
+/**
+ * Services over any target with this window's settings: its trusted CAs and VS Code's proxy
+ * settings, read at each build, and a download cache in the extension's storage.
+ */
+function windowServiceFactory(host: FeatureHost, trust: VaultTrust): ServiceFactory {
+  const downloadCacheDir = path.join(host.context.globalStorageUri.fsPath, 'downloads');
+  const create = (target: Parameters<ServiceFactory>[0]) =>
+    new SetupService({ target, logger: host.log, proxyContext: proxyContext(), trust: trust.sources(), downloadCacheDir });
+  return Object.assign(create, {
+    inputs: () => {
+      const { env: _env, ...http } = proxyContext();
+      return JSON.stringify({ trust: trust.sources(), http });
+    },
+  });
+}
+
 export function createFeatures(host: FeatureHost): Features {
-  const session = getSession(host);
+  // The composition root: the window's vault trust, service factory and session.
+  const trust = new VaultTrust();
+  const session: SetupSession = new Session({ context: host.context, log: host.log, trust, createService: windowServiceFactory(host, trust) });
+  host.context.subscriptions.push(session, trust);
   const statusView = new StatusView();
   const f: FeatureContext = { session, extension: host.context, log: host.log, ui: currentInput, statusView };
   const thisServer = new ThisServer(session, host.log);
   const status = new StatusController(session, thisServer, host.statusBar);
-  const localVault = new LocalVault(getTrust(host));
+  const localVault = new LocalVault(trust);
   const serverStore = new ServerStore(host.context.globalState);
   const serverList: ServerList = { store: serverStore, thisServer };
   const servers = new ServersView(serverStore, thisServer);
@@ -108,7 +129,7 @@ export function createFeatures(host: FeatureHost): Features {
     [COMMANDS.showStatus]: () => showStatus(f),
     [COMMANDS.changeProperties]: () => changeProperties(f),
     [COMMANDS.unregister]: () => unregister(f),
-    [COMMANDS.openSetupPage]: () => void openSetupPage(host),
+    [COMMANDS.openSetupPage]: () => void openSetupPage(host, session),
     [COMMANDS.startLocalVault]: () => localVault.start(f),
     [COMMANDS.stopLocalVault]: () => localVault.stop(f),
     [COMMANDS.statusMenu]: () => showStatusMenu(status.state()),
@@ -127,7 +148,7 @@ export function createFeatures(host: FeatureHost): Features {
       if (command === COMMANDS.showLog) return undefined;
       return handlers[command](...args);
     },
-    restoreSetupPage: (panel) => restoreSetupPage(host, panel),
+    restoreSetupPage: (panel) => restoreSetupPage(host, session, panel),
     start() {
       status.start();
       disposables.push(trackWalkthrough(session.onDidChange, session.snapshot()));

@@ -6,9 +6,9 @@ import { withStages } from '../progress';
 import { checked } from '../session/checked';
 import { readSettings } from '../settings';
 import { cacheFolderStep, dataSizeBytes, dataSizeStep, type FolderAnswers } from '../wizard/folderSteps';
-import { passphraseChoiceStep, passphraseEntrySteps, passphraseKeepStep, type PassphraseAnswers } from '../wizard/passphraseSteps';
+import { keepPassphraseSteps, passphraseChoiceStep, passphraseEntrySteps, passphraseKeepStep, type PassphraseAnswers } from '../wizard/passphraseSteps';
 import { proxyFromSettings, proxySettingsOf, proxySteps, type ProxyAnswers } from '../wizard/proxySteps';
-import type { WizardStep } from '../wizard/wizard';
+import { runExecuteSteps, type WizardStep } from '../wizard/wizard';
 import { ask, settled } from './run';
 
 /** Reads the status now and shows it as a page (one per server), with a refusal shown with Retry. */
@@ -59,6 +59,8 @@ export async function changeProperties(f: FeatureContext): Promise<void> {
     },
   ];
   if (!(await ask(f, vscode.l10n.t('Change Properties'), steps, ctx, () => changeProperties(f)))) return;
+  // The new passphrase is kept (and its file written) before the change is sent.
+  if (ctx.what === 'passphrase' && !(await runExecuteSteps(keepPassphraseSteps<ChangeAnswers>(f), ctx))) return;
   await applyChange(f, ctx);
 }
 

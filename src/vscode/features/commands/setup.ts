@@ -3,21 +3,23 @@ import * as vscode from 'vscode';
 import { REGISTER_STAGES, type SetupPlan } from '../../../core/service';
 import type { FeatureContext } from '../context';
 import { withStages } from '../progress';
-import type { SetupChoices } from '../session/session';
+import type { SetupChoices } from '../session/types';
 import { readSettings } from '../settings';
 import { serverNameStep, type ServerNameAnswers } from '../wizard/serverNameStep';
-import { credentialsStep, type CredentialsAnswers } from '../wizard/credentialsStep';
+import { credentialsStep, selectCredentialsStep, type CredentialsAnswers } from '../wizard/credentialsStep';
 import { cacheFolderStep, dataSizeBytes, dataSizeStep, installFolderStep, type FolderAnswers } from '../wizard/folderSteps';
-import { passphraseChoiceStep, passphraseEntrySteps, passphraseKeepStep, type PassphraseAnswers } from '../wizard/passphraseSteps';
+import { keepPassphraseSteps, passphraseChoiceStep, passphraseEntrySteps, passphraseFileOf, passphraseKeepStep, type PassphraseAnswers } from '../wizard/passphraseSteps';
 import { proxyFromSettings, proxySettingsOf, proxySteps, type ProxyAnswers } from '../wizard/proxySteps';
 import { summaryStep, type SummaryAnswers } from '../wizard/summaryStep';
-import type { WizardStep } from '../wizard/wizard';
+import { runExecuteSteps, type ExecuteStep, type WizardStep } from '../wizard/wizard';
 import { ask, settled } from './run';
 
 type SetupAnswers = CredentialsAnswers & ServerNameAnswers & FolderAnswers & ProxyAnswers & PassphraseAnswers & SummaryAnswers;
 
 function choicesOf(ctx: SetupAnswers): SetupChoices {
   return {
+    credentialsFile: ctx.credentialsFile,
+    passphrase: ctx.passphrase && { value: ctx.passphrase.value, file: passphraseFileOf(ctx) },
     installFolder: ctx.installFolder,
     cacheFolder: ctx.cacheFolder,
     serverName: ctx.serverName,
@@ -46,12 +48,18 @@ export async function setup(f: FeatureContext, previous?: SetupAnswers): Promise
     ...proxySteps<SetupAnswers>((proxy) => f.session.keepsProxyPassword(proxy)),
     passphraseChoiceStep(f),
     ...passphraseEntrySteps<SetupAnswers>(f),
-    passphraseKeepStep(f),
+    passphraseKeepStep<SetupAnswers>(f, (c) => c.credentials?.vaultName),
     summaryStep((c) => planOf(f, c)),
+  ];
+  // After the summary, in order: nothing before it changed the session, the settings or a file.
+  const execute: ExecuteStep<SetupAnswers>[] = [
+    selectCredentialsStep(f),
+    ...keepPassphraseSteps<SetupAnswers>(f),
+    { execute: async (c) => (await f.session.applyChoices(choicesOf(c)), true) },
   ];
   const title = s.target.kind === 'ssh' ? vscode.l10n.t('Set Up Backup Agent on {0}', s.target.label) : vscode.l10n.t('Set Up Backup Agent');
   if (!(await ask(f, title, steps, ctx, () => setup(f, ctx)))) return;
-  await f.session.applyChoices(choicesOf(ctx));
+  if (!(await runExecuteSteps(execute, ctx))) return;
   await registerNow(f);
 }
 

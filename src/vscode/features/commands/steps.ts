@@ -4,15 +4,17 @@ import { splitTimeLeft } from '../../../core/status';
 import type { FeatureContext } from '../context';
 import { withStages } from '../progress';
 import { readSettings } from '../settings';
-import { credentialsStep, type CredentialsAnswers } from '../wizard/credentialsStep';
+import { credentialsStep, selectCredentialsStep, type CredentialsAnswers } from '../wizard/credentialsStep';
 import { cacheFolderStep, dataSizeBytes, dataSizeStep, defaultCacheFolder, type FolderAnswers } from '../wizard/folderSteps';
-import { passphraseEntrySteps, passphraseKeepStep, type PassphraseAnswers } from '../wizard/passphraseSteps';
+import { keepPassphraseSteps, passphraseEntrySteps, passphraseKeepStep, type PassphraseAnswers } from '../wizard/passphraseSteps';
+import { runExecuteSteps } from '../wizard/wizard';
 import { proxyFromSettings, proxySettingsOf, proxySteps, type ProxyAnswers } from '../wizard/proxySteps';
 import { ask, settled } from './run';
 
 export async function selectCredentials(f: FeatureContext): Promise<void> {
   const ctx: CredentialsAnswers = {};
   if (!(await ask(f, vscode.l10n.t('Select Vault Credentials File'), [credentialsStep(f)], ctx, () => selectCredentials(f)))) return;
+  if (!(await runExecuteSteps([selectCredentialsStep(f)], ctx))) return;
   const c = f.session.snapshot().credentials;
   if (c?.ok) {
     const { hours } = splitTimeLeft(c.value.timeLeftMs);
@@ -58,13 +60,16 @@ export async function setCacheFolder(f: FeatureContext): Promise<void> {
 }
 
 export async function generatePassphrase(f: FeatureContext): Promise<void> {
-  f.session.generatePassphrase();
-  await ask(f, vscode.l10n.t('Generate Encryption Passphrase'), [passphraseKeepStep<PassphraseAnswers>(f)], {}, () => generatePassphrase(f));
+  const ctx: PassphraseAnswers = { passphraseChoice: 'generate', passphrase: { value: (await f.session.getService()).generatePassphrase(), origin: 'generated' } };
+  if (!(await ask(f, vscode.l10n.t('Generate Encryption Passphrase'), [passphraseKeepStep<PassphraseAnswers>(f)], ctx, () => generatePassphrase(f)))) return;
+  await runExecuteSteps(keepPassphraseSteps<PassphraseAnswers>(f), ctx);
 }
 
 export async function enterPassphrase(f: FeatureContext): Promise<void> {
+  const ctx: PassphraseAnswers = {};
   const steps = [...passphraseEntrySteps<PassphraseAnswers>(f, () => true), passphraseKeepStep<PassphraseAnswers>(f)];
-  await ask(f, vscode.l10n.t('Enter Encryption Passphrase'), steps, {}, () => enterPassphrase(f));
+  if (!(await ask(f, vscode.l10n.t('Enter Encryption Passphrase'), steps, ctx, () => enterPassphrase(f)))) return;
+  await runExecuteSteps(keepPassphraseSteps<PassphraseAnswers>(f), ctx);
 }
 
 export async function installAgent(f: FeatureContext): Promise<void> {

@@ -15,7 +15,9 @@ import { ask } from '../commands/run';
 import { serverId, type ServerStore } from '../servers/store';
 import { localSessionTarget } from '../session/target';
 import { readSettings } from '../settings';
+import { selectCredentialsStep } from '../wizard/credentialsStep';
 import { confirmLocationInDialog } from '../wizard/passphraseSteps';
+import { runExecuteSteps } from '../wizard/wizard';
 import { LAST_FLEET_REPORT_KEY, countsText, showReportDocument } from './report';
 import { fleetSteps, SERVER_TOKEN, type FleetAnswers } from './steps';
 import type { FleetRunView } from './view';
@@ -36,7 +38,9 @@ export async function registerServers(f: FeatureContext, deps: FleetDeps): Promi
     const ctx: FleetAnswers = {};
     const steps = fleetSteps(f, { ...f, session: scratch }, hosts, concurrency);
     if (!(await ask(f, vscode.l10n.t('Register Servers'), steps, ctx, () => registerServers(f, deps)))) return;
-    await runFleet(f, deps, await fleetInput(f, ctx, scratch.revealPassphrase(), concurrency));
+    // The window's session selects the file the fleet registers with, as a single setup does.
+    if (!(await runExecuteSteps([selectCredentialsStep(f)], ctx))) return;
+    await runFleet(f, deps, await fleetInput(f, ctx, ctx.passphrase?.value, concurrency));
   } finally {
     scratch.dispose();
   }

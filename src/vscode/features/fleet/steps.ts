@@ -31,10 +31,7 @@ export interface FleetAnswers extends CredentialsAnswers, PassphraseAnswers {
   passphraseFolder?: string;
 }
 
-const vaultName = (f: FeatureContext) => {
-  const c = f.session.snapshot().credentials;
-  return (c?.ok ? c.value.vaultName : 'vault').replace(/[^\w.-]+/g, '_');
-};
+const vaultName = (ctx: FleetAnswers) => (ctx.credentials?.vaultName ?? 'vault').replace(/[^\w.-]+/g, '_');
 
 /** Every picked or typed host resolved, or the first refusal as a message. */
 async function resolveAll(texts: string[], extensionPath: string): Promise<FleetServer[] | string> {
@@ -128,7 +125,7 @@ function folderSteps(): WizardStep<FleetAnswers>[] {
   ];
 }
 
-function passphraseSteps(f: FeatureContext, scratch: FeatureContext): WizardStep<FleetAnswers>[] {
+function passphraseSteps(scratch: FeatureContext): WizardStep<FleetAnswers>[] {
   const shared = (ctx: FleetAnswers) => ctx.policy === 'shared';
   const only = (steps: WizardStep<FleetAnswers>[], when: (ctx: FleetAnswers) => boolean) => steps.map((s) => ({ ...s, shouldPrompt: (c: FleetAnswers) => when(c) && s.shouldPrompt(c) }));
   return [
@@ -153,7 +150,7 @@ function passphraseSteps(f: FeatureContext, scratch: FeatureContext): WizardStep
         ctx.passphraseFile = (
           await p.input({
             prompt: vscode.l10n.t('The file on this machine to save the passphrase to (never overwritten)'),
-            value: ctx.passphraseFile ?? path.join(os.homedir(), `BackupPassphrase-${vaultName(f)}-servers.txt`),
+            value: ctx.passphraseFile ?? path.join(os.homedir(), `BackupPassphrase-${vaultName(ctx)}-servers.txt`),
             browse: { tooltip: vscode.l10n.t('Browse…'), run: () => p.ui.saveFile({ title: vscode.l10n.t('Save the Encryption Passphrase'), saveLabel: vscode.l10n.t('Save Passphrase') }) },
             validate: (v) => (v.trim() ? undefined : vscode.l10n.t('Enter a file name.')),
           })
@@ -166,7 +163,7 @@ function passphraseSteps(f: FeatureContext, scratch: FeatureContext): WizardStep
         ctx.passphraseFolder = (
           await p.input({
             prompt: vscode.l10n.t('The folder on this machine for the passphrase files, one per server (created if needed)'),
-            value: ctx.passphraseFolder ?? path.join(os.homedir(), `BackupPassphrases-${vaultName(f)}`),
+            value: ctx.passphraseFolder ?? path.join(os.homedir(), `BackupPassphrases-${vaultName(ctx)}`),
             browse: {
               tooltip: vscode.l10n.t('Browse…'),
               run: () => p.ui.openFile({ title: vscode.l10n.t('Folder for the Passphrase Files'), canSelectFiles: false, canSelectFolders: true, openLabel: vscode.l10n.t('Use This Folder') }),
@@ -179,14 +176,14 @@ function passphraseSteps(f: FeatureContext, scratch: FeatureContext): WizardStep
   ];
 }
 
-function summaryStep(f: FeatureContext, concurrency: number): WizardStep<FleetAnswers> {
+function summaryStep(concurrency: number): WizardStep<FleetAnswers> {
   return {
     shouldPrompt: () => true,
     async prompt(ctx, p) {
       const servers = ctx.servers ?? [];
-      const c = f.session.snapshot().credentials;
+      const c = ctx.credentials;
       const lines = [
-        ...(c?.ok ? [vscode.l10n.t('Vault: {0} ({1})', c.value.vaultName, c.value.location)] : []),
+        ...(c ? [vscode.l10n.t('Vault: {0} ({1})', c.vaultName, c.location)] : []),
         vscode.l10n.t('Servers: {0}', servers.map((s) => s.key).join(', ')),
         ctx.folders === 'custom' ? vscode.l10n.t('Install folder: {0}', ctx.installFolder ?? '') : vscode.l10n.t('Default folders'),
         ...(ctx.folders === 'custom' && ctx.cacheFolder ? [vscode.l10n.t('Cache folder: {0}', ctx.cacheFolder)] : []),
@@ -210,5 +207,5 @@ function summaryStep(f: FeatureContext, concurrency: number): WizardStep<FleetAn
 }
 
 export function fleetSteps(f: FeatureContext, scratch: FeatureContext, hosts: string[], concurrency: number): WizardStep<FleetAnswers>[] {
-  return [...serverSteps(f, hosts), credentialsStep<FleetAnswers>(f), ...folderSteps(), ...passphraseSteps(f, scratch), summaryStep(f, concurrency)];
+  return [...serverSteps(f, hosts), credentialsStep<FleetAnswers>(f), ...folderSteps(), ...passphraseSteps(scratch), summaryStep(concurrency)];
 }

@@ -9,7 +9,7 @@ import { localiseError } from '../errors/localise';
 import { currentInput } from '../input/current';
 import type { UserInput } from '../input/userInput';
 import { asSetupError, isCancellation } from '../session/checked';
-import type { Session } from '../session/session';
+import type { SetupSession } from '../session/types';
 import { remoteSessionTarget } from '../session/target';
 import { connectWithProgress, sshConnector } from './connect';
 import { configHosts, resolveHost } from './hosts';
@@ -45,7 +45,7 @@ async function pickDestinationText(ui: UserInput, title: string, extensionPath: 
  * Asks for a server and connects to it. Undefined when the admin cancelled; a refusal (bad
  * destination, unreachable, changed host key, authentication…) is thrown as a SetupError.
  */
-export async function pickAndConnect(session: Session, ui: UserInput, title: string): Promise<SshTarget | undefined> {
+export async function pickAndConnect(session: SetupSession, ui: UserInput, title: string): Promise<SshTarget | undefined> {
   let text: string;
   try {
     text = await pickDestinationText(ui, title, session.host.context.extensionPath);
@@ -62,7 +62,7 @@ export async function pickAndConnect(session: Session, ui: UserInput, title: str
  * (its previous SSH connection closed). False when the admin cancelled; refusals are thrown as
  * SetupErrors for the caller to show. `session.useLocalTarget()` goes back to this server.
  */
-export async function chooseRemoteServer(session: Session, ui: UserInput = currentInput()): Promise<boolean> {
+export async function chooseRemoteServer(session: SetupSession, ui: UserInput = currentInput()): Promise<boolean> {
   const target = await pickAndConnect(session, ui, vscode.l10n.t('Set Up a Remote Server'));
   if (!target) return false;
   await session.useTarget(remoteSessionTarget(target));

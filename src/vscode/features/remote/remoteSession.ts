@@ -7,7 +7,7 @@ import { SetupError } from '../../../core/errors';
 import type { SshTarget } from '../../../core/target/ssh';
 import { showError, type FeatureContext } from '../context';
 import type { ServerStore } from '../servers/store';
-import type { Session } from '../session/session';
+import type { SetupSession } from '../session/types';
 import { remoteSessionTarget, type TargetPlace } from '../session/target';
 import { pickAndConnect } from './choose';
 
@@ -28,7 +28,7 @@ export async function withRemoteSession<T>(
   servers: ServerStore,
   target: SshTarget,
   place: Partial<TargetPlace>,
-  work: (remote: FeatureContext & { session: Session }) => Promise<T>,
+  work: (remote: FeatureContext & { session: SetupSession }) => Promise<T>,
 ): Promise<T> {
   const session = f.session.forTarget(remoteSessionTarget(target, place));
   const tracking = servers.track(session);

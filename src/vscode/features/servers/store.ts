@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { SetupStatus } from '../../../core/service';
 import type { SshDestination } from '../../../core/target/ssh';
-import type { Session } from '../session/session';
+import type { SetupSession } from '../session/types';
 
 export type ServerState = 'registered' | 'notRegistered' | 'vaultUnreachable' | 'revoked' | 'unreachable';
 
@@ -83,7 +83,7 @@ export class ServerStore implements vscode.Disposable {
   }
 
   /** Records every registration `session` makes on a remote server. */
-  track(session: Session): vscode.Disposable {
+  track(session: SetupSession): vscode.Disposable {
     return session.onDidRegister(({ target, result }) => {
       if (target.kind !== 'ssh') return;
       const { destination } = target.target;

@@ -13,7 +13,7 @@ import type { SetupWarning } from '../../../core/service';
 import type { Method, ParamsOf, ResultOf, WireWarning } from '../../../webview/protocol';
 import { NEXT_STEPS, type NextStep } from '../errors/nextSteps';
 import { warningText } from '../errors/warnings';
-import type { Checked, Session } from '../session';
+import type { Checked, SetupSession } from '../session';
 import { passphraseNotSet } from '../session/checked';
 import { chooseRemoteServer } from '../remote/choose';
 
@@ -26,13 +26,13 @@ function unwrap<T>(result: Checked<T>): T {
 
 const wireWarning = (w: SetupWarning): WireWarning => ({ code: w.code, text: warningText(w.code, w.params) });
 
-function held(session: Session): Secret {
+function held(session: SetupSession): Secret {
   const secret = session.revealPassphrase();
   if (!secret) throw passphraseNotSet();
   return secret;
 }
 
-export function createHandlers(session: Session): Handlers {
+export function createHandlers(session: SetupSession): Handlers {
   return {
     'credentials/pick': async () => {
       const picked = await vscode.window.showOpenDialog({

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { FeatureHost } from '..';
 import { localiseError } from '../errors/localise';
 import { nextStepOf } from '../errors/showError';
-import { getSession } from '../session';
+import type { SetupSession } from '../session';
 import { createHandlers } from './handlers';
 import { renderHtml, resourceRoots } from './html';
 import { SetupPageRouter } from './router';
@@ -17,36 +17,35 @@ import { SETUP_PAGE_VIEW_TYPE } from '../../ids';
 
 let open: vscode.WebviewPanel | undefined;
 
-export function openSetupPage(host: FeatureHost): vscode.WebviewPanel {
+export function openSetupPage(host: FeatureHost, session: SetupSession): vscode.WebviewPanel {
   if (open) {
     open.reveal();
     return open;
   }
   const panel = vscode.window.createWebviewPanel(SETUP_PAGE_VIEW_TYPE, vscode.l10n.t('Backup Agent Setup'), vscode.ViewColumn.Active, webviewOptions(host));
-  return showSetupPage(host, panel);
+  return showSetupPage(host, session, panel);
 }
 
 /** The panel VS Code kept across a window reload, made the setup page again. */
-export function restoreSetupPage(host: FeatureHost, panel: vscode.WebviewPanel): void {
+export function restoreSetupPage(host: FeatureHost, session: SetupSession, panel: vscode.WebviewPanel): void {
   if (open) {
     panel.dispose(); // one page per window: the one opened meanwhile stays
     return;
   }
   panel.webview.options = webviewOptions(host);
-  showSetupPage(host, panel);
+  showSetupPage(host, session, panel);
 }
 
 function webviewOptions(host: FeatureHost): vscode.WebviewOptions {
   return { enableScripts: true, localResourceRoots: resourceRoots(host.context.extensionUri) };
 }
 
-function showSetupPage(host: FeatureHost, panel: vscode.WebviewPanel): vscode.WebviewPanel {
+function showSetupPage(host: FeatureHost, session: SetupSession, panel: vscode.WebviewPanel): vscode.WebviewPanel {
   const started = performance.now();
   const { extensionUri } = host.context;
   const title = vscode.l10n.t('Backup Agent Setup');
   panel.title = title;
   panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
-  const session = getSession(host);
   let firstReady = true;
   const localise: Localise = { message: (error) => localiseError(error, host.context.extensionPath), next: nextStepOf };
   const router = new SetupPageRouter(panel.webview, session, createHandlers(session), host.log, localise, () => {

@@ -17,7 +17,7 @@ import {
   type ToWebview,
   type WireError,
 } from '../../../webview/protocol';
-import type { Session } from '../session';
+import type { SetupSession } from '../session';
 import type { Handlers } from './handlers';
 import { localisedStrings } from './strings';
 import { toView, wireError, type Localise } from './view';
@@ -30,7 +30,7 @@ export class SetupPageRouter implements vscode.Disposable {
 
   constructor(
     private readonly webview: vscode.Webview,
-    private readonly session: Session,
+    private readonly session: SetupSession,
     private readonly handlers: Handlers,
     private readonly log: vscode.LogOutputChannel,
     private readonly localise: Localise,

@@ -8,7 +8,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { deriveRegistrationState, type RegistrationState } from '../../../core/status';
 import type { RegistrationStatusBar } from '../../statusBar';
-import type { Session } from '../session/session';
+import type { SetupSession } from '../session/types';
 import { readSettings } from '../settings';
 import type { ThisServer } from './thisServer';
 
@@ -20,7 +20,7 @@ export class StatusController implements vscode.Disposable {
   private countdown?: NodeJS.Timeout;
 
   constructor(
-    private readonly session: Session,
+    private readonly session: SetupSession,
     private readonly thisServer: ThisServer,
     private readonly statusBar: RegistrationStatusBar,
   ) {}

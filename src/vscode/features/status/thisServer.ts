@@ -9,7 +9,7 @@ import { unwatchFile, watchFile, type Stats } from 'node:fs';
 import * as vscode from 'vscode';
 import type { SetupStatus } from '../../../core/service';
 import { LocalTarget } from '../../../core/target/local';
-import type { Session } from '../session/session';
+import type { SetupSession } from '../session/types';
 import { readSettings } from '../settings';
 
 /** How often the configuration file is looked at (a stat; it may not exist yet). */
@@ -24,7 +24,7 @@ export class ThisServer implements vscode.Disposable {
   private watched?: string;
 
   constructor(
-    private readonly session: Session,
+    private readonly session: SetupSession,
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.disposables.push(

@@ -1,12 +1,14 @@
-/** Step: the vault credentials file, checked as it is typed (read-only) and kept when accepted. */
+/** Step: the vault credentials file, checked as it is typed (read-only); selected only after the wizard. */
 import * as vscode from 'vscode';
-import { checked } from '../session/checked';
+import type { CredentialsSummary } from '../../../core/service';
+import { showError, type FeatureContext } from '../context';
 import { localiseError } from '../errors/localise';
-import type { FeatureContext } from '../context';
-import type { WizardStep } from './wizard';
+import type { ExecuteStep, WizardStep } from './wizard';
 
 export interface CredentialsAnswers {
   credentialsFile?: string;
+  /** What the file said when it was accepted (its vault names the passphrase file). */
+  credentials?: CredentialsSummary;
 }
 
 /** The file chosen before, else the first credentials file in the open folders. */
@@ -21,7 +23,6 @@ export function credentialsStep<C extends CredentialsAnswers>(f: FeatureContext)
   return {
     shouldPrompt: () => true,
     async prompt(ctx, p) {
-      const service = await f.session.getService();
       const file = await p.input({
         prompt: vscode.l10n.t('The .VaultCredentials file downloaded from the vault (valid for a limited time).'),
         placeholder: vscode.l10n.t('Path of the vault credentials file'),
@@ -32,12 +33,25 @@ export function credentialsStep<C extends CredentialsAnswers>(f: FeatureContext)
         },
         validate: async (value) => {
           if (!value.trim()) return vscode.l10n.t('Enter the path of a .VaultCredentials file.');
-          const result = await checked(() => service.inspectCredentials(value.trim()));
+          const result = await f.session.checkCredentials(value.trim());
           return result.ok ? undefined : localiseError(result.error, f.extension.extensionPath);
         },
       });
       ctx.credentialsFile = file.trim();
-      await f.session.selectCredentials(ctx.credentialsFile);
+      const checked = await f.session.checkCredentials(ctx.credentialsFile);
+      ctx.credentials = checked.ok ? checked.value : undefined;
+    },
+  };
+}
+
+/** Selects (and remembers) the file answered; a file refused by now is shown and stops the steps after it. */
+export function selectCredentialsStep<C extends CredentialsAnswers>(f: FeatureContext): ExecuteStep<C> {
+  return {
+    async execute(ctx) {
+      if (!ctx.credentialsFile) return true;
+      const result = await f.session.selectCredentials(ctx.credentialsFile);
+      if (!result.ok) await showError(f, result.error);
+      return result.ok;
     },
   };
 }

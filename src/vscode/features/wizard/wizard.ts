@@ -9,6 +9,11 @@
  * a skipped step keeps its number, so going forward and Back along one path shows the same
  * numbers (never "6 of 8" then "7 of 7"). Questions not answered yet count with the answer they
  * offer first (the context's defaults).
+ *
+ * As AzureWizard splits AzureWizardPromptStep from AzureWizardExecuteStep, prompt steps only
+ * collect answers into the context (checking them through the service changes nothing); the
+ * execute steps apply them, in order, once the wizard (and its summary) is through. Cancelling
+ * before then changes nothing.
  */
 import { isGoBack, type InputOptions, type PickItem, type PickManyOptions, type PickOptions, type UserInput } from '../input/userInput';
 
@@ -62,4 +67,15 @@ export async function runWizard<C>(title: string, steps: WizardStep<C>[], ctx: C
       index = previous;
     }
   }
+}
+
+/** Applies answers after the wizard. False when it refused (and showed why): the steps after it do not run. */
+export interface ExecuteStep<C> {
+  execute(ctx: C): Promise<boolean>;
+}
+
+/** Runs the execute steps in order; false when one refused. */
+export async function runExecuteSteps<C>(steps: ExecuteStep<C>[], ctx: C): Promise<boolean> {
+  for (const step of steps) if (!(await step.execute(ctx))) return false;
+  return true;
 }
