@@ -1,11 +1,13 @@
 // Builds the bundles: the extension and its features (Node, CommonJS, `vscode` external), the
-// setup page webview (browser), and the agent package the local vault serves (dist/agent).
+// setup page webview (browser), the agent package the local vault serves (dist/agent), and the
+// command lines package.json `bin` installs (dist/bin, scripts/build-cli.mjs).
 // `--production` minifies and drops source maps; `--tests` also bundles the suites that run
 // inside the extension host into out/test.
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildAgent } from './build-agent.mjs';
+import { buildCli } from './build-cli.mjs';
 
 const production = process.argv.includes('--production');
 const withTests = process.argv.includes('--tests');
@@ -73,9 +75,13 @@ if (withTests) {
 const results = await Promise.all(builds);
 // The agent package "Start Local Vault" serves (dist/agent), rebuilt since dist/ was wiped.
 const agent = await buildAgent({ root });
+const cli = await buildCli({ root, production });
 for (const r of results.slice(0, 2)) { // the product bundles, not the test suites
   for (const [file, info] of Object.entries(r.metafile.outputs)) {
     if (!file.endsWith('.map')) console.log(`built ${file} (${(info.bytes / 1024).toFixed(1)} KiB)`);
   }
 }
 console.log(`built ${path.relative(root, agent.file)} (${(agent.size / 1024).toFixed(1)} KiB)`);
+for (const [file, info] of Object.entries(cli.metafile.outputs)) {
+  if (info.entryPoint) console.log(`built ${file} (${(info.bytes / 1024).toFixed(1)} KiB, and its chunks)`);
+}

@@ -17,7 +17,7 @@ export class UsageError extends Error {
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
-const COMMON: Options = {
+export const COMMON: Options = {
   json: { type: 'boolean' },
   verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -75,6 +75,7 @@ export const COMMANDS = {
   },
   status: { usage: `status [--install-folder DIR] ${REMOTE_USAGE}`, positionals: [0, 0], options: { ...INSTALL, ...REMOTE } },
   unregister: { usage: `unregister [--install-folder DIR] ${REMOTE_USAGE}`, positionals: [0, 0], options: { ...INSTALL, ...REMOTE } },
+  completion: { usage: 'completion bash|zsh', positionals: [1, 1], options: {} },
 } satisfies Record<string, { usage: string; positionals: [number, number]; options: Options }>;
 
 export type CommandName = keyof typeof COMMANDS;
@@ -95,7 +96,7 @@ const SECRET_OPTIONS: Record<string, string> = {
 
 export const HELP = `Backup agent setup: inspect vault credentials, check a server, register it with a vault.
 
-Usage: npm run cli -- <command> [options]
+Usage: backup-agent-setup <command> [options]     (in a checkout: npm run --silent cli -- <command>)
 
 Commands:
 ${Object.values(COMMANDS)
@@ -115,7 +116,10 @@ the proxy password from BACKUP_PROXY_PASSWORD or --proxy-password-stdin (with bo
 is the first line of stdin). The vault's CA: --ca FILE or BACKUP_VAULT_CA (a file or PEM text),
 trusted for the credentials file's (or --endpoint's) host:port only; status and unregister trust
 the CA the vault returned at registration.
-Exit codes: 0 done, 1 refused or failed (the code is in the output), 2 usage, 130 cancelled.`;
+status and unregister find the install folder the agent recorded on the server when --install-folder
+is not given. Shell completion: eval "$(backup-agent-setup completion bash)" (or zsh).
+Exit codes: 0 done, 1 refused or failed (the code is in the output), 2 usage (a malformed --ssh
+destination too), 130 cancelled.`;
 
 export function parseCommandLine(argv: readonly string[]): ParsedCommand | 'help' {
   rejectSecretArguments(argv);
@@ -136,8 +140,15 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommand | 'help
   if (!values.help && (parsed.positionals.length < min || parsed.positionals.length > max)) {
     throw new UsageError(`Usage: ${spec.usage}`);
   }
+  if (command === 'completion' && !values.help && !isShell(parsed.positionals[0])) {
+    throw new UsageError(`No completion for "${parsed.positionals[0]}": the shells are ${SHELLS.join(' and ')}.\nUsage: ${spec.usage}`);
+  }
   return { command, positionals: parsed.positionals, values };
 }
+
+export const SHELLS = ['bash', 'zsh'] as const;
+export type Shell = (typeof SHELLS)[number];
+const isShell = (value: string | undefined): value is Shell => (SHELLS as readonly unknown[]).includes(value);
 
 /** Refuses `--passphrase X`, `--proxy-password=X` and the like before anything else reads argv. */
 function rejectSecretArguments(argv: readonly string[]): void {

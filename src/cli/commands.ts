@@ -1,24 +1,22 @@
 /**
  * The commands: each turns its options into a SetupService call and its result into text. No
- * rule lives here; the service decides, refuses and explains.
+ * rule lives here; the service decides, refuses and explains. The service, the SSH transport and
+ * the HTTP stack are imported on first use, so `inspect` loads only the credentials parser.
  */
 import os from 'node:os';
 import path from 'node:path';
-import { splitTimeLeft } from '../core/status';
-import type { ConnectivityReport } from '../core/connectivity/check';
 import type { CacheFolderReport } from '../core/cache/checkFolder';
+import type { ConnectivityReport } from '../core/connectivity/check';
+import { isSetupError } from '../core/errors';
 import type { Logger } from '../core/log';
 import { parseProxySettings, type ProxySettings } from '../core/proxy/settings';
-import { SetupService, type SetupInput, type WithProblem } from '../core/service';
-import { withNextStep } from '../core/registration/errors';
-import { inspectCredentials } from '../core/service/prepare';
-import { CHOICE_LABELS } from '../core/vault/choose';
+import type { SetupInput, SetupService, WithProblem } from '../core/service';
+import { splitTimeLeft } from '../core/status';
 import { LocalTarget } from '../core/target/local';
-import { defaultKnownHostsFile, openSshTarget, resolveDestination } from '../core/target/ssh';
 import type { Target } from '../core/target/target';
 import { endpointKey, type TrustedCertificate } from '../core/trust/endpoint';
 import { dataToProtect, UsageError, type CommandName, type ParsedCommand } from './args';
-import type { Output } from './output';
+import { ReportedFailure, type Output } from './output';
 import { readSecrets, readTrustedCa, type CliSecrets } from './secrets';
 
 export interface CliContext {
@@ -50,8 +48,10 @@ export async function runCommand(ctx: CliContext): Promise<void> {
     secrets: () =>
       (secrets ??= readSecrets({ passphraseStdin: tools.flag('passphrase-stdin'), proxyPasswordStdin: tools.flag('proxy-password-stdin') }, ctx.env, ctx.stdin)),
     service: async () => {
+      // The CA and the credentials file it is for are local inputs: read before any connection.
+      const trust = await cliTrust(tools, ctx);
       target ??= openTarget(ctx, tools.string('ssh'), tools.flag('accept-new-host-key'));
-      return createService(await target, ctx.output.logger(), ctx.env, await cliTrust(tools, ctx));
+      return createService(await target, ctx.output.logger(), ctx.env, trust);
     },
   };
   try {
@@ -66,7 +66,11 @@ async function openTarget(ctx: CliContext, ssh: string | undefined, acceptNewHos
   if (!ssh) return new LocalTarget();
   const logger = ctx.output.logger();
   const home = ctx.env.HOME || os.homedir();
-  const destination = await resolveDestination(ssh, { home, user: ctx.env.USER });
+  const { defaultKnownHostsFile, openSshTarget, resolveDestination } = await import('../core/target/ssh');
+  const destination = await resolveDestination(ssh, { home, user: ctx.env.USER }).catch((err: unknown) => {
+    // A destination that cannot be parsed is a mistake in the command line: a usage error (exit 2).
+    throw isSetupError(err, 'SshInvalidDestination') ? new UsageError(`${err.message}\nUsage: --ssh [user@]host[:port] or a Host from ~/.ssh/config`, err.code) : err;
+  });
   return openSshTarget(destination, {
     prompts: {
       trustNewHost: async (key) => {
@@ -92,11 +96,26 @@ async function cliTrust(tools: Tools, ctx: CliContext): Promise<TrustedCertifica
   const pem = await readTrustedCa(tools.string('ca'), ctx.env);
   const credentialsFile = tools.string('credentials');
   if (!pem || (!tools.string('endpoint') && !credentialsFile)) return undefined;
-  const endpoint = tools.string('endpoint') ?? (await inspectCredentials(credentialsFile!, new Date(), ctx.signal)).endpoint;
+  const endpoint = tools.string('endpoint') ?? (await inspectFile(credentialsFile!, ctx.signal)).endpoint;
   return [{ endpoint: endpointKey(endpoint), pem }];
 }
 
-function createService(target: Target, logger: Logger, env: NodeJS.ProcessEnv, trust: TrustedCertificate[] | undefined): SetupService {
+/** The credentials parser alone (no service, no network stack); its refusals get their next step in main. */
+async function inspectFile(file: string, signal: AbortSignal) {
+  const { inspectCredentialsFile } = await import('../core/credentials/inspect');
+  return inspectCredentialsFile(file, { now: new Date(), signal });
+}
+
+/** The file inspected for this machine: refused unless this machine runs the agent its vault needs (step 1's rule). */
+async function inspectHere(file: string, signal: AbortSignal) {
+  const credentials = await inspectFile(file, signal);
+  const { requireUsable } = await import('../core/vault/choose');
+  requireUsable(credentials, { facts: { platform: process.platform }, label: `this server (${os.hostname()})` }, 'local');
+  return credentials;
+}
+
+async function createService(target: Target, logger: Logger, env: NodeJS.ProcessEnv, trust: TrustedCertificate[] | undefined): Promise<SetupService> {
+  const { SetupService } = await import('../core/service');
   const cacheHome = env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
   return new SetupService({
     target,
@@ -124,7 +143,9 @@ async function proxySettings(tools: Tools): Promise<ProxySettings> {
 
 const HANDLERS: Record<CommandName, Handler> = {
   async inspect({ parsed, output, signal }, tools) {
-    const c = await (await tools.service()).inspectCredentials(parsed.positionals[0]!, { signal });
+    const file = parsed.positionals[0]!;
+    // This machine is checked without building the service (inspect stays fast); a remote server through it.
+    const c = tools.string('ssh') ? await (await tools.service()).inspectCredentials(file, { signal }) : await inspectHere(file, signal);
     const { hours, minutes } = splitTimeLeft(c.timeLeftMs);
     output.done('inspect', c, [
       `Vault credentials ${c.fileName}`,
@@ -142,7 +163,7 @@ const HANDLERS: Record<CommandName, Handler> = {
       signal,
       onProgress: (s, d) => output.progress(s, d),
     });
-    reportChecks(output, 'check-cache', report, cacheLines(report));
+    await reportChecks(output, 'check-cache', report, cacheLines(report));
   },
 
   async 'check-connectivity'({ output, signal }, tools) {
@@ -152,7 +173,7 @@ const HANDLERS: Record<CommandName, Handler> = {
     const proxy = await proxySettings(tools);
     const where = endpoint !== undefined ? { endpoint, proxy } : { credentialsFile: credentialsFile!, proxy };
     const report = await (await tools.service()).checkConnectivity(where, { signal });
-    reportChecks(output, 'check-connectivity', report, connectivityLines(report));
+    await reportChecks(output, 'check-connectivity', report, connectivityLines(report));
   },
 
   async 'passphrase generate'({ output }, tools) {
@@ -178,9 +199,14 @@ const HANDLERS: Record<CommandName, Handler> = {
       passphraseFile: tools.string('passphrase-file'),
       serverName: tools.string('server-name'),
     };
+    // The admin machine's own inputs (the credentials file, the passphrase, its file) are checked
+    // before connecting to a server: a typo should not wait for an SSH handshake.
+    const { checkLocalInputs } = await import('../core/service/localInputs');
+    await checkLocalInputs(input, { signal });
     const service = await tools.service();
     if (tools.flag('dry-run')) {
       const plan = await service.plan(input, { signal });
+      const { CHOICE_LABELS } = await import('../core/vault/choose');
       output.done('register', plan, [
         `Plan for ${plan.target.label}: register ${plan.serverName} with vault ${plan.credentials.vaultName}`,
         `  Vault service: ${CHOICE_LABELS.backend[plan.backend]}; agent: ${CHOICE_LABELS.agent[plan.agent]}`,
@@ -211,6 +237,10 @@ const HANDLERS: Record<CommandName, Handler> = {
     ]);
   },
 
+  completion() {
+    throw new Error('completion is printed by main, without loading the commands');
+  },
+
   async status({ output, signal }, tools) {
     const status = await (await tools.service()).status({ installFolder: tools.string('install-folder'), signal });
     const { state, config, remote } = status;
@@ -229,15 +259,13 @@ const HANDLERS: Record<CommandName, Handler> = {
 };
 
 /** A check report: done when every step passed, else refused with its problem's code. */
-function reportChecks(output: Output, command: string, report: WithProblem<object>, text: string[]): void {
+async function reportChecks(output: Output, command: string, report: WithProblem<object>, text: string[]): Promise<void> {
   const { problem, ...rest } = report;
   if (!problem) return output.done(command, rest, text);
+  const { withNextStep } = await import('../core/registration/errors');
   output.failed(command, withNextStep(problem).toJSON(), rest, text);
   throw new ReportedFailure();
 }
-
-/** Thrown after a failure was already printed: the caller only sets the exit code. */
-export class ReportedFailure extends Error {}
 
 function cacheLines(report: CacheFolderReport): string[] {
   return [

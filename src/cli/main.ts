@@ -1,12 +1,13 @@
 /**
- * `npm run cli -- <command>`: an azcmagent-like command line over the same SetupService the
- * extension uses. See HELP (args.ts) for the commands and exit codes.
+ * `backup-agent-setup <command>` (also `npm run cli -- <command>`): an azcmagent-like command line
+ * over the same SetupService the extension uses. See HELP (args.ts) for the commands and exit codes.
+ * Only the grammar, the help and the completion scripts load up front: each command's code (and
+ * with it ssh2, undici or node-forge) is imported when that command runs.
  */
 import { CancelledError, SetupError } from '../core/errors';
-import { withNextStep } from '../core/registration/errors';
-import { COMMANDS, HELP, parseCommandLine, UsageError } from './args';
-import { ReportedFailure, runCommand } from './commands';
-import { Output, type Streams } from './output';
+import { COMMANDS, HELP, parseCommandLine, UsageError, type Shell } from './args';
+import { completionScript } from './completion';
+import { Output, ReportedFailure, type CliError, type Streams } from './output';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, cancelled: 130 } as const;
 
@@ -28,9 +29,14 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     }
     command = parsed.command;
     if (parsed.values.help) {
-      io.stdout(`Usage: npm run cli -- ${COMMANDS[parsed.command].usage}\n`);
+      io.stdout(`Usage: backup-agent-setup ${COMMANDS[parsed.command].usage}\n`);
       return EXIT.ok;
     }
+    if (parsed.command === 'completion') {
+      io.stdout(completionScript(parsed.positionals[0] as Shell));
+      return EXIT.ok;
+    }
+    const { runCommand } = await import('./commands');
     await runCommand({ parsed, output, env: io.env, stdin: io.stdin, signal: io.signal });
     return EXIT.ok;
   } catch (err) {
@@ -43,22 +49,14 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       output.failed(command, { code: 'Cancelled', message: 'Cancelled.', params: {} });
       return EXIT.cancelled;
     }
-    const error = err instanceof SetupError ? withNextStep(err).toJSON() : { code: 'InternalError', message: `Unexpected failure: ${(err as Error)?.message ?? String(err)}`, params: {} };
-    output.failed(command, error);
+    output.failed(command, await asCliError(err));
     return EXIT.failed;
   }
 }
 
-if (require.main === module) {
-  const controller = new AbortController();
-  process.once('SIGINT', () => controller.abort());
-  main(process.argv.slice(2), {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-    env: process.env,
-    stdin: process.stdin,
-    signal: controller.signal,
-  }).then((code) => {
-    process.exitCode = code;
-  });
+/** A refusal with its next step (loaded only on failure: the table of steps imports the HTTP stack's codes). */
+async function asCliError(err: unknown): Promise<CliError> {
+  if (!(err instanceof SetupError)) return { code: 'InternalError', message: `Unexpected failure: ${(err as Error)?.message ?? String(err)}`, params: {} };
+  const { withNextStep } = await import('../core/registration/errors');
+  return withNextStep(err).toJSON();
 }

@@ -5,6 +5,8 @@
  */
 import type { ErrorParams } from '../core/errors';
 import type { Logger } from '../core/log';
+import { NEXT_ACTION_INSTRUCTIONS } from '../core/nextActionInstructions';
+import { isNextAction } from '../core/nextActions';
 
 export interface CliError {
   code: string;
@@ -15,6 +17,36 @@ export interface CliError {
 export interface Streams {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+}
+
+/** Thrown after a failure was already printed: the caller only sets the exit code. */
+export class ReportedFailure extends Error {}
+
+/** What a system error code means, for the errors that carry one (`params.reason`). */
+const ERRNO_TEXT: Record<string, string> = {
+  ENOENT: 'it does not exist',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EISDIR: 'it is a folder',
+  ENOTDIR: 'a part of the path is not a folder',
+  ELOOP: 'too many symbolic links',
+  EBUSY: 'it is in use',
+  EMFILE: 'too many open files',
+  ENOSPC: 'no space left on the device',
+  EROFS: 'the file system is read-only',
+  notAFile: 'it is not a regular file',
+};
+
+/**
+ * The path and the cause, when the error's params carry them and its message does not already
+ * say them: "could not be read" alone leaves the reader guessing which file, and why.
+ */
+function whereAndWhy(error: CliError): string {
+  const { params, message } = error;
+  const place = [params.file, params.path, params.folder].find((v) => typeof v === 'string' && v !== '' && !message.includes(v));
+  const reason = typeof params.reason === 'string' ? params.reason : undefined;
+  const cause = reason && !message.includes(reason) ? `${ERRNO_TEXT[reason] ?? reason}${ERRNO_TEXT[reason] ? ` (${reason})` : ''}` : undefined;
+  return [place && `\n  Path:  ${String(place)}`, cause && `\n  Cause: ${cause}`].filter(Boolean).join('');
 }
 
 export class Output {
@@ -37,8 +69,9 @@ export class Output {
       return;
     }
     if (text.length > 0) this.streams.stdout(`${text.join('\n')}\n`);
-    const action = error.params.action ? `\nNext step: ${String(error.params.action)}` : '';
-    this.streams.stderr(`Error [${error.code}]: ${error.message}${action}\n`);
+    const { action } = error.params;
+    const next = isNextAction(action) ? `\nNext step: ${NEXT_ACTION_INSTRUCTIONS[action]}` : '';
+    this.streams.stderr(`Error [${error.code}]: ${error.message}${whereAndWhy(error)}${next}\n`);
   }
 
   progress(stage: string, detail?: ErrorParams): void {

@@ -11,6 +11,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { TLSSocket } from 'node:tls';
 import { Agent, request } from 'undici';
 import type { Logger } from '../../src/core/log';
@@ -227,7 +228,16 @@ export async function findSecrets(secrets: readonly string[], texts: Record<stri
 // ---------------------------------------------------------------------------------------------
 // The CLI as a real process
 
-export const CLI_MAIN = path.resolve(__dirname, '..', '..', 'src', 'cli', 'main.ts');
+const REPO = path.resolve(__dirname, '..', '..');
+/** The installed command: package.json's `bin` entry, the bundle (scripts/build-cli.mjs). */
+export const CLI_BIN = path.join(REPO, (JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin['backup-agent-setup']!);
+
+let cliBuilt: Promise<unknown> | undefined;
+/** Builds the command lines' bundles when a source is newer than them (once per test process). */
+export function ensureCliBuilt(): Promise<unknown> {
+  cliBuilt ??= import(pathToFileURL(path.join(REPO, 'scripts', 'build-cli.mjs')).href).then((m: { ensureCliBuilt(o: { root: string }): Promise<boolean> }) => m.ensureCliBuilt({ root: REPO }));
+  return cliBuilt;
+}
 
 export interface CliRun {
   code: number | null;
@@ -243,8 +253,8 @@ export interface CliRun {
 type AnyJson = any;
 
 /**
- * Runs `node --import tsx src/cli/main.ts <args>` (what `npm run cli` runs), with `env` added to
- * a minimal environment and `stdin` written to it. `watchProcesses` samples every process's
+ * Runs the installed command (`backup-agent-setup <args>`: the bin's bundle, started through its
+ * `#!/usr/bin/env node` line), with `env` added to a minimal environment and `stdin` written to it. `watchProcesses` samples every process's
  * command line every 5 ms while it runs, so a test can show that no secret appeared in one it
  * sampled (a process shorter than that can slip between samples);
  * `interruptAfterMs` sends it SIGINT (Ctrl+C).
@@ -253,8 +263,10 @@ export async function runCli(
   args: readonly string[],
   options: { env?: Record<string, string>; stdin?: string; watchProcesses?: boolean; interruptAfterMs?: number } = {},
 ): Promise<CliRun> {
-  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir(), ...options.env };
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI_MAIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  await ensureCliBuilt();
+  // This node first on PATH: the one the bin's `#!/usr/bin/env node` finds.
+  const env = { PATH: [path.dirname(process.execPath), process.env.PATH ?? ''].join(path.delimiter), HOME: process.env.HOME ?? os.tmpdir(), ...options.env };
+  const child = spawn(CLI_BIN, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
   const commandLines = new Set<string>();
   const watcher = options.watchProcesses ? watchCommandLines(commandLines) : undefined;
   let stdout = '';

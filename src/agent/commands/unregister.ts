@@ -7,9 +7,13 @@ import { removeMachineCertificate } from '../../core/registration/machineCertifi
 import type { VaultWay } from '../../core/agents/reference/protocol';
 import { describeProxy } from '../../core/proxy/resolve';
 import { saveConfig } from '../../core/service/configuration';
+import { deriveRegistrationState } from '../../core/status';
 import { withConfig, type AgentPlace, type StageOut } from '../context';
 import { withInstallLock } from '../lock';
 import { registeredWay } from '../vaultRoute';
+
+/** This server's state afterwards, in the setup's state model (core/status.ts), as `status` says it. */
+const NOT_SET_UP = deriveRegistrationState({ now: new Date() }).kind;
 
 export async function unregister(place: AgentPlace, request: { way: VaultWay }, stage: StageOut): Promise<Record<string, unknown>> {
   return withInstallLock(place.layout.configDir, async () => {
@@ -17,7 +21,7 @@ export async function unregister(place: AgentPlace, request: { way: VaultWay }, 
     if (!config.registration) {
       stage('removeMachineCertificate');
       await removeMachineCertificate(target, layout);
-      return { state: 'notRegistered', alreadyUnregistered: true };
+      return { state: NOT_SET_UP, alreadyUnregistered: true };
     }
     stage('unregisterAtVault');
     const way = await registeredWay(target, layout, config, request.way);
@@ -29,7 +33,7 @@ export async function unregister(place: AgentPlace, request: { way: VaultWay }, 
     stage('removeMachineCertificate');
     await removeMachineCertificate(target, layout);
     return {
-      state: 'unregistered',
+      state: NOT_SET_UP,
       vaultState: remote.status,
       registrationId: way.registrationId,
       vault: remote.vault,

@@ -44,7 +44,7 @@ export async function readCredentialsBytes(
   try {
     return { bytes: await access.read(file, MAX_CREDENTIALS_BYTES) };
   } catch (err) {
-    if (!COPY_RETRY_ERRNOS.has(errnoOf(err) ?? '')) throw asUnreadable(err, false);
+    if (!COPY_RETRY_ERRNOS.has(errnoOf(err) ?? '')) throw asUnreadable(err, file, false);
   }
   return { ...(await readViaLocalCopy(file, access, options.signal)), copiedFrom: file, copyReason: 'access' };
 }
@@ -58,7 +58,7 @@ async function readViaLocalCopy(file: string, access: FileAccess, signal?: Abort
     await access.copy(file, copy);
     return { bytes: await access.read(copy, MAX_CREDENTIALS_BYTES) };
   } catch (err) {
-    throw asUnreadable(err, true);
+    throw asUnreadable(err, file, true);
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }
@@ -69,10 +69,10 @@ export function fileBaseName(file: string): string {
   return path.basename(file.replace(/\\/g, '/'));
 }
 
-function asUnreadable(err: unknown, viaCopy: boolean): unknown {
+function asUnreadable(err: unknown, file: string, viaCopy: boolean): unknown {
   const reason = errnoOf(err);
   if (!reason) return err; // not an I/O error: a SetupError (too large, not a file) or a cancellation
-  return credentialsError('34528', 'The vault credentials file could not be read.', { reason, viaCopy }, err);
+  return credentialsError('34528', `The vault credentials file ${file} could not be read.`, { file, reason, viaCopy }, err);
 }
 
 
@@ -91,7 +91,7 @@ async function readBounded(file: string, maxBytes: number): Promise<Buffer> {
   try {
     const stat = await handle.stat();
     if (!stat.isFile()) {
-      throw credentialsError('34528', 'The vault credentials path is not a regular file.', { reason: 'notAFile' });
+      throw credentialsError('34528', `The vault credentials path ${file} is not a regular file.`, { file, reason: 'notAFile' });
     }
     if (stat.size > maxBytes) throw tooLarge(stat.size, maxBytes);
     // The size may be wrong (growing file, pseudo-file): read until EOF, but stop one chunk past the limit.

@@ -17,7 +17,7 @@ import { installPlace, type InstallPlace, type ServiceContext } from './context'
 import { checkPassphraseRules, existingPassphraseFile, isSamePassphrase, passphraseLocationWarnings } from './passphrase';
 import type { CredentialsSummary, SetupInput, SetupWarning } from './types';
 import type { VaultRoute } from './vaultAccess';
-import { chooseVault, requireAgentRunsOn, requireBackend, type VaultChoice } from '../vault/choose';
+import { requireUsable, type VaultChoice } from '../vault/choose';
 
 /** Credentials this close to expiry are flagged: a setup that stalls may outlive them. */
 export const EXPIRY_WARNING_MS = 60 * 60_000;
@@ -112,9 +112,7 @@ export async function inspectCredentials(file: string, now: Date, signal?: Abort
  */
 export async function inspectForTarget(ctx: ServiceContext, file: string, signal?: AbortSignal): Promise<{ credentials: VaultCredentials; choice: VaultChoice }> {
   const credentials = await inspectCredentials(file, ctx.now(), signal);
-  const choice = chooseVault(credentials);
-  requireAgentRunsOn(choice, await ctx.target.facts(signal), ctx.target.label);
-  requireBackend(choice, ctx.backend.kind, credentials.fileName);
+  const choice = requireUsable(credentials, { facts: await ctx.target.facts(signal), label: ctx.target.label }, ctx.backend.kind);
   return { credentials, choice };
 }
 

@@ -71,6 +71,17 @@ export function requireBackend(choice: VaultChoice, available: BackendKind, file
   });
 }
 
+/**
+ * Step 1's rule: the file's vault service and agent, refused unless the server's operating
+ * system runs that agent and this setup has that backend.
+ */
+export function requireUsable(credentials: Pick<VaultCredentials, 'endpoint' | 'agentLinks' | 'fileName'>, server: { facts: Pick<HostFacts, 'platform'>; label: string }, available: BackendKind): VaultChoice {
+  const choice = chooseVault(credentials);
+  requireAgentRunsOn(choice, server.facts, server.label);
+  requireBackend(choice, available, credentials.fileName);
+  return choice;
+}
+
 const BACKEND_NAMES: Record<BackendKind, string> = { local: 'the local vault', azure: 'an Azure Recovery Services vault' };
 
 /** How a plan names the backend and the agent (English; the VS Code side has its own l10n). */

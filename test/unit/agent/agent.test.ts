@@ -276,7 +276,7 @@ describe('the installed reference agent', function () {
       assert.equal(result.code, 0, result.stdout + result.stderr);
       assert.deepEqual(
         { ...result.json, remote: undefined },
-        { state: 'unregistered', vaultState: 'unregistered', registrationId: machine.registrationId, vault: credentials.identity.name, via: 'direct', alreadyUnregistered: false, remote: undefined },
+        { state: 'notSetUp', vaultState: 'unregistered', registrationId: machine.registrationId, vault: credentials.identity.name, via: 'direct', alreadyUnregistered: false, remote: undefined },
       );
       assert.equal(result.json.remote.status, 'unregistered');
       assert.equal((await readAgentConfig(local, layout))?.registration, null);
@@ -290,11 +290,11 @@ describe('the installed reference agent', function () {
 
       const status = await agent(['status', '--json']);
       assert.equal(status.code, 0);
-      assert.equal(status.json.state, 'notRegistered');
+      assert.equal(status.json.state, 'notSetUp');
       // Again: nothing to end at the vault, and the leftovers are gone.
       const again = await agent(['unregister', '--json']);
       assert.equal(again.code, 0, again.stdout + again.stderr);
-      assert.deepEqual(again.json, { state: 'notRegistered', alreadyUnregistered: true });
+      assert.deepEqual(again.json, { state: 'notSetUp', alreadyUnregistered: true });
       await assert.rejects(fs.stat(layout.machineKeyFile), { code: 'ENOENT' });
     });
   });

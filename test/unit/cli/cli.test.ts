@@ -3,7 +3,7 @@
  * the exit codes, and secrets refused as arguments.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -14,12 +14,18 @@ import { LocalTarget } from '../../../src/core/target/local';
 import { filesUnder } from '../../support/files';
 import { runCli, startServiceVault, tempDir, TEST_PASSPHRASE, writeCredentials, type CliRun } from '../../support/service';
 import { generateKeyPair, sshdUnavailableReason, startSshd } from '../../support/sshd';
-import { createVaultWithCredentials, type TestVault } from '../../support/vault';
+import { createVaultWithCredentials, REPO_ROOT, type TestVault } from '../../support/vault';
+import { CLI_COMMANDS, cliOutputProblems } from '../../support/cliSchema';
+
+/** The commands whose successful --json output matched docs/cli-output.schema.json in this run. */
+const conforming = new Set<string>();
 
 function assertJsonOutcome(run: CliRun, exitCode: number, ok: boolean): void {
   assert.equal(run.code, exitCode, `exit ${run.code}\nstdout: ${run.stdout}\nstderr: ${run.stderr}`);
   assert.equal(run.stdout.trim().split('\n').length, 1, 'exactly one line of JSON on stdout');
   assert.equal(run.json?.ok, ok, run.stdout);
+  assert.deepEqual(cliOutputProblems(run.json), [], `docs/cli-output.schema.json: ${run.stdout}`);
+  if (ok) conforming.add(run.json.command);
 }
 
 describe('CLI', function () {
@@ -174,6 +180,9 @@ describe('CLI', function () {
     const unregistered = await runCli(['unregister', '--install-folder', installFolder], { env });
     assert.equal(unregistered.code, 0, unregistered.stderr);
     assert.match(unregistered.stdout, new RegExp(`Unregistered: registration ${registrationId} is unregistered\\.`));
+    const twice = await runCli(['unregister', '--install-folder', installFolder, '--json'], { env });
+    assertJsonOutcome(twice, 0, true);
+    assert.equal(twice.json.result.alreadyUnregistered, true);
     const after = await runCli(['status', '--install-folder', installFolder], { env });
     assert.match(after.stdout, /^State: notSetUp/);
   });
@@ -244,5 +253,74 @@ describe('CLI', function () {
     const run = await runCli(['unregister', '--install-folder', path.join(root, 'nothing'), '--json'], { env });
     assertJsonOutcome(run, 1, false);
     assert.equal(run.json.error.code, 'AgentNotConfigured');
+  });
+
+  it('names the path, the cause and the next step as an instruction in a text error', async () => {
+    const missing = path.join(root, 'no such dir', 'lab1.VaultCredentials');
+    const run = await runCli(['inspect', missing], { env });
+    assert.equal(run.code, 1);
+    assert.equal(run.stdout, '');
+    assert.match(run.stderr, /^Error \[34528\]: /);
+    assert.ok(run.stderr.includes(missing), run.stderr);
+    assert.match(run.stderr, /Cause: it does not exist \(ENOENT\)/);
+    assert.match(run.stderr, /Next step: Check that the file exists and that your user can read it, then try again\.\n$/);
+    assert.doesNotMatch(run.stderr, /checkFileAccess/, 'no internal action name');
+  });
+
+  it('refuses a malformed --ssh destination as a usage error (exit 2), connecting nowhere', async () => {
+    for (const destination of ['bad host', 'user@:', 'host:99999']) {
+      const run = await runCli(['status', '--ssh', destination, '--json'], { env });
+      assertJsonOutcome(run, 2, false);
+      assert.equal(run.json.error.code, 'SshInvalidDestination');
+      const text = await runCli(['status', '--ssh', destination], { env });
+      assert.equal(text.code, 2, text.stderr);
+    }
+  });
+
+  it('checks the credentials file and the passphrase before connecting to the server', async () => {
+    // A server that counts the connections it gets: none may come.
+    let connections = 0;
+    const server = net.createServer((socket) => {
+      connections++;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as net.AddressInfo;
+      const { file } = await credentialsFile();
+      const remote = ['register', '--ssh', `nobody@127.0.0.1:${port}`, '--data-size', '1000', '--json'];
+      const missing = await runCli([...remote, '--credentials', path.join(root, 'missing.VaultCredentials')], { env: { ...env, BACKUP_PASSPHRASE: TEST_PASSPHRASE } });
+      assertJsonOutcome(missing, 1, false);
+      assert.equal(missing.json.error.code, '34528');
+      const short = await runCli([...remote, '--credentials', file], { env: { ...env, BACKUP_PASSPHRASE: 'short' } });
+      assertJsonOutcome(short, 1, false);
+      assert.equal(short.json.error.code, 'PassphraseInvalid');
+      assert.equal(connections, 0, 'no connection to the server');
+      // The same command with good inputs does connect (and fails there): the counter can count.
+      const good = await runCli([...remote, '--credentials', file], { env: { ...env, BACKUP_PASSPHRASE: TEST_PASSPHRASE } });
+      assertJsonOutcome(good, 1, false);
+      assert.ok(connections > 0, good.stdout);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('prints exactly one JSON object through npm run --silent cli and npx backup-agent-setup', async () => {
+    const missing = path.join(root, 'missing.VaultCredentials');
+    const cliEnv = { ...process.env, ...env, npm_config_update_notifier: 'false' };
+    for (const [command, args] of [
+      ['npm', ['run', '--silent', 'cli', '--', 'inspect', missing, '--json']],
+      ['npx', ['--no-install', 'backup-agent-setup', 'inspect', missing, '--json']],
+    ] as const) {
+      const run = spawnSync(command, args, { cwd: REPO_ROOT, env: cliEnv, encoding: 'utf8' });
+      assert.equal(run.status, 1, `${command}: ${run.stderr}`);
+      const parsed = JSON.parse(run.stdout) as { ok: boolean; error: { code: string } };
+      assert.equal(run.stdout.trim().split('\n').length, 1, `${command}: one line: ${run.stdout}`);
+      assert.equal(parsed.error.code, '34528');
+    }
+  });
+
+  it("matched every command's --json output against docs/cli-output.schema.json", () => {
+    assert.deepEqual(CLI_COMMANDS.filter((c) => !conforming.has(c)), []);
   });
 });

@@ -116,7 +116,7 @@ describe('secrets never leak', function () {
       commandLines.push(...run.commandLines);
     }
     const cliLayout = agentLayout(target, cliInstall);
-    assert.ok(commandLines.some((line) => line.includes('src/cli/main.ts register')), 'the sampling saw the CLI itself');
+    assert.ok(commandLines.some((line) => line.includes('backup-agent-setup.mjs register')), 'the sampling saw the CLI itself');
 
     // The files that are meant to hold secrets do (so the search below would find a leak) and are 0600.
     const secretFiles = [input.passphraseFile!, newFile, path.join(cliRoot, 'passphrase.txt'), layout.machineKeyFile, layout.proxyPasswordFile, cliLayout.machineKeyFile, cliLayout.proxyPasswordFile];

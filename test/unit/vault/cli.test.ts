@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { readFileSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import {
   REPO_ROOT,
@@ -12,6 +12,9 @@ import {
   vaultClient,
   type TestVault,
 } from '../../support/vault';
+import { ensureCliBuilt } from '../../support/service';
+
+const VAULT_BIN = path.join(REPO_ROOT, (JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin['backup-vault']!);
 
 interface CliResult {
   code: number;
@@ -19,10 +22,11 @@ interface CliResult {
   stderr: string;
 }
 
-/** Runs `npx tsx src/vault/cli.ts ...` as a user would. */
-function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+/** Runs the installed `backup-vault ...` (the bin's bundle) as a user would. */
+async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  await ensureCliBuilt();
   return new Promise((resolve) => {
-    execFile('npx', ['tsx', 'src/vault/cli.ts', ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env }, timeout: 15_000 }, (err, stdout, stderr) => {
+    execFile(VAULT_BIN, args, { cwd: REPO_ROOT, env: { ...process.env, ...env }, timeout: 15_000 }, (err, stdout, stderr) => {
       resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
