@@ -3,7 +3,7 @@
  * opposed to the agent on the server (agents/driver.ts). The local vault (./local.ts) is the first
  * backend; an Azure Recovery Services vault, reached through Azure Resource Manager, will be the
  * second. Whatever has no counterpart in Azure's API (registering, spending a security PIN: the
- * MARS agent does both on the server) stays on the agent driver. docs/vault-backends.md maps each
+ * MARS agent does both on the server) stays on the agent driver. docs/architecture.md maps each
  * member to the local vault's route and the Azure operation.
  */
 import type { AgentDriver, AgentUnregistered, StagedOptions } from '../agents/driver';
