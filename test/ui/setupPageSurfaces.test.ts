@@ -85,12 +85,18 @@ describe('Setup page: one truth with the palette and the CLI', function () {
     }
   }
 
-  /** The real CLI, as `npm run cli` runs it, on this machine. */
+  /** The installed CLI on this machine: package.json's `bin` entry, started through its `#!/usr/bin/env node` line. */
   async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; out: string }> {
     const { ext } = await activateExtension();
-    const child = spawn('node', ['--import', 'tsx', path.join(ext.extensionPath, 'src', 'cli', 'main.ts'), ...args, '--json'], {
+    const bin = (ext.packageJSON as { bin: Record<string, string> }).bin['backup-agent-setup']!;
+    const child = spawn(path.join(ext.extensionPath, bin), [...args, '--json'], {
       cwd: ext.extensionPath,
-      env: { PATH: process.env.PATH ?? '', HOME: os.homedir(), XDG_CACHE_HOME: path.join(h.dir, 'cli-cache'), ...env },
+      env: {
+        PATH: [path.dirname(process.execPath), process.env.PATH ?? ''].join(path.delimiter),
+        HOME: os.homedir(),
+        XDG_CACHE_HOME: path.join(h.dir, 'cli-cache'),
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
