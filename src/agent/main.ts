@@ -3,7 +3,7 @@
  * the setup, its request on stdin), its registration status, changes, unregistering and the
  * configuration. Exit codes: 0 done, 1 failed (the error code is printed), 2 not understood.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { changeRequestSchema, checkRequestSchema, registerRequestSchema, stageLine, wayRequestSchema } from '../core/agents/reference/protocol';
 import { SetupError } from '../core/errors';
 import { nextStep } from '../core/registration/errors';

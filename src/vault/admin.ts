@@ -4,7 +4,7 @@
  * Store it owns or shares with a running service, and the HTTP client of a running service's
  * admin API (admin-client.ts). The CLI and the extension pick one through openVaultAdmin.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { localAgentLinks } from '../core/vault/localFormat';
 import { parseInput } from './http/body';
 import { issueCredentials, type IssuedCredentials, type VaultIdentity } from './issuer';

@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { writeFileAtomic } from '../core/fs/atomic';
 import { VaultCode, VaultError } from './errors';
 import { readOptional } from './layout';

@@ -3,7 +3,7 @@
  * file reads the same in every process; the schema is checked on every load so that a damaged
  * file stops the service with a clear error instead of misbehaving later.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const STATE_FORMAT_VERSION = 1;
 /** The real vault's limit (agent facts §2). */

@@ -3,7 +3,7 @@
  * atomically. It holds no secret: the passphrase only as a salted scrypt verifier, the proxy
  * password only as the path of its 0600 file.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { SetupError } from '../errors';
 import { verifierSchema } from '../passphrase/verifier';
 import type { Target } from '../target/target';

@@ -1,5 +1,5 @@
 /** The proxy as the agent applies it. Only zod: the setup page's browser code uses its type. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** VS Code's setting is resolved to an explicit one at setup time. */
 export const agentProxySchema = z.strictObject({

@@ -8,7 +8,7 @@ import { lookup } from 'node:dns/promises';
 import net, { isIP } from 'node:net';
 import tls, { type TLSSocket } from 'node:tls';
 import { Client } from 'undici';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CancelledError, raceAbort, type ErrorParams } from '../errors';
 import type { TlsOptions } from '../http/dispatcher';
 import { diagnoseTlsCode } from '../http/networkErrors';

@@ -3,7 +3,7 @@
  * and validated with zod. Only the current backup flavour is accepted; the others are refused
  * with a message that tells the user which file to fetch instead.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ErrorParams } from '../errors';
 import { credentialsError } from './errors';
 import { BACKUP_ELEMENTS, BACKUP_ROOT, DATACONTRACT_NS, LEGACY_BACKUP_ROOT, SITE_RECOVERY_ROOTS, type BackupElement } from './format';

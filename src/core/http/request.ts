@@ -1,5 +1,5 @@
 import { request, type Dispatcher } from 'undici';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CancelledError, SetupError, throwIfAborted, type ErrorParams } from '../errors';
 import { VaultCode, isVaultCode } from '../vaultCodes';
 import { NetworkCode, diagnoseSocketError, networkError, networkTarget, type NetworkTarget } from './networkErrors';

@@ -9,7 +9,7 @@ import { createReadStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { request, type Dispatcher } from 'undici';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CancelledError, raceAbort, SetupError, throwIfAborted } from '../errors';
 import { diagnoseSocketError, networkError, networkTarget, type NetworkTarget } from '../http/networkErrors';
 import { requestJson } from '../http/request';

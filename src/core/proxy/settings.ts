@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SetupError } from '../errors';
 import { parseNoProxyEntry } from './noProxy';
 import { Secret } from '../secret';

@@ -2,7 +2,7 @@
  * The registration API's request and answers (src/vault/http/registration-routes.ts), checked
  * on arrival so that a wrong endpoint fails here with InvalidResponse rather than later.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export interface RegistrationRequest {
   serverName: string;

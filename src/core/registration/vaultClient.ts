@@ -6,7 +6,7 @@
  * an actionable SetupError (errors.ts).
  */
 import { rootCertificates } from 'node:tls';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { ClientCertificate } from '../credentials/model';
 import { SetupError } from '../errors';
 import { createDispatcher, type Timeouts } from '../http/dispatcher';

@@ -6,7 +6,7 @@
 import { createReadStream, promises as fs } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { VaultCode, VaultError } from '../errors';
 import type { Route } from './router';
 

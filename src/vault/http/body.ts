@@ -4,7 +4,7 @@
  * vault makes sure it is never handed a passphrase.
  */
 import type { IncomingMessage } from 'node:http';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { VaultCode, VaultError } from '../errors';
 
 export const BODY_LIMIT = 64 * 1024;

@@ -6,7 +6,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
-import { z } from 'zod';
+import * as z from 'zod';
 import { verifyCsr } from '../csr';
 import { VaultCode, VaultError } from '../errors';
 import { registrationView, type RegistrationRecord } from '../model';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { inspect } from 'node:util';
 import type { Dispatcher } from 'undici';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CancelledError, isSetupError } from '../../../src/core/errors';
 import { createDispatcher } from '../../../src/core/http/dispatcher';
 import { NetworkCode } from '../../../src/core/http/networkErrors';

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { AgentLayout } from '../../config/layout';
 import { SetupError, throwIfAborted } from '../../errors';
 import type { PrerequisiteReport } from '../../install';

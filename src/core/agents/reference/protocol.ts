@@ -4,7 +4,7 @@
  * file of its own), one JSON answer on stdout, and `@stage <name>` lines on stderr as it goes.
  * The agent and its driver both check every message against these schemas.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { publicConfigSchema } from '../../config/agentConfig';
 import { agentProxySchema } from '../../config/agentProxy';
 import { STAGES, StageCode } from '../../connectivity/check';
