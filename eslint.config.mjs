@@ -12,6 +12,12 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': 'off',
+      // `import { z } from 'zod'` bundles the whole library (every locale); the namespace import
+      // lets esbuild keep only what is used (443 KiB against 83 KiB for one schema).
+      'no-restricted-syntax': ['error', {
+        selector: "ImportDeclaration[source.value='zod'] > ImportSpecifier[imported.name='z']",
+        message: "Write import * as z from 'zod': the named import bundles all of zod.",
+      }],
     },
   },
   {
