@@ -3,6 +3,7 @@
 // licence. Anything else (sources, tests, maps, node_modules) fails.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import path from 'node:path';
 import { listZip } from '../support/zip';
 
 const ALLOWED: RegExp[] = [
@@ -14,7 +15,7 @@ const ALLOWED: RegExp[] = [
   /^extension\/LICENSE\.txt$/,
   /^extension\/docs\/vault-api\.md$/,
   /^extension\/l10n\/(bundle\.l10n|errors)\.[a-z-]+\.json$/,
-  /^extension\/media\/([\w-]+\/)?[\w.-]+\.(png|svg|css|md)$/,
+  /^extension\/media\/([\w-]+\/)?[\w.-]+\.(png|webp|svg|css|md)$/,
   /^extension\/dist\/(extension|features|webview)\.js$/,
   /^extension\/dist\/[\w-]+\.js\.LEGAL\.txt$/,
   /^extension\/dist\/agent\/(backup-agent-[\d.]+\.tar\.gz|latest\.json)$/,
@@ -35,6 +36,14 @@ describe('the .vsix contents', () => {
       assert.ok(names.includes(needed), `${needed} is missing from the .vsix`);
     }
     console.log(`    ${names.length} files, ${(fs.statSync(vsix).size / 1024).toFixed(1)} KiB`);
+  });
+
+  it('holds every image the README shows (the Extensions view renders it from the .vsix)', () => {
+    const names = new Set(listZip(vsix).map((e) => e.name));
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1]!);
+    assert.ok(images.length > 0, 'the README shows no image');
+    for (const image of images) assert.ok(names.has(`extension/${image}`), `${image} (shown in the README) is missing from the .vsix`);
   });
 
   it('ships minified bundles without source maps', () => {
