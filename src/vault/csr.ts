@@ -5,7 +5,7 @@
  * building the certificate.
  */
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
-import forge from 'node-forge';
+import forge from '../core/forge';
 import { VaultCode, VaultError } from './errors';
 
 const MIN_RSA_BITS = 2048;

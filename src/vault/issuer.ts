@@ -6,7 +6,7 @@
  */
 import { createHash, createPrivateKey, generateKeyPair, randomBytes, sign } from 'node:crypto';
 import { promisify } from 'node:util';
-import forge from 'node-forge';
+import forge from '../core/forge';
 import {
   BACKUP_ROOT,
   CERT_ISSUER_CN,

@@ -4,7 +4,7 @@
  * and every signature from node's crypto; forge only lays out the X.509 structure.
  */
 import { X509Certificate, createHash, createPrivateKey, randomBytes, sign, type KeyObject } from 'node:crypto';
-import forge from 'node-forge';
+import forge from '../core/forge';
 import { writeFileAtomic } from '../core/fs/atomic';
 import { corrupt, readOptional, type DataLayout } from './layout';
 import { generateRsaKeyPair, randomSerial } from './issuer';

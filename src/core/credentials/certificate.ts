@@ -4,7 +4,7 @@
  * codes and reasons, never bytes or forge's own error objects.
  */
 import { X509Certificate, createHash } from 'node:crypto';
-import forge from 'node-forge';
+import forge from '../forge';
 import { credentialsError } from './errors';
 import { CLIENT_AUTH_OID } from './format';
 

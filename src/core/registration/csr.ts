@@ -3,7 +3,7 @@
  * it, which is native and far faster than forge's pure-JS RSA (the vault does the same).
  */
 import { createPrivateKey, sign } from 'node:crypto';
-import forge from 'node-forge';
+import forge from '../forge';
 import type { MachineKey } from './machineIdentity';
 
 /** Public in forge but missing from its type definitions. */
