@@ -2,7 +2,13 @@
 import fs from 'node:fs';
 import zlib from 'node:zlib';
 
-export interface ZipEntry { name: string; size: number; read(): Buffer }
+export interface ZipEntry {
+  name: string;
+  size: number;
+  /** Bytes in the archive. */
+  compressed: number;
+  read(): Buffer;
+}
 
 export function listZip(file: string): ZipEntry[] {
   const buf = fs.readFileSync(file);
@@ -29,7 +35,7 @@ export function listZip(file: string): ZipEntry[] {
       const data = buf.subarray(start, start + compressed);
       return method === 8 ? zlib.inflateRawSync(data) : Buffer.from(data);
     };
-    entries.push({ name: buf.toString('utf8', p + 46, p + 46 + nameLen), size, read });
+    entries.push({ name: buf.toString('utf8', p + 46, p + 46 + nameLen), size, compressed, read });
     p += 46 + nameLen + extraLen + commentLen;
   }
   return entries;
