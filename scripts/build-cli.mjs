@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { COMMONJS_GLOBALS_BANNER } from './lib/esm-node.mjs';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
 export const BIN_DIR = 'dist/bin';
@@ -34,17 +35,7 @@ export async function buildCli({ root = repoRoot, production = false } = {}) {
     minify: true,
     sourcemap: production ? false : 'linked',
     legalComments: production ? 'external' : 'eof',
-    // The CommonJS dependencies (ssh2, node-forge) call require() for Node's own modules, and
-    // ssh2 reads __dirname: both are given to every module as CommonJS would.
-    banner: {
-      js: [
-        "import { createRequire as __cliRequire } from 'node:module';",
-        "import { fileURLToPath as __cliFile } from 'node:url';",
-        'const require = __cliRequire(import.meta.url);',
-        'const __filename = __cliFile(import.meta.url);',
-        "const __dirname = __cliFile(new URL('.', import.meta.url));",
-      ].join(' '),
-    },
+    banner: { js: COMMONJS_GLOBALS_BANNER },
     // ssh2's optional native parts: it falls back to pure JavaScript without them (as in build.mjs).
     external: ['*.node', 'cpu-features'],
     logLevel: 'warning',

@@ -1,5 +1,5 @@
-// Builds the bundles: the extension and its features (Node, CommonJS, `vscode` external), the
-// setup page webview (browser), the agent package the local vault serves (dist/agent), and the
+// Builds the bundles: the extension (Node, CommonJS) and the features it loads on first use (ES
+// modules in chunks, scripts/lib/esm-node.mjs), the setup page webview (browser), the agent package the local vault serves (dist/agent), and the
 // command lines package.json `bin` installs (dist/bin, scripts/build-cli.mjs).
 // `--production` minifies and drops source maps; `--tests` also bundles the suites that run
 // inside the extension host into out/test.
@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { buildAgent } from './build-agent.mjs';
 import { buildCli } from './build-cli.mjs';
+import { COMMONJS_GLOBALS_BANNER, vscodeThroughRequire } from './lib/esm-node.mjs';
 
 const production = process.argv.includes('--production');
 const withTests = process.argv.includes('--tests');
@@ -27,18 +28,33 @@ const common = {
 fs.rmSync(path.join(root, 'dist'), { recursive: true, force: true });
 
 const builds = [
+  // The light bundle activation loads (CommonJS, as the extension host requires its main).
   esbuild.build({
     ...common,
-    // Two node bundles: the light one activation loads, and the features (the core and its
-    // dependencies) that it requires on first use.
-    entryPoints: { extension: 'src/extension.ts', features: 'src/vscode/features/index.ts' },
+    entryPoints: { extension: 'src/extension.ts' },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',
     target: 'node20',
+    external: ['vscode'],
+  }),
+  // The features it imports on first use: ES modules split into chunks, so that each dynamic
+  // import() in the sources (SSH and fleets, the local vault service) loads only when reached.
+  esbuild.build({
+    ...common,
+    entryPoints: { features: 'src/vscode/features/index.ts' },
+    outdir: 'dist',
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
+    splitting: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    banner: { js: COMMONJS_GLOBALS_BANNER },
+    plugins: [vscodeThroughRequire],
     // ssh2's optional native parts (its crypto binding, cpu-features) are left out: it falls back
     // to pure JavaScript when they do not load, so the bundle needs no native module.
-    external: ['vscode', './features.js', '*.node', 'cpu-features'],
+    external: ['*.node', 'cpu-features'],
   }),
   esbuild.build({
     ...common,
@@ -76,7 +92,7 @@ const results = await Promise.all(builds);
 // The agent package "Start Local Vault" serves (dist/agent), rebuilt since dist/ was wiped.
 const agent = await buildAgent({ root });
 const cli = await buildCli({ root, production });
-for (const r of results.slice(0, 2)) { // the product bundles, not the test suites
+for (const r of results.slice(0, 3)) { // the product bundles, not the test suites
   for (const [file, info] of Object.entries(r.metafile.outputs)) {
     if (!file.endsWith('.map')) console.log(`built ${file} (${(info.bytes / 1024).toFixed(1)} KiB)`);
   }

@@ -1,16 +1,19 @@
 /**
- * Keeps activation light: everything that needs the core (zod, node-forge, undici…) lives in a
- * second bundle, dist/features.js, loaded the first time a command or the status check needs it.
+ * Keeps activation light: everything that needs the core (zod, node-forge, undici…) lives in
+ * dist/features.mjs, imported the first time a command or the status check needs it. It is an
+ * ES module split into chunks: SSH and fleets, and the local vault service, load later still,
+ * when first reached.
  */
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { FeatureHost, Features } from './features';
 
 export function lazyFeatures(host: FeatureHost): () => Promise<Features> {
   let loaded: Promise<Features> | undefined;
   return () =>
-    (loaded ??= Promise.resolve().then(() => {
-      // Resolved next to dist/extension.js at run time; esbuild leaves it external.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const bundle = require('./features.js') as typeof import('./features');
+    (loaded ??= (async () => {
+      // Next to dist/extension.js at run time; a computed specifier, so esbuild leaves it alone.
+      const bundle = (await import(pathToFileURL(path.join(__dirname, 'features.mjs')).href)) as typeof import('./features');
       return bundle.createFeatures(host);
-    }));
+    })());
 }

@@ -16,8 +16,10 @@ const ALLOWED: RegExp[] = [
   /^extension\/docs\/vault-api\.md$/,
   /^extension\/l10n\/(bundle\.l10n|errors)\.[a-z-]+\.json$/,
   /^extension\/media\/([\w-]+\/)?[\w.-]+\.(png|webp|svg|css|md)$/,
-  /^extension\/dist\/(extension|features|webview)\.js$/,
-  /^extension\/dist\/[\w-]+\.js\.LEGAL\.txt$/,
+  /^extension\/dist\/(extension|webview)\.js$/,
+  /^extension\/dist\/features\.mjs$/,
+  /^extension\/dist\/chunks\/[\w-]+\.mjs$/,
+  /^extension\/dist\/(chunks\/)?[\w-]+\.m?js\.LEGAL\.txt$/,
   /^extension\/dist\/agent\/(backup-agent-[\d.]+\.tar\.gz|latest\.json)$/,
 ];
 
@@ -32,7 +34,7 @@ describe('the .vsix contents', () => {
     const names = listZip(vsix).map((e) => e.name);
     const unexpected = names.filter((n) => !ALLOWED.some((r) => r.test(n)));
     assert.deepEqual(unexpected, [], `unexpected files in the .vsix:\n${unexpected.join('\n')}`);
-    for (const needed of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/features.js', 'extension/dist/webview.js', 'extension/package.nls.es.json', 'extension/l10n/bundle.l10n.es.json', 'extension/l10n/errors.es.json', 'extension/dist/agent/latest.json', 'extension/media/walkthrough/register.md', 'extension/media/icon.png', 'extension/docs/vault-api.md']) {
+    for (const needed of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/features.mjs', 'extension/dist/webview.js', 'extension/package.nls.es.json', 'extension/l10n/bundle.l10n.es.json', 'extension/l10n/errors.es.json', 'extension/dist/agent/latest.json', 'extension/media/walkthrough/register.md', 'extension/media/icon.png', 'extension/docs/vault-api.md']) {
       assert.ok(names.includes(needed), `${needed} is missing from the .vsix`);
     }
     console.log(`    ${names.length} files, ${(fs.statSync(vsix).size / 1024).toFixed(1)} KiB`);
@@ -49,7 +51,9 @@ describe('the .vsix contents', () => {
   it('ships minified bundles without source maps', () => {
     const entries = listZip(vsix);
     assert.ok(!entries.some((e) => e.name.endsWith('.map')));
-    for (const name of ['extension/dist/extension.js', 'extension/dist/features.js', 'extension/dist/webview.js']) {
+    const bundles = entries.filter((e) => /^extension\/dist\/(chunks\/)?[\w-]+\.m?js$/.test(e.name)).map((e) => e.name);
+    assert.ok(bundles.some((name) => name.startsWith('extension/dist/chunks/')), `no chunk beside the features bundle: ${bundles.join(', ')}`);
+    for (const name of bundles) {
       const text = entries.find((e) => e.name === name)?.read().toString('utf8') ?? '';
       assert.ok(text.length > 0, `${name} is empty`);
       assert.ok(!text.includes('sourceMappingURL'), `${name} points at a source map`);

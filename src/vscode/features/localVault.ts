@@ -7,7 +7,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { startVault, type RunningVault } from '../../vault';
+import type { RunningVault } from '../../vault';
 import { showError, type FeatureContext } from './context';
 import type { VaultTrust } from './session/trust';
 import { asSetupError, isCancellation, logLine } from './session/checked';
@@ -60,6 +60,8 @@ export class LocalVault implements vscode.Disposable {
 
   private async launch(f: FeatureContext): Promise<StartedLocalVault> {
     const storage = f.extension.globalStorageUri.fsPath;
+    // The vault service is a chunk of its own, loaded when a vault starts.
+    const { startVault } = await import('../../vault');
     const vault = await startVault({
       dataDir: path.join(storage, 'local-vault'),
       port: readSettings().localVaultPort,

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { Logger } from '../../../core/log';
 import { resolveProxy } from '../../../core/proxy/resolve';
 import type { ProxySettings } from '../../../core/proxy/settings';
-import { openSshTarget, type SshDestination, type SshTarget } from '../../../core/target/ssh';
+import type { SshDestination, SshTarget } from '../../../core/target/ssh';
 import type { UserInput } from '../input/userInput';
 import { withStages } from '../progress';
 import { proxyContext, readSettings } from '../settings';
@@ -28,6 +28,8 @@ export function sshConnector(ui: () => UserInput, logger: Logger, proxy: () => P
   const prompts = sshPrompts(ui);
   return async (destination, signal) => {
     const settings = readSettings();
+    // ssh2 and the SSH target are a chunk of their own, loaded by the first connection.
+    const { openSshTarget } = await import('../../../core/target/ssh');
     return openSshTarget(destination, {
       prompts,
       knownHostsFiles: [knownHostsFile()],

@@ -1,0 +1,27 @@
+// What an ES-module bundle for Node needs when it holds CommonJS code: the dependencies (ssh2,
+// node-forge, undici) call require() for Node's own modules and ssh2 reads __dirname, so every
+// output file is given them as CommonJS would. Shared by the extension's features bundle and the
+// command lines (both esbuild builds with code splitting, where chunks must be ES modules).
+export const COMMONJS_GLOBALS_BANNER = [
+  "import { createRequire as __esmRequire } from 'node:module';",
+  "import { fileURLToPath as __esmFile } from 'node:url';",
+  'const require = __esmRequire(import.meta.url);',
+  'const __filename = __esmFile(import.meta.url);',
+  "const __dirname = __esmFile(new URL('.', import.meta.url));",
+].join(' ');
+
+/**
+ * `vscode` exists only as the extension host's require() hook, which finds the calling extension
+ * by the requiring file's path: an ES module's `import 'vscode'` would not reach it. So the
+ * import becomes a CommonJS module that calls the banner's require(), made from the chunk's own
+ * path inside the extension's folder.
+ * @type {import('esbuild').Plugin}
+ */
+export const vscodeThroughRequire = {
+  name: 'vscode-through-require',
+  setup(build) {
+    build.onResolve({ filter: /^vscode$/ }, (args) =>
+      args.namespace === 'vscode-through-require' ? { path: 'vscode', external: true } : { path: 'vscode', namespace: 'vscode-through-require' });
+    build.onLoad({ filter: /.*/, namespace: 'vscode-through-require' }, () => ({ contents: "module.exports = require('vscode');", loader: 'js' }));
+  },
+};
