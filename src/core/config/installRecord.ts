@@ -6,7 +6,7 @@
  * stays, and its status is still worth reading there.
  */
 import { z } from 'zod';
-import { SetupError } from '../errors';
+import { isSetupError, SetupError } from '../errors';
 import { nextStep } from '../registration/errors';
 import { mkdirOnTarget, readTargetText, writeTargetFile } from '../target/files';
 import { pathOf } from '../target/paths';
@@ -20,7 +20,7 @@ const installRecordSchema = z.strictObject({
   updatedAt: z.iso.datetime(),
 });
 
-export type InstallRecord = z.output<typeof installRecordSchema>;
+type InstallRecord = z.output<typeof installRecordSchema>;
 
 /** The recorded install folder; undefined when there is no record, a SetupError when it cannot be read or used. */
 export async function readInstallRecord(target: Target, file: string): Promise<string | undefined> {
@@ -28,7 +28,8 @@ export async function readInstallRecord(target: Target, file: string): Promise<s
   try {
     text = await readTargetText(target, file);
   } catch (err) {
-    const reason = err instanceof SetupError ? String(err.params.reason) : 'unknown';
+    if (!isSetupError(err, 'TargetReadFailed')) throw err;
+    const reason = String(err.params.reason);
     throw new SetupError('InstallRecordUnreadable', `The install record ${file} on ${target.label} could not be read (${reason}).`, { file, reason, ...nextStep('checkPermissions') }, { cause: err });
   }
   if (text === undefined) return undefined;
