@@ -70,7 +70,8 @@ if (wanted && port !== wanted) say(`port ${wanted} is in use; using ${port} inst
 
 let server;
 try {
-  server = await startCodeServer({ layout, port, dirs, workspace });
+  // The demo's install record stays with its agent too, leaving the system's place (/etc/backup-agent as root) alone.
+  server = await startCodeServer({ layout, port, dirs, workspace, env: { BACKUP_AGENT_RECORD_DIR: path.join(home, 'record') } });
 } catch (err) {
   await vault.stop();
   fail(err.message);

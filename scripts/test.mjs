@@ -2,6 +2,7 @@
 //   node scripts/test.mjs [static|unit|integration|ui|package|packaged|quickstart ...]   (default: all)
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ensureHost, ROOT } from './lib/host.mjs';
 import { runInVsCode } from './lib/run-in-vscode.mjs';
@@ -12,6 +13,13 @@ const ALL = ['static', 'unit', 'integration', 'ui', 'package', 'packaged', 'quic
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : ALL;
 const unknown = wanted.filter((l) => !ALL.includes(l));
 if (unknown.length) { console.error(`unknown test layer(s): ${unknown.join(', ')}; known: ${ALL.join(', ')}`); process.exit(2); }
+
+// The install record (src/core/config/installRecord.ts) goes to a folder of this run, inherited by
+// every layer's processes and test sshd sessions, never to the machine's own /etc/backup-agent
+// (the tests run as root); the unit layer keeps one per process (test/support/recordDir.ts).
+const recordDir = fs.mkdtempSync(path.join(os.tmpdir(), 'install-record-'));
+process.env.BACKUP_AGENT_RECORD_DIR = recordDir;
+process.on('exit', () => fs.rmSync(recordDir, { recursive: true, force: true }));
 
 const unmet = ensureSystemPackages(TEST_PACKAGES, { say: (m) => console.log(`[test] ${m}`) });
 if (unmet) { for (const m of unmet) console.error(m); process.exit(1); }

@@ -116,8 +116,8 @@ the proxy password from BACKUP_PROXY_PASSWORD or --proxy-password-stdin (with bo
 is the first line of stdin). The vault's CA: --ca FILE or BACKUP_VAULT_CA (a file or PEM text),
 trusted for the credentials file's (or --endpoint's) host:port only; status and unregister trust
 the CA the vault returned at registration.
-status and unregister find the install folder the agent recorded on the server when --install-folder
-is not given. Shell completion: eval "$(backup-agent-setup completion bash)" (or zsh).
+Without --install-folder, status and unregister use the install folder recorded on the server at
+registration, else the default. Shell completion: eval "$(backup-agent-setup completion bash)" (or zsh).
 Exit codes: 0 done, 1 refused or failed (the code is in the output), 2 usage (a malformed --ssh
 destination too), 130 cancelled.`;
 

@@ -246,7 +246,9 @@ const HANDLERS: Record<CommandName, Handler> = {
     const { state, config, remote } = status;
     output.done('status', status, [
       `State: ${state.kind}${'vaultName' in state ? ` (vault ${state.vaultName})` : ''}`,
-      ...(config ? [`  Server:        ${config.serverName}`, `  Machine:       ${config.machineId}`, `  Install:       ${config.installFolder}`] : []),
+      ...(config ? [`  Server:        ${config.serverName}`, `  Machine:       ${config.machineId}`] : []),
+      // Always: a state read in the wrong folder is told by its folder.
+      `  Install:       ${status.installFolder}${config ? '' : ' (no agent configuration there)'}`,
       ...(config?.registration ? [`  Registration:  ${config.registration.id}`] : []),
       ...(remote ? [remote.ok ? `  At the vault:  ${remote.registration.status}` : `  At the vault:  unknown [${remote.error.code}] ${remote.error.message}`] : []),
     ]);

@@ -183,6 +183,9 @@ export const ERROR_CATALOGUE: { readonly [F in ErrorFamily]: Readonly<Record<Fam
   /** The agent on the server (src/agent) and its files. */
   agent: {
     InstallFolderNotAbsolute: 'chooseInstallFolder',
+    InstallRecordUnreadable: 'checkPermissions',
+    // Giving the install folder passes the record by; setting up there again rewrites it.
+    InstallRecordInvalid: 'chooseInstallFolder',
     AgentNotInstalled: 'registerAgain',
     AgentNotConfigured: 'register',
     AgentNotRegistered: 'register',

@@ -265,7 +265,13 @@ export async function runCli(
 ): Promise<CliRun> {
   await ensureCliBuilt();
   // This node first on PATH: the one the bin's `#!/usr/bin/env node` finds.
-  const env = { PATH: [path.dirname(process.execPath), process.env.PATH ?? ''].join(path.delimiter), HOME: process.env.HOME ?? os.tmpdir(), ...options.env };
+  const env = {
+    PATH: [path.dirname(process.execPath), process.env.PATH ?? ''].join(path.delimiter),
+    HOME: process.env.HOME ?? os.tmpdir(),
+    // The install record where this test process keeps it (test/support/recordDir.ts).
+    ...(process.env.BACKUP_AGENT_RECORD_DIR ? { BACKUP_AGENT_RECORD_DIR: process.env.BACKUP_AGENT_RECORD_DIR } : {}),
+    ...options.env,
+  };
   const child = spawn(CLI_BIN, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
   const commandLines = new Set<string>();
   const watcher = options.watchProcesses ? watchCommandLines(commandLines) : undefined;

@@ -138,8 +138,9 @@ export async function writeSshdConfig(dir: string, hostKey: KeyPair, options: Ss
     // Each session starts the login user's shell, which reads that user's startup files. Where those
     // run pyenv (root's do on the test machines), every session's rehash queues on one lock file for
     // up to 60 s, and a session a test kills mid-rehash leaves the lock behind for all later ones.
-    // Test sessions never need the rehash: they try the lock once and go on.
-    'SetEnv PYENV_REHASH_TIMEOUT=0',
+    // Test sessions never need the rehash: they try the lock once and go on. The install record
+    // goes where this test process keeps it (test/support/recordDir.ts), as locally.
+    `SetEnv PYENV_REHASH_TIMEOUT=0${process.env.BACKUP_AGENT_RECORD_DIR ? ` BACKUP_AGENT_RECORD_DIR=${process.env.BACKUP_AGENT_RECORD_DIR}` : ''}`,
     ...(options.forceCommand ? [`ForceCommand ${options.forceCommand}`] : []),
     ...(options.extraConfig ?? []),
   ];

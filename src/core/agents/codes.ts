@@ -1,6 +1,9 @@
 /** The agent on the server: its install folder, configuration and certificate, its lock, its answers. */
 export const AgentCode = {
   InstallFolderNotAbsolute: 'InstallFolderNotAbsolute',
+  /** The install record (config/installRecord.ts) is there but cannot be read, or says nothing usable. */
+  InstallRecordUnreadable: 'InstallRecordUnreadable',
+  InstallRecordInvalid: 'InstallRecordInvalid',
   NotInstalled: 'AgentNotInstalled',
   NotConfigured: 'AgentNotConfigured',
   NotRegistered: 'AgentNotRegistered',

@@ -48,3 +48,16 @@ export function defaultFolders(facts: HostFacts): { installFolder: string; cache
   const installFolder = facts.elevated ? '/opt/backup-agent' : path.posix.join(facts.homeDir, '.backup-agent');
   return { installFolder, cacheFolder: path.posix.join(installFolder, 'scratch') };
 }
+
+/**
+ * Where the setup records the install folder on the target (install.json, see installRecord.ts),
+ * per account on POSIX (root's in /etc, as its default install is system-wide), so that status and
+ * unregister find an install in a chosen folder without being told. Windows' place is kept for the
+ * MARS driver to come. BACKUP_AGENT_RECORD_DIR in the account's environment moves it (a test run
+ * keeps its own).
+ */
+export function installRecordFile(facts: HostFacts): string {
+  if (facts.platform === 'win32') return path.win32.join(facts.recordDir ?? 'C:\\ProgramData\\Backup Agent', 'install.json');
+  const dir = facts.recordDir ?? (facts.elevated ? '/etc/backup-agent' : path.posix.join(facts.homeDir, '.config', 'backup-agent'));
+  return path.posix.join(dir, 'install.json');
+}

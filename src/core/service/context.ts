@@ -1,5 +1,6 @@
 import { readAgentConfig, type AgentConfig } from '../config/agentConfig';
-import { agentLayout, defaultFolders, type AgentLayout } from '../config/layout';
+import { readInstallRecord } from '../config/installRecord';
+import { agentLayout, defaultFolders, installRecordFile, type AgentLayout } from '../config/layout';
 import { SetupError, throwIfAborted, type ErrorParams } from '../errors';
 import type { Logger } from '../log';
 import type { ProxyContext } from '../proxy/resolve';
@@ -28,13 +29,21 @@ export interface InstallPlace {
   layout: AgentLayout;
   /** The cache folder used when none is chosen: the platform default's name, inside the install folder. */
   defaultCacheFolder: string;
+  /** Where a registration records the install folder on the target (config/installRecord.ts). */
+  recordFile: string;
 }
 
-/** The install folder (the platform default unless given) and its layout. */
+/**
+ * The install folder and its layout: the given folder, else the one the install record names,
+ * else the platform default. A record that cannot be read or used is refused rather than passed
+ * by: the default could be another install, or none, and the answer would be wrong.
+ */
 export async function installPlace(ctx: ServiceContext, installFolder: string | undefined, signal?: AbortSignal): Promise<InstallPlace> {
   const p = pathOf(ctx.target);
-  const defaults = defaultFolders(await ctx.target.facts(signal));
-  const folder = installFolder ?? defaults.installFolder;
+  const facts = await ctx.target.facts(signal);
+  const defaults = defaultFolders(facts);
+  const recordFile = installRecordFile(facts);
+  const folder = installFolder ?? (await readInstallRecord(ctx.target, recordFile)) ?? defaults.installFolder;
   if (!p.isAbsolute(folder)) {
     throw new SetupError('InstallFolderNotAbsolute', `The install folder must be an absolute path on ${ctx.target.label}: ${folder}`, {
       folder,
@@ -42,7 +51,7 @@ export async function installPlace(ctx: ServiceContext, installFolder: string | 
     });
   }
   const normalised = p.normalize(folder);
-  return { installFolder: normalised, layout: agentLayout(ctx.target, normalised), defaultCacheFolder: p.join(normalised, p.basename(defaults.cacheFolder)) };
+  return { installFolder: normalised, layout: agentLayout(ctx.target, normalised), defaultCacheFolder: p.join(normalised, p.basename(defaults.cacheFolder)), recordFile };
 }
 
 /** The configuration, which operations after registering need. */

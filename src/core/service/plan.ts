@@ -1,6 +1,7 @@
 /**
  * What a setup will change on the target, read from the target without touching it.
  */
+import { pathOf } from '../target/paths';
 import type { Target } from '../target/target';
 import type { PreparedSetup } from './prepare';
 import type { PlannedChange, SetupPlan } from './types';
@@ -31,6 +32,8 @@ export async function buildPlan(target: Target, prepared: PreparedSetup): Promis
   await file(layout.vaultCaFile);
   if (prepared.agentProxy.proxy.passwordFile) await file(prepared.agentProxy.proxy.passwordFile, { secret: true });
   await file(layout.configFile);
+  await folder(pathOf(target).dirname(prepared.recordFile));
+  await file(prepared.recordFile);
 
   return {
     target: { id: target.id, label: target.label },

@@ -7,6 +7,7 @@
  * known machine id with its existing registration, and the configuration is written last.
  */
 import { cacheFolderError } from '../cache/checkFolder';
+import { writeInstallRecord } from '../config/installRecord';
 import { checkCacheOnTarget } from './cacheOnTarget';
 import { stage, type ServiceContext } from './context';
 import { requireLocationConfirmed, ensurePassphraseFile } from './passphrase';
@@ -77,6 +78,9 @@ export async function runRegistration(ctx: ServiceContext, input: SetupInput, op
   );
   logger.info(`${registered.created ? 'Registered' : 'Registered again'} with vault ${credentials.vaultName}: registration ${registered.registrationId}.`);
   logger.info(`Wrote the agent configuration ${layout.configFile}.`);
+  // Only now: a record naming a folder whose registration failed would mislead status and unregister.
+  await writeInstallRecord(target, prepared.recordFile, prepared.installFolder, ctx.now());
+  logger.info(`Recorded the install folder in ${prepared.recordFile}.`);
 
   return {
     registrationId: registered.registrationId,

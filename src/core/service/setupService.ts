@@ -102,8 +102,8 @@ export class SetupService {
   }
 
   /**
-   * Where the agent goes on the target: the given install folder (else the platform's default)
-   * and the cache folder used when none is chosen.
+   * Where the agent goes on the target: the given install folder (else the one the install record
+   * names, else the platform's default) and the cache folder used when none is chosen.
    */
   async installPlace(options: Pick<OperationOptions, 'installFolder' | 'signal'> = {}): Promise<{ installFolder: string; defaultCacheFolder: string }> {
     const { installFolder, defaultCacheFolder } = await installPlace(this.ctx, options.installFolder, options.signal);

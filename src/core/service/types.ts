@@ -49,7 +49,7 @@ export type ProgressHandler = (stage: string, detail?: ErrorParams) => void;
 export interface OperationOptions {
   signal?: AbortSignal;
   onProgress?: ProgressHandler;
-  /** The install folder on the target; the platform's default when absent. */
+  /** The install folder on the target; when absent, the one the install record names, else the platform's default. */
   installFolder?: string;
 }
 

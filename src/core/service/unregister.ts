@@ -2,7 +2,7 @@
  * Ending a registration through the vault backend (the local vault's has the agent on the server
  * do it, as it holds the machine's key): at the vault first (idempotent there), then in the configuration (the machine id stays, so registering
  * again later is the same machine), then the key and certificate. A re-run after a failure at any
- * step finishes it.
+ * step finishes it. The install record stays, as the install does: status still reads it there.
  */
 import { installPlace, requireConfig, type ServiceContext } from './context';
 import type { OperationOptions, UnregisterResult } from './types';

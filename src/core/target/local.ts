@@ -52,6 +52,7 @@ export class LocalTarget implements Target {
       osVersion: release?.version ?? os.release(),
       homeDir: os.homedir(),
       elevated: typeof process.getuid === 'function' ? process.getuid() === 0 : false,
+      ...(process.env.BACKUP_AGENT_RECORD_DIR ? { recordDir: process.env.BACKUP_AGENT_RECORD_DIR } : {}),
     };
   }
 

@@ -14,6 +14,8 @@ export interface HostFacts {
   homeDir: string;
   /** Whether the account runs elevated (root on POSIX), which the default paths depend on. */
   elevated: boolean;
+  /** BACKUP_AGENT_RECORD_DIR in the account's environment: where the install record goes instead of its default (see installRecordFile). */
+  recordDir?: string;
 }
 
 export interface TargetStat {

@@ -235,6 +235,76 @@ describe('CLI', function () {
     }
   });
 
+  describe('finds a chosen install folder without --install-folder (issue 12)', () => {
+    const recordFile = () => path.join(process.env.BACKUP_AGENT_RECORD_DIR!, 'install.json');
+
+    /** register into `installFolder`, then status and unregister with no folder, a given folder winning, and a malformed record refused. */
+    async function findsTheInstall(remote: string[], installFolder: string, cliEnv: Record<string, string>): Promise<void> {
+      const { file } = await credentialsFile();
+      const registered = await runCli(
+        ['register', ...remote, '--credentials', file, '--install-folder', installFolder, '--data-size', '1000', '--passphrase-file', path.join(root, 'admin', 'passphrase.txt'), '--accept-passphrase-location', '--passphrase-stdin', '--ca', caFile, '--json'],
+        { env: cliEnv, stdin: `${TEST_PASSPHRASE}\n` },
+      );
+      assertJsonOutcome(registered, 0, true);
+      const { registrationId } = registered.json.result;
+      assert.equal(JSON.parse(await fs.readFile(recordFile(), 'utf8')).installFolder, installFolder);
+
+      const status = await runCli(['status', ...remote, '--json'], { env: cliEnv });
+      assertJsonOutcome(status, 0, true);
+      assert.equal(status.json.result.installFolder, installFolder);
+      assert.equal(status.json.result.state.kind, 'registered');
+      assert.equal(status.json.result.config.registration.id, registrationId);
+
+      const given = await runCli(['status', ...remote, '--install-folder', path.join(root, 'elsewhere'), '--json'], { env: cliEnv });
+      assertJsonOutcome(given, 0, true);
+      assert.equal(given.json.result.installFolder, path.join(root, 'elsewhere'));
+      assert.equal(given.json.result.state.kind, 'notSetUp');
+
+      const unregistered = await runCli(['unregister', ...remote, '--json'], { env: cliEnv });
+      assertJsonOutcome(unregistered, 0, true);
+      assert.equal(unregistered.json.result.registrationId, registrationId);
+      // The install and its record stay: status reads that install, no longer registered.
+      const after = await runCli(['status', ...remote], { env: cliEnv });
+      assert.equal(after.code, 0, after.stderr);
+      assert.match(after.stdout, /^State: notSetUp\n/);
+      assert.ok(after.stdout.includes(`  Install:       ${installFolder}\n`), after.stdout);
+
+      await fs.writeFile(recordFile(), '{"formatVersion": 1, "installFolder": ');
+      const malformed = await runCli(['status', ...remote, '--json'], { env: cliEnv });
+      assertJsonOutcome(malformed, 1, false);
+      assert.equal(malformed.json.error.code, 'InstallRecordInvalid');
+      assert.equal(malformed.json.error.params.file, recordFile());
+      const text = await runCli(['unregister', ...remote], { env: cliEnv });
+      assert.equal(text.code, 1);
+      assert.ok(text.stderr.includes(recordFile()), `the text error names the record: ${text.stderr}`);
+      const passedBy = await runCli(['status', ...remote, '--install-folder', installFolder, '--json'], { env: cliEnv });
+      assertJsonOutcome(passedBy, 0, true);
+      assert.equal(passedBy.json.result.installFolder, installFolder);
+    }
+
+    it('on this machine', async () => {
+      await findsTheInstall([], path.join(root, 'chosen-install'), env);
+    });
+
+    it('over --ssh', async function () {
+      const missing = sshdUnavailableReason();
+      if (missing) {
+        console.warn(`    skipping --ssh: ${missing}`);
+        return this.skip();
+      }
+      const home = path.join(root, 'home');
+      await fs.mkdir(path.join(home, '.ssh'), { recursive: true, mode: 0o700 });
+      const key = await generateKeyPair(path.join(home, '.ssh'), 'id_ed25519');
+      const sshd = await startSshd({ authorizedKeys: [key.publicKey] });
+      try {
+        await fs.writeFile(path.join(home, '.ssh', 'known_hosts'), `${sshd.knownHostsLine}\n`);
+        await findsTheInstall(['--ssh', `${sshd.user}@${sshd.host}:${sshd.port}`], path.join(sshd.dir, 'chosen-install'), { ...env, HOME: home });
+      } finally {
+        await sshd.close();
+      }
+    });
+  });
+
   it('stops on Ctrl+C with exit code 130', async () => {
     // A port that accepts connections and never answers: the TLS stage waits until interrupted.
     const silent = net.createServer(() => undefined);

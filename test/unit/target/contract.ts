@@ -62,6 +62,8 @@ export function targetContract(name: string, open: () => Promise<OpenedTarget>, 
       assert.equal(facts.arch, process.arch);
       assert.equal(facts.homeDir, os.homedir());
       assert.equal(facts.elevated, process.getuid?.() === 0);
+      // The account's BACKUP_AGENT_RECORD_DIR: this test process's (test/support/recordDir.ts), which the test sshd's sessions get too.
+      assert.equal(facts.recordDir, process.env.BACKUP_AGENT_RECORD_DIR);
       assert.ok(facts.osName && facts.osVersion);
     });
 

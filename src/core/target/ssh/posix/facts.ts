@@ -16,6 +16,7 @@ export const FACTS_SCRIPT = [
   'fi',
   'printf "home=%s\\n" "$HOME"',
   'printf "uid=%s\\n" "$(id -u)"',
+  'printf "recordDir=%s\\n" "${BACKUP_AGENT_RECORD_DIR:-}"',
 ].join('\n');
 
 const PLATFORMS: Record<string, string> = { Linux: 'linux', Darwin: 'darwin', FreeBSD: 'freebsd', OpenBSD: 'openbsd', SunOS: 'sunos', AIX: 'aix' };
@@ -58,5 +59,6 @@ export function parseFacts(output: string): HostFacts {
     osVersion: get('version') || get('release'),
     homeDir: get('home'),
     elevated: get('uid') === '0',
+    ...(get('recordDir') ? { recordDir: get('recordDir') } : {}),
   };
 }
