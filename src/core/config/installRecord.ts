@@ -5,7 +5,7 @@
  * setup writes it after a successful registration and leaves it when unregistering: the install
  * stays, and its status is still worth reading there.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isSetupError, SetupError } from '../errors';
 import { nextStep } from '../registration/errors';
 import { mkdirOnTarget, readTargetText, writeTargetFile } from '../target/files';
