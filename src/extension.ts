@@ -28,7 +28,11 @@ export function activate(context: vscode.ExtensionContext): BackupAgentApi {
   for (const command of Object.values(COMMANDS)) {
     if (command === COMMANDS.showLog) continue;
     context.subscriptions.push(
-      vscode.commands.registerCommand(command, async (...args: unknown[]) => (await features()).run(command, ...args)),
+      vscode.commands.registerCommand(command, async (...args: unknown[]) => {
+        // Its id only (arguments may be a tree item or an answer); the bench times from this line.
+        log.info(`Running ${command}`);
+        return (await features()).run(command, ...args);
+      }),
     );
   }
   // A setup page open before a window reload comes back (activation event onWebviewPanel).

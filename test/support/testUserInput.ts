@@ -80,9 +80,11 @@ export class TestUserInput implements UserInput {
   }
 
   async input(o: InputOptions): Promise<string> {
+    // As VS Code's box: the suggestion fills it before the user's Enter is taken.
+    const shown = o.value ?? (await o.suggestedValue?.catch(() => undefined));
     for (;;) {
-      const answer = this.next({ kind: 'input', title: o.title, text: o.prompt, value: o.value, step: o.step && `${o.step.step}/${o.step.total}` });
-      const value = answer === KEEP ? (o.value ?? '') : answer;
+      const answer = this.next({ kind: 'input', title: o.title, text: o.prompt, value: shown, step: o.step && `${o.step.step}/${o.step.total}` });
+      const value = answer === KEEP ? (shown ?? '') : answer;
       if (typeof value !== 'string') throw new Error(`An input box needs a string, not ${String(value)}`);
       const message = await o.validate?.(value);
       if (!message) return value;

@@ -15,7 +15,7 @@ import { trustVaultCertificate } from './commands/trust';
 import type { FeatureContext } from './context';
 import { registerServers, showLastFleetReport } from './fleet/registerServers';
 import { FleetRunView } from './fleet/view';
-import { currentInput, useInput } from './input/current';
+import { currentInput, useInput, useVscodeInput } from './input/current';
 import type { UserInput } from './input/userInput';
 import { LocalVault } from './localVault';
 import { chooseRemoteServer } from './remote/choose';
@@ -86,7 +86,8 @@ function windowServiceFactory(host: FeatureHost, trust: VaultTrust): ServiceFact
 }
 
 export function createFeatures(host: FeatureHost): Features {
-  // The composition root: the window's vault trust, service factory and session.
+  // The composition root: the window's user input, vault trust, service factory and session.
+  useVscodeInput(host.log);
   const trust = new VaultTrust();
   const session: SetupSession = new Session({ context: host.context, log: host.log, trust, createService: windowServiceFactory(host, trust) });
   host.context.subscriptions.push(session, trust);

@@ -50,6 +50,11 @@ export interface PickManyOptions<T> extends PromptBase {
 export interface InputOptions extends PromptBase {
   prompt?: string;
   value?: string;
+  /**
+   * A value found while the box is already open (a search of the workspace, say): it fills the
+   * box unless the user typed first, and Enter waits for it.
+   */
+  suggestedValue?: Promise<string | undefined>;
   placeholder?: string;
   password?: boolean;
   /** A message shown as the box opens (a refusal from the previous attempt). */

@@ -1,12 +1,17 @@
-/** The production UserInput: Quick Picks and Input Boxes that survive focus loss, with Back. */
+/**
+ * The production UserInput: Quick Picks and Input Boxes that survive focus loss, with Back. Each
+ * one shown is logged by its title (never its value): the log then says which step a user was
+ * on, and `npm run bench` reads a command's response time from it.
+ */
 import * as vscode from 'vscode';
 import { CancelledError } from '../../../core/errors';
+import type { Logger } from '../../../core/log';
 import { GoBackError, type InputOptions, type PickItem, type PickManyOptions, type PickOptions, type StepInfo, type UserInput } from './userInput';
 
 const stepTitle = (title: string, step?: StepInfo) => (step ? vscode.l10n.t('{0} (step {1} of {2})', title, step.step, step.total) : title);
 
 /** Settles once with the user's answer, Back or Cancel, and disposes the Quick Input. */
-function settle<T>(qi: vscode.QuickInput, wire: (done: (r: { value: T } | { error: Error }) => void) => vscode.Disposable[]): Promise<T> {
+function settle<T>(log: Logger, qi: vscode.QuickInput, wire: (done: (r: { value: T } | { error: Error }) => void) => vscode.Disposable[]): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let finished = false;
     const disposables: vscode.Disposable[] = [];
@@ -20,10 +25,11 @@ function settle<T>(qi: vscode.QuickInput, wire: (done: (r: { value: T } | { erro
     };
     disposables.push(...wire(done), qi.onDidHide(() => done({ error: new CancelledError() })));
     qi.show();
+    log.info(`Showing "${qi.title}"`);
   });
 }
 
-export const vscodeUserInput: UserInput = {
+export const vscodeUserInput = (log: Logger): UserInput => ({
   pick<T>(options: PickOptions<T>): Promise<PickItem<T>> {
     const qp = vscode.window.createQuickPick<PickItem<T>>();
     qp.title = stepTitle(options.title, options.step);
@@ -33,7 +39,7 @@ export const vscodeUserInput: UserInput = {
     qp.buttons = options.back ? [vscode.QuickInputButtons.Back] : [];
     const active = options.items.find((i) => i.data === options.active);
     if (active) qp.activeItems = [active];
-    return settle(qp, (done) => [
+    return settle(log, qp, (done) => [
       qp.onDidTriggerButton((b) => b === vscode.QuickInputButtons.Back && done({ error: new GoBackError() })),
       qp.onDidAccept(() => {
         const picked = qp.selectedItems[0] ?? qp.activeItems[0];
@@ -51,7 +57,7 @@ export const vscodeUserInput: UserInput = {
     qp.selectedItems = options.items.filter((i) => options.selected?.includes(i.data));
     qp.ignoreFocusOut = true;
     qp.buttons = options.back ? [vscode.QuickInputButtons.Back] : [];
-    return settle(qp, (done) => [
+    return settle(log, qp, (done) => [
       qp.onDidTriggerButton((b) => b === vscode.QuickInputButtons.Back && done({ error: new GoBackError() })),
       qp.onDidAccept(() => done({ value: [...qp.selectedItems] })),
     ]);
@@ -80,8 +86,25 @@ export const vscodeUserInput: UserInput = {
       });
       return pending;
     };
-    return settle(box, (done) => [
-      box.onDidChangeValue((v) => void validate(v)),
+    let typed = false;
+    const suggested = options.suggestedValue?.then(
+      (value) => {
+        if (value && !typed && !box.value) {
+          box.value = value;
+          void validate(value);
+        }
+      },
+      () => undefined, // no suggestion: the box stays as it is
+    );
+    if (suggested) {
+      box.busy = true;
+      void suggested.finally(() => (box.busy = false));
+    }
+    return settle(log, box, (done) => [
+      box.onDidChangeValue((v) => {
+        typed = true;
+        void validate(v);
+      }),
       box.onDidTriggerButton(async (b) => {
         if (b === vscode.QuickInputButtons.Back) return done({ error: new GoBackError() });
         const value = await options.browse?.run();
@@ -91,6 +114,7 @@ export const vscodeUserInput: UserInput = {
         }
       }),
       box.onDidAccept(async () => {
+        await suggested;
         box.busy = true;
         const value = box.value;
         const message = await validate(value);
@@ -116,4 +140,4 @@ export const vscodeUserInput: UserInput = {
     const show = kind === 'error' ? vscode.window.showErrorMessage : kind === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
     return Promise.resolve(show(text, ...actions));
   },
-};
+});

@@ -26,7 +26,9 @@ export function credentialsStep<C extends CredentialsAnswers>(f: FeatureContext)
       const file = await p.input({
         prompt: vscode.l10n.t('The .VaultCredentials file downloaded from the vault (valid for a limited time).'),
         placeholder: vscode.l10n.t('Path of the vault credentials file'),
-        value: ctx.credentialsFile ?? (await suggestedCredentialsFile(f)),
+        // The workspace search takes a moment: the box opens first, and the file fills it when found.
+        value: ctx.credentialsFile,
+        suggestedValue: ctx.credentialsFile ? undefined : suggestedCredentialsFile(f),
         browse: {
           tooltip: vscode.l10n.t('Browse…'),
           run: () => p.ui.openFile({ title: vscode.l10n.t('Select Vault Credentials File'), canSelectMany: false, openLabel: vscode.l10n.t('Use This File'), filters: { [vscode.l10n.t('Vault credentials')]: ['VaultCredentials'] } }),
