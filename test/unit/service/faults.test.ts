@@ -290,8 +290,8 @@ describe('SetupService faults', function () {
       return filler;
     }
 
-    it('an install folder on a 1 MiB disk: the agent (about 1.4 MB unpacked) does not fit, nothing is recorded; with room the re-run registers', async () => {
-      mount = await mountTmpfs({ sizeBytes: 1024 * 1024 });
+    it('an install folder on a 256 KiB disk: the agent (about 0.9 MB unpacked) does not fit, nothing is recorded; with room the re-run registers', async () => {
+      mount = await mountTmpfs({ sizeBytes: 256 * 1024 });
       const input = setupInput(await writeCredentials(root, creds.file), root, { installFolder: path.join(mount.dir, 'install'), dataSizeBytes: 0 });
       const { service } = serviceFor(root, vault);
       const stages: string[] = [];
