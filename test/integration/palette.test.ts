@@ -63,6 +63,7 @@ describe('Command palette over a real vault', function () {
     const summary = input.prompts.at(-1)!;
     assert.ok(summary.items?.some((i) => i.includes(h.creds.identity.name)), `summary: ${JSON.stringify(summary.items)}`);
     assert.ok(summary.items?.includes(`Install folder: ${h.installFolder}`), JSON.stringify(summary.items));
+    assert.ok(summary.items?.includes('Vault service: local vault · agent: reference agent (Linux)'), JSON.stringify(summary.items));
     // The cache folder left empty: the prompt named the folder the summary now shows.
     const cacheFolder = summary.items?.find((i) => i.startsWith('Cache folder: '))?.slice('Cache folder: '.length);
     const [installPrompt, cachePrompt] = input.prompts.slice(1, 3);
