@@ -222,6 +222,9 @@ describe('Command palette over a real vault', function () {
     const credentials = h.testing.session.snapshot().credentials;
     assert.ok(credentials?.ok, JSON.stringify(credentials));
     assert.equal(credentials.value.vaultName, 'local-vault');
+    // Issued through the backend seam: a local-vault file for the reference agent, private to this user.
+    assert.deepEqual([credentials.value.backend, credentials.value.agent], ['local', 'reference']);
+    assert.equal((await fs.stat(h.testing.session.snapshot().credentials!.file)).mode & 0o777, 0o600);
     // Its CA is trusted: the connectivity check passes every stage.
     const connectivity = await h.testing.session.testConnectivity();
     assert.ok(connectivity.ok, JSON.stringify(connectivity));
