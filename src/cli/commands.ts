@@ -206,7 +206,7 @@ const HANDLERS: Record<CommandName, Handler> = {
     const service = await tools.service();
     if (tools.flag('dry-run')) {
       const plan = await service.plan(input, { signal });
-      const { CHOICE_LABELS } = await import('../core/vault/choose');
+      const { CHOICE_LABELS } = await import('../core/vault/kinds');
       output.done('register', plan, [
         `Plan for ${plan.target.label}: register ${plan.serverName} with vault ${plan.credentials.vaultName}`,
         `  Vault service: ${CHOICE_LABELS.backend[plan.backend]}; agent: ${CHOICE_LABELS.agent[plan.agent]}`,

@@ -3,13 +3,15 @@
  * with ids (answered by one response each, cancellable), notifications from the host, and a
  * `ready` handshake. Both sides parse every inbound message with these schemas and drop what
  * does not fit, so a stray or hostile message can neither crash a side nor reach the session.
- * Browser-safe: of the core it imports at run time only the list of next steps, which imports nothing.
+ * Browser-safe: of the core it imports at run time only the list of next steps and the backend
+ * and agent kinds, which import nothing.
  */
 // zod/mini: the same checks without the locale tables, which keeps the page's bundle small.
 import * as z from 'zod/mini';
 import type { AgentProxy } from '../core/config/agentProxy';
 import { NEXT_ACTIONS } from '../core/nextActions';
 import type { ProxyMode } from '../core/proxy/modes';
+import { AGENT_KINDS, BACKEND_KINDS } from '../core/vault/kinds';
 
 const MAX_PATH = 4096;
 const requestId = z.int().check(z.minimum(1), z.maximum(Number.MAX_SAFE_INTEGER));
@@ -155,7 +157,19 @@ export const viewSnapshotSchema = z.strictObject({
   target: z.strictObject({ kind: z.enum(['local', 'ssh']), label: text(300) }),
   credentials: z.optional(
     z.intersection(
-      checked(z.looseObject({ fileName: z.string(), vaultName: z.string(), location: z.string(), subscriptionId: z.string(), expiresAt: z.string(), timeLeftMs: z.number() })),
+      checked(
+        z.looseObject({
+          fileName: z.string(),
+          vaultName: z.string(),
+          location: z.string(),
+          subscriptionId: z.string(),
+          expiresAt: z.string(),
+          timeLeftMs: z.number(),
+          /** The backend × agent the plan will name (SetupService.describeCredentials). */
+          backend: z.enum(BACKEND_KINDS),
+          agent: z.enum(AGENT_KINDS),
+        }),
+      ),
       z.looseObject({ file: z.string() }),
     ),
   ),

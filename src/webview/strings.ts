@@ -3,6 +3,8 @@
  * vscode.l10n.t (the English text is the bundle key) and sends the table with the handshake, so
  * the page needs no l10n runtime of its own. `{0}`-style placeholders are filled by the page.
  */
+import { CHOICE_LABELS } from '../core/vault/kinds';
+
 export const STRINGS = {
   title: 'Backup Agent Setup',
   intro: 'Set up the backup agent on this server in five steps. Each step shows what the setup checked.',
@@ -32,6 +34,12 @@ export const STRINGS = {
   credentialsUse: 'Use this file',
   credentialsVault: 'Vault {0} in {1}, subscription {2}',
   credentialsExpires: 'The file expires at {0}: register before then.',
+  /** The plan's backend × agent; the palette's and the fleet's summaries show the same texts. */
+  credentialsChoice: 'Vault service: {0} · agent: {1}',
+  'backend.local': CHOICE_LABELS.backend.local,
+  'backend.azure': CHOICE_LABELS.backend.azure,
+  'agent.reference': CHOICE_LABELS.agent.reference,
+  'agent.mars': CHOICE_LABELS.agent.mars,
 
   foldersTitle: 'Install and cache folders',
   foldersHelp: 'The agent installs into the install folder; the cache folder holds the data being sent and needs free space.',

@@ -63,6 +63,7 @@ describe('Command palette over a real vault', function () {
     const summary = input.prompts.at(-1)!;
     assert.ok(summary.items?.some((i) => i.includes(h.creds.identity.name)), `summary: ${JSON.stringify(summary.items)}`);
     assert.ok(summary.items?.includes(`Install folder: ${h.installFolder}`), JSON.stringify(summary.items));
+    assert.ok(summary.items?.includes('Vault service: local vault · agent: reference agent (Linux)'), JSON.stringify(summary.items));
     // The cache folder left empty: the prompt named the folder the summary now shows.
     const cacheFolder = summary.items?.find((i) => i.startsWith('Cache folder: '))?.slice('Cache folder: '.length);
     const [installPrompt, cachePrompt] = input.prompts.slice(1, 3);
@@ -221,6 +222,9 @@ describe('Command palette over a real vault', function () {
     const credentials = h.testing.session.snapshot().credentials;
     assert.ok(credentials?.ok, JSON.stringify(credentials));
     assert.equal(credentials.value.vaultName, 'local-vault');
+    // Issued through the backend seam: a local-vault file for the reference agent, private to this user.
+    assert.deepEqual([credentials.value.backend, credentials.value.agent], ['local', 'reference']);
+    assert.equal((await fs.stat(h.testing.session.snapshot().credentials!.file)).mode & 0o777, 0o600);
     // Its CA is trusted: the connectivity check passes every stage.
     const connectivity = await h.testing.session.testConnectivity();
     assert.ok(connectivity.ok, JSON.stringify(connectivity));

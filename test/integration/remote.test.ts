@@ -10,6 +10,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { readPassphraseFile } from '../../src/core/passphrase/file';
 import type { FleetReport } from '../../src/core/fleet';
+import { reportMarkdown } from '../../src/vscode/features/fleet/report';
 import type { ServerRecord } from '../../src/vscode/features/servers/store';
 import { THIS_SERVER_ID } from '../../src/vscode/features/servers/view';
 import { COMMANDS } from '../../src/vscode/ids';
@@ -205,6 +206,10 @@ describe('Remote servers over SSH', function () {
       'backupAgent.registerServers',
     );
     assert.equal(input.prompts.filter((p) => p.kind === 'confirm').length, 3);
+    // The summary before the run and the report's header name the backend × agent.
+    const choice = 'Vault service: local vault · agent: reference agent (Linux)';
+    const summary = input.prompts.find((p) => p.items?.includes('Register 3 Servers'));
+    assert.ok(summary?.items?.includes(choice), JSON.stringify(summary?.items));
     assert.equal(input.mostOpen, 1, 'the host-key prompts came one at a time');
     assert.equal(input.messages.filter((m) => m.kind === 'error').length, 0, JSON.stringify(input.messages));
     const counts = input.messages.filter((m) => m.actions.includes('Show Report')).map((m) => m.text);
@@ -213,6 +218,8 @@ describe('Remote servers over SSH', function () {
 
     const [first, retry] = reports;
     assert.deepEqual(first!.counts, { registered: 2, skipped: 0, failed: 1, cancelled: 0 });
+    assert.deepEqual([first!.backend, first!.agent], ['local', 'reference']);
+    assert.equal(reportMarkdown(first!, (await activateExtension()).ext.extensionPath).split('\n')[2], choice);
     const failed = first!.rows.find((r) => r.state === 'failed');
     assert.equal(failed?.key, 'fleet3');
     assert.equal(failed?.reason?.code, 'SshAuthenticationFailed');

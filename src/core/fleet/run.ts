@@ -13,6 +13,7 @@ import { setUpServer, type ServerOutcome } from './server';
 import { FleetCode, type FleetInput, type FleetOptions, type FleetReport, type FleetRun, type ServerRow } from './types';
 import { validateFleetShape } from './validate';
 import type { VaultCredentials } from '../credentials/model';
+import { chooseVault } from '../vault/choose';
 
 const VAULT_MACHINE_LIMIT_CODE = 'VaultMachineLimitReached';
 
@@ -45,6 +46,8 @@ class Fleet {
     // Checked up front so its refusals (as the single-server setup's) come before any server is
     // contacted; each registration reads the file again, as a single-server setup does.
     const credentials = await inspectCredentials(input.credentialsFile, new Date(), options.signal);
+    // The file's backend and agent, as the single-server setup chooses them (its refusal included).
+    const { backend, agent } = chooseVault(credentials);
     const passphrases = await preparePassphrases(input.passphrase, input.servers, credentials, options.confirmPassphraseLocation);
     if (options.signal?.aborted) throw new CancelledError();
 
@@ -60,7 +63,7 @@ class Fleet {
     const rows = this.rows.map((r) => ({ ...r }));
     const counts = countRows(rows);
     options.logger.info(`Fleet done: ${counts.registered} registered, ${counts.skipped} skipped, ${counts.failed} failed, ${counts.cancelled} cancelled.`);
-    return { vault: credentials.vaultName, startedAt, finishedAt: new Date().toISOString(), rows, counts };
+    return { vault: credentials.vaultName, backend, agent, startedAt, finishedAt: new Date().toISOString(), rows, counts };
   }
 
   cancel(key: string): void {

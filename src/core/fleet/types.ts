@@ -7,7 +7,7 @@ import type { ErrorParams } from '../errors';
 import type { Logger } from '../log';
 import type { Secret } from '../secret';
 import type { ProxySettings } from '../proxy/settings';
-import type { ConfirmPassphraseLocation, SetupService } from '../service';
+import type { BackendChoice, ConfirmPassphraseLocation, SetupService } from '../service';
 import type { SshDestination } from '../target/ssh/types';
 import type { Target } from '../target/target';
 
@@ -85,7 +85,7 @@ export interface ServerRow {
   finishedAt?: string;
 }
 
-export interface FleetReport {
+export interface FleetReport extends BackendChoice {
   /** The vault's name, from the credentials file. */
   vault: string;
   startedAt: string;

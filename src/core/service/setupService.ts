@@ -30,7 +30,7 @@ import type {
   SetupInput,
   SetupPlan,
   SetupServiceOptions,
-  CredentialsSummary,
+  DescribedCredentials,
   SetupStatus,
   UnregisterResult,
 } from './types';
@@ -72,9 +72,13 @@ export class SetupService {
     return (await inspectForTarget(this.ctx, file, options.signal)).credentials;
   }
 
-  /** What a credentials file says, for showing: the file is checked as inspectCredentials does. */
-  async describeCredentials(file: string, options: { signal?: AbortSignal } = {}): Promise<CredentialsSummary> {
-    return summarise(await this.inspectCredentials(file, options));
+  /**
+   * What a credentials file says, for showing, with the backend and agent the plan will name:
+   * the file is checked as inspectCredentials does.
+   */
+  async describeCredentials(file: string, options: { signal?: AbortSignal } = {}): Promise<DescribedCredentials> {
+    const { credentials, choice } = await inspectForTarget(this.ctx, file, options.signal);
+    return { ...summarise(credentials), backend: choice.backend, agent: choice.agent };
   }
 
   /**

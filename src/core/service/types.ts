@@ -18,8 +18,8 @@ import type { RemoteRegistration } from '../registration/vaultApi';
 import type { RegistrationState } from '../status';
 import type { Target } from '../target/target';
 import type { TrustedCertificate } from '../trust/endpoint';
-import type { BackendHost, BackendKind, VaultBackend } from '../vault/backend';
-import type { AgentKind } from '../vault/choose';
+import type { BackendHost, VaultBackend } from '../vault/backend';
+import type { AgentKind, BackendKind } from '../vault/kinds';
 
 export interface SetupServiceOptions {
   /** The machine being set up. */
@@ -88,6 +88,15 @@ export type CredentialsSummary = Pick<
   VaultCredentials,
   'fileName' | 'vaultName' | 'subscriptionId' | 'resourceGroup' | 'location' | 'resourceId' | 'endpoint' | 'timeLeftMs'
 > & { expiresAt: string };
+
+/** The vault service a credentials file is for and the agent the server gets, as the plan names them. */
+export interface BackendChoice {
+  backend: BackendKind;
+  agent: AgentKind;
+}
+
+/** A credentials file as step 1 shows it once accepted: what it says, and its backend × agent. */
+export type DescribedCredentials = CredentialsSummary & BackendChoice;
 
 export interface PlannedChange {
   kind: 'createFolder' | 'writeFile' | 'replaceFile' | 'installAgent' | 'register' | 'registerAgain';

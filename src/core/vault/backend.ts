@@ -14,9 +14,7 @@ import type { RemoteRegistration } from '../registration/vaultApi';
 import type { VaultNetworkOptions } from '../registration/vaultClient';
 import type { VaultAccess, VaultEndpoint } from '../service/vaultAccess';
 import type { TrustedCertificate } from '../trust/endpoint';
-
-/** The vault services a credentials file can belong to. */
-export type BackendKind = 'local' | 'azure';
+import type { BackendKind } from './kinds';
 
 /** What a backend is built with: this side's proxy context, trust and network limits. */
 export interface BackendHost {

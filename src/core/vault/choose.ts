@@ -11,11 +11,9 @@ import type { VaultCredentials } from '../credentials/model';
 import { SetupError } from '../errors';
 import { nextStep } from '../nextActions';
 import type { HostFacts } from '../target/target';
-import type { BackendKind } from './backend';
 import { azureCloudOf } from './clouds';
+import type { AgentKind, BackendKind } from './kinds';
 import { namesLocalVault } from './localFormat';
-
-export type AgentKind = 'reference' | 'mars';
 
 /** A file's vault service and the agent it needs; `cloud` is the Azure environment's name. */
 export interface VaultChoice {
@@ -83,12 +81,6 @@ export function requireUsable(credentials: Pick<VaultCredentials, 'endpoint' | '
 }
 
 const BACKEND_NAMES: Record<BackendKind, string> = { local: 'the local vault', azure: 'an Azure Recovery Services vault' };
-
-/** How a plan names the backend and the agent (English; the VS Code side has its own l10n). */
-export const CHOICE_LABELS = {
-  backend: { local: 'local vault', azure: 'Azure Recovery Services' },
-  agent: { reference: 'reference agent (Linux)', mars: 'MARS agent (Windows)' },
-} as const satisfies { backend: Record<BackendKind, string>; agent: Record<AgentKind, string> };
 
 /** An operating system's name as a message shows it (node's platform names otherwise). */
 function osName(platform: string): string {

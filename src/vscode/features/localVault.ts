@@ -1,12 +1,14 @@
 /**
  * "Start Local Vault": the project's vault service inside the extension host, its data under
  * globalStorage, for trying the setup without a cloud vault. It creates a vault when there is
- * none, issues a credentials file into globalStorage/credentials and, while running, trusts its CA
- * for its own host:port only.
+ * none, issues a credentials file through the vault-backend seam (core/vault/backend.ts) into
+ * globalStorage/credentials and, while running, trusts its CA for its own host:port only.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
+import type { VaultBackend } from '../../core/vault/backend';
+import { LocalVaultBackend } from '../../core/vault/local';
 import type { RunningVault } from '../../vault';
 import { showError, type FeatureContext } from './context';
 import type { VaultTrust } from './session/trust';
@@ -71,7 +73,9 @@ export class LocalVault implements vscode.Disposable {
     try {
       const vaults = await vault.admin.listVaults();
       const vaultName = vaults[0]?.identity.name ?? (await vault.admin.createVault({ name: LOCAL_VAULT_NAME })).name;
-      const issued = await vault.admin.issueCredentials(vaultName);
+      // Through the backend seam, as any vault service issues a file; this side runs the vault, so it holds the issuer.
+      const backend: VaultBackend = new LocalVaultBackend({ logger: f.log, issuer: vault.admin });
+      const issued = await backend.issueCredentials(vaultName);
       const folder = path.join(storage, 'credentials');
       await fs.mkdir(folder, { recursive: true, mode: 0o700 });
       const credentialsFile = path.join(folder, issued.fileName);

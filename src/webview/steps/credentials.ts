@@ -38,6 +38,7 @@ export function credentialsStep(ctx: PageContext, index: number, count: number):
         result.replaceChildren(
           h('p', {}, ctx.t('credentialsVault', c.value.vaultName, c.value.location, c.value.subscriptionId)),
           h('p', {}, ctx.t('credentialsExpires', new Date(c.value.expiresAt).toLocaleString())),
+          h('p', { id: 'credentials-choice' }, ctx.t('credentialsChoice', ctx.t(`backend.${c.value.backend}`), ctx.t(`agent.${c.value.agent}`))),
         );
       } else {
         ctx.showError(result, c.error, false);

@@ -10,6 +10,7 @@ import { Secret } from '../../../src/core/secret';
 import { SetupService } from '../../../src/core/service';
 import { LocalTarget } from '../../../src/core/target/local';
 import { captureLogger, tempDir, TEST_PASSPHRASE, writeCredentials } from '../../support/service';
+import { issueCredentials } from '../../../src/vault/issuer';
 import { createVaultWithCredentials, startTestVault, type TestVault } from '../../support/vault';
 
 /** Destinations nobody listens on: a refused fleet must not even try them. */
@@ -81,6 +82,8 @@ describe('fleet: refusals before any server is contacted, and failures it report
       },
     ).report;
     assert.ok(report.rows.every((r) => r.reason?.code === 'SshConnectFailed'), inspect(report.rows));
+    // The report names the file's backend and agent, as the single-server plan does.
+    assert.deepEqual([report.backend, report.agent], ['local', 'reference']);
     return opened;
   }
 
@@ -112,6 +115,14 @@ describe('fleet: refusals before any server is contacted, and failures it report
     const xml = path.join(root, 'creds.xml');
     await fs.copyFile(credentialsFile, xml);
     await refused('VaultCredentialBadExtension', { credentialsFile: xml });
+  });
+
+  it('refuses a file for a vault service it does not know, as the single-server setup does', async () => {
+    const { identity } = await createVaultWithCredentials(vault);
+    const issued = await issueCredentials({ vault: identity, endpoint: vault.url, agentLinks: [] });
+    const unknown = await writeCredentials(root, issued);
+    const err = await refused('VaultBackendUnknown', { credentialsFile: unknown });
+    assert.equal(err.params.action, 'selectCredentials');
   });
 
   it('refuses a shared passphrase the agent would refuse', async () => {

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { ALL_CODES, producesCode, SOURCE_TEXT } from './codes';
+import { STRINGS } from '../../../src/webview/strings';
 import { l10nCalls, placeholders, readJson, ROOT, sourceFiles } from './strings';
 
 describe('Error localisation', () => {
@@ -44,6 +45,13 @@ describe('Bundle and manifest translations', () => {
     const texts = l10nCalls(files);
     assert.ok(texts.size > 100);
     assert.deepEqual([...texts].filter((t) => !(t in es)), []);
+  });
+
+  it("has a Spanish text for every text of the setup page's table, keeping its placeholders (the summaries' backend × agent line too)", () => {
+    const es = readJson('l10n/bundle.l10n.es.json');
+    const english = Object.values(STRINGS);
+    assert.deepEqual(english.filter((text) => !es[text]?.trim()), []);
+    for (const text of english) assert.deepEqual(placeholders(es[text]!), placeholders(text), text);
   });
 
   it('package.nls.es.json has every key of package.nls.json, with the same placeholders', () => {

@@ -112,6 +112,9 @@ describe('Choosing the vault backend and the agent', function () {
       const { service } = serviceFor(root, vault);
       const file = await writeCredentials(root, creds.file);
       assert.equal((await service.inspectCredentials(file)).vaultName, creds.identity.name);
+      // What step 1 shows once the file is accepted (the setup page, the fleet summary).
+      const described = await service.describeCredentials(file);
+      assert.deepEqual([described.vaultName, described.backend, described.agent], [creds.identity.name, 'local', 'reference']);
       const plan = await service.plan(setupInput(file, root));
       assert.deepEqual([plan.backend, plan.agent], ['local', 'reference'], 'the plan states backend and agent before anything runs');
     });

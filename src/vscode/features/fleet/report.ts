@@ -1,6 +1,7 @@
 /** A fleet run's report: the counts for the notification, a markdown table, the last one remembered. */
 import * as vscode from 'vscode';
 import type { FleetReport } from '../../../core/fleet';
+import { backendChoiceText } from '../backendChoice';
 import { localiseError } from '../errors/localise';
 import { nextStepText } from '../errors/showError';
 import { stateLabel } from './view';
@@ -20,6 +21,8 @@ export function reportMarkdown(report: FleetReport, extensionPath: string): stri
   return [
     `# ${vscode.l10n.t('Fleet registration with vault {0}', report.vault)}`,
     '',
+    // A report remembered by an earlier version names no backend.
+    ...(report.backend ? [backendChoiceText(report), ''] : []),
     `${vscode.l10n.t('Started {0}, finished {1}.', report.startedAt, report.finishedAt)} ${countsText(report)}`,
     '',
     `| ${vscode.l10n.t('Server')} | ${vscode.l10n.t('State')} | ${vscode.l10n.t('Registration ID or reason')} |`,

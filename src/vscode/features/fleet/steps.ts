@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { FleetServer } from '../../../core/fleet';
+import { backendChoiceText } from '../backendChoice';
 import type { FeatureContext } from '../context';
 import { localiseError } from '../errors/localise';
 import { splitHostList } from '../remote/hostList';
@@ -183,7 +184,7 @@ function summaryStep(concurrency: number): WizardStep<FleetAnswers> {
       const servers = ctx.servers ?? [];
       const c = ctx.credentials;
       const lines = [
-        ...(c ? [vscode.l10n.t('Vault: {0} ({1})', c.vaultName, c.location)] : []),
+        ...(c ? [vscode.l10n.t('Vault: {0} ({1})', c.vaultName, c.location), backendChoiceText(c)] : []),
         vscode.l10n.t('Servers: {0}', servers.map((s) => s.key).join(', ')),
         ctx.folders === 'custom' ? vscode.l10n.t('Install folder: {0}', ctx.installFolder ?? '') : vscode.l10n.t('Default folders'),
         ...(ctx.folders === 'custom' && ctx.cacheFolder ? [vscode.l10n.t('Cache folder: {0}', ctx.cacheFolder)] : []),

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import type {
   ChangeInput,
   ConfirmPassphraseLocation,
-  CredentialsSummary,
+  DescribedCredentials,
   PassphraseLocationWarning,
   PresentedVaultCertificate,
   ProxyMode,
@@ -80,12 +80,12 @@ export class Session implements SetupSession {
   }
 
   /** What `file` says, checked by the core; nothing is selected or remembered. */
-  async checkCredentials(file: string, signal?: AbortSignal): Promise<Checked<CredentialsSummary>> {
+  async checkCredentials(file: string, signal?: AbortSignal): Promise<Checked<DescribedCredentials>> {
     const service = await this.getService();
     return checked(() => service.describeCredentials(file, { signal }));
   }
 
-  async selectCredentials(file: string): Promise<Checked<CredentialsSummary>> {
+  async selectCredentials(file: string): Promise<Checked<DescribedCredentials>> {
     const result = await this.checkCredentials(file);
     this.checks.credentials = { ...result, file };
     this.checks.connectivity = undefined;

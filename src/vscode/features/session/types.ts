@@ -11,7 +11,7 @@ import type {
   ChangeInput,
   ChangeResult,
   ConfirmPassphraseLocation,
-  CredentialsSummary,
+  DescribedCredentials,
   PassphraseLocationWarning,
   PresentedVaultCertificate,
   ProxyMode,
@@ -55,7 +55,7 @@ export interface CheckedCacheFolder {
 export interface SessionSnapshot {
   /** The server being set up: this one, or a remote one over SSH (`id`: "local" or "ssh://user@host:port"). */
   target: { kind: 'local' | 'ssh'; label: string; id: string };
-  credentials?: Checked<CredentialsSummary> & { file: string };
+  credentials?: Checked<DescribedCredentials> & { file: string };
   installFolder: string;
   cacheFolder: string;
   /** A remote server's name at the vault (empty: its host name). */
@@ -122,8 +122,8 @@ export interface SetupSession extends vscode.Disposable {
 
   rememberedCredentials(): RememberedCredentials | undefined;
   /** What `file` says, checked by the core; nothing is selected or remembered. */
-  checkCredentials(file: string, signal?: AbortSignal): Promise<Checked<CredentialsSummary>>;
-  selectCredentials(file: string): Promise<Checked<CredentialsSummary>>;
+  checkCredentials(file: string, signal?: AbortSignal): Promise<Checked<DescribedCredentials>>;
+  selectCredentials(file: string): Promise<Checked<DescribedCredentials>>;
   setInstallFolder(folder: string): Promise<void>;
   /** Empty `folder`: the core's default cache folder (the setting stays empty). */
   setCacheFolder(folder: string, data: { dataSizeBytes?: number; dataFolders?: string[] }, signal?: AbortSignal): Promise<Checked<CheckedCacheFolder>>;

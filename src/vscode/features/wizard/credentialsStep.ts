@@ -1,6 +1,6 @@
 /** Step: the vault credentials file, checked as it is typed (read-only); selected only after the wizard. */
 import * as vscode from 'vscode';
-import type { CredentialsSummary } from '../../../core/service';
+import type { DescribedCredentials } from '../../../core/service';
 import { showError, type FeatureContext } from '../context';
 import { localiseError } from '../errors/localise';
 import type { ExecuteStep, WizardStep } from './wizard';
@@ -8,7 +8,7 @@ import type { ExecuteStep, WizardStep } from './wizard';
 export interface CredentialsAnswers {
   credentialsFile?: string;
   /** What the file said when it was accepted (its vault names the passphrase file). */
-  credentials?: CredentialsSummary;
+  credentials?: DescribedCredentials;
 }
 
 /** The file chosen before, else the first credentials file in the open folders. */

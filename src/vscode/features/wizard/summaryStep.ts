@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { SetupPlan } from '../../../core/service';
 import { splitTimeLeft } from '../../../core/status';
+import { backendChoiceText } from '../backendChoice';
 import { warningText } from '../errors/warnings';
 import type { WizardStep } from './wizard';
 
@@ -12,8 +13,6 @@ export interface SummaryAnswers {
 function planLines(plan: SetupPlan): string[] {
   const { hours } = splitTimeLeft(plan.credentials.timeLeftMs);
   const proxy = plan.proxy.mode === 'explicit' ? `${plan.proxy.host}:${plan.proxy.port}` : plan.proxy.mode;
-  const backendLabel = { local: vscode.l10n.t('local vault'), azure: vscode.l10n.t('Azure Recovery Services') };
-  const agentLabel = { reference: vscode.l10n.t('reference agent (Linux)'), mars: vscode.l10n.t('MARS agent (Windows)') };
   const changes: Record<string, string> = {
     createFolder: vscode.l10n.t('Create folder'),
     writeFile: vscode.l10n.t('Write'),
@@ -25,7 +24,7 @@ function planLines(plan: SetupPlan): string[] {
   return [
     ...(plan.target.id === 'local' ? [] : [vscode.l10n.t('Server: {0}', plan.target.label)]),
     vscode.l10n.t('Vault: {0} ({1}, expires in {2} h)', plan.credentials.vaultName, plan.credentials.location, hours),
-    vscode.l10n.t('Vault service: {0} · agent: {1}', backendLabel[plan.backend], agentLabel[plan.agent]),
+    backendChoiceText(plan),
     vscode.l10n.t('Server name: {0}', plan.serverName),
     vscode.l10n.t('Install folder: {0}', plan.installFolder),
     vscode.l10n.t('Cache folder: {0}', plan.cacheFolder),
