@@ -21,6 +21,8 @@ export class ThisServer implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [this.emitter];
   private current?: { status: SetupStatus; checkedAt: Date };
   private reading?: Promise<void>;
+  /** The read asked for while one ran: it starts after that one, for every caller meanwhile. */
+  private next?: Promise<void>;
   private watched?: string;
 
   constructor(
@@ -39,9 +41,20 @@ export class ThisServer implements vscode.Disposable {
     return this.current;
   }
 
-  /** Reads the status again (the configuration and the vault's view), one reading at a time; a failure is logged. */
+  /**
+   * Reads the status again (the configuration and the vault's view), one reading at a time; a
+   * failure is logged. Asked while a reading runs, it reads once more after it: the running one
+   * may have started before what the caller knows changed (a vault that just went down).
+   */
   refresh(): Promise<void> {
-    this.reading ??= this.read()
+    if (this.reading) {
+      this.next ??= this.reading.then(() => {
+        this.next = undefined;
+        return this.refresh();
+      });
+      return this.next;
+    }
+    this.reading = this.read()
       .catch((err) => this.log.warn(`Status check failed: ${err instanceof Error ? err.message : String(err)}`))
       .finally(() => (this.reading = undefined));
     return this.reading;
