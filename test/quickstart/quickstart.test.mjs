@@ -15,7 +15,7 @@ import path from 'node:path';
 import { launchChromium } from '../../scripts/lib/run-in-vscode.mjs';
 import { freePort, sleep } from '../../scripts/lib/net.mjs';
 import { readQuickStart } from './readme.mjs';
-import { answerDialog, followSteps, runCommandByKeyboard, statusBarTexts } from './workbench.mjs';
+import { answerDialog, followSteps, reloadWindow, runCommandByKeyboard, statusBarTexts } from './workbench.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const { commands, steps, laterCommand } = readQuickStart(path.join(ROOT, 'README.md'));
@@ -202,8 +202,7 @@ describe('the README quick start, as a new user runs it', function () {
     // The setup page survives a reload of the window (its panel serializer).
     await runCommandByKeyboard(page, 'Backup Agent: Open Setup Page', { opensQuickInput: false });
     await setupPageReady(page);
-    await page.reload({ waitUntil: 'domcontentloaded' });
-    await page.locator('.monaco-workbench .statusbar').waitFor({ timeout: 120_000 });
+    await reloadWindow(page);
     await setupPageReady(page);
     await page.context().close();
     await interrupt(run, [Number(new URL(run.url).port), run.vaultPort]);

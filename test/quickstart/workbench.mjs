@@ -103,3 +103,15 @@ export async function answerDialog(page, label) {
 export async function statusBarTexts(page) {
   return (await page.locator('.statusbar-item').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim()).filter(Boolean);
 }
+
+/**
+ * "Developer: Reload Window" from the palette, as a VS Code user reloads: the workbench saves its
+ * editors before it goes, then the page loads again.
+ */
+export async function reloadWindow(page) {
+  await page.keyboard.press('F1');
+  await page.keyboard.type('Developer: Reload Window');
+  await quickInput(page).locator('.monaco-list-row.focused', { hasText: 'Developer: Reload Window' }).waitFor({ timeout: 30_000 });
+  await Promise.all([page.waitForNavigation({ timeout: 120_000 }), page.keyboard.press('Enter')]);
+  await page.locator('.monaco-workbench .statusbar').waitFor({ timeout: 120_000 });
+}
