@@ -8,7 +8,9 @@ import { readFileSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureCliBuilt } from '../test/support/service';
-import { issueTestCredentials } from '../test/support/credentials-corpus';
+import { localAgentLinks } from '../src/core/vault/localFormat';
+import { issueCredentials } from '../src/vault/issuer';
+import { TEST_ENDPOINT, TEST_VAULT } from '../test/support/credentials-corpus';
 import { REPO_ROOT } from '../test/support/vault';
 
 const RUNS = 30;
@@ -35,7 +37,8 @@ async function main(): Promise<void> {
   const env = { ...process.env, PATH: [path.dirname(process.execPath), process.env.PATH ?? ''].join(path.delimiter) };
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'cli-bench-'));
   try {
-    const issued = await issueTestCredentials(new Date());
+    // A file as the local vault issues it (its agent link names the vault), which inspect accepts.
+    const issued = await issueCredentials({ vault: TEST_VAULT, endpoint: TEST_ENDPOINT, agentLinks: localAgentLinks(new URL(TEST_ENDPOINT).origin), now: new Date() });
     const file = path.join(dir, issued.fileName);
     await fs.writeFile(file, issued.xml);
     const cases = {
