@@ -55,6 +55,8 @@ const registrationRecordSchema = z.strictObject({
   registeredAt: isoDate,
   updatedAt: isoDate,
   passphraseChangedAt: isoDate.nullable(),
+  /** What the server backs up to the vault: what removing it would orphan. Absent in older data. */
+  backupItems: z.array(z.strictObject({ name: z.string(), lastBackupAt: isoDate.nullable() })).default([]),
   /** The only machine certificate accepted for this registration (the latest one issued). */
   certificate: z.strictObject({ fingerprint256: z.string(), notAfter: isoDate }),
 });

@@ -34,7 +34,8 @@ export function createVault(state: VaultState, input: CreateVaultInput, now: Dat
     subscriptionId: input.subscriptionId ?? randomUUID(),
     resourceGroup: input.resourceGroup ?? 'local-backup-rg',
     location: input.location ?? 'local',
-    resourceId: (randomBytes(8).readBigUInt64BE() >> 1n).toString(),
+    // Always past 2^53, as real ones are, so every client meets JSON.parse's rounding (ARM facts §1).
+    resourceId: ((randomBytes(8).readBigUInt64BE() >> 2n) | (1n << 62n)).toString(),
     tenantId: randomUUID(),
   };
   state.vaults[input.name] = { identity, createdAt: now.toISOString(), credentials: null, pins: [] };
@@ -47,8 +48,11 @@ export function findVault(state: VaultState, name: string): VaultRecord {
   return vault;
 }
 
+/** A credentials certificate as the vault knows it: the file's own, or one uploaded through ARM. */
+export type CredentialsCertificate = Pick<IssuedCredentials, 'fingerprint256' | 'notBefore' | 'notAfter'>;
+
 /** Makes `issued` the vault's only accepted credentials: earlier files stop working. */
-export function recordCredentials(state: VaultState, name: string, issued: IssuedCredentials, now: Date): void {
+export function recordCredentials(state: VaultState, name: string, issued: CredentialsCertificate, now: Date): void {
   findVault(state, name).credentials = {
     fingerprint256: issued.fingerprint256,
     notBefore: issued.notBefore.toISOString(),
@@ -168,6 +172,7 @@ export function register(
     registeredAt: existing?.status === 'registered' ? existing.registeredAt : at,
     updatedAt: at,
     passphraseChangedAt: existing?.passphraseChangedAt ?? null,
+    backupItems: existing?.backupItems ?? [],
     certificate: { fingerprint256: certificate.fingerprint256, notAfter: certificate.notAfter.toISOString() },
   };
   state.registrations[record.id] = record;
@@ -221,6 +226,20 @@ export function unregister(record: RegistrationRecord, now: Date): RegistrationR
     record.updatedAt = now.toISOString();
   }
   return record;
+}
+
+/**
+ * Unregisters every active registration of `serverName` in the vault, as removing the server
+ * from the vault does (ARM's registered identity DELETE). Idempotent; a server never registered
+ * there is not found.
+ */
+export function unregisterServer(state: VaultState, vaultName: string, serverName: string, now: Date): RegistrationRecord[] {
+  const server = serverName.toLowerCase();
+  const records = Object.values(state.registrations).filter((r) => r.vault === vaultName && r.serverName.toLowerCase() === server);
+  if (records.length === 0) {
+    throw new VaultError(VaultCode.RegistrationNotFound, `No server named ${serverName} was registered to vault ${vaultName}.`, undefined, { vault: vaultName });
+  }
+  return records.map((r) => unregister(r, now));
 }
 
 export function revoke(record: RegistrationRecord, now: Date): RegistrationRecord {

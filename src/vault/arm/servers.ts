@@ -1,0 +1,89 @@
+/**
+ * The vault's registered servers as the Backup RP shows them: one MAB container per registered
+ * machine (`backupProtectionContainers`, `$filter=backupManagementType eq 'MAB'`), and their
+ * removal (`DELETE …/registeredIdentities/{name}`), which unregisters the server here as a
+ * machine's own unregister does. A container's name is the server's name, as for MARS.
+ */
+import { createHash } from 'node:crypto';
+import { RECOVERY_SERVICES_API_VERSION, RECOVERY_SERVICES_BACKUP_API_VERSION } from '../../core/vault/azure/apiVersions';
+import { VaultCode } from '../../core/vaultCodes';
+import { isSetupError } from '../../core/errors';
+import type { RegistrationRecord } from '../model';
+import * as registry from '../registry';
+import type { ArmDeps } from './deps';
+import { ArmError } from './errors';
+import { Int64, armJson } from './json';
+import { VAULT, type ArmRouteSpec } from './request';
+import { findArmVault, page, vaultId } from './resources';
+
+const MANAGEMENT_TYPE = /backupManagementType eq '(?<type>[^']*)'/i;
+
+export function serverRoutes(deps: ArmDeps): ArmRouteSpec[] {
+  return [
+    {
+      method: 'GET',
+      path: `${VAULT}/backupProtectionContainers`,
+      apiVersion: RECOVERY_SERVICES_BACKUP_API_VERSION,
+      handle: async ({ ctx, params, query }) => {
+        const vault = findArmVault(deps.store.state, params);
+        ctx.vault = vault.identity.name;
+        const type = MANAGEMENT_TYPE.exec(query.get('$filter') ?? '')?.groups?.type;
+        if (type === undefined) {
+          throw new ArmError(400, 'BMSUserErrorInvalidFilter', "Listing containers needs $filter=backupManagementType eq '<type>'.");
+        }
+        // Only servers with the MARS agent are modelled: every other kind of container lists empty.
+        const servers = type.toUpperCase() !== 'MAB' ? [] : Object.values(deps.store.state.registrations)
+          .filter((r) => r.vault === vault.identity.name && r.status === 'registered')
+          .map((r) => mabContainer(vaultId(vault.identity), r));
+        return { status: 200, body: armJson(page(servers, ctx.req.url!.split('?')[0]!, query, deps.url())) };
+      },
+    },
+    {
+      method: 'DELETE',
+      path: `${VAULT}/registeredIdentities/(?<server>[^/]+)`,
+      apiVersion: RECOVERY_SERVICES_API_VERSION,
+      handle: async ({ ctx, params }) => {
+        const vault = findArmVault(deps.store.state, params);
+        ctx.vault = vault.identity.name;
+        try {
+          await deps.store.mutate((s) => registry.unregisterServer(s, vault.identity.name, params.server!, deps.now()));
+        } catch (err) {
+          if (isSetupError(err, VaultCode.RegistrationNotFound)) {
+            throw new ArmError(404, 'ResourceNotFound', `The registered identity '${params.server}' was not found in vault '${vault.identity.name}'.`);
+          }
+          throw err;
+        }
+        return { status: 204, body: undefined };
+      },
+    },
+  ];
+}
+
+function mabContainer(vaultResourceId: string, r: RegistrationRecord) {
+  return {
+    id: `${vaultResourceId}/backupFabrics/Azure/protectionContainers/${r.serverName}`,
+    name: r.serverName,
+    type: 'Microsoft.RecoveryServices/vaults/backupFabrics/protectionContainers',
+    properties: {
+      friendlyName: r.serverName,
+      backupManagementType: 'MAB',
+      registrationStatus: 'Registered',
+      healthStatus: 'Healthy',
+      containerType: 'Windows',
+      canReRegister: true,
+      containerId: containerId(r.id),
+      protectedItemCount: r.backupItems.length,
+      agentVersion: r.agentVersion,
+      extendedInfo: {
+        lastRefreshedAt: r.updatedAt,
+        backupItemType: 'FileFolder',
+        backupItems: r.backupItems.map((item) => item.name),
+      },
+    },
+  };
+}
+
+/** The container's int64 id, stable per registration. */
+function containerId(registrationId: string): Int64 {
+  return new Int64((createHash('sha256').update(registrationId).digest().readBigUInt64BE() >> 1n).toString());
+}
