@@ -9,6 +9,8 @@ import { parseArgs } from 'node:util';
 import { isSetupError } from '../core/errors';
 import { writeFileAtomic } from '../core/fs/atomic';
 import { DATA_DIR_ENV, DEFAULT_DATA_DIR, openVaultAdmin, resolveDataDir, startVault, type VaultAdminSession } from './index';
+import { prepareDataDir } from './layout';
+import { bearerToken } from './tokens';
 
 const USAGE = `Usage: npm run vault -- <command> [options]
 
@@ -20,6 +22,7 @@ Commands:
   security-pin <name>
   registrations <name>
   revoke <registration-id>
+  arm-token
 
 Every command takes --data <dir>: the data folder (default: $${DATA_DIR_ENV}, else ./${DEFAULT_DATA_DIR}),
 and --json to print its result as JSON. Admin commands go through the running service's admin API
@@ -114,7 +117,9 @@ async function administer(admin: VaultAdminSession): Promise<void> {
     }
     case 'list': {
       const vaults = await admin.listVaults();
-      const lines = vaults.map((v) => `${v.identity.name}\t${v.registeredMachines} machine(s)\tcredentials ${v.credentials ? `valid until ${v.credentials.notAfter}` : 'never issued'}`);
+      const lines = vaults.map(({ identity: id, ...v }) =>
+        [id.name, `${id.subscriptionId}/${id.resourceGroup}`, id.location, `${v.registeredMachines} machine(s)`, `credentials ${v.credentials ? `valid until ${v.credentials.notAfter}` : 'never issued'}`].join('\t'),
+      );
       print(vaults, lines.join('\n') || 'no vaults');
       return;
     }
@@ -153,6 +158,12 @@ async function main(): Promise<void> {
     return;
   }
   if (command === 'serve') return serve();
+  if (command === 'arm-token') {
+    // A file of the folder, shared with a running service: no admin session needed.
+    const token = await bearerToken((await prepareDataDir(dataDir)).armToken);
+    print({ token }, token);
+    return;
+  }
   if (!ADMIN_COMMANDS.has(command ?? '')) throw new UsageError(command ? `Unknown command ${command}.` : 'No command given.');
   const admin = await openVaultAdmin(dataDir);
   try {
