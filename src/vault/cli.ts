@@ -22,13 +22,14 @@ Commands:
   security-pin <name>
   registrations <name>
   revoke <registration-id>
+  backup <registration-id> --item <name>
   arm-token
 
 Every command takes --data <dir>: the data folder (default: $${DATA_DIR_ENV}, else ./${DEFAULT_DATA_DIR}),
 and --json to print its result as JSON. Admin commands go through the running service's admin API
 when one serves the folder, and work on the folder's files otherwise.`;
 
-const ADMIN_COMMANDS = new Set(['create', 'list', 'credentials', 'security-pin', 'registrations', 'revoke']);
+const ADMIN_COMMANDS = new Set(['create', 'list', 'credentials', 'security-pin', 'registrations', 'revoke', 'backup']);
 
 class UsageError extends Error {}
 
@@ -47,6 +48,7 @@ const { values, positionals } = (() => {
         location: { type: 'string' },
         out: { type: 'string' },
         'valid-hours': { type: 'string' },
+        item: { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -147,6 +149,11 @@ async function administer(admin: VaultAdminSession): Promise<void> {
     case 'revoke': {
       const view = await admin.revokeRegistration(required(argument, 'a registration id'));
       print(view, `registration ${view.registrationId} of ${view.serverName} is ${view.status}`);
+      return;
+    }
+    case 'backup': {
+      const view = await admin.recordBackup(required(argument, 'a registration id'), required(values.item, '--item <name>'));
+      print(view, `${view.serverName} backed up ${values.item} (${view.backupItems.length} backup item(s))`);
       return;
     }
   }

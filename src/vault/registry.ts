@@ -172,7 +172,8 @@ export function register(
     registeredAt: existing?.status === 'registered' ? existing.registeredAt : at,
     updatedAt: at,
     passphraseChangedAt: existing?.passphraseChangedAt ?? null,
-    backupItems: existing?.backupItems ?? [],
+    // A server removed and registered again starts with nothing backed up, as its container did.
+    backupItems: existing?.status === 'registered' ? existing.backupItems : [],
     certificate: { fingerprint256: certificate.fingerprint256, notAfter: certificate.notAfter.toISOString() },
   };
   state.registrations[record.id] = record;
@@ -240,6 +241,21 @@ export function unregisterServer(state: VaultState, vaultName: string, serverNam
     throw new VaultError(VaultCode.RegistrationNotFound, `No server named ${serverName} was registered to vault ${vaultName}.`, undefined, { vault: vaultName });
   }
   return records.map((r) => unregister(r, now));
+}
+
+/**
+ * Records that the server backed `item` up now. The reference agent backs nothing up, so the
+ * admin stands in for it; what a server backs up is what removing it from the vault orphans.
+ */
+export function recordBackup(record: RegistrationRecord, item: string, now: Date): RegistrationRecord {
+  if (record.status !== 'registered') {
+    throw new VaultError(VaultCode.RegistrationNotActive, `Registration ${record.id} is ${record.status}.`, undefined, { status: record.status });
+  }
+  const at = now.toISOString();
+  const existing = record.backupItems.find((b) => b.name === item);
+  if (existing) existing.lastBackupAt = at;
+  else record.backupItems.push({ name: item, lastBackupAt: at });
+  return record;
 }
 
 export function revoke(record: RegistrationRecord, now: Date): RegistrationRecord {

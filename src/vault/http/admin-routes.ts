@@ -3,7 +3,7 @@
  * while a service owns the data folder. Every call needs the data folder's bearer token.
  */
 import type { IncomingMessage } from 'node:http';
-import { createVaultSchema, credentialsOptionsSchema, type VaultAdmin } from '../admin';
+import { backupSchema, createVaultSchema, credentialsOptionsSchema, type VaultAdmin } from '../admin';
 import { VaultCode, VaultError } from '../errors';
 import { bearerMatcher } from '../tokens';
 import { parseInput, readJson } from './body';
@@ -44,6 +44,16 @@ export function adminRoutes(admin: VaultAdmin, status: AdminStatus): Route[] {
       method: 'GET',
       path: new RegExp(`^/admin/v1/vaults/${NAME}/registrations$`),
       handle: async (ctx) => ({ status: 200, body: await admin.listRegistrations(vaultName(ctx)) }),
+    },
+    {
+      method: 'POST',
+      path: /^\/admin\/v1\/registrations\/(?<id>[^/]+)\/backups$/,
+      handle: async (ctx) => {
+        const { item } = parseInput(backupSchema, await readJson(ctx.req));
+        const view = await admin.recordBackup(decodeURIComponent(ctx.params.id!), item);
+        ctx.vault = view.vault;
+        return { status: 200, body: view };
+      },
     },
     {
       method: 'POST',

@@ -7,7 +7,7 @@ import { randomUUID, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { RecoveryServicesClient, type ResourceCertificateAndAadDetails } from '@azure/arm-recoveryservices';
-import { RecoveryServicesBackupClient, type MabContainer } from '@azure/arm-recoveryservicesbackup';
+import { RecoveryServicesBackupClient, type MabContainer, type MabFileFolderProtectedItem } from '@azure/arm-recoveryservicesbackup';
 import type { TokenCredential } from '@azure/core-auth';
 import { RECOVERY_SERVICES_API_VERSION } from '../../../src/core/vault/azure/apiVersions';
 import { ARM_PAGE_SIZE } from '../../../src/vault/arm/resources';
@@ -184,14 +184,19 @@ describe('vault ARM emulator (through the Azure SDKs)', function () {
       }
     });
 
-    it('lists registered servers as MAB containers, and a registered identity DELETE unregisters one', async () => {
+    it('lists registered servers as MAB containers with their backup items, and a registered identity DELETE unregisters one', async () => {
       const { client } = await issueTestCredentials(vault, name);
       const credentialsClient = vaultClient(vault, client);
+      let registrationId: string;
       try {
-        await registerMachine(credentialsClient, { serverName: 'srv-01', agentVersion: '2.0.1' });
+        ({ registrationId } = await registerMachine(credentialsClient, { serverName: 'srv-01', agentVersion: '2.0.1' }));
       } finally {
         await credentialsClient.close();
       }
+      await vault.admin.recordBackup(registrationId, 'C:\\Data');
+      vault.clock.advance(3_600_000);
+      await vault.admin.recordBackup(registrationId, 'D:\\Projects');
+      const lastBackup = vault.clock.now().toISOString();
       const mab = async () => {
         const found: MabContainer[] = [];
         for await (const c of backup.backupProtectionContainers.list(name, rg, { filter: MAB_FILTER })) found.push(c.properties as MabContainer);
@@ -204,12 +209,21 @@ describe('vault ARM emulator (through the Azure SDKs)', function () {
       assert.equal(srv.backupManagementType, 'MAB');
       assert.equal(srv.registrationStatus, 'Registered');
       assert.equal(srv.agentVersion, '2.0.1');
-      assert.equal(srv.protectedItemCount, 0);
+      assert.equal(srv.protectedItemCount, 2);
+      assert.deepEqual(srv.extendedInfo?.backupItems, ['C:\\Data', 'D:\\Projects']);
+      const items: MabFileFolderProtectedItem[] = [];
+      for await (const item of backup.backupProtectedItems.list(name, rg, { filter: MAB_FILTER })) items.push(item.properties as MabFileFolderProtectedItem);
+      assert.deepEqual(items.map((i) => [i.computerName, i.friendlyName]), [['srv-01', 'C:\\Data'], ['srv-01', 'D:\\Projects']]);
+      assert.ok(Math.abs(items[1]!.lastBackupTime!.getTime() - Date.parse(lastBackup)) < 1_000, String(items[1]!.lastBackupTime));
+      assert.deepEqual(await refusal(backup.backupProtectedItems.list(name, rg).next()), { status: 400, code: 'BMSUserErrorInvalidFilter' });
 
       await rs.registeredIdentities.delete(rg, name, 'SRV-01');
       assert.deepEqual((await mab()).map((c) => c.friendlyName), ['srv-uploaded']);
       const registrations = await vault.admin.listRegistrations(name);
       assert.equal(registrations.find((r) => r.serverName === 'srv-01')?.status, 'unregistered');
+      const orphaned = [];
+      for await (const item of backup.backupProtectedItems.list(name, rg, { filter: MAB_FILTER })) orphaned.push(item);
+      assert.deepEqual(orphaned, [], 'a removed server lists no backup items');
       assert.deepEqual(await refusal(rs.registeredIdentities.delete(rg, name, 'never-registered')), { status: 404, code: 'ResourceNotFound' });
     });
   });

@@ -154,6 +154,19 @@ describe('vault CLI', function () {
       }
     });
 
+    it('records a backup by a registered server in the running service', async () => {
+      const credentialsClient = vaultClient(vault, { pfx: credentialsPfx((await vault.admin.issueCredentials('live')).xml) });
+      try {
+        const machine = await registerMachine(credentialsClient, { serverName: 'srv-backup' });
+        const view = await cliJson<{ backupItems: Array<{ name: string; lastBackupAt: string }> }>(['backup', machine.registrationId, '--item', '/srv/data', '--data', vault.dataDir]);
+        assert.deepEqual(view.backupItems.map((b) => b.name), ['/srv/data']);
+        assert.ok(vault.logs.some((l) => /^POST \/admin\/v1\/registrations\/[^ ]+\/backups 200 vault=live/.test(l)), vault.logs.join('\n'));
+        assert.equal((await cli(['backup', machine.registrationId, '--data', vault.dataDir])).code, 2);
+      } finally {
+        await credentialsClient.close();
+      }
+    });
+
     it('prints the ARM token the running service accepts', async () => {
       const { token } = await cliJson<{ token: string }>(['arm-token', '--data', vault.dataDir]);
       const client = vaultClient(vault);
