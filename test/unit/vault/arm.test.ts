@@ -18,6 +18,7 @@ import {
   startTestVault,
   vaultClient,
   type TestVault,
+  type VaultClient,
 } from '../../support/vault';
 
 const SUBSCRIPTION = randomUUID();
@@ -225,6 +226,29 @@ describe('vault ARM emulator (through the Azure SDKs)', function () {
       for await (const item of backup.backupProtectedItems.list(name, rg, { filter: MAB_FILTER })) orphaned.push(item);
       assert.deepEqual(orphaned, [], 'a removed server lists no backup items');
       assert.deepEqual(await refusal(rs.registeredIdentities.delete(rg, name, 'never-registered')), { status: 404, code: 'ResourceNotFound' });
+    });
+
+    it('generates a security PIN the vault accepts once for a passphrase change', async () => {
+      const { client } = await issueTestCredentials(vault, name);
+      const credentialsClient = vaultClient(vault, client);
+      let machineClient: VaultClient | undefined;
+      try {
+        const machine = await registerMachine(credentialsClient, { serverName: 'srv-pin' });
+        machineClient = vaultClient(vault, machine.client);
+        let bodyText = '';
+        const answer = await backup.securityPINs.get(name, rg, { onResponse: (raw) => (bodyText = raw.bodyAsText ?? '') });
+        assert.match(answer.securityPIN ?? '', /^\d{8}$/);
+        // .NET ticks of now + 5 minutes, a raw int64.
+        const ticks = BigInt(/"expiryTimeInUtcTicks":(\d+)[,}]/.exec(bodyText)![1]!);
+        const expiresMs = Number((ticks - 621_355_968_000_000_000n) / 10_000n);
+        assert.ok(Math.abs(expiresMs - (vault.clock.now().getTime() + 5 * 60_000)) < 5_000, String(expiresMs));
+        const change = (pin: string) => machineClient!.request('POST', `/v1/registrations/${machine.registrationId}/passphrase-change`, { json: { securityPin: pin } });
+        assert.equal((await change(answer.securityPIN!)).status, 200);
+        assert.equal((await change(answer.securityPIN!)).json.error.code, 'SecurityPinAlreadyUsed');
+      } finally {
+        await credentialsClient.close();
+        await machineClient?.close();
+      }
     });
   });
 });
