@@ -29,9 +29,9 @@ export function certificateRoutes(deps: ArmDeps): ArmRouteSpec[] {
       method: 'PUT',
       path: `${VAULT}/certificates/(?<certificate>[^/]+)`,
       apiVersion: RECOVERY_SERVICES_API_VERSION,
-      handle: async ({ ctx, params }) => {
-        const vault = findArmVault(deps.store.state, params);
-        ctx.vault = vault.identity.name;
+      handle: async (request) => {
+        const { ctx, params } = request;
+        const vault = findArmVault(deps.store.state, request);
         const { properties } = await readArmBody(ctx.req, certificateRequestSchema);
         const cert = parseCertificate(properties.certificate);
         const { name } = vault.identity;

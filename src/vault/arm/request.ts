@@ -11,6 +11,8 @@ import { ArmError } from './errors';
 
 export interface ArmRequest {
   ctx: RequestContext;
+  /** The request's path, without its query. */
+  path: string;
   /** The path parameters, URL-decoded. */
   params: Record<string, string>;
   query: URLSearchParams;
@@ -36,10 +38,11 @@ export function guardedRoutes(token: string, specs: ArmRouteSpec[]): Route[] {
     path: new RegExp(`^${spec.path}$`, 'i'),
     handle: async (ctx) => {
       authorize(ctx.req, authorized);
-      const query = new URLSearchParams((ctx.req.url ?? '').split('?')[1] ?? '');
+      const [path = '', search = ''] = (ctx.req.url ?? '').split('?');
+      const query = new URLSearchParams(search);
       checkApiVersion(query, spec.apiVersion);
       const params = Object.fromEntries(Object.entries(ctx.params).map(([k, v]) => [k, decodeSegment(v)]));
-      return spec.handle({ ctx, params, query });
+      return spec.handle({ ctx, path, params, query });
     },
   }));
 }

@@ -5,6 +5,7 @@
 import type { VaultIdentity } from '../issuer';
 import type { VaultRecord, VaultState } from '../model';
 import { ArmError } from './errors';
+import type { ArmRequest } from './request';
 
 /** Items per page: small, so that clients meet `nextLink` paging with a handful of vaults. */
 export const ARM_PAGE_SIZE = 10;
@@ -37,12 +38,14 @@ export function vaultsIn(state: VaultState, subscriptionId: string, resourceGrou
   );
 }
 
-export function findArmVault(state: VaultState, params: Record<string, string>): VaultRecord {
-  const { subscriptionId, resourceGroup, vault } = params as { subscriptionId: string; resourceGroup: string; vault: string };
+/** The vault a `…/vaults/{vault}` path names, also named in the request's log line. */
+export function findArmVault(state: VaultState, request: ArmRequest): VaultRecord {
+  const { subscriptionId, resourceGroup, vault } = request.params as { subscriptionId: string; resourceGroup: string; vault: string };
   const found = vaultsIn(state, subscriptionId, resourceGroup).find((v) => same(v.identity.name, vault));
   if (!found) {
     throw new ArmError(404, 'ResourceNotFound', `The Resource 'Microsoft.RecoveryServices/vaults/${vault}' under resource group '${resourceGroup}' was not found.`);
   }
+  request.ctx.vault = found.identity.name;
   return found;
 }
 
@@ -50,7 +53,7 @@ export function findArmVault(state: VaultState, params: Record<string, string>):
  * One page of `items`, from the `$skipToken` offset, with the `nextLink` (an absolute URL on
  * this service, the request's other query parameters kept) when more follow.
  */
-export function page<T>(items: T[], path: string, query: URLSearchParams, baseUrl: string): { value: T[]; nextLink?: string } {
+export function page<T>(items: T[], { path, query }: ArmRequest, baseUrl: string): { value: T[]; nextLink?: string } {
   const token = query.get('$skipToken') ?? '0';
   if (!/^\d+$/.test(token) || Number(token) > items.length) {
     throw new ArmError(400, 'InvalidSkipToken', `The $skipToken '${token}' is not one this service issued.`);

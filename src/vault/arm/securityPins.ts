@@ -20,11 +20,10 @@ export function securityPinRoutes(deps: ArmDeps): ArmRouteSpec[] {
       method: 'POST',
       path: `${VAULT}/backupSecurityPIN`,
       apiVersion: RECOVERY_SERVICES_BACKUP_API_VERSION,
-      handle: async ({ ctx, params }) => {
-        const vault = findArmVault(deps.store.state, params);
-        ctx.vault = vault.identity.name;
+      handle: async (request) => {
+        const vault = findArmVault(deps.store.state, request);
         // The optional body (resource guard requests) is not modelled, only bounded.
-        await readBody(ctx.req);
+        await readBody(request.ctx.req);
         const pin = await deps.store.mutate((s) => registry.issueSecurityPin(s, vault.identity.name, deps.now()));
         const expiryTicks = EPOCH_TICKS + BigInt(pin.expiresAt.getTime()) * 10_000n;
         return { status: 200, body: armJson({ securityPIN: pin.pin, expiryTimeInUtcTicks: new Int64(expiryTicks.toString()) }) };

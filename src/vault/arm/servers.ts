@@ -22,10 +22,9 @@ const MANAGEMENT_TYPE = /backupManagementType eq '(?<type>[^']*)'/i;
 
 export function serverRoutes(deps: ArmDeps): ArmRouteSpec[] {
   /** The vault's registered servers, when the `$filter` asks for MAB ones. */
-  const mabServers = ({ ctx, params, query }: ArmRequest): { vault: VaultRecord; servers: RegistrationRecord[] } => {
-    const vault = findArmVault(deps.store.state, params);
-    ctx.vault = vault.identity.name;
-    const type = MANAGEMENT_TYPE.exec(query.get('$filter') ?? '')?.groups?.type;
+  const mabServers = (request: ArmRequest): { vault: VaultRecord; servers: RegistrationRecord[] } => {
+    const vault = findArmVault(deps.store.state, request);
+    const type = MANAGEMENT_TYPE.exec(request.query.get('$filter') ?? '')?.groups?.type;
     if (type === undefined) {
       throw new ArmError(400, 'BMSUserErrorInvalidFilter', "This list needs $filter=backupManagementType eq '<type>'.");
     }
@@ -36,7 +35,7 @@ export function serverRoutes(deps: ArmDeps): ArmRouteSpec[] {
   };
   const listed = (request: ArmRequest, items: unknown[]) => ({
     status: 200,
-    body: armJson(page(items, request.ctx.req.url!.split('?')[0]!, request.query, deps.url())),
+    body: armJson(page(items, request, deps.url())),
   });
   return [
     {
@@ -61,14 +60,14 @@ export function serverRoutes(deps: ArmDeps): ArmRouteSpec[] {
       method: 'DELETE',
       path: `${VAULT}/registeredIdentities/(?<server>[^/]+)`,
       apiVersion: RECOVERY_SERVICES_API_VERSION,
-      handle: async ({ ctx, params }) => {
-        const vault = findArmVault(deps.store.state, params);
-        ctx.vault = vault.identity.name;
+      handle: async (request) => {
+        const vault = findArmVault(deps.store.state, request);
+        const { server } = request.params as { server: string };
         try {
-          await deps.store.mutate((s) => registry.unregisterServer(s, vault.identity.name, params.server!, deps.now()));
+          await deps.store.mutate((s) => registry.unregisterServer(s, vault.identity.name, server, deps.now()));
         } catch (err) {
           if (isSetupError(err, VaultCode.RegistrationNotFound)) {
-            throw new ArmError(404, 'ResourceNotFound', `The registered identity '${params.server}' was not found in vault '${vault.identity.name}'.`);
+            throw new ArmError(404, 'ResourceNotFound', `The registered identity '${server}' was not found in vault '${vault.identity.name}'.`);
           }
           throw err;
         }

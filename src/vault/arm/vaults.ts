@@ -10,9 +10,9 @@ export function vaultRoutes(deps: ArmDeps): ArmRouteSpec[] {
     method: 'GET',
     path,
     apiVersion,
-    handle: async ({ ctx, params, query }) => {
-      const vaults = vaultsIn(deps.store.state, params.subscriptionId!, params.resourceGroup).map(vaultResource);
-      return { status: 200, body: page(vaults, ctx.req.url!.split('?')[0]!, query, deps.url()) };
+    handle: async (request) => {
+      const vaults = vaultsIn(deps.store.state, request.params.subscriptionId!, request.params.resourceGroup).map(vaultResource);
+      return { status: 200, body: page(vaults, request, deps.url()) };
     },
   });
   return [
@@ -22,9 +22,8 @@ export function vaultRoutes(deps: ArmDeps): ArmRouteSpec[] {
       method: 'GET',
       path: VAULT,
       apiVersion,
-      handle: async ({ ctx, params }) => {
-        const vault = findArmVault(deps.store.state, params);
-        ctx.vault = vault.identity.name;
+      handle: async (request) => {
+        const vault = findArmVault(deps.store.state, request);
         return { status: 200, body: vaultResource(vault) };
       },
     },
