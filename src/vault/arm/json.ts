@@ -3,6 +3,7 @@
  * beyond 2^53, where JSON.stringify of a JS number would round them (ARM facts §1). An Int64 is
  * written as its exact digits.
  */
+import { randomUUID } from 'node:crypto';
 import { JsonText } from '../http/router';
 
 export class Int64 {
@@ -11,11 +12,10 @@ export class Int64 {
   }
 }
 
-/** A placeholder no serialized string can contain: JSON.stringify escapes U+0000 in strings. */
-const MARK = '\u0000int64:';
-const MARKED = /"\\u0000int64:(-?\d+)"/g;
-
 export function armJson(value: unknown): JsonText {
-  const text = JSON.stringify(value, (_key, v: unknown) => (v instanceof Int64 ? `${MARK}${v.digits}` : v));
-  return new JsonText(text.replace(MARKED, '$1'));
+  // Each Int64 goes through JSON.stringify as a string marked with a fresh nonce, which no
+  // string from a client (a path segment, a certificate's subject) can carry.
+  const mark = `int64:${randomUUID()}:`;
+  const text = JSON.stringify(value, (_key, v: unknown) => (v instanceof Int64 ? `${mark}${v.digits}` : v));
+  return new JsonText(text.replace(new RegExp(`"${mark}(-?\\d+)"`, 'g'), '$1'));
 }

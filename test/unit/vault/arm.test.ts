@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID, X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { RecoveryServicesClient, type ResourceCertificateAndAadDetails } from '@azure/arm-recoveryservices';
 import { RecoveryServicesBackupClient, type MabContainer, type MabFileFolderProtectedItem } from '@azure/arm-recoveryservicesbackup';
@@ -134,6 +134,7 @@ describe('vault ARM emulator (through the Azure SDKs)', function () {
         await client.close();
       }
       assert.ok(!vault.logs.some((line) => line.includes(token) || line.includes('not-the-token')));
+      assert.equal(statSync(path.join(vault.dataDir, 'arm-token')).mode & 0o777, 0o600);
     });
   });
 
