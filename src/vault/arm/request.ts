@@ -5,7 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 import type * as z from 'zod';
 import { readBody } from '../http/body';
-import type { RequestContext, Route } from '../http/router';
+import type { Reply, RequestContext, Route } from '../http/router';
 import { bearerMatcher } from '../tokens';
 import { ArmError } from './errors';
 
@@ -23,7 +23,7 @@ export interface ArmRouteSpec {
   /** A path under `/subscriptions/{subscriptionId}`, matched case-insensitively as ARM does. */
   path: string;
   apiVersion: string;
-  handle(request: ArmRequest): Promise<{ status: number; body: unknown }>;
+  handle(request: ArmRequest): Promise<Reply>;
 }
 
 export const SUBSCRIPTION = '/subscriptions/(?<subscriptionId>[^/]+)';
