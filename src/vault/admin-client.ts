@@ -51,6 +51,7 @@ export function remoteAdmin(adminUrl: string, token: string): RemoteAdmin {
     },
     listRegistrations: (name) => call<RegistrationView[]>('GET', vaultPath(name, '/registrations')),
     revokeRegistration: (id) => call<RegistrationView>('POST', `/admin/v1/registrations/${encodeURIComponent(id)}/revoke`),
+    recordBackup: (id, item) => call<RegistrationView>('POST', `/admin/v1/registrations/${encodeURIComponent(id)}/backups`, { item }),
     close: () => dispatcher.close(),
   };
 }

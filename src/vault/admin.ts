@@ -26,6 +26,10 @@ export const credentialsOptionsSchema = z.strictObject({
 });
 export type CredentialsOptions = z.input<typeof credentialsOptionsSchema>;
 
+export const backupSchema = z.strictObject({
+  item: z.string().min(1).max(260).regex(/^\P{Cc}+$/u, 'No control characters'),
+});
+
 /** What a credentials file download yields: the file, and the facts about its certificate. */
 export type CredentialsFile = Omit<IssuedCredentials, 'certPem' | 'keyPem'>;
 
@@ -45,6 +49,8 @@ export interface VaultAdmin {
   issueSecurityPin(name: string): Promise<registry.SecurityPin>;
   listRegistrations(name: string): Promise<RegistrationView[]>;
   revokeRegistration(registrationId: string): Promise<RegistrationView>;
+  /** Records a backup of `item` by that registered server, now (what ARM's backup reads show). */
+  recordBackup(registrationId: string, item: string): Promise<RegistrationView>;
 }
 
 export interface LocalAdminOptions {
@@ -98,6 +104,11 @@ export function localAdmin(store: Store, options: LocalAdminOptions): VaultAdmin
 
     async revokeRegistration(registrationId) {
       return store.mutate((s) => registrationView(registry.revoke(registry.findRegistration(s, registrationId), options.now())));
+    },
+
+    async recordBackup(registrationId, item) {
+      const valid = parseInput(backupSchema, { item });
+      return store.mutate((s) => registrationView(registry.recordBackup(registry.findRegistration(s, registrationId), valid.item, options.now())));
     },
   };
 }

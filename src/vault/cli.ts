@@ -9,6 +9,8 @@ import { parseArgs } from 'node:util';
 import { isSetupError } from '../core/errors';
 import { writeFileAtomic } from '../core/fs/atomic';
 import { DATA_DIR_ENV, DEFAULT_DATA_DIR, openVaultAdmin, resolveDataDir, startVault, type VaultAdminSession } from './index';
+import { prepareDataDir } from './layout';
+import { bearerToken } from './tokens';
 
 const USAGE = `Usage: npm run vault -- <command> [options]
 
@@ -20,12 +22,14 @@ Commands:
   security-pin <name>
   registrations <name>
   revoke <registration-id>
+  backup <registration-id> --item <name>
+  arm-token
 
 Every command takes --data <dir>: the data folder (default: $${DATA_DIR_ENV}, else ./${DEFAULT_DATA_DIR}),
 and --json to print its result as JSON. Admin commands go through the running service's admin API
 when one serves the folder, and work on the folder's files otherwise.`;
 
-const ADMIN_COMMANDS = new Set(['create', 'list', 'credentials', 'security-pin', 'registrations', 'revoke']);
+const ADMIN_COMMANDS = new Set(['create', 'list', 'credentials', 'security-pin', 'registrations', 'revoke', 'backup']);
 
 class UsageError extends Error {}
 
@@ -44,6 +48,7 @@ const { values, positionals } = (() => {
         location: { type: 'string' },
         out: { type: 'string' },
         'valid-hours': { type: 'string' },
+        item: { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -114,7 +119,9 @@ async function administer(admin: VaultAdminSession): Promise<void> {
     }
     case 'list': {
       const vaults = await admin.listVaults();
-      const lines = vaults.map((v) => `${v.identity.name}\t${v.registeredMachines} machine(s)\tcredentials ${v.credentials ? `valid until ${v.credentials.notAfter}` : 'never issued'}`);
+      const lines = vaults.map(({ identity: id, ...v }) =>
+        [id.name, `${id.subscriptionId}/${id.resourceGroup}`, id.location, `${v.registeredMachines} machine(s)`, `credentials ${v.credentials ? `valid until ${v.credentials.notAfter}` : 'never issued'}`].join('\t'),
+      );
       print(vaults, lines.join('\n') || 'no vaults');
       return;
     }
@@ -144,6 +151,11 @@ async function administer(admin: VaultAdminSession): Promise<void> {
       print(view, `registration ${view.registrationId} of ${view.serverName} is ${view.status}`);
       return;
     }
+    case 'backup': {
+      const view = await admin.recordBackup(required(argument, 'a registration id'), required(values.item, '--item <name>'));
+      print(view, `${view.serverName} backed up ${values.item} (${view.backupItems.length} backup item(s))`);
+      return;
+    }
   }
 }
 
@@ -153,6 +165,12 @@ async function main(): Promise<void> {
     return;
   }
   if (command === 'serve') return serve();
+  if (command === 'arm-token') {
+    // A file of the folder, shared with a running service: no admin session needed.
+    const token = await bearerToken((await prepareDataDir(dataDir)).armToken);
+    print({ token }, token);
+    return;
+  }
   if (!ADMIN_COMMANDS.has(command ?? '')) throw new UsageError(command ? `Unknown command ${command}.` : 'No command given.');
   const admin = await openVaultAdmin(dataDir);
   try {

@@ -137,6 +137,7 @@ export interface BackupCredentialsContent {
 /** The RSBackupVaultAADCreds members, in BACKUP_ELEMENTS order. */
 export function backupCredentialsMembers(content: BackupCredentialsContent): DataContractMember[] {
   const { vault } = content;
+  const aad = aadDetails(vault);
   return [
     ['Version', '2.0'],
     ['SubscriptionId', vault.subscriptionId],
@@ -147,17 +148,36 @@ export function backupCredentialsMembers(content: BackupCredentialsContent): Dat
     ['ResourceGroup', vault.resourceGroup],
     ['Location', vault.location],
     ['ProviderNamespace', 'Microsoft.RecoveryServices'],
-    ['AadAuthority', AAD_AUTHORITY],
-    ['AadTenantId', vault.tenantId],
-    ['AadAudience', `https://RecoveryServiceVault/${vault.location}/${vault.name}/${vault.resourceId}`],
-    ['ServicePrincipalClientId', stableUuid(`${vault.subscriptionId}/${vault.resourceId}`)],
+    ['AadAuthority', aad.authority],
+    ['AadTenantId', aad.tenantId],
+    ['AadAudience', aad.audience],
+    ['ServicePrincipalClientId', aad.servicePrincipalClientId],
     ['IdMgmtRestEndpoint', content.endpoint],
     ['AgentLinks', formatAgentLinks(content.agentLinks)],
     ['PrivateEndpointStateForBackup', null],
   ];
 }
 
-/** The vault's service principal is stable per vault, so derive its id rather than draw it. */
+/** The vault's Azure AD details, shared by its credentials files and its ARM certificate answers. */
+export interface AadDetails {
+  authority: string;
+  tenantId: string;
+  audience: string;
+  servicePrincipalClientId: string;
+  servicePrincipalObjectId: string;
+}
+
+export function aadDetails(vault: VaultIdentity): AadDetails {
+  return {
+    authority: AAD_AUTHORITY,
+    tenantId: vault.tenantId,
+    audience: `https://RecoveryServiceVault/${vault.location}/${vault.name}/${vault.resourceId}`,
+    servicePrincipalClientId: stableUuid(`${vault.subscriptionId}/${vault.resourceId}`),
+    servicePrincipalObjectId: stableUuid(`${vault.subscriptionId}/${vault.resourceId}/object`),
+  };
+}
+
+/** The vault's service principal is stable per vault, so derive its ids rather than draw them. */
 function stableUuid(seed: string): string {
   const h = createHash('sha256').update(seed).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;

@@ -19,6 +19,8 @@ export interface DataLayout {
   state: string;
   lock: string;
   adminToken: string;
+  /** The ARM emulator's bearer token (`arm-token`). */
+  armToken: string;
   caKey: string;
   caCert: string;
   serverKey: string;
@@ -32,6 +34,7 @@ function dataLayout(dir: string): DataLayout {
     state: at('state.json'),
     lock: at('service.lock'),
     adminToken: at('admin-token'),
+    armToken: at('arm-token'),
     caKey: at('ca.key.pem'),
     caCert: at('ca.cert.pem'),
     serverKey: at('server.key.pem'),

@@ -55,6 +55,8 @@ const registrationRecordSchema = z.strictObject({
   registeredAt: isoDate,
   updatedAt: isoDate,
   passphraseChangedAt: isoDate.nullable(),
+  /** What the server backs up to the vault: what removing it would orphan. Absent in older data. */
+  backupItems: z.array(z.strictObject({ name: z.string(), lastBackupAt: isoDate })).default([]),
   /** The only machine certificate accepted for this registration (the latest one issued). */
   certificate: z.strictObject({ fingerprint256: z.string(), notAfter: isoDate }),
 });
@@ -88,6 +90,7 @@ export interface RegistrationView {
   updatedAt: string;
   lastPassphraseChangeAt: string | null;
   certificateNotAfter: string;
+  backupItems: Array<{ name: string; lastBackupAt: string }>;
 }
 
 export function registrationView(r: RegistrationRecord): RegistrationView {
@@ -103,5 +106,6 @@ export function registrationView(r: RegistrationRecord): RegistrationView {
     updatedAt: r.updatedAt,
     lastPassphraseChangeAt: r.passphraseChangedAt,
     certificateNotAfter: r.certificate.notAfter,
+    backupItems: r.backupItems.map((item) => ({ ...item })),
   };
 }

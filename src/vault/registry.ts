@@ -34,7 +34,8 @@ export function createVault(state: VaultState, input: CreateVaultInput, now: Dat
     subscriptionId: input.subscriptionId ?? randomUUID(),
     resourceGroup: input.resourceGroup ?? 'local-backup-rg',
     location: input.location ?? 'local',
-    resourceId: (randomBytes(8).readBigUInt64BE() >> 1n).toString(),
+    // Always past 2^53, as real ones are, so every client meets JSON.parse's rounding (ARM facts §1).
+    resourceId: ((randomBytes(8).readBigUInt64BE() >> 2n) | (1n << 62n)).toString(),
     tenantId: randomUUID(),
   };
   state.vaults[input.name] = { identity, createdAt: now.toISOString(), credentials: null, pins: [] };
@@ -47,8 +48,11 @@ export function findVault(state: VaultState, name: string): VaultRecord {
   return vault;
 }
 
+/** A credentials certificate as the vault knows it: the file's own, or one uploaded through ARM. */
+export type CredentialsCertificate = Pick<IssuedCredentials, 'fingerprint256' | 'notBefore' | 'notAfter'>;
+
 /** Makes `issued` the vault's only accepted credentials: earlier files stop working. */
-export function recordCredentials(state: VaultState, name: string, issued: IssuedCredentials, now: Date): void {
+export function recordCredentials(state: VaultState, name: string, issued: CredentialsCertificate, now: Date): void {
   findVault(state, name).credentials = {
     fingerprint256: issued.fingerprint256,
     notBefore: issued.notBefore.toISOString(),
@@ -168,6 +172,8 @@ export function register(
     registeredAt: existing?.status === 'registered' ? existing.registeredAt : at,
     updatedAt: at,
     passphraseChangedAt: existing?.passphraseChangedAt ?? null,
+    // A server removed and registered again starts with nothing backed up, as its container did.
+    backupItems: existing?.status === 'registered' ? existing.backupItems : [],
     certificate: { fingerprint256: certificate.fingerprint256, notAfter: certificate.notAfter.toISOString() },
   };
   state.registrations[record.id] = record;
@@ -220,6 +226,35 @@ export function unregister(record: RegistrationRecord, now: Date): RegistrationR
     record.status = 'unregistered';
     record.updatedAt = now.toISOString();
   }
+  return record;
+}
+
+/**
+ * Unregisters every active registration of `serverName` in the vault, as removing the server
+ * from the vault does (ARM's registered identity DELETE). Idempotent; a server never registered
+ * there is not found.
+ */
+export function unregisterServer(state: VaultState, vaultName: string, serverName: string, now: Date): RegistrationRecord[] {
+  const server = serverName.toLowerCase();
+  const records = Object.values(state.registrations).filter((r) => r.vault === vaultName && r.serverName.toLowerCase() === server);
+  if (records.length === 0) {
+    throw new VaultError(VaultCode.RegistrationNotFound, `No server named ${serverName} was registered to vault ${vaultName}.`, undefined, { vault: vaultName });
+  }
+  return records.map((r) => unregister(r, now));
+}
+
+/**
+ * Records that the server backed `item` up now. The reference agent backs nothing up, so the
+ * admin stands in for it; what a server backs up is what removing it from the vault orphans.
+ */
+export function recordBackup(record: RegistrationRecord, item: string, now: Date): RegistrationRecord {
+  if (record.status !== 'registered') {
+    throw new VaultError(VaultCode.RegistrationNotActive, `Registration ${record.id} is ${record.status}.`, undefined, { status: record.status });
+  }
+  const at = now.toISOString();
+  const existing = record.backupItems.find((b) => b.name === item);
+  if (existing) existing.lastBackupAt = at;
+  else record.backupItems.push({ name: item, lastBackupAt: at });
   return record;
 }
 

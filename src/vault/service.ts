@@ -1,25 +1,26 @@
 /**
- * The vault service: the registration API over mutual-TLS HTTPS and the admin API over HTTP,
- * both on loopback by default. It runs as its own process (cli.ts), inside a test, or inside the
- * extension host, so it holds no process-wide state and everything it opens, close() closes.
+ * The vault service: the registration API over mutual-TLS HTTPS, with the ARM emulator on the
+ * same port (arm/routes.ts), and the admin API over HTTP, all on loopback by default. It runs as
+ * its own process (cli.ts), inside a test, or inside the extension host, so it holds no
+ * process-wide state and everything it opens, close() closes.
  */
-import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
-import { writeFileAtomic } from '../core/fs/atomic';
 import { localAdmin, type VaultAdmin } from './admin';
 import { VaultCode, VaultError } from './errors';
+import { armRoutes } from './arm/routes';
 import { adminRoutes, bearerGuard } from './http/admin-routes';
 import { agentRoutes } from './http/agent-routes';
 import { DEFAULT_TIMEOUTS, listen, serverTimeoutOptions, type VaultTimeouts } from './http/listen';
 import { registrationRoutes } from './http/registration-routes';
 import { createRouter } from './http/router';
-import { prepareDataDir, readOptional, type DataLayout } from './layout';
+import { prepareDataDir } from './layout';
 import { DataLock } from './lock';
 import { silentLogger, type VaultLogger } from './log';
 import { loadOrCreateTls } from './pki';
 import { Store } from './store';
+import { bearerToken } from './tokens';
 import { API_VERSION, SERVICE_NAME, SERVICE_VERSION } from './version';
 
 export interface StartVaultOptions {
@@ -75,7 +76,7 @@ export async function startVault(options: StartVaultOptions): Promise<RunningVau
     const store = await Store.open(layout.state);
     cleanup.push(() => store.flush());
     const tls = await loadOrCreateTls(layout, now());
-    const token = await adminToken(layout);
+    const token = await bearerToken(layout.adminToken);
     let url = '';
     const admin = localAdmin(store, { now, endpoint: () => url });
 
@@ -103,6 +104,7 @@ export async function startVault(options: StartVaultOptions): Promise<RunningVau
           },
           ...registrationRoutes({ store, ca: tls.ca, now }),
           ...agentRoutes(options.agentDir ?? path.resolve('dist', 'agent'), () => url),
+          ...armRoutes({ store, now, url: () => url }, await bearerToken(layout.armToken)),
         ],
       }),
     );
@@ -128,13 +130,4 @@ export async function startVault(options: StartVaultOptions): Promise<RunningVau
     await closeAll();
     throw err;
   }
-}
-
-/** The admin API's bearer token, made on first start and kept 0600 in the data folder. */
-export async function adminToken(layout: DataLayout): Promise<string> {
-  const existing = (await readOptional(layout.adminToken))?.trim();
-  if (existing) return existing;
-  const token = randomBytes(32).toString('base64url');
-  await writeFileAtomic(layout.adminToken, `${token}\n`, { mode: 0o600 });
-  return token;
 }

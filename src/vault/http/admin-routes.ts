@@ -2,10 +2,10 @@
  * The admin API: the admin operations over HTTP on loopback, for the CLI (and any tool) to use
  * while a service owns the data folder. Every call needs the data folder's bearer token.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { createVaultSchema, credentialsOptionsSchema, type VaultAdmin } from '../admin';
+import { backupSchema, createVaultSchema, credentialsOptionsSchema, type VaultAdmin } from '../admin';
 import { VaultCode, VaultError } from '../errors';
+import { bearerMatcher } from '../tokens';
 import { parseInput, readJson } from './body';
 import type { RequestContext, Route } from './router';
 
@@ -47,6 +47,16 @@ export function adminRoutes(admin: VaultAdmin, status: AdminStatus): Route[] {
     },
     {
       method: 'POST',
+      path: /^\/admin\/v1\/registrations\/(?<id>[^/]+)\/backups$/,
+      handle: async (ctx) => {
+        const { item } = parseInput(backupSchema, await readJson(ctx.req));
+        const view = await admin.recordBackup(decodeURIComponent(ctx.params.id!), item);
+        ctx.vault = view.vault;
+        return { status: 200, body: view };
+      },
+    },
+    {
+      method: 'POST',
       path: /^\/admin\/v1\/registrations\/(?<id>[^/]+)\/revoke$/,
       handle: async (ctx) => {
         const view = await admin.revokeRegistration(decodeURIComponent(ctx.params.id!));
@@ -59,13 +69,10 @@ export function adminRoutes(admin: VaultAdmin, status: AdminStatus): Route[] {
 
 /** The admin listener's guard: `Authorization: Bearer <token>`, compared in constant time. */
 export function bearerGuard(token: string): (req: IncomingMessage) => void {
-  const expected = digest(token);
+  const matches = bearerMatcher(token);
   return (req) => {
-    const match = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
-    if (!match || !timingSafeEqual(digest(match[1]!), expected)) {
+    if (!matches(req.headers.authorization)) {
       throw new VaultError(VaultCode.AdminTokenRequired, 'The admin API needs the bearer token kept in the data folder (admin-token).');
     }
   };
 }
-
-const digest = (text: string) => createHash('sha256').update(text).digest();

@@ -1,8 +1,10 @@
 /**
  * A minimal router shared by the registration and admin listeners: match a route, run it, turn
- * a thrown VaultError into its JSON error body, and log one line per request.
+ * a thrown VaultError (or the ARM emulator's ArmError) into its JSON error body, and log one line
+ * per request.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ArmError } from '../arm/errors';
 import { VaultCode, VaultError } from '../errors';
 import { formatRequestLine, type VaultLogger } from '../log';
 import { OversizedBodyError } from './body';
@@ -17,11 +19,17 @@ export interface RequestContext {
 
 export interface Reply {
   status: number;
+  /** Serialized with JSON.stringify, unless already JSON text; `undefined` sends no body. */
   body: unknown;
 }
 
+/** A body serialized by its route (ARM's int64 numbers, which JSON.stringify cannot write). */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
 export interface Route {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Anchored pattern; named groups become `params`. */
   path: RegExp;
   /** Returns a JSON reply, or nothing when it wrote the response itself (downloads). */
@@ -60,14 +68,14 @@ export function createRouter(options: RouterOptions): (req: IncomingMessage, res
       (err: unknown) => {
         // A client that went away mid-request leaves nobody to answer.
         if (req.socket.destroyed) return;
-        const error = err instanceof VaultError ? err : internal(options.logger, req, path, err);
+        const error = err instanceof VaultError || err instanceof ArmError ? err : internal(options.logger, req, path, err);
         code = error.code;
         if (res.headersSent) {
           res.destroy();
           return;
         }
         if (err instanceof OversizedBodyError && err.closeConnection) res.setHeader('Connection', 'close');
-        if (error.code === VaultCode.RangeNotSatisfiable) res.setHeader('Content-Range', `bytes */${(error.details as { size: number }).size}`);
+        if (error instanceof VaultError && error.code === VaultCode.RangeNotSatisfiable) res.setHeader('Content-Range', `bytes */${(error.details as { size: number }).size}`);
         sendJson(res, error.status, error.body());
       },
     );
@@ -96,7 +104,11 @@ function internal(logger: VaultLogger, req: IncomingMessage, path: string, err: 
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
+  if (body === undefined) {
+    res.writeHead(status, { 'Content-Length': 0, 'Cache-Control': 'no-store' }).end();
+    return;
+  }
+  const text = body instanceof JsonText ? body.text : JSON.stringify(body);
   res.writeHead(status, {
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(text),

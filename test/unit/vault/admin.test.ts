@@ -58,7 +58,7 @@ describe('vault admin API and admin sessions', () => {
     assert.ok((list.json as unknown as Array<{ identity: { name: string } }>).some((v) => v.identity.name === 'lab1'));
   });
 
-  it('issues credentials and PINs, lists and revokes registrations', async () => {
+  it('issues credentials and PINs, records backups, lists and revokes registrations', async () => {
     const issued = await adminCall(vault, 'POST', '/admin/v1/vaults/lab1/credentials', token, { validHours: 2 });
     assert.equal(issued.status, 201);
     const notAfter = Date.parse(String(issued.json.notAfter));
@@ -76,8 +76,18 @@ describe('vault admin API and admin sessions', () => {
     assert.match(String(pin.json.pin), /^\d{8}$/);
     const registrations = await adminCall(vault, 'GET', '/admin/v1/vaults/lab1/registrations', token);
     assert.deepEqual((registrations.json as unknown as Array<{ registrationId: string }>).map((r) => r.registrationId), [machine.registrationId]);
+    const backups = `/admin/v1/registrations/${machine.registrationId}/backups`;
+    const backedUp = await adminCall(vault, 'POST', backups, token, { item: '/srv/data' });
+    assert.deepEqual((backedUp.json.backupItems as Array<{ name: string }>).map((b) => b.name), ['/srv/data']);
+    const badItem = await adminCall(vault, 'POST', backups, token, { item: 'a\u0007b', passphrase: 'x' });
+    assert.equal(badItem.status, 400);
+    assert.deepEqual((badItem.json.error?.details as { issues: Array<{ path: string }> }).issues.map((i) => i.path).sort(), ['item', 'passphrase']);
     const revoked = await adminCall(vault, 'POST', `/admin/v1/registrations/${machine.registrationId}/revoke`, token);
     assert.equal(revoked.json.status, 'revoked');
+    const afterRevoke = await adminCall(vault, 'POST', backups, token, { item: '/srv/more' });
+    assert.equal(afterRevoke.json.error?.code, 'RegistrationNotActive');
+    const unknown = await adminCall(vault, 'POST', '/admin/v1/registrations/00000000-0000-0000-0000-000000000000/backups', token, { item: '/x' });
+    assert.equal(unknown.json.error?.code, 'RegistrationNotFound');
     const missing = await adminCall(vault, 'POST', '/admin/v1/vaults/nope/security-pin', token);
     assert.equal(missing.status, 404);
     assert.equal(missing.json.error?.code, 'VaultNotFound');

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { readFileSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import {
@@ -13,6 +14,7 @@ import {
   type TestVault,
 } from '../../support/vault';
 import { ensureCliBuilt } from '../../support/service';
+import { RECOVERY_SERVICES_API_VERSION } from '../../../src/core/vault/azure/apiVersions';
 
 const VAULT_BIN = path.join(REPO_ROOT, (JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin['backup-vault']!);
 
@@ -75,6 +77,24 @@ describe('vault CLI', function () {
       assert.match(String(pin.pin), /^\d{8}$/);
     });
 
+    it('lists each vault with its subscription, resource group and location', async () => {
+      const [lab1] = await cliJson<Array<{ identity: { name: string; subscriptionId: string; resourceGroup: string; location: string } }>>(['list', '--data', data]);
+      assert.equal(lab1?.identity.name, 'lab1');
+      assert.match(lab1.identity.subscriptionId, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      assert.equal(lab1.identity.resourceGroup, 'rg-1');
+      assert.equal(lab1.identity.location, 'westus');
+      const text = await cli(['list', '--data', data]);
+      assert.match(text.stdout, new RegExp(`^lab1\t${lab1.identity.subscriptionId}/rg-1\twestus\t`));
+    });
+
+    it('makes the ARM token once, private (0600), and prints the same one after', async () => {
+      const first = await cliJson<{ token: string }>(['arm-token', '--data', data]);
+      assert.match(first.token, /^[\w-]{43}$/);
+      assert.equal((await fs.stat(path.join(data, 'arm-token'))).mode & 0o777, 0o600);
+      const again = await cli(['arm-token', '--data', data]);
+      assert.equal(again.stdout.trim(), first.token);
+    });
+
     it('exits 2 on usage errors and 1 with the error code on refusals', async () => {
       const usage = await cli(['create', '--data', data]);
       assert.equal(usage.code, 2);
@@ -131,6 +151,33 @@ describe('vault CLI', function () {
         }
       } finally {
         await firstClient.close();
+      }
+    });
+
+    it('records a backup by a registered server in the running service', async () => {
+      const credentialsClient = vaultClient(vault, { pfx: credentialsPfx((await vault.admin.issueCredentials('live')).xml) });
+      try {
+        const machine = await registerMachine(credentialsClient, { serverName: 'srv-backup' });
+        const view = await cliJson<{ backupItems: Array<{ name: string; lastBackupAt: string }> }>(['backup', machine.registrationId, '--item', '/srv/data', '--data', vault.dataDir]);
+        assert.deepEqual(view.backupItems.map((b) => b.name), ['/srv/data']);
+        assert.ok(vault.logs.some((l) => /^POST \/admin\/v1\/registrations\/[^ ]+\/backups 200 vault=live/.test(l)), vault.logs.join('\n'));
+        assert.equal((await cli(['backup', machine.registrationId, '--data', vault.dataDir])).code, 2);
+      } finally {
+        await credentialsClient.close();
+      }
+    });
+
+    it('prints the ARM token the running service accepts', async () => {
+      const { token } = await cliJson<{ token: string }>(['arm-token', '--data', vault.dataDir]);
+      const client = vaultClient(vault);
+      try {
+        const listed = await client.request('GET', `/subscriptions/${randomUUID()}/providers/Microsoft.RecoveryServices/vaults?api-version=${RECOVERY_SERVICES_API_VERSION}`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+        assert.equal(listed.status, 200);
+        assert.deepEqual(listed.json, { value: [] });
+      } finally {
+        await client.close();
       }
     });
 
