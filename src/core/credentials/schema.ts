@@ -23,8 +23,11 @@ const guid = z.guid();
 const httpsUrl = z.url({ protocol: /^https$/ });
 const INT64 = { min: -(2n ** 63n), max: 2n ** 63n - 1n };
 
-/** zod runs every refinement even after a failed regex, so the format test must come first here. */
-function isInt64(text: string): boolean {
+/**
+ * A signed 64-bit integer in decimal, as the vault's resource id is (ResourceId here, resourceId in
+ * Azure's answers). zod runs every refinement even after a failed regex, so the format test must come first here.
+ */
+export function isInt64(text: string): boolean {
   return /^-?\d{1,20}$/.test(text) && BigInt(text) >= INT64.min && BigInt(text) <= INT64.max;
 }
 
