@@ -19,8 +19,9 @@ interface DocumentInput {
   members: Record<string, MemberValue>;
 }
 
-const guid = z.guid();
-const httpsUrl = z.url({ protocol: /^https$/ });
+/** Formats of the file's members, shared with what the members are written from (Azure's answers). */
+export const guid = z.guid();
+export const httpsUrl = z.url({ protocol: /^https$/ });
 const INT64 = { min: -(2n ** 63n), max: 2n ** 63n - 1n };
 
 /**

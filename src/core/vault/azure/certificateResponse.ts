@@ -5,7 +5,7 @@
  * because its `resourceId` is an int64 past 2^53, which JSON.parse would round.
  */
 import * as z from 'zod';
-import { isInt64 } from '../../credentials/schema';
+import { guid, httpsUrl, isInt64 } from '../../credentials/schema';
 import { SetupError } from '../../errors';
 import { nextStep } from '../../nextActions';
 
@@ -21,18 +21,20 @@ export interface VaultAadDetails {
   aadAudience?: string;
 }
 
-const text = z.string().min(1);
-
-/** Only the fields the file needs; `subject`, `thumbprint` and the rest are Azure's copy of what we sent. */
+/**
+ * Only the fields the file needs, in the formats the file's own schema demands of them, so a bad
+ * answer is refused here by its field rather than by the file's reader later. `subject`,
+ * `thumbprint` and the rest are Azure's copy of what we sent.
+ */
 const responseSchema = z.object({
   properties: z.object({
     authType: z.string(),
     resourceId: z.string(),
-    aadAuthority: text,
-    aadTenantId: text,
-    servicePrincipalClientId: text,
-    azureManagementEndpointAudience: text,
-    aadAudience: text.optional(),
+    aadAuthority: httpsUrl,
+    aadTenantId: guid,
+    servicePrincipalClientId: guid,
+    azureManagementEndpointAudience: httpsUrl,
+    aadAudience: z.string().min(1).optional(),
   }),
 });
 

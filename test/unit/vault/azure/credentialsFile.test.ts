@@ -13,6 +13,7 @@ import { inspectCredentialsFile } from '../../../../src/core/credentials/inspect
 import { isSetupError } from '../../../../src/core/errors';
 import { makeVaultCertificate, type VaultCertificate } from '../../../../src/core/vault/azure/certificate';
 import { MARS_AGENT_LINKS, composeAzureCredentials } from '../../../../src/core/vault/azure/credentialsFile';
+import { chooseVault } from '../../../../src/core/vault/choose';
 import { specCertificateResponse, specCertificateResponseBody, specVault } from './specExamples';
 
 const vault = specVault();
@@ -98,6 +99,14 @@ describe('Azure credentials file', function () {
     });
   });
 
+  it("is taken for Azure and the MARS agent when the answer names an Azure cloud's Backup endpoint", async () => {
+    const body = bodyWith({ ...specCertificateResponse().properties, azureManagementEndpointAudience: 'https://pod01-id1.eus.backup.windowsazure.com/restapi/' });
+    const { fileName, xml } = compose(body);
+    const file = path.join(dir, `cloud-${fileName}`);
+    await fs.writeFile(file, xml, { mode: 0o600 });
+    assert.deepEqual(chooseVault(await inspectCredentialsFile(file, { now })), { backend: 'azure', agent: 'mars', cloud: 'AzureCloud' });
+  });
+
   it('keeps a resourceId past 2^53 digit for digit', async () => {
     assert.notEqual(String(JSON.parse(BIG_RESOURCE_ID)), BIG_RESOURCE_ID, 'JSON.parse would round it');
     const body = specCertificateResponseBody().replace(/"resourceId": \d+/, `"resourceId": ${BIG_RESOURCE_ID}`);
@@ -148,6 +157,8 @@ describe('Azure credentials file', function () {
       ['no properties', () => JSON.stringify({ name: 'x' }), 'AzureVaultCertificateResponseInvalid', { field: 'properties' }],
       ['a missing tenant', () => bodyWith({ ...spec(), aadTenantId: undefined }), 'AzureVaultCertificateResponseInvalid', { field: 'properties.aadTenantId' }],
       ['an empty endpoint', () => bodyWith({ ...spec(), azureManagementEndpointAudience: '' }), 'AzureVaultCertificateResponseInvalid', { field: 'properties.azureManagementEndpointAudience' }],
+      ['a plain-http endpoint', () => bodyWith({ ...spec(), azureManagementEndpointAudience: 'http://pod01-id1.eus.backup.windowsazure.com/restapi/' }), 'AzureVaultCertificateResponseInvalid', { field: 'properties.azureManagementEndpointAudience' }],
+      ['a tenant that is no GUID', () => bodyWith({ ...spec(), aadTenantId: 'contoso' }), 'AzureVaultCertificateResponseInvalid', { field: 'properties.aadTenantId' }],
       ['a missing resourceId', () => bodyWith({ ...spec(), resourceId: undefined }), 'AzureVaultCertificateResponseInvalid', { field: 'properties.resourceId' }],
       ['the retired ACS kind', () => bodyWith({ ...spec(), authType: 'AccessControlService' }), 'AzureVaultCertificateWrongAuthType', { authType: 'AccessControlService' }],
       ['a resourceId of letters', () => bodyWith({ ...spec(), resourceId: 'abc' }), 'AzureVaultResourceIdInvalid', { resourceId: 'abc' }],
