@@ -259,13 +259,17 @@ export const ERROR_CATALOGUE: { readonly [F in ErrorFamily]: Readonly<Record<Fam
     PassphraseNotSet: 'choosePassphrase',
     UnexpectedError: 'reportProblem',
   },
-  /** The credentials file's vault service and the agent it needs (vault/choose.ts, vault/local.ts). */
+  /** The credentials file's vault service and the agent it needs (vault/choose.ts, vault/local.ts), and issuing one (vault/azure). */
   backend: {
     VaultBackendUnknown: 'selectCredentials',
     VaultBackendNotAvailable: 'selectCredentials',
     AgentNeedsWindows: 'selectCredentials',
     AgentNeedsLinux: 'selectCredentials',
     CredentialsIssuerUnavailable: 'downloadNewCredentials',
+    // Azure's answer does not fit its documented shape: only a new version of the setup can read it.
+    AzureVaultCertificateResponseInvalid: 'reportProblem',
+    AzureVaultCertificateWrongAuthType: 'reportProblem',
+    AzureVaultResourceIdInvalid: 'reportProblem',
   },
 };
 

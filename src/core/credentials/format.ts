@@ -42,16 +42,27 @@ export const CERT_ISSUER_CN = 'Windows Azure Tools';
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-/** The portal's file name: `{vault}_{ddd MMM dd yyyy}.VaultCredentials`, e.g. `lab1_Wed Jul 22 2020.VaultCredentials`. */
+/**
+ * The portal's file name: `{vault}_{ddd MMM dd yyyy}.VaultCredentials`, e.g. `lab1_Wed Jul 22 2020.VaultCredentials`.
+ * UTC, as the cmdlet dates it (`DateTime.UtcNow`), so the name does not depend on this machine's time zone.
+ */
 export function credentialsFileName(vault: string, issuedAt: Date): string {
-  const dd = String(issuedAt.getDate()).padStart(2, '0');
-  const stamp = `${DAYS[issuedAt.getDay()]} ${MONTHS[issuedAt.getMonth()]} ${dd} ${issuedAt.getFullYear()}`;
+  const dd = String(issuedAt.getUTCDate()).padStart(2, '0');
+  const stamp = `${DAYS[issuedAt.getUTCDay()]} ${MONTHS[issuedAt.getUTCMonth()]} ${dd} ${issuedAt.getUTCFullYear()}`;
   return `${vault}_${stamp}${CREDENTIALS_EXTENSION}`;
 }
 
-/** The certificate's friendly name: `{vault}{subscriptionId}-{M-d-yyyy}-vaultcredentials`. */
+/**
+ * The certificate's friendly name, also its name at Azure Resource Manager:
+ * `{vault}{subscriptionId}-{M-d-yyyy}-vaultcredentials`, month and day without leading zeros, UTC.
+ */
 export function certificateFriendlyName(vault: string, subscriptionId: string, issuedAt: Date): string {
-  return `${vault}${subscriptionId}-${issuedAt.getMonth() + 1}-${issuedAt.getDate()}-${issuedAt.getFullYear()}-vaultcredentials`;
+  return `${vault}${subscriptionId}-${issuedAt.getUTCMonth() + 1}-${issuedAt.getUTCDate()}-${issuedAt.getUTCFullYear()}-vaultcredentials`;
+}
+
+/** AadAudience when the vault gives none (older answers): the cmdlet's and portal's own formula. */
+export function defaultAadAudience(location: string, vault: string, resourceId: string): string {
+  return `https://RecoveryServiceVault/${location}/${vault}/${resourceId}`;
 }
 
 /** Encodes/decodes AgentLinks: "Name,URL" pairs separated by ";". */
@@ -89,6 +100,20 @@ export function writeDataContractXml(root: string, members: readonly DataContrac
     `</${root}>`,
   ];
   return `${lines.join('\r\n')}\r\n`;
+}
+
+/** Members every backup file carries with the same value. */
+const BACKUP_CONSTANTS = { Version: '2.0', ResourceType: 'Vaults', ProviderNamespace: 'Microsoft.RecoveryServices' } as const;
+
+/** What varies from one backup file to another, by element name; only PrivateEndpointStateForBackup may be nil. */
+export type BackupCredentialsFields = {
+  [K in Exclude<BackupElement, keyof typeof BACKUP_CONSTANTS>]: K extends 'PrivateEndpointStateForBackup' ? string | null : string;
+};
+
+/** A whole RSBackupVaultAADCreds document, its members in BACKUP_ELEMENTS order. */
+export function writeBackupCredentials(fields: BackupCredentialsFields): string {
+  const values: Record<BackupElement, string | null> = { ...BACKUP_CONSTANTS, ...fields };
+  return writeDataContractXml(BACKUP_ROOT, BACKUP_ELEMENTS.map((name) => [name, values[name]]));
 }
 
 function memberLines(members: readonly DataContractMember[], indent: string): string[] {

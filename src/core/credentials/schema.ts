@@ -19,12 +19,16 @@ interface DocumentInput {
   members: Record<string, MemberValue>;
 }
 
-const guid = z.guid();
-const httpsUrl = z.url({ protocol: /^https$/ });
+/** Formats of the file's members, shared with what the members are written from (Azure's answers). */
+export const guid = z.guid();
+export const httpsUrl = z.url({ protocol: /^https$/ });
 const INT64 = { min: -(2n ** 63n), max: 2n ** 63n - 1n };
 
-/** zod runs every refinement even after a failed regex, so the format test must come first here. */
-function isInt64(text: string): boolean {
+/**
+ * A signed 64-bit integer in decimal, as the vault's resource id is (ResourceId here, resourceId in
+ * Azure's answers). zod runs every refinement even after a failed regex, so the format test must come first here.
+ */
+export function isInt64(text: string): boolean {
   return /^-?\d{1,20}$/.test(text) && BigInt(text) >= INT64.min && BigInt(text) <= INT64.max;
 }
 

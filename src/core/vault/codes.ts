@@ -8,5 +8,11 @@ export const BackendCode = {
   AgentNeedsLinux: 'AgentNeedsLinux',
   /** Issuing a credentials file needs the vault's admin, which this side does not run. */
   IssuerUnavailable: 'CredentialsIssuerUnavailable',
+  /** Azure's answer to the certificate upload is not JSON, or lacks a field the credentials file needs. */
+  AzureCertificateResponseInvalid: 'AzureVaultCertificateResponseInvalid',
+  /** Azure's answer is for another kind of authentication than Azure Active Directory. */
+  AzureCertificateWrongAuthType: 'AzureVaultCertificateWrongAuthType',
+  /** Azure's answer gives the vault's resourceId as something else than a 64-bit integer. */
+  AzureResourceIdInvalid: 'AzureVaultResourceIdInvalid',
 } as const;
 export type BackendCode = (typeof BackendCode)[keyof typeof BackendCode];
