@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Agent, request } from 'undici';
 import { openVaultAdmin } from '../src/vault/index';
-import { generateRsaKeyPair } from '../src/vault/issuer';
+import { generateRsaKeyPair } from '../src/core/credentials/selfSigned';
 import { REPO_ROOT, createCsr, credentialsPfx, registrationBody, type RegistrationBody } from '../test/support/vault';
 
 const CLIENTS = 16;

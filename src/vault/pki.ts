@@ -7,7 +7,7 @@ import { X509Certificate, createHash, createPrivateKey, randomBytes, sign, type 
 import forge from '../core/forge';
 import { writeFileAtomic } from '../core/fs/atomic';
 import { corrupt, readOptional, type DataLayout } from './layout';
-import { generateRsaKeyPair, randomSerial } from './issuer';
+import { generateRsaKeyPair, randomSerial } from '../core/credentials/selfSigned';
 import type { MachineCertificate } from './registry';
 
 /** Clients' clocks may run slightly behind ours: back-date every certificate like the real vault does. */

@@ -13,15 +13,8 @@ import {
   type DataContractMember,
 } from '../../src/core/credentials/format';
 import type { CredentialsCode } from '../../src/core/credentials/errors';
-import {
-  backupCredentialsMembers,
-  createSelfSignedCertificate,
-  encodeManagementCert,
-  generateRsaKeyPair,
-  issueCredentials,
-  type IssuedCredentials,
-  type VaultIdentity,
-} from '../../src/vault/issuer';
+import { createSelfSignedCertificate, encodeManagementCert, generateRsaKeyPair } from '../../src/core/credentials/selfSigned';
+import { backupCredentialsMembers, issueCredentials, type IssuedCredentials, type VaultIdentity } from '../../src/vault/issuer';
 
 export const TEST_VAULT: VaultIdentity = {
   name: 'lab1',

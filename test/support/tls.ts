@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import https from 'node:https';
 import net, { type AddressInfo } from 'node:net';
 import forge from 'node-forge';
-import { randomSerial } from '../../src/vault/issuer';
+import { randomSerial } from '../../src/core/credentials/selfSigned';
 
 export interface CertAndKey {
   certPem: string;

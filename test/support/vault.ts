@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import forge from 'node-forge';
 import { Agent, request } from 'undici';
 import type { IncomingHttpHeaders } from 'undici/types/header';
-import { generateRsaKeyPair, type KeyPairPem } from '../../src/vault/issuer';
+import { generateRsaKeyPair, type KeyPairPem } from '../../src/core/credentials/selfSigned';
 import {
   startVault,
   type CredentialsFile,

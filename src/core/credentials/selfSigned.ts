@@ -27,22 +27,31 @@ export async function generateRsaKeyPair(): Promise<KeyPairPem> {
   return { publicKeyPem: publicKey, privateKeyPem: privateKey };
 }
 
+export interface CertificateOptions {
+  notBefore: Date;
+  notAfter: Date;
+  /** Extended key usage OIDs; Client Authentication unless a test wants otherwise. */
+  extKeyUsage?: readonly string[];
+}
+
 /**
  * The certificate `CertUtils.CreateSelfSignedCertificate` makes: subject = issuer =
  * `CN=Windows Azure Tools` and one (non-critical) extension, EKU Client Authentication, which
- * the upload to Azure requires. Returns PEM.
+ * the upload to Azure requires. Returns PEM. The local vault issues the same.
  */
-export function createSelfSignedCertificate(keys: KeyPairPem, validity: { notBefore: Date; notAfter: Date }): string {
+export function createSelfSignedCertificate(keys: KeyPairPem, options: CertificateOptions): string {
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.publicKeyFromPem(keys.publicKeyPem);
   cert.serialNumber = randomSerial();
-  cert.validity.notBefore = validity.notBefore;
-  cert.validity.notAfter = validity.notAfter;
+  cert.validity.notBefore = options.notBefore;
+  cert.validity.notAfter = options.notAfter;
   const name = [{ shortName: 'CN', value: CERT_ISSUER_CN }];
   cert.setSubject(name);
   cert.setIssuer(name);
   // Forge keys usages by name when it knows the OID (and mis-encodes a known OID given as such).
-  cert.setExtensions([{ name: 'extKeyUsage', [forge.pki.oids[CLIENT_AUTH_OID] ?? CLIENT_AUTH_OID]: true }]);
+  const eku: Record<string, unknown> = { name: 'extKeyUsage' };
+  for (const oid of options.extKeyUsage ?? [CLIENT_AUTH_OID]) eku[forge.pki.oids[oid] ?? oid] = true;
+  cert.setExtensions([eku]);
   cert.signatureOid = cert.siginfo.algorithmOid = forge.pki.oids.sha256WithRSAEncryption;
   cert.tbsCertificate = pkiInternals.getTBSCertificate(cert);
   const tbs = Buffer.from(forge.asn1.toDer(cert.tbsCertificate).getBytes(), 'binary');
@@ -60,11 +69,21 @@ export function randomSerial(): string {
   return bytes.toString('hex');
 }
 
-/** ManagementCert's value: base64 of a password-less PKCS#12 holding the certificate and its key, under `friendlyName`. Secret. */
-export function encodeManagementCert(certPem: string, keyPem: string, friendlyName: string): string {
-  const pfx = forge.pkcs12.toPkcs12Asn1(forge.pki.privateKeyFromPem(keyPem), forge.pki.certificateFromPem(certPem), null, {
+export interface ManagementCertOptions {
+  certPem: string;
+  /** `null` leaves the key out of the PFX (a test's broken file). */
+  keyPem: string | null;
+  friendlyName: string;
+  /** Omitted for the real, password-less PFX. */
+  password?: string;
+}
+
+/** ManagementCert's value: base64 of a PKCS#12 holding the certificate and (normally) its key, under `friendlyName`. Secret. */
+export function encodeManagementCert(options: ManagementCertOptions): string {
+  const key = options.keyPem === null ? null : forge.pki.privateKeyFromPem(options.keyPem);
+  const pfx = forge.pkcs12.toPkcs12Asn1(key, forge.pki.certificateFromPem(options.certPem), options.password ?? null, {
     algorithm: '3des',
-    friendlyName,
+    friendlyName: options.friendlyName,
   });
   return Buffer.from(forge.asn1.toDer(pfx).getBytes(), 'binary').toString('base64');
 }

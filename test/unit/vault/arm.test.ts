@@ -11,7 +11,7 @@ import { RecoveryServicesBackupClient, type MabContainer, type MabFileFolderProt
 import type { TokenCredential } from '@azure/core-auth';
 import { RECOVERY_SERVICES_API_VERSION } from '../../../src/core/vault/azure/apiVersions';
 import { ARM_PAGE_SIZE } from '../../../src/vault/arm/resources';
-import { createSelfSignedCertificate, generateRsaKeyPair } from '../../../src/vault/issuer';
+import { createSelfSignedCertificate, generateRsaKeyPair } from '../../../src/core/credentials/selfSigned';
 import {
   issueTestCredentials,
   registerMachine,

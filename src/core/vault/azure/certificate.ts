@@ -38,6 +38,6 @@ export async function makeVaultCertificate(vaultName: string, subscriptionId: st
     requestBody: JSON.stringify({ properties: { authType: 'AAD', certificate } }),
     notBefore,
     notAfter,
-    managementCert: new Secret(encodeManagementCert(certPem, keys.privateKeyPem, name)),
+    managementCert: new Secret(encodeManagementCert({ certPem, keyPem: keys.privateKeyPem, friendlyName: name })),
   };
 }
