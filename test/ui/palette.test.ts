@@ -102,8 +102,11 @@ describe('Set Up Backup Agent from the command palette', function () {
     const widget = await ui<QiState>({ action: 'qiState' });
     assert.match(widget.title, /Select Vault Credentials File/);
     await ui({ action: 'qiType', text: expired });
-    const { text } = await ui<{ text: string }>({ action: 'waitForText', selector: '.quick-input-widget', pattern: 'expired' });
-    assert.match(text, /download a new one/);
+    // The widget validates each keystroke, so wait for the message of the whole path, not of a prefix
+    // (a prefix such as "expired.VaultCrede" is a file that cannot be read).
+    const { text } = await ui<{ text: string }>({ action: 'waitForText', selector: '.quick-input-widget', pattern: 'has expired' });
+    assert.match(text, /The vault credentials file has expired; download a new one/);
+    assert.doesNotMatch(text, /could not be read/);
     await ui({ action: 'screenshot', name: 'palette-expired-credentials' });
     await ui({ action: 'pressKey', key: 'Escape' });
   });
