@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { create } from 'tar';
+import { llhttpWithoutSimd } from './lib/esm-node.mjs';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
 
@@ -32,6 +33,7 @@ export async function buildAgent({ root = repoRoot, outDir = path.join(root, 'di
       // The package promises Node 18 (engines below, and the installer's prerequisite check).
       target: 'node18',
       minify: true,
+      plugins: [llhttpWithoutSimd],
       banner: {
         js: [
           '#!/usr/bin/env node',

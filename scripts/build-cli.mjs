@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { COMMONJS_GLOBALS_BANNER } from './lib/esm-node.mjs';
+import { COMMONJS_GLOBALS_BANNER, llhttpWithoutSimd } from './lib/esm-node.mjs';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
 export const BIN_DIR = 'dist/bin';
@@ -36,6 +36,7 @@ export async function buildCli({ root = repoRoot, production = false } = {}) {
     sourcemap: production ? false : 'linked',
     legalComments: production ? 'external' : 'eof',
     banner: { js: COMMONJS_GLOBALS_BANNER },
+    plugins: [llhttpWithoutSimd],
     // ssh2's optional native parts: it falls back to pure JavaScript without them (as in build.mjs).
     external: ['*.node', 'cpu-features'],
     logLevel: 'warning',

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { buildAgent } from './build-agent.mjs';
 import { buildCli } from './build-cli.mjs';
-import { COMMONJS_GLOBALS_BANNER, vscodeThroughRequire } from './lib/esm-node.mjs';
+import { COMMONJS_GLOBALS_BANNER, llhttpWithoutSimd, vscodeThroughRequire } from './lib/esm-node.mjs';
 
 const production = process.argv.includes('--production');
 const withTests = process.argv.includes('--tests');
@@ -51,7 +51,7 @@ const builds = [
     format: 'esm',
     target: 'node20',
     banner: { js: COMMONJS_GLOBALS_BANNER },
-    plugins: [vscodeThroughRequire],
+    plugins: [vscodeThroughRequire, llhttpWithoutSimd],
     // ssh2's optional native parts (its crypto binding, cpu-features) are left out: it falls back
     // to pure JavaScript when they do not load, so the bundle needs no native module.
     external: ['*.node', 'cpu-features'],

@@ -25,3 +25,17 @@ export const vscodeThroughRequire = {
     build.onLoad({ filter: /.*/, namespace: 'vscode-through-require' }, () => ({ contents: "module.exports = require('vscode');", loader: 'js' }));
   },
 };
+
+/**
+ * undici compiles its HTTP parser from one of two WebAssembly builds, with SIMD when the engine
+ * has it and the plain one otherwise (72 KiB each). Bundles keep only the plain one, which runs
+ * everywhere: undici falls back to it when the SIMD build does not load. Parsing speed is not
+ * what limits a handful of requests to a vault.
+ * @type {import('esbuild').Plugin}
+ */
+export const llhttpWithoutSimd = {
+  name: 'llhttp-without-simd',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]undici[\\/]lib[\\/]llhttp[\\/]llhttp_simd-wasm\.js$/ }, () => ({ contents: 'module.exports = undefined;', loader: 'js' }));
+  },
+};

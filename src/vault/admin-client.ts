@@ -2,7 +2,7 @@
  * The admin operations through a running service's admin API (see http/admin-routes.ts), so
  * that an admin command changes the service's state rather than files under its feet.
  */
-import { Agent, request } from 'undici';
+import { Agent, request } from '../core/http/undici';
 import type { CredentialsFile, VaultAdmin, VaultSummary } from './admin';
 import { VaultCode, VaultError, vaultErrorFromBody } from './errors';
 import type { AdminStatus } from './http/admin-routes';
@@ -21,9 +21,8 @@ export function remoteAdmin(adminUrl: string, token: string): RemoteAdmin {
   async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
     let response;
     try {
-      response = await request(`${adminUrl}${path}`, {
+      response = await request(dispatcher, `${adminUrl}${path}`, {
         method,
-        dispatcher,
         headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
       });

@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { lookup } from 'node:dns/promises';
 import net, { isIP } from 'node:net';
 import tls, { type TLSSocket } from 'node:tls';
-import { Client } from 'undici';
+import { Client } from '../http/undici';
 import * as z from 'zod';
 import { CancelledError, raceAbort, type ErrorParams } from '../errors';
 import type { TlsOptions } from '../http/dispatcher';

@@ -1,4 +1,4 @@
-import { Agent, ProxyAgent, type Dispatcher } from 'undici';
+import { Agent, ProxyAgent, type Dispatcher } from './undici';
 import type { ProxyEndpoint } from '../proxy/resolve';
 
 /** TLS towards the target (through the tunnel when proxied). */

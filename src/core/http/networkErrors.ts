@@ -1,4 +1,4 @@
-import type { Dispatcher } from 'undici';
+import type { Dispatcher } from './undici';
 import { SetupError, type ErrorParams } from '../errors';
 import { hostAndPort } from '../proxy/noProxy';
 import { describeProxy, type ProxyEndpoint } from '../proxy/resolve';

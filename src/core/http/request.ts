@@ -1,4 +1,4 @@
-import { request, type Dispatcher } from 'undici';
+import { request, type Dispatcher } from './undici';
 import * as z from 'zod';
 import { CancelledError, SetupError, throwIfAborted, type ErrorParams } from '../errors';
 import { VaultCode, isVaultCode } from '../vaultCodes';
@@ -74,8 +74,7 @@ export async function requestJson<T = unknown>(
   let headers: JsonResponse<T>['headers'];
   let text: string;
   try {
-    const response = await request(target, {
-      dispatcher,
+    const response = await request(dispatcher, target, {
       method,
       signal: combined,
       headers: {

@@ -5,7 +5,9 @@
  * other links) stays inside too. Hard links and device files are refused outright.
  */
 import { createReadStream } from 'node:fs';
-import { Parser, type ReadEntry } from 'tar';
+// tar/parse, not tar's index, which also brings its packer, extractor and file-system writers.
+import type { ReadEntry } from 'tar';
+import { Parser } from 'tar/parse';
 import { CancelledError, SetupError, throwIfAborted } from '../errors';
 import { AGENT_VERSION_PATTERN, PACKAGE_ROOT } from './naming';
 const MAX_ENTRIES = 10_000;

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { request, type Dispatcher } from 'undici';
+import { request, type Dispatcher } from '../http/undici';
 import * as z from 'zod';
 import { CancelledError, raceAbort, SetupError, throwIfAborted } from '../errors';
 import { diagnoseSocketError, networkError, networkTarget, type NetworkTarget } from '../http/networkErrors';
@@ -123,7 +123,7 @@ async function fetchRest(url: URL, partial: string, latest: Latest, dispatcher: 
   if (have === latest.size) return;
   const target = networkTarget(url, dispatcher);
   try {
-    const response = await request(url, { dispatcher, signal, headers: have > 0 ? { range: `bytes=${have}-` } : {} });
+    const response = await request(dispatcher, url, { signal, headers: have > 0 ? { range: `bytes=${have}-` } : {} });
     if (response.statusCode === 416 && have > 0) {
       // The server's package is shorter than our partial: what we have is not part of it.
       await response.body.dump();
