@@ -13,7 +13,7 @@ import { readPassphraseFile } from '../../../src/core/passphrase/file';
 import { LocalTarget } from '../../../src/core/target/local';
 import { filesUnder } from '../../support/files';
 import { runCli, startServiceVault, tempDir, TEST_PASSPHRASE, writeCredentials, type CliRun } from '../../support/service';
-import { generateKeyPair, sshdUnavailableReason, startSshd } from '../../support/sshd';
+import { generateKeyPair, sshdUnavailableReason, startSshd, type TestSshd } from '../../support/sshd';
 import { createVaultWithCredentials, REPO_ROOT, type TestVault } from '../../support/vault';
 import { CLI_COMMANDS, cliOutputProblems } from '../../support/cliSchema';
 
@@ -187,18 +187,29 @@ describe('CLI', function () {
     assert.match(after.stdout, /^State: notSetUp/);
   });
 
-  it('sets up a remote server with --ssh: a new host key refused until accepted, then register and status over SSH', async function () {
+  /**
+   * Runs `body` against a real sshd that takes the key of an admin home made for it (the default key
+   * file, which the CLI finds as ssh does); skips where sshd cannot run.
+   */
+  async function withSshServer(test: Mocha.Context, body: (sshd: TestSshd, home: string) => Promise<void>): Promise<void> {
     const missing = sshdUnavailableReason();
     if (missing) {
       console.warn(`    skipping --ssh: ${missing}`);
-      return this.skip();
+      return test.skip();
     }
     const home = path.join(root, 'home');
     await fs.mkdir(path.join(home, '.ssh'), { recursive: true, mode: 0o700 });
-    // The default key file of the admin's home; the CLI finds it as ssh does.
     const key = await generateKeyPair(path.join(home, '.ssh'), 'id_ed25519');
     const sshd = await startSshd({ authorizedKeys: [key.publicKey] });
     try {
+      await body(sshd, home);
+    } finally {
+      await sshd.close();
+    }
+  }
+
+  it('sets up a remote server with --ssh: a new host key refused until accepted, then register and status over SSH', async function () {
+    await withSshServer(this, async (sshd, home) => {
       const remote = ['--ssh', `${sshd.user}@${sshd.host}:${sshd.port}`];
       const installFolder = path.join(sshd.dir, 'remote-install');
       const sshEnv = { ...env, HOME: home };
@@ -230,9 +241,7 @@ describe('CLI', function () {
       const status = await runCli(['status', ...remote, '--install-folder', installFolder, '--json'], { env: sshEnv });
       assertJsonOutcome(status, 0, true);
       assert.equal(status.json.result.state.kind, 'registered');
-    } finally {
-      await sshd.close();
-    }
+    });
   });
 
   describe('finds a chosen install folder without --install-folder (issue 12)', () => {
@@ -287,21 +296,10 @@ describe('CLI', function () {
     });
 
     it('over --ssh', async function () {
-      const missing = sshdUnavailableReason();
-      if (missing) {
-        console.warn(`    skipping --ssh: ${missing}`);
-        return this.skip();
-      }
-      const home = path.join(root, 'home');
-      await fs.mkdir(path.join(home, '.ssh'), { recursive: true, mode: 0o700 });
-      const key = await generateKeyPair(path.join(home, '.ssh'), 'id_ed25519');
-      const sshd = await startSshd({ authorizedKeys: [key.publicKey] });
-      try {
+      await withSshServer(this, async (sshd, home) => {
         await fs.writeFile(path.join(home, '.ssh', 'known_hosts'), `${sshd.knownHostsLine}\n`);
         await findsTheInstall(['--ssh', `${sshd.user}@${sshd.host}:${sshd.port}`], path.join(sshd.dir, 'chosen-install'), { ...env, HOME: home });
-      } finally {
-        await sshd.close();
-      }
+      });
     });
   });
 
