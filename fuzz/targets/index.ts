@@ -1,0 +1,7 @@
+/** Every fuzz target, in the order `npm run fuzz` runs them. */
+import type { AnyTarget } from '../lib/loop';
+import { credentialsTarget } from './credentials';
+import { knownHostsTarget } from './knownHosts';
+import { sshConfigTarget } from './sshConfig';
+
+export const TARGETS: AnyTarget[] = [credentialsTarget, sshConfigTarget, knownHostsTarget].map((t) => t as AnyTarget);
