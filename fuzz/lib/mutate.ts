@@ -121,9 +121,12 @@ export function mutateJson(value: unknown, r: Rand, words: readonly string[] = C
   return copy;
 }
 
-/** A JSON body from a valid value: usually a structural mutation, sometimes broken bytes as well. */
-export function mutateJsonBody(value: unknown, r: Rand, words: readonly string[] = COMMON_WORDS): Buffer {
-  const mutated = r.chance(0.85) ? mutateJson(value, r, words) : value;
+/**
+ * A JSON body from a valid value: usually a structural mutation (passed through `tidy`, if
+ * given), sometimes broken bytes as well.
+ */
+export function mutateJsonBody(value: unknown, r: Rand, tidy: (v: unknown) => unknown = (v) => v, words: readonly string[] = COMMON_WORDS): Buffer {
+  const mutated = r.chance(0.85) ? tidy(mutateJson(value, r, words)) : value;
   const text = Buffer.from(JSON.stringify(mutated) ?? '', 'utf8');
   return r.chance(0.25) ? mutateBytes(text, r, words) : text;
 }

@@ -3,5 +3,7 @@ import type { AnyTarget } from '../lib/loop';
 import { credentialsTarget } from './credentials';
 import { knownHostsTarget } from './knownHosts';
 import { sshConfigTarget } from './sshConfig';
+import { vaultTarget } from './vault';
+import { webviewTarget } from './webview';
 
-export const TARGETS: AnyTarget[] = [credentialsTarget, sshConfigTarget, knownHostsTarget].map((t) => t as AnyTarget);
+export const TARGETS: AnyTarget[] = [credentialsTarget, sshConfigTarget, knownHostsTarget, webviewTarget, vaultTarget].map((t) => t as AnyTarget);

@@ -58,6 +58,15 @@ describe('vault admin API and admin sessions', () => {
     assert.ok((list.json as unknown as Array<{ identity: { name: string } }>).some((v) => v.identity.name === 'lab1'));
   });
 
+  // Found by npm run fuzz (target vault): decodeURIComponent threw, and the vault answered 500.
+  it('refuses a path segment that is not valid percent-encoding with a 400, not a 500', async () => {
+    for (const urlPath of ['/admin/v1/vaults/fz%ZZ/security-pin', '/admin/v1/registrations/x%E0%A4%A/revoke', '/admin/v1/registrations/%/backups']) {
+      const res = await adminCall(vault, 'POST', urlPath, token, urlPath.endsWith('backups') ? { item: 'C:\\data' } : undefined);
+      assert.equal(res.status, 400, urlPath);
+      assert.equal(res.json.error?.code, '400', urlPath);
+    }
+  });
+
   it('issues credentials and PINs, records backups, lists and revokes registrations', async () => {
     const issued = await adminCall(vault, 'POST', '/admin/v1/vaults/lab1/credentials', token, { validHours: 2 });
     assert.equal(issued.status, 201);
