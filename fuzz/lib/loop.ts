@@ -46,6 +46,8 @@ export interface Figures {
   uncaught: number;
   hangs: number;
   slowestMs: number;
+  /** What the slowest input came to. */
+  slowestOutcome: string;
   after: Record<string, boolean>;
 }
 
@@ -63,7 +65,7 @@ export async function runTarget<I>(target: Target<I>, options: RunOptions): Prom
   const fixture = await target.open();
   const figures: Figures = {
     target: target.name, seed: options.seed, inputs: 0, seconds: 0, accepted: 0, rejected: new Map(),
-    failures: [], uncaught: 0, hangs: 0, slowestMs: 0, after: {},
+    failures: [], uncaught: 0, hangs: 0, slowestMs: 0, slowestOutcome: '', after: {},
   };
   const started = performance.now();
   let next = 0;
@@ -80,7 +82,10 @@ export async function runTarget<I>(target: Target<I>, options: RunOptions): Prom
       }
       const ms = performance.now() - t0;
       figures.inputs++;
-      figures.slowestMs = Math.max(figures.slowestMs, ms);
+      if (ms > figures.slowestMs) {
+        figures.slowestMs = ms;
+        figures.slowestOutcome = outcome instanceof Error ? 'uncaught' : outcome;
+      }
       if (outcome instanceof Error) figures.uncaught++;
       else if (outcome === ACCEPTED) figures.accepted++;
       else figures.rejected.set(outcome, (figures.rejected.get(outcome) ?? 0) + 1);

@@ -69,7 +69,7 @@ function otherValue(r: Rand, words: readonly string[]): unknown {
     case 7: return {};
     case 8: return [r.pick(words)];
     case 9: return { [r.pick(words)]: r.pick(words) };
-    case 10: return nest(r.chance(0.5) ? 50 : 5000);
+    case 10: return nest(1 + r.int(50));
     default: return String.fromCodePoint(...Array.from({ length: 1 + r.int(20) }, () => r.int(0x110000)).filter((c) => c < 0xd800 || c > 0xdfff));
   }
 }
@@ -128,5 +128,10 @@ export function mutateJson(value: unknown, r: Rand, words: readonly string[] = C
 export function mutateJsonBody(value: unknown, r: Rand, tidy: (v: unknown) => unknown = (v) => v, words: readonly string[] = COMMON_WORDS): Buffer {
   const mutated = r.chance(0.85) ? tidy(mutateJson(value, r, words)) : value;
   const text = Buffer.from(JSON.stringify(mutated) ?? '', 'utf8');
+  if (r.chance(0.02)) {
+    // Nesting deeper than a value can hold (cloning one that deep overflows the stack): as text.
+    const depth = r.pick([1000, 100_000]);
+    return Buffer.concat([Buffer.from('['.repeat(depth)), text, Buffer.from(']'.repeat(depth))]);
+  }
   return r.chance(0.25) ? mutateBytes(text, r, words) : text;
 }

@@ -65,7 +65,7 @@ export const vaultTarget: Target<HttpInput> = {
 
 /** One or more of: the body, the path, the method, the headers, the identity. */
 function mutateRequest({ json, ...request }: Request, r: Rand): HttpInput {
-  let body = json === undefined ? undefined : Buffer.from(JSON.stringify(json));
+  let body: Buffer | undefined = json === undefined ? undefined : Buffer.from(JSON.stringify(json));
   const what = r.int(10);
   if (what < 5 && json !== undefined) body = mutateJsonBody(json, r, (v) => keepStateSmall(v, r));
   else if (what < 7) request.path = wirePath(mutateText(request.path, r, [...COMMON_WORDS, '/', '//', '..', '%2e%2e', 'fz-reg', 'fz-admin']));

@@ -32,7 +32,7 @@ const HOST_MESSAGES: unknown[] = [
 const WORDS = [...METHODS, 'request', 'response', 'notification', 'cancel', 'ready', '__proto__', 'constructor', 'toString', '\u0000', '😀', '\uD800'];
 
 /** A value only structured clone carries (what postMessage delivers besides JSON). */
-const CLONEABLE = [undefined, NaN, -0, Infinity, 10n, new Date(0), new Map([[1, 2]]), new Set([1]), /x/g, new Uint8Array(3), [, 1]];
+const CLONEABLE = [undefined, NaN, -0, Infinity, 10n, new Date(0), new Map([[1, 2]]), new Set([1]), /x/g, new Uint8Array(3), new Array(3)];
 
 export const webviewTarget: Target<{ side: 'host' | 'page'; message: unknown; method: Method }> = {
   name: 'webview',
