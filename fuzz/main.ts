@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { replay, type Figures } from './lib/loop';
 import { passed, reportLines } from './lib/report';
 import { TARGETS } from './targets';
-import { MAX_SLOTS, SLOT_BYTES, slotView, type WorkerData } from './worker';
+import { MAX_SLOTS, sharedSlots, slotView, type WorkerData } from './lib/watchdog';
 
 /** An input still running after this long is a hang beyond doubt: the worker is stopped. */
 const KILL_MS = 30_000;
@@ -47,7 +47,7 @@ async function replayOne(file: string): Promise<number> {
 }
 
 function runInWorker(name: string): Promise<Figures> {
-  const shared = new SharedArrayBuffer(MAX_SLOTS * (SLOT_BYTES + 24));
+  const shared = sharedSlots();
   const data: WorkerData = { target: name, count, seed, saveDir, shared };
   // tsx's loader in the worker too: the targets are TypeScript.
   const worker = new Worker(`require('tsx/cjs'); require(${JSON.stringify(path.join(__dirname, 'worker.ts'))});`, { eval: true, workerData: data });
