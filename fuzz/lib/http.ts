@@ -117,8 +117,21 @@ export function headerValue(text: string): string {
 
 /** A path as a client can send it: other bytes percent-encoded, `%` left alone for bad escapes. */
 export function wirePath(text: string): string {
-  const encoded = Array.from(text, (c) => (/[\x21-\x7e]/.test(c) ? c : encodeURIComponent(c))).join('');
+  // Byte by byte, so that a lone surrogate goes out as U+FFFD's bytes (encodeURIComponent throws on one).
+  const encoded = Array.from(text, (c) => (/[\x21-\x7e]/.test(c) ? c : [...Buffer.from(c)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''))).join('');
   return encoded.startsWith('/') ? encoded : `/${encoded}`;
+}
+
+/**
+ * A path mutated as text, or one of its segments replaced by a word (`constructor`, `%ZZ`, `..`):
+ * where a router's lookups and decoding meet names they did not expect.
+ */
+export function mutatePath(path: string, r: Rand, words: readonly string[]): string {
+  if (r.chance(0.5)) return wirePath(mutateText(path, r, words));
+  const [route = '', query] = path.split('?');
+  const segments = route.split('/');
+  segments[1 + r.int(segments.length - 1)] = r.pick(words);
+  return wirePath(`${segments.join('/')}${query === undefined ? '' : `?${query}`}`);
 }
 
 /** The headers mutated: one dropped, retyped, added, or made long. */

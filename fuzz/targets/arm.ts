@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { RECOVERY_SERVICES_API_VERSION as RS, RECOVERY_SERVICES_BACKUP_API_VERSION as BACKUP } from '../../src/core/vault/azure/apiVersions';
 import { makeVaultCertificate } from '../../src/core/vault/azure/certificate';
 import { createVaultWithCredentials, credentialsPfx, registerMachine, vaultClient } from '../../test/support/vault';
-import { HTTP_CONCURRENCY, headerValue, mutateAuthorization, mutateHeaders, startFuzzVault, wirePath, type HttpInput } from '../lib/http';
+import { HTTP_CONCURRENCY, headerValue, mutateAuthorization, mutateHeaders, mutatePath, startFuzzVault, wirePath, type HttpInput } from '../lib/http';
 import type { Target } from '../lib/loop';
 import { COMMON_WORDS, mutateJsonBody, mutateText } from '../lib/mutate';
 import type { Rand } from '../lib/random';
@@ -79,7 +79,7 @@ function mutateArm(request: ArmRequest, r: Rand): ArmRequest & { body?: Buffer }
     case 1: { const i = r.int(query.length); query[i] = [query[i]![0], mutateText(query[i]![1], r)]; break; }
     case 2: query.push(['$skipToken', r.pick(SKIP_TOKENS)]); break;
     case 3: query.push(r.chance(0.5) ? ['api-version', r.pick([RS, BACKUP, '2016-06-01', ''])] : [mutateText('api-version', r), RS]); break;
-    case 4: path = mutateText(path, r, [...COMMON_WORDS, '/', '//', 'fz-arm', 'FZ-ARM', 'vaults', '%2F']); break;
+    case 4: path = mutatePath(path, r, [...COMMON_WORDS, '/', '//', 'fz-arm', 'FZ-ARM', 'vaults', '%2F']); break;
     case 5: method = r.pick(['GET', 'PUT', 'POST', 'DELETE', 'PATCH']); break;
     default: if (request.json !== undefined) body = mutateJsonBody(request.json, r);
   }

@@ -34,7 +34,8 @@ const responseSchema = z.object({
     aadTenantId: guid,
     servicePrincipalClientId: guid,
     azureManagementEndpointAudience: httpsUrl,
-    aadAudience: z.string().min(1).optional(),
+    // Trimmed as the file's reader trims it: a blank one ("\r\n", a BOM) would write a file it refuses.
+    aadAudience: z.string().trim().min(1).optional(),
   }),
 });
 
