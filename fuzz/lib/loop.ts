@@ -101,7 +101,13 @@ export async function runTarget<I>(target: Target<I>, options: RunOptions): Prom
     }
   };
   try {
-    await Promise.all(Array.from({ length: fixture.concurrency ?? 1 }, (_, slot) => worker(slot)));
+    const slots = Array.from({ length: fixture.concurrency ?? 1 }, (_, slot) => worker(slot));
+    await Promise.all(slots).catch(async (err: unknown) => {
+      // A generator that throws is the fuzzer's bug: stop the other slots before the fixture closes.
+      next = options.count;
+      await Promise.allSettled(slots);
+      throw err;
+    });
     figures.seconds = (performance.now() - started) / 1000;
     figures.after = (await fixture.after?.()) ?? {};
   } finally {
