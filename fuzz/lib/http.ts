@@ -9,7 +9,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Agent, request, type Dispatcher } from 'undici';
 import { Store } from '../../src/vault/store';
-import { startTestVault, type ClientIdentity, type TestVault } from '../../test/support/vault';
+import { startTestVault, tempDir, type ClientIdentity, type TestVault } from '../../test/support/vault';
 import { ACCEPTED } from './loop';
 import { COMMON_WORDS, mutateText } from './mutate';
 import type { Rand } from './random';
@@ -42,9 +42,13 @@ export interface FuzzVault {
   close(): Promise<void>;
 }
 
+/** Fixed tokens for the throwaway vault, so that a saved input replays with the token it was sent with. */
+const TOKENS = { 'admin-token': 'fuzz-admin-token-not-a-secret', 'arm-token': 'fuzz-arm-token-not-a-secret' };
+
 export async function startFuzzVault(): Promise<FuzzVault> {
-  const vault = await startTestVault();
-  const token = async (name: string) => (await fs.readFile(path.join(vault.dataDir, name), 'utf8')).trim();
+  const dataDir = await tempDir('fuzz-vault-');
+  for (const [file, token] of Object.entries(TOKENS)) await fs.writeFile(path.join(dataDir, file), `${token}\n`, { mode: 0o600 });
+  const vault = await startTestVault({ dataDir });
   const identities: FuzzVault['identities'] = {};
   const agents = new Map<string, Dispatcher>();
   const agentFor = (input: HttpInput): Dispatcher => {
@@ -60,8 +64,8 @@ export async function startFuzzVault(): Promise<FuzzVault> {
   };
   const fuzzVault: FuzzVault = {
     vault,
-    adminToken: await token('admin-token'),
-    armToken: await token('arm-token'),
+    adminToken: TOKENS['admin-token'],
+    armToken: TOKENS['arm-token'],
     identities,
     async send(input) {
       const base = input.listener === 'admin' ? vault.adminUrl : vault.url;
@@ -90,6 +94,7 @@ export async function startFuzzVault(): Promise<FuzzVault> {
     async close() {
       await Promise.all([...agents.values()].map((a) => a.close()));
       await vault.close();
+      await fs.rm(dataDir, { recursive: true, force: true });
     },
   };
   return fuzzVault;
