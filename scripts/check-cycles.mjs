@@ -1,4 +1,4 @@
-// Fails when value imports among src/ form a cycle. Type-only imports (`import type`, or every
+// Fails when value imports among src/ (and the fuzzer's fuzz/) form a cycle. Type-only imports (`import type`, or every
 // named binding marked `type`) are erased at build time and do not count; nor do dynamic import()s,
 // which load on demand. Part of the static test layer.
 import fs from 'node:fs';
@@ -6,7 +6,7 @@ import path from 'node:path';
 import ts from 'typescript';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const SRC = path.join(ROOT, 'src');
+const DIRS = ['src', 'fuzz'].map((d) => path.join(ROOT, d));
 
 function sourceFiles(dir) {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -66,7 +66,7 @@ export function cycles(graph) {
   return found;
 }
 
-const graph = new Map(sourceFiles(SRC).map((f) => [f, valueImports(f)]));
+const graph = new Map(DIRS.flatMap(sourceFiles).map((f) => [f, valueImports(f)]));
 const found = cycles(graph);
 for (const component of found) {
   console.error(`import cycle among ${component.length} files:\n  ${component.map((f) => path.relative(ROOT, f)).sort().join('\n  ')}`);

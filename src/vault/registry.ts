@@ -26,7 +26,7 @@ export interface CreateVaultInput {
 }
 
 export function createVault(state: VaultState, input: CreateVaultInput, now: Date): VaultIdentity {
-  if (state.vaults[input.name]) {
+  if (Object.hasOwn(state.vaults, input.name)) {
     throw new VaultError(VaultCode.VaultAlreadyExists, `A vault named ${input.name} already exists.`, undefined, { vault: input.name });
   }
   const identity: VaultIdentity = {
@@ -43,7 +43,8 @@ export function createVault(state: VaultState, input: CreateVaultInput, now: Dat
 }
 
 export function findVault(state: VaultState, name: string): VaultRecord {
-  const vault = state.vaults[name];
+  // Own keys only: a name such as `constructor` or `__proto__` must not find Object.prototype's.
+  const vault = Object.hasOwn(state.vaults, name) ? state.vaults[name] : undefined;
   if (!vault) throw new VaultError(VaultCode.VaultNotFound, `There is no vault named ${name}.`, undefined, { vault: name });
   return vault;
 }
@@ -187,7 +188,7 @@ function activeMachines(state: VaultState, vault: string): number {
 }
 
 export function findRegistration(state: VaultState, id: string): RegistrationRecord {
-  const record = state.registrations[id];
+  const record = Object.hasOwn(state.registrations, id) ? state.registrations[id] : undefined;
   if (!record) throw new VaultError(VaultCode.RegistrationNotFound, `There is no registration ${id}.`, undefined, { registrationId: id });
   return record;
 }

@@ -17,7 +17,7 @@ export interface AdminStatus {
 const NAME = '(?<name>[^/]+)';
 
 export function adminRoutes(admin: VaultAdmin, status: AdminStatus): Route[] {
-  const vaultName = (ctx: RequestContext) => (ctx.vault = decodeURIComponent(ctx.params.name!));
+  const vaultName = (ctx: RequestContext) => (ctx.vault = decodeSegment(ctx.params.name!));
   return [
     { method: 'GET', path: /^\/admin\/v1\/status$/, handle: async () => ({ status: 200, body: status }) },
     { method: 'GET', path: /^\/admin\/v1\/vaults$/, handle: async () => ({ status: 200, body: await admin.listVaults() }) },
@@ -50,7 +50,7 @@ export function adminRoutes(admin: VaultAdmin, status: AdminStatus): Route[] {
       path: /^\/admin\/v1\/registrations\/(?<id>[^/]+)\/backups$/,
       handle: async (ctx) => {
         const { item } = parseInput(backupSchema, await readJson(ctx.req));
-        const view = await admin.recordBackup(decodeURIComponent(ctx.params.id!), item);
+        const view = await admin.recordBackup(decodeSegment(ctx.params.id!), item);
         ctx.vault = view.vault;
         return { status: 200, body: view };
       },
@@ -59,12 +59,21 @@ export function adminRoutes(admin: VaultAdmin, status: AdminStatus): Route[] {
       method: 'POST',
       path: /^\/admin\/v1\/registrations\/(?<id>[^/]+)\/revoke$/,
       handle: async (ctx) => {
-        const view = await admin.revokeRegistration(decodeURIComponent(ctx.params.id!));
+        const view = await admin.revokeRegistration(decodeSegment(ctx.params.id!));
         ctx.vault = view.vault;
         return { status: 200, body: view };
       },
     },
   ];
+}
+
+/** A path segment URL-decoded; a broken escape (`%ZZ`) is the client's error, not a 500. */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new VaultError(VaultCode.BadRequest, `The path segment '${segment.slice(0, 100)}' is not valid percent-encoding.`);
+  }
 }
 
 /** The admin listener's guard: `Authorization: Bearer <token>`, compared in constant time. */

@@ -58,6 +58,28 @@ describe('vault admin API and admin sessions', () => {
     assert.ok((list.json as unknown as Array<{ identity: { name: string } }>).some((v) => v.identity.name === 'lab1'));
   });
 
+  // Found by npm run fuzz (target vault): decodeURIComponent threw, and the vault answered 500.
+  it('refuses a path segment that is not valid percent-encoding with a 400, not a 500', async () => {
+    for (const urlPath of ['/admin/v1/vaults/fz%ZZ/security-pin', '/admin/v1/registrations/x%E0%A4%A/revoke', '/admin/v1/registrations/%/backups']) {
+      const res = await adminCall(vault, 'POST', urlPath, token, urlPath.endsWith('backups') ? { item: 'C:\\data' } : undefined);
+      assert.equal(res.status, 400, urlPath);
+      assert.equal(res.json.error?.code, '400', urlPath);
+    }
+  });
+
+  // Found by npm run fuzz (target vault): the lookups found Object.prototype's members, a 500.
+  it('knows no vault or registration named after an Object.prototype member', async () => {
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      for (const [urlPath, code] of [[`/admin/v1/vaults/${name}/security-pin`, 'VaultNotFound'], [`/admin/v1/vaults/${name}/credentials`, 'VaultNotFound'], [`/admin/v1/registrations/${name}/revoke`, 'RegistrationNotFound']]) {
+        const res = await adminCall(vault, 'POST', urlPath!, token);
+        assert.equal(res.json.error?.code, code, urlPath);
+      }
+    }
+    const created = await adminCall(vault, 'POST', '/admin/v1/vaults', token, { name: 'constructor' });
+    assert.equal(created.status, 201, 'a vault may be named constructor');
+    assert.equal((await adminCall(vault, 'POST', '/admin/v1/vaults/constructor/security-pin', token)).status, 201);
+  });
+
   it('issues credentials and PINs, records backups, lists and revokes registrations', async () => {
     const issued = await adminCall(vault, 'POST', '/admin/v1/vaults/lab1/credentials', token, { validHours: 2 });
     assert.equal(issued.status, 201);

@@ -186,6 +186,29 @@ describe('vault ARM emulator (through the Azure SDKs)', function () {
       }
     });
 
+    // Found by npm run fuzz (target arm): OpenSSL opened it, its dates were "Bad time value", and the upload was a 500.
+    it('refuses a certificate whose validity is no date with 400 InvalidRequestContent', async () => {
+      const keys = await generateRsaKeyPair();
+      const certPem = createSelfSignedCertificate(keys, { notBefore: new Date(Date.UTC(2026, 11, 6)), notAfter: new Date(Date.UTC(2026, 11, 8)) });
+      const der = Buffer.from(new X509Certificate(certPem).raw);
+      // notBefore's UTCTime "261206000000Z" with its month made "1/".
+      const at = der.indexOf('261206000000Z', 0, 'latin1');
+      assert.ok(at > 0);
+      der.write('2612/6', at, 'latin1');
+      assert.equal(new X509Certificate(der).validFrom, 'Bad time value', 'OpenSSL opens it');
+      const raw = vaultClient(vault);
+      try {
+        const res = await raw.request('PUT', `/subscriptions/${SUBSCRIPTION}/resourceGroups/${rg}/providers/Microsoft.RecoveryServices/vaults/${name}/certificates/c?api-version=${RECOVERY_SERVICES_API_VERSION}`, {
+          json: { properties: { authType: 'AAD', certificate: der.toString('base64') } },
+          headers: { authorization: `Bearer ${token}` },
+        });
+        assert.equal(res.status, 400);
+        assert.equal(res.json.error.code, 'InvalidRequestContent');
+      } finally {
+        await raw.close();
+      }
+    });
+
     it('lists registered servers as MAB containers with their backup items, and a registered identity DELETE unregisters one', async () => {
       const { client } = await issueTestCredentials(vault, name);
       const credentialsClient = vaultClient(vault, client);

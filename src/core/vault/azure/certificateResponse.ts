@@ -34,9 +34,16 @@ const responseSchema = z.object({
     aadTenantId: guid,
     servicePrincipalClientId: guid,
     azureManagementEndpointAudience: httpsUrl,
-    aadAudience: z.string().min(1).optional(),
+    // Trimmed as the file's reader trims it: a blank one ("\r\n", a BOM) would write a file it refuses.
+    aadAudience: z.string().trim().min(1).optional(),
   }),
 });
+
+/**
+ * The characters XML 1.0 can carry (no NUL or other C0 controls, no U+FFFE/U+FFFF, no lone
+ * surrogate): the file is XML, and the fuzzer's answers with others gave files our own reader refused.
+ */
+const XML_CHARS = /^[\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]*$/u;
 
 /** The only kind a backup file can be written from; the other (AccessControlService) is retired. */
 const AAD_AUTH_TYPE = 'AzureActiveDirectory';
@@ -48,6 +55,9 @@ export function parseCertificateResponse(body: string): VaultAadDetails {
     throw invalidResponse(issue.path.join('.') || 'body', issue.code);
   }
   const { authType, resourceId, ...details } = parsed.data.properties;
+  for (const [field, value] of Object.entries(details)) {
+    if (value !== undefined && !XML_CHARS.test(value)) throw invalidResponse(`properties.${field}`, 'notXmlText');
+  }
   if (authType !== AAD_AUTH_TYPE) {
     throw new SetupError('AzureVaultCertificateWrongAuthType', `Azure answered the certificate upload for ${clip(authType)} authentication, not ${AAD_AUTH_TYPE}.`, {
       authType: clip(authType),

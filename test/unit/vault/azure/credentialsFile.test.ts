@@ -159,6 +159,12 @@ describe('Azure credentials file', function () {
       ['an empty endpoint', () => bodyWith({ ...spec(), azureManagementEndpointAudience: '' }), 'AzureVaultCertificateResponseInvalid', { field: 'properties.azureManagementEndpointAudience' }],
       ['a plain-http endpoint', () => bodyWith({ ...spec(), azureManagementEndpointAudience: 'http://pod01-id1.eus.backup.windowsazure.com/restapi/' }), 'AzureVaultCertificateResponseInvalid', { field: 'properties.azureManagementEndpointAudience' }],
       ['a tenant that is no GUID', () => bodyWith({ ...spec(), aadTenantId: 'contoso' }), 'AzureVaultCertificateResponseInvalid', { field: 'properties.aadTenantId' }],
+      // Found by npm run fuzz (target arm-client): these went into a file the credentials reader refused.
+      ['an audience with a NUL', () => bodyWith({ ...spec(), aadAudience: 'https://x.example/\u0000' }), 'AzureVaultCertificateResponseInvalid', { field: 'properties.aadAudience', issue: 'notXmlText' }],
+      ['an audience with a lone surrogate', () => bodyWith({ ...spec(), aadAudience: 'a\uD800' }), 'AzureVaultCertificateResponseInvalid', { field: 'properties.aadAudience', issue: 'notXmlText' }],
+      ['a blank audience', () => bodyWith({ ...spec(), aadAudience: '\r\n' }), 'AzureVaultCertificateResponseInvalid', { field: 'properties.aadAudience' }],
+      ['an audience of a BOM', () => bodyWith({ ...spec(), aadAudience: '\uFEFF' }), 'AzureVaultCertificateResponseInvalid', { field: 'properties.aadAudience' }],
+      ['an endpoint with U+FFFF', () => bodyWith({ ...spec(), azureManagementEndpointAudience: 'https://x.example/\uFFFF' }), 'AzureVaultCertificateResponseInvalid', { field: 'properties.azureManagementEndpointAudience', issue: 'notXmlText' }],
       ['a missing resourceId', () => bodyWith({ ...spec(), resourceId: undefined }), 'AzureVaultCertificateResponseInvalid', { field: 'properties.resourceId' }],
       ['the retired ACS kind', () => bodyWith({ ...spec(), authType: 'AccessControlService' }), 'AzureVaultCertificateWrongAuthType', { authType: 'AccessControlService' }],
       ['a resourceId of letters', () => bodyWith({ ...spec(), resourceId: 'abc' }), 'AzureVaultResourceIdInvalid', { resourceId: 'abc' }],
