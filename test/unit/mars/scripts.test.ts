@@ -33,7 +33,7 @@ const HOSTILE = [
 ];
 
 // What Windows refuses in a path, so the path checks refuse before any script is made.
-const notInPath = (value: string) => /["\u0000-\u001f]/.test(value);
+const notInPath = (value: string) => /["\p{Cc}]/u.test(value);
 
 const PATH_FIELDS = ['installer', 'installFolder', 'cacheFolder', 'credentialsFile', 'privateFile'] as const;
 const TEXT_FIELDS = ['proxyServer', 'proxyUsername'] as const;
@@ -87,6 +87,7 @@ describe('MARS scripts', () => {
       const parsed = await parsePowerShell(script.code.text);
       assert.deepEqual(parsed.problems, [], name);
       assert.ok(parsed.literals.length > 0, name);
+      assert.doesNotMatch(script.code.text, /undefined|\[object /, name);
     }
   });
 

@@ -23,6 +23,8 @@ describe('PowerShell script builder', () => {
     assert.equal(ps`$x = ${ps`$y`}; ${3}; ${true}`.text, '$x = $y; 3; $true');
     assert.throws(() => ps`${1.5}`, { code: 'EINVAL' });
     assert.throws(() => psName('a;b'), { code: 'EINVAL' });
+    // What `\u{0:x4}` in a ps`…` template gives: no cooked text, refused rather than "undefined".
+    assert.throws(() => ps(Object.assign([undefined], { raw: ['\\u{0:x4}'] }) as unknown as TemplateStringsArray), TypeError);
   });
 
   it('sends a script as -EncodedCommand (UTF-16LE base64) and says when it must travel as a file', () => {
@@ -84,6 +86,11 @@ describe('PowerShell result line', () => {
       '',
     ].join('\r\n');
     assert.deepEqual(parsePsResult(stdout, 0), { ok: true, exitCode: 0, data: { output: 'Machine registration succeeded.' } });
+  });
+
+  it('is one ASCII line: the script escapes non-ASCII, which JSON reads back', () => {
+    assert.match(psScript(ps`$data = 1`).code.text, /\[regex\]::Replace\(\$json, '\[\^\\x00-\\x7F\]'/);
+    assert.deepEqual(parsePsResult(`${RESULT_MARKER}{"ok":true,"data":"Espa\\u00f1a \\ud83d\\ude00"}`, 0), { ok: true, exitCode: 0, data: 'España 😀' });
   });
 
   it('reads an error with its id, message, category and HRESULT; the last result line counts', () => {

@@ -46,6 +46,8 @@ function fragment(value: PsValue): string {
 
 /** PowerShell code; `${x}` is a quoted literal unless x is PsCode (or an array of it: one per line). */
 export function ps(strings: TemplateStringsArray, ...values: PsValue[]): PsCode {
+  // An escape JavaScript cannot cook (\u{…} meant for PowerShell) would silently become "undefined".
+  if (strings.some((s) => s === undefined)) throw new TypeError('A ps`…` template holds an escape JavaScript cannot read: double its backslash');
   let text = strings[0]!;
   values.forEach((value, i) => {
     text += fragment(value) + strings[i + 1]!;

@@ -23,9 +23,9 @@ export function stdinVar(name: string): PsCode {
 }
 
 /**
- * The script: stop on every error, no progress records, UTF-8 output; stdin values into their
+ * The script: stop on every error, no progress records; stdin values into their
  * variables (the parsed object dropped at once); the body, which leaves what it found in $data;
- * then one line `RESULT_MARKER{json}` with ok and data, or the error's id, message, category and
+ * then one ASCII line `RESULT_MARKER{json}` with ok and data, or the error's id, message, category and
  * HRESULT, and exit status 0 or 1.
  */
 export function psScript(body: PsCode, stdin: Readonly<Record<string, StdinKind>> = {}): PsScript {
@@ -38,8 +38,8 @@ export function psScript(body: PsCode, stdin: Readonly<Record<string, StdinKind>
   const code = psLines(
     ps`$ErrorActionPreference = 'Stop'`,
     ps`$ProgressPreference = 'SilentlyContinue'`,
-    ps`[Console]::OutputEncoding = New-Object System.Text.UTF8Encoding $false`,
-    ps`function Send-Result($r) { [Console]::Out.WriteLine(${RESULT_MARKER} + (ConvertTo-Json -InputObject $r -Compress -Depth 6)) }`,
+    // Non-ASCII is escaped (\uXXXX) so the line reads the same whatever the console's code page.
+    ps`function Send-Result($r) { $json = ConvertTo-Json -InputObject $r -Compress -Depth 6; [Console]::Out.WriteLine(${RESULT_MARKER} + [regex]::Replace($json, '[^\\x00-\\x7F]', { param($m) '\\u{0:x4}' -f [int][char]$m.Value })) }`,
     ps`$data = $null`,
     ps`try {`,
     names.length > 0 && ps`$stdin = [Console]::In.ReadToEnd() | ConvertFrom-Json`,
