@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 
-export function isLocalWindowsPath(value: string): boolean {
+function isLocalWindowsPath(value: string): boolean {
   return /^[A-Za-z]:\\/.test(value) && !/["\p{Cc}]/u.test(value) && path.win32.isAbsolute(value);
 }
 
