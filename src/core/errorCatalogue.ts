@@ -12,6 +12,7 @@
  * step for what only the setup's maintainers can fix.
  */
 import type { AgentCode } from './agents/codes';
+import type { MarsCode } from './agents/mars/codes';
 import type { CacheCode } from './cache/checkFolder';
 import type { ConnectivityCode } from './connectivity/check';
 import type { CredentialsCode } from './credentials/errors';
@@ -41,6 +42,7 @@ interface Families {
   cache: CacheCode;
   install: InstallCode;
   agent: AgentCode;
+  mars: MarsCode;
   passphrase: PassphraseCode;
   target: TargetCode;
   ssh: SshCode;
@@ -201,6 +203,12 @@ export const ERROR_CATALOGUE: { readonly [F in ErrorFamily]: Readonly<Record<Fam
     AgentAnswerInvalid: 'reportProblem',
     AgentFailed: 'reportProblem',
     AgentErrorUnknown: 'reportProblem',
+  },
+  /** The MARS agent's own refusals (agent facts §2); its others share the vault's, credentials and network codes. */
+  mars: {
+    // Rights on the vault or its machine limit: the admin checks the vault's access and machines.
+    MarsVaultAccessDenied: 'checkPermissions',
+    MarsCacheOrKeyFileUnusable: 'chooseCacheFolder',
   },
   passphrase: {
     PassphraseTooShort: 'choosePassphrase',
