@@ -43,6 +43,9 @@ export const NEXT_ACTIONS = [
   'moveLocalVaultData',
   'stopOtherLocalVault',
   'chooseLocalVaultPort',
+  'signInToAzure',
+  'askForAzureRole',
+  'checkAzureVault',
 ] as const;
 export type NextAction = (typeof NEXT_ACTIONS)[number];
 
