@@ -272,6 +272,8 @@ export const ERROR_CATALOGUE: { readonly [F in ErrorFamily]: Readonly<Record<Fam
     AzureVaultCertificateResponseInvalid: 'reportProblem',
     AzureVaultCertificateWrongAuthType: 'reportProblem',
     AzureVaultResourceIdInvalid: 'reportProblem',
+    CredentialsFileExists: 'chooseOutputFolder',
+    CredentialsFileNotWritten: 'chooseOutputFolder',
   },
   /** Azure Resource Manager's refusals and the sign-in to it (vault/azure). */
   azure: {

@@ -46,6 +46,7 @@ export const NEXT_ACTIONS = [
   'signInToAzure',
   'askForAzureRole',
   'checkAzureVault',
+  'chooseOutputFolder',
 ] as const;
 export type NextAction = (typeof NEXT_ACTIONS)[number];
 

@@ -11,8 +11,10 @@
  */
 import { RecoveryServicesClient, type Vault } from '@azure/arm-recoveryservices';
 import { RecoveryServicesBackupClient, type MabContainer, type MabFileFolderProtectedItem } from '@azure/arm-recoveryservicesbackup';
+import { credentialsFileName } from '../../credentials/format';
 import { withRetry, type RetryOptions } from '../../http/retry';
 import type { IssuedCredentialsFile } from '../backend';
+import { reserveCredentialsFile, type ReservedFile } from '../saveIssued';
 import { RECOVERY_SERVICES_API_VERSION, RECOVERY_SERVICES_BACKUP_API_VERSION } from './apiVersions';
 import { armError, type ArmCall } from './armErrors';
 import { makeVaultCertificate } from './certificate';
@@ -26,6 +28,14 @@ export interface ArmSessionOptions extends ArmNetwork {
   token: ArmTokenSource;
   /** Retries of 429 (after Retry-After) and 5xx; the SDK's own retry policies are off. */
   retry?: Omit<RetryOptions, 'signal'>;
+}
+
+export interface FreshCredentialsOptions {
+  /** Dates the certificate and the file name; now unless given. */
+  now?: Date;
+  signal?: AbortSignal;
+  /** Called with the file's name before the upload, which supersedes every earlier file: the last moment to refuse. */
+  beforeUpload?: (fileName: string) => Promise<void>;
 }
 
 /** A vault by the three names the portal shows. */
@@ -112,10 +122,11 @@ export class ArmSession {
    * the upload's raw answer (resourceId read from the text, beyond 2^53). Every earlier file for
    * the vault stops working: the caller asks the user first.
    */
-  async getFreshCredentials(ref: VaultRef, options: { now?: Date; signal?: AbortSignal } = {}): Promise<IssuedCredentialsFile> {
+  async getFreshCredentials(ref: VaultRef, options: FreshCredentialsOptions = {}): Promise<IssuedCredentialsFile> {
     const { signal } = options;
     const now = options.now ?? new Date();
     const vault = await this.getVault(ref, signal);
+    await options.beforeUpload?.(credentialsFileName(vault.name, now));
     const certificate = await makeVaultCertificate(vault.name, ref.subscriptionId, now);
     const call = { action: `upload a credentials certificate to vault ${vault.name}`, resource: vaultName(ref), role: ROLE.backupWrite };
     const responseBody = await this.call(call, signal, async () => {
@@ -130,6 +141,23 @@ export class ArmSession {
       return body;
     });
     return composeAzureCredentials({ vault, responseBody, certificate, now });
+  }
+
+  /**
+   * getFreshCredentials written into `folder` (0600, atomically): its name is reserved before the
+   * upload, so a file already there stops it before any earlier file is superseded. Returns the
+   * file's absolute path.
+   */
+  async saveFreshCredentials(ref: VaultRef, folder: string, options: Omit<FreshCredentialsOptions, 'beforeUpload'> = {}): Promise<{ file: string; fileName: string }> {
+    let reserved: ReservedFile | undefined;
+    try {
+      const issued = await this.getFreshCredentials(ref, { ...options, beforeUpload: async (name) => void (reserved = await reserveCredentialsFile(folder, name)) });
+      await reserved!.write(issued.xml);
+      return { file: reserved!.path, fileName: issued.fileName };
+    } catch (err) {
+      await reserved?.release();
+      throw err;
+    }
   }
 
   /** The vault's registered servers (MAB containers), with their items' last backup where the vault lists them. */

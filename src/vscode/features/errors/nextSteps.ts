@@ -57,4 +57,5 @@ export const NEXT_STEPS = {
   signInToAzure: { instruction: NEXT_ACTION_INSTRUCTIONS.signInToAzure },
   askForAzureRole: { instruction: NEXT_ACTION_INSTRUCTIONS.askForAzureRole },
   checkAzureVault: { instruction: NEXT_ACTION_INSTRUCTIONS.checkAzureVault },
+  chooseOutputFolder: { instruction: NEXT_ACTION_INSTRUCTIONS.chooseOutputFolder },
 } as const satisfies Record<NextAction, NextStep>;
