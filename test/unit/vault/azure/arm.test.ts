@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { inspect } from 'node:util';
@@ -22,7 +22,7 @@ import { fixedToken, type ArmTokenSource } from '../../../../src/core/vault/azur
 import { chooseVault } from '../../../../src/core/vault/choose';
 import { captureLogger, type CaptureLogger } from '../../../support/service';
 import { createTestCa, startHttpsServer, type TestServer } from '../../../support/tls';
-import { registerMachine, startTestVault, vaultClient, issueTestCredentials, type TestVault } from '../../../support/vault';
+import { issueTestCredentials, registerMachine, startTestVault, tempDir, vaultClient, type TestVault } from '../../../support/vault';
 import { specCertificateResponseBody } from './specExamples';
 
 const OFF = parseProxySettings({ mode: 'off' });
@@ -210,10 +210,12 @@ describe('Azure client layer against scripted Resource Manager answers', functio
     }
   });
 
-  it('names the role a 403 needs (Backup Contributor for the certificate upload)', async () => {
+  it('names the role a 403 needs (Backup Contributor for the certificate upload), and leaves no file behind', async () => {
     const arm = await serve((req, res) => (req.method === 'PUT' ? armRefusal(res, 403, 'AuthorizationFailed') : json(res, 200, vaultGet)));
+    const out = await tempDir('arm-403-');
     try {
-      const err = await refusal(arm.getFreshCredentials(ref));
+      const err = await refusal(arm.saveFreshCredentials(ref, out));
+      assert.deepEqual(await fs.readdir(out), [], 'the reserved name is given back');
       assert.equal(err.code, 'AzureAccessDenied');
       assert.equal(err.params.role, 'Backup Contributor');
       assert.equal(err.params.armCode, 'AuthorizationFailed');
@@ -221,6 +223,7 @@ describe('Azure client layer against scripted Resource Manager answers', functio
       assert.match(err.message, /Backup Contributor role on vault swaggerExample in resource group HelloWorld/);
     } finally {
       await arm.close();
+      await fs.rm(out, { recursive: true, force: true });
     }
   });
 
