@@ -63,7 +63,9 @@ export function armHttpClient(endpoint: ArmEndpoint, network: ArmNetwork): Closa
       } catch (err) {
         if (signal?.aborted) throw new CancelledError();
         if (err instanceof SetupError) throw err;
-        throw networkError(diagnoseSocketError(err, false), networkTarget(url, d), err);
+        const target = networkTarget(url, d);
+        // Through a proxy, a refused or unresolvable host is the proxy's.
+        throw networkError(diagnoseSocketError(err, target.proxy !== undefined), target, err);
       }
     },
     async close() {

@@ -5,7 +5,8 @@
  * own example payloads, 403, 429 with Retry-After, a foreign nextLink).
  */
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { createPrivateKey, randomUUID, X509Certificate } from 'node:crypto';
 import { promises as fs, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
@@ -21,7 +22,8 @@ import { armEndpoint, DEFAULT_CLOUD } from '../../../../src/core/vault/azure/end
 import { fixedToken, type ArmTokenSource } from '../../../../src/core/vault/azure/token';
 import { chooseVault } from '../../../../src/core/vault/choose';
 import { captureLogger, type CaptureLogger } from '../../../support/service';
-import { createTestCa, startHttpsServer, type TestServer } from '../../../support/tls';
+import { startSquid, squidUnavailableReason } from '../../../support/squid';
+import { createTestCa, freePort, startHttpsServer, type TestServer } from '../../../support/tls';
 import { issueTestCredentials, registerMachine, startTestVault, tempDir, vaultClient, type TestVault } from '../../../support/vault';
 import { specCertificateResponseBody } from './specExamples';
 
@@ -86,6 +88,20 @@ describe('Azure client layer against the ARM emulator', function () {
     assert.match(issued.fileName, /^lab1_\w{3} \w{3} \d{2} \d{4}\.VaultCredentials$/);
     assert.deepEqual(chooseVault(credentials, { armEndpoint: vault.url }), { backend: 'local', agent: 'reference' });
     assert.throws(() => chooseVault(credentials), (e: unknown) => e instanceof SetupError && e.code === 'VaultBackendUnknown');
+
+    // openssl opens the ManagementCert with an empty password: the certificate and its own key.
+    const dir = await tempDir('arm-openssl-');
+    try {
+      const pfx = path.join(dir, 'management.pfx');
+      await fs.writeFile(pfx, Buffer.from(/<ManagementCert>([^<]*)<\/ManagementCert>/.exec(issued.xml)![1]!, 'base64'), { mode: 0o600 });
+      const out = execFileSync('openssl', ['pkcs12', '-in', pfx, '-passin', 'pass:', '-nodes'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      const keyPem = /-----BEGIN PRIVATE KEY-----[^-]+-----END PRIVATE KEY-----/.exec(out)![0];
+      const certPem = /-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/.exec(out)![0];
+      assert.ok(new X509Certificate(certPem).checkPrivateKey(createPrivateKey(keyPem)), 'the key belongs to the certificate');
+      assert.equal(new X509Certificate(certPem).subject, 'CN=Windows Azure Tools');
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("lists the vault's registered servers with their last backup, removes one, and removing one never registered is a 404 with its next step", async () => {
@@ -149,6 +165,35 @@ describe('Azure client layer against the ARM emulator', function () {
       assert.equal(err.code, 'TlsUntrustedCertificate');
     } finally {
       await untrusted.close();
+    }
+  });
+
+  it('goes through the effective proxy: a real squid carries the calls, a proxy that is down is named', async function () {
+    const why = squidUnavailableReason();
+    if (why) {
+      console.warn(`    skipping: ${why}`);
+      return this.skip();
+    }
+    const squid = await startSquid();
+    const viaProxy = (port: number) =>
+      new ArmSession({
+        endpoint: armEndpoint(vault.url),
+        token: fixedToken(new Secret(token), vault.url),
+        logger,
+        proxy: parseProxySettings({ mode: 'settings', host: '127.0.0.1', port }),
+        trust: [{ endpoint: endpointKey(vault.url), pem: vault.caCertPem }],
+        retry: FAST_RETRY,
+      });
+    const through = viaProxy(squid.port);
+    const dead = viaProxy(await freePort());
+    try {
+      assert.deepEqual((await through.listVaults(SUBSCRIPTION, 'rg-lab')).map((v) => v.vault), ['lab1']);
+      const err = await refusal(dead.listVaults(SUBSCRIPTION));
+      assert.equal(err.code, 'ProxyUnreachable');
+    } finally {
+      await through.close();
+      await dead.close();
+      await squid.stop();
     }
   });
 
