@@ -25,7 +25,7 @@ import { captureLogger, type CaptureLogger } from '../../../support/service';
 import { startSquid, squidUnavailableReason } from '../../../support/squid';
 import { createTestCa, freePort, startHttpsServer, type TestServer } from '../../../support/tls';
 import { issueTestCredentials, registerMachine, startTestVault, tempDir, vaultClient, type TestVault } from '../../../support/vault';
-import { specCertificateResponseBody } from './specExamples';
+import { specCertificateResponseBody, specVault } from './specExamples';
 
 const OFF = parseProxySettings({ mode: 'off' });
 const FAST_RETRY = { retries: 2, baseDelayMs: 10, maxDelayMs: 20 };
@@ -240,11 +240,15 @@ describe('Azure client layer against scripted Resource Manager answers', functio
     server = other = undefined;
   });
 
-  it("replays the REST API's PUTVaultCred example through the SDK into a file, at the pinned api-version", async () => {
-    const arm = await serve((req, res) => (req.method === 'PUT' ? json(res, 200, specCertificateResponseBody()) : json(res, 200, vaultGet)));
+  it("replays the REST API's GETVault and PUTVaultCred examples through the SDK into a file, at the pinned api-version", async () => {
+    const getVaultExample = JSON.stringify((JSON.parse(readFileSync(path.join(__dirname, '../../../fixtures/azure-rest-api-specs/GETVault.json'), 'utf8')) as { responses: { 200: { body: unknown } } }).responses[200].body);
+    const arm = await serve((req, res) => (req.method === 'PUT' ? json(res, 200, specCertificateResponseBody()) : json(res, 200, getVaultExample)));
     try {
       const issued = await arm.getFreshCredentials(ref);
       const credentials = parseCredentials(Buffer.from(issued.xml), issued.fileName);
+      // From the vault's GET: its region and private-endpoint state.
+      assert.equal(credentials.location, specVault().location);
+      assert.match(issued.xml, new RegExp(`<PrivateEndpointStateForBackup>${specVault().privateEndpointStateForBackup}</PrivateEndpointStateForBackup>`));
       // The example's own (already rounded) digits, exactly as written.
       assert.equal(credentials.resourceId, /"resourceId":\s*(\d+)/.exec(specCertificateResponseBody())![1]);
       const put = seen.find((s) => s.method === 'PUT')!;
