@@ -36,12 +36,27 @@ const PROXY: Options = {
 
 const INSTALL: Options = { 'install-folder': { type: 'string' } };
 
+/** A Resource Manager endpoint other than Azure's (the local vault's ARM emulator): files composed from it are the local vault's. */
+const ARM_ENDPOINT: Options = { 'arm-endpoint': { type: 'string' } };
+
+/** Which vault, by the names the portal shows, and how to sign in to its Resource Manager. */
+const AZURE: Options = {
+  subscription: { type: 'string' },
+  'resource-group': { type: 'string' },
+  vault: { type: 'string' },
+  'token-stdin': { type: 'boolean' },
+  ...ARM_ENDPOINT,
+  ...TRUST,
+  ...PROXY,
+};
+const AZURE_USAGE = '--subscription ID --resource-group NAME --vault NAME [--arm-endpoint URL [--ca FILE]] [--token-stdin] [proxy options]';
+
 /** The server to work on: this one, or a remote one over SSH. */
 const REMOTE: Options = { ssh: { type: 'string' }, 'accept-new-host-key': { type: 'boolean' } };
 const REMOTE_USAGE = '[--ssh [user@]host[:port] [--accept-new-host-key]]';
 
 export const COMMANDS = {
-  inspect: { usage: 'inspect <credentials file>', positionals: [1, 1], options: {} },
+  inspect: { usage: 'inspect <credentials file> [--arm-endpoint URL]', positionals: [1, 1], options: { ...ARM_ENDPOINT } },
   'check-cache': {
     usage: `check-cache <folder> --data-size <bytes | folders…> ${REMOTE_USAGE}`,
     positionals: [1, Infinity],
@@ -56,7 +71,7 @@ export const COMMANDS = {
   register: {
     usage:
       'register --credentials FILE [--install-folder DIR] [--cache-folder DIR] [--data-size <bytes | folders…>] [--server-name NAME]\n' +
-      `         [--passphrase-file PATH] [--passphrase-stdin] [--accept-passphrase-location] [--dry-run] [proxy options] [--ca FILE] ${REMOTE_USAGE}`,
+      `         [--passphrase-file PATH] [--passphrase-stdin] [--accept-passphrase-location] [--dry-run] [proxy options] [--ca FILE] [--arm-endpoint URL] ${REMOTE_USAGE}`,
     positionals: [0, Infinity],
     options: {
       credentials: { type: 'string' },
@@ -70,11 +85,18 @@ export const COMMANDS = {
       ...INSTALL,
       ...PROXY,
       ...TRUST,
+      ...ARM_ENDPOINT,
       ...REMOTE,
     },
   },
   status: { usage: `status [--install-folder DIR] ${REMOTE_USAGE}`, positionals: [0, 0], options: { ...INSTALL, ...REMOTE } },
   unregister: { usage: `unregister [--install-folder DIR] ${REMOTE_USAGE}`, positionals: [0, 0], options: { ...INSTALL, ...REMOTE } },
+  'azure credentials': {
+    usage: `azure credentials ${AZURE_USAGE} --out DIR`,
+    positionals: [0, 0],
+    options: { ...AZURE, out: { type: 'string' } },
+  },
+  'azure servers': { usage: `azure servers ${AZURE_USAGE}`, positionals: [0, 0], options: { ...AZURE } },
   completion: { usage: 'completion bash|zsh', positionals: [1, 1], options: {} },
 } satisfies Record<string, { usage: string; positionals: [number, number]; options: Options }>;
 
@@ -92,7 +114,16 @@ const SECRET_OPTIONS: Record<string, string> = {
   'proxy-password': 'BACKUP_PROXY_PASSWORD or --proxy-password-stdin',
   password: 'BACKUP_PROXY_PASSWORD or --proxy-password-stdin',
   pw: 'BACKUP_PROXY_PASSWORD or --proxy-password-stdin',
+  token: '--token-stdin',
+  'access-token': '--token-stdin',
 };
+
+/** The first words of two-word commands ("passphrase generate", "azure servers"). */
+export const COMMAND_GROUPS: ReadonlyMap<string, string[]> = Object.keys(COMMANDS).reduce((groups, name) => {
+  const [group, sub] = name.split(' ');
+  if (sub) groups.set(group!, [...(groups.get(group!) ?? []), sub]);
+  return groups;
+}, new Map<string, string[]>());
 
 export const HELP = `Backup agent setup: inspect vault credentials, check a server, register it with a vault.
 
@@ -112,8 +143,17 @@ Remote servers: --ssh takes a Host from ~/.ssh/config or [user@]host[:port]; it 
                --accept-new-host-key (its fingerprint is printed, then it is added).
 
 Secrets never go in arguments: the passphrase comes from BACKUP_PASSPHRASE or --passphrase-stdin,
-the proxy password from BACKUP_PROXY_PASSWORD or --proxy-password-stdin (with both, the passphrase
-is the first line of stdin). The vault's CA: --ca FILE or BACKUP_VAULT_CA (a file or PEM text),
+the proxy password from BACKUP_PROXY_PASSWORD or --proxy-password-stdin, an Azure access token
+from --token-stdin (with several, stdin's lines are the passphrase, the proxy password, the token,
+in that order).
+Azure: without --token-stdin, azure commands sign in as Azure's tools do (an Azure CLI login, else
+a service principal in AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET), for Azure's own
+Resource Manager only. --arm-endpoint names another one (the local vault's ARM emulator:
+npm run vault -- arm-token gives its token), which takes only a token issued for it
+(--token-stdin); --ca is trusted for that endpoint only. azure credentials writes a new
+credentials file (0600, never over an existing one): every earlier file for that vault stops
+working. A file from --arm-endpoint is the local vault's when inspect and register get the same
+--arm-endpoint. The vault's CA: --ca FILE or BACKUP_VAULT_CA (a file or PEM text),
 trusted for the credentials file's (or --endpoint's) host:port only; status and unregister trust
 the CA the vault returned at registration.
 Without --install-folder, status and unregister use the install folder recorded on the server at
@@ -125,7 +165,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommand | 'help
   rejectSecretArguments(argv);
   const [first, second] = argv;
   if (first === undefined || first === 'help' || first === '--help' || first === '-h') return 'help';
-  const name = first === 'passphrase' ? `passphrase ${second ?? ''}` : first;
+  const name = COMMAND_GROUPS.has(first) ? `${first} ${second ?? ''}` : first;
   if (!Object.hasOwn(COMMANDS, name)) throw new UsageError(`Unknown command "${name.trim()}". Run with --help for the commands.`);
   const command = name as CommandName;
   const spec = COMMANDS[command];

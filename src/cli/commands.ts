@@ -29,9 +29,10 @@ export interface CliContext {
 
 type Handler = (ctx: CliContext, tools: Tools) => Promise<void>;
 
-interface Tools {
+export interface Tools {
   service(): Promise<SetupService>;
   secrets(): Promise<CliSecrets>;
+  proxySettings(): Promise<ProxySettings>;
   string(name: string): string | undefined;
   list(name: string): string[] | undefined;
   flag(name: string): boolean;
@@ -46,12 +47,17 @@ export async function runCommand(ctx: CliContext): Promise<void> {
     list: (name) => values[name] as string[] | undefined,
     flag: (name) => values[name] === true,
     secrets: () =>
-      (secrets ??= readSecrets({ passphraseStdin: tools.flag('passphrase-stdin'), proxyPasswordStdin: tools.flag('proxy-password-stdin') }, ctx.env, ctx.stdin)),
+      (secrets ??= readSecrets(
+        { passphraseStdin: tools.flag('passphrase-stdin'), proxyPasswordStdin: tools.flag('proxy-password-stdin'), tokenStdin: tools.flag('token-stdin') },
+        ctx.env,
+        ctx.stdin,
+      )),
+    proxySettings: () => proxySettings(tools),
     service: async () => {
       // The CA and the credentials file it is for are local inputs: read before any connection.
       const trust = await cliTrust(tools, ctx);
       target ??= openTarget(ctx, tools.string('ssh'), tools.flag('accept-new-host-key'));
-      return createService(await target, ctx.output.logger(), ctx.env, trust);
+      return createService(await target, ctx.output.logger(), ctx.env, trust, tools.string('arm-endpoint'));
     },
   };
   try {
@@ -107,14 +113,14 @@ async function inspectFile(file: string, signal: AbortSignal) {
 }
 
 /** The file inspected for this machine: refused unless this machine runs the agent its vault needs (step 1's rule). */
-async function inspectHere(file: string, signal: AbortSignal) {
+async function inspectHere(file: string, signal: AbortSignal, armEndpoint: string | undefined) {
   const credentials = await inspectFile(file, signal);
   const { requireUsable } = await import('../core/vault/choose');
-  requireUsable(credentials, { facts: { platform: process.platform }, label: `this server (${os.hostname()})` }, 'local');
+  requireUsable(credentials, { facts: { platform: process.platform }, label: `this server (${os.hostname()})` }, 'local', { armEndpoint });
   return credentials;
 }
 
-async function createService(target: Target, logger: Logger, env: NodeJS.ProcessEnv, trust: TrustedCertificate[] | undefined): Promise<SetupService> {
+async function createService(target: Target, logger: Logger, env: NodeJS.ProcessEnv, trust: TrustedCertificate[] | undefined, armEndpoint: string | undefined): Promise<SetupService> {
   const { SetupService } = await import('../core/service');
   const cacheHome = env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
   return new SetupService({
@@ -123,6 +129,7 @@ async function createService(target: Target, logger: Logger, env: NodeJS.Process
     proxyContext: { env },
     trust,
     downloadCacheDir: path.join(cacheHome, 'backup-agent-setup', 'downloads'),
+    armEndpoint,
   });
 }
 
@@ -145,7 +152,7 @@ const HANDLERS: Record<CommandName, Handler> = {
   async inspect({ parsed, output, signal }, tools) {
     const file = parsed.positionals[0]!;
     // This machine is checked without building the service (inspect stays fast); a remote server through it.
-    const c = tools.string('ssh') ? await (await tools.service()).inspectCredentials(file, { signal }) : await inspectHere(file, signal);
+    const c = tools.string('ssh') ? await (await tools.service()).inspectCredentials(file, { signal }) : await inspectHere(file, signal, tools.string('arm-endpoint'));
     const { hours, minutes } = splitTimeLeft(c.timeLeftMs);
     output.done('inspect', c, [
       `Vault credentials ${c.fileName}`,
@@ -239,6 +246,15 @@ const HANDLERS: Record<CommandName, Handler> = {
 
   completion() {
     throw new Error('completion is printed by main, without loading the commands');
+  },
+
+  // The Azure commands' module loads the Azure SDKs: imported only when one runs.
+  async 'azure credentials'(ctx, tools) {
+    await (await import('./azure')).azureCredentials(ctx, tools);
+  },
+
+  async 'azure servers'(ctx, tools) {
+    await (await import('./azure')).azureServers(ctx, tools);
   },
 
   async status({ output, signal }, tools) {

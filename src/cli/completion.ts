@@ -5,11 +5,11 @@
  * a folder, the proxy modes after --proxy-mode.
  */
 import { PROXY_MODES } from '../core/proxy/modes';
-import { COMMANDS, COMMON, SHELLS, type Shell } from './args';
+import { COMMAND_GROUPS, COMMANDS, COMMON, SHELLS, type Shell } from './args';
 
 const NAME = 'backup-agent-setup';
 const FILE_OPTIONS = ['--credentials', '--ca', '--passphrase-file'];
-const FOLDER_OPTIONS = ['--install-folder', '--cache-folder'];
+const FOLDER_OPTIONS = ['--install-folder', '--cache-folder', '--out'];
 
 /** The first word of each command ("passphrase" for "passphrase generate"), and its options. */
 function grammar(): { words: string[]; options: Map<string, string[]> } {
@@ -43,7 +43,7 @@ _backup_agent_setup() {
   esac
   case "$cmd" in
     completion) [ "$COMP_CWORD" -eq 2 ] && COMPREPLY=( $(compgen -W "${SHELLS.join(' ')}" -- "$cur") ); return ;;
-    passphrase) if [ "$COMP_CWORD" -eq 2 ]; then COMPREPLY=( $(compgen -W "generate" -- "$cur") ); return; fi ;;
+${[...COMMAND_GROUPS].map(([group, subs]) => `    ${group}) if [ "$COMP_CWORD" -eq 2 ]; then COMPREPLY=( $(compgen -W "${subs.join(' ')}" -- "$cur") ); return; fi ;;`).join('\n')}
   esac
   case "$cmd" in
 ${cases}
@@ -76,7 +76,7 @@ _backup_agent_setup() {
   esac
   case "\${words[2]}" in
     completion) (( CURRENT == 3 )) && compadd -- ${SHELLS.join(' ')}; return ;;
-    passphrase) if (( CURRENT == 3 )); then compadd -- generate; return; fi ;;
+${[...COMMAND_GROUPS].map(([group, subs]) => `    ${group}) if (( CURRENT == 3 )); then compadd -- ${subs.join(' ')}; return; fi ;;`).join('\n')}
   esac
   case "\${words[2]}" in
 ${cases}

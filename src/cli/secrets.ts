@@ -1,7 +1,7 @@
 /**
- * Where the CLI takes secrets from: the environment or stdin, never the arguments. With both
- * `--passphrase-stdin` and `--proxy-password-stdin`, stdin's first line is the passphrase and the
- * second the proxy password.
+ * Where the CLI takes secrets from: the environment or stdin, never the arguments. With several
+ * of `--passphrase-stdin`, `--proxy-password-stdin` and `--token-stdin`, stdin's lines are the
+ * passphrase, the proxy password and the Azure access token, in that order.
  */
 import { promises as fs } from 'node:fs';
 import { Secret } from '../core/secret';
@@ -17,14 +17,16 @@ const MAX_STDIN_BYTES = 64 * 1024;
 export interface CliSecrets {
   passphrase?: Secret;
   proxyPassword?: Secret;
+  /** An access token for the Resource Manager (stdin only). */
+  token?: Secret;
 }
 
 export async function readSecrets(
-  wants: { passphraseStdin: boolean; proxyPasswordStdin: boolean },
+  wants: { passphraseStdin: boolean; proxyPasswordStdin: boolean; tokenStdin?: boolean },
   env: NodeJS.ProcessEnv,
   stdin: NodeJS.ReadableStream,
 ): Promise<CliSecrets> {
-  const lines = wants.passphraseStdin || wants.proxyPasswordStdin ? await readLines(stdin) : [];
+  const lines = wants.passphraseStdin || wants.proxyPasswordStdin || wants.tokenStdin ? await readLines(stdin) : [];
   const fromStdin = (wanted: boolean, what: string): Secret | undefined => {
     if (!wanted) return undefined;
     const line = lines.shift();
@@ -33,7 +35,9 @@ export async function readSecrets(
   };
   const passphrase = fromStdin(wants.passphraseStdin, 'passphrase') ?? fromEnv(env, PASSPHRASE_ENV);
   const proxyPassword = fromStdin(wants.proxyPasswordStdin, 'proxy password') ?? fromEnv(env, PROXY_PASSWORD_ENV);
-  return { ...(passphrase ? { passphrase } : {}), ...(proxyPassword ? { proxyPassword } : {}) };
+  const token = fromStdin(wants.tokenStdin === true, 'Azure access token');
+  if (token && !token.reveal().trim()) throw new UsageError('The Azure access token on stdin is empty.');
+  return { ...(passphrase ? { passphrase } : {}), ...(proxyPassword ? { proxyPassword } : {}), ...(token ? { token: new Secret(token.reveal().trim()) } : {}) };
 }
 
 function fromEnv(env: NodeJS.ProcessEnv, name: string): Secret | undefined {
@@ -47,7 +51,7 @@ async function readLines(stdin: NodeJS.ReadableStream): Promise<string[]> {
   for await (const chunk of stdin) {
     const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     size += buffer.length;
-    if (size > MAX_STDIN_BYTES) throw new UsageError('stdin is larger than a passphrase and a password.');
+    if (size > MAX_STDIN_BYTES) throw new UsageError('stdin is larger than the secrets it carries.');
     chunks.push(buffer);
   }
   return Buffer.concat(chunks).toString('utf8').split(/\r?\n/);

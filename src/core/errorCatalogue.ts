@@ -27,6 +27,7 @@ import type { ServiceCode } from './service/codes';
 import type { TargetCode } from './target/codes';
 import type { SshCode } from './target/ssh/types';
 import type { TrustCode } from './trust/codes';
+import type { AzureCode } from './vault/azure/codes';
 import type { BackendCode } from './vault/codes';
 import type { VaultCode } from './vaultCodes';
 
@@ -49,6 +50,7 @@ interface Families {
   fleet: FleetCode;
   service: ServiceCode;
   backend: BackendCode;
+  azure: AzureCode;
 }
 export type ErrorFamily = keyof Families;
 
@@ -278,6 +280,22 @@ export const ERROR_CATALOGUE: { readonly [F in ErrorFamily]: Readonly<Record<Fam
     AzureVaultCertificateResponseInvalid: 'reportProblem',
     AzureVaultCertificateWrongAuthType: 'reportProblem',
     AzureVaultResourceIdInvalid: 'reportProblem',
+    CredentialsFileExists: 'chooseOutputFolder',
+    CredentialsFileNotWritten: 'chooseOutputFolder',
+  },
+  /** Azure Resource Manager's refusals and the sign-in to it (vault/azure). */
+  azure: {
+    AzureSignInRequired: 'signInToAzure',
+    AzureAccessDenied: 'askForAzureRole',
+    AzureResourceNotFound: 'checkAzureVault',
+    AzureThrottled: 'waitAndRetry',
+    AzureServiceUnavailable: 'retryLater',
+    AzureRequestFailed: 'reportProblem',
+    AzureTokenNotForEndpoint: 'signInToAzure',
+    // Only a defect (or a foreign nextLink) sends a request elsewhere.
+    AzureOffEndpointRequest: 'reportProblem',
+    AzureCredentialUnavailable: 'signInToAzure',
+    AzureEndpointInvalid: 'checkAzureVault',
   },
 };
 

@@ -48,4 +48,8 @@ export const NEXT_ACTION_INSTRUCTIONS = {
   moveLocalVaultData: "Move the local vault's data folder aside (its vaults and CA are lost with it), then start the local vault again.",
   stopOtherLocalVault: 'Stop the other vault service that uses this data folder, or wait for it to end, then try again.',
   chooseLocalVaultPort: 'Set backupAgent.localVault.port to a free port (0 picks one), then start the local vault again.',
+  signInToAzure: 'Sign in to Azure again (or give a token issued for that Resource Manager endpoint), then try again.',
+  askForAzureRole: 'Ask an owner of the vault to give your account the role the message names on the vault, then try again.',
+  checkAzureVault: "Check the subscription, resource group and vault names (as the portal shows them) and the Resource Manager endpoint, then try again.",
+  chooseOutputFolder: 'Choose another folder for the file (one your user can write to), or move the existing file away, then try again.',
 } as const satisfies Record<NextAction, string>;

@@ -43,6 +43,10 @@ export const NEXT_ACTIONS = [
   'moveLocalVaultData',
   'stopOtherLocalVault',
   'chooseLocalVaultPort',
+  'signInToAzure',
+  'askForAzureRole',
+  'checkAzureVault',
+  'chooseOutputFolder',
 ] as const;
 export type NextAction = (typeof NEXT_ACTIONS)[number];
 

@@ -18,6 +18,8 @@ const RESULT_DEFS: Record<string, string[]> = {
   register: ['registerResult', 'registerPlan'],
   status: ['statusResult'],
   unregister: ['unregisterResult'],
+  'azure credentials': ['azureCredentialsResult'],
+  'azure servers': ['azureServersResult'],
 };
 
 const envelope = z.fromJSONSchema(schema as Parameters<typeof z.fromJSONSchema>[0]);

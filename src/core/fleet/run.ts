@@ -47,7 +47,7 @@ class Fleet {
     // contacted; each registration reads the file again, as a single-server setup does.
     const credentials = await inspectCredentials(input.credentialsFile, new Date(), options.signal);
     // The file's backend and agent, as the single-server setup chooses them (its refusal included).
-    const { backend, agent } = chooseVault(credentials);
+    const { backend, agent } = chooseVault(credentials, { armEndpoint: options.armEndpoint });
     const passphrases = await preparePassphrases(input.passphrase, input.servers, credentials, options.confirmPassphraseLocation);
     if (options.signal?.aborted) throw new CancelledError();
 

@@ -105,6 +105,8 @@ export interface FleetOptions {
   /** Asked once, before any server starts, when the passphrase file(s) location deserves a second thought. */
   confirmPassphraseLocation?: ConfirmPassphraseLocation;
   logger: Logger;
+  /** The configured Resource Manager endpoint, as the services get it (vault/choose.ts). */
+  armEndpoint?: string;
 }
 
 export interface FleetRun {

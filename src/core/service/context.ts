@@ -22,6 +22,8 @@ export interface ServiceContext {
   agent: AgentDriver;
   proxyContext?: ProxyContext;
   downloadCacheDir: string;
+  /** The configured Resource Manager endpoint, which chooses a file's backend with it (vault/choose.ts). */
+  armEndpoint?: string;
 }
 
 export interface InstallPlace {

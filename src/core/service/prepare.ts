@@ -112,7 +112,7 @@ export async function inspectCredentials(file: string, now: Date, signal?: Abort
  */
 export async function inspectForTarget(ctx: ServiceContext, file: string, signal?: AbortSignal): Promise<{ credentials: VaultCredentials; choice: VaultChoice }> {
   const credentials = await inspectCredentials(file, ctx.now(), signal);
-  const choice = requireUsable(credentials, { facts: await ctx.target.facts(signal), label: ctx.target.label }, ctx.backend.kind);
+  const choice = requireUsable(credentials, { facts: await ctx.target.facts(signal), label: ctx.target.label }, ctx.backend.kind, { armEndpoint: ctx.armEndpoint });
   return { credentials, choice };
 }
 

@@ -64,6 +64,7 @@ export class SetupService {
       now: options.now ?? (() => new Date()),
       agent: (options.agentDriver ?? ((h) => new ReferenceAgentDriver(h)))(host),
       proxyContext,
+      armEndpoint: options.armEndpoint,
     };
   }
 

@@ -41,6 +41,8 @@ export interface SetupServiceOptions {
   agentDriver?: (host: InstallHost) => AgentDriver;
   /** The vault service; the local vault unless given. */
   vaultBackend?: (host: BackendHost) => VaultBackend;
+  /** The Resource Manager endpoint the user configured instead of Azure's (vault/choose.ts: a file composed from it is the local vault's). */
+  armEndpoint?: string;
 }
 
 /** Reports the stage an operation enters (REGISTER_STAGES, CHANGE_STAGES…) and, within long ones, progress. */

@@ -3,7 +3,9 @@
  * decided from the file alone and refused at the first step when the server cannot take it:
  * - an IdMgmtRestEndpoint under an Azure cloud's Backup domain (clouds.ts): Azure, the MARS agent
  *   (Windows only);
- * - else a file in the local vault's format (localFormat.ts): the local vault, the reference agent
+ * - else a file in the local vault's format (localFormat.ts), or one composed from the Resource
+ *   Manager endpoint the user configured instead of an Azure cloud's (the local vault's ARM
+ *   emulator, whose IdMgmtRestEndpoint is the vault itself): the local vault, the reference agent
  *   (Linux and other POSIX systems);
  * - anything else: refused (VaultBackendUnknown).
  */
@@ -12,6 +14,7 @@ import { SetupError } from '../errors';
 import { nextStep } from '../nextActions';
 import type { HostFacts } from '../target/target';
 import { azureCloudOf } from './clouds';
+import { armEndpoint, isConfiguredEndpoint, originOf } from './azure/endpoint';
 import type { AgentKind, BackendKind } from './kinds';
 import { namesLocalVault } from './localFormat';
 
@@ -22,11 +25,22 @@ export interface VaultChoice {
   cloud?: string;
 }
 
+/** What the choice depends on besides the file: the adapter's configuration, passed in. */
+export interface ChoiceOptions {
+  /**
+   * The Resource Manager endpoint the user configured (the setting
+   * backupAgent.azure.resourceManagerEndpoint, the CLI's --arm-endpoint). A file whose endpoint is
+   * on that origin was composed from it; an Azure cloud's own Resource Manager never makes a file
+   * local.
+   */
+  armEndpoint?: string;
+}
+
 /** The vault service `credentials` belongs to; refused when it is none of the known ones. */
-export function chooseVault(credentials: Pick<VaultCredentials, 'endpoint' | 'agentLinks' | 'fileName'>): VaultChoice {
+export function chooseVault(credentials: Pick<VaultCredentials, 'endpoint' | 'agentLinks' | 'fileName'>, options: ChoiceOptions = {}): VaultChoice {
   const cloud = azureCloudOf(credentials.endpoint);
   if (cloud) return { backend: 'azure', agent: 'mars', cloud: cloud.name };
-  if (namesLocalVault(credentials)) return { backend: 'local', agent: 'reference' };
+  if (namesLocalVault(credentials) || composedFromConfiguredArm(credentials.endpoint, options.armEndpoint)) return { backend: 'local', agent: 'reference' };
   let host = credentials.endpoint;
   try {
     host = new URL(credentials.endpoint).host;
@@ -38,6 +52,13 @@ export function chooseVault(credentials: Pick<VaultCredentials, 'endpoint' | 'ag
     `The credentials file ${credentials.fileName} is for a vault at ${host}, which is neither an Azure Backup endpoint (https, under a known Azure cloud) nor the local vault. Download a credentials file from your vault.`,
     { file: credentials.fileName, host, ...nextStep('selectCredentials') },
   );
+}
+
+/** The file's endpoint is the configured non-Azure Resource Manager's origin (the emulator's, which is the vault's). */
+function composedFromConfiguredArm(endpoint: string, armEndpointUrl: string | undefined): boolean {
+  if (armEndpointUrl === undefined || originOf(armEndpointUrl) === undefined) return false;
+  const arm = armEndpoint(armEndpointUrl);
+  return isConfiguredEndpoint(arm) && originOf(endpoint) === arm.url;
 }
 
 /** Refuses a target whose operating system `choice`'s agent does not run on, naming both. */
@@ -73,8 +94,13 @@ export function requireBackend(choice: VaultChoice, available: BackendKind, file
  * Step 1's rule: the file's vault service and agent, refused unless the server's operating
  * system runs that agent and this setup has that backend.
  */
-export function requireUsable(credentials: Pick<VaultCredentials, 'endpoint' | 'agentLinks' | 'fileName'>, server: { facts: Pick<HostFacts, 'platform'>; label: string }, available: BackendKind): VaultChoice {
-  const choice = chooseVault(credentials);
+export function requireUsable(
+  credentials: Pick<VaultCredentials, 'endpoint' | 'agentLinks' | 'fileName'>,
+  server: { facts: Pick<HostFacts, 'platform'>; label: string },
+  available: BackendKind,
+  options: ChoiceOptions = {},
+): VaultChoice {
+  const choice = chooseVault(credentials, options);
   requireAgentRunsOn(choice, server.facts, server.label);
   requireBackend(choice, available, credentials.fileName);
   return choice;

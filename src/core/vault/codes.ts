@@ -14,5 +14,9 @@ export const BackendCode = {
   AzureCertificateWrongAuthType: 'AzureVaultCertificateWrongAuthType',
   /** Azure's answer gives the vault's resourceId as something else than a 64-bit integer. */
   AzureResourceIdInvalid: 'AzureVaultResourceIdInvalid',
+  /** An issued file would replace one already there (saveIssued.ts never overwrites, and refuses before issuing). */
+  IssuedFileExists: 'CredentialsFileExists',
+  /** An issued file could not be written where asked. */
+  IssuedFileNotWritten: 'CredentialsFileNotWritten',
 } as const;
 export type BackendCode = (typeof BackendCode)[keyof typeof BackendCode];

@@ -3,6 +3,7 @@
  * the exit codes, and secrets refused as arguments.
  */
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import net from 'node:net';
@@ -185,6 +186,100 @@ describe('CLI', function () {
     assert.equal(twice.json.result.alreadyUnregistered, true);
     const after = await runCli(['status', '--install-folder', installFolder], { env });
     assert.match(after.stdout, /^State: notSetUp/);
+  });
+
+  describe('azure (against the ARM emulator of the local vault)', () => {
+    const subscription = randomUUID();
+    const resourceGroup = 'rg-cli';
+    let vaultName: string;
+    let token: string;
+    let azure: (command: 'credentials' | 'servers', extra?: string[]) => string[];
+
+    before(async () => {
+      vaultName = `v${randomUUID().slice(0, 8)}`;
+      await vault.admin.createVault({ name: vaultName, subscriptionId: subscription, resourceGroup, location: 'westeurope' });
+      token = (await fs.readFile(path.join(vault.dataDir, 'arm-token'), 'utf8')).trim();
+    });
+    beforeEach(() => {
+      azure = (command, extra = []) => ['azure', command, '--subscription', subscription, '--resource-group', resourceGroup, '--vault', vaultName, '--arm-endpoint', vault.url, '--ca', caFile, ...extra];
+    });
+
+    it('writes a fresh credentials file (0600, never over another), which inspect accepts and register uses with the reference agent, and lists the server', async () => {
+      const out = path.join(root, 'azure-out');
+      const made = await runCli([...azure('credentials', ['--out', out, '--token-stdin']), '--json'], { env, stdin: `${token}\n`, watchProcesses: true });
+      assertJsonOutcome(made, 0, true);
+      const { file } = made.json.result;
+      assert.equal(path.dirname(file), out);
+      assert.equal((await fs.stat(file)).mode & 0o777, 0o600);
+      assert.equal((await fs.stat(out)).mode & 0o777, 0o700);
+      for (const text of [made.stdout, made.stderr, ...made.commandLines]) assert.ok(!text.includes(token), 'the token appears nowhere');
+
+      // Inspected as the local vault's with the same --arm-endpoint; nobody's without it.
+      const inspected = await runCli(['inspect', file, '--arm-endpoint', vault.url, '--json'], { env });
+      assertJsonOutcome(inspected, 0, true);
+      assert.equal(inspected.json.result.vaultName, vaultName);
+      const unknown = await runCli(['inspect', file, '--json'], { env });
+      assertJsonOutcome(unknown, 1, false);
+      assert.equal(unknown.json.error.code, 'VaultBackendUnknown');
+
+      // Never over an existing file (the same name the same day), and refused before the upload:
+      // the file already there keeps working (it registers below).
+      const puts = () => vault.logs.filter((l) => l.startsWith('PUT /subscriptions/')).length;
+      const putsBefore = puts();
+      assert.ok(putsBefore > 0, 'the first run uploaded its certificate');
+      const again = await runCli([...azure('credentials', ['--out', out, '--token-stdin']), '--json'], { env, stdin: `${token}\n` });
+      assertJsonOutcome(again, 1, false);
+      assert.equal(again.json.error.code, 'CredentialsFileExists');
+      assert.equal(again.json.error.params.action, 'chooseOutputFolder');
+      assert.equal(puts(), putsBefore, 'no certificate uploaded');
+      assert.ok((await fs.readFile(file, 'utf8')).includes('<ManagementCert>'), 'the first file is untouched');
+
+      const installFolder = path.join(root, 'install-azure');
+      const registered = await runCli(
+        ['register', '--credentials', file, '--arm-endpoint', vault.url, '--ca', caFile, '--install-folder', installFolder, '--data-size', '1000', '--passphrase-file', path.join(root, 'admin', 'azure-passphrase.txt'), '--accept-passphrase-location', '--server-name', 'cli-azure-srv', '--json'],
+        { env: { ...env, BACKUP_PASSPHRASE: TEST_PASSPHRASE } },
+      );
+      assertJsonOutcome(registered, 0, true);
+      assert.equal(registered.json.result.vault.vaultName, vaultName);
+
+      const servers = await runCli([...azure('servers', ['--token-stdin']), '--json'], { env, stdin: `${token}\n` });
+      assertJsonOutcome(servers, 0, true);
+      assert.deepEqual(servers.json.result.servers.map((s: { name: string }) => s.name), ['cli-azure-srv']);
+      const text = await runCli(azure('servers', ['--token-stdin']), { env, stdin: `${token}\n` });
+      assert.equal(text.code, 0, text.stderr);
+      assert.match(text.stdout, new RegExp(`Vault ${vaultName} \\(resource group ${resourceGroup}\\): 1 registered server\\n  cli-azure-srv  Registered, Healthy`));
+      const unregistered = await runCli(['unregister', '--install-folder', installFolder], { env });
+      assert.equal(unregistered.code, 0, unregistered.stderr);
+    });
+
+    it('refuses a wrong token (401), an unknown vault (404), a token argument, and the emulator without --token-stdin', async () => {
+      const wrong = await runCli([...azure('servers', ['--token-stdin']), '--json'], { env, stdin: 'wrong-token-value\n' });
+      assertJsonOutcome(wrong, 1, false);
+      assert.equal(wrong.json.error.code, 'AzureSignInRequired');
+      assert.ok(!wrong.stdout.includes('wrong-token-value') && !wrong.stderr.includes('wrong-token-value'));
+      const text = await runCli(azure('servers', ['--token-stdin']), { env, stdin: 'wrong-token-value\n' });
+      assert.match(text.stderr, /^Error \[AzureSignInRequired\].*\nNext step: Sign in to Azure again/s);
+
+      const missing = await runCli([...azure('credentials', ['--out', root, '--token-stdin']).map((a) => (a === vaultName ? 'no-such-vault' : a)), '--json'], { env, stdin: `${token}\n` });
+      assertJsonOutcome(missing, 1, false);
+      assert.equal(missing.json.error.code, 'AzureResourceNotFound');
+
+      const asArgument = await runCli([...azure('servers'), '--token', 'argv-token-value', '--json'], { env });
+      assertJsonOutcome(asArgument, 2, false);
+      assert.equal(asArgument.json.error.code, 'SecretInArguments');
+      assert.ok(!asArgument.stdout.includes('argv-token-value'));
+
+      const noToken = await runCli([...azure('servers'), '--json'], { env });
+      assertJsonOutcome(noToken, 2, false);
+      assert.equal(noToken.json.error.code, 'CliTokenRequired');
+    });
+
+    it("signs in to Azure's own Resource Manager as Azure's tools do; with no Azure CLI login or environment credentials here, it says so (a real sign-in is unverified)", async () => {
+      const run = await runCli(['azure', 'servers', '--subscription', subscription, '--resource-group', resourceGroup, '--vault', vaultName, '--json'], { env });
+      assertJsonOutcome(run, 1, false);
+      assert.equal(run.json.error.code, 'AzureCredentialUnavailable');
+      assert.equal(run.json.error.params.action, 'signInToAzure');
+    });
   });
 
   /**
@@ -388,7 +483,10 @@ describe('CLI', function () {
     }
   });
 
-  it("matched every command's --json output against docs/cli-output.schema.json", () => {
-    assert.deepEqual(CLI_COMMANDS.filter((c) => !conforming.has(c)), []);
+  // A suite of its own, last: mocha runs a suite's tests before its nested suites (azure's among them).
+  describe('--json schema', () => {
+    it("matched every command's --json output against docs/cli-output.schema.json", () => {
+      assert.deepEqual(CLI_COMMANDS.filter((c) => !conforming.has(c)), []);
+    });
   });
 });

@@ -51,11 +51,17 @@ describe('CLI shell completion', function () {
     assert.deepEqual(bashComplete(script, ['backup-agent-setup', 'status', '--i'], dir), ['--install-folder']);
     assert.deepEqual(bashComplete(script, ['backup-agent-setup', 'register', '--proxy-mode', 'e'], dir), ['environment']);
     assert.deepEqual(bashComplete(script, ['backup-agent-setup', 'completion', ''], dir), ['bash', 'zsh']);
+    assert.deepEqual(bashComplete(script, ['backup-agent-setup', 'az'], dir), ['azure']);
+    assert.deepEqual(bashComplete(script, ['backup-agent-setup', 'azure', ''], dir), ['credentials', 'servers']);
+    assert.deepEqual(bashComplete(script, ['backup-agent-setup', 'azure', 'servers', '--re'], dir), ['--resource-group']);
+    assert.deepEqual(bashComplete(script, ['backup-agent-setup', 'azure', 'credentials', '--t'], dir), ['--token-stdin']);
+    assert.deepEqual(bashComplete(script, ['backup-agent-setup', 'inspect', '--arm'], dir), ['--arm-endpoint']);
   });
 
   it('completes files after --credentials and folders after --install-folder', () => {
     assert.deepEqual(bashComplete(script, ['backup-agent-setup', 'register', '--credentials', 'lab'], dir), ['lab1.VaultCredentials', 'labs']);
     assert.deepEqual(bashComplete(script, ['backup-agent-setup', 'status', '--install-folder', 'lab'], dir), ['labs']);
+    assert.deepEqual(bashComplete(script, ['backup-agent-setup', 'azure', 'credentials', '--out', 'lab'], dir), ['labs']);
   });
 
   it('prints a zsh script that zsh loads and registers', async function () {

@@ -5,7 +5,7 @@ import { CancelledError, SetupError, isSetupError } from '../../../src/core/erro
 import { createDispatcher } from '../../../src/core/http/dispatcher';
 import { NetworkCode } from '../../../src/core/http/networkErrors';
 import { HttpCode, requestJson } from '../../../src/core/http/request';
-import { backoffDelayMs, isRetryableError, withRetry } from '../../../src/core/http/retry';
+import { backoffDelayMs, isRetryableError, parseRetryAfter, withRetry } from '../../../src/core/http/retry';
 import { createTestCa, startHttpsServer, type TestServer } from '../../support/tls';
 
 /** Answers each request with the next scripted behaviour (the last one repeats). */
@@ -113,12 +113,49 @@ describe('retry policy against real servers', () => {
     assert.equal(s.calls, 1);
   });
 
-  it('classifies what is worth retrying: 5xx and resets only', () => {
+  it('classifies what is worth retrying: 5xx, 429 and resets only', () => {
     assert.equal(isRetryableError(new SetupError('InternalError', 'busy', { httpStatus: 503 })), true);
+    assert.equal(isRetryableError(new SetupError('AzureThrottled', 'slow down', { httpStatus: 429 })), true);
     assert.equal(isRetryableError(new SetupError('NotFound', 'gone', { httpStatus: 404 })), false);
     assert.equal(isRetryableError(new SetupError(NetworkCode.ConnectionReset, 'reset')), true);
     assert.equal(isRetryableError(new SetupError(NetworkCode.ConnectionRefused, 'refused')), false);
     assert.equal(isRetryableError(new Error('plain')), false);
+  });
+
+  it('waits exactly the Retry-After a refusal carries, and gives up at once when it asks for more than the cap', async () => {
+    const throttled = (retryAfterMs: number) => new SetupError('AzureThrottled', 'slow down', { httpStatus: 429, retryAfterMs });
+    const waits: number[] = [];
+    let calls = 0;
+    const started = Date.now();
+    const value = await withRetry(
+      async () => {
+        if (calls++ < 2) throw throttled(300);
+        return 'done';
+      },
+      { ...FAST, onRetry: ({ delayMs }) => waits.push(delayMs) },
+    );
+    assert.equal(value, 'done');
+    assert.deepEqual(waits, [300, 300]);
+    assert.ok(Date.now() - started >= 590, 'both waits happened');
+    calls = 0;
+    const err = await withRetry(
+      async () => {
+        calls++;
+        throw throttled(120_000);
+      },
+      { ...FAST, maxRetryAfterMs: 60_000 },
+    ).catch((e: unknown) => e);
+    assert.ok(isSetupError(err, 'AzureThrottled'));
+    assert.equal(calls, 1);
+  });
+
+  it("reads Retry-After's two forms: seconds and an HTTP date", () => {
+    const now = Date.parse('2026-12-06T05:00:00Z');
+    assert.equal(parseRetryAfter('7', now), 7_000);
+    assert.equal(parseRetryAfter('Sun, 06 Dec 2026 05:00:30 GMT', now), 30_000);
+    assert.equal(parseRetryAfter('Sun, 06 Dec 2026 04:00:00 GMT', now), 0);
+    assert.equal(parseRetryAfter('soon', now), undefined);
+    assert.equal(parseRetryAfter(undefined, now), undefined);
   });
 
   it('backs off exponentially within bounds, with jitter', () => {

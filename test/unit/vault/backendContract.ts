@@ -1,7 +1,8 @@
 /**
  * The contract every vault backend (src/core/vault/backend.ts) keeps, as mocha suites run against
- * a live fixture: the local vault (localBackend.contract.test.ts) now, an Azure emulator later,
- * each in one small file that starts its fixture and calls backendContract.
+ * a live fixture: the local vault (localBackend.contract.test.ts) and the local vault through its
+ * ARM emulator (emulatorBackend.contract.test.ts), each in one small file that starts its fixture
+ * and calls backendContract.
  */
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
@@ -10,7 +11,7 @@ import { parseCredentials } from '../../../src/core/credentials/parse';
 import { SetupError } from '../../../src/core/errors';
 import { parseProxySettings } from '../../../src/core/proxy/settings';
 import type { MachineAtVault, VaultBackend } from '../../../src/core/vault/backend';
-import { chooseVault } from '../../../src/core/vault/choose';
+import { chooseVault, type ChoiceOptions } from '../../../src/core/vault/choose';
 
 /** A live vault with one machine registered with it, and the backend under test built for it. */
 export interface BackendFixture {
@@ -23,6 +24,8 @@ export interface BackendFixture {
   unknownVaultName: string;
   /** An https endpoint where nothing answers. */
   deadEndpoint: string;
+  /** What the adapter's configuration tells the chooser (the emulator as the Resource Manager endpoint). */
+  choiceOptions?: ChoiceOptions;
   close(): Promise<void>;
 }
 
@@ -89,7 +92,7 @@ export function backendContract(name: string, start: () => Promise<BackendFixtur
         assert.match(issued.fileName, /\.VaultCredentials$/);
         const credentials = parseCredentials(Buffer.from(issued.xml), issued.fileName);
         assert.equal(credentials.vaultName, f.vaultName);
-        assert.equal(chooseVault(credentials).backend, f.backend.kind);
+        assert.equal(chooseVault(credentials, f.choiceOptions).backend, f.backend.kind);
       });
 
       it('refuses a vault it does not know', async () => {

@@ -80,6 +80,20 @@ describe('Choosing the vault backend and the agent', function () {
     assert.equal(azureCloudOf('http://pod01-id1.eus.backup.windowsazure.com'), undefined);
   });
 
+  it('takes a file composed from the configured non-Azure Resource Manager (the emulator) for the local vault; an Azure file stays Azure', async () => {
+    const emulator = 'https://127.0.0.1:8443';
+    const { credentials } = await azureFile(`${emulator}/`);
+    assert.deepEqual(chooseVault(credentials, { armEndpoint: emulator }), { backend: 'local', agent: 'reference' });
+    // Without that configuration, or with another port, the file is nobody's.
+    refusal(() => chooseVault(credentials), 'VaultBackendUnknown');
+    refusal(() => chooseVault(credentials, { armEndpoint: 'https://127.0.0.1:9443' }), 'VaultBackendUnknown');
+    // An Azure cloud's own Resource Manager never makes a file local.
+    const { credentials: azure } = await azureFile('https://pod01-id1.eus.backup.windowsazure.com');
+    assert.deepEqual(chooseVault(azure, { armEndpoint: emulator }), { backend: 'azure', agent: 'mars', cloud: 'AzureCloud' });
+    const azureArm = await azureFile('https://management.azure.com/');
+    refusal(() => chooseVault(azureArm.credentials, { armEndpoint: 'https://management.azure.com/' }), 'VaultBackendUnknown');
+  });
+
   it('refuses the MARS agent on anything but Windows, and the reference agent on Windows', () => {
     const mars = { backend: 'azure', agent: 'mars' } as const;
     const reference = { backend: 'local', agent: 'reference' } as const;

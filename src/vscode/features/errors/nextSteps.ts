@@ -53,4 +53,9 @@ export const NEXT_STEPS = {
   moveLocalVaultData: { instruction: NEXT_ACTION_INSTRUCTIONS.moveLocalVaultData },
   stopOtherLocalVault: { instruction: NEXT_ACTION_INSTRUCTIONS.stopOtherLocalVault },
   chooseLocalVaultPort: { instruction: NEXT_ACTION_INSTRUCTIONS.chooseLocalVaultPort },
+  // Instructions until the VS Code side has its Azure sign-in and vault picker (issue 13).
+  signInToAzure: { instruction: NEXT_ACTION_INSTRUCTIONS.signInToAzure },
+  askForAzureRole: { instruction: NEXT_ACTION_INSTRUCTIONS.askForAzureRole },
+  checkAzureVault: { instruction: NEXT_ACTION_INSTRUCTIONS.checkAzureVault },
+  chooseOutputFolder: { instruction: NEXT_ACTION_INSTRUCTIONS.chooseOutputFolder },
 } as const satisfies Record<NextAction, NextStep>;

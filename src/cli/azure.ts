@@ -1,0 +1,83 @@
+/**
+ * `azure credentials` and `azure servers`: a vault named as the portal names it, reached through
+ * the core's ARM session (src/core/vault/azure/arm.ts, which loads the Azure SDKs: this module is
+ * imported only when an azure command runs). The token comes from stdin (--token-stdin) or from
+ * the Azure CLI's or the environment's sign-in, and goes only to the Resource Manager it is for.
+ */
+import { endpointKey } from '../core/trust/endpoint';
+import { ArmSession, type VaultRef } from '../core/vault/azure/arm';
+import { armEndpoint, type ArmEndpoint } from '../core/vault/azure/endpoint';
+import { azureCliOrEnvironment } from '../core/vault/azure/identity';
+import { fixedToken, type ArmTokenSource } from '../core/vault/azure/token';
+import { UsageError } from './args';
+import type { CliContext, Tools } from './commands';
+import { readTrustedCa } from './secrets';
+
+export async function azureCredentials(ctx: CliContext, tools: Tools): Promise<void> {
+  const out = tools.string('out');
+  if (!out) throw new UsageError('azure credentials needs --out DIR.');
+  await withSession(ctx, tools, async (arm, ref) => {
+    const { file, fileName } = await arm.saveFreshCredentials(ref, out, { signal: ctx.signal });
+    ctx.output.done('azure credentials', { file, fileName, ...ref }, [
+      `Wrote ${file} (owner only).`,
+      `Every earlier credentials file for vault ${ref.vault} no longer works. This one holds a private key and is valid for 48 hours: delete it once the servers are registered.`,
+    ]);
+  });
+}
+
+export async function azureServers(ctx: CliContext, tools: Tools): Promise<void> {
+  await withSession(ctx, tools, async (arm, ref) => {
+    const servers = await arm.listServers(ref, ctx.signal);
+    ctx.output.done('azure servers', { ...ref, servers }, [
+      `Vault ${ref.vault} (resource group ${ref.resourceGroup}): ${servers.length} registered server${servers.length === 1 ? '' : 's'}`,
+      ...servers.map(
+        (s) =>
+          `  ${s.friendlyName}  ${[s.registrationStatus, s.healthStatus, s.agentVersion && `agent ${s.agentVersion}`, `${s.protectedItemCount ?? s.backupItems.length} items`, s.lastBackupAt ? `last backup ${s.lastBackupAt} (${s.lastBackupStatus ?? 'status unknown'})` : 'no backup yet']
+            .filter(Boolean)
+            .join(', ')}`,
+      ),
+    ]);
+  });
+}
+
+async function withSession(ctx: CliContext, tools: Tools, work: (arm: ArmSession, ref: VaultRef) => Promise<void>): Promise<void> {
+  const ref = vaultRef(tools);
+  const endpoint = armEndpoint(tools.string('arm-endpoint'));
+  const token = await tokenSource(tools, endpoint);
+  const arm = new ArmSession({
+    endpoint,
+    token,
+    logger: ctx.output.logger(),
+    proxy: await tools.proxySettings(),
+    proxyContext: { env: ctx.env },
+    trust: await emulatorTrust(tools, ctx, endpoint),
+  });
+  try {
+    await work(arm, ref);
+  } finally {
+    await arm.close();
+  }
+}
+
+function vaultRef(tools: Tools): VaultRef {
+  const [subscriptionId, resourceGroup, vault] = ['subscription', 'resource-group', 'vault'].map((o) => tools.string(o));
+  if (!subscriptionId || !resourceGroup || !vault) throw new UsageError('Name the vault with --subscription ID --resource-group NAME --vault NAME (as the portal shows them).');
+  return { subscriptionId, resourceGroup, vault };
+}
+
+/** --token-stdin's token, for the endpoint it is used with; else Microsoft's sign-in, for an Azure cloud only. */
+async function tokenSource(tools: Tools, endpoint: ArmEndpoint): Promise<ArmTokenSource> {
+  const { token } = await tools.secrets();
+  if (token) return fixedToken(token, endpoint.url);
+  if (!endpoint.cloud) {
+    throw new UsageError(`${new URL(endpoint.url).host} is not an Azure cloud's Resource Manager: it takes only a token issued for it, given with --token-stdin (for the local vault: npm run vault -- arm-token).`, 'CliTokenRequired');
+  }
+  return azureCliOrEnvironment(endpoint.cloud);
+}
+
+/** --ca (or BACKUP_VAULT_CA), trusted for a configured endpoint only: an Azure cloud's Resource Manager keeps the system's store. */
+async function emulatorTrust(tools: Tools, ctx: CliContext, endpoint: ArmEndpoint) {
+  if (endpoint.cloud) return undefined;
+  const pem = await readTrustedCa(tools.string('ca'), ctx.env);
+  return pem ? [{ endpoint: endpointKey(endpoint.url), pem }] : undefined;
+}

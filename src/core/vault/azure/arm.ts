@@ -1,0 +1,276 @@
+/**
+ * Azure Resource Manager through the ecosystem's clients (@azure/arm-recoveryservices,
+ * @azure/arm-recoveryservicesbackup) at the api-versions apiVersions.ts pins, over the project's
+ * network stack (httpClient.ts) and with a token only for the Resource Manager it was issued for
+ * (token.ts). The operations a surface needs: the vaults with the names the portal shows, a fresh
+ * credentials file (what `Get-AzRecoveryServicesVaultSettingsFile -Backup` does, ARM facts §1),
+ * the vault's registered servers and their removal.
+ *
+ * This module loads the Azure SDKs: adapters import it with `await import()`, so they stay out
+ * of the common path.
+ */
+import { RecoveryServicesClient, type Vault } from '@azure/arm-recoveryservices';
+import { RecoveryServicesBackupClient, type MabContainer, type MabFileFolderProtectedItem } from '@azure/arm-recoveryservicesbackup';
+import { credentialsFileName } from '../../credentials/format';
+import { withRetry, type RetryOptions } from '../../http/retry';
+import type { IssuedCredentialsFile } from '../backend';
+import { reserveCredentialsFile, type ReservedFile } from '../saveIssued';
+import { RECOVERY_SERVICES_API_VERSION, RECOVERY_SERVICES_BACKUP_API_VERSION } from './apiVersions';
+import { armError, type ArmCall } from './armErrors';
+import { makeVaultCertificate } from './certificate';
+import { composeAzureCredentials, type AzureVault } from './credentialsFile';
+import type { ArmEndpoint } from './endpoint';
+import { armHttpClient, type ArmNetwork, type ClosableHttpClient } from './httpClient';
+import { requireTokenFor, type ArmTokenSource } from './token';
+
+export interface ArmSessionOptions extends ArmNetwork {
+  endpoint: ArmEndpoint;
+  token: ArmTokenSource;
+  /** Retries of 429 (after Retry-After) and 5xx; the SDK's own retry policies are off. */
+  retry?: Omit<RetryOptions, 'signal'>;
+}
+
+export interface FreshCredentialsOptions {
+  /** Dates the certificate and the file name; now unless given. */
+  now?: Date;
+  signal?: AbortSignal;
+  /** Called with the file's name before the upload, which supersedes every earlier file: the last moment to refuse. */
+  beforeUpload?: (fileName: string) => Promise<void>;
+}
+
+/** A vault by the three names the portal shows. */
+export interface VaultRef {
+  subscriptionId: string;
+  resourceGroup: string;
+  vault: string;
+}
+
+/** A vault as a picker lists it: its name, resource group and region. */
+export interface VaultSummary extends VaultRef {
+  /** ARM location (region), e.g. `westeurope`. */
+  location: string;
+  id: string;
+}
+
+/** A registered server (MAB container) as the vault reports it. */
+export interface RegisteredServer {
+  /** The container's name: what removing the registered identity takes. */
+  name: string;
+  friendlyName: string;
+  registrationStatus?: string;
+  healthStatus?: string;
+  agentVersion?: string;
+  protectedItemCount?: number;
+  /** The backup items' names (files and folders) the vault lists for it. */
+  backupItems: string[];
+  /** The latest backup of any of its items (ISO 8601), and that backup's status; absent when the vault reports none. */
+  lastBackupAt?: string;
+  lastBackupStatus?: string;
+}
+
+const MAB_FILTER = "backupManagementType eq 'MAB'";
+
+/** Built-in roles a 403 names (Azure RBAC): reading needs Reader or Backup Reader; the certificate upload and removal need Backup Contributor. */
+const ROLE = { read: 'Reader', backupRead: 'Backup Reader', backupWrite: 'Backup Contributor' } as const;
+
+export class ArmSession {
+  private readonly http: ClosableHttpClient;
+  private readonly rs = new Map<string, RecoveryServicesClient>();
+  private readonly backup = new Map<string, RecoveryServicesBackupClient>();
+  private readonly host: string;
+
+  /** Refused (AzureTokenNotForEndpoint) when the token was issued for another Resource Manager. */
+  constructor(private readonly options: ArmSessionOptions) {
+    requireTokenFor(options.endpoint, options.token);
+    this.http = armHttpClient(options.endpoint, options);
+    this.host = new URL(options.endpoint.url).host;
+  }
+
+  /** The vaults of a subscription, or of one resource group, sorted by name. */
+  async listVaults(subscriptionId: string, resourceGroup?: string, signal?: AbortSignal): Promise<VaultSummary[]> {
+    const scope = resourceGroup === undefined ? `subscription ${subscriptionId}` : `resource group ${resourceGroup}`;
+    const vaults = await this.call({ action: `list the vaults of ${scope}`, resource: scope, role: ROLE.read }, signal, async () => {
+      const rs = this.recoveryServices(subscriptionId);
+      const pages = resourceGroup === undefined ? rs.vaults.listBySubscriptionId({ abortSignal: signal }) : rs.vaults.listByResourceGroup(resourceGroup, { abortSignal: signal });
+      const found: Vault[] = [];
+      for await (const vault of pages) found.push(vault);
+      return found;
+    });
+    return vaults
+      .map((v) => ({ subscriptionId, resourceGroup: resourceGroupOf(v.id) ?? resourceGroup ?? '', vault: v.name ?? '', location: v.location, id: v.id ?? '' }))
+      .sort((a, b) => a.vault.localeCompare(b.vault));
+  }
+
+  /** The vault as its GET describes it: what the credentials file takes from it. */
+  async getVault(ref: VaultRef, signal?: AbortSignal): Promise<AzureVault> {
+    const vault = await this.call({ action: `read vault ${ref.vault}`, resource: vaultName(ref), role: ROLE.read }, signal, () =>
+      this.recoveryServices(ref.subscriptionId).vaults.get(ref.resourceGroup, ref.vault, { abortSignal: signal }),
+    );
+    const state = vault.properties?.privateEndpointStateForBackup;
+    return {
+      name: vault.name ?? ref.vault,
+      subscriptionId: ref.subscriptionId,
+      resourceGroup: ref.resourceGroup,
+      location: vault.location,
+      ...(state ? { privateEndpointStateForBackup: state } : {}),
+    };
+  }
+
+  /**
+   * A new credentials file for the vault, as the backup cmdlet makes it: a certificate made here,
+   * its public part uploaded (`PUT …/certificates/{name}`), the file composed from the vault and
+   * the upload's raw answer (resourceId read from the text, beyond 2^53). Every earlier file for
+   * the vault stops working: the caller asks the user first.
+   */
+  async getFreshCredentials(ref: VaultRef, options: FreshCredentialsOptions = {}): Promise<IssuedCredentialsFile> {
+    const { signal } = options;
+    const now = options.now ?? new Date();
+    const vault = await this.getVault(ref, signal);
+    await options.beforeUpload?.(credentialsFileName(vault.name, now));
+    const certificate = await makeVaultCertificate(vault.name, ref.subscriptionId, now);
+    const call = { action: `upload a credentials certificate to vault ${vault.name}`, resource: vaultName(ref), role: ROLE.backupWrite };
+    const responseBody = await this.call(call, signal, async () => {
+      let body = '';
+      await this.recoveryServices(ref.subscriptionId).vaultCertificates.create(
+        ref.resourceGroup,
+        vault.name,
+        certificate.name,
+        { properties: { authType: 'AAD', certificate: Buffer.from(certificate.certificate, 'base64') } },
+        { abortSignal: signal, onResponse: (raw) => (body = raw.bodyAsText ?? '') },
+      );
+      return body;
+    });
+    return composeAzureCredentials({ vault, responseBody, certificate, now });
+  }
+
+  /**
+   * getFreshCredentials written into `folder` (0600, atomically): its name is reserved before the
+   * upload, so a file already there stops it before any earlier file is superseded. Returns the
+   * file's absolute path.
+   */
+  async saveFreshCredentials(ref: VaultRef, folder: string, options: Omit<FreshCredentialsOptions, 'beforeUpload'> = {}): Promise<{ file: string; fileName: string }> {
+    let reserved: ReservedFile | undefined;
+    try {
+      const issued = await this.getFreshCredentials(ref, { ...options, beforeUpload: async (name) => void (reserved = await reserveCredentialsFile(folder, name)) });
+      await reserved!.write(issued.xml);
+      return { file: reserved!.path, fileName: issued.fileName };
+    } catch (err) {
+      await reserved?.release();
+      throw err;
+    }
+  }
+
+  /** The vault's registered servers (MAB containers), with their items' last backup where the vault lists them. */
+  async listServers(ref: VaultRef, signal?: AbortSignal): Promise<RegisteredServer[]> {
+    const call = { action: `list the registered servers of vault ${ref.vault}`, resource: vaultName(ref), role: ROLE.backupRead };
+    const backup = this.backupClient(ref.subscriptionId);
+    const [containers, items] = await Promise.all([
+      this.call(call, signal, async () => {
+        const found: Array<{ name: string; container: MabContainer }> = [];
+        for await (const c of backup.backupProtectionContainers.list(ref.vault, ref.resourceGroup, { filter: MAB_FILTER, abortSignal: signal })) {
+          const container = c.properties as MabContainer | undefined;
+          if (container?.containerType === 'Windows') found.push({ name: c.name ?? container.friendlyName ?? '', container });
+        }
+        return found;
+      }),
+      this.call(call, signal, async () => {
+        const found: MabFileFolderProtectedItem[] = [];
+        for await (const i of backup.backupProtectedItems.list(ref.vault, ref.resourceGroup, { filter: MAB_FILTER, abortSignal: signal })) {
+          if (i.properties?.protectedItemType === 'MabFileFolderProtectedItem') found.push(i.properties as MabFileFolderProtectedItem);
+        }
+        return found;
+      }),
+    ]);
+    return containers.map(({ name, container }) => serverView(name, container, items)).sort((a, b) => a.friendlyName.localeCompare(b.friendlyName));
+  }
+
+  /** Removes a server's registered identity from the vault (its recovery points go with it, soft delete aside). */
+  async removeServer(ref: VaultRef, serverName: string, signal?: AbortSignal): Promise<void> {
+    await this.call({ action: `remove ${serverName} from vault ${ref.vault}`, resource: `registered server ${serverName} in ${vaultName(ref)}`, role: ROLE.backupWrite }, signal, () =>
+      this.recoveryServices(ref.subscriptionId).registeredIdentities.delete(ref.resourceGroup, ref.vault, serverName, { abortSignal: signal }),
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.http.close();
+  }
+
+  /** One ARM operation: retried on 429 (as long as Retry-After says) and 5xx, its refusal mapped to a code. */
+  private call<T>(call: Omit<ArmCall, 'host'>, signal: AbortSignal | undefined, operation: () => Promise<T>): Promise<T> {
+    const { logger, retry } = this.options;
+    return withRetry(
+      async () => {
+        try {
+          return await operation();
+        } catch (err) {
+          throw armError(err, { ...call, host: this.host });
+        }
+      },
+      { ...retry, signal, onRetry: ({ attempt, delayMs }) => logger.info(`Azure Resource Manager: ${call.action}, try ${attempt + 1} in ${delayMs} ms.`) },
+    );
+  }
+
+  private get scopes(): string[] {
+    return [`${this.options.endpoint.url}.default`];
+  }
+
+  private recoveryServices(subscriptionId: string): RecoveryServicesClient {
+    let client = this.rs.get(subscriptionId);
+    if (!client) {
+      client = new RecoveryServicesClient(this.options.token.credential, subscriptionId, {
+        endpoint: this.options.endpoint.url,
+        apiVersion: RECOVERY_SERVICES_API_VERSION,
+        credentials: { scopes: this.scopes },
+        httpClient: this.http,
+        retryOptions: { maxRetries: 0 },
+      });
+      this.rs.set(subscriptionId, client);
+    }
+    return client;
+  }
+
+  private backupClient(subscriptionId: string): RecoveryServicesBackupClient {
+    let client = this.backup.get(subscriptionId);
+    if (!client) {
+      const endpoint = this.options.endpoint.url.replace(/\/$/, '');
+      client = new RecoveryServicesBackupClient(this.options.token.credential, subscriptionId, {
+        endpoint,
+        $host: endpoint,
+        apiVersion: RECOVERY_SERVICES_BACKUP_API_VERSION,
+        credentialScopes: this.scopes,
+        httpClient: this.http,
+        retryOptions: { maxRetries: 0 },
+      });
+      this.backup.set(subscriptionId, client);
+    }
+    return client;
+  }
+}
+
+/** A container with its items' latest backup (items name their server in `containerName` or `computerName`). */
+function serverView(name: string, c: MabContainer, items: readonly MabFileFolderProtectedItem[]): RegisteredServer {
+  const friendlyName = c.friendlyName ?? name;
+  const same = (a: string | undefined) => a !== undefined && [name, friendlyName].some((n) => n.toLowerCase() === a.toLowerCase());
+  const latest = items
+    .filter((i) => same(i.containerName) || same(i.computerName))
+    .filter((i) => i.lastBackupTime)
+    .sort((a, b) => b.lastBackupTime!.getTime() - a.lastBackupTime!.getTime())[0];
+  return {
+    name,
+    friendlyName,
+    ...(c.registrationStatus ? { registrationStatus: c.registrationStatus } : {}),
+    ...(c.healthStatus ? { healthStatus: c.healthStatus } : {}),
+    ...(c.agentVersion ? { agentVersion: c.agentVersion } : {}),
+    ...(c.protectedItemCount === undefined ? {} : { protectedItemCount: c.protectedItemCount }),
+    backupItems: c.extendedInfo?.backupItems ?? [],
+    ...(latest ? { lastBackupAt: latest.lastBackupTime!.toISOString(), ...(latest.lastBackupStatus ? { lastBackupStatus: latest.lastBackupStatus } : {}) } : {}),
+  };
+}
+
+function resourceGroupOf(id: string | undefined): string | undefined {
+  return id ? /\/resourceGroups\/([^/]+)\//i.exec(id)?.[1] : undefined;
+}
+
+function vaultName(ref: VaultRef): string {
+  return `vault ${ref.vault} in resource group ${ref.resourceGroup}`;
+}

@@ -1,0 +1,24 @@
+/** Refusals of Azure Resource Manager calls (arm.ts), each with its own next step. */
+export const AzureCode = {
+  /** 401: the token is missing, expired or not one this Resource Manager accepts. */
+  SignInRequired: 'AzureSignInRequired',
+  /** 403: signed in, without the role the operation needs on the vault. */
+  AccessDenied: 'AzureAccessDenied',
+  /** 404: the subscription, resource group, vault or registered server does not exist (for this account). */
+  NotFound: 'AzureResourceNotFound',
+  /** 429 that outlasted the retries, each of which waited for the Retry-After Azure gave. */
+  Throttled: 'AzureThrottled',
+  /** 5xx: Resource Manager or the resource provider failed; the retry tried again already. */
+  ServiceUnavailable: 'AzureServiceUnavailable',
+  /** Any other refusal Resource Manager answers with its error envelope. */
+  RequestFailed: 'AzureRequestFailed',
+  /** A token would go to a Resource Manager it was not issued for (a Microsoft token to the emulator, say). */
+  TokenNotForEndpoint: 'AzureTokenNotForEndpoint',
+  /** A request of an ARM client would leave the Resource Manager endpoint its token is for (a foreign nextLink). */
+  OffEndpointRequest: 'AzureOffEndpointRequest',
+  /** No sign-in found on this machine (Azure CLI, environment) and no token given. */
+  CredentialUnavailable: 'AzureCredentialUnavailable',
+  /** The Resource Manager endpoint is not an https URL. */
+  EndpointInvalid: 'AzureEndpointInvalid',
+} as const;
+export type AzureCode = (typeof AzureCode)[keyof typeof AzureCode];
