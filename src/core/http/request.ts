@@ -103,7 +103,7 @@ export async function requestJson<T = unknown>(
 }
 
 /** Reads the body, refusing (and dropping the connection) past `limit` bytes. */
-async function readCapped(response: Dispatcher.ResponseData, limit: number, target: NetworkTarget): Promise<string> {
+export async function readCapped(response: Dispatcher.ResponseData, limit: number, target: Pick<NetworkTarget, 'host'>): Promise<string> {
   const tooLarge = () => {
     response.body.destroy();
     return new SetupError(HttpCode.ResponseTooLarge, `The answer from ${target.host} is larger than ${limit} bytes.`, {

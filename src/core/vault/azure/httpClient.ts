@@ -11,6 +11,7 @@ import { request, type Dispatcher } from '../../http/undici';
 import { CancelledError, SetupError } from '../../errors';
 import { createDispatcher, type Timeouts } from '../../http/dispatcher';
 import { diagnoseSocketError, networkError, networkTarget } from '../../http/networkErrors';
+import { readCapped } from '../../http/request';
 import type { Logger } from '../../log';
 import { nextStep } from '../../nextActions';
 import { resolveProxy, type ProxyContext } from '../../proxy/resolve';
@@ -57,7 +58,7 @@ export function armHttpClient(endpoint: ArmEndpoint, network: ArmNetwork): Closa
       const d = await (dispatcher ??= dispatcherFor(url));
       try {
         const response = await request(d, url, { method: req.method, headers: req.headers.toJSON(), body: bodyOf(req), signal });
-        const bodyAsText = await readCapped(response, url);
+        const bodyAsText = await readCapped(response, MAX_RESPONSE_BYTES, url);
         network.logger.debug(`ARM ${req.method} ${url.host}${url.pathname} ${response.statusCode}`);
         return { request: req, status: response.statusCode, headers: createHttpHeaders(flatHeaders(response.headers)), bodyAsText };
       } catch (err) {
@@ -79,20 +80,6 @@ function bodyOf(req: PipelineRequest): string | Buffer | undefined {
   const { body } = req;
   if (body === undefined || body === null || typeof body === 'string' || Buffer.isBuffer(body)) return body ?? undefined;
   throw new TypeError(`unsupported ARM request body (${typeof body})`);
-}
-
-async function readCapped(response: Dispatcher.ResponseData, url: URL): Promise<string> {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of response.body) {
-    total += (chunk as Buffer).length;
-    if (total > MAX_RESPONSE_BYTES) {
-      response.body.destroy();
-      throw new SetupError('ResponseTooLarge', `The answer from ${url.host} is larger than ${MAX_RESPONSE_BYTES} bytes.`, { host: url.host, limitBytes: MAX_RESPONSE_BYTES });
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function flatHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {

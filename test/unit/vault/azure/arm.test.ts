@@ -301,6 +301,26 @@ describe('Azure client layer against scripted Resource Manager answers', functio
     }
   });
 
+  it('refuses an answer past 4 MiB, announced or streamed, with ResponseTooLarge naming the host', async () => {
+    const big = JSON.stringify({ value: [], padding: 'x'.repeat(4 * 1024 * 1024) });
+    for (const announced of [true, false]) {
+      const arm = await serve((_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json', ...(announced ? { 'content-length': String(Buffer.byteLength(big)) } : {}) });
+        res.end(big);
+      });
+      try {
+        const err = await refusal(arm.listVaults(ref.subscriptionId));
+        assert.equal(err.code, 'ResponseTooLarge', `announced=${announced}`);
+        assert.equal(err.params.host, new URL(server!.origin).host);
+        assert.equal(err.params.limitBytes, 4 * 1024 * 1024);
+      } finally {
+        await arm.close();
+        await server!.close();
+        server = undefined;
+      }
+    }
+  });
+
   it('does not follow a nextLink to another host: the token never reaches it', async () => {
     const otherSeen: string[] = [];
     other = await startHttpsServer({ ...ca.issue({ commonName: '127.0.0.1', ips: ['127.0.0.1'] }), handler: (req, res) => (otherSeen.push(req.headers.authorization ?? ''), json(res, 200, '{"value":[]}')) });
