@@ -4,7 +4,7 @@
  * network stack (httpClient.ts) and with a token only for the Resource Manager it was issued for
  * (token.ts). The operations a surface needs: the vaults with the names the portal shows, a fresh
  * credentials file (what `Get-AzRecoveryServicesVaultSettingsFile -Backup` does, ARM facts §1),
- * the vault's registered servers and their removal.
+ * the vault's registered servers and their removal, and the security PIN a passphrase change needs.
  *
  * This module loads the Azure SDKs: adapters import it with `await import()`, so they stay out
  * of the common path.
@@ -15,6 +15,9 @@ import { credentialsFileName } from '../../credentials/format';
 import { withRetry, type RetryOptions } from '../../http/retry';
 import type { IssuedCredentialsFile } from '../backend';
 import { reserveCredentialsFile, type ReservedFile } from '../saveIssued';
+import { SetupError } from '../../errors';
+import { nextStep } from '../../nextActions';
+import { Secret } from '../../secret';
 import { RECOVERY_SERVICES_API_VERSION, RECOVERY_SERVICES_BACKUP_API_VERSION } from './apiVersions';
 import { armError, type ArmCall } from './armErrors';
 import { makeVaultCertificate } from './certificate';
@@ -68,7 +71,15 @@ export interface RegisteredServer {
   lastBackupStatus?: string;
 }
 
+/** A security PIN from the vault: single use, for a passphrase change, valid until `expiresAt`. */
+export interface SecurityPin {
+  pin: Secret;
+  expiresAt?: Date;
+}
+
 const MAB_FILTER = "backupManagementType eq 'MAB'";
+/** .NET ticks (100 ns since 0001-01-01) at the Unix epoch. */
+const TICKS_AT_EPOCH = 621_355_968_000_000_000n;
 
 /** Built-in roles a 403 names (Azure RBAC): reading needs Reader or Backup Reader; the certificate upload and removal need Backup Contributor. */
 const ROLE = { read: 'Reader', backupRead: 'Backup Reader', backupWrite: 'Backup Contributor' } as const;
@@ -189,6 +200,23 @@ export class ArmSession {
     await this.call({ action: `remove ${serverName} from vault ${ref.vault}`, resource: `registered server ${serverName} in ${vaultName(ref)}`, role: ROLE.backupWrite }, signal, () =>
       this.recoveryServices(ref.subscriptionId).registeredIdentities.delete(ref.resourceGroup, ref.vault, serverName, { abortSignal: signal }),
     );
+  }
+
+  /**
+   * A security PIN from the vault (the portal's Properties → Security PIN, `securityPINs.get`):
+   * what MARS needs to change the passphrase. It is a secret: it never reaches a log, and it
+   * lives 5 minutes (its expiry read from the raw body's .NET ticks, an int64).
+   */
+  async securityPin(ref: VaultRef, signal?: AbortSignal): Promise<SecurityPin> {
+    const call = { action: `generate a security PIN for vault ${ref.vault}`, resource: vaultName(ref), role: ROLE.backupWrite };
+    const { pin, body } = await this.call(call, signal, async () => {
+      let text = '';
+      const answer = await this.backupClient(ref.subscriptionId).securityPINs.get(ref.vault, ref.resourceGroup, { abortSignal: signal, onResponse: (raw) => (text = raw.bodyAsText ?? '') });
+      return { pin: answer.securityPIN, body: text };
+    });
+    if (!pin) throw new SetupError('AzureRequestFailed', `Azure Resource Manager at ${this.host} answered without a security PIN for vault ${ref.vault}.`, { host: this.host, ...nextStep('reportProblem') });
+    const ticks = /"expiryTimeInUtcTicks"\s*:\s*(\d+)/.exec(body)?.[1];
+    return { pin: new Secret(pin), ...(ticks ? { expiresAt: new Date(Number((BigInt(ticks) - TICKS_AT_EPOCH) / 10_000n)) } : {}) };
   }
 
   async close(): Promise<void> {

@@ -132,6 +132,27 @@ describe('Azure client layer against the ARM emulator', function () {
     assert.match(err.message, /registered server never-registered in vault lab1/);
   });
 
+  it('gets a security PIN the vault accepts once for a passphrase change, held as a Secret with its expiry, never logged', async () => {
+    const { client } = await issueTestCredentials(vault, 'lab1');
+    const credentialsClient = vaultClient(vault, client);
+    let machineClient: ReturnType<typeof vaultClient> | undefined;
+    try {
+      const machine = await registerMachine(credentialsClient, { serverName: 'srv-pin' });
+      machineClient = vaultClient(vault, machine.client);
+      const { pin, expiresAt } = await arm.securityPin(ref);
+      assert.ok(pin instanceof Secret);
+      assert.doesNotMatch(inspect(pin), /\d{8}/, 'inspecting the Secret shows no digits');
+      assert.ok(expiresAt && Math.abs(expiresAt.getTime() - (vault.clock.now().getTime() + 5 * 60_000)) < 5_000, String(expiresAt));
+      const change = () => machineClient!.request('POST', `/v1/registrations/${machine.registrationId}/passphrase-change`, { json: { securityPin: pin.reveal() } });
+      assert.equal((await change()).status, 200);
+      assert.equal((await change()).json.error.code, 'SecurityPinAlreadyUsed');
+      assert.ok(!logger.lines.some((l) => l.includes(pin.reveal())), 'the PIN is never logged');
+    } finally {
+      await credentialsClient.close();
+      await machineClient?.close();
+    }
+  });
+
   it('answers a wrong token with AzureSignInRequired (401), and a missing vault with AzureResourceNotFound (404)', async () => {
     const wrong = session(vault.url, vault.caCertPem, fixedToken(new Secret('not-the-token'), vault.url), logger);
     try {
@@ -298,6 +319,27 @@ describe('Azure client layer against scripted Resource Manager answers', functio
       assert.equal(seen.length, 1 + FAST_RETRY.retries);
     } finally {
       await always.close();
+    }
+  });
+
+  it('refuses a security-PIN answer that holds no PIN, and maps a 403 on it to the role it needs', async () => {
+    const arm = await serve((_req, res) => json(res, 200, JSON.stringify({ expiryTimeInUtcTicks: 639_000_000_000_000_000 })));
+    try {
+      const err = await refusal(arm.securityPin(ref));
+      assert.equal(err.code, 'AzureRequestFailed');
+      assert.match(err.message, /without a security PIN for vault swaggerExample/);
+      assert.match(seen[0]!.url, /\/vaults\/swaggerExample\/backupSecurityPIN\?api-version=/);
+    } finally {
+      await arm.close();
+    }
+    await server!.close();
+    const denied = await serve((_req, res) => armRefusal(res, 403, 'AuthorizationFailed'));
+    try {
+      const err = await refusal(denied.securityPin(ref));
+      assert.equal(err.code, 'AzureAccessDenied');
+      assert.equal(err.params.role, 'Backup Contributor');
+    } finally {
+      await denied.close();
     }
   });
 
