@@ -276,6 +276,7 @@ export const ERROR_CATALOGUE: { readonly [F in ErrorFamily]: Readonly<Record<Fam
     AgentNeedsWindows: 'selectCredentials',
     AgentNeedsLinux: 'selectCredentials',
     CredentialsIssuerUnavailable: 'downloadNewCredentials',
+    SecurityPinIssuerUnavailable: 'generateNewSecurityPin',
     // Azure's answer does not fit its documented shape: only a new version of the setup can read it.
     AzureVaultCertificateResponseInvalid: 'reportProblem',
     AzureVaultCertificateWrongAuthType: 'reportProblem',

@@ -30,7 +30,7 @@ export async function change(place: AgentPlace, request: ChangeRequest, stage: S
     let passphrase = config.passphrase;
     if (request.passphrase && way) {
       stage('changePassphrase');
-      await way.client.changePassphrase(way.identity, way.registrationId, request.passphrase.securityPin);
+      await way.client.changePassphrase(way.identity, way.registrationId, new Secret(request.passphrase.securityPin));
       passphrase = await newPassphraseRecord(new Secret(request.passphrase.newValue), now());
     }
 

@@ -54,7 +54,8 @@ export interface AgentChange {
   proxy?: { proxy: AgentProxy; password?: Secret };
   /** Already checked (free space, file system). */
   cacheFolder?: string;
-  passphrase?: { securityPin: string; newValue: Secret };
+  /** The vault's security PIN (VaultBackend.securityPin, or typed by the admin), spent by the agent. */
+  passphrase?: { securityPin: Secret; newValue: Secret };
 }
 
 /** The way to the vault to check from the target, as the agent would take it. */

@@ -14,6 +14,7 @@ import { requestJson, type JsonResponse } from '../http/request';
 import { withRetry, type RetryOptions } from '../http/retry';
 import type { Logger } from '../log';
 import type { ProxyResolution } from '../proxy/resolve';
+import type { Secret } from '../secret';
 import { withPresentedCertificate } from '../trust/presented';
 import { withNextStep } from './errors';
 import {
@@ -63,11 +64,11 @@ export class VaultClient {
   }
 
   /** Records a passphrase change, spending the vault's security PIN (the PIN is never logged). */
-  async changePassphrase(machine: ClientCertificate, registrationId: string, securityPin: string, signal?: AbortSignal): Promise<RemoteRegistration> {
-    if (!SECURITY_PIN.test(securityPin)) {
+  async changePassphrase(machine: ClientCertificate, registrationId: string, securityPin: Secret, signal?: AbortSignal): Promise<RemoteRegistration> {
+    if (!SECURITY_PIN.test(securityPin.reveal())) {
       throw withNextStep(new SetupError('SecurityPinInvalid', 'A security PIN is 8 digits.', { reason: 'format' }));
     }
-    return this.data(machine, 'POST', `${registrationPath(registrationId)}/passphrase-change`, { body: { securityPin }, signal });
+    return this.data(machine, 'POST', `${registrationPath(registrationId)}/passphrase-change`, { body: { securityPin: securityPin.reveal() }, signal });
   }
 
   private async data(identity: ClientCertificate, method: 'GET' | 'POST' | 'DELETE', path: string, init: { body?: unknown; signal?: AbortSignal }): Promise<RemoteRegistration> {

@@ -165,7 +165,7 @@ export interface ChangeInput {
   dataSizeBytes?: number;
   dataFolders?: string[];
   /** A passphrase change needs the vault's security PIN (valid 5 minutes, single use). */
-  passphrase?: { newValue: Secret; securityPin: string; passphraseFile?: string };
+  passphrase?: { newValue: Secret; securityPin: Secret; passphraseFile?: string };
 }
 
 export interface ChangeOptions extends OperationOptions {

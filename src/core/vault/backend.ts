@@ -2,8 +2,9 @@
  * The seam between the setup and a vault service: what the core needs from the vault itself, as
  * opposed to the agent on the server (agents/driver.ts). The local vault (./local.ts) is the first
  * backend; an Azure Recovery Services vault, reached through Azure Resource Manager, will be the
- * second. Whatever has no counterpart in Azure's API (registering, spending a security PIN: the
- * MARS agent does both on the server) stays on the agent driver. docs/architecture.md maps each
+ * second. The vault makes a passphrase change's security PIN (`securityPin`); whatever has no
+ * counterpart in Azure's API (registering, spending that PIN: the MARS agent does both on the
+ * server) stays on the agent driver. docs/architecture.md maps each
  * member to the local vault's route and the Azure operation.
  */
 import type { AgentDriver, AgentUnregistered, StagedOptions } from '../agents/driver';
@@ -12,6 +13,7 @@ import type { Logger } from '../log';
 import type { ProxyContext } from '../proxy/resolve';
 import type { RemoteRegistration } from '../registration/vaultApi';
 import type { VaultNetworkOptions } from '../registration/vaultClient';
+import type { Secret } from '../secret';
 import type { VaultAccess, VaultEndpoint } from '../service/vaultAccess';
 import type { TrustedCertificate } from '../trust/endpoint';
 import type { BackendKind } from './kinds';
@@ -39,6 +41,12 @@ export interface IssuedCredentialsFile {
   xml: string;
 }
 
+/** A security PIN from the vault: single use, for one passphrase change, valid until `expiresAt`. */
+export interface SecurityPin {
+  pin: Secret;
+  expiresAt?: Date;
+}
+
 export interface VaultBackend {
   /** Which vault service this is. */
   readonly kind: BackendKind;
@@ -50,4 +58,6 @@ export interface VaultBackend {
   removeMachine(agent: AgentDriver, machine: MachineAtVault, options?: StagedOptions): Promise<AgentUnregistered>;
   /** A new credentials file for the named vault, superseding the earlier ones. */
   issueCredentials(vaultName: string, signal?: AbortSignal): Promise<IssuedCredentialsFile>;
+  /** A security PIN for a passphrase change on a machine of the named vault: the vault makes it, the agent spends it. */
+  securityPin(vaultName: string, signal?: AbortSignal): Promise<SecurityPin>;
 }

@@ -8,6 +8,8 @@ export const BackendCode = {
   AgentNeedsLinux: 'AgentNeedsLinux',
   /** Issuing a credentials file needs the vault's admin, which this side does not run. */
   IssuerUnavailable: 'CredentialsIssuerUnavailable',
+  /** Generating a security PIN needs the vault's admin (or a Resource Manager session), which this side does not hold. */
+  PinIssuerUnavailable: 'SecurityPinIssuerUnavailable',
   /** Azure's answer to the certificate upload is not JSON, or lacks a field the credentials file needs. */
   AzureCertificateResponseInvalid: 'AzureVaultCertificateResponseInvalid',
   /** Azure's answer is for another kind of authentication than Azure Active Directory. */

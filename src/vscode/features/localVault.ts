@@ -8,7 +8,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { VaultBackend } from '../../core/vault/backend';
-import { LocalVaultBackend } from '../../core/vault/local';
+import { adminIssuer, LocalVaultBackend } from '../../core/vault/local';
 import type { RunningVault } from '../../vault';
 import { showError, type FeatureContext } from './context';
 import type { VaultTrust } from './session/trust';
@@ -74,7 +74,7 @@ export class LocalVault implements vscode.Disposable {
       const vaults = await vault.admin.listVaults();
       const vaultName = vaults[0]?.identity.name ?? (await vault.admin.createVault({ name: LOCAL_VAULT_NAME })).name;
       // Through the backend seam, as any vault service issues a file; this side runs the vault, so it holds the issuer.
-      const backend: VaultBackend = new LocalVaultBackend({ logger: f.log, issuer: vault.admin });
+      const backend: VaultBackend = new LocalVaultBackend({ logger: f.log, issuer: adminIssuer(vault.admin) });
       const issued = await backend.issueCredentials(vaultName);
       const folder = path.join(storage, 'credentials');
       await fs.mkdir(folder, { recursive: true, mode: 0o700 });

@@ -22,6 +22,7 @@ import {
 } from '../../../src/core/registration';
 import { LocalTarget } from '../../../src/core/target/local';
 import { MAX_MACHINES_PER_VAULT } from '../../../src/vault';
+import { Secret } from '../../../src/core/secret';
 import { captureLogger, startFaultProxy, type FaultProxy } from '../../support/service';
 import { createVaultWithCredentials, registerMachine, startTestVault, tempDir, vaultClient, type TestVault } from '../../support/vault';
 
@@ -88,7 +89,7 @@ describe('VaultClient', function () {
     // Trusting only the CA the vault returned is enough for every later call.
     const machineClient = client({ ca: undefined, vaultCa: stored.vaultCaPem });
     assert.equal((await machineClient.getRegistration(stored.identity, first.registrationId)).status, 'registered');
-    const { pin } = await vault.admin.issueSecurityPin(creds.identity.name);
+    const pin = new Secret((await vault.admin.issueSecurityPin(creds.identity.name)).pin);
     assert.ok((await machineClient.changePassphrase(stored.identity, first.registrationId, pin)).lastPassphraseChangeAt);
     assert.equal((await machineClient.unregister(stored.identity, first.registrationId)).status, 'unregistered');
     assert.equal((await machineClient.unregister(stored.identity, first.registrationId)).status, 'unregistered');
@@ -160,7 +161,7 @@ describe('VaultClient', function () {
       await refused(viaProxy(3).register(superseded, request), '34513');
       assert.deepEqual(outcomes(), ['forwarded:401']);
 
-      const pin = await refused(viaProxy(3).changePassphrase(credentials, randomUUID(), '1234'), 'SecurityPinInvalid');
+      const pin = await refused(viaProxy(3).changePassphrase(credentials, randomUUID(), new Secret('1234')), 'SecurityPinInvalid');
       assert.equal(pin.params.action, 'generateNewSecurityPin');
       assert.equal(proxy.requests.length, 1);
     });

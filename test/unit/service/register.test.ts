@@ -262,7 +262,7 @@ describe('SetupService against the real local vault', function () {
       const installFolder = input.installFolder;
       const newValue = new Secret('n3w-passphrase-for-the-agent-0001');
       const newFile = path.join(root, 'admin', 'new-passphrase.txt');
-      const { pin } = await vault.admin.issueSecurityPin(creds.identity.name);
+      const pin = new Secret((await vault.admin.issueSecurityPin(creds.identity.name)).pin);
 
       const changed = await service.change({ passphrase: { newValue, securityPin: pin, passphraseFile: newFile } }, { installFolder, confirmPassphraseLocation: acceptLocation });
       assert.deepEqual(changed.changed, ['passphrase']);
@@ -279,11 +279,11 @@ describe('SetupService against the real local vault', function () {
       const late = await vault.admin.issueSecurityPin(creds.identity.name);
       vault.clock.advance(6 * 60_000);
       try {
-        await rejects(service.change({ passphrase: { ...third, securityPin: late.pin } }, { installFolder }), 'SecurityPinExpired');
+        await rejects(service.change({ passphrase: { ...third, securityPin: new Secret(late.pin) } }, { installFolder }), 'SecurityPinExpired');
       } finally {
         vault.clock.advance(-6 * 60_000);
       }
-      await rejects(service.change({ passphrase: { ...third, securityPin: '12ab' } }, { installFolder }), 'SecurityPinInvalid');
+      await rejects(service.change({ passphrase: { ...third, securityPin: new Secret('12ab') } }, { installFolder }), 'SecurityPinInvalid');
       const after = await readAgentConfig(target, layout);
       assert.deepEqual(after?.passphrase, config?.passphrase, 'refused changes leave the verifier alone');
     });

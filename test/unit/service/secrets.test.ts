@@ -82,7 +82,7 @@ describe('secrets never leak', function () {
     record('plan', await service.plan(input));
     record('register', await service.register(input, { confirmPassphraseLocation: acceptLocation }));
     record('status', await service.status({ installFolder: input.installFolder }));
-    const { pin } = await vault.admin.issueSecurityPin(creds.identity.name);
+    const pin = new Secret((await vault.admin.issueSecurityPin(creds.identity.name)).pin);
     const newFile = path.join(root, 'admin', 'new-passphrase.txt');
     record(
       'change',

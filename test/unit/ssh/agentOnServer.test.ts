@@ -127,7 +127,7 @@ describe('the agent registers itself on a server that cannot reach the vault\'s 
     assert.equal(fromServer.endpoint, vault.url);
     assert.deepEqual(fromServer.stages.map((st) => [st.stage, st.status]), [['dns', 'ok'], ['tcp', 'ok'], ['proxyConnect', 'skipped'], ['tls', 'ok'], ['health', 'ok']], inspect(fromServer));
 
-    const { pin } = await vault.admin.issueSecurityPin(creds.identity.name);
+    const pin = new Secret((await vault.admin.issueSecurityPin(creds.identity.name)).pin);
     const changed = await service.change(
       { passphrase: { newValue: new Secret('A-new passphrase for the isolated server 42'), securityPin: pin } },
       { installFolder: input.installFolder, confirmPassphraseLocation: acceptLocation },

@@ -8,8 +8,10 @@ import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import type { AgentDriver } from '../../../src/core/agents/driver';
 import { parseCredentials } from '../../../src/core/credentials/parse';
-import { SetupError } from '../../../src/core/errors';
+import { isSetupError, SetupError } from '../../../src/core/errors';
+import { generatePassphrase } from '../../../src/core/passphrase/generate';
 import { parseProxySettings } from '../../../src/core/proxy/settings';
+import { Secret } from '../../../src/core/secret';
 import type { MachineAtVault, VaultBackend } from '../../../src/core/vault/backend';
 import { chooseVault, type ChoiceOptions } from '../../../src/core/vault/choose';
 
@@ -64,6 +66,26 @@ export function backendContract(name: string, start: () => Promise<BackendFixtur
         const report = await f.backend.access.checkConnectivity(await f.backend.access.route(off, f.deadEndpoint));
         assert.ok(report.problem instanceof SetupError, inspect(report));
         assert.ok(report.problem.params.action, 'a next step');
+      });
+    });
+
+    // Before the machine is removed: its agent spends the PIN.
+    describe('security PIN', () => {
+      it("issues a PIN, held as a Secret, that the vault accepts once for the machine's passphrase change", async () => {
+        const before = Date.now();
+        const issued = await f.backend.securityPin(f.vaultName);
+        assert.ok(issued.pin instanceof Secret, 'the PIN is a Secret');
+        assert.ok(/^\d{8}$/.test(issued.pin.reveal()), 'eight digits');
+        assert.ok(!inspect(issued).includes(issued.pin.reveal()) && !JSON.stringify(issued).includes(issued.pin.reveal()), 'the PIN stays out of inspect and JSON');
+        assert.ok(issued.expiresAt && issued.expiresAt.getTime() > before, `expires later: ${issued.expiresAt?.toISOString()}`);
+        const change = { passphrase: { securityPin: issued.pin, newValue: new Secret(generatePassphrase()) } };
+        await f.agent.change(f.machine.layout, change, f.machine.vault);
+        const again = await refused(f.agent.change(f.machine.layout, { passphrase: { securityPin: issued.pin, newValue: new Secret(generatePassphrase()) } }, f.machine.vault));
+        assert.ok(isSetupError(again, 'SecurityPinAlreadyUsed'), `a spent PIN is refused: ${again.code}`);
+      });
+
+      it('refuses a vault it does not know', async () => {
+        await refused(f.backend.securityPin(f.unknownVaultName));
       });
     });
 

@@ -12,7 +12,7 @@ import { Secret } from '../../../src/core/secret';
 import { LocalTarget } from '../../../src/core/target/local';
 import { endpointKey } from '../../../src/core/trust/endpoint';
 import { ArmSession } from '../../../src/core/vault/azure/arm';
-import { armCredentialsIssuer } from '../../../src/core/vault/azure/armIssuer';
+import { armIssuer } from '../../../src/core/vault/azure/armIssuer';
 import { armEndpoint } from '../../../src/core/vault/azure/endpoint';
 import { fixedToken } from '../../../src/core/vault/azure/token';
 import { LocalVaultBackend } from '../../../src/core/vault/local';
@@ -41,7 +41,7 @@ backendContract('the local vault through its ARM emulator', async () => {
   try {
     const name = `v${randomUUID().slice(0, 8)}`;
     await vault.admin.createVault({ name, ...scope, location: 'westeurope' });
-    const issuer = armCredentialsIssuer(arm, scope);
+    const issuer = armIssuer(arm, scope);
     const input = setupInput(await writeCredentials(root, await issuer.issueCredentials(name)), root);
     await serviceFor(root, vault, { armEndpoint: vault.url }).service.register(input, { confirmPassphraseLocation: acceptLocation });
 

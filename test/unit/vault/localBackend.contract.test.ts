@@ -8,7 +8,7 @@ import { agentLayout } from '../../../src/core/config/layout';
 import { isSetupError } from '../../../src/core/errors';
 import { LocalTarget } from '../../../src/core/target/local';
 import { endpointKey } from '../../../src/core/trust/endpoint';
-import { LocalVaultBackend } from '../../../src/core/vault/local';
+import { adminIssuer, LocalVaultBackend } from '../../../src/core/vault/local';
 import { acceptLocation, captureLogger, serviceFor, setupInput, startServiceVault, writeCredentials } from '../../support/service';
 import { createVaultWithCredentials, tempDir } from '../../support/vault';
 import { backendContract } from './backendContract';
@@ -28,7 +28,7 @@ backendContract('the local vault', async () => {
       logger,
       trust: [{ endpoint: endpointKey(vault.url), pem: vault.caCertPem }],
       network,
-      issuer: { issueCredentials: (name) => vault.admin.issueCredentials(name) },
+      issuer: adminIssuer(vault.admin),
     });
     const agent = new ReferenceAgentDriver({ target, logger, access: backend.access, downloadCacheDir: path.join(root, 'downloads'), network });
     return {
@@ -57,6 +57,14 @@ describe('The local vault backend without the vault at hand', () => {
     await backend.issueCredentials('lab1').then(
       () => assert.fail('issued'),
       (err: unknown) => assert.ok(isSetupError(err, 'CredentialsIssuerUnavailable') && err.params.action === 'downloadNewCredentials' && /backup-vault credentials lab1/.test(err.message), String(err)),
+    );
+  });
+
+  it('refuses to generate a security PIN, saying where one is generated', async () => {
+    const backend = new LocalVaultBackend({ logger: captureLogger() });
+    await backend.securityPin('lab1').then(
+      () => assert.fail('issued'),
+      (err: unknown) => assert.ok(isSetupError(err, 'SecurityPinIssuerUnavailable') && err.params.action === 'generateNewSecurityPin' && /backup-vault security-pin lab1/.test(err.message), String(err)),
     );
   });
 });

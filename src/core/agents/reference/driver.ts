@@ -94,7 +94,7 @@ export class ReferenceAgentDriver implements AgentDriver {
     const request = {
       ...(change.proxy ? { proxy: change.proxy.proxy, ...(change.proxy.password ? { proxyPassword: change.proxy.password.reveal() } : {}) } : {}),
       ...(change.cacheFolder ? { cacheFolder: change.cacheFolder } : {}),
-      ...(change.passphrase ? { passphrase: { securityPin: change.passphrase.securityPin, newValue: change.passphrase.newValue.reveal() } } : {}),
+      ...(change.passphrase ? { passphrase: { securityPin: change.passphrase.securityPin.reveal(), newValue: change.passphrase.newValue.reveal() } } : {}),
     };
     return (await this.call(layout, 'change', request, vault, changeAnswerSchema, options)).config;
   }

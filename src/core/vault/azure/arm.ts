@@ -13,7 +13,7 @@ import { RecoveryServicesClient, type Vault } from '@azure/arm-recoveryservices'
 import { RecoveryServicesBackupClient, type MabContainer, type MabFileFolderProtectedItem } from '@azure/arm-recoveryservicesbackup';
 import { credentialsFileName } from '../../credentials/format';
 import { withRetry, type RetryOptions } from '../../http/retry';
-import type { IssuedCredentialsFile } from '../backend';
+import type { IssuedCredentialsFile, SecurityPin } from '../backend';
 import { reserveCredentialsFile, type ReservedFile } from '../saveIssued';
 import { SetupError } from '../../errors';
 import { nextStep } from '../../nextActions';
@@ -69,12 +69,6 @@ export interface RegisteredServer {
   /** The latest backup of any of its items (ISO 8601), and that backup's status; absent when the vault reports none. */
   lastBackupAt?: string;
   lastBackupStatus?: string;
-}
-
-/** A security PIN from the vault: single use, for a passphrase change, valid until `expiresAt`. */
-export interface SecurityPin {
-  pin: Secret;
-  expiresAt?: Date;
 }
 
 const MAB_FILTER = "backupManagementType eq 'MAB'";

@@ -1,6 +1,6 @@
 /** After the setup: the registration's status, changing its properties, unregistering. */
 import * as vscode from 'vscode';
-import { CHANGE_STAGES, UNREGISTER_STAGES, type ChangeInput } from '../../../core/service';
+import { CHANGE_STAGES, Secret, UNREGISTER_STAGES, type ChangeInput } from '../../../core/service';
 import type { FeatureContext } from '../context';
 import { withStages } from '../progress';
 import { checked } from '../session/checked';
@@ -18,7 +18,7 @@ export async function showStatus(f: FeatureContext): Promise<void> {
   if (status) await f.statusView.show(f.session.snapshot().target, status, new Date(), f.extension.extensionPath);
 }
 
-type ChangeAnswers = ProxyAnswers & FolderAnswers & PassphraseAnswers & { what?: 'proxy' | 'cache' | 'passphrase'; securityPin?: string };
+type ChangeAnswers = ProxyAnswers & FolderAnswers & PassphraseAnswers & { what?: 'proxy' | 'cache' | 'passphrase'; securityPin?: Secret };
 
 export async function changeProperties(f: FeatureContext): Promise<void> {
   // The first answer offered (proxy) counts the steps until the admin picks what to change.
@@ -47,13 +47,15 @@ export async function changeProperties(f: FeatureContext): Promise<void> {
     {
       shouldPrompt: is('passphrase'),
       async prompt(c, p) {
-        c.securityPin = (
-          await p.input({
-            prompt: vscode.l10n.t("The vault's security PIN (generate one in the vault; it is valid for 5 minutes)"),
-            password: true,
-            validate: (v) => (v.trim() ? undefined : vscode.l10n.t('Enter the security PIN.')),
-          })
-        ).trim();
+        c.securityPin = new Secret(
+          (
+            await p.input({
+              prompt: vscode.l10n.t("The vault's security PIN (generate one in the vault; it is valid for 5 minutes)"),
+              password: true,
+              validate: (v) => (v.trim() ? undefined : vscode.l10n.t('Enter the security PIN.')),
+            })
+          ).trim(),
+        );
       },
       undo: (c) => (c.securityPin = undefined),
     },
