@@ -121,7 +121,7 @@ class Fleet {
       try {
         this.update(index, { state: 'running' });
         const service = options.createService(target);
-        outcome = await setUpServer({ server, target, service, input, credentials, passphrases, signal, note: (change) => this.update(index, change) });
+        outcome = await setUpServer({ server, service, input, credentials, passphrases, signal, note: (change) => this.update(index, change) });
       } finally {
         // Closed before the row says it ended, so an ended row means the connection is gone.
         await target.close().catch((err: unknown) => options.logger.warn(`Fleet: closing ${server.key} failed: ${describe(err)}`));

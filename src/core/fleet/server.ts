@@ -3,17 +3,14 @@
  * records a registration with this vault, otherwise registered exactly as the single-server
  * setup does (the same SetupService.register, so the same stages, refusals and guarantees).
  */
-import { serverNameFor } from '../service/serverName';
 import type { VaultCredentials } from '../credentials/model';
 import type { SetupService } from '../service';
 import { sameVault } from '../service/prepare';
-import type { Target } from '../target/target';
 import type { PassphraseSource } from './passphrases';
 import { FleetCode, type FleetInput, type FleetServer, type ServerRow } from './types';
 
 export interface ServerJob {
   server: FleetServer;
-  target: Target;
   service: SetupService;
   input: FleetInput;
   credentials: VaultCredentials;
@@ -43,7 +40,7 @@ export async function setUpServer(job: ServerJob): Promise<ServerOutcome> {
     };
   }
 
-  const serverName = await serverNameFor(job.target, server.serverName, signal);
+  const serverName = await service.serverName(server.serverName, { signal });
   const passphrase = await job.passphrases.forServer(server, service, serverName);
   job.note({ serverName, ...(passphrase.file ? { passphraseFile: passphrase.file } : {}) });
   const result = await service.register(

@@ -97,8 +97,13 @@ export class SetupService {
    */
   async savePassphraseFile(place: PassphraseFilePlace & { vaultName: string; serverName?: string }, options: { signal?: AbortSignal } = {}): Promise<string> {
     const { file } = await checkPassphraseFile(this.ctx.target, place);
-    const serverName = await serverNameFor(this.ctx.target, place.serverName, options.signal);
+    const serverName = await this.serverName(place.serverName, options);
     return ensurePassphraseFile({ file, passphrase: place.passphrase, vaultName: place.vaultName, serverName, now: this.ctx.now() });
+  }
+
+  /** The name this server registers under: `given` (trimmed), else the target's host name. Every surface takes its default from here. */
+  serverName(given?: string, options: { signal?: AbortSignal } = {}): Promise<string> {
+    return serverNameFor(this.ctx.target, given, options.signal);
   }
 
   /** What register() would do with this input, changing nothing; refusals are thrown as they would be there. */

@@ -11,11 +11,12 @@ export function serverNameStep<C extends ServerNameAnswers>(f: FeatureContext): 
   return {
     shouldPrompt: () => f.session.target.kind === 'ssh',
     async prompt(ctx, p) {
-      const hostName = ctx.serverName || (await f.session.target.target.facts()).hostname;
+      // The core's default (the server's host name) unless a name was given.
+      const shown = await (await f.session.getService()).serverName(ctx.serverName);
       ctx.serverName = (
         await p.input({
           prompt: vscode.l10n.t("The server's name at the vault. Leave empty for its host name."),
-          value: hostName,
+          value: shown,
         })
       ).trim();
     },
