@@ -3,6 +3,7 @@
  * of the result telling what happened on one server. Targets and services come from the adapter
  * (openTarget, createService), so the fleet knows nothing of SSH or of VS Code.
  */
+import type { ErrorCode } from '../errorCatalogue';
 import type { ErrorParams } from '../errors';
 import type { Logger } from '../log';
 import type { Secret } from '../secret';
@@ -80,7 +81,8 @@ export interface ServerRow {
   serverName?: string;
   /** Where this server's passphrase is saved (admin side). */
   passphraseFile?: string;
-  reason?: { code: string; message: string; params: ErrorParams };
+  /** Why it failed or was skipped: a code of the catalogue, so every surface finds its next step and texts. */
+  reason?: { code: ErrorCode; message: string; params: ErrorParams };
   startedAt?: string;
   finishedAt?: string;
 }

@@ -5,6 +5,8 @@ export type { AgentOnTarget } from '../agents/driver';
 export type { DataToProtect } from './cacheOnTarget';
 export { EXPIRY_WARNING_MS } from './prepare';
 export * from './types';
+export { SetupWarningCode } from './warnings';
+export type { ErrorParams } from '../errors';
 export type { PresentedVaultCertificate, VerifiedVaultCa } from './trust';
 export { checkPassphraseRules, passphraseStrength, type PassphraseFilePlace } from './passphrase';
 export { generatePassphrase } from '../passphrase/generate';

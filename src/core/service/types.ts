@@ -20,6 +20,7 @@ import type { Target } from '../target/target';
 import type { TrustedCertificate } from '../trust/endpoint';
 import type { BackendHost, VaultBackend } from '../vault/backend';
 import type { AgentKind, BackendKind } from '../vault/kinds';
+import type { SetupWarning } from './warnings';
 
 export interface SetupServiceOptions {
   /** The machine being set up. */
@@ -80,10 +81,7 @@ export interface RegisterOptions extends Omit<OperationOptions, 'installFolder'>
   confirmPassphraseLocation?: ConfirmPassphraseLocation;
 }
 
-export interface SetupWarning {
-  code: string;
-  params: ErrorParams;
-}
+export type { SetupWarning, SetupWarningCode } from './warnings';
 
 /** A credentials file as plans and results show it (JSON-safe): no certificate, no key. */
 export type CredentialsSummary = Pick<
