@@ -24,12 +24,15 @@ import type {
 import { writeTrustedCertificate } from '../settings';
 import { ActiveTarget, type ServiceFactory } from './activeTarget';
 import { BusyTracker, type OnProgress } from './busy';
-import { checked, credentialsNotSelected, logLine, passphraseNotSet } from './checked';
+import { checked, credentialsNotSelected, logLine } from './checked';
 import { defaultPassphraseFile, PassphraseKeeper, type ChosenPassphrase } from './passphraseKeeper';
 import { ProxyChoice } from './proxyChoice';
 import { RememberedCredentialsStore, type RememberedCredentials } from './rememberedCredentials';
+import { checkPassphraseFile, savePassphraseFile } from './passphraseFiles';
+import { assembleSetupInput } from './setupInput';
 import { SessionChecks, snapshotOf } from './snapshot';
 import { localSessionTarget, type SessionTarget } from './target';
+import { checkCacheFolder, checkConnectivity } from './targetChecks';
 import type { Checked, CheckedCacheFolder, PassphraseState, ProgressReporter, SessionHost, SessionSnapshot, SetupChoices, SetupSession } from './types';
 
 export class Session implements SetupSession {
@@ -135,14 +138,7 @@ export class Session implements SetupSession {
    * checked and named in the result, and the setting stays empty so that it follows that folder.
    */
   async setCacheFolder(folder: string, data: { dataSizeBytes?: number; dataFolders?: string[] }, signal?: AbortSignal): Promise<Checked<CheckedCacheFolder>> {
-    const service = await this.getService();
-    const usesDefault = !folder.trim();
-    const result = await checked(async () => {
-      const checking = usesDefault ? (await service.installPlace({ installFolder: this.targets.installFolder(), signal })).defaultCacheFolder : folder;
-      const report = await service.checkCache(checking, data, { signal });
-      if (report.problem) throw report.problem;
-      return { folder: report.folder, usesDefault, requiredBytes: report.requiredBytes, availableBytes: report.availableBytes ?? 0 };
-    });
+    const result = await checkCacheFolder(await this.getService(), folder, data, { installFolder: this.targets.installFolder(), signal });
     this.checks.cacheCheck = result;
     if (result.ok) {
       this.checks.dataSizeBytes = data.dataSizeBytes ?? this.checks.dataSizeBytes;
@@ -174,14 +170,9 @@ export class Session implements SetupSession {
 
   async testConnectivity(signal?: AbortSignal): Promise<NonNullable<SessionSnapshot['connectivity']>> {
     const file = this.checks.credentials?.file;
-    const result = await checked(async () => {
-      if (!file) throw credentialsNotSelected();
-      const service = await this.getService();
-      const report = await service.checkConnectivity({ credentialsFile: file, proxy: await this.proxy() }, { signal, installFolder: this.targets.installFolder() });
-      const stages = report.stages.map((s) => ({ name: s.stage, status: s.status, durationMs: s.durationMs, ...(s.status === 'failed' ? { code: s.code } : {}) }));
-      if (report.problem) throw report.problem;
-      return { stages, checkedOn: report.checkedOn };
-    });
+    const result = file
+      ? await checkConnectivity(await this.getService(), { credentialsFile: file, proxy: await this.proxy() }, { signal, installFolder: this.targets.installFolder() })
+      : { ok: false as const, error: credentialsNotSelected() };
     this.checks.connectivity = result;
     this.log('connectivity', result);
     this.fire();
@@ -252,7 +243,7 @@ export class Session implements SetupSession {
    * confirmed through `confirm`, no other file there.
    */
   async checkPassphraseFile(file: string, passphrase: Secret, confirm?: ConfirmPassphraseLocation): Promise<Checked<{ file: string; warnings: PassphraseLocationWarning[] }>> {
-    return checked(async () => (await this.getService()).checkPassphraseFile({ file, passphrase, folders: this.passphraseFolders(), confirm }));
+    return checkPassphraseFile(await this.getService(), this.target, { file, passphrase, confirm });
   }
 
   /**
@@ -260,21 +251,7 @@ export class Session implements SetupSession {
    * are saved only when `confirm` accepts them.
    */
   async savePassphrase(file: string, confirm?: ConfirmPassphraseLocation): Promise<Checked<{ file: string }>> {
-    const held = this.passphrase.reveal();
-    const result = await checked(async () => {
-      if (!held) throw passphraseNotSet();
-      const service = await this.getService();
-      const saved = await service.savePassphraseFile({
-        file,
-        passphrase: held,
-        folders: this.passphraseFolders(),
-        confirm,
-        vaultName: this.checks.vaultName() ?? '',
-        serverName: this.target.place().serverName,
-      });
-      return { file: saved };
-    });
-    if (result.ok && held) this.passphrase.saved(held, result.value.file);
+    const result = await savePassphraseFile(await this.getService(), this.target, this.passphrase, { file, vaultName: this.checks.vaultName() ?? '', confirm });
     this.log('passphrase file', result);
     this.fire();
     return result;
@@ -368,39 +345,25 @@ export class Session implements SetupSession {
     this.targets.dispose();
   }
 
-  /** The folders a passphrase file's place is compared with: the target's and the open workspace's. */
-  private passphraseFolders() {
-    const place = this.target.place();
-    return {
-      installFolder: place.installFolder || undefined,
-      cacheFolder: place.cacheFolder || undefined,
-      workspaceFolders: vscode.workspace.workspaceFolders?.map((f) => f.uri.fsPath),
-    };
-  }
-
   /** The file's place was confirmed when it was saved; the core asks again at register. */
   private confirmSavedLocation(): ConfirmPassphraseLocation {
     return async () => Boolean(this.passphrase.savedTo());
   }
 
   /** The setup input from what the session holds, or from `choices` not kept yet where they say. */
-  private async setupInput(choices?: SetupChoices): Promise<SetupInput> {
-    const file = choices?.credentialsFile ?? this.checks.credentials?.file;
-    if (!file) throw credentialsNotSelected();
-    const chosen = choices?.passphrase;
-    const passphrase = chosen?.value ?? this.passphrase.reveal();
-    if (!passphrase) throw passphraseNotSet();
-    const place = this.target.place();
-    return {
-      credentialsFile: file,
-      installFolder: (choices ? choices.installFolder : place.installFolder) || undefined,
-      cacheFolder: (choices ? choices.cacheFolder : place.cacheFolder) || undefined,
-      serverName: (choices?.serverName ?? place.serverName) || undefined,
-      dataSizeBytes: choices?.dataSizeBytes ?? this.checks.dataSizeBytes,
-      proxy: choices ? await this.proxyChoice.withStoredPassword(choices.proxy) : await this.proxy(),
-      passphrase: { value: passphrase },
-      passphraseFile: chosen ? chosen.file : this.passphrase.savedTo(),
-    };
+  private setupInput(choices?: SetupChoices): Promise<SetupInput> {
+    return assembleSetupInput(
+      {
+        credentialsFile: this.checks.credentials?.file,
+        passphrase: this.passphrase.reveal(),
+        passphraseFile: this.passphrase.savedTo(),
+        place: this.target.place(),
+        dataSizeBytes: this.checks.dataSizeBytes,
+        proxy: () => this.proxy(),
+        withStoredPassword: (proxy) => this.proxyChoice.withStoredPassword(proxy),
+      },
+      choices,
+    );
   }
 
   private async operation<T>(name: string, progress: ProgressReporter, run: (onProgress: OnProgress) => Promise<T>): Promise<Checked<T>> {
