@@ -52,6 +52,19 @@ export default tseslint.config(
     },
   },
   {
+    // The VS Code features reach the core through its front door only (src/core/service's index),
+    // never its internals: the core owns every rule, and what an adapter needs is exported there.
+    files: ['src/vscode/features/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{
+          group: ['**/core/**', '!**/core/service'],
+          message: "Import from src/core/service (the core's front door); export what is missing from its index.",
+        }],
+      }],
+    },
+  },
+  {
     // Plain CommonJS test extensions loaded by the VS Code extension host.
     files: ['test/fixtures/**/*.js'],
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', exports: 'writable', module: 'writable', performance: 'readonly' } },

@@ -15,3 +15,25 @@ export type { PassphraseLocationWarning } from '../passphrase/location';
 export { parseProxySettings, type ProxyMode, type ProxySettings } from '../proxy/settings';
 export { Secret } from '../secret';
 export type { Target } from '../target/target';
+
+// What the adapters need beside the service itself, so that they reach the core only here (the
+// lint rule for src/vscode/features says so). Heavy parts stay behind `await import()`: SSH's
+// connection through openSshTarget (./ssh.ts); the rest here is light or already on the common path.
+export { CancelledError, isSetupError, raceAbort, SetupError } from '../errors';
+export type { ErrorCode } from '../errorCatalogue';
+export { actionOf, nextStep, type NextAction } from '../registration/errors';
+export { NEXT_ACTION_INSTRUCTIONS } from '../nextActionInstructions';
+export type { Logger } from '../log';
+export { deriveRegistrationState, splitTimeLeft, type RegistrationState } from '../status';
+export { endpointKey, endpointOfError, trustFromFileMap, type TrustedCertificate } from '../trust/endpoint';
+export { resolveProxy, type ProxyContext } from '../proxy/resolve';
+export { LocalTarget } from '../target/local';
+export type { SshTarget } from '../target/ssh/sshTarget';
+export type { HostKeyInfo, SshDestination, SshPrompts } from '../target/ssh/types';
+export { resolveDestination } from '../target/ssh/destination';
+export { defaultKnownHostsFile } from '../target/ssh/knownHosts';
+export { defaultSshConfigFile, listConfigHosts } from '../target/ssh/sshConfig';
+export { openSshTarget } from './ssh';
+export { serversToRetry, startFleet, type FinalState, type FleetInput, type FleetReport, type FleetRun, type FleetServer, type ServerRow, type ServerState } from '../fleet';
+export type { VaultBackend } from '../vault/backend';
+export { adminIssuer, LocalVaultBackend } from '../vault/local';

@@ -1,6 +1,6 @@
 /** What every command handler gets: the session, the user-input port, the error display and the status page. */
 import type * as vscode from 'vscode';
-import type { SetupError } from '../../core/errors';
+import type { SetupError } from '../../core/service';
 import { showSetupError } from './errors/showError';
 import type { UserInput } from './input/userInput';
 import type { SetupSession } from './session/types';

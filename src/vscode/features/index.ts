@@ -4,8 +4,7 @@
  */
 import path from 'node:path';
 import * as vscode from 'vscode';
-import type { ServerRow } from '../../core/fleet';
-import { SetupService } from '../../core/service';
+import { type ServerRow, SetupService } from '../../core/service';
 import { COMMANDS, VIEWS, type CommandId } from '../ids';
 import type { RegistrationStatusBar } from '../statusBar';
 import { changeProperties, showStatus, unregister } from './commands/manage';

@@ -7,8 +7,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import type { VaultBackend } from '../../core/vault/backend';
-import { adminIssuer, LocalVaultBackend } from '../../core/vault/local';
+import { adminIssuer, LocalVaultBackend, type VaultBackend } from '../../core/service';
 import type { RunningVault } from '../../vault';
 import { showError, type FeatureContext } from './context';
 import type { VaultTrust } from './session/trust';

@@ -4,7 +4,7 @@
  * not a setting: it lives in SecretStorage.
  */
 import * as vscode from 'vscode';
-import type { ProxyMode } from '../../core/proxy/settings';
+import type { ProxyContext, ProxyMode } from '../../core/service';
 import { CONFIG_SECTION } from '../ids';
 
 export interface ProxySettingValues {
@@ -88,7 +88,7 @@ export async function writeProxySettings(proxy: ProxySettingValues): Promise<voi
 }
 
 /** VS Code's own proxy settings and the environment, for the `vscode` and `environment` proxy modes. */
-export function proxyContext(): import('../../core/proxy/resolve').ProxyContext {
+export function proxyContext(): ProxyContext {
   const http = vscode.workspace.getConfiguration('http');
   return {
     vscodeHttpProxy: http.get<string>('proxy') || undefined,

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { RegistrationState } from '../../core/status';
+import type { RegistrationState } from '../../core/service';
 import { COMMANDS } from '../ids';
 import { actionsFor } from '../statusActions';
 

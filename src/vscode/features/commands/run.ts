@@ -1,5 +1,5 @@
 /** Shared shape of every command: a wizard, then work; refusals shown, cancellation silent. */
-import { SetupError } from '../../../core/errors';
+import { SetupError } from '../../../core/service';
 import { showError, type FeatureContext } from '../context';
 import { isCancellation } from '../session/checked';
 import type { Checked } from '../session/types';

@@ -1,6 +1,6 @@
 /** The single-step commands: each one part of the setup, over the same session and steps. */
 import * as vscode from 'vscode';
-import { splitTimeLeft } from '../../../core/status';
+import { splitTimeLeft } from '../../../core/service';
 import type { FeatureContext } from '../context';
 import { withStages } from '../progress';
 import { readSettings } from '../settings';

@@ -5,7 +5,7 @@
  * Run from an untrusted-certificate error, it works on the endpoint that error names.
  */
 import * as vscode from 'vscode';
-import { endpointKey, endpointOfError } from '../../../core/trust/endpoint';
+import { endpointKey, endpointOfError } from '../../../core/service';
 import { showError, type FeatureContext } from '../context';
 import { withStages } from '../progress';
 import { credentialsNotSelected } from '../session/checked';

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import type { ErrorParams } from '../../../core/errors';
+import type { ErrorParams } from '../../../core/service';
 import { fillTemplate } from './template';
 
 export interface ShownError {

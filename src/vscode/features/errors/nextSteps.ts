@@ -6,8 +6,7 @@
  * The texts are English; surfaces show them through vscode.l10n.t, and the Spanish ones are in
  * l10n/bundle.l10n.es.json (test/unit/l10n/nextSteps.test.ts checks each one is there).
  */
-import { NEXT_ACTION_INSTRUCTIONS } from '../../../core/nextActionInstructions';
-import type { NextAction } from '../../../core/registration/errors';
+import { NEXT_ACTION_INSTRUCTIONS, type NextAction } from '../../../core/service';
 import { COMMANDS, type CommandId } from '../../ids';
 
 export type NextStep = { command: CommandId; label: string } | { instruction: string };

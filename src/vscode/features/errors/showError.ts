@@ -4,7 +4,7 @@
  * message), "Retry" when the operation can be repeated, and "Show Log". Cancellation never gets here.
  */
 import * as vscode from 'vscode';
-import { actionOf, type NextAction } from '../../../core/registration/errors';
+import { actionOf, type NextAction } from '../../../core/service';
 import { COMMANDS, type CommandId } from '../../ids';
 import type { UserInput } from '../input/userInput';
 import { localiseError, type ShownError } from './localise';

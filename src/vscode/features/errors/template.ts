@@ -1,4 +1,4 @@
-import type { ErrorParams } from '../../../core/errors';
+import type { ErrorParams } from '../../../core/service';
 
 /** Fills `{name}` placeholders from the error's params; undefined when one has no value. */
 export function fillTemplate(template: string, params: ErrorParams): string | undefined {

@@ -4,9 +4,16 @@
  * Register Failed Again). Registered servers join the Servers list; the report is remembered.
  */
 import * as vscode from 'vscode';
-import { SetupError } from '../../../core/errors';
-import type { Secret } from '../../../core/secret';
-import { serversToRetry, startFleet, type FinalState, type FleetInput, type FleetReport, type ServerState } from '../../../core/fleet';
+import {
+  type FinalState,
+  type FleetInput,
+  type FleetReport,
+  type Secret,
+  type ServerState,
+  serversToRetry,
+  SetupError,
+  startFleet,
+} from '../../../core/service';
 import { VIEWS } from '../../ids';
 import { showError, type FeatureContext } from '../context';
 import { configHosts } from '../remote/hosts';

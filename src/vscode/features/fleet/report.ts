@@ -1,6 +1,6 @@
 /** A fleet run's report: the counts for the notification, a markdown table, the last one remembered. */
 import * as vscode from 'vscode';
-import type { FleetReport } from '../../../core/fleet';
+import type { FleetReport } from '../../../core/service';
 import { backendChoiceText } from '../backendChoice';
 import { localiseError } from '../errors/localise';
 import { nextStepText } from '../errors/showError';

@@ -6,7 +6,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import type { FleetServer } from '../../../core/fleet';
+import type { FleetServer } from '../../../core/service';
 import { backendChoiceText } from '../backendChoice';
 import type { FeatureContext } from '../context';
 import { localiseError } from '../errors/localise';

@@ -3,7 +3,7 @@
  * its stage or reason; running and queued rows can be cancelled one by one.
  */
 import * as vscode from 'vscode';
-import type { FleetRun, ServerRow, ServerState } from '../../../core/fleet';
+import type { FleetRun, ServerRow, ServerState } from '../../../core/service';
 import { localiseError } from '../errors/localise';
 import { nextStepText } from '../errors/showError';
 import { stageLabel } from '../progress';

@@ -2,7 +2,7 @@
  * The window's user-input port: VS Code's, unless a test put its scripted user in place. Every
  * surface prompts through it, the webview's remote-server choice included.
  */
-import type { Logger } from '../../../core/log';
+import type { Logger } from '../../../core/service';
 import type { UserInput } from './userInput';
 import { vscodeUserInput } from './vscodeUserInput';
 

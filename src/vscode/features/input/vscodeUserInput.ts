@@ -4,8 +4,7 @@
  * on, and `npm run bench` reads a command's response time from it.
  */
 import * as vscode from 'vscode';
-import { CancelledError } from '../../../core/errors';
-import type { Logger } from '../../../core/log';
+import { CancelledError, type Logger } from '../../../core/service';
 import { GoBackError, type InputOptions, type PickItem, type PickManyOptions, type PickOptions, type StepInfo, type UserInput } from './userInput';
 
 const stepTitle = (title: string, step?: StepInfo) => (step ? vscode.l10n.t('{0} (step {1} of {2})', title, step.step, step.total) : title);

@@ -4,7 +4,7 @@
  * password asked on the way).
  */
 import * as vscode from 'vscode';
-import type { SshTarget } from '../../../core/target/ssh';
+import type { SshTarget } from '../../../core/service';
 import { localiseError } from '../errors/localise';
 import { currentInput } from '../input/current';
 import type { UserInput } from '../input/userInput';

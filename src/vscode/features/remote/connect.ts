@@ -4,10 +4,8 @@
  * (CONNECT). The admin is asked through the user-input port, one question at a time.
  */
 import * as vscode from 'vscode';
-import type { Logger } from '../../../core/log';
-import { resolveProxy } from '../../../core/proxy/resolve';
-import type { ProxySettings } from '../../../core/proxy/settings';
-import type { SshDestination, SshTarget } from '../../../core/target/ssh';
+// openSshTarget loads ssh2 and the SSH target, a chunk of their own, on the first connection.
+import { type Logger, openSshTarget, type ProxySettings, resolveProxy, type SshDestination, type SshTarget } from '../../../core/service';
 import type { UserInput } from '../input/userInput';
 import { withStages } from '../progress';
 import { proxyContext, readSettings } from '../settings';
@@ -28,8 +26,6 @@ export function sshConnector(ui: () => UserInput, logger: Logger, proxy: () => P
   const prompts = sshPrompts(ui);
   return async (destination, signal) => {
     const settings = readSettings();
-    // ssh2 and the SSH target are a chunk of their own, loaded by the first connection.
-    const { openSshTarget } = await import('../../../core/target/ssh');
     return openSshTarget(destination, {
       prompts,
       knownHostsFiles: [knownHostsFile()],

@@ -4,10 +4,7 @@
  */
 import { promises as fs } from 'node:fs';
 // From their own modules, not the SSH index, which would load ssh2 with the host list.
-import { resolveDestination } from '../../../core/target/ssh/destination';
-import { defaultKnownHostsFile } from '../../../core/target/ssh/knownHosts';
-import { defaultSshConfigFile, listConfigHosts } from '../../../core/target/ssh/sshConfig';
-import type { SshDestination } from '../../../core/target/ssh/types';
+import { defaultKnownHostsFile, defaultSshConfigFile, listConfigHosts, resolveDestination, type SshDestination } from '../../../core/service';
 import { readSettings } from '../settings';
 
 export const sshConfigFile = (): string => readSettings().ssh.configFile || defaultSshConfigFile();

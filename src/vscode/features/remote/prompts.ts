@@ -5,8 +5,7 @@
  * the connection as Secrets and kept nowhere else.
  */
 import * as vscode from 'vscode';
-import { Secret } from '../../../core/secret';
-import type { HostKeyInfo, SshDestination, SshPrompts } from '../../../core/target/ssh';
+import { type HostKeyInfo, Secret, type SshDestination, type SshPrompts } from '../../../core/service';
 import type { UserInput } from '../input/userInput';
 import { isCancellation } from '../session/checked';
 

@@ -3,8 +3,7 @@
  * bound to that server (the window's session keeps its own server); closing it closes the
  * connection. Registrations made through it are recorded in the Servers list.
  */
-import { SetupError } from '../../../core/errors';
-import type { SshTarget } from '../../../core/target/ssh';
+import { SetupError, type SshTarget } from '../../../core/service';
 import { showError, type FeatureContext } from '../context';
 import type { ServerStore } from '../servers/store';
 import type { SetupSession } from '../session/types';

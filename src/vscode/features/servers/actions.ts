@@ -5,7 +5,7 @@
  * as the admin named the server).
  */
 import * as vscode from 'vscode';
-import { SetupError } from '../../../core/errors';
+import { SetupError } from '../../../core/service';
 import { changeProperties, showStatus, unregister } from '../commands/manage';
 import { showError, type FeatureContext } from '../context';
 import { connectWithProgress, sshConnector } from '../remote/connect';

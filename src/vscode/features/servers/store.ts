@@ -3,8 +3,7 @@
  * its install folder and name, its vault and registration, the state found by the last check).
  */
 import * as vscode from 'vscode';
-import type { SetupStatus } from '../../../core/service';
-import type { SshDestination } from '../../../core/target/ssh';
+import type { SetupStatus, SshDestination } from '../../../core/service';
 import type { SetupSession } from '../session/types';
 
 export type ServerState = 'registered' | 'notRegistered' | 'vaultUnreachable' | 'revoked' | 'unreachable';

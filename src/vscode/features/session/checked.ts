@@ -1,5 +1,4 @@
-import { CancelledError, SetupError } from '../../../core/errors';
-import { nextStep } from '../../../core/registration/errors';
+import { CancelledError, nextStep, SetupError } from '../../../core/service';
 import type { Checked } from './types';
 
 /** Steps taken out of order (their codes are the core's ServiceCode family). */

@@ -3,9 +3,7 @@
  * remote one reached over SSH, whose install folder, cache folder and server name belong to that
  * server and are held with it, never written to this machine's settings.
  */
-import { LocalTarget } from '../../../core/target/local';
-import type { SshTarget } from '../../../core/target/ssh';
-import type { Target } from '../../../core/target/target';
+import { LocalTarget, type SshTarget, type Target } from '../../../core/service';
 import { readSettings, writeSetting } from '../settings';
 
 export interface TargetPlace {

@@ -5,7 +5,7 @@
  * core's rule (core/trust/endpoint.ts).
  */
 import * as vscode from 'vscode';
-import { endpointKey, trustFromFileMap, type TrustedCertificate } from '../../../core/trust/endpoint';
+import { endpointKey, type TrustedCertificate, trustFromFileMap } from '../../../core/service';
 import { readSettings } from '../settings';
 
 export class VaultTrust implements vscode.Disposable {

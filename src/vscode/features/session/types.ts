@@ -6,24 +6,7 @@
  * lives only in memory (as a Secret) and the proxy password only in SecretStorage.
  */
 import type * as vscode from 'vscode';
-import type { SetupError } from '../../../core/errors';
-import type {
-  ChangeInput,
-  ChangeResult,
-  ConfirmPassphraseLocation,
-  DescribedCredentials,
-  PassphraseLocationWarning,
-  PresentedVaultCertificate,
-  ProxyMode,
-  ProxySettings,
-  RegisterResult,
-  Secret,
-  SetupPlan,
-  SetupService,
-  SetupStatus,
-  UnregisterResult,
-  VerifiedVaultCa,
-} from '../../../core/service';
+import type { ChangeInput, ChangeResult, ConfirmPassphraseLocation, DescribedCredentials, PassphraseLocationWarning, PresentedVaultCertificate, ProxyMode, ProxySettings, RegisterResult, Secret, SetupError, SetupPlan, SetupService, SetupStatus, UnregisterResult, VerifiedVaultCa } from '../../../core/service';
 import type { ServiceFactory } from './activeTarget';
 import type { ChosenPassphrase } from './passphraseKeeper';
 import type { RememberedCredentials } from './rememberedCredentials';

@@ -4,12 +4,8 @@
  * SetupError, thrown so the router answers it as an error response.
  */
 import * as vscode from 'vscode';
-import { raceAbort } from '../../../core/errors';
-import type { PassphraseLocationWarning } from '../../../core/passphrase/location';
-import { parseProxySettings } from '../../../core/proxy/settings';
-import { Secret } from '../../../core/secret';
+import { parseProxySettings, type PassphraseLocationWarning, raceAbort, Secret, type SetupWarning } from '../../../core/service';
 import { COMMANDS } from '../../ids';
-import type { SetupWarning } from '../../../core/service';
 import type { Method, ParamsOf, ResultOf, WireWarning } from '../../../webview/protocol';
 import { NEXT_STEPS, type NextStep } from '../errors/nextSteps';
 import { warningText } from '../errors/warnings';

@@ -6,8 +6,7 @@
  * dropped. Each request runs with its own AbortController, which `cancel` aborts.
  */
 import * as vscode from 'vscode';
-import { CancelledError, isSetupError } from '../../../core/errors';
-import { REGISTER_STAGES } from '../../../core/service/types';
+import { CancelledError, isSetupError, REGISTER_STAGES } from '../../../core/service';
 import {
   describeRejected,
   fromWebviewSchema,

@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { deriveRegistrationState, type RegistrationState } from '../../../core/status';
+import { deriveRegistrationState, type RegistrationState } from '../../../core/service';
 import type { RegistrationStatusBar } from '../../statusBar';
 import type { SetupSession } from '../session/types';
 import { readSettings } from '../settings';

@@ -7,8 +7,7 @@
  */
 import { unwatchFile, watchFile, type Stats } from 'node:fs';
 import * as vscode from 'vscode';
-import type { SetupStatus } from '../../../core/service';
-import { LocalTarget } from '../../../core/target/local';
+import { LocalTarget, type SetupStatus } from '../../../core/service';
 import type { SetupSession } from '../session/types';
 import { readSettings } from '../settings';
 

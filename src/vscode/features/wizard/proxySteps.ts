@@ -1,8 +1,6 @@
 /** Steps: how the agent reaches the vault; host, port, user and password for an explicit proxy. */
 import * as vscode from 'vscode';
-import { SetupError } from '../../../core/errors';
-import { parseProxySettings, type ProxyMode, type ProxySettings } from '../../../core/proxy/settings';
-import { Secret } from '../../../core/secret';
+import { parseProxySettings, type ProxyMode, type ProxySettings, Secret, SetupError } from '../../../core/service';
 import type { ProxySettingValues } from '../settings';
 import type { WizardStep } from './wizard';
 

@@ -1,7 +1,6 @@
 /** The last step: what the setup will do (the core's plan), before anything changes the machine. */
 import * as vscode from 'vscode';
-import type { SetupPlan } from '../../../core/service';
-import { splitTimeLeft } from '../../../core/status';
+import { type SetupPlan, splitTimeLeft } from '../../../core/service';
 import { backendChoiceText } from '../backendChoice';
 import { warningText } from '../errors/warnings';
 import type { WizardStep } from './wizard';
