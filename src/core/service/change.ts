@@ -1,7 +1,8 @@
 /**
  * Changing a set-up agent: its proxy (checked against the vault from the server first), its
  * cache folder (checked like at setup), its passphrase (which the vault must approve with a
- * security PIN, presented with the machine's certificate on the server). Everything is checked
+ * security PIN, presented with the machine's certificate on the server; the vault makes the PIN
+ * through the backend when the admin typed none). Everything is checked
  * before anything changes; the agent writes its configuration once, last.
  */
 import { cacheFolderError } from '../cache/checkFolder';
@@ -48,12 +49,14 @@ export async function runChange(ctx: ServiceContext, input: ChangeInput, options
   }
 
   const vault = config.vault ? await ctx.backend.access.endpoint(config.vault.endpoint) : undefined;
+  // Asked for last, as it lives 5 minutes.
+  const securityPin = passphrase && (passphrase.securityPin ?? (await ctx.backend.securityPin(config.vault?.name ?? '', signal)).pin);
   const written = await ctx.agent.change(
     place.layout,
     {
       ...(proxy ? { proxy } : {}),
       ...(cacheFolder ? { cacheFolder } : {}),
-      ...(passphrase ? { passphrase: { securityPin: passphrase.securityPin, newValue: passphrase.newValue } } : {}),
+      ...(passphrase && securityPin ? { passphrase: { securityPin, newValue: passphrase.newValue } } : {}),
     },
     vault,
     { signal, onStage: (name) => onProgress?.(name) },

@@ -162,8 +162,12 @@ export interface ChangeInput {
   /** For the cache folder's free-space check. */
   dataSizeBytes?: number;
   dataFolders?: string[];
-  /** A passphrase change needs the vault's security PIN (valid 5 minutes, single use). */
-  passphrase?: { newValue: Secret; securityPin: Secret; passphraseFile?: string };
+  /**
+   * A passphrase change needs the vault's security PIN (valid 5 minutes, single use): the one the
+   * admin typed, else one the backend has the vault make (VaultBackend.securityPin; refused,
+   * SecurityPinIssuerUnavailable, by a backend that cannot).
+   */
+  passphrase?: { newValue: Secret; securityPin?: Secret; passphraseFile?: string };
 }
 
 export interface ChangeOptions extends OperationOptions {

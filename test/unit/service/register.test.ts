@@ -11,6 +11,7 @@ import { checkPrerequisites } from '../../../src/core/install';
 import { readPassphraseFile } from '../../../src/core/passphrase/file';
 import { verifyPassphrase } from '../../../src/core/passphrase/verifier';
 import { Secret } from '../../../src/core/secret';
+import { adminIssuer, LocalVaultBackend } from '../../../src/core/vault/local';
 import { parseProxySettings } from '../../../src/core/proxy/settings';
 import { REGISTER_STAGES, UNREGISTER_STAGES, type SetupInput } from '../../../src/core/service';
 import { LocalTarget } from '../../../src/core/target/local';
@@ -286,6 +287,23 @@ describe('SetupService against the real local vault', function () {
       await rejects(service.change({ passphrase: { ...third, securityPin: new Secret('12ab') } }, { installFolder }), 'SecurityPinInvalid');
       const after = await readAgentConfig(target, layout);
       assert.deepEqual(after?.passphrase, config?.passphrase, 'refused changes leave the verifier alone');
+    });
+
+    it('changes the passphrase with a PIN the vault makes through the backend when none is typed, and says where to get one when the backend cannot', async () => {
+      const { creds, service, input, layout } = await fixture();
+      await service.register(input, { confirmPassphraseLocation: acceptLocation });
+      const installFolder = input.installFolder;
+      const newValue = new Secret('pin-from-the-vault-passphrase-003');
+      const refused = await rejects(service.change({ passphrase: { newValue } }, { installFolder }), 'SecurityPinIssuerUnavailable');
+      assert.equal(refused.params.action, 'generateNewSecurityPin');
+      assert.equal(refused.params.vault, creds.identity.name);
+
+      const issuing = serviceFor(root, vault, { vaultBackend: (host) => new LocalVaultBackend({ ...host, issuer: adminIssuer(vault.admin) }) }).service;
+      assert.deepEqual((await issuing.change({ passphrase: { newValue } }, { installFolder })).changed, ['passphrase']);
+      const config = await readAgentConfig(target, layout);
+      assert.equal(await verifyPassphrase(config!.passphrase!.verifier, newValue.reveal()), true);
+      const [remote] = await vault.admin.listRegistrations(creds.identity.name);
+      assert.ok(remote?.lastPassphraseChangeAt, 'the vault recorded the change');
     });
 
     it('unregisters (keeping the machine id), idempotently, and registering again brings back the same registration', async () => {
