@@ -37,3 +37,4 @@ export { openSshTarget } from './ssh';
 export { serversToRetry, startFleet, type FinalState, type FleetInput, type FleetReport, type FleetRun, type FleetServer, type ServerRow, type ServerState } from '../fleet';
 export type { VaultBackend } from '../vault/backend';
 export { adminIssuer, LocalVaultBackend } from '../vault/local';
+export { writeFileAtomic } from '../fs/atomic';

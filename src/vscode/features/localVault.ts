@@ -7,7 +7,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { adminIssuer, LocalVaultBackend, type VaultBackend } from '../../core/service';
+import { adminIssuer, LocalVaultBackend, writeFileAtomic, type VaultBackend } from '../../core/service';
 import type { RunningVault } from '../../vault';
 import { showError, type FeatureContext } from './context';
 import type { VaultTrust } from './session/trust';
@@ -78,7 +78,9 @@ export class LocalVault implements vscode.Disposable {
       const folder = path.join(storage, 'credentials');
       await fs.mkdir(folder, { recursive: true, mode: 0o700 });
       const credentialsFile = path.join(folder, issued.fileName);
-      await fs.writeFile(credentialsFile, issued.xml, { mode: 0o600 });
+      // It holds a private key: owner-only and atomic. A file of the same name is this vault's from
+      // an earlier start today, which the new issue has just superseded, so replacing it loses nothing.
+      await writeFileAtomic(credentialsFile, issued.xml, { mode: 0o600 });
       const started = { url: vault.url, vaultName, credentialsFile };
       this.running = { vault, trusted: this.trust.add(vault.url, vault.caCertPem), started };
       setRunning(true);
