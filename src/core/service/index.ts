@@ -13,3 +13,11 @@ export type { PassphraseLocationWarning } from '../passphrase/location';
 export { parseProxySettings, type ProxyMode, type ProxySettings } from '../proxy/settings';
 export { Secret } from '../secret';
 export type { Target } from '../target/target';
+export { actionOf, type NextStepContext } from '../registration/errors';
+export type { NextAction } from '../nextActions';
+export { azureSignInPlan, isSubscriptionId, type AzureSignIn, type AzureSignInPlan, type SignInSettings } from '../vault/azure/signInPlan';
+export { sessionToken, type ArmTokenSource } from '../vault/azure/token';
+export { inPrivateCredentialsFolder, removeIssuedFile } from '../vault/issuedFile';
+export type { VaultRef, VaultSummary } from '../vault/azure/arm';
+/** The Azure client layer (the Azure SDKs), loaded on first use: its own chunk, never on the common path. */
+export const loadAzure = () => import('./azure');
