@@ -39,12 +39,13 @@ describe('Vault credentials from Azure (the local vault\'s ARM emulator)', funct
     await h.vault.admin.createVault({ name: VAULT, subscriptionId: SUBSCRIPTION, resourceGroup: 'rg-az', location: 'westeurope' });
     await config().update(ENDPOINT_SETTING, h.vault.url, vscode.ConfigurationTarget.Global);
     await waitUntil(() => config().get<string>(ENDPOINT_SETTING) === h.vault.url || undefined, 'the endpoint setting');
-    assert.ok(h.testing.azureTestProvider, 'the test provider exists in test mode');
-    h.testing.azureTestProvider.useToken(token);
+    const provider = await h.testing.azureTestProvider;
+    assert.ok(provider, 'the test provider exists in test mode');
+    provider.useToken(token);
   });
   after(async () => {
     await h?.run('backupAgent.signOutOfAzure', []);
-    h?.testing.azureTestProvider?.useToken(undefined);
+    (await h?.testing.azureTestProvider)?.useToken(undefined);
     await config().update(ENDPOINT_SETTING, undefined, vscode.ConfigurationTarget.Global);
     await h?.close();
   });

@@ -4,4 +4,5 @@
  * path (its own chunk in the features bundle).
  */
 export { ArmSession } from '../vault/azure/arm';
-export { privateCredentialsFolder, saveCredentialsCopy } from '../vault/issuedFile';
+export { privateCredentialsFolder } from '../vault/issuedFile';
+export { saveCredentialsCopy } from '../vault/saveIssued';

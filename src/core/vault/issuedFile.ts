@@ -2,13 +2,11 @@
  * Where a credentials file issued for the setup lives on the admin machine: it holds a
  * password-less private key (48 hours for Azure's), so by default it goes into a new owner-only
  * (0700) folder under the system's temp folder, is used from there, and is removed once the
- * registration is done. A copy elsewhere is the user's explicit choice, written 0600 and never
- * over another file.
+ * registration is done. A copy elsewhere is the user's explicit choice (saveIssued.ts).
  */
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { reserveCredentialsFile } from './saveIssued';
 
 const PRIVATE_PREFIX = 'backup-agent-credentials-';
 
@@ -30,17 +28,4 @@ export async function removeIssuedFile(file: string): Promise<boolean> {
   if (!inPrivateCredentialsFolder(file)) return false;
   await fs.rm(path.dirname(path.resolve(file)), { recursive: true, force: true });
   return true;
-}
-
-/** A copy of `file` at `destination` (0600, atomically), refused (CredentialsFileExists) when a file is there. */
-export async function saveCredentialsCopy(file: string, destination: string): Promise<string> {
-  const text = await fs.readFile(file, 'utf8');
-  const reserved = await reserveCredentialsFile(path.dirname(destination), path.basename(destination));
-  try {
-    await reserved.write(text);
-  } catch (err) {
-    await reserved.release();
-    throw err;
-  }
-  return reserved.path;
 }

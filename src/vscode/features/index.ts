@@ -20,7 +20,7 @@ import type { UserInput } from './input/userInput';
 import { LocalVault } from './localVault';
 import { AzureSignInState } from './azure/signInState';
 import { IssuedFiles } from './azure/issuedFiles';
-import { TestArmProvider } from './azure/testProvider';
+import type { TestArmProvider } from './azure/testProvider';
 import type { AzureFeature } from './azure/getCredentials';
 import { chooseRemoteServer } from './remote/choose';
 import { registerRemote } from './remote/registerRemote';
@@ -32,7 +32,6 @@ import { StatusController } from './status/controller';
 import { StatusView } from './status/statusView';
 import { ThisServer } from './status/thisServer';
 import { showStatusMenu } from './statusMenu';
-import { signOutOfAzure } from './azure/signOut';
 import { proxyContext } from './settings';
 import { openSetupPage, restoreSetupPage } from './setupPage';
 import { trackWalkthrough } from './walkthroughContext';
@@ -59,7 +58,7 @@ export interface FeatureTesting {
   readonly fleetRun: FleetRunView;
   readonly extensionGlobalState: vscode.ExtensionContext['globalState'];
   /** The stand-in for a non-Azure endpoint's token (test mode only). */
-  readonly azureTestProvider: TestArmProvider | undefined;
+  readonly azureTestProvider: Promise<TestArmProvider> | undefined;
   readonly azure: AzureFeature;
   /** The setup page's remote-server choice on the window's session, prompting through `ui`. */
   chooseRemoteServer(ui: UserInput): Promise<boolean>;
@@ -98,11 +97,12 @@ export function createFeatures(host: FeatureHost): Features {
   // The composition root: the window's user input, vault trust, service factory and session.
   useVscodeInput(host.log);
   const trust = new VaultTrust();
-  const azureTestProvider = host.context.extensionMode === vscode.ExtensionMode.Test ? new TestArmProvider() : undefined;
+  // Test mode only: the module is not even loaded otherwise.
+  const azureTestProvider = host.context.extensionMode === vscode.ExtensionMode.Test ? import('./azure/testProvider').then((m) => new m.TestArmProvider()) : undefined;
   const azureSignIn = new AzureSignInState(host.context, azureTestProvider);
   const session: SetupSession = new Session({ context: host.context, log: host.log, trust, createService: windowServiceFactory(host, trust, azureSignIn) });
   const azure: AzureFeature = { signIn: azureSignIn, issued: new IssuedFiles(session, host.log) };
-  host.context.subscriptions.push(session, trust, azureSignIn, azure.issued, ...(azureTestProvider ? [azureTestProvider] : []));
+  host.context.subscriptions.push(session, trust, azureSignIn, azure.issued, { dispose: () => void azureTestProvider?.then((p) => p.dispose()) });
   const statusView = new StatusView();
   const f: FeatureContext = { session, extension: host.context, log: host.log, ui: currentInput, statusView };
   const thisServer = new ThisServer(session, host.log);
@@ -133,7 +133,7 @@ export function createFeatures(host: FeatureHost): Features {
     [COMMANDS.selectCredentials]: () => selectCredentials(f),
     // Its own chunk: the Azure SDKs load only when it runs.
     [COMMANDS.getCredentialsFromAzure]: async () => (await import('./azure/getCredentials')).getCredentialsFromAzure(f, azure),
-    [COMMANDS.signOutOfAzure]: () => signOutOfAzure(f, azureSignIn),
+    [COMMANDS.signOutOfAzure]: async () => (await import('./azure/signOut')).signOutOfAzure(f, azureSignIn),
     [COMMANDS.configureProxy]: () => configureProxy(f),
     [COMMANDS.testConnectivity]: () => testConnectivity(f),
     [COMMANDS.trustVaultCertificate]: (from) => trustVaultCertificate(f, from),

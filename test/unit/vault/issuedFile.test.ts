@@ -4,7 +4,8 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { isSetupError } from '../../../src/core/errors';
-import { inPrivateCredentialsFolder, privateCredentialsFolder, removeIssuedFile, saveCredentialsCopy } from '../../../src/core/vault/issuedFile';
+import { inPrivateCredentialsFolder, privateCredentialsFolder, removeIssuedFile } from '../../../src/core/vault/issuedFile';
+import { saveCredentialsCopy } from '../../../src/core/vault/saveIssued';
 
 describe('Issued credentials file on the admin machine', () => {
   let folder: string;

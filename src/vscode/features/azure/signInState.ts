@@ -11,11 +11,14 @@ import * as vscode from 'vscode';
 import { azureSignInPlan, Secret, sessionToken, type ArmTokenSource, type AzureSignInPlan } from '../../../core/service';
 import { CONFIG_SECTION } from '../../ids';
 import type { UserInput } from '../input/userInput';
-import { TEST_PROVIDER_ID, type TestArmProvider } from './testProvider';
+import type { TestArmProvider } from './testProvider';
 
 const ENDPOINT_SETTING = 'azure.resourceManagerEndpoint';
 /** Set once the user signed in through this extension: only then is a silent check made at start (it may activate the Microsoft sign-in). */
 const USED_KEY = 'azure.signedInBefore';
+
+/** The test-mode provider's id (testProvider.ts, which is loaded only in test mode). */
+export const TEST_PROVIDER_ID = 'backupAgent.testArm';
 
 let signedIn = false;
 
@@ -35,8 +38,8 @@ export class AzureSignInState implements vscode.Disposable {
 
   constructor(
     private readonly context: vscode.ExtensionContext,
-    /** Registered only when the extension runs in test mode (ExtensionMode.Test). */
-    private readonly testProvider?: TestArmProvider,
+    /** Loaded and registered only when the extension runs in test mode (ExtensionMode.Test). */
+    private readonly testProvider?: Promise<TestArmProvider>,
   ) {
     this.disposables.push(
       vscode.authentication.onDidChangeSessions((e) => this.follows(e.provider.id) && void this.refresh()),
@@ -82,7 +85,7 @@ export class AzureSignInState implements vscode.Disposable {
     const plan = this.plan();
     if (plan.signIn.kind === 'microsoft') return 'accountsMenu';
     await this.context.secrets.delete(secretKey(plan.endpoint.url));
-    this.testProvider?.signOut();
+    (await this.testProvider)?.signOut();
     await this.refresh();
     return 'forgotten';
   }
@@ -126,9 +129,10 @@ export class AzureSignInState implements vscode.Disposable {
    * dialog in tests"), so vscode.authentication.getSession cannot create a session there.
    */
   private async endpointToken(plan: AzureSignInPlan, ui: UserInput | undefined): Promise<Secret | undefined> {
-    if (this.testProvider?.hasToken()) {
+    const testProvider = await this.testProvider;
+    if (testProvider?.hasToken()) {
       const scopes = testScopes(plan);
-      const session = (await this.testProvider.getSessions(scopes))[0] ?? (ui ? await this.testProvider.createSession(scopes) : undefined);
+      const session = (await testProvider.getSessions(scopes))[0] ?? (ui ? await testProvider.createSession(scopes) : undefined);
       return session ? new Secret(session.accessToken) : undefined;
     }
     const key = secretKey(plan.endpoint.url);

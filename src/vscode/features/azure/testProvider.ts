@@ -6,8 +6,7 @@
  * the extension runs in test mode (ExtensionMode.Test): an installed extension never has it.
  */
 import * as vscode from 'vscode';
-
-export const TEST_PROVIDER_ID = 'backupAgent.testArm';
+import { TEST_PROVIDER_ID } from './signInState';
 
 export class TestArmProvider implements vscode.AuthenticationProvider, vscode.Disposable {
   private readonly changes = new vscode.EventEmitter<vscode.AuthenticationProviderAuthenticationSessionsChangeEvent>();
