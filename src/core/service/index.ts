@@ -16,7 +16,7 @@ export type { Target } from '../target/target';
 export { actionOf, type NextStepContext } from '../registration/errors';
 export type { NextAction } from '../nextActions';
 export { azureSignInPlan, isSubscriptionId, type AzureSignIn, type AzureSignInPlan, type SignInSettings } from '../vault/azure/signInPlan';
-export { sessionToken, type ArmTokenSource } from '../vault/azure/token';
+export { azureSignedOut, sessionToken, type ArmTokenSource } from '../vault/azure/token';
 export { inPrivateCredentialsFolder, removeIssuedFile } from '../vault/issuedFile';
 export type { VaultRef, VaultSummary } from '../vault/azure/arm';
 /** The Azure client layer (the Azure SDKs), loaded on first use: its own chunk, never on the common path. */

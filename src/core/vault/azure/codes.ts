@@ -16,7 +16,7 @@ export const AzureCode = {
   TokenNotForEndpoint: 'AzureTokenNotForEndpoint',
   /** A request of an ARM client would leave the Resource Manager endpoint its token is for (a foreign nextLink). */
   OffEndpointRequest: 'AzureOffEndpointRequest',
-  /** The operation needs an Azure sign-in, and there is none (signed out, or the sign-in was declined). */
+  /** No Azure sign-in: the one a session was using ended (signed out, token forgotten), or signing in was declined or failed. */
   SignedOut: 'AzureSignedOut',
   /** No sign-in found on this machine (Azure CLI, environment) and no token given. */
   CredentialUnavailable: 'AzureCredentialUnavailable',

@@ -50,9 +50,9 @@ export function sessionToken(current: () => Promise<Secret | undefined>, issuedF
   };
 }
 
-/** No sign-in for `where` (a cloud's name, an endpoint's host): signed out, or the sign-in was declined. */
-function azureSignedOut(where: string): SetupError {
-  return new SetupError('AzureSignedOut', `You are not signed in to Azure Resource Manager (${where}). Sign in to Azure, then try again.`, { where, ...nextStep('signInToAzure') });
+/** No sign-in for `where` (a cloud's name, an endpoint's host): signed out, or signing in was declined or failed (`cause`). */
+export function azureSignedOut(where: string, cause?: unknown): SetupError {
+  return new SetupError('AzureSignedOut', `You are not signed in to Azure Resource Manager (${where}). Sign in to Azure, then try again.`, { where, ...nextStep('signInToAzure') }, cause === undefined ? undefined : { cause });
 }
 
 /** Refuses to send `source`'s tokens to `endpoint` unless they were issued for it. */

@@ -8,7 +8,7 @@
  * stands in for the paste.
  */
 import * as vscode from 'vscode';
-import { azureSignInPlan, Secret, sessionToken, type ArmTokenSource, type AzureSignInPlan } from '../../../core/service';
+import { azureSignedOut, azureSignInPlan, Secret, sessionToken, type ArmTokenSource, type AzureSignInPlan } from '../../../core/service';
 import { CONFIG_SECTION } from '../../ids';
 import type { UserInput } from '../input/userInput';
 import type { TestArmProvider } from './testProvider';
@@ -27,7 +27,7 @@ export function isSignedInToAzure(): boolean {
   return signedIn;
 }
 
-/** A session's token source, plus the tenant it was asked for. */
+/** A session's token source, and the plan (endpoint, provider, scopes) it was asked for. */
 export interface AzureTokens {
   plan: AzureSignInPlan;
   source: ArmTokenSource;
@@ -116,9 +116,15 @@ export class AzureSignInState implements vscode.Disposable {
     }
   }
 
+  /** VS Code's session for the plan's scopes; an interactive sign-in declined or failed (no network to Microsoft, say) is AzureSignedOut. */
   private async microsoftToken(plan: AzureSignInPlan, interactive: boolean): Promise<Secret | undefined> {
-    if (plan.signIn.kind !== 'microsoft') return undefined;
-    const session = await vscode.authentication.getSession(plan.signIn.providerId, plan.signIn.scopes, interactive ? { createIfNone: true } : { silent: true });
+    const { signIn } = plan;
+    if (signIn.kind !== 'microsoft') return undefined;
+    const session = interactive
+      ? await vscode.authentication.getSession(signIn.providerId, signIn.scopes, { createIfNone: true }).then(undefined, (err: unknown) => {
+          throw azureSignedOut(signIn.cloud, err);
+        })
+      : await vscode.authentication.getSession(signIn.providerId, signIn.scopes, { silent: true });
     return session ? new Secret(session.accessToken) : undefined;
   }
 
