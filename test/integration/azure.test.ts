@@ -11,9 +11,11 @@ import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { inspectCredentialsFile } from '../../src/core/credentials/inspect';
+import { createHandlers } from '../../src/vscode/features/setupPage/handlers';
+import { REQUEST_PARAMS } from '../../src/webview/protocol';
 import { waitUntil } from '../support/extension';
 import { startHarness, type Harness } from '../support/setupHarness';
-import { ALTERNATIVE, KEEP, type MessageRecord } from '../support/testUserInput';
+import { ALTERNATIVE, KEEP, TestUserInput, type MessageRecord } from '../support/testUserInput';
 
 const SUBSCRIPTION = randomUUID();
 const VAULT = 'az-lab';
@@ -108,6 +110,30 @@ describe('Vault credentials from Azure (the local vault\'s ARM emulator)', funct
     assert.ok(!refusal?.actions.includes('Select a New Credentials File…'), 'the portal route is not offered while signed in');
     const selected = h.testing.session.snapshot().credentials;
     assert.ok(selected?.ok && selected.value.vaultName === VAULT && selected.file !== older, JSON.stringify(selected));
+  });
+
+  it('the setup page\'s "From Azure…" selects a fresh file through the same command; its message takes no parameters', async () => {
+    assert.ok(!REQUEST_PARAMS['credentials/fromAzure'].safeParse({ file: '/etc/passwd' }).success, 'a parameter is refused');
+    const before = h.testing.session.snapshot().credentials?.file;
+    const input = new TestUserInput([SUBSCRIPTION, VAULT, true]);
+    h.testing.useInput(input);
+    try {
+      assert.deepEqual(await createHandlers(h.testing.session)['credentials/fromAzure']({}, new AbortController().signal), { cancelled: false });
+    } finally {
+      h.testing.useInput(undefined);
+    }
+    input.assertDone();
+    const selected = h.testing.session.snapshot().credentials;
+    assert.ok(selected?.ok && selected.value.vaultName === VAULT && selected.file !== before, JSON.stringify(selected));
+    // Declined at the confirmation: the page hears "cancelled" and the selected file stays.
+    const cancelled = new TestUserInput([SUBSCRIPTION, VAULT, false]);
+    h.testing.useInput(cancelled);
+    try {
+      assert.deepEqual(await createHandlers(h.testing.session)['credentials/fromAzure']({}, new AbortController().signal), { cancelled: true });
+    } finally {
+      h.testing.useInput(undefined);
+    }
+    assert.equal(h.testing.session.snapshot().credentials?.file, selected.file);
   });
 
   it('keeps the token out of settings, globalState, the logs and the vault\'s log', async () => {
