@@ -28,7 +28,10 @@ export async function getCredentialsFromAzure(f: FeatureContext, azure: AzureFea
   const signedIn = await settled(f, await checked(async () => azure.signIn.signIn(f.ui(), await askTenant(f, azure, title))), retry).catch(cancelled);
   if (!signedIn) return undefined;
   const { ArmSession, privateCredentialsFolder } = await loadAzure();
-  const arm = new ArmSession({ endpoint: signedIn.plan.endpoint, token: signedIn.source, logger: f.log, proxy: await f.session.proxy(), proxyContext: proxyContext(), trust: f.session.host.trust.sources() });
+  const proxy = await f.session.proxy();
+  // Refused (AzureTokenNotForEndpoint) when the sign-in is for another cloud than the endpoint's.
+  const arm = await settled(f, await checked(async () => new ArmSession({ endpoint: signedIn.plan.endpoint, token: signedIn.source, logger: f.log, proxy, proxyContext: proxyContext(), trust: f.session.host.trust.sources() })), retry);
+  if (!arm) return undefined;
   try {
     const subscriptionId = await pickSubscription(f.ui(), f.extension.globalState, title).catch(cancelled);
     if (!subscriptionId) return undefined;
