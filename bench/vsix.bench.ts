@@ -2,8 +2,8 @@
 // the whole against the 1 MB goal; then its JavaScript by when it loads: the common path
 // (extension.js, features.mjs and the chunks it imports statically) against the 600 KB goal, and
 // each chunk loaded later by an import(). Sizes are exact, not timed: the budget says where the next
-// feature's bytes must come from. The Azure part has no bundle yet; its budget is set now so
-// that the Azure SDKs arrive as a lazily loaded bundle of their own, not inside features.js.
+// feature's bytes must come from. The Azure part is the lazily loaded chunks of "Get Vault
+// Credentials from Azure…" and the Azure SDKs, kept out of features.mjs and its static chunks.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -19,15 +19,13 @@ const GOAL = 1024 * KIB;
  * budgets, Azure's included, add up to the goal.
  */
 const PARTS: { name: string; holds: RegExp; budget: number }[] = [
+  { name: 'azure', holds: /^extension\/dist\/chunks\/(azure|getCredentials)-[A-Z0-9]+\.mjs(\.LEGAL\.txt)?$/, budget: 150 * KIB },
   { name: 'bundles', holds: /^extension\/dist\/(chunks\/)?[^/]+\.(m?js|LEGAL\.txt)$/, budget: 420 * KIB },
   { name: 'agent', holds: /^extension\/dist\/agent\//, budget: 230 * KIB },
   { name: 'images', holds: /\.(png|webp|svg)$/, budget: 170 * KIB },
   { name: 'docs', holds: /\.(md|txt)$/, budget: 28 * KIB },
   { name: 'manifest and translations', holds: /./, budget: 26 * KIB },
 ];
-/** Not built yet (the Azure issue): a lazily loaded bundle of its own, kept within this. */
-const AZURE_BUDGET = 150 * KIB;
-
 /** Activation, the status bar, the palette wizard for this server, the status check. */
 const COMMON_PATH_GOAL = 600 * 1000;
 
@@ -85,9 +83,8 @@ function main(): void {
     const bytes = used.get(name)!;
     console.log(`BENCH vsix ${name}=${kib(bytes)} budget<=${kib(budget)} ${bytes <= budget ? 'met' : 'MISSED'}`);
   }
-  console.log(`BENCH vsix azure=not built yet budget<=${kib(AZURE_BUDGET)}`);
   const total = statSync(vsix).size;
-  console.log(`BENCH vsix total=${kib(total)} goal<=${kib(GOAL)} ${total <= GOAL ? 'met' : 'MISSED'} (${kib(GOAL - total)} left for Azure's bundle)`);
+  console.log(`BENCH vsix total=${kib(total)} goal<=${kib(GOAL)} ${total <= GOAL ? 'met' : 'MISSED'} (${kib(GOAL - total)} left)`);
   printLoadOrder(entries);
 }
 

@@ -3,7 +3,8 @@
 // profile under .cache/start, starts the local vault (data in .cache/start/vault, on the same port
 // as last time when it is free) with a demo vault and a fresh credentials file in
 // .cache/start/workspace, writes the settings the demo needs where their scope is read (the vault's
-// CA, trusted for its endpoint, and the install folder are machine-scoped: Machine/settings.json), and serves VS Code
+// CA, trusted for its endpoint, the install folder and the ARM emulator as the Resource Manager endpoint are
+// machine-scoped: Machine/settings.json), and serves VS Code
 // (code-server) on 127.0.0.1:$PORT (or a free port) with that workspace open.
 // Ctrl+C stops everything it started.
 import { spawnSync } from 'node:child_process';
@@ -61,6 +62,8 @@ const unreadable = writeSettings(dirs.userData, {
   },
   // The demo installs the agent here rather than into the platform's folder.
   'backupAgent.installFolder': path.join(home, 'agent'),
+  // "Get Vault Credentials from Azure…" talks to the local vault's ARM emulator: offline, with its own token.
+  'backupAgent.azure.resourceManagerEndpoint': vault.url,
 }, manifest);
 for (const u of unreadable) say(`could not read ${u.file} as JSON; add ${JSON.stringify(u.values)} there yourself`);
 
@@ -95,4 +98,6 @@ server.proc.on('exit', onExit);
 say(`VS Code with Backup Agent Setup is ready. Open ${server.url}/ in your browser, then:`);
 say('  F1 → "Backup Agent: Set Up Backup Agent…" → Enter on the suggested credentials file and');
 say('  through the steps → "Register This Server". The status bar then shows the vault\'s name.');
+say(`"Get Vault Credentials from Azure…" talks to the local vault's ARM emulator: subscription ${demo.subscriptionId}; paste the token this prints:`);
+say(`  npm run vault -- arm-token --data ${path.relative(ROOT, path.join(home, 'vault'))}`);
 say('Press Ctrl+C to stop VS Code and the local vault.');

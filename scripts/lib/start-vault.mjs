@@ -52,10 +52,11 @@ export async function startLocalVault({ dataDir, port, logFile }) {
 /** Creates the demo vault unless the folder has one; issues a fresh credentials file into `outDir`. */
 export function issueDemoCredentials({ dataDir, outDir }) {
   const vaults = admin(dataDir, 'list');
-  const name = vaults[0]?.identity?.name ?? admin(dataDir, 'create', DEMO_VAULT).name;
+  const identity = vaults[0]?.identity ?? admin(dataDir, 'create', DEMO_VAULT);
+  const name = identity.name;
   fs.mkdirSync(outDir, { recursive: true });
   // Only the newest file of a vault is valid: drop the older ones so the choice is obvious.
   for (const f of fs.readdirSync(outDir)) if (f.endsWith('.VaultCredentials')) fs.rmSync(path.join(outDir, f));
   const issued = admin(dataDir, 'credentials', name, '--out', outDir);
-  return { vaultName: name, file: issued.path, notAfter: issued.notAfter };
+  return { vaultName: name, subscriptionId: identity.subscriptionId, file: issued.path, notAfter: issued.notAfter };
 }

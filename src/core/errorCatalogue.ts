@@ -296,6 +296,7 @@ export const ERROR_CATALOGUE: { readonly [F in ErrorFamily]: Readonly<Record<Fam
     // Only a defect (or a foreign nextLink) sends a request elsewhere.
     AzureOffEndpointRequest: 'reportProblem',
     AzureCredentialUnavailable: 'signInToAzure',
+    AzureSignedOut: 'signInToAzure',
     AzureEndpointInvalid: 'checkAzureVault',
   },
 };

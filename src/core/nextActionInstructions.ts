@@ -51,5 +51,6 @@ export const NEXT_ACTION_INSTRUCTIONS = {
   signInToAzure: 'Sign in to Azure again (or give a token issued for that Resource Manager endpoint), then try again.',
   askForAzureRole: 'Ask an owner of the vault to give your account the role the message names on the vault, then try again.',
   checkAzureVault: "Check the subscription, resource group and vault names (as the portal shows them) and the Resource Manager endpoint, then try again.",
+  getCredentialsFromAzure: 'Get a fresh credentials file from Azure (signed in, with the vault picked), then try again.',
   chooseOutputFolder: 'Choose another folder for the file (one your user can write to), or move the existing file away, then try again.',
 } as const satisfies Record<NextAction, string>;

@@ -47,6 +47,7 @@ export const NEXT_ACTIONS = [
   'askForAzureRole',
   'checkAzureVault',
   'chooseOutputFolder',
+  'getCredentialsFromAzure',
 ] as const;
 export type NextAction = (typeof NEXT_ACTIONS)[number];
 

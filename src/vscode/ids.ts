@@ -2,6 +2,8 @@
 export const COMMANDS = {
   setup: 'backupAgent.setup',
   selectCredentials: 'backupAgent.selectCredentials',
+  getCredentialsFromAzure: 'backupAgent.getCredentialsFromAzure',
+  signOutOfAzure: 'backupAgent.signOutOfAzure',
   configureProxy: 'backupAgent.configureProxy',
   testConnectivity: 'backupAgent.testConnectivity',
   trustVaultCertificate: 'backupAgent.trustVaultCertificate',

@@ -35,6 +35,8 @@ void agentModesCovered;
 /** Every request the page may send, with its parameters. Their meaning is the session's. */
 export const REQUEST_PARAMS = {
   'credentials/pick': noParams,
+  /** "From Azure…": the extension's own command (sign-in, vault pick, confirmation) selects the file it gets. */
+  'credentials/fromAzure': noParams,
   'credentials/select': z.strictObject({ file: filePath }),
   'folder/pick': z.strictObject({ purpose: z.enum(['install', 'cache']) }),
   'install/setFolder': z.strictObject({ folder: filePath }),
@@ -78,6 +80,7 @@ export type WireWarning = z.output<typeof warnings>[number];
 /** What a successful response carries, per method; the page checks it before using it. */
 export const RESULTS = {
   'credentials/pick': z.strictObject({ cancelled: z.boolean() }),
+  'credentials/fromAzure': z.strictObject({ cancelled: z.boolean() }),
   'credentials/select': z.strictObject({}),
   'folder/pick': z.strictObject({ folder: z.optional(filePath) }),
   'install/setFolder': z.strictObject({}),

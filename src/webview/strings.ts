@@ -32,6 +32,7 @@ export const STRINGS = {
   credentialsHelp: 'Download the vault credentials file from the vault’s “Add server” page, then choose it here.',
   credentialsFile: 'Credentials file',
   credentialsUse: 'Use this file',
+  credentialsFromAzure: 'From Azure…',
   credentialsVault: 'Vault {0} in {1}, subscription {2}',
   credentialsExpires: 'The file expires at {0}: register before then.',
   /** The plan's backend × agent; the palette's and the fleet's summaries show the same texts. */

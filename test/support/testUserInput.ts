@@ -9,9 +9,11 @@ export const BACK = Symbol('Back');
 export const CANCEL = Symbol('Cancel');
 /** Accept the value the input box shows. */
 export const KEEP = Symbol('Keep');
+/** Press an input box's alternative button ("From Azure…"). */
+export const ALTERNATIVE = Symbol('Alternative');
 
 /** A string types into an input box, names a file in a dialog, or picks the item whose label contains it. */
-export type Answer = string | RegExp | boolean | typeof BACK | typeof CANCEL | typeof KEEP;
+export type Answer = string | RegExp | boolean | typeof BACK | typeof CANCEL | typeof KEEP | typeof ALTERNATIVE;
 
 export interface PromptRecord {
   kind: 'pick' | 'pickMany' | 'input' | 'openFile' | 'saveFile' | 'confirm';
@@ -59,6 +61,7 @@ export class TestUserInput implements UserInput {
     const answer = this.answers.shift()!;
     if (answer === BACK) throw named('GoBack', 'Back');
     if (answer === CANCEL) throw named('CancelledError', 'Cancelled');
+    if (answer === ALTERNATIVE) throw named('AlternativeChosen', 'Alternative chosen');
     return answer;
   }
 

@@ -65,10 +65,23 @@ export function isVaultRefusalCode(code: string): code is VaultRefusalCode {
   return Object.hasOwn(VAULT_REFUSALS, code);
 }
 
-/** The next step surfaces show for an error: its own, else its code's, else reporting the problem. */
-export function actionOf(error: { code: string; params: ErrorParams }): NextAction {
-  if (isNextAction(error.params.action)) return error.params.action;
-  return isErrorCode(error.code) ? nextActionOf(error.code) : 'reportProblem';
+/** What the surface knows that changes a next step: whether Azure can make a fresh file now. */
+export interface NextStepContext {
+  /** Signed in to Azure (or the configured Resource Manager): a fresh file is one command away. */
+  signedInToAzure?: boolean;
+}
+
+/** A file that no longer works because of its age or a newer file: expired (here or at the vault) or superseded (34513). */
+const STALE_CREDENTIALS_CODES: ReadonlySet<string> = new Set(['CBPUserExpiredVaultCredential', INVALID_CREDENTIALS]);
+
+/**
+ * The next step surfaces show for an error: its own, else its code's, else reporting the problem.
+ * An expired or superseded file, while signed in to Azure, gets a fresh file from Azure instead of
+ * a trip to the portal.
+ */
+export function actionOf(error: { code: string; params: ErrorParams }, context: NextStepContext = {}): NextAction {
+  const action = isNextAction(error.params.action) ? error.params.action : isErrorCode(error.code) ? nextActionOf(error.code) : 'reportProblem';
+  return context.signedInToAzure && action === 'downloadNewCredentials' && STALE_CREDENTIALS_CODES.has(error.code) ? 'getCredentialsFromAzure' : action;
 }
 
 /** A refusal the vault sent (rather than one this machine made, possibly with the same code). */

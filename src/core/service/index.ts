@@ -21,7 +21,7 @@ export type { Target } from '../target/target';
 // connection through openSshTarget (./ssh.ts); the rest here is light or already on the common path.
 export { CancelledError, isSetupError, raceAbort, SetupError } from '../errors';
 export type { ErrorCode } from '../errorCatalogue';
-export { actionOf, nextStep, type NextAction } from '../registration/errors';
+export { actionOf, nextStep, type NextAction, type NextStepContext } from '../registration/errors';
 export { NEXT_ACTION_INSTRUCTIONS } from '../nextActionInstructions';
 export type { Logger } from '../log';
 export { deriveRegistrationState, splitTimeLeft, type RegistrationState } from '../status';
@@ -38,3 +38,9 @@ export { serversToRetry, startFleet, type FinalState, type FleetInput, type Flee
 export type { VaultBackend } from '../vault/backend';
 export { adminIssuer, LocalVaultBackend } from '../vault/local';
 export { writeFileAtomic } from '../fs/atomic';
+export { azureSignInPlan, isSubscriptionId, type AzureSignIn, type AzureSignInPlan, type SignInSettings } from '../vault/azure/signInPlan';
+export { azureSignedOut, sessionToken, type ArmTokenSource } from '../vault/azure/token';
+export { inPrivateCredentialsFolder, removeIssuedFile } from '../vault/issuedFile';
+export type { VaultRef, VaultSummary } from '../vault/azure/arm';
+/** The Azure client layer (the Azure SDKs), loaded on first use: its own chunk, never on the common path. */
+export const loadAzure = () => import('./azure');

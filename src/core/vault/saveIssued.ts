@@ -47,3 +47,16 @@ export async function reserveCredentialsFile(folder: string, fileName: string): 
     },
   };
 }
+
+/** A copy of `file` at `destination` (0600, atomically), refused (CredentialsFileExists) when a file is there. */
+export async function saveCredentialsCopy(file: string, destination: string): Promise<string> {
+  const text = await fs.readFile(file, 'utf8');
+  const reserved = await reserveCredentialsFile(path.dirname(destination), path.basename(destination));
+  try {
+    await reserved.write(text);
+  } catch (err) {
+    await reserved.release();
+    throw err;
+  }
+  return reserved.path;
+}

@@ -17,6 +17,10 @@ import { FleetRunView } from './fleet/view';
 import { currentInput, useInput, useVscodeInput } from './input/current';
 import type { UserInput } from './input/userInput';
 import { LocalVault } from './localVault';
+import { AzureSignInState } from './azure/signInState';
+import { IssuedFiles } from './azure/issuedFiles';
+import type { TestArmProvider } from './azure/testProvider';
+import type { AzureFeature } from './azure/getCredentials';
 import { chooseRemoteServer } from './remote/choose';
 import { registerRemote } from './remote/registerRemote';
 import { refreshServers, serverChangeProperties, serverRemove, serverShowStatus, serverUnregister, type ServerList } from './servers/actions';
@@ -52,6 +56,9 @@ export interface FeatureTesting {
   readonly serverStore: ServerStore;
   readonly fleetRun: FleetRunView;
   readonly extensionGlobalState: vscode.ExtensionContext['globalState'];
+  /** The stand-in for a non-Azure endpoint's token (test mode only). */
+  readonly azureTestProvider: Promise<TestArmProvider> | undefined;
+  readonly azure: AzureFeature;
   /** The setup page's remote-server choice on the window's session, prompting through `ui`. */
   chooseRemoteServer(ui: UserInput): Promise<boolean>;
 }
@@ -72,14 +79,15 @@ type Handler = (...args: unknown[]) => unknown;
  * Services over any target with this window's settings: its trusted CAs and VS Code's proxy
  * settings, read at each build, and a download cache in the extension's storage.
  */
-function windowServiceFactory(host: FeatureHost, trust: VaultTrust): ServiceFactory {
+function windowServiceFactory(host: FeatureHost, trust: VaultTrust, azure: AzureSignInState): ServiceFactory {
   const downloadCacheDir = path.join(host.context.globalStorageUri.fsPath, 'downloads');
+  // A file composed by the configured Resource Manager (the local vault's emulator) is the local vault's.
   const create = (target: Parameters<ServiceFactory>[0]) =>
-    new SetupService({ target, logger: host.log, proxyContext: proxyContext(), trust: trust.sources(), downloadCacheDir });
+    new SetupService({ target, logger: host.log, proxyContext: proxyContext(), trust: trust.sources(), downloadCacheDir, armEndpoint: azure.configuredEndpoint() });
   return Object.assign(create, {
     inputs: () => {
       const { env: _env, ...http } = proxyContext();
-      return JSON.stringify({ trust: trust.sources(), http });
+      return JSON.stringify({ trust: trust.sources(), http, armEndpoint: azure.configuredEndpoint() });
     },
   });
 }
@@ -88,8 +96,12 @@ export function createFeatures(host: FeatureHost): Features {
   // The composition root: the window's user input, vault trust, service factory and session.
   useVscodeInput(host.log);
   const trust = new VaultTrust();
-  const session: SetupSession = new Session({ context: host.context, log: host.log, trust, createService: windowServiceFactory(host, trust) });
-  host.context.subscriptions.push(session, trust);
+  // Test mode only: the module is not even loaded otherwise.
+  const azureTestProvider = host.context.extensionMode === vscode.ExtensionMode.Test ? import('./azure/testProvider').then((m) => new m.TestArmProvider()) : undefined;
+  const azureSignIn = new AzureSignInState(host.context, azureTestProvider);
+  const session: SetupSession = new Session({ context: host.context, log: host.log, trust, createService: windowServiceFactory(host, trust, azureSignIn) });
+  const azure: AzureFeature = { signIn: azureSignIn, issued: new IssuedFiles(session, host.log) };
+  host.context.subscriptions.push(session, trust, azureSignIn, azure.issued, { dispose: () => void azureTestProvider?.then((p) => p.dispose()) });
   const statusView = new StatusView();
   const f: FeatureContext = { session, extension: host.context, log: host.log, ui: currentInput, statusView };
   const thisServer = new ThisServer(session, host.log);
@@ -118,6 +130,9 @@ export function createFeatures(host: FeatureHost): Features {
   const handlers: Record<Exclude<CommandId, typeof COMMANDS.showLog>, Handler> = {
     [COMMANDS.setup]: () => setup(f),
     [COMMANDS.selectCredentials]: () => selectCredentials(f),
+    // Its own chunk: the Azure SDKs load only when it runs.
+    [COMMANDS.getCredentialsFromAzure]: async () => (await import('./azure/getCredentials')).getCredentialsFromAzure(f, azure),
+    [COMMANDS.signOutOfAzure]: async () => (await import('./azure/signOut')).signOutOfAzure(f, azureSignIn),
     [COMMANDS.configureProxy]: () => configureProxy(f),
     [COMMANDS.testConnectivity]: () => testConnectivity(f),
     [COMMANDS.trustVaultCertificate]: (from) => trustVaultCertificate(f, from),
@@ -163,6 +178,8 @@ export function createFeatures(host: FeatureHost): Features {
       serverStore,
       fleetRun,
       extensionGlobalState: host.context.globalState,
+      azureTestProvider,
+      azure,
       chooseRemoteServer: (ui) => chooseRemoteServer(session, ui),
     },
     dispose() {

@@ -9,6 +9,7 @@ export function credentialsStep(ctx: PageContext, index: number, count: number):
   const { row, input } = field('credentials-file', ctx.t('credentialsFile'), { placeholder: '/path/to/vault.VaultCredentials' });
   const use = button(ctx.t('credentialsUse'), { id: 'credentials-use', class: 'primary' });
   const browse = button(ctx.t('browse'), { id: 'credentials-browse' });
+  const fromAzure = button(ctx.t('credentialsFromAzure'), { id: 'credentials-from-azure' });
   const result = resultArea('credentials-result');
   trackDraft(ctx, input);
 
@@ -25,7 +26,12 @@ export function credentialsStep(ctx: PageContext, index: number, count: number):
     if (outcome.ok && !outcome.result.cancelled) clearDraft(ctx, input);
   });
 
-  frame.body.append(row, h('div', { class: 'actions' }, use, browse), result);
+  fromAzure.addEventListener('click', async () => {
+    const outcome = await ctx.act(fromAzure, result, 'credentials/fromAzure', {});
+    if (outcome.ok && !outcome.result.cancelled) clearDraft(ctx, input);
+  });
+
+  frame.body.append(row, h('div', { class: 'actions' }, use, browse, fromAzure), result);
   return {
     ...frame,
     state: (s) => (!s.credentials ? 'todo' : s.credentials.ok ? 'done' : 'problem'),

@@ -16,6 +16,8 @@ export const AzureCode = {
   TokenNotForEndpoint: 'AzureTokenNotForEndpoint',
   /** A request of an ARM client would leave the Resource Manager endpoint its token is for (a foreign nextLink). */
   OffEndpointRequest: 'AzureOffEndpointRequest',
+  /** No Azure sign-in: the one a session was using ended (signed out, token forgotten), or signing in was declined or failed. */
+  SignedOut: 'AzureSignedOut',
   /** No sign-in found on this machine (Azure CLI, environment) and no token given. */
   CredentialUnavailable: 'AzureCredentialUnavailable',
   /** The Resource Manager endpoint is not an https URL. */

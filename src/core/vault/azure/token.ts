@@ -29,6 +29,32 @@ export function fixedToken(token: Secret, endpointUrl: string, expiresOn = new D
   };
 }
 
+/** How long a session's token is taken to live: VS Code's session gives no expiry, and asking it again is cheap. */
+const SESSION_TOKEN_LIFETIME_MS = 300_000;
+
+/**
+ * Tokens from a sign-in that can end (VS Code's session): `current` gives the token now, or
+ * undefined once signed out, which refuses the request with AzureSignedOut.
+ */
+export function sessionToken(current: () => Promise<Secret | undefined>, issuedFor: ArmTokenSource['issuedFor']): ArmTokenSource {
+  const where = issuedFor.kind === 'microsoft' ? issuedFor.cloud : new URL(issuedFor.url).host;
+  return {
+    credential: {
+      getToken: async (): Promise<AccessToken> => {
+        const token = await current();
+        if (!token) throw azureSignedOut(where);
+        return { token: token.reveal(), expiresOnTimestamp: Date.now() + SESSION_TOKEN_LIFETIME_MS };
+      },
+    },
+    issuedFor,
+  };
+}
+
+/** No sign-in for `where` (a cloud's name, an endpoint's host): signed out, or signing in was declined or failed (`cause`). */
+export function azureSignedOut(where: string, cause?: unknown): SetupError {
+  return new SetupError('AzureSignedOut', `You are not signed in to Azure Resource Manager (${where}). Sign in to Azure, then try again.`, { where, ...nextStep('signInToAzure') }, cause === undefined ? undefined : { cause });
+}
+
 /** Refuses to send `source`'s tokens to `endpoint` unless they were issued for it. */
 export function requireTokenFor(endpoint: ArmEndpoint, source: ArmTokenSource): void {
   const { issuedFor } = source;

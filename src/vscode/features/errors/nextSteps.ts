@@ -52,9 +52,11 @@ export const NEXT_STEPS = {
   moveLocalVaultData: { instruction: NEXT_ACTION_INSTRUCTIONS.moveLocalVaultData },
   stopOtherLocalVault: { instruction: NEXT_ACTION_INSTRUCTIONS.stopOtherLocalVault },
   chooseLocalVaultPort: { instruction: NEXT_ACTION_INSTRUCTIONS.chooseLocalVaultPort },
-  // Instructions until the VS Code side has its Azure sign-in and vault picker (issue 13).
+  // Signing in happens inside "Get Vault Credentials from Azure…"; these say what to check first.
   signInToAzure: { instruction: NEXT_ACTION_INSTRUCTIONS.signInToAzure },
   askForAzureRole: { instruction: NEXT_ACTION_INSTRUCTIONS.askForAzureRole },
   checkAzureVault: { instruction: NEXT_ACTION_INSTRUCTIONS.checkAzureVault },
   chooseOutputFolder: { instruction: NEXT_ACTION_INSTRUCTIONS.chooseOutputFolder },
+  // Offered instead of downloadNewCredentials for an expired or superseded file while signed in (the core's actionOf).
+  getCredentialsFromAzure: { command: COMMANDS.getCredentialsFromAzure, label: 'Get a Fresh File from Azure' },
 } as const satisfies Record<NextAction, NextStep>;

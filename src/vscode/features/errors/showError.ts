@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { actionOf, type NextAction } from '../../../core/service';
+import { isSignedInToAzure } from '../azure/signInState';
 import { COMMANDS, type CommandId } from '../../ids';
 import type { UserInput } from '../input/userInput';
 import { localiseError, type ShownError } from './localise';
@@ -13,9 +14,9 @@ import { NEXT_STEPS, type NextStep } from './nextSteps';
 /** An error's next step, localised: the fixing command and its label, or the instruction. */
 export type ShownNextStep = { action: NextAction; command: CommandId; label: string } | { action: NextAction; instruction: string };
 
-/** The next step of `error`: every error has one (the core's actionOf). */
+/** The next step of `error`: every error has one (the core's actionOf; a fresh file from Azure when signed in). */
 export function nextStepOf(error: ShownError): ShownNextStep {
-  const action = actionOf(error);
+  const action = actionOf(error, { signedInToAzure: isSignedInToAzure() });
   const step: NextStep = NEXT_STEPS[action];
   return 'command' in step ? { action, command: step.command, label: vscode.l10n.t(step.label) } : { action, instruction: vscode.l10n.t(step.instruction) };
 }

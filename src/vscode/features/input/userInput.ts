@@ -16,6 +16,18 @@ export class GoBackError extends Error {
 
 export const isGoBack = (err: unknown): boolean => err instanceof Error && err.name === GO_BACK;
 
+export const ALTERNATIVE_CHOSEN = 'AlternativeChosen';
+
+/** The input box's alternative button (InputOptions.alternative) was pressed instead of an answer. */
+export class AlternativeChosenError extends Error {
+  override readonly name = ALTERNATIVE_CHOSEN;
+  constructor() {
+    super('Alternative chosen');
+  }
+}
+
+export const isAlternativeChosen = (err: unknown): boolean => err instanceof Error && err.name === ALTERNATIVE_CHOSEN;
+
 export interface StepInfo {
   /** 1-based. */
   step: number;
@@ -63,6 +75,8 @@ export interface InputOptions extends PromptBase {
   validate?: (value: string) => string | undefined | Promise<string | undefined>;
   /** An extra button (e.g. "Browse…") that may produce a new value. */
   browse?: { tooltip: string; run: () => Promise<string | undefined> };
+  /** A button that leaves the box for another way to answer (e.g. "From Azure…"): input() rejects with AlternativeChosenError. */
+  alternative?: { tooltip: string; icon: string };
 }
 
 export type MessageKind = 'info' | 'warning' | 'error';

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { CancelledError, type Logger } from '../../../core/service';
-import { GoBackError, type InputOptions, type PickItem, type PickManyOptions, type PickOptions, type StepInfo, type UserInput } from './userInput';
+import { AlternativeChosenError, GoBackError, type InputOptions, type PickItem, type PickManyOptions, type PickOptions, type StepInfo, type UserInput } from './userInput';
 
 const stepTitle = (title: string, step?: StepInfo) => (step ? vscode.l10n.t('{0} (step {1} of {2})', title, step.step, step.total) : title);
 
@@ -72,7 +72,8 @@ export const vscodeUserInput = (log: Logger): UserInput => ({
     box.ignoreFocusOut = true;
     box.validationMessage = options.initialMessage;
     const browse: vscode.QuickInputButton | undefined = options.browse && { iconPath: new vscode.ThemeIcon('folder-opened'), tooltip: options.browse.tooltip };
-    box.buttons = [...(options.back ? [vscode.QuickInputButtons.Back] : []), ...(browse ? [browse] : [])];
+    const alternative: vscode.QuickInputButton | undefined = options.alternative && { iconPath: new vscode.ThemeIcon(options.alternative.icon), tooltip: options.alternative.tooltip };
+    box.buttons = [...(options.back ? [vscode.QuickInputButtons.Back] : []), ...(browse ? [browse] : []), ...(alternative ? [alternative] : [])];
     // Each keystroke starts a validation; only the latest one may set the message.
     let generation = 0;
     let pending: Promise<string | undefined> = Promise.resolve(options.initialMessage);
@@ -106,6 +107,7 @@ export const vscodeUserInput = (log: Logger): UserInput => ({
       }),
       box.onDidTriggerButton(async (b) => {
         if (b === vscode.QuickInputButtons.Back) return done({ error: new GoBackError() });
+        if (b === alternative) return done({ error: new AlternativeChosenError() });
         const value = await options.browse?.run();
         if (value !== undefined) {
           box.value = value;

@@ -41,6 +41,7 @@ export function createHandlers(session: SetupSession): Handlers {
       unwrap(await session.selectCredentials(picked[0].fsPath));
       return { cancelled: false };
     },
+    'credentials/fromAzure': async () => ({ cancelled: !(await vscode.commands.executeCommand<string | undefined>(COMMANDS.getCredentialsFromAzure)) }),
     'credentials/select': async ({ file }) => {
       unwrap(await session.selectCredentials(file));
       return {};

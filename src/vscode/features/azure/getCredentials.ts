@@ -1,0 +1,95 @@
+/**
+ * "Get Vault Credentials from Azure…": sign in, name the vault, confirm that a new file
+ * supersedes every earlier one, then the core's ArmSession makes the file as Azure PowerShell
+ * does into a private (0700) temporary folder, 0600, and the setup selects it at once. It is
+ * removed after the registration (issuedFiles.ts); a copy elsewhere is the user's explicit choice.
+ * This module and the Azure SDKs behind loadAzure() are their own chunk, loaded on first use.
+ */
+import * as vscode from 'vscode';
+import { loadAzure, type VaultRef } from '../../../core/service';
+import type { FeatureContext } from '../context';
+import { withStages } from '../progress';
+import { settled } from '../commands/run';
+import { checked } from '../session/checked';
+import { proxyContext } from '../settings';
+import { pickSubscription, pickVault, rememberSubscription } from './pickVault';
+import type { AzureSignInState } from './signInState';
+import type { IssuedFiles } from './issuedFiles';
+
+export interface AzureFeature {
+  signIn: AzureSignInState;
+  issued: IssuedFiles;
+}
+
+/** The new file's path once it is selected; undefined when cancelled or refused (the refusal shown). */
+export async function getCredentialsFromAzure(f: FeatureContext, azure: AzureFeature): Promise<string | undefined> {
+  const title = vscode.l10n.t('Get Vault Credentials from Azure');
+  const retry = () => getCredentialsFromAzure(f, azure);
+  const signedIn = await settled(f, await checked(async () => azure.signIn.signIn(f.ui(), await askTenant(f, azure, title))), retry).catch(cancelled);
+  if (!signedIn) return undefined;
+  const { ArmSession, privateCredentialsFolder } = await loadAzure();
+  const proxy = await f.session.proxy();
+  // Refused (AzureTokenNotForEndpoint) when the sign-in is for another cloud than the endpoint's.
+  const arm = await settled(f, await checked(async () => new ArmSession({ endpoint: signedIn.plan.endpoint, token: signedIn.source, logger: f.log, proxy, proxyContext: proxyContext(), trust: f.session.host.trust.sources() })), retry);
+  if (!arm) return undefined;
+  try {
+    const subscriptionId = await pickSubscription(f.ui(), f.extension.globalState, title).catch(cancelled);
+    if (!subscriptionId) return undefined;
+    const vaults = await settled(f, await withStages(vscode.l10n.t('Listing the vaults of subscription {0}', subscriptionId), [], (_p, signal) => checked(() => arm.listVaults(subscriptionId, undefined, signal))), retry);
+    if (!vaults) return undefined;
+    await rememberSubscription(f.extension.globalState, subscriptionId);
+    if (!vaults.length) {
+      void f.ui().message('info', vscode.l10n.t('Subscription {0} has no Recovery Services vault that your account can see.', subscriptionId));
+      return undefined;
+    }
+    const vault = await pickVault(f.ui(), vaults, title).catch(cancelled);
+    if (!vault || !(await confirmSupersede(f, vault))) return undefined;
+    const ref: VaultRef = { subscriptionId, resourceGroup: vault.resourceGroup, vault: vault.vault };
+    const folder = await privateCredentialsFolder();
+    const saved = await settled(f, await withStages(vscode.l10n.t('Getting a credentials file for vault {0}', vault.vault), [], (_p, signal) => checked(() => arm.saveFreshCredentials(ref, folder, { signal }))), retry);
+    if (!saved) {
+      await vscode.workspace.fs.delete(vscode.Uri.file(folder), { recursive: true, useTrash: false }).then(undefined, () => undefined);
+      return undefined;
+    }
+    azure.issued.add(saved.file);
+    const selected = await settled(f, await f.session.selectCredentials(saved.file), retry);
+    if (!selected) return undefined;
+    void offerCopy(f, saved.file, vault.vault);
+    return saved.file;
+  } finally {
+    await arm.close();
+  }
+}
+
+/** A Microsoft sign-in may name a tenant (directory); empty: the account's organisations. The emulator has none. */
+async function askTenant(f: FeatureContext, azure: AzureFeature, title: string): Promise<string | undefined> {
+  if (azure.signIn.plan().signIn.kind !== 'microsoft' || (await azure.signIn.refresh())) return undefined;
+  const tenant = await f.ui().input({ title, prompt: vscode.l10n.t('Tenant (directory) ID or domain of the vault\'s subscription; leave empty for your account\'s default.') });
+  return tenant.trim() || undefined;
+}
+
+async function confirmSupersede(f: FeatureContext, vault: { vault: string }): Promise<boolean> {
+  return f.ui().confirm(
+    vscode.l10n.t('Get a new credentials file for vault {0}?', vault.vault),
+    vscode.l10n.t('A new file makes every earlier credentials file for this vault stop working, including other admins\' files and those of servers or fleets being registered right now. The new file holds a private key and is valid for 48 hours; it is kept in a private temporary folder and removed after the registration.'),
+    vscode.l10n.t('Get New File'),
+  );
+}
+
+/** The file is selected already; saving a copy is an explicit choice (owner-only, never over another file). */
+async function offerCopy(f: FeatureContext, file: string, vaultName: string): Promise<void> {
+  const copy = vscode.l10n.t('Save a Copy…');
+  const chosen = await f.ui().message('info', vscode.l10n.t('A fresh credentials file for vault {0} is selected. It is removed after the registration.', vaultName), copy);
+  if (chosen !== copy) return;
+  const destination = await f.ui().saveFile({ title: vscode.l10n.t('Save a Copy of the Credentials File'), defaultUri: vscode.Uri.file(file.replace(/^.*[\\/]/, '')), filters: { [vscode.l10n.t('Vault credentials')]: ['VaultCredentials'] } });
+  if (!destination) return;
+  const { saveCredentialsCopy } = await loadAzure();
+  const saved = await settled(f, await checked(() => saveCredentialsCopy(file, destination)), () => offerCopy(f, file, vaultName));
+  if (saved) void f.ui().message('info', vscode.l10n.t('Saved a copy to {0} (owner only). It holds a private key: delete it once the servers are registered.', saved));
+}
+
+/** Back or Cancel in a prompt ends the command quietly. */
+function cancelled(err: unknown): undefined {
+  if (err instanceof Error && (err.name === 'CancelledError' || err.name === 'GoBack')) return undefined;
+  throw err;
+}
