@@ -19,12 +19,14 @@ const GOAL = 1024 * KIB;
  * budgets, Azure's included, add up to the goal.
  */
 const PARTS: { name: string; holds: RegExp; budget: number }[] = [
-  { name: 'azure', holds: /^extension\/dist\/chunks\/(azure|getCredentials)-[A-Z0-9]+\.mjs(\.LEGAL\.txt)?$/, budget: 150 * KIB },
+  // Rebalanced once Azure's chunk existed (121 KiB measured): 6 KiB went to the translations, which
+  // grow by each feature's strings in two languages.
+  { name: 'azure', holds: /^extension\/dist\/chunks\/(azure|getCredentials)-[A-Z0-9]+\.mjs(\.LEGAL\.txt)?$/, budget: 144 * KIB },
   { name: 'bundles', holds: /^extension\/dist\/(chunks\/)?[^/]+\.(m?js|LEGAL\.txt)$/, budget: 420 * KIB },
   { name: 'agent', holds: /^extension\/dist\/agent\//, budget: 230 * KIB },
   { name: 'images', holds: /\.(png|webp|svg)$/, budget: 170 * KIB },
   { name: 'docs', holds: /\.(md|txt)$/, budget: 28 * KIB },
-  { name: 'manifest and translations', holds: /./, budget: 26 * KIB },
+  { name: 'manifest and translations', holds: /./, budget: 32 * KIB },
 ];
 /** Activation, the status bar, the palette wizard for this server, the status check. */
 const COMMON_PATH_GOAL = 600 * 1000;
