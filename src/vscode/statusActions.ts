@@ -9,8 +9,17 @@ export interface StatusAction {
   command: string;
 }
 
-export function actionsFor(state: RegistrationState): StatusAction[] {
+export interface StatusOffers {
+  freshFromAzure?: boolean;
+}
+
+/**
+ * `freshFromAzure`: the selected file is expired or about to expire and the user is signed in to
+ * Azure (decided by the features bundle, which knows both), so a fresh file is one command away.
+ */
+export function actionsFor(state: RegistrationState, { freshFromAzure = false }: StatusOffers = {}): StatusAction[] {
   const a = (icon: string, label: string, command: string): StatusAction => ({ icon, label, command });
+  const fresh = freshFromAzure ? [a('cloud-download', vscode.l10n.t('Get a Fresh File from Azure'), COMMANDS.getCredentialsFromAzure)] : [];
   const setup = a('rocket', vscode.l10n.t('Set Up Backup Agent…'), COMMANDS.setup);
   const select = a('key', vscode.l10n.t('Select Vault Credentials File…'), COMMANDS.selectCredentials);
   const status = a('info', vscode.l10n.t('Show Registration Status'), COMMANDS.showStatus);
@@ -18,9 +27,9 @@ export function actionsFor(state: RegistrationState): StatusAction[] {
     case 'notSetUp':
       return [setup, select, a('book', vscode.l10n.t('Open Setup Page'), COMMANDS.openSetupPage)];
     case 'credentialsSelected':
-      return [setup, a('plug', vscode.l10n.t('Register This Server'), COMMANDS.register), select];
+      return [...fresh, setup, a('plug', vscode.l10n.t('Register This Server'), COMMANDS.register), select];
     case 'credentialsExpired':
-      return [select, setup];
+      return [...fresh, select, setup];
     case 'registered':
       return [status, a('settings-gear', vscode.l10n.t('Change Properties…'), COMMANDS.changeProperties), a('debug-disconnect', vscode.l10n.t('Unregister Server'), COMMANDS.unregister)];
     case 'vaultUnreachable':

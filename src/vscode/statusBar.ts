@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { type RegistrationState, splitTimeLeft } from '../core/status';
 import { COMMANDS, STATUS_BAR_ITEM_ID } from './ids';
-import { actionsFor, TOOLTIP_COMMANDS } from './statusActions';
+import { actionsFor, TOOLTIP_COMMANDS, type StatusOffers } from './statusActions';
 
 interface Presentation {
   text: string;
@@ -66,10 +66,10 @@ export class RegistrationStatusBar implements vscode.Disposable {
     this.item.show();
   }
 
-  show(state: RegistrationState, details: string[] = []): void {
+  show(state: RegistrationState, details: string[] = [], offers: StatusOffers = {}): void {
     const p = present(state);
     this.apply(state, p);
-    this.item.tooltip = tooltip(state, p.tooltip, details);
+    this.item.tooltip = tooltip(state, p.tooltip, details, offers);
     this.item.backgroundColor = p.background;
     this.item.show();
   }
@@ -86,7 +86,7 @@ export class RegistrationStatusBar implements vscode.Disposable {
 }
 
 /** Details as plain text (escaped), then command links to the actions for the state. */
-function tooltip(state: RegistrationState, summary: string, details: string[]): vscode.MarkdownString {
+function tooltip(state: RegistrationState, summary: string, details: string[], offers: StatusOffers): vscode.MarkdownString {
   const md = new vscode.MarkdownString('', true);
   md.isTrusted = { enabledCommands: TOOLTIP_COMMANDS };
   md.appendText(summary);
@@ -95,6 +95,6 @@ function tooltip(state: RegistrationState, summary: string, details: string[]): 
     md.appendText(line);
   }
   md.appendMarkdown('\n\n---\n\n');
-  md.appendMarkdown(actionsFor(state).map((a) => `[$(${a.icon}) ${a.label}](command:${a.command})`).join(' &nbsp; '));
+  md.appendMarkdown(actionsFor(state, offers).map((a) => `[$(${a.icon}) ${a.label}](command:${a.command})`).join(' &nbsp; '));
   return md;
 }

@@ -13,7 +13,7 @@ import * as vscode from 'vscode';
 import { inspectCredentialsFile } from '../../src/core/credentials/inspect';
 import { createHandlers } from '../../src/vscode/features/setupPage/handlers';
 import { REQUEST_PARAMS } from '../../src/webview/protocol';
-import { waitUntil } from '../support/extension';
+import { activateExtension, waitUntil } from '../support/extension';
 import { startHarness, type Harness } from '../support/setupHarness';
 import { ALTERNATIVE, KEEP, TestUserInput, type MessageRecord } from '../support/testUserInput';
 
@@ -110,6 +110,23 @@ describe('Vault credentials from Azure (the local vault\'s ARM emulator)', funct
     assert.ok(!refusal?.actions.includes('Select a New Credentials File…'), 'the portal route is not offered while signed in');
     const selected = h.testing.session.snapshot().credentials;
     assert.ok(selected?.ok && selected.value.vaultName === VAULT && selected.file !== older, JSON.stringify(selected));
+  });
+
+  it('the status bar offers "Get a Fresh File from Azure" while signed in for a file about to expire, not for one with time left', async () => {
+    const { api } = await activateExtension();
+    const freshOffered = () => {
+      const tooltip = api.statusBarItem.tooltip;
+      return tooltip instanceof vscode.MarkdownString && tooltip.value.includes('command:backupAgent.getCredentialsFromAzure');
+    };
+    assert.equal(await h.testing.azure.signIn.refresh(), true, 'signed in');
+    await config().update('installFolder', path.join(h.dir, 'install-status'), vscode.ConfigurationTarget.Global);
+    await h.testing.session.selectCredentials(await h.issueFile('roomy.VaultCredentials', 48));
+    await waitUntil(() => (/expire in 4\dh/.test(api.statusBarItem.text) ? true : undefined), 'the 48-hour file shown');
+    assert.equal(freshOffered(), false, 'a file with 48 hours left gets no fresh-file offer');
+    // Half an hour left: less than a stalled setup may take (the core's expiry warning).
+    await h.testing.session.selectCredentials(await h.issueFile('closing.VaultCredentials', 0.5));
+    await waitUntil(() => (freshOffered() ? true : undefined), 'the fresh-file offer in the status tooltip');
+    assert.match(api.statusBarItem.text, /expire in 0h/);
   });
 
   it('the setup page\'s "From Azure…" selects a fresh file through the same command; its message takes no parameters', async () => {

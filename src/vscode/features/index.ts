@@ -147,7 +147,10 @@ export function createFeatures(host: FeatureHost): Features {
     [COMMANDS.openSetupPage]: () => void openSetupPage(host, session),
     [COMMANDS.startLocalVault]: () => localVault.start(f),
     [COMMANDS.stopLocalVault]: () => localVault.stop(f),
-    [COMMANDS.statusMenu]: () => showStatusMenu(status.state()),
+    [COMMANDS.statusMenu]: () => {
+      const state = status.state();
+      return showStatusMenu(state, status.offers(state));
+    },
     [COMMANDS.registerRemote]: () => registerRemote(f, serverStore),
     [COMMANDS.registerServers]: () => registerServers(f, fleet),
     [COMMANDS.showFleetReport]: () => showLastFleetReport(f),

@@ -6,8 +6,10 @@
  */
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { deriveRegistrationState, type RegistrationState } from '../../../core/service';
+import { deriveRegistrationState, EXPIRY_WARNING_MS, type RegistrationState } from '../../../core/service';
+import { isSignedInToAzure } from '../azure/signInState';
 import type { RegistrationStatusBar } from '../../statusBar';
+import type { StatusOffers } from '../../statusActions';
 import type { SetupSession } from '../session/types';
 import { readSettings } from '../settings';
 import type { ThisServer } from './thisServer';
@@ -60,6 +62,12 @@ export class StatusController implements vscode.Disposable {
     return deriveRegistrationState({ now });
   }
 
+  /** What the status menu and tooltip offer beside the state's own actions. */
+  offers(state: RegistrationState): StatusOffers {
+    const expiring = state.kind === 'credentialsExpired' || (state.kind === 'credentialsSelected' && state.timeLeftMs < EXPIRY_WARNING_MS);
+    return { freshFromAzure: expiring && isSignedInToAzure() };
+  }
+
   private render(): void {
     const state = this.state();
     const last = this.thisServer.last;
@@ -69,7 +77,7 @@ export class StatusController implements vscode.Disposable {
       ...(status ? [vscode.l10n.t('Install folder: {0}', status.installFolder)] : []),
       ...(last ? [vscode.l10n.t('Last checked: {0}', last.checkedAt.toLocaleTimeString(vscode.env.language))] : []),
     ];
-    this.statusBar.show(state, details);
+    this.statusBar.show(state, details, this.offers(state));
   }
 
   private resume(now = false): void {
