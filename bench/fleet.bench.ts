@@ -25,7 +25,10 @@
 //   process, its reaped children, and the rest of the machine (other work on the shared cores);
 //   the same for the floor. The fleet's CPU over the cores is the least wall any scheduling could
 //   reach, so a wall above 2x the floor is shown as CPU demand rather than hidden.
+// - with --cpu-profile FILE, the admin process's JavaScript profile of that run (FILE, a
+//   .cpuprofile) and its top functions and files by self time (bench/support/cpuProfile.ts).
 // A smaller case, quickly: tsx bench/fleet.bench.ts --servers 10 --concurrency 4,8
+// Through npm: npm run bench -- fleet -- --concurrency 8 --cpu-profile fleet.cpuprofile
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import net from 'node:net';
 import { promises as fs } from 'node:fs';
@@ -43,10 +46,14 @@ import { agentPackageDir, tempDir, TEST_PASSPHRASE } from '../test/support/servi
 import { killTree } from '../test/support/processes';
 import { generateKeyPair, startSshd, type TestSshd } from '../test/support/sshd';
 import { REPO_ROOT } from '../test/support/vault';
+import { startCpuProfile, type ProfileSummary } from './support/cpuProfile';
 import { cpuBetween, readCpu, type RunCpu } from './support/machineCpu';
 import { StageCpu } from './support/stageCpu';
 
-const args = parseArgs({ options: { servers: { type: 'string', default: '50' }, concurrency: { type: 'string', default: '1,4,8' } } }).values;
+const args = parseArgs({
+  options: { servers: { type: 'string', default: '50' }, concurrency: { type: 'string', default: '1,4,8' }, 'cpu-profile': { type: 'string' } },
+}).values;
+const PROFILE_FILE = args['cpu-profile'] && path.resolve(args['cpu-profile']);
 const SERVERS = Number(args.servers);
 const CONCURRENCY = args.concurrency.split(',').map(Number);
 if (!(SERVERS >= 1 && SERVERS <= 50) || !CONCURRENCY.every((c) => c >= 1 && Number.isInteger(c))) {
@@ -110,6 +117,7 @@ interface RunFigures {
   cpu: NodeJS.CpuUsage;
   peakRss: number;
   machine: RunCpu;
+  profile?: ProfileSummary;
 }
 
 const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
@@ -143,6 +151,14 @@ function printFleetFigures(run: RunFigures, idleRss: number, baselineMs: number,
   const ratio = run.ms / baselineMs;
   console.log(`BENCH fleet wall against the floor: ${sec(run.ms)} / ${sec(baselineMs)} = ${ratio.toFixed(2)}x OpenSSH's floor, ${which} (goal <= ${GOAL_RATIO}x: ${verdict(ratio <= GOAL_RATIO)})`);
   console.log(`BENCH fleet peak RSS: ${mib(run.peakRss)} of the admin process (${mib(idleRss)} idle before the first run), ${which} (goal <= ${GOAL_RSS_MIB} MiB: ${verdict(run.peakRss <= GOAL_RSS_MIB * 1024 * 1024)})`);
+  if (run.profile) {
+    const { profile } = run;
+    const line = ({ name, selfMs }: { name: string; selfMs: number }) => `${perServer(selfMs)} ${name}`;
+    console.log(`BENCH fleet admin CPU profile (${profile.file}): JavaScript self time by file, top first:`);
+    for (const item of profile.byFile) console.log(`  ${line(item)}`);
+    console.log('BENCH fleet admin CPU profile: by function, top first:');
+    for (const item of profile.byFunction) console.log(`  ${line(item)}`);
+  }
   console.log(machineLine(`the run, ${which}`, run.machine, cores, baselineMs));
   console.log(machineLine(`OpenSSH's floor, ${SERVERS}x \`true\` at concurrency ${run.concurrency}`, floorCpu, cores, baselineMs));
 }
@@ -204,6 +220,7 @@ async function main(): Promise<void> {
       );
       runPeakRss = process.memoryUsage.rss();
       const machineStart = cpuNow();
+      const profiler = PROFILE_FILE && concurrency === DETAIL ? await startCpuProfile(REPO_ROOT) : undefined;
       const stages = new StageCpu();
       const cpuStart = process.cpuUsage();
       const start = performance.now();
@@ -230,7 +247,8 @@ async function main(): Promise<void> {
       stages.settle();
       const cpu = process.cpuUsage(cpuStart);
       const machine = cpuBetween(machineStart, cpuNow());
-      const figures = { concurrency, ms, stages, cpu, peakRss: runPeakRss, machine };
+      const profile = profiler && (await profiler.stop(PROFILE_FILE!));
+      const figures = { concurrency, ms, stages, cpu, peakRss: runPeakRss, machine, ...(profile ? { profile } : {}) };
       if (report.counts.registered !== SERVERS) {
         // Still shown: where the CPU went tells a loaded machine from a slow fleet.
         console.log(`BENCH fleet INCOMPLETE at concurrency ${concurrency}: ${report.counts.registered} of ${SERVERS} registered; the figures below include the failed servers' work`);
