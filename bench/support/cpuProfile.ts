@@ -7,11 +7,13 @@
  */
 import { promises as fs } from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import type { SourceMap } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
   hitCount?: number;
 }
 
@@ -34,10 +36,29 @@ export interface ProfileSummary {
   byFile: ProfileLine[];
 }
 
+/** A bundle's frames are named by the sources its map points to. */
+export interface BundleMap {
+  /** The bundle's path. */
+  file: string;
+  map: SourceMap;
+}
+
+/** The frame's source file and 0-based line, through the bundle's map when it is the bundle's. */
+function sourceOf(frame: ProfileNode['callFrame'], bundle: BundleMap | undefined): { file: string; line: number } {
+  const file = frame.url.startsWith('file:') ? fileURLToPath(frame.url) : frame.url;
+  if (bundle && file === bundle.file) {
+    const entry = bundle.map.findEntry(frame.lineNumber, frame.columnNumber) as { originalSource?: string; originalLine?: number };
+    if (entry.originalSource) {
+      const original = entry.originalSource.startsWith('file:') ? fileURLToPath(entry.originalSource) : path.resolve(path.dirname(bundle.file), entry.originalSource);
+      return { file: original, line: entry.originalLine ?? 0 };
+    }
+  }
+  return { file, line: frame.lineNumber };
+}
+
 /** Where a frame's code lives, short: a package's name, or the path below the repository. */
-function shortUrl(url: string, root: string): string {
-  if (!url) return '(native)';
-  const file = url.replace(/^file:\/\//, '');
+function shortUrl(file: string, root: string): string {
+  if (!file) return '(native)';
   const inModules = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file);
   if (inModules) return inModules[1]!;
   return file.startsWith(root) ? path.relative(root, file) : file;
@@ -51,7 +72,7 @@ function top(map: Map<string, number>, count: number): ProfileLine[] {
 }
 
 /** Starts sampling now; `stop(file)` writes the profile and sums it. */
-export async function startCpuProfile(root: string): Promise<{ stop(file: string, count?: number): Promise<ProfileSummary> }> {
+export async function startCpuProfile(root: string, bundle?: BundleMap): Promise<{ stop(file: string, count?: number): Promise<ProfileSummary> }> {
   const session = new Session();
   session.connect();
   await session.post('Profiler.enable');
@@ -71,11 +92,12 @@ export async function startCpuProfile(root: string): Promise<{ stop(file: string
       for (const node of profile.nodes) {
         const hits = node.hitCount ?? 0;
         if (!hits) continue;
-        const { functionName, url, lineNumber } = node.callFrame;
-        const where = shortUrl(url, root);
+        const { functionName } = node.callFrame;
         // (idle) is the event loop waiting: not CPU.
         if (functionName === '(idle)') continue;
-        const fn = `${functionName || '(anonymous)'} ${where}${url ? `:${lineNumber + 1}` : ''}`;
+        const source = sourceOf(node.callFrame, bundle);
+        const where = shortUrl(source.file, root);
+        const fn = `${functionName || '(anonymous)'} ${where}${source.file ? `:${source.line + 1}` : ''}`;
         byFunction.set(fn, (byFunction.get(fn) ?? 0) + hits * perSample);
         byFile.set(where, (byFile.get(where) ?? 0) + hits * perSample);
       }
