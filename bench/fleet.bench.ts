@@ -30,6 +30,33 @@
 //   reach, so a wall above 2x the floor is shown as CPU demand rather than hidden.
 // - with --cpu-profile FILE, the admin process's JavaScript profile of that run (FILE, a
 //   .cpuprofile) and its top functions and files by self time (bench/support/cpuProfile.ts).
+//
+// Notes from the CPU profile (2026-12-06, 50 servers at concurrency 8, --cpu-profile; the 2 cores
+// shared with other work: load average 8-18, "rest of the machine" 157 s of the run's 490 s busy):
+// - Admin CPU 533 ms per server (user 322 + system 211), from about 720 before this round's cuts
+//   (a 10-server profile). Main-thread JavaScript samples account for about 200 ms of it; the rest
+//   is kernel time (loopback TCP of the SSH streams) and Node's other threads.
+// - By stage: installAgent 33%, connecting 18% (key exchange, host key, auth signature, one
+//   session for the shell probe, facts and node's version), checkCache 16%, savePassphrase 15%
+//   (it also holds the credentials upload and the agent's Node start up to its first stage).
+// - By function: ssh2's socket writes (writev, 31 ms per server, now corked per tick), ssh2's
+//   packet code 15, V8's own work and GC 28, this bench's RSS sampler 13 (process.memoryUsage.rss
+//   every 20 ms), ciphers 8, file opens/reads ~7 (the package and credentials file, read again
+//   per server before their decoded form is found in the content cache).
+// - Gone from the profile: the PKCS#12 derivation of the credentials file per server (24 ms,
+//   now once per file: src/core/contentCache.ts), gunzip and tar parsing of the package per server
+//   (once per package), memoryUsage()'s heap walk in the sampler (13 ms). No scrypt and no key
+//   generation run in the admin process (machineIdentity's share is other servers' work while
+//   the servers make their keys).
+// - Wall 6.42x the floor (244 s / 38 s): the servers' sshd trees used 6.06 s of CPU per server
+//   (OpenSSH's `true`: 0.83 s): four Node starts each (its version with the facts, the unpack,
+//   the staged agent's verify, and register with its own check, RSA key and scrypt), which alone
+//   allow no wall below 4.39x the floor on 2 cores.
+// - Peak RSS 159 MiB (idle 63, heap at most 60): the rest is buffers and allocator arenas of
+//   8 connections at once; not yet broken down.
+// - Next cuts: fewer Node starts on the server (the unpack and the verify in one run), the
+//   sampler at a coarser interval, reading the package and credentials file once per run rather
+//   than per server.
 // A smaller case, quickly: tsx bench/fleet.bench.ts --servers 10 --concurrency 4,8
 // Through npm: npm run bench -- fleet -- --concurrency 8 --cpu-profile fleet.cpuprofile
 import { execFile, execFileSync, spawn } from 'node:child_process';
