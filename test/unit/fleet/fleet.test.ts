@@ -26,7 +26,7 @@ describe('fleet over real sshd servers and a real vault', function () {
   // and scrypt, on the same 2 cores as the fleet): the 20-server test took 105-110 s on a quiet
   // 2-core machine, against about 40 s before. Measured again on this 2-core machine once the
   // agent was unpacked on the server and connect read the facts in one session (2026-12-06, the
-  // cores shared with other work): 139 s for the 20-server test, 17-48 s for the others. 300 s
+  // cores shared with other work): 97-139 s for the 20-server test, 17-48 s for the others. 300 s
   // leaves about twice that for a loaded CI machine.
   this.timeout(300_000);
   let vault: TestVault;
