@@ -3,9 +3,11 @@
 // so every run registers all 50). Figures: wall time, servers per second, the speed-up over
 // concurrency 1 and the scaling efficiency against the core count. Baseline measured in the same
 // run: OpenSSH's own client running `true` on the 50 servers at concurrency 8 (connect + key
-// exchange + auth + one exec, the floor of any SSH-based fleet tool). Memory: peak RSS and heap of
-// this Node process, which runs the same core code the extension host runs, above its idle figure;
-// the vault runs in its own process (its CLI), as a vault is another machine.
+// exchange + auth + one exec, the floor of any SSH-based fleet tool). The admin side of each run is
+// a process of its own (bench/support/fleetAdmin.ts, bundled and minified as the extension's
+// features are, run with node): its CPU, stage split and memory are the shipped core code's alone,
+// not tsx's or this harness's. The vault runs in its own process (its CLI), as a vault is another
+// machine.
 // Goal: 50 servers in <= 10 s at concurrency 8; near-linear scaling up to the core count.
 // The sshd servers share the machine's cores with the fleet, as they do in the tests.
 //
@@ -19,34 +21,65 @@
 //   the bench follows whatever stages the code has. A server's last stage also holds the closing
 //   of its connection; CPU while no server runs is "outside any server".
 // - wall time against OpenSSH's floor (measured at the same concurrency), as a ratio; goal <= 2x.
-// - peak RSS of this process during that run (sampled every 20 ms); goal <= 150 MiB.
+// - peak RSS of the admin process during that run (sampled every 20 ms); goal <= 150 MiB.
 // - where the machine's CPU went (bench/support/machineCpu.ts, from /proc): the servers' sshd
 //   trees (sessions, shells and whatever the server runs), the vault's process tree, this
-//   process, its reaped children, and the rest of the machine (other work on the shared cores);
+//   harness, its reaped children (the admin process in a run, OpenSSH's clients in the floor),
+//   and the rest of the machine (other work on the shared cores);
 //   the same for the floor. The fleet's CPU over the cores is the least wall any scheduling could
 //   reach, so a wall above 2x the floor is shown as CPU demand rather than hidden.
+// - with --cpu-profile FILE, the admin process's JavaScript profile of that run (FILE, a
+//   .cpuprofile) and its top functions and files by self time (bench/support/cpuProfile.ts).
+//
+// Notes from the CPU profile (2026-12-06, 50 servers at concurrency 8, --cpu-profile; the 2 cores
+// shared with other work: load average 8-18, "rest of the machine" 157 s of the run's 490 s busy):
+// - Admin CPU 533 ms per server (user 322 + system 211), from about 720 before this round's cuts
+//   (a 10-server profile). Main-thread JavaScript samples account for about 200 ms of it; the rest
+//   is kernel time (loopback TCP of the SSH streams) and Node's other threads.
+// - By stage: installAgent 33%, connecting 18% (key exchange, host key, auth signature, one
+//   session for the shell probe, facts and node's version), checkCache 16%, savePassphrase 15%
+//   (it also holds the credentials upload and the agent's Node start up to its first stage).
+// - By function: ssh2's socket writes (writev, 31 ms per server, now corked per tick), ssh2's
+//   packet code 15, V8's own work and GC 28, this bench's RSS sampler 13 (process.memoryUsage.rss
+//   every 20 ms), ciphers 8, file opens/reads ~7 (the package and credentials file, read again
+//   per server before their decoded form is found in the content cache).
+// - Gone from the profile: the PKCS#12 derivation of the credentials file per server (24 ms,
+//   now once per file: src/core/contentCache.ts), gunzip and tar parsing of the package per server
+//   (once per package), memoryUsage()'s heap walk in the sampler (13 ms). No scrypt and no key
+//   generation run in the admin process (machineIdentity's share is other servers' work while
+//   the servers make their keys).
+// - Wall 6.42x the floor (244 s / 38 s): the servers' sshd trees used 6.06 s of CPU per server
+//   (OpenSSH's `true`: 0.83 s): four Node starts each (its version with the facts, the unpack,
+//   the staged agent's verify, and register with its own check, RSA key and scrypt), which alone
+//   allow no wall below 4.39x the floor on 2 cores.
+// - Peak RSS 159 MiB (idle 63, heap at most 60): the rest is buffers and allocator arenas of
+//   8 connections at once; not yet broken down.
+// - Next cuts: fewer Node starts on the server (the unpack and the verify in one run), the
+//   sampler at a coarser interval, reading the package and credentials file once per run rather
+//   than per server.
 // A smaller case, quickly: tsx bench/fleet.bench.ts --servers 10 --concurrency 4,8
+// Through npm: npm run bench -- fleet -- --concurrency 8 --cpu-profile fleet.cpuprofile
 import { execFile, execFileSync, spawn } from 'node:child_process';
+import * as esbuild from 'esbuild';
 import net from 'node:net';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
-import { startFleet, type FleetServer } from '../src/core/fleet';
-import { silentLogger } from '../src/core/log';
-import { parseProxySettings } from '../src/core/proxy/settings';
-import { Secret } from '../src/core/secret';
-import { SetupService } from '../src/core/service';
-import { openSshTarget, resolveDestination, type SshPrompts } from '../src/core/target/ssh';
-import { endpointKey } from '../src/core/trust/endpoint';
 import { agentPackageDir, tempDir, TEST_PASSPHRASE } from '../test/support/service';
 import { killTree } from '../test/support/processes';
 import { generateKeyPair, startSshd, type TestSshd } from '../test/support/sshd';
 import { REPO_ROOT } from '../test/support/vault';
+import type { ProfileSummary } from './support/cpuProfile';
+import type { AdminFigures, AdminJob } from './support/fleetAdmin';
 import { cpuBetween, readCpu, type RunCpu } from './support/machineCpu';
-import { StageCpu } from './support/stageCpu';
+import type { StageFigures } from './support/stageCpu';
 
-const args = parseArgs({ options: { servers: { type: 'string', default: '50' }, concurrency: { type: 'string', default: '1,4,8' } } }).values;
+const args = parseArgs({
+  options: { servers: { type: 'string', default: '50' }, concurrency: { type: 'string', default: '1,4,8' }, 'cpu-profile': { type: 'string' } },
+}).values;
+const PROFILE_FILE = args['cpu-profile'] && path.resolve(args['cpu-profile']);
 const SERVERS = Number(args.servers);
 const CONCURRENCY = args.concurrency.split(',').map(Number);
 if (!(SERVERS >= 1 && SERVERS <= 50) || !CONCURRENCY.every((c) => c >= 1 && Number.isInteger(c))) {
@@ -60,13 +93,41 @@ const GOAL_RATIO = 2;
 const GOAL_RSS_MIB = 150;
 const run = promisify(execFile);
 
-const refuse: SshPrompts = {
-  trustNewHost: async () => {
-    throw new Error('every host key is in known_hosts');
-  },
-  keyPassphrase: async () => undefined,
-  password: async () => undefined,
-};
+/** The admin side, bundled as the extension's features are: minified, ssh2's native parts left out. */
+async function buildAdmin(outDir: string): Promise<string> {
+  const esmNode = pathToFileURL(path.join(REPO_ROOT, 'scripts', 'lib', 'esm-node.mjs')).href;
+  const { llhttpWithoutSimd } = (await import(esmNode)) as { llhttpWithoutSimd: esbuild.Plugin };
+  const outfile = path.join(outDir, 'fleet-admin.js');
+  await esbuild.build({
+    absWorkingDir: REPO_ROOT,
+    entryPoints: ['bench/support/fleetAdmin.ts'],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    // Minified as shipped, except names: the CPU profile then names the functions it found, and
+    // the map (read by the admin only when it profiles) names their source files.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    sourcemap: 'external',
+    plugins: [llhttpWithoutSimd],
+    external: ['*.node', 'cpu-features'],
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
+/** Runs one fleet in the admin process and returns its figures. */
+async function runAdmin(bundle: string, job: AdminJob): Promise<AdminFigures> {
+  const child = spawn(process.execPath, [bundle], { stdio: ['pipe', 'pipe', 'inherit'] });
+  child.stdin.end(JSON.stringify(job));
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+  if (code !== 0) throw new Error(`the admin process exited with ${code}`);
+  return JSON.parse(out) as AdminFigures;
+}
 
 const VAULT_CLI = [path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(REPO_ROOT, 'src', 'vault', 'cli.ts')];
 
@@ -105,11 +166,15 @@ async function pool<T>(items: T[], limit: number, task: (item: T) => Promise<voi
 interface RunFigures {
   concurrency: number;
   ms: number;
-  stages: StageCpu;
-  /** This process's CPU over the run. */
+  stages: Map<string, StageFigures>;
+  outsideMs: number;
+  /** The admin process's CPU over the run. */
   cpu: NodeJS.CpuUsage;
+  idleRss: number;
   peakRss: number;
+  peakHeap: number;
   machine: RunCpu;
+  profile?: ProfileSummary;
 }
 
 const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
@@ -122,27 +187,37 @@ function machineLine(what: string, cpu: RunCpu, cores: number, baselineMs: numbe
   const own = cpu.adminMs + cpu.adminChildrenMs + cpu.serversMs + cpu.vaultMs;
   return (
     `BENCH fleet machine CPU during ${what}: ${sec(cpu.machineMs)} busy of ${sec(cores * cpu.wallMs)} (${cores} cores x ${sec(cpu.wallMs)} wall): ` +
-    `servers' sshd trees ${sec(cpu.serversMs)} (${perServer(cpu.serversMs)}), admin process ${sec(cpu.adminMs)}, its child processes ${sec(cpu.adminChildrenMs)}, ` +
+    `servers' sshd trees ${sec(cpu.serversMs)} (${perServer(cpu.serversMs)}), this harness ${sec(cpu.adminMs)}, its child processes (the admin process, or OpenSSH's clients) ${sec(cpu.adminChildrenMs)}, ` +
     `vault ${sec(cpu.vaultMs)}, rest of the machine ${sec(cpu.restMs)}; all but the rest, over ${cores} cores, allow no wall below ${sec(own / cores)} ` +
     `(${(own / cores / baselineMs).toFixed(2)}x the floor's wall)`
   );
 }
 
 /** The fleet figures of one run, each next to its goal, and where the machine's CPU went. */
-function printFleetFigures(run: RunFigures, idleRss: number, baselineMs: number, floorCpu: RunCpu, cores: number): void {
+function printFleetFigures(run: RunFigures, baselineMs: number, floorCpu: RunCpu, cores: number): void {
   const which = `${SERVERS} servers at concurrency ${run.concurrency}`;
-  const adminMs = run.stages.totalCpuMs();
+  const adminMs = run.outsideMs + [...run.stages.values()].reduce((n, s) => n + s.cpuMs, 0);
   console.log(
     `BENCH fleet admin CPU: ${perServer(adminMs)} (user ${(run.cpu.user / 1000 / SERVERS).toFixed(1)} + system ${(run.cpu.system / 1000 / SERVERS).toFixed(1)}), ` +
       `${which} (goal <= ${GOAL_CPU_MS} ms: ${verdict(adminMs / SERVERS <= GOAL_CPU_MS)})`,
   );
-  for (const [stage, { cpuMs, wallMs }] of run.stages.stages) {
+  for (const [stage, { cpuMs, wallMs }] of run.stages) {
     console.log(`BENCH fleet admin CPU in stage ${stage}: ${perServer(cpuMs)} (${((cpuMs / adminMs) * 100).toFixed(0)}% of the admin CPU), servers spent ${sec(wallMs / SERVERS)} each in it`);
   }
-  console.log(`BENCH fleet admin CPU outside any server: ${perServer(run.stages.outsideMs)}`);
+  console.log(`BENCH fleet admin CPU outside any server: ${perServer(run.outsideMs)}`);
   const ratio = run.ms / baselineMs;
   console.log(`BENCH fleet wall against the floor: ${sec(run.ms)} / ${sec(baselineMs)} = ${ratio.toFixed(2)}x OpenSSH's floor, ${which} (goal <= ${GOAL_RATIO}x: ${verdict(ratio <= GOAL_RATIO)})`);
-  console.log(`BENCH fleet peak RSS: ${mib(run.peakRss)} of the admin process (${mib(idleRss)} idle before the first run), ${which} (goal <= ${GOAL_RSS_MIB} MiB: ${verdict(run.peakRss <= GOAL_RSS_MIB * 1024 * 1024)})`);
+  console.log(
+    `BENCH fleet peak RSS: ${mib(run.peakRss)} of the admin process (${mib(run.idleRss)} idle before the run; peak heap ${mib(run.peakHeap)}), ${which} (goal <= ${GOAL_RSS_MIB} MiB: ${verdict(run.peakRss <= GOAL_RSS_MIB * 1024 * 1024)})`,
+  );
+  if (run.profile) {
+    const { profile } = run;
+    const line = ({ name, selfMs }: { name: string; selfMs: number }) => `${perServer(selfMs)} ${name}`;
+    console.log(`BENCH fleet admin CPU profile (${profile.file}): JavaScript self time by file, top first:`);
+    for (const item of profile.byFile) console.log(`  ${line(item)}`);
+    console.log('BENCH fleet admin CPU profile: by function, top first:');
+    for (const item of profile.byFunction) console.log(`  ${line(item)}`);
+  }
   console.log(machineLine(`the run, ${which}`, run.machine, cores, baselineMs));
   console.log(machineLine(`OpenSSH's floor, ${SERVERS}x \`true\` at concurrency ${run.concurrency}`, floorCpu, cores, baselineMs));
 }
@@ -162,7 +237,6 @@ async function main(): Promise<void> {
     console.log(`started ${SERVERS} sshd in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     const knownHosts = path.join(root, 'known_hosts');
     await fs.writeFile(knownHosts, `${servers.map((s) => s.knownHostsLine).join('\n')}\n`, { mode: 0o600 });
-    const configText = '';
 
     const cpuNow = () => readCpu(servers.map((s) => s.pid), [vault.pid]);
 
@@ -177,70 +251,44 @@ async function main(): Promise<void> {
     const floorCpu = cpuBetween(baselineCpu, cpuNow());
     console.log(`BENCH fleet-baseline openssh ${SERVERS}x \`true\` at concurrency ${DETAIL}: ${(baselineMs / 1000).toFixed(2)} s`);
 
-    const idle = process.memoryUsage();
-    let peakRss = idle.rss;
-    let peakHeap = idle.heapUsed;
-    let runPeakRss = idle.rss;
-    const sampler = setInterval(() => {
-      const m = process.memoryUsage();
-      peakRss = Math.max(peakRss, m.rss);
-      runPeakRss = Math.max(runPeakRss, m.rss);
-      peakHeap = Math.max(peakHeap, m.heapUsed);
-    }, 20);
-
+    const admin = await buildAdmin(root);
     const results: RunFigures[] = [];
     for (const concurrency of CONCURRENCY) {
       const runDir = await fs.mkdtemp(path.join(root, `run-c${concurrency}-`));
       const name = `bench-c${concurrency}`;
       vault.admin('create', name);
       const credentialsFile = String(vault.admin('credentials', name, '--out', runDir).path);
-      const fleetServers: FleetServer[] = await Promise.all(
-        servers.map(async (s, i) => ({
+      const job: AdminJob = {
+        servers: servers.map((s, i) => ({
           key: `srv${i}`,
-          destination: { ...(await resolveDestination(`${s.user}@${s.host}:${s.port}`, { configText })), identityFiles: [client.privateKeyFile] },
+          destination: `${s.user}@${s.host}:${s.port}`,
           serverName: `bench-srv-${i}`,
           installFolder: path.join(runDir, `srv${i}`, 'agent'),
         })),
-      );
-      runPeakRss = process.memoryUsage.rss();
+        identityFile: client.privateKeyFile,
+        knownHosts,
+        credentialsFile,
+        vaultUrl: vault.url,
+        vaultCaPem: vaultCa,
+        downloadsDir: path.join(root, 'downloads'),
+        passphrase: TEST_PASSPHRASE,
+        passphraseFile: path.join(runDir, 'fleet.passphrase.txt'),
+        concurrency,
+        root: REPO_ROOT,
+        ...(PROFILE_FILE && concurrency === DETAIL ? { profileFile: PROFILE_FILE } : {}),
+      };
       const machineStart = cpuNow();
-      const stages = new StageCpu();
-      const cpuStart = process.cpuUsage();
-      const start = performance.now();
-      const fleet = startFleet(
-        {
-          servers: fleetServers,
-          credentialsFile,
-          proxy: parseProxySettings({ mode: 'off' }),
-          dataSizeBytes: 0,
-          passphrase: { kind: 'shared', value: new Secret(TEST_PASSPHRASE), file: path.join(runDir, 'fleet.passphrase.txt') },
-          concurrency,
-        },
-        {
-          openTarget: (server, signal) => openSshTarget(server.destination, { prompts: refuse, knownHostsFiles: [knownHosts], logger: silentLogger, signal }),
-          createService: (target) =>
-            new SetupService({ target, logger: silentLogger, trust: [{ endpoint: endpointKey(vault.url), pem: vaultCa }], downloadCacheDir: path.join(root, 'downloads') }),
-          confirmPassphraseLocation: async () => true,
-          onUpdate: (row) => stages.update(row),
-          logger: silentLogger,
-        },
-      );
-      const report = await fleet.report;
-      const ms = performance.now() - start;
-      stages.settle();
-      const cpu = process.cpuUsage(cpuStart);
+      const ran = await runAdmin(admin, job);
       const machine = cpuBetween(machineStart, cpuNow());
-      const figures = { concurrency, ms, stages, cpu, peakRss: runPeakRss, machine };
-      if (report.counts.registered !== SERVERS) {
+      const figures: RunFigures = { ...ran, concurrency, stages: new Map(ran.stages), machine };
+      if (ran.registered !== SERVERS) {
         // Still shown: where the CPU went tells a loaded machine from a slow fleet.
-        console.log(`BENCH fleet INCOMPLETE at concurrency ${concurrency}: ${report.counts.registered} of ${SERVERS} registered; the figures below include the failed servers' work`);
-        printFleetFigures(figures, idle.rss, baselineMs, floorCpu, os.availableParallelism());
-        const failed = report.rows.find((r) => r.state !== 'registered');
-        throw new Error(`concurrency ${concurrency}: ${report.counts.registered} of ${SERVERS} registered; first other: ${JSON.stringify(failed)}`);
+        console.log(`BENCH fleet INCOMPLETE at concurrency ${concurrency}: ${ran.registered} of ${SERVERS} registered; the figures below include the failed servers' work`);
+        printFleetFigures(figures, baselineMs, floorCpu, os.availableParallelism());
+        throw new Error(`concurrency ${concurrency}: ${ran.registered} of ${SERVERS} registered; first other: ${JSON.stringify(ran.firstFailure)}`);
       }
       results.push(figures);
     }
-    clearInterval(sampler);
 
     const cores = os.availableParallelism();
     const serial = results[0]!.ms;
@@ -255,8 +303,8 @@ async function main(): Promise<void> {
     }
     const detail = results.find((r) => r.concurrency === DETAIL)!;
     console.log(`BENCH fleet goal: ${SERVERS} servers in ${(detail.ms / 1000).toFixed(2)} s at concurrency ${DETAIL} (goal <= ${GOAL_MS / 1000} s: ${verdict(detail.ms <= GOAL_MS)})`);
-    console.log(`BENCH fleet memory: peak RSS ${mib(peakRss)} (idle ${mib(idle.rss)}, +${mib(peakRss - idle.rss)}); peak heap ${mib(peakHeap)} (idle ${mib(idle.heapUsed)})`);
-    printFleetFigures(detail, idle.rss, baselineMs, floorCpu, cores);
+    for (const r of results) console.log(`BENCH fleet memory at concurrency ${r.concurrency}: admin peak RSS ${mib(r.peakRss)} (idle ${mib(r.idleRss)}, +${mib(r.peakRss - r.idleRss)}); peak heap ${mib(r.peakHeap)}`);
+    printFleetFigures(detail, baselineMs, floorCpu, cores);
   } finally {
     await Promise.all(servers.map((s) => s.close()));
     vault.stop();

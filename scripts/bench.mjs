@@ -1,6 +1,8 @@
 // `npm run bench`: every benchmark, each printing its figures and its ratio against a baseline
 // measured in the same run. Figures are for reading, not pass/fail thresholds.
-//   node scripts/bench.mjs [foundation] [name-of-bench-file ...]
+//   node scripts/bench.mjs [foundation] [name-of-bench-file ...] [-- options for those bench files]
+// e.g. the fleet alone at one concurrency, with the admin's CPU profile:
+//   npm run bench -- fleet -- --concurrency 8 --cpu-profile fleet.cpuprofile
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -8,7 +10,10 @@ import { installExtension } from './lib/code-server.mjs';
 import { ensureHost, ROOT } from './lib/host.mjs';
 import { runInVsCode } from './lib/run-in-vscode.mjs';
 
-const only = process.argv.slice(2);
+const argv = process.argv.slice(2);
+const split = argv.indexOf('--');
+const only = split < 0 ? argv : argv.slice(0, split);
+const passed = split < 0 ? [] : argv.slice(split + 1);
 const want = (name) => only.length === 0 || only.includes(name);
 const sh = (args) => spawnSync(args[0], args.slice(1), { cwd: ROOT, stdio: 'inherit' }).status ?? 1;
 const kib = (file) => `${(fs.statSync(file).size / 1024).toFixed(1)} KiB`;
@@ -38,6 +43,6 @@ if (want('foundation')) {
 for (const file of fs.readdirSync(path.join(ROOT, 'bench')).filter((f) => f.endsWith('.bench.ts')).sort()) {
   if (!want(file.replace(/\.bench\.ts$/, ''))) continue;
   console.log(`\n=== bench: ${file} ===`);
-  if (sh([path.join(ROOT, 'node_modules', '.bin', 'tsx'), path.join('bench', file)])) failures++;
+  if (sh([path.join(ROOT, 'node_modules', '.bin', 'tsx'), path.join('bench', file), ...passed])) failures++;
 }
 process.exit(failures ? 1 : 0);

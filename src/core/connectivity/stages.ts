@@ -13,6 +13,7 @@ import { CancelledError, raceAbort, type ErrorParams } from '../errors';
 import type { TlsOptions } from '../http/dispatcher';
 import { diagnoseTlsCode } from '../http/networkErrors';
 import { requestJson } from '../http/request';
+import { sharedSecureContext } from '../http/tlsContext';
 
 export interface Found<T> {
   value: T;
@@ -43,6 +44,12 @@ export async function connectTcp(addresses: string[], port: number, signal: Abor
   throw lastError;
 }
 
+/** The shared context for these CAs when there is one (no client key), else the options themselves. */
+function secureOptions(options: TlsOptions): tls.ConnectionOptions {
+  const secureContext = sharedSecureContext(options);
+  return secureContext ? { secureContext } : { ca: options.ca, cert: options.cert, key: options.key };
+}
+
 /**
  * The TLS handshake over an open socket (direct, or a proxy tunnel). With verification off,
  * a bad certificate is still named, as a warning.
@@ -53,9 +60,7 @@ export async function handshake(socket: net.Socket, host: string, options: TlsOp
     // `host` is what the certificate is checked against; SNI only carries names, not addresses.
     host,
     servername: isIP(host) ? undefined : host,
-    ca: options.ca,
-    cert: options.cert,
-    key: options.key,
+    ...secureOptions(options),
     rejectUnauthorized: options.rejectUnauthorized,
     ALPNProtocols: ['http/1.1'],
   });

@@ -3,7 +3,8 @@
  * SetupError naming exactly what is wrong. Checks run cheapest first, so hostile input is
  * refused before the expensive certificate work.
  */
-import { decodeManagementCert } from './certificate';
+import { ContentCache } from '../contentCache';
+import { decodeManagementCert, type ManagementCertificate } from './certificate';
 import { decodeCredentialsText } from './encoding';
 import { credentialsError } from './errors';
 import { CREDENTIALS_EXTENSION, ISSUE_BACKDATE_MS, parseAgentLinks } from './format';
@@ -13,11 +14,16 @@ import { readBackupDocument } from './schema';
 import { checkValidity } from './validity';
 import { parseXml } from './xml';
 
+/** What a file's bytes say, whatever the clock: a fleet decodes its one file once, not per server. */
+const decoded = new ContentCache<{ members: ReturnType<typeof readBackupDocument>; cert: ManagementCertificate }>();
+
 export function parseCredentials(buffer: Uint8Array, fileName: string, now: Date = new Date()): VaultCredentials {
   checkExtension(fileName);
   if (buffer.byteLength > MAX_CREDENTIALS_BYTES) throw tooLarge(buffer.byteLength, MAX_CREDENTIALS_BYTES);
-  const members = readBackupDocument(parseXml(decodeCredentialsText(buffer)));
-  const cert = decodeManagementCert(members.ManagementCert);
+  const { members, cert } = decoded.get(buffer, (bytes) => {
+    const members = readBackupDocument(parseXml(decodeCredentialsText(bytes)));
+    return { members, cert: decodeManagementCert(members.ManagementCert) };
+  });
   checkValidity(cert.notBefore, cert.notAfter, now);
   return {
     fileName,
@@ -30,8 +36,9 @@ export function parseCredentials(buffer: Uint8Array, fileName: string, now: Date
     endpoint: members.IdMgmtRestEndpoint,
     agentLinks: parseAgentLinks(members.AgentLinks ?? ''),
     issuedAt: new Date(cert.notBefore.getTime() + ISSUE_BACKDATE_MS),
-    notBefore: cert.notBefore,
-    expiresAt: cert.notAfter,
+    // Copies: the decoded certificate is shared by every reader of the same bytes.
+    notBefore: new Date(cert.notBefore),
+    expiresAt: new Date(cert.notAfter),
     timeLeftMs: cert.notAfter.getTime() - now.getTime(),
     fingerprint256: cert.fingerprint256,
     clientCertificate: new ClientCertificate(cert.certPem, cert.keyPem, cert.fingerprint256),

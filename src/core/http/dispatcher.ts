@@ -1,5 +1,6 @@
 import { Agent, ProxyAgent, type Dispatcher } from './undici';
 import type { ProxyEndpoint } from '../proxy/resolve';
+import { sharedSecureContext } from './tlsContext';
 
 /** TLS towards the target (through the tunnel when proxied). */
 export interface TlsOptions {
@@ -36,7 +37,12 @@ export interface DispatcherOptions {
  */
 export function createDispatcher({ proxy, tls, timeouts }: DispatcherOptions): Agent | ProxyAgent {
   const { connectMs, headersMs, bodyMs } = { ...DEFAULT_TIMEOUTS, ...timeouts };
-  const targetTls = { ca: tls.ca, cert: tls.cert, key: tls.key, rejectUnauthorized: tls.rejectUnauthorized, timeout: connectMs };
+  const secureContext = sharedSecureContext(tls);
+  const targetTls = {
+    ...(secureContext ? { secureContext } : { ca: tls.ca, cert: tls.cert, key: tls.key }),
+    rejectUnauthorized: tls.rejectUnauthorized,
+    timeout: connectMs,
+  };
   const common = { headersTimeout: headersMs, bodyTimeout: bodyMs };
   if (!proxy) return new Agent({ ...common, connect: targetTls });
   const agent = new ProxyAgent({

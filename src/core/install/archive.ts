@@ -4,10 +4,11 @@
  * and be a plain file, a folder, or a symbolic link whose target (followed through the package's
  * other links) stays inside too. Hard links and device files are refused outright.
  */
-import { createReadStream } from 'node:fs';
+import { promises as fs } from 'node:fs';
 // tar/parse, not tar's index, which also brings its packer, extractor and file-system writers.
 import type { ReadEntry } from 'tar';
 import { Parser } from 'tar/parse';
+import { ContentCache } from '../contentCache';
 import { CancelledError, SetupError, throwIfAborted } from '../errors';
 import { AGENT_VERSION_PATTERN, PACKAGE_ROOT } from './naming';
 const MAX_ENTRIES = 10_000;
@@ -29,30 +30,52 @@ export interface AgentArchive {
   unpackedBytes: number;
 }
 
+/** A fleet installs the same package on every server: gunzipped, parsed and checked once. */
+const checked = new ContentCache<Promise<AgentArchive>>();
+
 /** Reads and checks the whole archive. Throws a SetupError naming the first unsafe entry. */
 export async function readAgentArchive(file: string, signal?: AbortSignal): Promise<AgentArchive> {
   throwIfAborted(signal);
-  const entries = await parse(file, signal);
-  checkTree(entries);
-  return { version: manifestVersion(entries), entries, unpackedBytes: entries.reduce((n, e) => n + (e.kind === 'file' ? e.data.length : 0), 0) };
+  let bytes: Buffer;
+  try {
+    bytes = await fs.readFile(file);
+  } catch (err) {
+    throw corrupt(file, err);
+  }
+  // The shared parse runs without this caller's signal; a cancelled caller stops waiting for it.
+  return abortable(
+    checked.get(bytes, async () => {
+      const entries = await parse(file, bytes);
+      checkTree(entries);
+      return { version: manifestVersion(entries), entries, unpackedBytes: entries.reduce((n, e) => n + (e.kind === 'file' ? e.data.length : 0), 0) };
+    }),
+    signal,
+  );
 }
 
-function parse(file: string, signal?: AbortSignal): Promise<PackageEntry[]> {
+function abortable<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return work;
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(new CancelledError());
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+function parse(file: string, bytes: Buffer): Promise<PackageEntry[]> {
   return new Promise((resolve, reject) => {
     const entries: PackageEntry[] = [];
     let unpackedBytes = 0;
-    const input = createReadStream(file);
     const parser = new Parser({ strict: true });
     let settled = false;
     const fail = (err: unknown) => {
       if (settled) return;
       settled = true;
-      signal?.removeEventListener('abort', onAbort);
-      input.destroy();
+      // Stops the gunzip too: a refused package is not inflated any further.
+      parser.abort(err instanceof Error ? err : new Error(String(err)));
       reject(err instanceof SetupError || err instanceof CancelledError ? err : corrupt(file, err));
     };
-    const onAbort = () => fail(new CancelledError());
-    signal?.addEventListener('abort', onAbort, { once: true });
 
     parser.on('entry', (entry: ReadEntry) => {
       try {
@@ -75,14 +98,12 @@ function parse(file: string, signal?: AbortSignal): Promise<PackageEntry[]> {
     // Entry types tar does not know, and oversized metadata: not something a package may carry.
     parser.on('ignoredEntry', (entry: ReadEntry) => fail(corrupt(file, new Error(`unsupported entry ${entry.path} (${entry.type})`))));
     parser.on('error', fail);
-    input.on('error', fail);
     parser.on('end', () => {
       if (settled) return;
       settled = true;
-      signal?.removeEventListener('abort', onAbort);
       resolve(entries);
     });
-    input.pipe(parser);
+    parser.end(bytes);
   });
 }
 

@@ -37,10 +37,13 @@ export async function installAgent(options: InstallAgentOptions): Promise<Instal
   const { target, layout, signal, onProgress } = options;
   throwIfAborted(signal);
   onProgress?.({ phase: 'prerequisites' });
-  const refusal = missingPrerequisitesError(target, options.prerequisites ?? (await checkPrerequisites(target, { signal })));
+  const prerequisites = options.prerequisites ?? (await checkPrerequisites(target, { signal }));
+  const refusal = missingPrerequisitesError(target, prerequisites);
   if (refusal) throw refusal;
   return unpackAgent({
     target,
+    // Node is there (the agent needs it): on a remote target it unpacks, rather than a write per file.
+    onTarget: !target.isLocal && prerequisites.checks.some((c) => c.name === 'node' && c.ok),
     packageFile: options.packageFile,
     agentDir: layout.agentDir,
     signal,

@@ -6,7 +6,7 @@
  */
 import { SetupError, throwIfAborted, type ErrorParams } from '../errors';
 import { nextStep } from '../registration/errors';
-import { describeOutcome, exitCode, seconds, type CommandResult, type Target } from '../target/target';
+import { describeOutcome, exitCode, seconds, type CommandResult, type HostFacts, type Target } from '../target/target';
 
 export const MIN_NODE_MAJOR = 18;
 /** The first wait for a version probe; a probe that times out is asked again with twice this. */
@@ -43,7 +43,7 @@ export async function checkPrerequisites(target: Target, options: PrerequisiteOp
   const { signal } = options;
   throwIfAborted(signal);
   const facts = await target.facts(signal);
-  const checks = [await checkNode(target, facts.platform, options)];
+  const checks = [await checkNode(target, facts, options)];
   return { ok: checks.every((c) => c.ok), platform: facts.platform, arch: facts.arch, checks };
 }
 
@@ -65,10 +65,15 @@ async function probe(target: Target, command: string, args: string[], options: P
   );
 }
 
-async function checkNode(target: Target, platform: string, options: PrerequisiteOptions): Promise<PrerequisiteCheck> {
-  const result = await probe(target, 'node', ['--version'], options);
+const NODE_VERSION = /^v?(\d+)\.(\d+)\.(\d+)/;
+
+async function checkNode(target: Target, facts: HostFacts, options: PrerequisiteOptions): Promise<PrerequisiteCheck> {
+  const { platform } = facts;
+  // The version the host facts already hold; anything else is asked again, to say why.
+  const known = facts.nodeVersion && NODE_VERSION.test(facts.nodeVersion) ? facts.nodeVersion : undefined;
+  const result: CommandResult = known ? { outcome: { kind: 'exited', code: 0 }, stdout: known, stderr: '' } : await probe(target, 'node', ['--version'], options);
   const output = result.stdout.trim();
-  const match = /^v?(\d+)\.(\d+)\.(\d+)/.exec(output);
+  const match = NODE_VERSION.exec(output);
   const found = match ? `${match[1]}.${match[2]}.${match[3]}` : exitCode(result) === 0 && output ? output.slice(0, 40) : undefined;
   const ok = match !== null && Number(match[1]) >= MIN_NODE_MAJOR;
   const check: PrerequisiteCheck = { name: 'node', required: `>=${MIN_NODE_MAJOR}`, ok };

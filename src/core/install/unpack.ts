@@ -9,6 +9,7 @@ import { pathOf } from '../target/paths';
 import { CancelledError, SetupError, throwIfAborted } from '../errors';
 import type { Target } from '../target/target';
 import { readAgentArchive, type PackageEntry } from './archive';
+import { unpackOnTarget } from './unpackOnTarget';
 
 export interface UnpackProgress {
   entriesDone: number;
@@ -23,6 +24,11 @@ export interface UnpackAgentOptions {
   agentDir: string;
   signal?: AbortSignal;
   onProgress?: (progress: UnpackProgress) => void;
+  /**
+   * Writes the files with one upload and one command on the target (unpackOnTarget.ts) instead
+   * of one SFTP write per file: for a remote target whose Node the prerequisites found.
+   */
+  onTarget?: boolean;
   /** Checks the staged agent (at `stagingDir`) before it replaces the current one; throwing aborts the install. */
   beforeSwap?: (stagingDir: string, version: string) => Promise<void>;
 }
@@ -44,12 +50,19 @@ export async function unpackAgent(options: UnpackAgentOptions): Promise<{ versio
   const staging = p.join(parent, `${base}${STAGING}${randomBytes(6).toString('hex')}`);
   try {
     await wrapWrite(target, staging, () => target.mkdir(staging));
-    await writeEntries(target, staging, archive.entries, options);
+    if (options.onTarget) {
+      options.onProgress?.({ entriesDone: 0, entriesTotal: archive.entries.length });
+      await unpackOnTarget(target, archive, linksLast(archive.entries), staging, `${staging}.upload`, signal);
+      options.onProgress?.({ entriesDone: archive.entries.length, entriesTotal: archive.entries.length });
+    } else {
+      await writeEntries(target, staging, archive.entries, options);
+    }
     await options.beforeSwap?.(staging, archive.version);
     throwIfAborted(signal);
     await swapIn(target, staging, agentDir, p.join(parent, `${base}${PREVIOUS}${randomBytes(6).toString('hex')}`));
   } catch (err) {
     await target.remove(staging).catch(() => undefined);
+    if (options.onTarget) await target.remove(`${staging}.upload`).catch(() => undefined);
     throw err;
   }
   return { version: archive.version, agentDir };
@@ -63,8 +76,7 @@ async function writeEntries(target: Target, root: string, entries: readonly Pack
     await target.mkdir(dir);
     made.add(dir);
   };
-  // Links last: no file is ever written while a link exists that a path could pass through.
-  const ordered = [...entries.filter((e) => e.kind !== 'symlink'), ...entries.filter((e) => e.kind === 'symlink')];
+  const ordered = linksLast(entries);
   let done = 0;
   for (const entry of ordered) {
     throwIfAborted(options.signal);
@@ -78,6 +90,11 @@ async function writeEntries(target: Target, root: string, entries: readonly Pack
     });
     options.onProgress?.({ entriesDone: ++done, entriesTotal: ordered.length });
   }
+}
+
+/** Links last: no file is ever written while a link exists that a path could pass through. */
+function linksLast(entries: readonly PackageEntry[]): PackageEntry[] {
+  return [...entries.filter((e) => e.kind !== 'symlink'), ...entries.filter((e) => e.kind === 'symlink')];
 }
 
 /**

@@ -16,6 +16,12 @@ export interface HostFacts {
   elevated: boolean;
   /** BACKUP_AGENT_RECORD_DIR in the account's environment: where the install record goes instead of its default (see installRecordFile). */
   recordDir?: string;
+  /**
+   * What `node --version` printed on the account's command path when the facts were read, so the
+   * agent's prerequisite check needs no command of its own; absent when the target did not ask
+   * or node printed nothing (the check then runs node itself and reports why).
+   */
+  nodeVersion?: string;
 }
 
 export interface TargetStat {

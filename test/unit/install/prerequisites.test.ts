@@ -94,6 +94,12 @@ function checkSlowProbes(name: string, open: (dir: string) => Promise<{ target: 
     function probing(folder: string, sleeps: (call: number) => number) {
       const calls: Array<{ timeoutMs?: number; outcome: CommandOutcome }> = [];
       const probed = overriding(target, {
+        // The facts an SSH target read at connect saw the real node on the account's PATH; here
+        // PATH is the stand-in's for the probe alone, so the facts must not answer for it.
+        facts: async (signal) => {
+          const { nodeVersion: _, ...facts } = await target.facts(signal);
+          return facts;
+        },
         run: async (command, args, options = {}) => {
           const env = { ...options.env, PATH: folder, STAND_IN_SLEEP: String(sleeps(calls.length)) };
           const result = await target.run(command, args, { ...options, env });
@@ -157,6 +163,36 @@ function checkSlowProbes(name: string, open: (dir: string) => Promise<{ target: 
 }
 
 checkSlowProbes('local', async () => ({ target: local, close: async () => undefined }));
+
+describe('install prerequisites over SSH: the node version read with the host facts at connect', function () {
+  this.timeout(60_000);
+  it('is the answer, with no command of its own; without it, node is asked', async function () {
+    skipUnless(this, sshdUnavailableReason());
+    const dir = await tempDir('install-prereq-facts-');
+    const key = await generateKeyPair(dir, 'id_user');
+    const sshd = await startSshd({ authorizedKeys: [key.publicKey] });
+    try {
+      const target = await trustedTarget(sshd, key, dir);
+      try {
+        const node = execFileSync('node', ['--version'], { encoding: 'utf8' }).trim();
+        assert.equal((await target.facts()).nodeVersion, node);
+        const runs: string[] = [];
+        const counted = overriding(target, { run: (command, args, options) => (runs.push(command), target.run(command, args, options)) });
+        const report = await checkPrerequisites(counted);
+        assert.deepEqual(report.checks, [{ name: 'node', required: '>=18', found: node.replace(/^v/, ''), ok: true }]);
+        assert.deepEqual(runs, [], 'no session of its own');
+        const withoutFacts = overriding(counted, { facts: async () => ({ ...(await target.facts()), nodeVersion: undefined }) });
+        assert.equal((await checkPrerequisites(withoutFacts)).checks[0]!.found, node.replace(/^v/, ''));
+        assert.deepEqual(runs, ['node']);
+      } finally {
+        await target.close();
+      }
+    } finally {
+      await sshd.close();
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 checkSlowProbes(
   'over SSH',

@@ -151,6 +151,27 @@ async function hostKeyAlgorithms(files: string[], destination: SshDestination): 
   return [...new Set([...preferred, ...HOST_KEY_ALGORITHMS])];
 }
 
+/**
+ * ssh2 writes every SSH packet with its own sock.write, so an SFTP upload (32 KiB chunks, many
+ * in flight) or a burst of requests is a syscall per packet. Writes made in the same tick go out
+ * together once it ends.
+ */
+function corkWritesPerTick(sock: Duplex): void {
+  const write = sock.write.bind(sock) as (...args: unknown[]) => boolean;
+  let corked = false;
+  sock.write = ((...args: unknown[]) => {
+    if (!corked) {
+      corked = true;
+      sock.cork();
+      process.nextTick(() => {
+        corked = false;
+        sock.uncork();
+      });
+    }
+    return write(...args);
+  }) as Duplex['write'];
+}
+
 /** The SSH handshake and authentication over `sock`. */
 async function handshake(destination: SshDestination, sock: Duplex, attempt: Attempt): Promise<Client> {
   const { options, deadline } = attempt;
@@ -198,6 +219,7 @@ async function handshake(destination: SshDestination, sock: Duplex, attempt: Att
       if (auth.started()) return sshError(SshCode.AuthenticationFailed, { ...where(destination), user: destination.user, tried: auth.tried(), offered: auth.offered() }, err);
       return connectFailed(destination, err.message, undefined, err);
     };
+    corkWritesPerTick(sock);
     client.connect({
       sock,
       username: destination.user,

@@ -21,6 +21,8 @@ export interface StatVfs {
   f_bavail: number;
   f_favail: number;
   f_flag: number;
+  /** The file system's id (statfs f_fsid); 0 when the system does not give one. */
+  f_sid: number | bigint;
 }
 
 export type SftpError = Error & { code: string; syscall?: string; path?: string };

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileMode, folderMode, isPrivateMode } from '../posix/modes';
-import type { CommandResult, FreeSpace, HostFacts, PrivacyOptions, Reach, RunOptions, Target, TargetStat, WriteOptions } from '../target';
+import type { CommandResult, FileSystem, FreeSpace, HostFacts, PrivacyOptions, Reach, RunOptions, Target, TargetStat, WriteOptions } from '../target';
 import type { RemoteShell } from './remoteShell';
 import { errnoError, kindOf, type Sftp } from './sftp';
 import type { SshTransport } from './transport';
@@ -38,6 +38,11 @@ export class SshTarget implements Target {
   readonly pathStyle: 'posix' | 'win32';
 
   #facts: Promise<HostFacts> | undefined;
+  /**
+   * The file system of each file system id statvfs gave, for this connection: a setup asks about
+   * several folders of one file system, and each answer is a `stat -f` session on the server.
+   */
+  readonly #fileSystems = new Map<string, Promise<FileSystem>>();
 
   constructor(
     private readonly transport: SshTransport,
@@ -191,15 +196,26 @@ export class SshTarget implements Target {
 
   freeSpace(file: string): Promise<FreeSpace> {
     return this.transport.files('freeSpace', async (sftp) => {
-      const [space, fileSystem] = await Promise.all([this.#space(sftp, file), this.shell.fileSystem(file)]);
-      return { ...space, fileSystem };
+      if (!sftp.has('statvfs@openssh.com')) {
+        const [space, fileSystem] = await Promise.all([this.shell.space(file), this.shell.fileSystem(file)]);
+        return { ...space, fileSystem };
+      }
+      const vfs = await sftp.statvfs(file);
+      return { availableBytes: vfs.f_bavail * vfs.f_frsize, totalBytes: vfs.f_blocks * vfs.f_frsize, fileSystem: await this.#fileSystemOf(file, vfs.f_sid) };
     });
   }
 
-  async #space(sftp: Sftp, file: string): Promise<Omit<FreeSpace, 'fileSystem'>> {
-    if (!sftp.has('statvfs@openssh.com')) return this.shell.space(file);
-    const vfs = await sftp.statvfs(file);
-    return { availableBytes: vfs.f_bavail * vfs.f_frsize, totalBytes: vfs.f_blocks * vfs.f_frsize };
+  /** The shell's answer, once per file system id (a system that gives none is asked every time). */
+  #fileSystemOf(file: string, id: number | bigint | undefined): Promise<FileSystem> {
+    if (!id) return this.shell.fileSystem(file);
+    const key = String(id);
+    let known = this.#fileSystems.get(key);
+    if (!known) {
+      known = this.shell.fileSystem(file);
+      this.#fileSystems.set(key, known);
+      known.catch(() => this.#fileSystems.delete(key));
+    }
+    return known;
   }
 
   run(command: string, args: readonly string[], options: RunOptions = {}): Promise<CommandResult> {

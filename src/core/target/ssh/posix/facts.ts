@@ -1,6 +1,6 @@
 /**
  * The host facts from a POSIX shell: one script whose key=value output names the platform and
- * architecture as node does.
+ * architecture as node does. The probe at connect runs it in the same session as `uname -s`.
  */
 import type { HostFacts } from '../../target';
 
@@ -17,6 +17,10 @@ export const FACTS_SCRIPT = [
   'printf "home=%s\\n" "$HOME"',
   'printf "uid=%s\\n" "$(id -u)"',
   'printf "recordDir=%s\\n" "${BACKUP_AGENT_RECORD_DIR:-}"',
+  // Asked here, so the agent's prerequisite check costs no session of its own; bounded, so a
+  // stuck node cannot hold the connect (the check then asks node itself, with its own waits).
+  'if command -v timeout >/dev/null 2>&1; then bounded="timeout 20"; else bounded=""; fi',
+  'printf "node=%s\\n" "$($bounded node --version 2>/dev/null | head -n 1)"',
 ].join('\n');
 
 const PLATFORMS: Record<string, string> = { Linux: 'linux', Darwin: 'darwin', FreeBSD: 'freebsd', OpenBSD: 'openbsd', SunOS: 'sunos', AIX: 'aix' };
@@ -60,5 +64,6 @@ export function parseFacts(output: string): HostFacts {
     homeDir: get('home'),
     elevated: get('uid') === '0',
     ...(get('recordDir') ? { recordDir: get('recordDir') } : {}),
+    ...(get('node') ? { nodeVersion: get('node') } : {}),
   };
 }

@@ -40,9 +40,14 @@ export class PosixShell implements RemoteShell {
   readonly name = 'POSIX';
   readonly pathStyle = 'posix' as const;
 
-  constructor(private readonly channel: Exec) {}
+  /** `known`: the facts the probe read at connect, if it could. */
+  constructor(
+    private readonly channel: Exec,
+    private readonly known?: HostFacts,
+  ) {}
 
   async facts(signal?: AbortSignal): Promise<HostFacts> {
+    if (this.known) return this.known;
     const result = await this.run('/bin/sh', ['-c', FACTS_SCRIPT], { signal });
     if (exitCode(result) !== 0) throw new Error(`The host facts script failed on ${this.channel.label} (${describeOutcome(result.outcome)}): ${result.stderr.trim().slice(0, 200)}`);
     return parseFacts(result.stdout);

@@ -1,0 +1,138 @@
+/**
+ * The admin side of one fleet run, as its own process: fleet.bench.ts bundles this file the way
+ * the extension's features are bundled (esbuild, minified, ssh2's native parts left out) and runs
+ * it with `node`, so the CPU, the stage split and the peak RSS are those of the shipped code
+ * alone, without tsx or the bench's own bookkeeping (sshd start-up, /proc readings). The job comes
+ * on stdin as JSON, the figures go to stdout as one JSON line.
+ */
+import { startFleet, type FleetServer } from '../../src/core/fleet';
+import { silentLogger } from '../../src/core/log';
+import { parseProxySettings } from '../../src/core/proxy/settings';
+import { Secret } from '../../src/core/secret';
+import { SetupService } from '../../src/core/service';
+import { openSshTarget, resolveDestination, type SshPrompts } from '../../src/core/target/ssh';
+import { endpointKey } from '../../src/core/trust/endpoint';
+import { promises as fs } from 'node:fs';
+import { SourceMap, type SourceMapPayload } from 'node:module';
+import { startCpuProfile, type BundleMap, type ProfileSummary } from './cpuProfile';
+import { StageCpu, type StageFigures } from './stageCpu';
+
+export interface AdminJob {
+  servers: Array<{ key: string; destination: string; serverName: string; installFolder: string }>;
+  identityFile: string;
+  knownHosts: string;
+  credentialsFile: string;
+  vaultUrl: string;
+  vaultCaPem: string;
+  downloadsDir: string;
+  /** A throwaway test passphrase: the bench's vault is its own. */
+  passphrase: string;
+  passphraseFile: string;
+  concurrency: number;
+  /** The repository, to name profile frames by their path below it. */
+  root: string;
+  profileFile?: string;
+}
+
+export interface AdminFigures {
+  ms: number;
+  cpu: NodeJS.CpuUsage;
+  stages: Array<[string, StageFigures]>;
+  outsideMs: number;
+  idleRss: number;
+  peakRss: number;
+  peakHeap: number;
+  registered: number;
+  firstFailure?: unknown;
+  profile?: ProfileSummary;
+}
+
+const refuse: SshPrompts = {
+  trustNewHost: async () => {
+    throw new Error('every host key is in known_hosts');
+  },
+  keyPassphrase: async () => undefined,
+  password: async () => undefined,
+};
+
+async function readStdin(): Promise<string> {
+  let text = '';
+  for await (const chunk of process.stdin) text += String(chunk);
+  return text;
+}
+
+/** This bundle's source map, when it was built with one, so the profile names source files. */
+async function bundleMap(): Promise<BundleMap | undefined> {
+  const text = await fs.readFile(`${__filename}.map`, 'utf8').catch(() => undefined);
+  return text === undefined ? undefined : { file: __filename, map: new SourceMap(JSON.parse(text) as SourceMapPayload) };
+}
+
+async function main(): Promise<void> {
+  const job = JSON.parse(await readStdin()) as AdminJob;
+  const servers: FleetServer[] = await Promise.all(
+    job.servers.map(async (s) => ({
+      key: s.key,
+      destination: { ...(await resolveDestination(s.destination, { configText: '' })), identityFiles: [job.identityFile] },
+      serverName: s.serverName,
+      installFolder: s.installFolder,
+    })),
+  );
+  const idleRss = process.memoryUsage.rss();
+  let peakRss = idleRss;
+  let peakHeap = process.memoryUsage().heapUsed;
+  // RSS alone every 20 ms (memoryUsage() also walks the heap's spaces); the heap every 500 ms.
+  let ticks = 0;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
+    if (++ticks % 25 === 0) peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+  }, 20);
+  const profiler = job.profileFile ? await startCpuProfile(job.root, await bundleMap()) : undefined;
+  const stages = new StageCpu();
+  const cpuStart = process.cpuUsage();
+  const start = performance.now();
+  const fleet = startFleet(
+    {
+      servers,
+      credentialsFile: job.credentialsFile,
+      proxy: parseProxySettings({ mode: 'off' }),
+      dataSizeBytes: 0,
+      passphrase: { kind: 'shared', value: new Secret(job.passphrase), file: job.passphraseFile },
+      concurrency: job.concurrency,
+    },
+    {
+      openTarget: (server, signal) => openSshTarget(server.destination, { prompts: refuse, knownHostsFiles: [job.knownHosts], logger: silentLogger, signal }),
+      createService: (target) =>
+        new SetupService({ target, logger: silentLogger, trust: [{ endpoint: endpointKey(job.vaultUrl), pem: job.vaultCaPem }], downloadCacheDir: job.downloadsDir }),
+      confirmPassphraseLocation: async () => true,
+      onUpdate: (row) => stages.update(row),
+      logger: silentLogger,
+    },
+  );
+  const report = await fleet.report;
+  const ms = performance.now() - start;
+  stages.settle();
+  const cpu = process.cpuUsage(cpuStart);
+  clearInterval(sampler);
+  const profile = profiler && (await profiler.stop(job.profileFile!));
+  const figures: AdminFigures = {
+    ms,
+    cpu,
+    stages: [...stages.stages],
+    outsideMs: stages.outsideMs,
+    idleRss,
+    peakRss,
+    peakHeap,
+    registered: report.counts.registered,
+    ...(report.counts.registered === servers.length ? {} : { firstFailure: report.rows.find((r) => r.state !== 'registered') }),
+    ...(profile ? { profile } : {}),
+  };
+  process.stdout.write(`${JSON.stringify(figures)}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,95 @@
+/**
+ * Unpacking on a remote target: writing the package file by file over SFTP sent the whole
+ * unpacked agent (652 KiB of main.js) through the admin's encryption for every server. Instead the
+ * checked package's files go as one gzip stream (about the size of the package) with a manifest,
+ * and a short Node script on the target (Node is the agent's prerequisite, checked before this)
+ * writes them into the staging folder: the same entries, modes and order as writing them through
+ * the Target would give. Nothing on the server parses the package: the admin has checked it
+ * (archive.ts), and the manifest names only those checked path components.
+ */
+import { gzip } from 'node:zlib';
+import { promisify } from 'node:util';
+import { SetupError, throwIfAborted } from '../errors';
+import { describeOutcome, exitCode, type Target } from '../target/target';
+import type { AgentArchive, PackageEntry } from './archive';
+
+const UNPACK_TIMEOUT_MS = 120_000;
+
+type ManifestEntry =
+  | { kind: 'directory'; path: string[] }
+  | { kind: 'file'; path: string[]; executable: boolean; size: number }
+  | { kind: 'symlink'; path: string[]; linkTarget: string };
+
+interface Packed {
+  /** Every file's data, in manifest order, gzipped. */
+  blob: Buffer;
+  manifest: ManifestEntry[];
+}
+
+/**
+ * Reads the manifest and the blob's path on stdin; writes folders 0755, files 0644 or 0755
+ * (created exclusively, so nothing already there is written through), links last; removes the
+ * blob. Plain CommonJS for any Node the prerequisite accepts.
+ */
+const SCRIPT = `
+const fs = require('fs'), path = require('path'), zlib = require('zlib');
+let input = '';
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (d) => (input += d));
+process.stdin.on('end', () => {
+  const { root, blob, entries } = JSON.parse(input);
+  const data = zlib.gunzipSync(fs.readFileSync(blob));
+  fs.rmSync(blob, { force: true });
+  const folder = (dir) => fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
+  let at = 0;
+  for (const e of entries) {
+    const dest = path.join(root, ...e.path);
+    if (e.kind === 'directory') { folder(dest); continue; }
+    folder(path.dirname(dest));
+    if (e.kind === 'symlink') { fs.symlinkSync(e.linkTarget, dest); continue; }
+    const mode = e.executable ? 0o755 : 0o644;
+    const fd = fs.openSync(dest, 'wx', mode);
+    try {
+      fs.writeSync(fd, data, at, e.size);
+      fs.fchmodSync(fd, mode);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    at += e.size;
+  }
+  process.stdout.write(String(entries.length));
+});
+`;
+
+/** One packing per checked package (the archive itself is cached per content hash). */
+const packings = new WeakMap<AgentArchive, Promise<Packed>>();
+
+function pack(archive: AgentArchive, ordered: readonly PackageEntry[]): Promise<Packed> {
+  let packed = packings.get(archive);
+  if (!packed) {
+    const manifest = ordered.map((e): ManifestEntry => (e.kind === 'file' ? { kind: 'file', path: e.path, executable: e.executable, size: e.data.length } : e));
+    const data = Buffer.concat(ordered.flatMap((e) => (e.kind === 'file' ? [e.data] : [])));
+    packed = promisify(gzip)(data).then((blob) => ({ blob, manifest }));
+    packings.set(archive, packed);
+  }
+  return packed;
+}
+
+/**
+ * Writes `ordered` (the archive's entries, links last) into `root` on the target through one
+ * upload and one command. `blobFile` is where the upload goes (removed by the script, or by the
+ * caller's clean-up of the staging leftovers).
+ */
+export async function unpackOnTarget(target: Target, archive: AgentArchive, ordered: readonly PackageEntry[], root: string, blobFile: string, signal?: AbortSignal): Promise<void> {
+  const { blob, manifest } = await pack(archive, ordered);
+  throwIfAborted(signal);
+  await target.writeFileAtomic(blobFile, blob, { exclusive: true });
+  const result = await target.run('node', ['-e', SCRIPT], { stdin: JSON.stringify({ root, blob: blobFile, entries: manifest }), timeoutMs: UNPACK_TIMEOUT_MS, signal });
+  throwIfAborted(signal);
+  if (exitCode(result) === 0 && result.stdout.trim() === String(manifest.length)) return;
+  await target.remove(blobFile).catch(() => undefined);
+  const detail = (result.stderr.split('\n').find((l) => /Error|EACCES|ENOSPC|EEXIST|EROFS/.test(l)) ?? result.stderr.trim().split('\n')[0] ?? '').slice(0, 200);
+  const errorCode = /\b(E[A-Z]+)\b/.exec(detail)?.[1] ?? describeOutcome(result.outcome);
+  throw new SetupError('AgentUnpackFailed', `Writing ${root} on ${target.label} failed (${errorCode}).`, { file: root, target: target.label, errorCode }, { cause: new Error(detail) });
+}
