@@ -21,6 +21,8 @@ const WARMUP_REQUESTS = 200;
 const MAX_REQUESTS = 3_000;
 const MAX_SECONDS = 12;
 const GOAL_RATIO = 0.5;
+/** VAULT_BENCH_CPU_PROF=<dir>: profile the vault's serve process under the keep-alive load only. */
+const PROFILE_DIR = process.env.VAULT_BENCH_CPU_PROF;
 
 interface Target {
   url: string;
@@ -54,8 +56,8 @@ function baselineServer(): void {
 }
 
 /** Starts a child process and resolves the URL it prints once listening. */
-async function startChild(args: string[]): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+async function startChild(args: string[], nodeArgs: string[] = []): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => {
@@ -145,7 +147,10 @@ async function main(): Promise<void> {
   const children: ChildProcess[] = [];
   try {
     const data = path.join(dir, 'data');
-    const vault = await startChild(['src/vault/cli.ts', 'serve', '--port', '0', '--data', data, '--agent-dir', path.join(dir, 'no-agent')]);
+    const vault = await startChild(
+      ['src/vault/cli.ts', 'serve', '--port', '0', '--data', data, '--agent-dir', path.join(dir, 'no-agent')],
+      PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [],
+    );
     children.push(vault.child);
     const admin = await openVaultAdmin(data);
     await admin.createVault({ name: 'bench' });
@@ -173,6 +178,11 @@ async function main(): Promise<void> {
     await fs.writeFile(replyFile, Buffer.from(await sample.body.arrayBuffer()));
 
     const vaultKeepAlive = await load(target, pfx, bodies, false);
+    if (PROFILE_DIR) {
+      await stopChild(vault.child);
+      console.log(`vault keep-alive registrations/s (profiled): ${vaultKeepAlive.perSecond.toFixed(1)}; profile in ${PROFILE_DIR}`);
+      return;
+    }
     const vaultFresh = await load(target, pfx, bodies, true);
     const vaultRss = peakRssMiB(vault.child.pid!);
     await stopChild(vault.child);
