@@ -51,8 +51,11 @@ function extension(id: string, critical: boolean, value: Buffer): Buffer {
   return der.sequence(der.oid(id), ...(critical ? [der.TRUE] : []), der.octetString(value));
 }
 
+/** OIDs of a Name's attributes, encoded once: a registration's subject is built per request. */
+const ATTRIBUTE_OIDS = new Map([OID.commonName, OID.organization].map((id) => [id, der.oid(id)]));
+
 function name(attributes: Array<[string, string]>): Buffer {
-  return der.sequence(...attributes.map(([id, value]) => der.set(der.sequence(der.oid(id), der.utf8String(value)))));
+  return der.sequence(...attributes.map(([id, value]) => der.set(der.sequence(ATTRIBUTE_OIDS.get(id) ?? der.oid(id), der.utf8String(value)))));
 }
 
 interface CertificateSpec {
@@ -64,21 +67,24 @@ interface CertificateSpec {
   signingKey: KeyObject;
   notBefore: Date;
   notAfter: Date;
-  extensions: Buffer[];
+  /** The encoded extensions: the same for every machine certificate, so encoded once. */
+  extensions: Buffer;
 }
+
+const VERSION_3 = der.explicit(0, der.smallInteger(2));
 
 function buildCertificate(spec: CertificateSpec): { pem: string; der: Buffer } {
   const algorithm = SIGNATURE_ALGORITHMS[spec.signingKey.asymmetricKeyType ?? ''];
   if (!algorithm) throw new Error(`a ${spec.signingKey.asymmetricKeyType} CA key cannot sign certificates here`);
   const tbs = der.sequence(
-    der.explicit(0, der.smallInteger(2)),
+    VERSION_3,
     der.unsignedInteger(Buffer.from(randomSerial(), 'hex')),
     algorithm,
     spec.issuer,
     der.sequence(der.time(spec.notBefore), der.time(spec.notAfter)),
     spec.subject,
     spec.publicKey,
-    der.explicit(3, der.sequence(...spec.extensions)),
+    spec.extensions,
   );
   const certificate = der.sequence(tbs, algorithm, der.bitString(sign('sha256', tbs, spec.signingKey)));
   return { pem: der.pem('CERTIFICATE', certificate), der: certificate };
@@ -88,11 +94,15 @@ export function sha256Hex(data: Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
+const extensions = (...list: Buffer[]): Buffer => der.explicit(3, der.sequence(...list));
+
 const leafExtensions = (usage: 'serverAuth' | 'clientAuth'): Buffer[] => [
   extension(OID.basicConstraints, false, der.sequence()),
   extension(OID.keyUsage, true, der.namedBits([KEY_USAGE.digitalSignature, KEY_USAGE.keyEncipherment])),
   extension(OID.extKeyUsage, false, der.sequence(der.oid(OID[usage]))),
 ];
+
+const MACHINE_EXTENSIONS = extensions(...leafExtensions('clientAuth'));
 
 /** The subject Name of a DER certificate, as its bytes (an issued certificate's issuer must match them exactly). */
 function subjectName(certificate: Buffer): Buffer {
@@ -151,12 +161,12 @@ export class CertificateAuthority {
       signingKey: privateKey,
       notBefore: new Date(now.getTime() - BACKDATE_MS),
       notAfter: new Date(now.getTime() + CA_LIFETIME_MS),
-      extensions: [
+      extensions: extensions(
         extension(OID.basicConstraints, true, der.sequence(der.TRUE, der.smallInteger(0))),
         extension(OID.keyUsage, true, der.namedBits([KEY_USAGE.keyCertSign, KEY_USAGE.cRLSign])),
         // RFC 5280 method 1: SHA-1 of the subjectPublicKey bits.
         extension(OID.subjectKeyIdentifier, false, der.octetString(createHash('sha1').update(subjectPublicKey(spki)).digest())),
-      ],
+      ),
     });
     return { keyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, certPem: pem };
   }
@@ -168,14 +178,14 @@ export class CertificateAuthority {
       ...SERVER_HOSTS.dns.map((host) => der.tlv(0x82, Buffer.from(host, 'latin1'))),
       ...SERVER_HOSTS.ip.map((ip) => der.tlv(0x87, Buffer.from(ip.split('.').map(Number)))),
     ];
-    const { pem } = this.sign(spki, 'localhost', now, [...leafExtensions('serverAuth'), extension(OID.subjectAltName, false, der.sequence(...altNames))]);
+    const { pem } = this.sign(spki, 'localhost', now, extensions(...leafExtensions('serverAuth'), extension(OID.subjectAltName, false, der.sequence(...altNames))));
     return { keyPem: keys.privateKeyPem, certPem: pem };
   }
 
   /** The certificate a registered machine authenticates with: CN = machine id, client auth only. */
   issueMachineCertificate(publicKey: Buffer, machineId: string, now: Date): MachineCertificate {
     const notAfter = new Date(now.getTime() + LEAF_LIFETIME_MS);
-    const { pem, der: certificate } = this.sign(publicKey, machineId, now, leafExtensions('clientAuth'));
+    const { pem, der: certificate } = this.sign(publicKey, machineId, now, MACHINE_EXTENSIONS);
     return { pem, fingerprint256: sha256Hex(certificate), notAfter };
   }
 
@@ -184,7 +194,7 @@ export class CertificateAuthority {
     return cert.issuer === this.x509.subject && cert.verify(this.x509.publicKey);
   }
 
-  private sign(publicKey: Buffer, commonName: string, now: Date, extensions: Buffer[]) {
+  private sign(publicKey: Buffer, commonName: string, now: Date, extensions: Buffer) {
     return buildCertificate({
       subject: name([[OID.commonName, commonName]]),
       issuer: this.subject,
