@@ -8,7 +8,7 @@
  * whole state file (temp file, fsync, rename, fsync the folder) for every batch cost most of a
  * registration's time; an append costs one fdatasync.
  *
- * Past 1 MiB of journal, and at every open, the state is compacted: a new snapshot is written
+ * Past 1 MiB of journal, and at the first write after opening, the state is compacted: a new snapshot is written
  * atomically, then a new journal whose first line names the snapshot it follows (its hash). A
  * crash between the two leaves a journal naming an older snapshot, which is then ignored: the
  * new snapshot already holds all of it. A crash during an append leaves a torn last line, never
@@ -78,9 +78,9 @@ export class Store {
       const first = parsed.error.issues[0];
       throw corrupt(file, `unexpected content at ${first?.path.join('.') || 'the top level'}`, parsed.error);
     }
-    const store = new Store(file, journalFile, parsed.data);
-    await store.compact();
-    return store;
+    // Opening only reads: a process reading a live service's folder must not write to it. The
+    // first write compacts, which also leaves a torn line behind before anything is appended.
+    return new Store(file, journalFile, parsed.data);
   }
 
   /** Applies a synchronous change and resolves once it is durable. */

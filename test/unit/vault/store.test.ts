@@ -21,6 +21,12 @@ describe('vault store (journal with group commit)', () => {
     stores.push(store);
     return store;
   };
+  /** An opened store after its first write, which compacts and starts the journal. */
+  const started = async () => {
+    const store = await open();
+    await store.mutate(() => undefined);
+    return store;
+  };
   const journalLines = async () => (await fs.readFile(journal, 'utf8')).split('\n').filter(Boolean);
 
   beforeEach(async () => {
@@ -34,8 +40,18 @@ describe('vault store (journal with group commit)', () => {
     await fs.rm(dir, { recursive: true, force: true });
   });
 
-  it('makes 16 concurrent changes durable in at most two appends', async () => {
+  it('only reads when opening: the first write compacts', async () => {
+    await fs.writeFile(file, JSON.stringify({ formatVersion: 1, serviceUrl: null, vaults: {}, registrations: {} }), { mode: 0o600 });
+    await fs.writeFile(journal, 'torn');
     const store = await open();
+    assert.equal(await fs.readFile(journal, 'utf8'), 'torn', 'nothing written by opening');
+    await store.mutate((s) => void (s.serviceUrl = 'https://127.0.0.1:5'));
+    assert.equal(JSON.parse(await fs.readFile(file, 'utf8')).serviceUrl, 'https://127.0.0.1:5');
+    assert.equal((await journalLines()).length, 1, 'a new journal: the snapshot it follows');
+  });
+
+  it('makes 16 concurrent changes durable in at most two appends', async () => {
+    const store = await started();
     await Promise.all(Array.from({ length: 16 }, (_, i) => store.mutate((s) => void (s.vaults[`v${i}`] = vaultRecord(`v${i}`)))));
     const appended = (await journalLines()).length - 1; // the first line names the snapshot
     assert.ok(appended >= 1 && appended <= 2, `${appended} appends`);
@@ -44,7 +60,7 @@ describe('vault store (journal with group commit)', () => {
   });
 
   it('acknowledges a change only once it is in the journal, 0600 like the snapshot', async () => {
-    const store = await open();
+    const store = await started();
     await store.mutate((s) => void (s.serviceUrl = 'https://127.0.0.1:1'));
     assert.match((await journalLines()).at(-1)!, /"serviceUrl","https:\/\/127\.0\.0\.1:1"/);
     assert.equal((await fs.stat(journal)).mode & 0o777, 0o600);
@@ -60,7 +76,7 @@ describe('vault store (journal with group commit)', () => {
   });
 
   it('writes only the records a batch changed, and removals', async () => {
-    const store = await open();
+    const store = await started();
     await store.mutate((s) => {
       s.vaults.a = vaultRecord('a');
       s.vaults.b = vaultRecord('b');
@@ -77,7 +93,7 @@ describe('vault store (journal with group commit)', () => {
   });
 
   it('writes nothing for a change that throws', async () => {
-    const store = await open();
+    const store = await started();
     const before = await fs.readFile(journal, 'utf8');
     await assert.rejects(
       store.mutate(() => {
@@ -89,7 +105,7 @@ describe('vault store (journal with group commit)', () => {
   });
 
   it('reports a failed append to the changes waiting for it, and the next write carries them', async () => {
-    const store = await open();
+    const store = await started();
     const probe = await fs.open(path.join(dir, 'probe'), 'w');
     const handleClass = Object.getPrototypeOf(probe) as { datasync: () => Promise<void> };
     await probe.close();
@@ -108,7 +124,7 @@ describe('vault store (journal with group commit)', () => {
   });
 
   it('drops a torn or damaged last line (an append a crash cut short) and keeps the rest', async () => {
-    const store = await open();
+    const store = await started();
     await store.mutate((s) => void (s.vaults.kept = vaultRecord('kept')));
     await store.close();
     await fs.appendFile(journal, '0000abcd [["vault","torn",{"ident');
@@ -120,7 +136,7 @@ describe('vault store (journal with group commit)', () => {
   });
 
   it('refuses a damaged line followed by sound ones: acknowledged changes would be lost', async () => {
-    const store = await open();
+    const store = await started();
     await store.mutate((s) => void (s.vaults.a = vaultRecord('a')));
     await store.mutate((s) => void (s.vaults.b = vaultRecord('b')));
     await store.close();
@@ -135,7 +151,7 @@ describe('vault store (journal with group commit)', () => {
   });
 
   it('compacts past 1 MiB into a new snapshot and a short journal', async () => {
-    const store = await open();
+    const store = await started();
     const big = 'x'.repeat(COMPACT_BYTES / 2);
     for (let i = 0; i < 2; i++) await store.mutate((s) => void (s.vaults[`v${i}`] = vaultRecord(`v${i}`, big)));
     await store.mutate((s) => void (s.serviceUrl = 'https://127.0.0.1:3'));
@@ -149,7 +165,7 @@ describe('vault store (journal with group commit)', () => {
 
   for (const stop of ['before the snapshot is replaced', 'between the snapshot and the new journal'] as const) {
     it(`keeps every acknowledged change when a compaction stops ${stop}`, async () => {
-      const store = await open();
+      const store = await started();
       const big = 'x'.repeat(COMPACT_BYTES / 2);
       for (let i = 0; i < 2; i++) await store.mutate((s) => void (s.vaults[`v${i}`] = vaultRecord(`v${i}`, big)));
       const target = stop === 'before the snapshot is replaced' ? file : journal;
