@@ -10,6 +10,7 @@ import { isSetupError } from '../core/errors';
 import { writeFileAtomic } from '../core/fs/atomic';
 import { DATA_DIR_ENV, DEFAULT_DATA_DIR, openVaultAdmin, resolveDataDir, startVault, type VaultAdminSession } from './index';
 import { prepareDataDir } from './layout';
+import { batchedLogger } from './log';
 import { bearerToken } from './tokens';
 
 const USAGE = `Usage: npm run vault -- <command> [options]
@@ -80,6 +81,7 @@ function numberOption(name: 'port' | 'admin-port' | 'valid-hours'): number | und
 }
 
 async function serve(): Promise<void> {
+  const logger = batchedLogger((text) => process.stdout.write(text), (text) => process.stderr.write(text));
   const agentDir = path.resolve(values['agent-dir'] ?? path.join('dist', 'agent'));
   if (!values['agent-dir']) await buildAgentIfMissing(agentDir);
   const vault = await startVault({
@@ -88,10 +90,14 @@ async function serve(): Promise<void> {
     host: values.host,
     adminPort: numberOption('admin-port'),
     agentDir,
-    logger: { info: (line) => console.log(line), error: (line) => console.error(line) },
+    logger,
   });
   const stop = () => {
-    vault.close().then(() => process.exit(0), () => process.exit(1));
+    const exit = (code: number) => {
+      logger.flush();
+      process.exit(code);
+    };
+    vault.close().then(() => exit(0), () => exit(1));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

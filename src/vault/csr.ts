@@ -1,11 +1,10 @@
 /**
  * Checks a machine's PKCS#10 request: well-formed, RSA of at least 2048 bits, and signed by the
  * key it carries (proof of possession). The request is walked as DER and checked with node's
- * crypto over the exact bytes received; forge only turns the accepted key into its own form for
- * building the certificate.
+ * crypto over the exact bytes received.
  */
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
-import forge from '../core/forge';
+import { readTlv as tlv } from './der';
 import { VaultCode, VaultError } from './errors';
 
 const MIN_RSA_BITS = 2048;
@@ -24,8 +23,8 @@ function invalid(message: string, cause?: unknown): VaultError {
   return new VaultError(VaultCode.CsrInvalid, `The certificate request is not valid: ${message}.`, { issues: [{ path: 'csr', message }] }, {}, { cause });
 }
 
-/** The request's public key, once the request is proven sound. */
-export function verifyCsr(pem: string): forge.pki.PublicKey {
+/** The request's public key (DER SubjectPublicKeyInfo, as received), once the request is proven sound. */
+export function verifyCsr(pem: string): Buffer {
   const match = /-----BEGIN (?:NEW )?CERTIFICATE REQUEST-----([A-Za-z0-9+/=\s]+)-----END (?:NEW )?CERTIFICATE REQUEST-----/.exec(pem);
   if (!match) throw invalid('not a PEM PKCS#10 request');
   const der = Buffer.from(match[1]!, 'base64');
@@ -65,21 +64,5 @@ export function verifyCsr(pem: string): forge.pki.PublicKey {
   if (!verify(hash, signed, key, der.subarray(signature.contentStart + 1, signature.end))) {
     throw invalid('its signature does not match its key');
   }
-  return forge.pki.publicKeyFromAsn1(forge.asn1.fromDer(der.subarray(spki.start, spki.end).toString('binary')));
-}
-
-/** The DER element at `start` if it has the expected tag and fits in the buffer. */
-function tlv(buf: Buffer, start: number, tag: number): { start: number; contentStart: number; end: number } | undefined {
-  if (buf[start] !== tag) return undefined;
-  let p = start + 1;
-  let length = buf[p++];
-  if (length === undefined) return undefined;
-  if (length & 0x80) {
-    const bytes = length & 0x7f;
-    if (bytes === 0 || bytes > 4 || p + bytes > buf.length) return undefined;
-    length = 0;
-    for (let i = 0; i < bytes; i++) length = length * 256 + buf[p++]!;
-  }
-  const end = p + length;
-  return end <= buf.length ? { start, contentStart: p, end } : undefined;
+  return der.subarray(spki.start, spki.end);
 }

@@ -1,13 +1,18 @@
 /**
  * The vault's own PKI: a CA, the TLS server certificate it signs for 127.0.0.1 and localhost,
- * and the machine certificates it signs at registration. Keys come from node's native generator
- * and every signature from node's crypto; forge only lays out the X.509 structure.
+ * and the machine certificates it signs at registration. Keys come from node's native generator,
+ * certificates are laid out by der.ts and signed by node's crypto.
+ *
+ * A new data folder's CA key is ECDSA P-256: signing a machine certificate with it costs a small
+ * fraction of an RSA-2048 signature, which is most of a registration's CPU time. Folders made
+ * with an RSA CA keep it. The TLS server key stays RSA-2048, as every client accepts it.
  */
-import { X509Certificate, createHash, createPrivateKey, randomBytes, sign, type KeyObject } from 'node:crypto';
-import forge from '../core/forge';
+import { X509Certificate, createHash, createPrivateKey, createPublicKey, generateKeyPair, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { promisify } from 'node:util';
 import { writeFileAtomic } from '../core/fs/atomic';
-import { corrupt, readOptional, type DataLayout } from './layout';
 import { generateRsaKeyPair, randomSerial } from '../core/credentials/selfSigned';
+import * as der from './der';
+import { corrupt, readOptional, type DataLayout } from './layout';
 import type { MachineCertificate } from './registry';
 
 /** Clients' clocks may run slightly behind ours: back-date every certificate like the real vault does. */
@@ -19,47 +24,108 @@ const LEAF_LIFETIME_MS = 365 * DAY_MS;
 const SERVER_RENEW_MS = 30 * DAY_MS;
 const SERVER_HOSTS = { dns: ['localhost'], ip: ['127.0.0.1'] } as const;
 
-type Extension = Record<string, unknown> & { name: string };
+const generateKeyPairAsync = promisify(generateKeyPair);
+
+/** AlgorithmIdentifier of the signature each CA key type makes: SHA-256 with RSA, or ECDSA with SHA-256. */
+const SIGNATURE_ALGORITHMS: Record<string, Buffer> = {
+  rsa: der.sequence(der.oid('1.2.840.113549.1.1.11'), der.NULL),
+  ec: der.sequence(der.oid('1.2.840.10045.4.3.2')),
+};
+
+const OID = {
+  commonName: '2.5.4.3',
+  organization: '2.5.4.10',
+  subjectKeyIdentifier: '2.5.29.14',
+  keyUsage: '2.5.29.15',
+  subjectAltName: '2.5.29.17',
+  basicConstraints: '2.5.29.19',
+  extKeyUsage: '2.5.29.37',
+  serverAuth: '1.3.6.1.5.5.7.3.1',
+  clientAuth: '1.3.6.1.5.5.7.3.2',
+};
+
+/** keyUsage bit numbers (RFC 5280 4.2.1.3). */
+const KEY_USAGE = { digitalSignature: 0, keyEncipherment: 2, keyCertSign: 5, cRLSign: 6 };
+
+function extension(id: string, critical: boolean, value: Buffer): Buffer {
+  return der.sequence(der.oid(id), ...(critical ? [der.TRUE] : []), der.octetString(value));
+}
+
+/** OIDs of a Name's attributes, encoded once: a registration's subject is built per request. */
+const ATTRIBUTE_OIDS = new Map([OID.commonName, OID.organization].map((id) => [id, der.oid(id)]));
+
+function name(attributes: Array<[string, string]>): Buffer {
+  return der.sequence(...attributes.map(([id, value]) => der.set(der.sequence(ATTRIBUTE_OIDS.get(id) ?? der.oid(id), der.utf8String(value)))));
+}
 
 interface CertificateSpec {
-  subject: forge.pki.CertificateField[];
-  issuer: forge.pki.CertificateField[];
-  publicKey: forge.pki.PublicKey;
+  /** DER Name of the subject and of the issuer (the issuer's copied byte for byte from its certificate). */
+  subject: Buffer;
+  issuer: Buffer;
+  /** DER SubjectPublicKeyInfo. */
+  publicKey: Buffer;
   signingKey: KeyObject;
   notBefore: Date;
   notAfter: Date;
-  extensions: Extension[];
+  /** The encoded extensions: the same for every machine certificate, so encoded once. */
+  extensions: Buffer;
 }
 
-/** Public in forge but missing from its type definitions. */
-const pkiInternals = forge.pki as unknown as { getTBSCertificate(cert: forge.pki.Certificate): forge.asn1.Asn1 };
+const VERSION_3 = der.explicit(0, der.smallInteger(2));
 
 function buildCertificate(spec: CertificateSpec): { pem: string; der: Buffer } {
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = spec.publicKey;
-  cert.serialNumber = randomSerial();
-  cert.validity.notBefore = spec.notBefore;
-  cert.validity.notAfter = spec.notAfter;
-  cert.setSubject(spec.subject);
-  cert.setIssuer(spec.issuer);
-  cert.setExtensions(spec.extensions);
-  cert.signatureOid = cert.siginfo.algorithmOid = forge.pki.oids.sha256WithRSAEncryption;
-  cert.tbsCertificate = pkiInternals.getTBSCertificate(cert);
-  const tbs = Buffer.from(forge.asn1.toDer(cert.tbsCertificate).getBytes(), 'binary');
-  cert.signature = sign('sha256', tbs, spec.signingKey).toString('binary');
-  const der = Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes(), 'binary');
-  return { pem: forge.pki.certificateToPem(cert), der };
+  const algorithm = SIGNATURE_ALGORITHMS[spec.signingKey.asymmetricKeyType ?? ''];
+  if (!algorithm) throw new Error(`a ${spec.signingKey.asymmetricKeyType} CA key cannot sign certificates here`);
+  const tbs = der.sequence(
+    VERSION_3,
+    der.unsignedInteger(Buffer.from(randomSerial(), 'hex')),
+    algorithm,
+    spec.issuer,
+    der.sequence(der.time(spec.notBefore), der.time(spec.notAfter)),
+    spec.subject,
+    spec.publicKey,
+    spec.extensions,
+  );
+  const certificate = der.sequence(tbs, algorithm, der.bitString(sign('sha256', tbs, spec.signingKey)));
+  return { pem: der.pem('CERTIFICATE', certificate), der: certificate };
 }
 
-export function sha256Hex(der: Uint8Array): string {
-  return createHash('sha256').update(der).digest('hex');
+export function sha256Hex(data: Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
 }
 
-const leafExtensions = (usage: 'serverAuth' | 'clientAuth'): Extension[] => [
-  { name: 'basicConstraints', cA: false },
-  { name: 'keyUsage', critical: true, digitalSignature: true, keyEncipherment: true },
-  { name: 'extKeyUsage', [usage]: true },
+const extensions = (...list: Buffer[]): Buffer => der.explicit(3, der.sequence(...list));
+
+const leafExtensions = (usage: 'serverAuth' | 'clientAuth'): Buffer[] => [
+  extension(OID.basicConstraints, false, der.sequence()),
+  extension(OID.keyUsage, true, der.namedBits([KEY_USAGE.digitalSignature, KEY_USAGE.keyEncipherment])),
+  extension(OID.extKeyUsage, false, der.sequence(der.oid(OID[usage]))),
 ];
+
+const MACHINE_EXTENSIONS = extensions(...leafExtensions('clientAuth'));
+
+/** The subject Name of a DER certificate, as its bytes (an issued certificate's issuer must match them exactly). */
+function subjectName(certificate: Buffer): Buffer {
+  const cert = der.readTlv(certificate, 0, 0x30);
+  const tbs = cert && der.readTlv(certificate, cert.contentStart, 0x30);
+  const version = tbs && der.readTlv(certificate, tbs.contentStart, 0xa0);
+  const serial = der.readTlv(certificate, version?.end ?? tbs?.contentStart ?? 0, 0x02);
+  const algorithm = serial && der.readTlv(certificate, serial.end, 0x30);
+  const issuer = algorithm && der.readTlv(certificate, algorithm.end, 0x30);
+  const validity = issuer && der.readTlv(certificate, issuer.end, 0x30);
+  const subject = validity && der.readTlv(certificate, validity.end, 0x30);
+  if (!subject) throw new Error('the CA certificate cannot be read');
+  return certificate.subarray(subject.start, subject.end);
+}
+
+/** The key bits of a DER SubjectPublicKeyInfo { algorithm, subjectPublicKey BIT STRING }. */
+function subjectPublicKey(spki: Buffer): Buffer {
+  const outer = der.readTlv(spki, 0, 0x30);
+  const algorithm = outer && der.readTlv(spki, outer.contentStart, 0x30);
+  const bits = algorithm && der.readTlv(spki, algorithm.end, 0x03);
+  if (!bits) throw new Error('unreadable public key');
+  return spki.subarray(bits.contentStart + 1, bits.end);
+}
 
 export interface PemPair {
   keyPem: string;
@@ -69,7 +135,7 @@ export interface PemPair {
 export class CertificateAuthority {
   readonly certPem: string;
   private readonly key: KeyObject;
-  private readonly subject: forge.pki.CertificateField[];
+  private readonly subject: Buffer;
   private readonly x509: X509Certificate;
 
   constructor(pair: PemPair) {
@@ -77,49 +143,50 @@ export class CertificateAuthority {
     this.key = createPrivateKey(pair.keyPem);
     this.x509 = new X509Certificate(pair.certPem);
     if (!this.x509.ca || !this.x509.checkPrivateKey(this.key)) throw new Error('the CA key does not match its certificate');
-    this.subject = forge.pki.certificateFromPem(pair.certPem).subject.attributes;
+    this.subject = subjectName(this.x509.raw);
   }
 
-  /** A new self-signed CA, named with a random suffix so two data folders' CAs never look alike. */
+  /** A new self-signed ECDSA P-256 CA, named with a random suffix so two data folders' CAs never look alike. */
   static async create(now: Date): Promise<PemPair> {
-    const keys = await generateRsaKeyPair();
-    const name = [
-      { shortName: 'CN', value: `Local Backup Vault CA ${randomBytes(4).toString('hex')}` },
-      { shortName: 'O', value: 'Backup Agent Setup' },
-    ];
+    const { publicKey, privateKey } = await generateKeyPairAsync('ec', { namedCurve: 'prime256v1' });
+    const spki = publicKey.export({ type: 'spki', format: 'der' });
+    const subject = name([
+      [OID.commonName, `Local Backup Vault CA ${randomBytes(4).toString('hex')}`],
+      [OID.organization, 'Backup Agent Setup'],
+    ]);
     const { pem } = buildCertificate({
-      subject: name,
-      issuer: name,
-      publicKey: forge.pki.publicKeyFromPem(keys.publicKeyPem),
-      signingKey: createPrivateKey(keys.privateKeyPem),
+      subject,
+      issuer: subject,
+      publicKey: spki,
+      signingKey: privateKey,
       notBefore: new Date(now.getTime() - BACKDATE_MS),
       notAfter: new Date(now.getTime() + CA_LIFETIME_MS),
-      extensions: [
-        { name: 'basicConstraints', critical: true, cA: true, pathLenConstraint: 0 },
-        { name: 'keyUsage', critical: true, keyCertSign: true, cRLSign: true },
-        { name: 'subjectKeyIdentifier' },
-      ],
+      extensions: extensions(
+        extension(OID.basicConstraints, true, der.sequence(der.TRUE, der.smallInteger(0))),
+        extension(OID.keyUsage, true, der.namedBits([KEY_USAGE.keyCertSign, KEY_USAGE.cRLSign])),
+        // RFC 5280 method 1: SHA-1 of the subjectPublicKey bits.
+        extension(OID.subjectKeyIdentifier, false, der.octetString(createHash('sha1').update(subjectPublicKey(spki)).digest())),
+      ),
     });
-    return { keyPem: keys.privateKeyPem, certPem: pem };
+    return { keyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, certPem: pem };
   }
 
   async issueServerCertificate(now: Date): Promise<PemPair> {
     const keys = await generateRsaKeyPair();
-    const { pem } = this.sign(forge.pki.publicKeyFromPem(keys.publicKeyPem), 'localhost', now, [
-      ...leafExtensions('serverAuth'),
-      {
-        name: 'subjectAltName',
-        altNames: [...SERVER_HOSTS.dns.map((value) => ({ type: 2, value })), ...SERVER_HOSTS.ip.map((ip) => ({ type: 7, ip }))],
-      },
-    ]);
+    const spki = createPublicKey(keys.publicKeyPem).export({ type: 'spki', format: 'der' });
+    const altNames = [
+      ...SERVER_HOSTS.dns.map((host) => der.tlv(0x82, Buffer.from(host, 'latin1'))),
+      ...SERVER_HOSTS.ip.map((ip) => der.tlv(0x87, Buffer.from(ip.split('.').map(Number)))),
+    ];
+    const { pem } = this.sign(spki, 'localhost', now, extensions(...leafExtensions('serverAuth'), extension(OID.subjectAltName, false, der.sequence(...altNames))));
     return { keyPem: keys.privateKeyPem, certPem: pem };
   }
 
   /** The certificate a registered machine authenticates with: CN = machine id, client auth only. */
-  issueMachineCertificate(publicKey: forge.pki.PublicKey, machineId: string, now: Date): MachineCertificate {
+  issueMachineCertificate(publicKey: Buffer, machineId: string, now: Date): MachineCertificate {
     const notAfter = new Date(now.getTime() + LEAF_LIFETIME_MS);
-    const { pem, der } = this.sign(publicKey, machineId, now, leafExtensions('clientAuth'));
-    return { pem, fingerprint256: sha256Hex(der), notAfter };
+    const { pem, der: certificate } = this.sign(publicKey, machineId, now, MACHINE_EXTENSIONS);
+    return { pem, fingerprint256: sha256Hex(certificate), notAfter };
   }
 
   /** True if this CA signed the certificate. */
@@ -127,9 +194,9 @@ export class CertificateAuthority {
     return cert.issuer === this.x509.subject && cert.verify(this.x509.publicKey);
   }
 
-  private sign(publicKey: forge.pki.PublicKey, commonName: string, now: Date, extensions: Extension[]) {
+  private sign(publicKey: Buffer, commonName: string, now: Date, extensions: Buffer) {
     return buildCertificate({
-      subject: [{ shortName: 'CN', value: commonName }],
+      subject: name([[OID.commonName, commonName]]),
       issuer: this.subject,
       publicKey,
       signingKey: this.key,

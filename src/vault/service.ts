@@ -74,7 +74,7 @@ export async function startVault(options: StartVaultOptions): Promise<RunningVau
   };
   try {
     const store = await Store.open(layout.state);
-    cleanup.push(() => store.flush());
+    cleanup.push(() => store.close());
     const tls = await loadOrCreateTls(layout, now());
     const token = await bearerToken(layout.adminToken);
     let url = '';

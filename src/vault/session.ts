@@ -46,7 +46,7 @@ export async function openVaultAdmin(dataDir: string, options: OpenAdminOptions 
         ...admin,
         mode: 'files',
         close: async () => {
-          await store.flush();
+          await store.close();
           await lock.release();
         },
       };
