@@ -17,7 +17,7 @@ import { FleetRunView } from './fleet/view';
 import { currentInput, useInput, useVscodeInput } from './input/current';
 import type { UserInput } from './input/userInput';
 import { LocalVault } from './localVault';
-import { AzureSignInState } from './azure/signInState';
+import { AzureSignInState, isSignedInToAzure } from './azure/signInState';
 import { IssuedFiles } from './azure/issuedFiles';
 import type { TestArmProvider } from './azure/testProvider';
 import type { AzureFeature } from './azure/getCredentials';
@@ -109,7 +109,12 @@ export function createFeatures(host: FeatureHost): Features {
   const localVault = new LocalVault(trust);
   const serverStore = new ServerStore(host.context.globalState);
   const serverList: ServerList = { store: serverStore, thisServer };
-  const servers = new ServersView(serverStore, thisServer);
+  const servers: ServersView = new ServersView(serverStore, thisServer, {
+    signedIn: isSignedInToAzure,
+    onDidChange: azureSignIn.onDidChange,
+    // The Azure chunk: loaded only once the user is signed in.
+    load: async () => (await import('./servers/vaultTree')).vaultTree(f, azureSignIn, () => servers.records()),
+  });
   const fleetRun = new FleetRunView(host.context.extensionPath);
   const fleet = { servers: serverStore, view: fleetRun };
   const disposables: vscode.Disposable[] = [
@@ -152,7 +157,7 @@ export function createFeatures(host: FeatureHost): Features {
     [COMMANDS.registerServers]: () => registerServers(f, fleet),
     [COMMANDS.showFleetReport]: () => showLastFleetReport(f),
     [COMMANDS.cancelFleetServer]: (row) => isRow(row) && fleetRun.cancel(row),
-    [COMMANDS.refreshServers]: () => refreshServers(f, serverList),
+    [COMMANDS.refreshServers]: async () => void (await Promise.all([refreshServers(f, serverList), servers.refreshVaults()])),
     [COMMANDS.serverShowStatus]: onRecord(serverShowStatus),
     [COMMANDS.serverChangeProperties]: onRecord(serverChangeProperties),
     [COMMANDS.serverUnregister]: onRecord(serverUnregister),

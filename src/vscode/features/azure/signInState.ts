@@ -34,7 +34,10 @@ export interface AzureTokens {
 }
 
 export class AzureSignInState implements vscode.Disposable {
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly emitter = new vscode.EventEmitter<boolean>();
+  /** Fires with the new state when the user signs in or out (the vault's view follows). */
+  readonly onDidChange = this.emitter.event;
+  private readonly disposables: vscode.Disposable[] = [this.emitter];
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -72,7 +75,7 @@ export class AzureSignInState implements vscode.Disposable {
     const token = plan.signIn.kind === 'microsoft' ? await this.microsoftToken(plan, ui !== undefined) : await this.endpointToken(plan, ui);
     if (!token) return undefined;
     await this.context.globalState.update(USED_KEY, true);
-    signedIn = true;
+    this.setSignedIn(true);
     const { signIn, endpoint } = plan;
     const issuedFor: ArmTokenSource['issuedFor'] = signIn.kind === 'microsoft' ? { kind: 'microsoft', cloud: signIn.cloud } : { kind: 'endpoint', url: endpoint.url };
     // Each request asks again (silently), so a sign-out or account change takes effect at once.
@@ -91,13 +94,21 @@ export class AzureSignInState implements vscode.Disposable {
   }
 
   async refresh(): Promise<boolean> {
+    let now: boolean;
     try {
       const plan = this.plan();
-      signedIn = (plan.signIn.kind === 'microsoft' ? await this.microsoftToken(plan, false) : await this.endpointToken(plan, undefined)) !== undefined;
+      now = (plan.signIn.kind === 'microsoft' ? await this.microsoftToken(plan, false) : await this.endpointToken(plan, undefined)) !== undefined;
     } catch {
-      signedIn = false;
+      now = false;
     }
-    return signedIn;
+    this.setSignedIn(now);
+    return now;
+  }
+
+  private setSignedIn(now: boolean): void {
+    if (now === signedIn) return;
+    signedIn = now;
+    this.emitter.fire(now);
   }
 
   dispose(): void {
