@@ -1,7 +1,8 @@
 // The vault's view in the Servers view, in the real VS Code host against the local vault's ARM
 // emulator started here: signed in through the test-mode provider, two servers registered with
 // the vault (this server with a file from Azure through the wizard, and another machine's agent the
-// admin's list does not name), the view lists the vault with both as the vault reports them.
+// admin's list does not name), the view lists the vault with both as the vault reports them, and
+// "Remove from Vault…" removes one only once its name is typed.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -12,7 +13,7 @@ import type { VaultNode, VaultServerNode } from '../../src/vscode/features/serve
 import { waitUntil } from '../support/extension';
 import { startHarness, type Harness } from '../support/setupHarness';
 import { issueTestCredentials, registerMachine, vaultClient } from '../support/vault';
-import { ALTERNATIVE, KEEP, TestUserInput } from '../support/testUserInput';
+import { ALTERNATIVE, CANCEL, KEEP, TestUserInput, type MessageRecord } from '../support/testUserInput';
 
 const SUBSCRIPTION = randomUUID();
 const VAULT = 'az-view';
@@ -105,6 +106,20 @@ describe("The vault's view in the Servers view (the local vault's ARM emulator)"
     const other = servers.find((s) => s.server.friendlyName === OTHER)!;
     assert.equal(other.listedAs, undefined, 'not on the admin\'s list');
     assert.match(String((await h.testing.servers.getTreeItem(other)).tooltip), /Not on your Servers list: registered with the vault all the same\./);
+  });
+
+  it('"Remove from Vault…" says what it deletes, removes nothing for a wrong name, and removes the server once its name is typed', async () => {
+    const other = (await vaultServers()).find((s) => s.server.friendlyName === OTHER);
+    assert.ok(other);
+    const wrong = await h.run('backupAgent.servers.removeFromVault', [true, `${OTHER}-x`, CANCEL], undefined, other);
+    assert.match(wrong.prompts[0]?.text ?? '', new RegExp(`^Remove ${OTHER} from vault ${VAULT}\\?\\n.*recovery points in the vault: \\d+ backed-up items, last backup none yet\\. With soft delete on`));
+    assert.deepEqual(wrong.validationMessages, [`Type ${OTHER} exactly, or press Escape to keep it.`]);
+    assert.ok((await vaultServers()).some((s) => s.server.friendlyName === OTHER), 'a wrong name removes nothing');
+
+    const messages: MessageRecord[] = [];
+    await h.run('backupAgent.servers.removeFromVault', [true, OTHER], (m) => void messages.push(m), other);
+    assert.ok(messages.some((m) => m.kind === 'info' && m.text === `Removed ${OTHER} from vault ${VAULT}.`), JSON.stringify(messages));
+    assert.deepEqual((await vaultServers()).map((s) => s.server.friendlyName), [thisName], 'the vault lists only this server now');
   });
 
   it('lists no vault once signed out, and the vault again once signed in', async () => {

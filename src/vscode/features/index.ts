@@ -25,6 +25,7 @@ import { chooseRemoteServer } from './remote/choose';
 import { registerRemote } from './remote/registerRemote';
 import { refreshServers, serverChangeProperties, serverRemove, serverShowStatus, serverUnregister, type ServerList } from './servers/actions';
 import { ServerStore, type ServerRecord } from './servers/store';
+import { isVaultElement } from './servers/vaultNodes';
 import { ServersView } from './servers/view';
 import { Session, VaultTrust, type ServiceFactory, type SetupSession } from './session';
 import { StatusController } from './status/controller';
@@ -162,6 +163,9 @@ export function createFeatures(host: FeatureHost): Features {
     [COMMANDS.serverChangeProperties]: onRecord(serverChangeProperties),
     [COMMANDS.serverUnregister]: onRecord(serverUnregister),
     [COMMANDS.serverRemove]: onRecord(serverRemove),
+    // The Azure chunk, as the vault's view that offers it.
+    [COMMANDS.serverRemoveFromVault]: async (node) =>
+      isVaultElement(node) && node.kind === 'vaultServer' ? (await import('./servers/removeFromVault')).removeFromVault(f, azureSignIn, node, () => servers.refreshVaults()) : undefined,
   };
   return {
     async run(command, ...args) {
