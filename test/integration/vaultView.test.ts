@@ -2,12 +2,14 @@
 // emulator started here: signed in through the test-mode provider, two servers registered with
 // the vault (this server with a file from Azure through the wizard, and another machine's agent the
 // admin's list does not name), the view lists the vault with both as the vault reports them, and
-// "Remove from Vault…" removes one only once its name is typed.
+// "Remove from Vault…" removes one only once its name is typed; signed in, a passphrase change
+// takes its security PIN from the vault.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { verifyPassphrase } from '../../src/core/passphrase/verifier';
 import type { ServerElement } from '../../src/vscode/features/servers/view';
 import type { VaultNode, VaultServerNode } from '../../src/vscode/features/servers/vaultNodes';
 import { waitUntil } from '../support/extension';
@@ -120,6 +122,20 @@ describe("The vault's view in the Servers view (the local vault's ARM emulator)"
     await h.run('backupAgent.servers.removeFromVault', [true, OTHER], (m) => void messages.push(m), other);
     assert.ok(messages.some((m) => m.kind === 'info' && m.text === `Removed ${OTHER} from vault ${VAULT}.`), JSON.stringify(messages));
     assert.deepEqual((await vaultServers()).map((s) => s.server.friendlyName), [thisName], 'the vault lists only this server now');
+  });
+
+  it('"Change Properties…" changes the passphrase with a security PIN from the vault, none typed', async () => {
+    const previous = h.testing.session.revealPassphrase()!.reveal();
+    const input = await h.run('backupAgent.changeProperties', ['Encryption passphrase', 'Generate', 'Continue']);
+    const what = input.prompts[0]!;
+    assert.equal(what.descriptions?.[what.items!.indexOf('Encryption passphrase')], 'The security PIN comes from the vault (signed in)');
+    assert.ok(!input.prompts.some((p) => /security PIN/.test(p.text ?? '')), JSON.stringify(input.prompts));
+    assert.deepEqual(input.messages.map((m) => m.kind), ['info'], JSON.stringify(input.messages));
+    const generated = h.testing.session.revealPassphrase()!.reveal();
+    assert.notEqual(generated, previous, 'a new passphrase was generated');
+    const { verifier } = JSON.parse(await fs.readFile(path.join(h.dir, 'install-this', 'config', 'agent.json'), 'utf8')).passphrase;
+    assert.equal(await verifyPassphrase(verifier, generated), true, 'the configuration verifies the new passphrase');
+    assert.equal(await verifyPassphrase(verifier, previous), false, 'and no longer the old one');
   });
 
   it('lists no vault once signed out, and the vault again once signed in', async () => {

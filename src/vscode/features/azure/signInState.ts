@@ -22,6 +22,19 @@ export const TEST_PROVIDER_ID = 'backupAgent.testArm';
 
 let signedIn = false;
 
+/** The window's configured non-Azure Resource Manager (one sign-in state per window), for vaultPinsFromArm. */
+let configuredArm: () => string | undefined = () => undefined;
+
+/**
+ * Whether a passphrase change on a machine of the vault at `vaultEndpoint` gets its security PIN
+ * from the configured Resource Manager (the window's services then have its issuer): signed in,
+ * and that vault served by the emulator configured as the Resource Manager.
+ */
+export function vaultPinsFromArm(vaultEndpoint: string | undefined): boolean {
+  const arm = configuredArm();
+  return signedIn && arm !== undefined && vaultEndpoint !== undefined && URL.canParse(vaultEndpoint) && new URL(arm).origin === new URL(vaultEndpoint).origin;
+}
+
 /** Whether a fresh file from Azure is one command away (the next step for an expired or superseded file). */
 export function isSignedInToAzure(): boolean {
   return signedIn;
@@ -49,6 +62,7 @@ export class AzureSignInState implements vscode.Disposable {
       context.secrets.onDidChange((e) => e.key.startsWith(secretPrefix) && void this.refresh()),
       vscode.workspace.onDidChangeConfiguration((e) => (e.affectsConfiguration(`${CONFIG_SECTION}.${ENDPOINT_SETTING}`) || e.affectsConfiguration('microsoft-sovereign-cloud')) && void this.refresh()),
     );
+    configuredArm = () => this.configuredEndpoint();
     const plan = this.planOrUndefined();
     if (plan?.signIn.kind === 'endpointToken' || context.globalState.get<boolean>(USED_KEY)) void this.refresh();
   }
