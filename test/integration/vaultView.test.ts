@@ -21,6 +21,8 @@ const SUBSCRIPTION = randomUUID();
 const VAULT = 'az-view';
 const OTHER = 'vault-only-srv';
 const ENDPOINT_SETTING = 'azure.resourceManagerEndpoint';
+/** pickVault.ts's key of the subscriptions picked before. */
+const RECENT_KEY = 'azure.recentSubscriptions';
 const config = () => vscode.workspace.getConfiguration('backupAgent');
 const isKind = <K extends string>(kind: K) => (e: ServerElement): e is Extract<ServerElement, { kind: K }> => 'kind' in e && e.kind === kind;
 
@@ -28,6 +30,7 @@ describe("The vault's view in the Servers view (the local vault's ARM emulator)"
   this.timeout(300_000);
   let h: Harness;
   let thisName: string;
+  let recentBefore: unknown;
 
   /** Registers an install with a fresh file from Azure, through the wizard's "From Azure…". */
   async function registerFromAzure(folder: string): Promise<void> {
@@ -65,6 +68,9 @@ describe("The vault's view in the Servers view (the local vault's ARM emulator)"
     const provider = await h.testing.azureTestProvider;
     assert.ok(provider, 'the test provider exists in test mode');
     provider.useToken(readFileSync(path.join(h.vault.dataDir, 'arm-token'), 'utf8').trim());
+    // This suite's subscription as the one picked before (a suite before it may have left its own): the wizard's first Azure prompt is then that pick.
+    recentBefore = h.testing.extensionGlobalState.get(RECENT_KEY);
+    await h.testing.extensionGlobalState.update(RECENT_KEY, [SUBSCRIPTION]);
     // Another machine's agent registers with the vault through its own credentials file (the admin's list never hears of it)…
     const other = vaultClient(h.vault, (await issueTestCredentials(h.vault, VAULT)).client);
     try {
@@ -79,6 +85,7 @@ describe("The vault's view in the Servers view (the local vault's ARM emulator)"
     assert.ok(thisName && thisName !== OTHER, `this server's name: ${thisName}`);
   });
   after(async () => {
+    await h?.testing.extensionGlobalState.update(RECENT_KEY, recentBefore);
     await h?.run('backupAgent.signOutOfAzure', []);
     (await h?.testing.azureTestProvider)?.useToken(undefined);
     await config().update(ENDPOINT_SETTING, undefined, vscode.ConfigurationTarget.Global);
