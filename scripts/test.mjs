@@ -52,6 +52,8 @@ const layers = {
     layout: host(), workspace,
     extensionDevelopmentPath: ROOT,
     extensionTestsPath: path.join(ROOT, 'out', 'test', 'integration', 'index.js'),
+    // One file alone: TEST_FILES=azure,vaultView node scripts/test.mjs integration
+    ...(process.env.TEST_FILES ? { env: { TEST_FILES: process.env.TEST_FILES } } : {}),
   }),
   ui: async () => {
     if (buildDev()) return 1;

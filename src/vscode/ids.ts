@@ -29,6 +29,7 @@ export const COMMANDS = {
   serverChangeProperties: 'backupAgent.servers.changeProperties',
   serverUnregister: 'backupAgent.servers.unregister',
   serverRemove: 'backupAgent.servers.remove',
+  serverRemoveFromVault: 'backupAgent.servers.removeFromVault',
 } as const;
 
 /** The setup page's webview panel type; keep in step with package.json's activation event. */

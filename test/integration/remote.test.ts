@@ -58,7 +58,7 @@ describe('Remote servers over SSH', function () {
 
   const registrations = async () => h.vault.admin.listRegistrations(h.creds.identity.name);
   /** The remote servers the Servers view lists (after this server's row). */
-  const records = (): ServerRecord[] => h.testing.servers.getChildren().filter((r) => r.id !== THIS_SERVER_ID);
+  const records = (): ServerRecord[] => h.testing.servers.records().filter((r) => r.id !== THIS_SERVER_ID);
 
   before(async function () {
     const reason = sshdUnavailableReason();
@@ -299,7 +299,7 @@ describe('Remote servers over SSH', function () {
       assert.ok(record.lastCheckedAt >= started, `${record.destination} was checked`);
       assert.equal(record.state, 'registered', record.destination);
     }
-    const thisOne = h.testing.servers.getChildren()[0];
+    const thisOne = h.testing.servers.records()[0];
     assert.equal(thisOne?.id, THIS_SERVER_ID, 'this server heads the list');
     assert.ok(thisOne.lastCheckedAt >= started, 'this server was checked too');
     const fleet2 = records().find((r) => r.destination === 'fleet2')!;

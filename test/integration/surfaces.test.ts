@@ -33,7 +33,7 @@ describe('One truth on every surface', function () {
   });
 
   const statusBar = async () => (await activateExtension()).api.statusBarItem;
-  const thisServer = (): ServerRecord | undefined => h.testing.servers.getChildren().find((r) => r.id === THIS_SERVER_ID);
+  const thisServer = (): ServerRecord | undefined => h.testing.servers.records().find((r) => r.id === THIS_SERVER_ID);
   const config = async () => JSON.parse(await fs.readFile(path.join(h.installFolder, 'config', 'agent.json'), 'utf8'));
 
   /** `npm run cli -- …` in the checkout, as an admin on this machine runs it. */

@@ -35,12 +35,12 @@ export { defaultKnownHostsFile } from '../target/ssh/knownHosts';
 export { defaultSshConfigFile, listConfigHosts } from '../target/ssh/sshConfig';
 export { openSshTarget } from './ssh';
 export { serversToRetry, startFleet, type FinalState, type FleetInput, type FleetReport, type FleetRun, type FleetServer, type ServerRow, type ServerState } from '../fleet';
-export type { VaultBackend } from '../vault/backend';
-export { adminIssuer, LocalVaultBackend } from '../vault/local';
+export type { BackendHost, VaultBackend } from '../vault/backend';
+export { adminIssuer, LocalVaultBackend, type VaultIssuer } from '../vault/local';
 export { writeFileAtomic } from '../fs/atomic';
 export { azureSignInPlan, isSubscriptionId, type AzureSignIn, type AzureSignInPlan, type SignInSettings } from '../vault/azure/signInPlan';
 export { azureSignedOut, sessionToken, type ArmTokenSource } from '../vault/azure/token';
 export { inPrivateCredentialsFolder, removeIssuedFile } from '../vault/issuedFile';
-export type { VaultRef, VaultSummary } from '../vault/azure/arm';
+export type { RegisteredServer, VaultRef, VaultSummary } from '../vault/azure/arm';
 /** The Azure client layer (the Azure SDKs), loaded on first use: its own chunk, never on the common path. */
 export const loadAzure = () => import('./azure');

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { type ServerRow, SetupService } from '../../core/service';
+import { LocalVaultBackend, SetupService, type BackendHost, type ServerRow } from '../../core/service';
 import { COMMANDS, VIEWS, type CommandId } from '../ids';
 import type { RegistrationStatusBar } from '../statusBar';
 import { changeProperties, showStatus, unregister } from './commands/manage';
@@ -17,14 +17,16 @@ import { FleetRunView } from './fleet/view';
 import { currentInput, useInput, useVscodeInput } from './input/current';
 import type { UserInput } from './input/userInput';
 import { LocalVault } from './localVault';
-import { AzureSignInState } from './azure/signInState';
+import { AzureSignInState, isSignedInToAzure } from './azure/signInState';
 import { IssuedFiles } from './azure/issuedFiles';
+import { lazyIssuer } from './azure/lazyIssuer';
 import type { TestArmProvider } from './azure/testProvider';
 import type { AzureFeature } from './azure/getCredentials';
 import { chooseRemoteServer } from './remote/choose';
 import { registerRemote } from './remote/registerRemote';
 import { refreshServers, serverChangeProperties, serverRemove, serverShowStatus, serverUnregister, type ServerList } from './servers/actions';
 import { ServerStore, type ServerRecord } from './servers/store';
+import { isVaultElement } from './servers/vaultNodes';
 import { ServersView } from './servers/view';
 import { Session, VaultTrust, type ServiceFactory, type SetupSession } from './session';
 import { StatusController } from './status/controller';
@@ -79,15 +81,20 @@ type Handler = (...args: unknown[]) => unknown;
  * Services over any target with this window's settings: its trusted CAs and VS Code's proxy
  * settings, read at each build, and a download cache in the extension's storage.
  */
-function windowServiceFactory(host: FeatureHost, trust: VaultTrust, azure: AzureSignInState): ServiceFactory {
+function windowServiceFactory(host: FeatureHost, trust: VaultTrust, azure: AzureSignInState, feature: () => FeatureContext): ServiceFactory {
   const downloadCacheDir = path.join(host.context.globalStorageUri.fsPath, 'downloads');
+  // Signed in to the configured Resource Manager (the local vault's emulator), its vaults' PINs come from it (the backend's issuer).
+  const issuer = () => (azure.configuredEndpoint() && isSignedInToAzure() ? lazyIssuer(feature, azure) : undefined);
   // A file composed by the configured Resource Manager (the local vault's emulator) is the local vault's.
-  const create = (target: Parameters<ServiceFactory>[0]) =>
-    new SetupService({ target, logger: host.log, proxyContext: proxyContext(), trust: trust.sources(), downloadCacheDir, armEndpoint: azure.configuredEndpoint() });
+  const create = (target: Parameters<ServiceFactory>[0]) => {
+    const vaultIssuer = issuer();
+    const vaultBackend = vaultIssuer && ((h: BackendHost) => new LocalVaultBackend({ ...h, issuer: vaultIssuer }));
+    return new SetupService({ target, logger: host.log, proxyContext: proxyContext(), trust: trust.sources(), downloadCacheDir, armEndpoint: azure.configuredEndpoint(), ...(vaultBackend ? { vaultBackend } : {}) });
+  };
   return Object.assign(create, {
     inputs: () => {
       const { env: _env, ...http } = proxyContext();
-      return JSON.stringify({ trust: trust.sources(), http, armEndpoint: azure.configuredEndpoint() });
+      return JSON.stringify({ trust: trust.sources(), http, armEndpoint: azure.configuredEndpoint(), pinsFromArm: issuer() !== undefined });
     },
   });
 }
@@ -99,7 +106,7 @@ export function createFeatures(host: FeatureHost): Features {
   // Test mode only: the module is not even loaded otherwise.
   const azureTestProvider = host.context.extensionMode === vscode.ExtensionMode.Test ? import('./azure/testProvider').then((m) => new m.TestArmProvider()) : undefined;
   const azureSignIn = new AzureSignInState(host.context, azureTestProvider);
-  const session: SetupSession = new Session({ context: host.context, log: host.log, trust, createService: windowServiceFactory(host, trust, azureSignIn) });
+  const session: SetupSession = new Session({ context: host.context, log: host.log, trust, createService: windowServiceFactory(host, trust, azureSignIn, () => f) });
   const azure: AzureFeature = { signIn: azureSignIn, issued: new IssuedFiles(session, host.log) };
   host.context.subscriptions.push(session, trust, azureSignIn, azure.issued, { dispose: () => void azureTestProvider?.then((p) => p.dispose()) });
   const statusView = new StatusView();
@@ -109,7 +116,12 @@ export function createFeatures(host: FeatureHost): Features {
   const localVault = new LocalVault(trust);
   const serverStore = new ServerStore(host.context.globalState);
   const serverList: ServerList = { store: serverStore, thisServer };
-  const servers = new ServersView(serverStore, thisServer);
+  const servers: ServersView = new ServersView(serverStore, thisServer, {
+    signedIn: isSignedInToAzure,
+    onDidChange: azureSignIn.onDidChange,
+    // The Azure chunk: loaded only once the user is signed in.
+    load: async () => (await import('./servers/vaultTree')).vaultTree(f, azureSignIn, () => servers.records()),
+  });
   const fleetRun = new FleetRunView(host.context.extensionPath);
   const fleet = { servers: serverStore, view: fleetRun };
   const disposables: vscode.Disposable[] = [
@@ -155,11 +167,14 @@ export function createFeatures(host: FeatureHost): Features {
     [COMMANDS.registerServers]: () => registerServers(f, fleet),
     [COMMANDS.showFleetReport]: () => showLastFleetReport(f),
     [COMMANDS.cancelFleetServer]: (row) => isRow(row) && fleetRun.cancel(row),
-    [COMMANDS.refreshServers]: () => refreshServers(f, serverList),
+    [COMMANDS.refreshServers]: async () => void (await Promise.all([refreshServers(f, serverList), servers.refreshVaults()])),
     [COMMANDS.serverShowStatus]: onRecord(serverShowStatus),
     [COMMANDS.serverChangeProperties]: onRecord(serverChangeProperties),
     [COMMANDS.serverUnregister]: onRecord(serverUnregister),
     [COMMANDS.serverRemove]: onRecord(serverRemove),
+    // The Azure chunk, as the vault's view that offers it.
+    [COMMANDS.serverRemoveFromVault]: async (node) =>
+      isVaultElement(node) && node.kind === 'vaultServer' ? (await import('./servers/removeFromVault')).removeFromVault(f, azureSignIn, node, () => servers.refreshVaults()) : undefined,
   };
   return {
     async run(command, ...args) {

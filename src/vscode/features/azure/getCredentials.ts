@@ -11,7 +11,7 @@ import type { FeatureContext } from '../context';
 import { withStages } from '../progress';
 import { settled } from '../commands/run';
 import { checked } from '../session/checked';
-import { proxyContext } from '../settings';
+import { openArmSession } from './armSession';
 import { pickSubscription, pickVault, rememberSubscription } from './pickVault';
 import type { AzureSignInState } from './signInState';
 import type { IssuedFiles } from './issuedFiles';
@@ -27,10 +27,8 @@ export async function getCredentialsFromAzure(f: FeatureContext, azure: AzureFea
   const retry = () => getCredentialsFromAzure(f, azure);
   const signedIn = await settled(f, await checked(async () => azure.signIn.signIn(f.ui(), await askTenant(f, azure, title))), retry).catch(cancelled);
   if (!signedIn) return undefined;
-  const { ArmSession, privateCredentialsFolder } = await loadAzure();
-  const proxy = await f.session.proxy();
-  // Refused (AzureTokenNotForEndpoint) when the sign-in is for another cloud than the endpoint's.
-  const arm = await settled(f, await checked(async () => new ArmSession({ endpoint: signedIn.plan.endpoint, token: signedIn.source, logger: f.log, proxy, proxyContext: proxyContext(), trust: f.session.host.trust.sources() })), retry);
+  const { privateCredentialsFolder } = await loadAzure();
+  const arm = await settled(f, await checked(() => openArmSession(f, signedIn)), retry);
   if (!arm) return undefined;
   try {
     const subscriptionId = await pickSubscription(f.ui(), f.extension.globalState, title).catch(cancelled);

@@ -9,7 +9,7 @@ const TYPE_ONE = Symbol('type');
 
 /** A subscription id: picked from the ones used before (not secrets: ids, in globalState), or typed. */
 export async function pickSubscription(ui: UserInput, state: vscode.Memento, title: string): Promise<string> {
-  const recent = state.get<string[]>(RECENT_KEY, []).filter(isSubscriptionId);
+  const recent = recentSubscriptions(state);
   if (recent.length) {
     const chosen = await ui.pick<string | typeof TYPE_ONE>({
       title,
@@ -28,6 +28,9 @@ export async function pickSubscription(ui: UserInput, state: vscode.Memento, tit
   });
   return typed.trim();
 }
+
+/** The subscriptions picked before, latest first (the vault's view lists their vaults). */
+export const recentSubscriptions = (state: vscode.Memento): string[] => state.get<string[]>(RECENT_KEY, []).filter(isSubscriptionId);
 
 export async function rememberSubscription(state: vscode.Memento, id: string): Promise<void> {
   const recent = state.get<string[]>(RECENT_KEY, []).filter((s) => s !== id);

@@ -22,6 +22,19 @@ export const TEST_PROVIDER_ID = 'backupAgent.testArm';
 
 let signedIn = false;
 
+/** The window's configured non-Azure Resource Manager (one sign-in state per window), for vaultPinsFromArm. */
+let configuredArm: () => string | undefined = () => undefined;
+
+/**
+ * Whether a passphrase change on a machine of the vault at `vaultEndpoint` gets its security PIN
+ * from the configured Resource Manager (the window's services then have its issuer): signed in,
+ * and that vault served by the emulator configured as the Resource Manager.
+ */
+export function vaultPinsFromArm(vaultEndpoint: string | undefined): boolean {
+  const arm = configuredArm();
+  return signedIn && arm !== undefined && vaultEndpoint !== undefined && URL.canParse(vaultEndpoint) && new URL(arm).origin === new URL(vaultEndpoint).origin;
+}
+
 /** Whether a fresh file from Azure is one command away (the next step for an expired or superseded file). */
 export function isSignedInToAzure(): boolean {
   return signedIn;
@@ -34,7 +47,10 @@ export interface AzureTokens {
 }
 
 export class AzureSignInState implements vscode.Disposable {
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly emitter = new vscode.EventEmitter<boolean>();
+  /** Fires with the new state when the user signs in or out (the vault's view follows). */
+  readonly onDidChange = this.emitter.event;
+  private readonly disposables: vscode.Disposable[] = [this.emitter];
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -46,6 +62,7 @@ export class AzureSignInState implements vscode.Disposable {
       context.secrets.onDidChange((e) => e.key.startsWith(secretPrefix) && void this.refresh()),
       vscode.workspace.onDidChangeConfiguration((e) => (e.affectsConfiguration(`${CONFIG_SECTION}.${ENDPOINT_SETTING}`) || e.affectsConfiguration('microsoft-sovereign-cloud')) && void this.refresh()),
     );
+    configuredArm = () => this.configuredEndpoint();
     const plan = this.planOrUndefined();
     if (plan?.signIn.kind === 'endpointToken' || context.globalState.get<boolean>(USED_KEY)) void this.refresh();
   }
@@ -72,7 +89,7 @@ export class AzureSignInState implements vscode.Disposable {
     const token = plan.signIn.kind === 'microsoft' ? await this.microsoftToken(plan, ui !== undefined) : await this.endpointToken(plan, ui);
     if (!token) return undefined;
     await this.context.globalState.update(USED_KEY, true);
-    signedIn = true;
+    this.setSignedIn(true);
     const { signIn, endpoint } = plan;
     const issuedFor: ArmTokenSource['issuedFor'] = signIn.kind === 'microsoft' ? { kind: 'microsoft', cloud: signIn.cloud } : { kind: 'endpoint', url: endpoint.url };
     // Each request asks again (silently), so a sign-out or account change takes effect at once.
@@ -91,13 +108,21 @@ export class AzureSignInState implements vscode.Disposable {
   }
 
   async refresh(): Promise<boolean> {
+    let now: boolean;
     try {
       const plan = this.plan();
-      signedIn = (plan.signIn.kind === 'microsoft' ? await this.microsoftToken(plan, false) : await this.endpointToken(plan, undefined)) !== undefined;
+      now = (plan.signIn.kind === 'microsoft' ? await this.microsoftToken(plan, false) : await this.endpointToken(plan, undefined)) !== undefined;
     } catch {
-      signedIn = false;
+      now = false;
     }
-    return signedIn;
+    this.setSignedIn(now);
+    return now;
+  }
+
+  private setSignedIn(now: boolean): void {
+    if (now === signedIn) return;
+    signedIn = now;
+    this.emitter.fire(now);
   }
 
   dispose(): void {

@@ -1,6 +1,7 @@
 /** After the setup: the registration's status, changing its properties, unregistering. */
 import * as vscode from 'vscode';
 import { CHANGE_STAGES, Secret, UNREGISTER_STAGES, type ChangeInput } from '../../../core/service';
+import { isSignedInToAzure, vaultPinsFromArm } from '../azure/signInState';
 import type { FeatureContext } from '../context';
 import { withStages } from '../progress';
 import { checked } from '../session/checked';
@@ -21,6 +22,9 @@ export async function showStatus(f: FeatureContext): Promise<void> {
 type ChangeAnswers = ProxyAnswers & FolderAnswers & PassphraseAnswers & { what?: 'proxy' | 'cache' | 'passphrase'; securityPin?: Secret };
 
 export async function changeProperties(f: FeatureContext): Promise<void> {
+  // Signed in to the vault's Resource Manager, the PIN comes from the vault (its registration read first when not yet known).
+  if (isSignedInToAzure() && !f.session.snapshot().status) await f.session.refreshStatus().catch(() => undefined);
+  const pinFromVault = vaultPinsFromArm(f.session.snapshot().status?.config?.vault?.endpoint);
   // The first answer offered (proxy) counts the steps until the admin picks what to change.
   const ctx: ChangeAnswers = { what: 'proxy', proxy: proxyFromSettings(readSettings().proxy), cacheFolder: f.session.snapshot().cacheFolder };
   const is = (what: ChangeAnswers['what']) => (c: ChangeAnswers) => c.what === what;
@@ -34,7 +38,11 @@ export async function changeProperties(f: FeatureContext): Promise<void> {
           items: [
             { label: vscode.l10n.t('Proxy'), data: 'proxy' as const },
             { label: vscode.l10n.t('Cache folder'), data: 'cache' as const },
-            { label: vscode.l10n.t('Encryption passphrase'), description: vscode.l10n.t('Needs a security PIN from the vault'), data: 'passphrase' as const },
+            {
+              label: vscode.l10n.t('Encryption passphrase'),
+              description: pinFromVault ? vscode.l10n.t('The security PIN comes from the vault (signed in)') : vscode.l10n.t('Needs a security PIN from the vault'),
+              data: 'passphrase' as const,
+            },
           ],
           active: c.what,
         });
@@ -45,7 +53,8 @@ export async function changeProperties(f: FeatureContext): Promise<void> {
     ...only(is('cache'), [cacheFolderStep<ChangeAnswers>(f), dataSizeStep<ChangeAnswers>(f)]),
     ...only(is('passphrase'), [passphraseChoiceStep<ChangeAnswers>(f), ...passphraseEntrySteps<ChangeAnswers>(f), passphraseKeepStep<ChangeAnswers>(f)]),
     {
-      shouldPrompt: is('passphrase'),
+      // Left empty when signed in: the core then has the vault make one (VaultBackend.securityPin).
+      shouldPrompt: (c) => is('passphrase')(c) && !pinFromVault,
       async prompt(c, p) {
         c.securityPin = new Secret(
           (
@@ -73,7 +82,7 @@ async function applyChange(f: FeatureContext, ctx: ChangeAnswers): Promise<void>
   if (ctx.what === 'passphrase') {
     const newValue = f.session.revealPassphrase();
     if (!newValue) return;
-    input.passphrase = { newValue, securityPin: ctx.securityPin!, passphraseFile: f.session.snapshot().passphrase.savedTo };
+    input.passphrase = { newValue, ...(ctx.securityPin ? { securityPin: ctx.securityPin } : {}), passphraseFile: f.session.snapshot().passphrase.savedTo };
   }
   const result = await withStages(vscode.l10n.t('Changing the agent properties'), CHANGE_STAGES, (p, signal) => f.session.change(input, p, signal));
   const changed = await settled(f, result, () => applyChange(f, ctx));

@@ -1,8 +1,14 @@
-/** The "Servers" view: this server, then the remote servers this admin set up, each with its state and last check. */
+/**
+ * The "Servers" view: this server, then the remote servers this admin set up, each with its state
+ * and last check; when signed in to Azure (or the local vault's emulator), then the vaults with
+ * what each reports of its registered servers (vaultTree.ts, loaded only then).
+ */
 import os from 'node:os';
 import * as vscode from 'vscode';
 import type { ThisServer } from '../status/thisServer';
+import { ago } from './ago';
 import { checkedRecord, type ServerRecord, type ServerState, type ServerStore } from './store';
+import { isVaultElement, type VaultElement, type VaultTreeSource } from './vaultNodes';
 
 /** This server's row id (remote rows are `user@host:port`). */
 export const THIS_SERVER_ID = 'local';
@@ -37,35 +43,65 @@ export function serverStateLabel(state: ServerState): string {
   return labels[state];
 }
 
-/** "5 minutes ago", in the display language. */
-function ago(iso: string, now: Date): string {
-  const seconds = Math.round((new Date(iso).getTime() - now.getTime()) / 1000);
-  const format = new Intl.RelativeTimeFormat(vscode.env.language, { numeric: 'auto' });
-  const units: Array<[Intl.RelativeTimeFormatUnit, number]> = [['day', 86400], ['hour', 3600], ['minute', 60]];
-  for (const [unit, size] of units) if (Math.abs(seconds) >= size) return format.format(Math.round(seconds / size), unit);
-  return format.format(seconds, 'second');
+export type ServerElement = ServerRecord | VaultElement;
+
+/** The vault's view: whether the user is signed in (and when that changes), and the Azure chunk's side of it. */
+export interface VaultViewSource {
+  signedIn(): boolean;
+  onDidChange: vscode.Event<unknown>;
+  load(): Promise<VaultTreeSource>;
 }
 
-export class ServersView implements vscode.TreeDataProvider<ServerRecord>, vscode.Disposable {
+export class ServersView implements vscode.TreeDataProvider<ServerElement>, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly disposables: vscode.Disposable[];
+  /** The vaults' rows as last read (kept, so the list stays synchronous); reloaded by refreshVaults. */
+  private vaultRoots: VaultElement[] = [];
+  private vaults?: Promise<VaultTreeSource>;
 
   constructor(
     private readonly store: ServerStore,
     private readonly thisServer: ThisServer,
+    private readonly vaultView?: VaultViewSource,
   ) {
     this.disposables = [this.emitter, store.onDidChange(() => this.emitter.fire()), thisServer.onDidChange(() => this.emitter.fire())];
+    if (vaultView) this.disposables.push(vaultView.onDidChange(() => void this.refreshVaults()));
   }
 
   /** This server once its status was read, then the list. */
-  getChildren(element?: ServerRecord): ServerRecord[] {
-    if (element) return [];
+  records(): ServerRecord[] {
     const last = this.thisServer.last;
     return [...(last ? [thisServerRecord(last)] : []), ...this.store.list()];
   }
 
-  getTreeItem(record: ServerRecord): vscode.TreeItem {
+  getChildren(): ServerElement[];
+  getChildren(element: ServerElement): ServerElement[] | Promise<ServerElement[]>;
+  getChildren(element?: ServerElement): ServerElement[] | Promise<ServerElement[]> {
+    if (!element) return [...this.records(), ...this.vaultRoots];
+    return isVaultElement(element) && element.kind === 'vault' && this.vaults ? this.vaults.then((v) => v.children(element)) : [];
+  }
+
+  /** Reads the vaults again (signed out: none); the tree then asks each expanded vault for its servers again. */
+  async refreshVaults(): Promise<VaultElement[]> {
+    if (!this.vaultView?.signedIn()) {
+      this.vaultRoots = [];
+    } else {
+      this.vaults ??= this.vaultView.load();
+      this.vaultRoots = await (await this.vaults).roots();
+    }
+    this.emitter.fire();
+    return this.vaultRoots;
+  }
+
+  getTreeItem(record: ServerRecord): vscode.TreeItem;
+  getTreeItem(element: ServerElement): vscode.TreeItem | Promise<vscode.TreeItem>;
+  getTreeItem(element: ServerElement): vscode.TreeItem | Promise<vscode.TreeItem> {
+    if (isVaultElement(element)) return this.vaults!.then((v) => v.item(element));
+    return this.recordItem(element);
+  }
+
+  private recordItem(record: ServerRecord): vscode.TreeItem {
     const item = new vscode.TreeItem(record.destination);
     item.id = record.id;
     const [icon, color] = ICONS[record.state];
