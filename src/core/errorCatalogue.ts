@@ -298,6 +298,7 @@ export const ERROR_CATALOGUE: { readonly [F in ErrorFamily]: Readonly<Record<Fam
     AzureCredentialUnavailable: 'signInToAzure',
     AzureSignedOut: 'signInToAzure',
     AzureEndpointInvalid: 'checkAzureVault',
+    AzureVaultNotInRecentSubscriptions: 'checkAzureVault',
   },
 };
 

@@ -4,6 +4,6 @@
  * path (its own chunk in the features bundle).
  */
 export { ArmSession } from '../vault/azure/arm';
-export { armIssuer } from '../vault/azure/armIssuer';
+export { armIssuer, armIssuerForVault } from '../vault/azure/armIssuer';
 export { privateCredentialsFolder } from '../vault/issuedFile';
 export { saveCredentialsCopy } from '../vault/saveIssued';

@@ -19,6 +19,7 @@ import { TargetCode } from '../../../src/core/target/codes';
 import { SshCode } from '../../../src/core/target/ssh/types';
 import { TrustCode } from '../../../src/core/trust/codes';
 import { VaultCode } from '../../../src/core/vaultCodes';
+import { AzureCode } from '../../../src/core/vault/azure/codes';
 import { ROOT, sourceFiles } from './strings';
 
 const errorSources = [...sourceFiles(path.join(ROOT, 'src', 'core')), ...sourceFiles(path.join(ROOT, 'src', 'agent')), ...sourceFiles(path.join(ROOT, 'src', 'vault')), path.join(ROOT, 'src/vscode/features/session/checked.ts')];
@@ -29,7 +30,7 @@ export const SOURCE_TEXT = new Map(errorSources.map((f) => [f, readFileSync(f, '
 export const ALL_CODES = new Set<string>(Object.values(ERROR_CATALOGUE).flatMap((family) => Object.keys(family)));
 
 /** How sources name a code by its family's object (`SshCode.ConnectFailed`), besides its literal. */
-const FAMILY_OBJECTS = { AgentCode, CacheCode, ConnectivityCode, CredentialsCode, FleetCode, HttpCode, InstallCode, NetworkCode, PassphraseCode, ProxyCode, ServiceCode, SshCode, TargetCode, TrustCode, VaultCode };
+const FAMILY_OBJECTS = { AgentCode, AzureCode, CacheCode, ConnectivityCode, CredentialsCode, FleetCode, HttpCode, InstallCode, NetworkCode, PassphraseCode, ProxyCode, ServiceCode, SshCode, TargetCode, TrustCode, VaultCode };
 const constantNames = new Map<string, string[]>();
 for (const [object, codes] of Object.entries(FAMILY_OBJECTS)) {
   for (const [name, code] of Object.entries(codes)) constantNames.set(code, [...(constantNames.get(code) ?? []), `${object}.${name}`]);

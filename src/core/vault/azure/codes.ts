@@ -22,5 +22,7 @@ export const AzureCode = {
   CredentialUnavailable: 'AzureCredentialUnavailable',
   /** The Resource Manager endpoint is not an https URL. */
   EndpointInvalid: 'AzureEndpointInvalid',
+  /** A vault named only by its name (a PIN for the file's vault) is in none of the subscriptions the user picked before. */
+  VaultNotInRecentSubscriptions: 'AzureVaultNotInRecentSubscriptions',
 } as const;
 export type AzureCode = (typeof AzureCode)[keyof typeof AzureCode];

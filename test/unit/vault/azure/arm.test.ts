@@ -18,9 +18,11 @@ import { Secret } from '../../../../src/core/secret';
 import { endpointKey } from '../../../../src/core/trust/endpoint';
 import { RECOVERY_SERVICES_API_VERSION } from '../../../../src/core/vault/azure/apiVersions';
 import { ArmSession, type VaultRef } from '../../../../src/core/vault/azure/arm';
+import { armIssuerForVault } from '../../../../src/core/vault/azure/armIssuer';
 import { armEndpoint, DEFAULT_CLOUD } from '../../../../src/core/vault/azure/endpoint';
 import { fixedToken, type ArmTokenSource } from '../../../../src/core/vault/azure/token';
 import { chooseVault } from '../../../../src/core/vault/choose';
+import { fillTemplate } from '../../../../src/vscode/features/errors/template';
 import { captureLogger, type CaptureLogger } from '../../../support/service';
 import { startSquid, squidUnavailableReason } from '../../../support/squid';
 import { createTestCa, freePort, startHttpsServer, type TestServer } from '../../../support/tls';
@@ -151,6 +153,18 @@ describe('Azure client layer against the ARM emulator', function () {
       await credentialsClient.close();
       await machineClient?.close();
     }
+  });
+
+  it('finds a vault named only by its name in the subscriptions picked before (any case), and names the vault when none holds it', async () => {
+    const issuer = await armIssuerForVault(arm, [randomUUID(), SUBSCRIPTION], 'LAB2');
+    const { pin } = await issuer.issueSecurityPin('lab2');
+    assert.match(pin.reveal(), /^\d{8}$/);
+    const err = await refusal(armIssuerForVault(arm, [SUBSCRIPTION], 'elsewhere'));
+    assert.equal(err.code, 'AzureVaultNotInRecentSubscriptions');
+    assert.equal(err.params.vault, 'elsewhere');
+    assert.equal(err.params.action, 'checkAzureVault');
+    const es = JSON.parse(readFileSync(path.resolve(__dirname, '../../../../l10n/errors.es.json'), 'utf8')) as Record<string, string>;
+    assert.match(fillTemplate(es[err.code]!, err.params) ?? '', /almacén elsewhere/, 'the Spanish text fills from its params');
   });
 
   it('answers a wrong token with AzureSignInRequired (401), and a missing vault with AzureResourceNotFound (404)', async () => {
