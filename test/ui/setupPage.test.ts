@@ -123,8 +123,8 @@ describe(`Setup page: a new user registers this server (${spanish ? 'Spanish hos
     assert.equal(a11y.reducedMotionClass, a11y.prefersReducedMotion);
     await ui({ action: 'wtReducedMotion', reduce: true }); // the page follows the preference as it changes
     await ui({ action: 'wtReducedMotion', reduce: null });
-    const { ids } = await ui<{ ids: string[] }>({ action: 'wtTabOrder', from: '#credentials-file', count: 4 });
-    assert.deepEqual(ids, ['credentials-use', 'credentials-browse', 'install-folder', 'install-apply']);
+    const { ids } = await ui<{ ids: string[] }>({ action: 'wtTabOrder', from: '#credentials-file', count: 5 });
+    assert.deepEqual(ids, ['credentials-use', 'credentials-browse', 'credentials-from-azure', 'install-folder', 'install-apply']);
   });
 
   it('step 1: takes the credentials file typed into the page and shows what the core read from it', async () => {
