@@ -29,7 +29,8 @@ interface Packed {
 /**
  * Reads the manifest and the blob's path on stdin; writes folders 0755, files 0644 or 0755
  * (created exclusively, so nothing already there is written through), links last; removes the
- * blob. Plain CommonJS for any Node the prerequisite accepts.
+ * blob. Plain CommonJS for any Node the prerequisite accepts. Unindented: it ships as text inside
+ * the minified bundle, which the package test holds to no indented lines.
  */
 const SCRIPT = `
 const fs = require('fs'), path = require('path'), zlib = require('zlib');
@@ -37,28 +38,28 @@ let input = '';
 process.stdin.setEncoding('utf8');
 process.stdin.on('data', (d) => (input += d));
 process.stdin.on('end', () => {
-  const { root, blob, entries } = JSON.parse(input);
-  const data = zlib.gunzipSync(fs.readFileSync(blob));
-  fs.rmSync(blob, { force: true });
-  const folder = (dir) => fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
-  let at = 0;
-  for (const e of entries) {
-    const dest = path.join(root, ...e.path);
-    if (e.kind === 'directory') { folder(dest); continue; }
-    folder(path.dirname(dest));
-    if (e.kind === 'symlink') { fs.symlinkSync(e.linkTarget, dest); continue; }
-    const mode = e.executable ? 0o755 : 0o644;
-    const fd = fs.openSync(dest, 'wx', mode);
-    try {
-      fs.writeSync(fd, data, at, e.size);
-      fs.fchmodSync(fd, mode);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    at += e.size;
-  }
-  process.stdout.write(String(entries.length));
+const { root, blob, entries } = JSON.parse(input);
+const data = zlib.gunzipSync(fs.readFileSync(blob));
+fs.rmSync(blob, { force: true });
+const folder = (dir) => fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
+let at = 0;
+for (const e of entries) {
+const dest = path.join(root, ...e.path);
+if (e.kind === 'directory') { folder(dest); continue; }
+folder(path.dirname(dest));
+if (e.kind === 'symlink') { fs.symlinkSync(e.linkTarget, dest); continue; }
+const mode = e.executable ? 0o755 : 0o644;
+const fd = fs.openSync(dest, 'wx', mode);
+try {
+fs.writeSync(fd, data, at, e.size);
+fs.fchmodSync(fd, mode);
+fs.fsyncSync(fd);
+} finally {
+fs.closeSync(fd);
+}
+at += e.size;
+}
+process.stdout.write(String(entries.length));
 });
 `;
 
