@@ -12,15 +12,11 @@ import { localAgentLinks } from '../src/core/vault/localFormat';
 import { issueCredentials } from '../src/vault/issuer';
 import { TEST_ENDPOINT, TEST_VAULT } from '../test/support/credentials-corpus';
 import { REPO_ROOT } from '../test/support/vault';
+import { median } from './support/stats';
 
 const RUNS = 30;
 const GOALS = { help: 2, inspect: 3 };
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 /** Wall time of one process, start to exit, in ms; it must exit 0. */
 function timeProcess(command: string, args: string[], env: NodeJS.ProcessEnv): number {

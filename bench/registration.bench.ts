@@ -14,17 +14,13 @@ import { silentLogger } from '../src/core/log';
 import { LocalTarget } from '../src/core/target/local';
 import { serviceFor, setupInput, startServiceVault, tempDir, writeCredentials } from '../test/support/service';
 import { createVaultWithCredentials } from '../test/support/vault';
+import { median } from './support/stats';
 
 const RUNS = 20;
 const FRESH_RUNS = 5;
 const GOAL_RATIO = 2;
 const run = promisify(execFile);
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 const now = () => performance.now();
 

@@ -10,8 +10,7 @@
 //     machine is refused with the 50-machine limit.
 // VAULT_SOAK_SECONDS shortens the run for a trial; the goals are for 60 s.
 import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
-import { promises as fs, readFileSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Agent, request } from 'undici';
@@ -19,7 +18,9 @@ import { generateRsaKeyPair, type KeyPairPem } from '../src/core/credentials/sel
 import { openVaultAdmin } from '../src/vault/index';
 import { sha256Hex } from '../src/vault/pki';
 import { Store } from '../src/vault/store';
-import { REPO_ROOT, createCsr, credentialsPfx, registrationBody, vaultClient } from '../test/support/vault';
+import { createCsr, credentialsPfx, registrationBody, vaultClient } from '../test/support/vault';
+import { startChild, statusMiB, stopChild } from './support/child';
+import { median } from './support/stats';
 
 const CLIENTS = 200;
 const MACHINES = 50;
@@ -28,40 +29,10 @@ const WARMUP_SECONDS = Math.min(15, SECONDS / 4);
 const WINDOW_SECONDS = Math.min(10, SECONDS / 4);
 const GOAL_GROWTH = 0.1;
 
-async function startVault(data: string, dir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/vault/cli.ts', 'serve', '--port', '0', '--data', data, '--agent-dir', path.join(dir, 'no-agent')], {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      if (output.length < 4096) output += d.toString(); // the request log keeps flowing: read and drop it
-      const match = /listening on (https:\/\/[\d.:]+)/.exec(output);
-      if (match) resolve(match[1]!);
-    });
-    child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-    child.once('exit', (code) => reject(new Error(`vault exited (${code}): ${output}`)));
-  });
-  return { child, url };
+function startVault(data: string, dir: string): Promise<{ child: ChildProcess; url: string }> {
+  return startChild(['src/vault/cli.ts', 'serve', '--port', '0', '--data', data, '--agent-dir', path.join(dir, 'no-agent')]);
 }
 
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
-
-function rssMiB(pid: number): number {
-  const kib = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-  return Number(kib) / 1024;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
-}
 
 interface Machine {
   machineId: string;
@@ -97,7 +68,7 @@ async function main(): Promise<void> {
     const rss: Array<{ at: number; mib: number }> = [];
     const started = Date.now();
     const deadline = started + SECONDS * 1000;
-    const sampler = setInterval(() => rss.push({ at: (Date.now() - started) / 1000, mib: rssMiB(vault.child.pid!) }), 1000);
+    const sampler = setInterval(() => rss.push({ at: (Date.now() - started) / 1000, mib: statusMiB(vault.child.pid!, 'VmRSS') }), 1000);
     await Promise.all(
       agents.map(async (dispatcher, c) => {
         const machine = machines[c % MACHINES]!;
@@ -131,7 +102,7 @@ async function main(): Promise<void> {
 
     // Stopped, the data folder is read as a restarted vault reads it (schema-checked), then the
     // vault is restarted on it: what follows knows only what is on disk.
-    await stop(vault.child);
+    await stopChild(vault.child);
     const store = await Store.open(path.join(data, 'state.json'));
     const onDisk = Object.values(store.state.registrations).filter((r) => r.vault === 'soak' && r.status === 'registered');
     await store.close();
@@ -174,7 +145,7 @@ async function main(): Promise<void> {
     console.log(`soak 51st machine: ${extra.status} ${refusal} (goal 403 VaultMachineLimitReached: ${met(extra.status === 403 && refusal === 'VaultMachineLimitReached')})`);
     if (SECONDS < 60) console.log(`soak ran ${SECONDS} s (VAULT_SOAK_SECONDS): the goals are for 60 s`);
   } finally {
-    await stop(vault.child);
+    await stopChild(vault.child);
     await fs.rm(dir, { recursive: true, force: true });
   }
 }

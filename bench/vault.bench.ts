@@ -31,7 +31,7 @@
 // - Next levers: cheaper change detection than serializing every record per batch (the first
 //   one, by the figure above); overlapping a batch's append with the previous fdatasync; zod and
 //   JSON work per request; caching the TLS peer certificate's parse and fingerprint.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { promises as fs, readFileSync } from 'node:fs';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -40,7 +40,8 @@ import path from 'node:path';
 import { Agent, request } from 'undici';
 import { openVaultAdmin } from '../src/vault/index';
 import { generateRsaKeyPair } from '../src/core/credentials/selfSigned';
-import { REPO_ROOT, createCsr, credentialsPfx, registrationBody, type RegistrationBody } from '../test/support/vault';
+import { startChild, statusMiB, stopChild } from './support/child';
+import { createCsr, credentialsPfx, registrationBody, type RegistrationBody } from '../test/support/vault';
 
 const CLIENTS = 16;
 const MACHINES = 48;
@@ -110,34 +111,10 @@ function baselineServer(): void {
   process.once('SIGTERM', () => server.close(() => process.exit(0)));
 }
 
-/** Starts a child process and resolves the URL it prints once listening. */
-async function startChild(args: string[], nodeArgs: string[] = []): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      if (output.length < 4096) output += d.toString(); // the request log keeps flowing: read and drop it
-      const match = /listening on (https:\/\/[\d.:]+)/.exec(output);
-      if (match) resolve(match[1]!);
-    });
-    child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-    child.once('exit', (code) => reject(new Error(`child exited (${code}): ${output}`)));
-  });
-  return { child, url };
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
-
-/** Peak resident memory of a process, from Linux's /proc (VmHWM). */
+/** Peak resident memory of a process (VmHWM). */
 function peakRssMiB(pid: number): string {
   try {
-    const kib = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-    return kib ? (Number(kib) / 1024).toFixed(1) : 'n/a';
+    return statusMiB(pid, 'VmHWM').toFixed(1);
   } catch {
     return 'n/a';
   }
