@@ -11,6 +11,7 @@ export type { PresentedVaultCertificate, VerifiedVaultCa } from './trust';
 export { checkPassphraseRules, passphraseStrength, type PassphraseFilePlace } from './passphrase';
 export { generatePassphrase } from '../passphrase/generate';
 export { proposedPassphraseFile } from '../passphrase/file';
+export { givenServerName } from './serverName';
 export type { PassphraseLocationWarning } from '../passphrase/location';
 export { parseProxySettings, type ProxyMode, type ProxySettings } from '../proxy/settings';
 export { Secret } from '../secret';

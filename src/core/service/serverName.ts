@@ -1,6 +1,11 @@
 import type { Target } from '../target/target';
 
-/** The name a server registers under: the one given (trimmed), else the target's own host name. */
+/** The name the admin gave, trimmed; undefined when none was (blank counts as none). */
+export function givenServerName(given: string | undefined): string | undefined {
+  return given?.trim() || undefined;
+}
+
+/** The name a server registers under: the one given, else the target's own host name. */
 export async function serverNameFor(target: Target, given: string | undefined, signal?: AbortSignal): Promise<string> {
-  return given?.trim() || (await target.facts(signal)).hostname;
+  return givenServerName(given) ?? (await target.facts(signal)).hostname;
 }

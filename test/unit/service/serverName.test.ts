@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
+import { givenServerName } from '../../../src/core/service';
 import { serviceFor, setupInput, startServiceVault, writeCredentials } from '../../support/service';
 import { createVaultWithCredentials, tempDir, type TestVault } from '../../support/vault';
 
@@ -24,6 +25,11 @@ describe('The server-name default', function () {
     const { service } = serviceFor(root, undefined);
     assert.equal(await service.serverName('  web-01 '), 'web-01');
     for (const blank of [undefined, '', '   ']) assert.equal(await service.serverName(blank), os.hostname(), JSON.stringify(blank));
+  });
+
+  it('takes a given name only when it is not blank (the passphrase file proposal uses the same rule)', () => {
+    assert.equal(givenServerName('  web-01 '), 'web-01');
+    for (const blank of [undefined, '', '   ']) assert.equal(givenServerName(blank), undefined, JSON.stringify(blank));
   });
 
   it('is what the plan names, with a name given and without', async () => {

@@ -3,7 +3,7 @@
  * and the file it was saved to. The rules (length, strength, generation) are the core's.
  */
 import os from 'node:os';
-import { checkPassphraseRules, generatePassphrase, passphraseStrength, proposedPassphraseFile, Secret } from '../../../core/service';
+import { checkPassphraseRules, generatePassphrase, givenServerName, passphraseStrength, proposedPassphraseFile, Secret } from '../../../core/service';
 import { asSetupError } from './checked';
 import type { SessionTarget } from './target';
 import type { Checked, PassphraseState } from './types';
@@ -77,6 +77,6 @@ export class PassphraseKeeper {
  * earlier one.
  */
 export function defaultPassphraseFile(vaultName: string | undefined, target: SessionTarget): string {
-  const server = target.kind === 'ssh' ? [target.place().serverName || target.target.label] : [];
+  const server = target.kind === 'ssh' ? [givenServerName(target.place().serverName) ?? target.target.label] : [];
   return proposedPassphraseFile(os.homedir(), [vaultName ?? os.hostname(), ...server]);
 }
