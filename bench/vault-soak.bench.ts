@@ -19,7 +19,7 @@ import { openVaultAdmin } from '../src/vault/index';
 import { sha256Hex } from '../src/vault/pki';
 import { Store } from '../src/vault/store';
 import { createCsr, credentialsPfx, registrationBody, vaultClient } from '../test/support/vault';
-import { startChild, statusMiB, stopChild } from './support/child';
+import { startChild, statusMiB, stopChild, vaultCommand } from './support/child';
 import { median } from './support/stats';
 
 const CLIENTS = 200;
@@ -30,7 +30,7 @@ const WINDOW_SECONDS = Math.min(10, SECONDS / 4);
 const GOAL_GROWTH = 0.1;
 
 function startVault(data: string, dir: string): Promise<{ child: ChildProcess; url: string }> {
-  return startChild(['src/vault/cli.ts', 'serve', '--port', '0', '--data', data, '--agent-dir', path.join(dir, 'no-agent')]);
+  return startChild([...vaultCommand({ source: false }), 'serve', '--port', '0', '--data', data, '--agent-dir', path.join(dir, 'no-agent')]);
 }
 
 
