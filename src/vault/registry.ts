@@ -29,14 +29,17 @@ export function createVault(state: VaultState, input: CreateVaultInput, now: Dat
   if (Object.hasOwn(state.vaults, input.name)) {
     throw new VaultError(VaultCode.VaultAlreadyExists, `A vault named ${input.name} already exists.`, undefined, { vault: input.name });
   }
+  const subscriptionId = input.subscriptionId ?? randomUUID();
+  // A subscription belongs to one directory: a second vault in it joins the first one's tenant.
+  const sibling = Object.values(state.vaults).find((v) => v.identity.subscriptionId.toLowerCase() === subscriptionId.toLowerCase());
   const identity: VaultIdentity = {
     name: input.name,
-    subscriptionId: input.subscriptionId ?? randomUUID(),
+    subscriptionId,
     resourceGroup: input.resourceGroup ?? 'local-backup-rg',
     location: input.location ?? 'local',
     // Always past 2^53, as real ones are, so every client meets JSON.parse's rounding (ARM facts §1).
     resourceId: ((randomBytes(8).readBigUInt64BE() >> 2n) | (1n << 62n)).toString(),
-    tenantId: randomUUID(),
+    tenantId: sibling?.identity.tenantId ?? randomUUID(),
   };
   state.vaults[input.name] = { identity, createdAt: now.toISOString(), credentials: null, pins: [] };
   return identity;

@@ -8,8 +8,9 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { RecoveryServicesClient, type ResourceCertificateAndAadDetails } from '@azure/arm-recoveryservices';
 import { RecoveryServicesBackupClient, type MabContainer, type MabFileFolderProtectedItem } from '@azure/arm-recoveryservicesbackup';
+import { SubscriptionClient, type Subscription, type TenantIdDescription } from '@azure/arm-resources-subscriptions';
 import type { TokenCredential } from '@azure/core-auth';
-import { RECOVERY_SERVICES_API_VERSION } from '../../../src/core/vault/azure/apiVersions';
+import { RECOVERY_SERVICES_API_VERSION, SUBSCRIPTIONS_API_VERSION } from '../../../src/core/vault/azure/apiVersions';
 import { ARM_PAGE_SIZE } from '../../../src/vault/arm/resources';
 import { createSelfSignedCertificate, generateRsaKeyPair } from '../../../src/core/credentials/selfSigned';
 import {
@@ -135,6 +136,64 @@ describe('vault ARM emulator (through the Azure SDKs)', function () {
       }
       assert.ok(!vault.logs.some((line) => line.includes(token) || line.includes('not-the-token')));
       assert.equal(statSync(path.join(vault.dataDir, 'arm-token')).mode & 0o777, 0o600);
+    });
+  });
+
+  describe('tenants and subscriptions', () => {
+    const subscriptionsClient = (options: { token?: string; apiVersion?: string } = {}) =>
+      new SubscriptionClient(credential(options.token ?? token), {
+        endpoint: vault.url,
+        tlsOptions: { ca: vault.caCertPem },
+        apiVersion: options.apiVersion ?? SUBSCRIPTIONS_API_VERSION,
+        retryOptions: { maxRetries: 0 },
+      });
+    const others = Array.from({ length: ARM_PAGE_SIZE + 1 }, () => randomUUID());
+    let tenantOfSubscription: string;
+
+    before(async () => {
+      for (const [i, subscriptionId] of others.entries()) await vault.admin.createVault({ name: `sub${String(i).padStart(2, '0')}`, subscriptionId });
+      tenantOfSubscription = (await vault.admin.createVault({ name: 'samesub', subscriptionId: SUBSCRIPTION })).tenantId;
+    });
+
+    it('lists every subscription a vault names over more than one page, with its directory, and each directory', async () => {
+      const before = vault.logs.length;
+      const subscriptions: Subscription[] = [];
+      for await (const s of subscriptionsClient().subscriptions.list()) subscriptions.push(s);
+      assert.equal(vault.logs.slice(before).filter((line) => /^GET \/subscriptions 200 /.test(line)).length, 2, 'two pages');
+      const ids = subscriptions.map((s) => s.subscriptionId);
+      for (const id of [SUBSCRIPTION, ...others]) assert.equal(ids.filter((x) => x === id).length, 1, id);
+      const ours = subscriptions.find((s) => s.subscriptionId === SUBSCRIPTION)!;
+      // One directory per subscription: a later vault in it joined the first one's.
+      assert.equal(ours.tenantId, tenantOfSubscription);
+      assert.equal(ours.id, `/subscriptions/${SUBSCRIPTION}`);
+      assert.equal(ours.displayName, `Local subscription ${SUBSCRIPTION.slice(0, 8)}`);
+      assert.equal(ours.state, 'Enabled');
+
+      const tenants: TenantIdDescription[] = [];
+      for await (const t of subscriptionsClient().tenants.list()) tenants.push(t);
+      assert.deepEqual(tenants.map((t) => t.tenantId).sort(), [...new Set(subscriptions.map((s) => s.tenantId))].sort());
+      const home = tenants.find((t) => t.tenantId === tenantOfSubscription)!;
+      assert.equal(home.id, `/tenants/${tenantOfSubscription}`);
+      assert.equal(home.displayName, `Local directory ${tenantOfSubscription.slice(0, 8)}`);
+      assert.equal(home.tenantCategory, 'Home');
+      assert.deepEqual(home.domains, [home.defaultDomain]);
+    });
+
+    it("refuses another api-version or token with ARM's envelope", async () => {
+      const old = subscriptionsClient({ apiVersion: '2016-06-01' });
+      const listAll = async (client: SubscriptionClient) => {
+        for await (const _ of client.tenants.list()) void _;
+      };
+      assert.deepEqual(await refusal(listAll(old)), { status: 400, code: 'InvalidApiVersionParameter' });
+      assert.deepEqual(await refusal(listAll(subscriptionsClient({ token: 'not-the-token' }))), { status: 401, code: 'InvalidAuthenticationToken' });
+      const client = vaultClient(vault);
+      try {
+        const raw = await client.request('GET', '/subscriptions', { headers: { authorization: `Bearer ${token}` } });
+        assert.equal(raw.status, 400);
+        assert.equal(raw.json.error.code, 'MissingApiVersionParameter');
+      } finally {
+        await client.close();
+      }
     });
   });
 

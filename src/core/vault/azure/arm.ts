@@ -1,8 +1,9 @@
 /**
  * Azure Resource Manager through the ecosystem's clients (@azure/arm-recoveryservices,
- * @azure/arm-recoveryservicesbackup) at the api-versions apiVersions.ts pins, over the project's
+ * @azure/arm-recoveryservicesbackup, @azure/arm-resources-subscriptions) at the api-versions apiVersions.ts pins, over the project's
  * network stack (httpClient.ts) and with a token only for the Resource Manager it was issued for
- * (token.ts). The operations a surface needs: the vaults with the names the portal shows, a fresh
+ * (token.ts). The operations a surface needs: the tenants, subscriptions and vaults with the names
+ * the portal shows, a fresh
  * credentials file (what `Get-AzRecoveryServicesVaultSettingsFile -Backup` does, ARM facts §1),
  * the vault's registered servers and their removal, and the security PIN a passphrase change needs.
  *
@@ -11,6 +12,7 @@
  */
 import { RecoveryServicesClient, type Vault } from '@azure/arm-recoveryservices';
 import { RecoveryServicesBackupClient, type MabContainer, type MabFileFolderProtectedItem } from '@azure/arm-recoveryservicesbackup';
+import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
 import { credentialsFileName } from '../../credentials/format';
 import { withRetry, type RetryOptions } from '../../http/retry';
 import type { IssuedCredentialsFile, SecurityPin } from '../backend';
@@ -18,7 +20,7 @@ import { reserveCredentialsFile, type ReservedFile } from '../saveIssued';
 import { SetupError } from '../../errors';
 import { nextStep } from '../../nextActions';
 import { Secret } from '../../secret';
-import { RECOVERY_SERVICES_API_VERSION, RECOVERY_SERVICES_BACKUP_API_VERSION } from './apiVersions';
+import { RECOVERY_SERVICES_API_VERSION, RECOVERY_SERVICES_BACKUP_API_VERSION, SUBSCRIPTIONS_API_VERSION } from './apiVersions';
 import { armError, type ArmCall } from './armErrors';
 import { makeVaultCertificate } from './certificate';
 import { composeAzureCredentials, type AzureVault } from './credentialsFile';
@@ -46,6 +48,23 @@ export interface VaultRef {
   subscriptionId: string;
   resourceGroup: string;
   vault: string;
+}
+
+/** A directory (Microsoft Entra tenant) the account can sign in to, as the portal's directory switcher names it. */
+export interface TenantSummary {
+  tenantId: string;
+  displayName?: string;
+  defaultDomain?: string;
+}
+
+/** A subscription as the portal names it. */
+export interface SubscriptionSummary {
+  subscriptionId: string;
+  displayName: string;
+  /** The directory the subscription belongs to. */
+  tenantId?: string;
+  /** `Enabled`, `Warned`, `PastDue`, `Disabled` or `Deleted`. */
+  state?: string;
 }
 
 /** A vault as a picker lists it: its name, resource group and region. */
@@ -82,6 +101,7 @@ export class ArmSession {
   private readonly http: ClosableHttpClient;
   private readonly rs = new Map<string, RecoveryServicesClient>();
   private readonly backup = new Map<string, RecoveryServicesBackupClient>();
+  private subscriptionsClient: SubscriptionClient | undefined;
   private readonly host: string;
 
   /** Refused (AzureTokenNotForEndpoint) when the token was issued for another Resource Manager. */
@@ -89,6 +109,35 @@ export class ArmSession {
     requireTokenFor(options.endpoint, options.token);
     this.http = armHttpClient(options.endpoint, options);
     this.host = new URL(options.endpoint.url).host;
+  }
+
+  /** The directories the signed-in account belongs to (`GET /tenants`), sorted by name. */
+  async listTenants(signal?: AbortSignal): Promise<TenantSummary[]> {
+    const tenants = await this.call({ action: 'list your directories (tenants)', resource: 'the tenants list', role: ROLE.read }, signal, async () => {
+      const found: TenantSummary[] = [];
+      for await (const t of this.subscriptions().tenants.list({ abortSignal: signal })) {
+        if (t.tenantId) found.push({ tenantId: t.tenantId, ...(t.displayName ? { displayName: t.displayName } : {}), ...(t.defaultDomain ? { defaultDomain: t.defaultDomain } : {}) });
+      }
+      return found;
+    });
+    return tenants.sort((a, b) => (a.displayName ?? a.tenantId).localeCompare(b.displayName ?? b.tenantId));
+  }
+
+  /**
+   * The subscriptions the token's directory lets the account see (`GET /subscriptions`), sorted
+   * by name; with `tenantId`, only that directory's (a token for one directory may still list a
+   * subscription of another that it manages).
+   */
+  async listSubscriptions(tenantId?: string, signal?: AbortSignal): Promise<SubscriptionSummary[]> {
+    const subscriptions = await this.call({ action: 'list your subscriptions', resource: 'the subscriptions list', role: ROLE.read }, signal, async () => {
+      const found: SubscriptionSummary[] = [];
+      for await (const s of this.subscriptions().subscriptions.list({ abortSignal: signal })) {
+        if (!s.subscriptionId || (tenantId !== undefined && s.tenantId !== undefined && s.tenantId.toLowerCase() !== tenantId.toLowerCase())) continue;
+        found.push({ subscriptionId: s.subscriptionId, displayName: s.displayName ?? s.subscriptionId, ...(s.tenantId ? { tenantId: s.tenantId } : {}), ...(s.state ? { state: s.state } : {}) });
+      }
+      return found;
+    });
+    return subscriptions.sort((a, b) => a.displayName.localeCompare(b.displayName));
   }
 
   /** The vaults of a subscription, or of one resource group, sorted by name. */
@@ -249,6 +298,16 @@ export class ArmSession {
       this.rs.set(subscriptionId, client);
     }
     return client;
+  }
+
+  private subscriptions(): SubscriptionClient {
+    return (this.subscriptionsClient ??= new SubscriptionClient(this.options.token.credential, {
+      endpoint: this.options.endpoint.url.replace(/\/$/, ''),
+      apiVersion: SUBSCRIPTIONS_API_VERSION,
+      credentials: { scopes: this.scopes },
+      httpClient: this.http,
+      retryOptions: { maxRetries: 0 },
+    }));
   }
 
   private backupClient(subscriptionId: string): RecoveryServicesBackupClient {
