@@ -18,6 +18,8 @@ import { issueTestCredentials, registerMachine, vaultClient } from '../support/v
 import { ALTERNATIVE, CANCEL, KEEP, TestUserInput, type MessageRecord } from '../support/testUserInput';
 
 const SUBSCRIPTION = randomUUID();
+/** The answers to the directory and subscription picks, by the names the emulator gives them. */
+let pickSubscription: string[] = [];
 const VAULT = 'az-view';
 const OTHER = 'vault-only-srv';
 const ENDPOINT_SETTING = 'azure.resourceManagerEndpoint';
@@ -36,7 +38,7 @@ describe("The vault's view in the Servers view (the local vault's ARM emulator)"
   async function registerFromAzure(folder: string): Promise<void> {
     await config().update('installFolder', path.join(h.dir, folder), vscode.ConfigurationTarget.Global);
     const passphraseFile = path.join(h.dir, 'keep', `${folder}-passphrase.txt`);
-    const input = new TestUserInput([ALTERNATIVE, SUBSCRIPTION, VAULT, true, KEEP, '', '', 'No proxy', 'Generate', 'Save to file', passphraseFile, true, 'Register This Server']);
+    const input = new TestUserInput([ALTERNATIVE, ...pickSubscription, VAULT, true, KEEP, '', '', 'No proxy', 'Generate', 'Save to file', passphraseFile, true, 'Register This Server']);
     h.testing.useInput(input);
     try {
       await vscode.commands.executeCommand('backupAgent.setup');
@@ -62,7 +64,9 @@ describe("The vault's view in the Servers view (the local vault's ARM emulator)"
 
   before(async () => {
     h = await startHarness();
-    await h.vault.admin.createVault({ name: VAULT, subscriptionId: SUBSCRIPTION, resourceGroup: 'rg-view', location: 'westeurope' });
+    const { tenantId } = await h.vault.admin.createVault({ name: VAULT, subscriptionId: SUBSCRIPTION, resourceGroup: 'rg-view', location: 'westeurope' });
+    // The harness's own vault is in another subscription and directory: the pick asks for the directory first.
+    pickSubscription = [`Local directory ${tenantId.slice(0, 8)}`, `Local subscription ${SUBSCRIPTION.slice(0, 8)}`];
     await config().update(ENDPOINT_SETTING, h.vault.url, vscode.ConfigurationTarget.Global);
     await waitUntil(() => config().get<string>(ENDPOINT_SETTING) === h.vault.url || undefined, 'the endpoint setting');
     const provider = await h.testing.azureTestProvider;

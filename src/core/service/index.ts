@@ -34,7 +34,7 @@ export { resolveDestination } from '../target/ssh/destination';
 export { defaultKnownHostsFile } from '../target/ssh/knownHosts';
 export { defaultSshConfigFile, listConfigHosts } from '../target/ssh/sshConfig';
 export { openSshTarget } from './ssh';
-export { serversToRetry, startFleet, type FinalState, type FleetInput, type FleetReport, type FleetRun, type FleetServer, type ServerRow, type ServerState } from '../fleet';
+export { credentialsForRun, serversToRetry, startFleet, type RunCredentials, type FinalState, type FleetInput, type FleetReport, type FleetRun, type FleetServer, type ServerRow, type ServerState } from '../fleet';
 export type { BackendHost, VaultBackend } from '../vault/backend';
 export { adminIssuer, LocalVaultBackend, type VaultIssuer } from '../vault/local';
 export { writeFileAtomic } from '../fs/atomic';
