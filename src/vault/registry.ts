@@ -7,6 +7,7 @@ import { createHash, randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { VaultCode, VaultError } from './errors';
 import {
   MAX_MACHINES_PER_VAULT,
+  recoveryPointsOf,
   type RegistrationRecord,
   type VaultRecord,
   type VaultState,
@@ -257,8 +258,8 @@ export function recordBackup(record: RegistrationRecord, item: string, now: Date
   }
   const at = now.toISOString();
   const existing = record.backupItems.find((b) => b.name === item);
-  if (existing) existing.lastBackupAt = at;
-  else record.backupItems.push({ name: item, lastBackupAt: at });
+  if (existing) Object.assign(existing, { lastBackupAt: at, recoveryPoints: [...recoveryPointsOf(existing), at] });
+  else record.backupItems.push({ name: item, lastBackupAt: at, recoveryPoints: [at] });
   return record;
 }
 

@@ -41,6 +41,6 @@ export { writeFileAtomic } from '../fs/atomic';
 export { azureSignInPlan, isSubscriptionId, type AzureSignIn, type AzureSignInPlan, type SignInSettings } from '../vault/azure/signInPlan';
 export { azureSignedOut, sessionToken, type ArmTokenSource } from '../vault/azure/token';
 export { inPrivateCredentialsFolder, removeIssuedFile } from '../vault/issuedFile';
-export type { RegisteredServer, SubscriptionSummary, TenantSummary, VaultRef, VaultSummary } from '../vault/azure/arm';
+export type { RecoveryPointsSummary, RegisteredServer, SubscriptionSummary, TenantSummary, VaultRef, VaultSummary } from '../vault/azure/arm';
 /** The Azure client layer (the Azure SDKs), loaded on first use: its own chunk, never on the common path. */
 export const loadAzure = () => import('./azure');

@@ -7,7 +7,7 @@ import { randomUUID, X509Certificate } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { RecoveryServicesClient, type ResourceCertificateAndAadDetails } from '@azure/arm-recoveryservices';
-import { RecoveryServicesBackupClient, type MabContainer, type MabFileFolderProtectedItem } from '@azure/arm-recoveryservicesbackup';
+import { RecoveryServicesBackupClient, type GenericRecoveryPoint, type MabContainer, type MabFileFolderProtectedItem } from '@azure/arm-recoveryservicesbackup';
 import { SubscriptionClient, type Subscription, type TenantIdDescription } from '@azure/arm-resources-subscriptions';
 import type { TokenCredential } from '@azure/core-auth';
 import { RECOVERY_SERVICES_API_VERSION, SUBSCRIPTIONS_API_VERSION } from '../../../src/core/vault/azure/apiVersions';
@@ -300,6 +300,21 @@ describe('vault ARM emulator (through the Azure SDKs)', function () {
       assert.deepEqual(items.map((i) => [i.computerName, i.friendlyName]), [['srv-01', 'C:\\Data'], ['srv-01', 'D:\\Projects']]);
       assert.ok(Math.abs(items[1]!.lastBackupTime!.getTime() - Date.parse(lastBackup)) < 1_000, String(items[1]!.lastBackupTime));
       assert.deepEqual(await refusal(backup.backupProtectedItems.list(name, rg).next()), { status: 400, code: 'BMSUserErrorInvalidFilter' });
+
+      // Each item's recovery points (one per backup), latest first, GenericRecoveryPoint; the item's extendedInfo counts them.
+      vault.clock.advance(3_600_000);
+      await vault.admin.recordBackup(registrationId, 'C:\\Data');
+      const points: GenericRecoveryPoint[] = [];
+      for await (const p of backup.recoveryPoints.list(name, rg, 'Azure', 'srv-01', 'C:\\Data')) points.push(p.properties as GenericRecoveryPoint);
+      assert.equal(points.length, 2);
+      assert.ok(points.every((p) => p.objectType === 'GenericRecoveryPoint' && p.recoveryPointTime instanceof Date));
+      assert.ok(points[0]!.recoveryPointTime! > points[1]!.recoveryPointTime!, 'latest first');
+      const refreshed: MabFileFolderProtectedItem[] = [];
+      for await (const item of backup.backupProtectedItems.list(name, rg, { filter: MAB_FILTER })) refreshed.push(item.properties as MabFileFolderProtectedItem);
+      assert.deepEqual(refreshed.map((i) => i.extendedInfo?.recoveryPointCount), [2, 1]);
+      assert.deepEqual(refreshed[0]!.extendedInfo?.oldestRecoveryPoint, points[1]!.recoveryPointTime);
+      assert.deepEqual(await refusal(backup.recoveryPoints.list(name, rg, 'Azure', 'srv-01', 'Z:\\none').next()), { status: 404, code: 'ResourceNotFound' });
+      assert.deepEqual(await refusal(backup.recoveryPoints.list(name, rg, 'Other', 'srv-01', 'C:\\Data').next()), { status: 404, code: 'ResourceNotFound' });
 
       await rs.registeredIdentities.delete(rg, name, 'SRV-01');
       assert.deepEqual((await mab()).map((c) => c.friendlyName), ['srv-uploaded']);

@@ -11,7 +11,7 @@
  * of the common path.
  */
 import { RecoveryServicesClient, type Vault } from '@azure/arm-recoveryservices';
-import { RecoveryServicesBackupClient, type MabContainer, type MabFileFolderProtectedItem } from '@azure/arm-recoveryservicesbackup';
+import { RecoveryServicesBackupClient, type GenericRecoveryPoint, type MabContainer, type MabFileFolderProtectedItem } from '@azure/arm-recoveryservicesbackup';
 import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
 import { credentialsFileName } from '../../credentials/format';
 import { withRetry, type RetryOptions } from '../../http/retry';
@@ -90,7 +90,16 @@ export interface RegisteredServer {
   lastBackupStatus?: string;
 }
 
+/** What removing a server deletes: its recovery points in the vault, and the latest one's time. */
+export interface RecoveryPointsSummary {
+  count: number;
+  /** ISO 8601; absent when it has none. */
+  latestAt?: string;
+}
+
 const MAB_FILTER = "backupManagementType eq 'MAB'";
+/** A protected item's fabric, container and name, from its ARM id: what its recovery points' path takes. */
+const ITEM_PATH = /\/backupFabrics\/([^/]+)\/protectionContainers\/([^/]+)\/protectedItems\/([^/]+)$/i;
 /** .NET ticks (100 ns since 0001-01-01) at the Unix epoch. */
 const TICKS_AT_EPOCH = 621_355_968_000_000_000n;
 
@@ -238,6 +247,36 @@ export class ArmSession {
     return containers.map(({ name, container }) => serverView(name, container, items)).sort((a, b) => a.friendlyName.localeCompare(b.friendlyName));
   }
 
+  /**
+   * The server's recovery points, which removing it deletes: its backup items (the MAB list, those
+   * naming its container), then each item's `RecoveryPoints_List`, counted. One call per item: the
+   * Backup RP has no count per container, and a MAB item's `extendedInfo.recoveryPointCount`,
+   * though in the spec, is filled by the list only where the service chooses (unconfirmed), so
+   * the recovery points themselves are read.
+   */
+  async recoveryPoints(ref: VaultRef, server: Pick<RegisteredServer, 'name' | 'friendlyName'>, signal?: AbortSignal): Promise<RecoveryPointsSummary> {
+    const call = { action: `list the recovery points of ${server.friendlyName} in vault ${ref.vault}`, resource: vaultName(ref), role: ROLE.backupRead };
+    const backup = this.backupClient(ref.subscriptionId);
+    return this.call(call, signal, async () => {
+      const paths: string[][] = [];
+      for await (const i of backup.backupProtectedItems.list(ref.vault, ref.resourceGroup, { filter: MAB_FILTER, abortSignal: signal })) {
+        const item = i.properties as MabFileFolderProtectedItem | undefined;
+        const path = ITEM_PATH.exec(i.id ?? '');
+        if (item?.protectedItemType === 'MabFileFolderProtectedItem' && path && ofServer(server.name, server.friendlyName)(item)) paths.push(path.slice(1));
+      }
+      let count = 0;
+      let latest: Date | undefined;
+      for (const [fabric, container, item] of paths) {
+        for await (const point of backup.recoveryPoints.list(ref.vault, ref.resourceGroup, fabric!, container!, item!, { abortSignal: signal })) {
+          count++;
+          const at = (point.properties as GenericRecoveryPoint | undefined)?.recoveryPointTime;
+          if (at && (!latest || at > latest)) latest = at;
+        }
+      }
+      return { count, ...(latest ? { latestAt: latest.toISOString() } : {}) };
+    });
+  }
+
   /** Removes a server's registered identity from the vault (its recovery points go with it, soft delete aside). */
   async removeServer(ref: VaultRef, serverName: string, signal?: AbortSignal): Promise<void> {
     await this.call({ action: `remove ${serverName} from vault ${ref.vault}`, resource: `registered server ${serverName} in ${vaultName(ref)}`, role: ROLE.backupWrite }, signal, () =>
@@ -331,9 +370,8 @@ export class ArmSession {
 /** A container with its items' latest backup (items name their server in `containerName` or `computerName`). */
 function serverView(name: string, c: MabContainer, items: readonly MabFileFolderProtectedItem[]): RegisteredServer {
   const friendlyName = c.friendlyName ?? name;
-  const same = (a: string | undefined) => a !== undefined && [name, friendlyName].some((n) => n.toLowerCase() === a.toLowerCase());
   const latest = items
-    .filter((i) => same(i.containerName) || same(i.computerName))
+    .filter(ofServer(name, friendlyName))
     .filter((i) => i.lastBackupTime)
     .sort((a, b) => b.lastBackupTime!.getTime() - a.lastBackupTime!.getTime())[0];
   return {
@@ -346,6 +384,12 @@ function serverView(name: string, c: MabContainer, items: readonly MabFileFolder
     backupItems: c.extendedInfo?.backupItems ?? [],
     ...(latest ? { lastBackupAt: latest.lastBackupTime!.toISOString(), ...(latest.lastBackupStatus ? { lastBackupStatus: latest.lastBackupStatus } : {}) } : {}),
   };
+}
+
+/** Whether a backup item is the server's: it names the container or the computer, by either of the server's names (any case). */
+function ofServer(name: string, friendlyName: string): (item: MabFileFolderProtectedItem) => boolean {
+  const same = (a: string | undefined) => a !== undefined && [name, friendlyName].some((n) => n.toLowerCase() === a.toLowerCase());
+  return (item) => same(item.containerName) || same(item.computerName);
 }
 
 function resourceGroupOf(id: string | undefined): string | undefined {

@@ -136,6 +136,15 @@ describe('Azure client layer against the ARM emulator', function () {
     assert.equal(srv!.lastBackupStatus, 'Completed');
     assert.ok(Math.abs(Date.parse(srv!.lastBackupAt!) - vault.clock.now().getTime()) < 1_000, srv!.lastBackupAt);
 
+    // What a removal deletes: each item's recovery points (the same folder twice, another once), counted, and the latest one.
+    assert.deepEqual(await arm.recoveryPoints(ref, srv!), { count: 1, latestAt: srv!.lastBackupAt });
+    vault.clock.advance(3_600_000);
+    await vault.admin.recordBackup(registrationId, 'C:\\Data');
+    vault.clock.advance(3_600_000);
+    const latest = await vault.admin.recordBackup(registrationId, 'E:\\Logs');
+    assert.deepEqual(await arm.recoveryPoints(ref, srv!), { count: 3, latestAt: latest.backupItems.find((b) => b.name === 'E:\\Logs')!.lastBackupAt });
+    assert.deepEqual(await arm.recoveryPoints(ref, { name: 'srv-none', friendlyName: 'srv-none' }), { count: 0 });
+
     await arm.removeServer(ref, 'srv-a');
     assert.deepEqual(await arm.listServers(ref), []);
     const err = await refusal(arm.removeServer(ref, 'never-registered'));
