@@ -56,7 +56,16 @@ const registrationRecordSchema = z.strictObject({
   updatedAt: isoDate,
   passphraseChangedAt: isoDate.nullable(),
   /** What the server backs up to the vault: what removing it would orphan. Absent in older data. */
-  backupItems: z.array(z.strictObject({ name: z.string(), lastBackupAt: isoDate })).default([]),
+  backupItems: z
+    .array(
+      z.strictObject({
+        name: z.string(),
+        lastBackupAt: isoDate,
+        /** Each backup's time, oldest first: the item's recovery points. Absent in older data: the last backup alone. */
+        recoveryPoints: z.array(isoDate).optional(),
+      }),
+    )
+    .default([]),
   /** The only machine certificate accepted for this registration (the latest one issued). */
   certificate: z.strictObject({ fingerprint256: z.string(), notAfter: isoDate }),
 });
@@ -72,6 +81,11 @@ export const stateSchema = z.strictObject({
 export type VaultState = z.infer<typeof stateSchema>;
 export type VaultRecord = z.infer<typeof vaultRecordSchema>;
 export type RegistrationRecord = z.infer<typeof registrationRecordSchema>;
+
+/** An item's recovery points (each backup's time, oldest first). */
+export function recoveryPointsOf(item: RegistrationRecord['backupItems'][number]): string[] {
+  return item.recoveryPoints ?? [item.lastBackupAt];
+}
 
 export function emptyState(): VaultState {
   return { formatVersion: STATE_FORMAT_VERSION, serviceUrl: null, vaults: {}, registrations: {} };
@@ -106,6 +120,6 @@ export function registrationView(r: RegistrationRecord): RegistrationView {
     updatedAt: r.updatedAt,
     lastPassphraseChangeAt: r.passphraseChangedAt,
     certificateNotAfter: r.certificate.notAfter,
-    backupItems: r.backupItems.map((item) => ({ ...item })),
+    backupItems: r.backupItems.map(({ name, lastBackupAt }) => ({ name, lastBackupAt })),
   };
 }

@@ -7,6 +7,7 @@ import { createHash, randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { VaultCode, VaultError } from './errors';
 import {
   MAX_MACHINES_PER_VAULT,
+  recoveryPointsOf,
   type RegistrationRecord,
   type VaultRecord,
   type VaultState,
@@ -29,14 +30,17 @@ export function createVault(state: VaultState, input: CreateVaultInput, now: Dat
   if (Object.hasOwn(state.vaults, input.name)) {
     throw new VaultError(VaultCode.VaultAlreadyExists, `A vault named ${input.name} already exists.`, undefined, { vault: input.name });
   }
+  const subscriptionId = input.subscriptionId ?? randomUUID();
+  // A subscription belongs to one directory: a second vault in it joins the first one's tenant.
+  const sibling = Object.values(state.vaults).find((v) => v.identity.subscriptionId.toLowerCase() === subscriptionId.toLowerCase());
   const identity: VaultIdentity = {
     name: input.name,
-    subscriptionId: input.subscriptionId ?? randomUUID(),
+    subscriptionId,
     resourceGroup: input.resourceGroup ?? 'local-backup-rg',
     location: input.location ?? 'local',
     // Always past 2^53, as real ones are, so every client meets JSON.parse's rounding (ARM facts §1).
     resourceId: ((randomBytes(8).readBigUInt64BE() >> 2n) | (1n << 62n)).toString(),
-    tenantId: randomUUID(),
+    tenantId: sibling?.identity.tenantId ?? randomUUID(),
   };
   state.vaults[input.name] = { identity, createdAt: now.toISOString(), credentials: null, pins: [] };
   return identity;
@@ -254,8 +258,8 @@ export function recordBackup(record: RegistrationRecord, item: string, now: Date
   }
   const at = now.toISOString();
   const existing = record.backupItems.find((b) => b.name === item);
-  if (existing) existing.lastBackupAt = at;
-  else record.backupItems.push({ name: item, lastBackupAt: at });
+  if (existing) Object.assign(existing, { lastBackupAt: at, recoveryPoints: [...recoveryPointsOf(existing), at] });
+  else record.backupItems.push({ name: item, lastBackupAt: at, recoveryPoints: [at] });
   return record;
 }
 

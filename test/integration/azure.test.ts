@@ -18,6 +18,8 @@ import { startHarness, type Harness } from '../support/setupHarness';
 import { ALTERNATIVE, KEEP, TestUserInput, type MessageRecord } from '../support/testUserInput';
 
 const SUBSCRIPTION = randomUUID();
+/** The answers to the directory and subscription picks, by the names the emulator gives them. */
+let pickSubscription: string[] = [];
 const VAULT = 'az-lab';
 const ENDPOINT_SETTING = 'azure.resourceManagerEndpoint';
 const config = () => vscode.workspace.getConfiguration('backupAgent');
@@ -38,7 +40,9 @@ describe('Vault credentials from Azure (the local vault\'s ARM emulator)', funct
   before(async () => {
     h = await startHarness();
     token = readFileSync(path.join(h.vault.dataDir, 'arm-token'), 'utf8').trim();
-    await h.vault.admin.createVault({ name: VAULT, subscriptionId: SUBSCRIPTION, resourceGroup: 'rg-az', location: 'westeurope' });
+    const { tenantId } = await h.vault.admin.createVault({ name: VAULT, subscriptionId: SUBSCRIPTION, resourceGroup: 'rg-az', location: 'westeurope' });
+    // The harness's own vault is in another subscription and directory: the pick asks for the directory first.
+    pickSubscription = [`Local directory ${tenantId.slice(0, 8)}`, `Local subscription ${SUBSCRIPTION.slice(0, 8)}`];
     await config().update(ENDPOINT_SETTING, h.vault.url, vscode.ConfigurationTarget.Global);
     await waitUntil(() => config().get<string>(ENDPOINT_SETTING) === h.vault.url || undefined, 'the endpoint setting');
     const provider = await h.testing.azureTestProvider;
@@ -54,10 +58,17 @@ describe('Vault credentials from Azure (the local vault\'s ARM emulator)', funct
 
   it('signs in through the test provider and selects a fresh file: 0600 in a private 0700 folder, accepted by the project\'s inspection', async () => {
     assert.equal(await h.testing.azure.signIn.refresh(), false, 'not signed in before the command');
-    const input = await h.run('backupAgent.getCredentialsFromAzure', [SUBSCRIPTION, VAULT, true], record);
+    const input = await h.run('backupAgent.getCredentialsFromAzure', [...pickSubscription, VAULT, true], record);
     const vaultPick = input.prompts.find((p) => p.kind === 'pick' && p.items?.includes(VAULT));
     assert.ok(vaultPick, JSON.stringify(input.prompts));
     assert.equal(vaultPick.descriptions?.[vaultPick.items!.indexOf(VAULT)], 'resource group rg-az · westeurope');
+    // Directory, then subscription by its name with its id, then vault: three steps, each named as the portal names it.
+    const [tenantPick, subscriptionPick] = input.prompts.filter((p) => p.kind === 'pick');
+    assert.equal(tenantPick?.step, '1/3');
+    assert.ok(tenantPick?.items?.includes(pickSubscription[0]!), JSON.stringify(tenantPick));
+    assert.equal(subscriptionPick?.step, '2/3');
+    assert.equal(subscriptionPick?.descriptions?.[subscriptionPick.items!.indexOf(pickSubscription[1]!)], SUBSCRIPTION);
+    assert.equal(vaultPick.step, '3/3');
     const confirm = input.prompts.find((p) => p.kind === 'confirm');
     assert.match(confirm?.text ?? '', /vault az-lab\?\n.*every earlier credentials file for this vault stop working, including other admins'/);
     assert.ok(messages.some((m) => m.kind === 'info' && /fresh credentials file for vault az-lab is selected/.test(m.text) && m.actions.includes('Save a Copy…')), JSON.stringify(messages));
@@ -86,7 +97,7 @@ describe('Vault credentials from Azure (the local vault\'s ARM emulator)', funct
       if (/fresh credentials file for vault/.test(m.text)) file = h.testing.session.snapshot().credentials?.file;
       return undefined;
     };
-    await h.run('backupAgent.setup', [ALTERNATIVE, SUBSCRIPTION, VAULT, true, KEEP, '', '', 'No proxy', 'Generate', 'Save to file', passphraseFile, true, 'Register This Server'], seen);
+    await h.run('backupAgent.setup', [ALTERNATIVE, ...pickSubscription, VAULT, true, KEEP, '', '', 'No proxy', 'Generate', 'Save to file', passphraseFile, true, 'Register This Server'], seen);
     assert.ok(file, 'the Azure file was selected');
     const agentConfig = JSON.parse(await fs.readFile(path.join(h.dir, 'install-azure', 'config', 'agent.json'), 'utf8'));
     assert.equal(agentConfig.vault.name, VAULT);
@@ -104,7 +115,7 @@ describe('Vault credentials from Azure (the local vault\'s ARM emulator)', funct
       return m.kind === 'error' && /a newer one was downloaded since/.test(m.text) ? 'Get a Fresh File from Azure' : undefined;
     };
     // Register refuses the superseded file; its next step runs the Azure command (the subscription now picked from the recent ones).
-    await h.run('backupAgent.register', ['Register This Server', SUBSCRIPTION, VAULT, true], choose);
+    await h.run('backupAgent.register', ['Register This Server', ...pickSubscription, VAULT, true], choose);
     const refusal = offered.find((m) => m.kind === 'error');
     assert.ok(refusal?.actions.includes('Get a Fresh File from Azure'), JSON.stringify(offered));
     assert.ok(!refusal?.actions.includes('Select a New Credentials File…'), 'the portal route is not offered while signed in');
@@ -132,7 +143,7 @@ describe('Vault credentials from Azure (the local vault\'s ARM emulator)', funct
   it('the setup page\'s "From Azure…" selects a fresh file through the same command; its message takes no parameters', async () => {
     assert.ok(!REQUEST_PARAMS['credentials/fromAzure'].safeParse({ file: '/etc/passwd' }).success, 'a parameter is refused');
     const before = h.testing.session.snapshot().credentials?.file;
-    const input = new TestUserInput([SUBSCRIPTION, VAULT, true]);
+    const input = new TestUserInput([...pickSubscription, VAULT, true]);
     h.testing.useInput(input);
     try {
       assert.deepEqual(await createHandlers(h.testing.session)['credentials/fromAzure']({}, new AbortController().signal), { cancelled: false });
@@ -143,7 +154,7 @@ describe('Vault credentials from Azure (the local vault\'s ARM emulator)', funct
     const selected = h.testing.session.snapshot().credentials;
     assert.ok(selected?.ok && selected.value.vaultName === VAULT && selected.file !== before, JSON.stringify(selected));
     // Declined at the confirmation: the page hears "cancelled" and the selected file stays.
-    const cancelled = new TestUserInput([SUBSCRIPTION, VAULT, false]);
+    const cancelled = new TestUserInput([...pickSubscription, VAULT, false]);
     h.testing.useInput(cancelled);
     try {
       assert.deepEqual(await createHandlers(h.testing.session)['credentials/fromAzure']({}, new AbortController().signal), { cancelled: true });

@@ -18,6 +18,8 @@ import { issueTestCredentials, registerMachine, vaultClient } from '../support/v
 import { ALTERNATIVE, CANCEL, KEEP, TestUserInput, type MessageRecord } from '../support/testUserInput';
 
 const SUBSCRIPTION = randomUUID();
+/** The answers to the directory and subscription picks, by the names the emulator gives them. */
+let pickSubscription: string[] = [];
 const VAULT = 'az-view';
 const OTHER = 'vault-only-srv';
 const ENDPOINT_SETTING = 'azure.resourceManagerEndpoint';
@@ -31,12 +33,13 @@ describe("The vault's view in the Servers view (the local vault's ARM emulator)"
   let h: Harness;
   let thisName: string;
   let recentBefore: unknown;
+  let otherRegistration: string;
 
   /** Registers an install with a fresh file from Azure, through the wizard's "From Azure…". */
   async function registerFromAzure(folder: string): Promise<void> {
     await config().update('installFolder', path.join(h.dir, folder), vscode.ConfigurationTarget.Global);
     const passphraseFile = path.join(h.dir, 'keep', `${folder}-passphrase.txt`);
-    const input = new TestUserInput([ALTERNATIVE, SUBSCRIPTION, VAULT, true, KEEP, '', '', 'No proxy', 'Generate', 'Save to file', passphraseFile, true, 'Register This Server']);
+    const input = new TestUserInput([ALTERNATIVE, ...pickSubscription, VAULT, true, KEEP, '', '', 'No proxy', 'Generate', 'Save to file', passphraseFile, true, 'Register This Server']);
     h.testing.useInput(input);
     try {
       await vscode.commands.executeCommand('backupAgent.setup');
@@ -62,19 +65,21 @@ describe("The vault's view in the Servers view (the local vault's ARM emulator)"
 
   before(async () => {
     h = await startHarness();
-    await h.vault.admin.createVault({ name: VAULT, subscriptionId: SUBSCRIPTION, resourceGroup: 'rg-view', location: 'westeurope' });
+    const { tenantId } = await h.vault.admin.createVault({ name: VAULT, subscriptionId: SUBSCRIPTION, resourceGroup: 'rg-view', location: 'westeurope' });
+    // The harness's own vault is in another subscription and directory: the pick asks for the directory first.
+    pickSubscription = [`Local directory ${tenantId.slice(0, 8)}`, `Local subscription ${SUBSCRIPTION.slice(0, 8)}`];
     await config().update(ENDPOINT_SETTING, h.vault.url, vscode.ConfigurationTarget.Global);
     await waitUntil(() => config().get<string>(ENDPOINT_SETTING) === h.vault.url || undefined, 'the endpoint setting');
     const provider = await h.testing.azureTestProvider;
     assert.ok(provider, 'the test provider exists in test mode');
     provider.useToken(readFileSync(path.join(h.vault.dataDir, 'arm-token'), 'utf8').trim());
-    // This suite's subscription as the one picked before (a suite before it may have left its own): the wizard's first Azure prompt is then that pick.
+    // This suite's subscription as the one picked before (a suite before it may have left its own): the vault's view lists its vaults.
     recentBefore = h.testing.extensionGlobalState.get(RECENT_KEY);
     await h.testing.extensionGlobalState.update(RECENT_KEY, [SUBSCRIPTION]);
     // Another machine's agent registers with the vault through its own credentials file (the admin's list never hears of it)…
     const other = vaultClient(h.vault, (await issueTestCredentials(h.vault, VAULT)).client);
     try {
-      await registerMachine(other, { serverName: OTHER });
+      otherRegistration = (await registerMachine(other, { serverName: OTHER })).registrationId;
     } finally {
       await other.close();
     }
@@ -118,10 +123,12 @@ describe("The vault's view in the Servers view (the local vault's ARM emulator)"
   });
 
   it('"Remove from Vault…" says what it deletes, removes nothing for a wrong name, and removes the server once its name is typed', async () => {
+    // Its agent backed two folders up, one of them twice: three recovery points, read from the vault when the command runs.
+    for (const item of ['D:\\data', 'D:\\data', 'E:\\logs']) await h.vault.admin.recordBackup(otherRegistration, item);
     const other = (await vaultServers()).find((s) => s.server.friendlyName === OTHER);
     assert.ok(other);
     const wrong = await h.run('backupAgent.servers.removeFromVault', [true, `${OTHER}-x`, CANCEL], undefined, other);
-    assert.match(wrong.prompts[0]?.text ?? '', new RegExp(`^Remove ${OTHER} from vault ${VAULT}\\?\\n.*recovery points in the vault: \\d+ backed-up items, last backup none yet\\. With soft delete on`));
+    assert.match(wrong.prompts[0]?.text ?? '', new RegExp(`^Remove ${OTHER} from vault ${VAULT}\\?\\n.*its 3 recovery points in the vault \\(of 2 backed-up items; last backup [^)]*\\d[^)]*\\)\\. With soft delete on`));
     assert.deepEqual(wrong.validationMessages, [`Type ${OTHER} exactly, or press Escape to keep it.`]);
     assert.ok((await vaultServers()).some((s) => s.server.friendlyName === OTHER), 'a wrong name removes nothing');
 

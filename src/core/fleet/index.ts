@@ -1,4 +1,5 @@
 /** The fleet: many servers set up with one credentials file, a bounded number at a time. */
 export { startFleet } from './run';
 export { serversToRetry } from './report';
+export { credentialsForRun, type RunCredentials, type RunCredentialsInput } from './credentials';
 export * from './types';

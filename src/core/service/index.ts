@@ -35,13 +35,13 @@ export { resolveDestination } from '../target/ssh/destination';
 export { defaultKnownHostsFile } from '../target/ssh/knownHosts';
 export { defaultSshConfigFile, listConfigHosts } from '../target/ssh/sshConfig';
 export { openSshTarget } from './ssh';
-export { serversToRetry, startFleet, type FinalState, type FleetInput, type FleetReport, type FleetRun, type FleetServer, type ServerRow, type ServerState } from '../fleet';
+export { credentialsForRun, serversToRetry, startFleet, type RunCredentials, type FinalState, type FleetInput, type FleetReport, type FleetRun, type FleetServer, type ServerRow, type ServerState } from '../fleet';
 export type { BackendHost, VaultBackend } from '../vault/backend';
 export { adminIssuer, LocalVaultBackend, type VaultIssuer } from '../vault/local';
 export { writeFileAtomic } from '../fs/atomic';
 export { azureSignInPlan, isSubscriptionId, type AzureSignIn, type AzureSignInPlan, type SignInSettings } from '../vault/azure/signInPlan';
 export { azureSignedOut, sessionToken, type ArmTokenSource } from '../vault/azure/token';
 export { inPrivateCredentialsFolder, removeIssuedFile } from '../vault/issuedFile';
-export type { RegisteredServer, VaultRef, VaultSummary } from '../vault/azure/arm';
+export type { RecoveryPointsSummary, RegisteredServer, SubscriptionSummary, TenantSummary, VaultRef, VaultSummary } from '../vault/azure/arm';
 /** The Azure client layer (the Azure SDKs), loaded on first use: its own chunk, never on the common path. */
 export const loadAzure = () => import('./azure');

@@ -20,7 +20,7 @@ export interface ArmRequest {
 
 export interface ArmRouteSpec {
   method: Route['method'];
-  /** A path under `/subscriptions/{subscriptionId}`, matched case-insensitively as ARM does. */
+  /** An ARM path (`/tenants`, `/subscriptions…`), matched case-insensitively as ARM does. */
   path: string;
   apiVersion: string;
   handle(request: ArmRequest): Promise<Reply>;

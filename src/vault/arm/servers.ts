@@ -1,8 +1,9 @@
 /**
  * The vault's registered servers as the Backup RP shows them: one MAB container per registered
  * machine (`backupProtectionContainers`, `$filter=backupManagementType eq 'MAB'`), the items each
- * backs up with their last backup time (`backupProtectedItems`), so that a removal can say what
- * it orphans, and their removal (`DELETE …/registeredIdentities/{name}`), which unregisters the
+ * backs up with their last backup time (`backupProtectedItems`) and each item's recovery points
+ * (`…/protectedItems/{item}/recoveryPoints`, one per backup the admin recorded), so that a removal
+ * can say what it deletes, and their removal (`DELETE …/registeredIdentities/{name}`), which unregisters the
  * server here as a machine's own unregister does. A container's name is the server's name, as
  * for MARS.
  */
@@ -10,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { RECOVERY_SERVICES_API_VERSION, RECOVERY_SERVICES_BACKUP_API_VERSION } from '../../core/vault/azure/apiVersions';
 import { VaultCode } from '../../core/vaultCodes';
 import { isSetupError } from '../../core/errors';
-import type { RegistrationRecord, VaultRecord } from '../model';
+import { recoveryPointsOf, type RegistrationRecord, type VaultRecord } from '../model';
 import * as registry from '../registry';
 import type { ArmDeps } from './deps';
 import { ArmError } from './errors';
@@ -54,6 +55,25 @@ export function serverRoutes(deps: ArmDeps): ArmRouteSpec[] {
       handle: async (request) => {
         const { vault, servers } = mabServers(request);
         return listed(request, servers.flatMap((r) => r.backupItems.map((item) => mabProtectedItem(vaultId(vault.identity), r, item))));
+      },
+    },
+    {
+      method: 'GET',
+      path: `${VAULT}/backupFabrics/(?<fabric>[^/]+)/protectionContainers/(?<container>[^/]+)/protectedItems/(?<item>[^/]+)/recoveryPoints`,
+      apiVersion: RECOVERY_SERVICES_BACKUP_API_VERSION,
+      handle: async (request) => {
+        const vault = findArmVault(deps.store.state, request);
+        const { fabric, container, item } = request.params as { fabric: string; container: string; item: string };
+        const server = Object.values(deps.store.state.registrations).find(
+          (r) => r.vault === vault.identity.name && r.status === 'registered' && r.serverName.toLowerCase() === container.toLowerCase(),
+        );
+        const backupItem = server?.backupItems.find((b) => b.name.toLowerCase() === item.toLowerCase());
+        if (fabric.toLowerCase() !== 'azure' || !server || !backupItem) {
+          throw new ArmError(404, 'ResourceNotFound', `The protected item '${item}' of container '${container}' was not found in vault '${vault.identity.name}'.`);
+        }
+        const itemId = `${vaultId(vault.identity)}/backupFabrics/Azure/protectionContainers/${server.serverName}/protectedItems/${backupItem.name}`;
+        // Latest first, as the portal lists them.
+        return listed(request, [...recoveryPointsOf(backupItem)].reverse().map((at) => recoveryPoint(itemId, at)));
       },
     },
     {
@@ -117,7 +137,19 @@ function mabProtectedItem(vaultResourceId: string, r: RegistrationRecord, item: 
       lastBackupStatus: 'Completed',
       lastBackupTime: item.lastBackupAt,
       protectionState: 'Protected',
+      extendedInfo: { lastRefreshedAt: item.lastBackupAt, oldestRecoveryPoint: recoveryPointsOf(item)[0], recoveryPointCount: recoveryPointsOf(item).length },
     },
+  };
+}
+
+/** A backup copy of a MAB item as `RecoveryPoints_List` answers it (GenericRecoveryPoint); named by its time in milliseconds. */
+function recoveryPoint(itemId: string, at: string) {
+  const name = String(Date.parse(at));
+  return {
+    id: `${itemId}/recoveryPoints/${name}`,
+    name,
+    type: 'Microsoft.RecoveryServices/vaults/backupFabrics/protectionContainers/protectedItems/recoveryPoints',
+    properties: { objectType: 'GenericRecoveryPoint', friendlyName: name, recoveryPointType: 'FileSystemConsistent', recoveryPointTime: at },
   };
 }
 

@@ -7,9 +7,10 @@ import { randomUUID, X509Certificate } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { RecoveryServicesClient, type ResourceCertificateAndAadDetails } from '@azure/arm-recoveryservices';
-import { RecoveryServicesBackupClient, type MabContainer, type MabFileFolderProtectedItem } from '@azure/arm-recoveryservicesbackup';
+import { RecoveryServicesBackupClient, type GenericRecoveryPoint, type MabContainer, type MabFileFolderProtectedItem } from '@azure/arm-recoveryservicesbackup';
+import { SubscriptionClient, type Subscription, type TenantIdDescription } from '@azure/arm-resources-subscriptions';
 import type { TokenCredential } from '@azure/core-auth';
-import { RECOVERY_SERVICES_API_VERSION } from '../../../src/core/vault/azure/apiVersions';
+import { RECOVERY_SERVICES_API_VERSION, SUBSCRIPTIONS_API_VERSION } from '../../../src/core/vault/azure/apiVersions';
 import { ARM_PAGE_SIZE } from '../../../src/vault/arm/resources';
 import { createSelfSignedCertificate, generateRsaKeyPair } from '../../../src/core/credentials/selfSigned';
 import {
@@ -138,6 +139,64 @@ describe('vault ARM emulator (through the Azure SDKs)', function () {
     });
   });
 
+  describe('tenants and subscriptions', () => {
+    const subscriptionsClient = (options: { token?: string; apiVersion?: string } = {}) =>
+      new SubscriptionClient(credential(options.token ?? token), {
+        endpoint: vault.url,
+        tlsOptions: { ca: vault.caCertPem },
+        apiVersion: options.apiVersion ?? SUBSCRIPTIONS_API_VERSION,
+        retryOptions: { maxRetries: 0 },
+      });
+    const others = Array.from({ length: ARM_PAGE_SIZE + 1 }, () => randomUUID());
+    let tenantOfSubscription: string;
+
+    before(async () => {
+      for (const [i, subscriptionId] of others.entries()) await vault.admin.createVault({ name: `sub${String(i).padStart(2, '0')}`, subscriptionId });
+      tenantOfSubscription = (await vault.admin.createVault({ name: 'samesub', subscriptionId: SUBSCRIPTION })).tenantId;
+    });
+
+    it('lists every subscription a vault names over more than one page, with its directory, and each directory', async () => {
+      const before = vault.logs.length;
+      const subscriptions: Subscription[] = [];
+      for await (const s of subscriptionsClient().subscriptions.list()) subscriptions.push(s);
+      assert.equal(vault.logs.slice(before).filter((line) => /^GET \/subscriptions 200 /.test(line)).length, 2, 'two pages');
+      const ids = subscriptions.map((s) => s.subscriptionId);
+      for (const id of [SUBSCRIPTION, ...others]) assert.equal(ids.filter((x) => x === id).length, 1, id);
+      const ours = subscriptions.find((s) => s.subscriptionId === SUBSCRIPTION)!;
+      // One directory per subscription: a later vault in it joined the first one's.
+      assert.equal(ours.tenantId, tenantOfSubscription);
+      assert.equal(ours.id, `/subscriptions/${SUBSCRIPTION}`);
+      assert.equal(ours.displayName, `Local subscription ${SUBSCRIPTION.slice(0, 8)}`);
+      assert.equal(ours.state, 'Enabled');
+
+      const tenants: TenantIdDescription[] = [];
+      for await (const t of subscriptionsClient().tenants.list()) tenants.push(t);
+      assert.deepEqual(tenants.map((t) => t.tenantId).sort(), [...new Set(subscriptions.map((s) => s.tenantId))].sort());
+      const home = tenants.find((t) => t.tenantId === tenantOfSubscription)!;
+      assert.equal(home.id, `/tenants/${tenantOfSubscription}`);
+      assert.equal(home.displayName, `Local directory ${tenantOfSubscription.slice(0, 8)}`);
+      assert.equal(home.tenantCategory, 'Home');
+      assert.deepEqual(home.domains, [home.defaultDomain]);
+    });
+
+    it("refuses another api-version or token with ARM's envelope", async () => {
+      const old = subscriptionsClient({ apiVersion: '2016-06-01' });
+      const listAll = async (client: SubscriptionClient) => {
+        for await (const _ of client.tenants.list()) void _;
+      };
+      assert.deepEqual(await refusal(listAll(old)), { status: 400, code: 'InvalidApiVersionParameter' });
+      assert.deepEqual(await refusal(listAll(subscriptionsClient({ token: 'not-the-token' }))), { status: 401, code: 'InvalidAuthenticationToken' });
+      const client = vaultClient(vault);
+      try {
+        const raw = await client.request('GET', '/subscriptions', { headers: { authorization: `Bearer ${token}` } });
+        assert.equal(raw.status, 400);
+        assert.equal(raw.json.error.code, 'MissingApiVersionParameter');
+      } finally {
+        await client.close();
+      }
+    });
+  });
+
   describe('certificates and registered servers', () => {
     const name = 'armlab';
     const rg = 'rg-arm';
@@ -241,6 +300,21 @@ describe('vault ARM emulator (through the Azure SDKs)', function () {
       assert.deepEqual(items.map((i) => [i.computerName, i.friendlyName]), [['srv-01', 'C:\\Data'], ['srv-01', 'D:\\Projects']]);
       assert.ok(Math.abs(items[1]!.lastBackupTime!.getTime() - Date.parse(lastBackup)) < 1_000, String(items[1]!.lastBackupTime));
       assert.deepEqual(await refusal(backup.backupProtectedItems.list(name, rg).next()), { status: 400, code: 'BMSUserErrorInvalidFilter' });
+
+      // Each item's recovery points (one per backup), latest first, GenericRecoveryPoint; the item's extendedInfo counts them.
+      vault.clock.advance(3_600_000);
+      await vault.admin.recordBackup(registrationId, 'C:\\Data');
+      const points: GenericRecoveryPoint[] = [];
+      for await (const p of backup.recoveryPoints.list(name, rg, 'Azure', 'srv-01', 'C:\\Data')) points.push(p.properties as GenericRecoveryPoint);
+      assert.equal(points.length, 2);
+      assert.ok(points.every((p) => p.objectType === 'GenericRecoveryPoint' && p.recoveryPointTime instanceof Date));
+      assert.ok(points[0]!.recoveryPointTime! > points[1]!.recoveryPointTime!, 'latest first');
+      const refreshed: MabFileFolderProtectedItem[] = [];
+      for await (const item of backup.backupProtectedItems.list(name, rg, { filter: MAB_FILTER })) refreshed.push(item.properties as MabFileFolderProtectedItem);
+      assert.deepEqual(refreshed.map((i) => i.extendedInfo?.recoveryPointCount), [2, 1]);
+      assert.deepEqual(refreshed[0]!.extendedInfo?.oldestRecoveryPoint, points[1]!.recoveryPointTime);
+      assert.deepEqual(await refusal(backup.recoveryPoints.list(name, rg, 'Azure', 'srv-01', 'Z:\\none').next()), { status: 404, code: 'ResourceNotFound' });
+      assert.deepEqual(await refusal(backup.recoveryPoints.list(name, rg, 'Other', 'srv-01', 'C:\\Data').next()), { status: 404, code: 'ResourceNotFound' });
 
       await rs.registeredIdentities.delete(rg, name, 'SRV-01');
       assert.deepEqual((await mab()).map((c) => c.friendlyName), ['srv-uploaded']);

@@ -9,3 +9,6 @@ export const RECOVERY_SERVICES_API_VERSION = '2026-07-01';
 
 /** `@azure/arm-recoveryservicesbackup` 12.0: backup protection containers. */
 export const RECOVERY_SERVICES_BACKUP_API_VERSION = '2023-06-01';
+
+/** `@azure/arm-resources-subscriptions` 3.0: tenants and subscriptions (Microsoft.Resources). */
+export const SUBSCRIPTIONS_API_VERSION = '2022-12-01';

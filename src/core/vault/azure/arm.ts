@@ -1,8 +1,9 @@
 /**
  * Azure Resource Manager through the ecosystem's clients (@azure/arm-recoveryservices,
- * @azure/arm-recoveryservicesbackup) at the api-versions apiVersions.ts pins, over the project's
+ * @azure/arm-recoveryservicesbackup, @azure/arm-resources-subscriptions) at the api-versions apiVersions.ts pins, over the project's
  * network stack (httpClient.ts) and with a token only for the Resource Manager it was issued for
- * (token.ts). The operations a surface needs: the vaults with the names the portal shows, a fresh
+ * (token.ts). The operations a surface needs: the tenants, subscriptions and vaults with the names
+ * the portal shows, a fresh
  * credentials file (what `Get-AzRecoveryServicesVaultSettingsFile -Backup` does, ARM facts §1),
  * the vault's registered servers and their removal, and the security PIN a passphrase change needs.
  *
@@ -10,7 +11,8 @@
  * of the common path.
  */
 import { RecoveryServicesClient, type Vault } from '@azure/arm-recoveryservices';
-import { RecoveryServicesBackupClient, type MabContainer, type MabFileFolderProtectedItem } from '@azure/arm-recoveryservicesbackup';
+import { RecoveryServicesBackupClient, type GenericRecoveryPoint, type MabContainer, type MabFileFolderProtectedItem } from '@azure/arm-recoveryservicesbackup';
+import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
 import { credentialsFileName } from '../../credentials/format';
 import { withRetry, type RetryOptions } from '../../http/retry';
 import type { IssuedCredentialsFile, SecurityPin } from '../backend';
@@ -18,7 +20,7 @@ import { reserveCredentialsFile, type ReservedFile } from '../saveIssued';
 import { SetupError } from '../../errors';
 import { nextStep } from '../../nextActions';
 import { Secret } from '../../secret';
-import { RECOVERY_SERVICES_API_VERSION, RECOVERY_SERVICES_BACKUP_API_VERSION } from './apiVersions';
+import { RECOVERY_SERVICES_API_VERSION, RECOVERY_SERVICES_BACKUP_API_VERSION, SUBSCRIPTIONS_API_VERSION } from './apiVersions';
 import { armError, type ArmCall } from './armErrors';
 import { makeVaultCertificate } from './certificate';
 import { composeAzureCredentials, type AzureVault } from './credentialsFile';
@@ -48,6 +50,23 @@ export interface VaultRef {
   vault: string;
 }
 
+/** A directory (Microsoft Entra tenant) the account can sign in to, as the portal's directory switcher names it. */
+export interface TenantSummary {
+  tenantId: string;
+  displayName?: string;
+  defaultDomain?: string;
+}
+
+/** A subscription as the portal names it. */
+export interface SubscriptionSummary {
+  subscriptionId: string;
+  displayName: string;
+  /** The directory the subscription belongs to. */
+  tenantId?: string;
+  /** `Enabled`, `Warned`, `PastDue`, `Disabled` or `Deleted`. */
+  state?: string;
+}
+
 /** A vault as a picker lists it: its name, resource group and region. */
 export interface VaultSummary extends VaultRef {
   /** ARM location (region), e.g. `westeurope`. */
@@ -71,7 +90,16 @@ export interface RegisteredServer {
   lastBackupStatus?: string;
 }
 
+/** What removing a server deletes: its recovery points in the vault, and the latest one's time. */
+export interface RecoveryPointsSummary {
+  count: number;
+  /** ISO 8601; absent when it has none. */
+  latestAt?: string;
+}
+
 const MAB_FILTER = "backupManagementType eq 'MAB'";
+/** A protected item's fabric, container and name, from its ARM id: what its recovery points' path takes. */
+const ITEM_PATH = /\/backupFabrics\/([^/]+)\/protectionContainers\/([^/]+)\/protectedItems\/([^/]+)$/i;
 /** .NET ticks (100 ns since 0001-01-01) at the Unix epoch. */
 const TICKS_AT_EPOCH = 621_355_968_000_000_000n;
 
@@ -82,6 +110,7 @@ export class ArmSession {
   private readonly http: ClosableHttpClient;
   private readonly rs = new Map<string, RecoveryServicesClient>();
   private readonly backup = new Map<string, RecoveryServicesBackupClient>();
+  private subscriptionsClient: SubscriptionClient | undefined;
   private readonly host: string;
 
   /** Refused (AzureTokenNotForEndpoint) when the token was issued for another Resource Manager. */
@@ -89,6 +118,35 @@ export class ArmSession {
     requireTokenFor(options.endpoint, options.token);
     this.http = armHttpClient(options.endpoint, options);
     this.host = new URL(options.endpoint.url).host;
+  }
+
+  /** The directories the signed-in account belongs to (`GET /tenants`), sorted by name. */
+  async listTenants(signal?: AbortSignal): Promise<TenantSummary[]> {
+    const tenants = await this.call({ action: 'list your directories (tenants)', resource: 'the tenants list', role: ROLE.read }, signal, async () => {
+      const found: TenantSummary[] = [];
+      for await (const t of this.subscriptions().tenants.list({ abortSignal: signal })) {
+        if (t.tenantId) found.push({ tenantId: t.tenantId, ...(t.displayName ? { displayName: t.displayName } : {}), ...(t.defaultDomain ? { defaultDomain: t.defaultDomain } : {}) });
+      }
+      return found;
+    });
+    return tenants.sort((a, b) => (a.displayName ?? a.tenantId).localeCompare(b.displayName ?? b.tenantId));
+  }
+
+  /**
+   * The subscriptions the token's directory lets the account see (`GET /subscriptions`), sorted
+   * by name; with `tenantId`, only that directory's (a token for one directory may still list a
+   * subscription of another that it manages).
+   */
+  async listSubscriptions(tenantId?: string, signal?: AbortSignal): Promise<SubscriptionSummary[]> {
+    const subscriptions = await this.call({ action: 'list your subscriptions', resource: 'the subscriptions list', role: ROLE.read }, signal, async () => {
+      const found: SubscriptionSummary[] = [];
+      for await (const s of this.subscriptions().subscriptions.list({ abortSignal: signal })) {
+        if (!s.subscriptionId || (tenantId !== undefined && s.tenantId !== undefined && s.tenantId.toLowerCase() !== tenantId.toLowerCase())) continue;
+        found.push({ subscriptionId: s.subscriptionId, displayName: s.displayName ?? s.subscriptionId, ...(s.tenantId ? { tenantId: s.tenantId } : {}), ...(s.state ? { state: s.state } : {}) });
+      }
+      return found;
+    });
+    return subscriptions.sort((a, b) => a.displayName.localeCompare(b.displayName));
   }
 
   /** The vaults of a subscription, or of one resource group, sorted by name. */
@@ -189,6 +247,36 @@ export class ArmSession {
     return containers.map(({ name, container }) => serverView(name, container, items)).sort((a, b) => a.friendlyName.localeCompare(b.friendlyName));
   }
 
+  /**
+   * The server's recovery points, which removing it deletes: its backup items (the MAB list, those
+   * naming its container), then each item's `RecoveryPoints_List`, counted. One call per item: the
+   * Backup RP has no count per container, and a MAB item's `extendedInfo.recoveryPointCount`,
+   * though in the spec, is filled by the list only where the service chooses (unconfirmed), so
+   * the recovery points themselves are read.
+   */
+  async recoveryPoints(ref: VaultRef, server: Pick<RegisteredServer, 'name' | 'friendlyName'>, signal?: AbortSignal): Promise<RecoveryPointsSummary> {
+    const call = { action: `list the recovery points of ${server.friendlyName} in vault ${ref.vault}`, resource: vaultName(ref), role: ROLE.backupRead };
+    const backup = this.backupClient(ref.subscriptionId);
+    return this.call(call, signal, async () => {
+      const paths: string[][] = [];
+      for await (const i of backup.backupProtectedItems.list(ref.vault, ref.resourceGroup, { filter: MAB_FILTER, abortSignal: signal })) {
+        const item = i.properties as MabFileFolderProtectedItem | undefined;
+        const path = ITEM_PATH.exec(i.id ?? '');
+        if (item?.protectedItemType === 'MabFileFolderProtectedItem' && path && ofServer(server.name, server.friendlyName)(item)) paths.push(path.slice(1));
+      }
+      let count = 0;
+      let latest: Date | undefined;
+      for (const [fabric, container, item] of paths) {
+        for await (const point of backup.recoveryPoints.list(ref.vault, ref.resourceGroup, fabric!, container!, item!, { abortSignal: signal })) {
+          count++;
+          const at = (point.properties as GenericRecoveryPoint | undefined)?.recoveryPointTime;
+          if (at && (!latest || at > latest)) latest = at;
+        }
+      }
+      return { count, ...(latest ? { latestAt: latest.toISOString() } : {}) };
+    });
+  }
+
   /** Removes a server's registered identity from the vault (its recovery points go with it, soft delete aside). */
   async removeServer(ref: VaultRef, serverName: string, signal?: AbortSignal): Promise<void> {
     await this.call({ action: `remove ${serverName} from vault ${ref.vault}`, resource: `registered server ${serverName} in ${vaultName(ref)}`, role: ROLE.backupWrite }, signal, () =>
@@ -251,6 +339,16 @@ export class ArmSession {
     return client;
   }
 
+  private subscriptions(): SubscriptionClient {
+    return (this.subscriptionsClient ??= new SubscriptionClient(this.options.token.credential, {
+      endpoint: this.options.endpoint.url.replace(/\/$/, ''),
+      apiVersion: SUBSCRIPTIONS_API_VERSION,
+      credentials: { scopes: this.scopes },
+      httpClient: this.http,
+      retryOptions: { maxRetries: 0 },
+    }));
+  }
+
   private backupClient(subscriptionId: string): RecoveryServicesBackupClient {
     let client = this.backup.get(subscriptionId);
     if (!client) {
@@ -272,9 +370,8 @@ export class ArmSession {
 /** A container with its items' latest backup (items name their server in `containerName` or `computerName`). */
 function serverView(name: string, c: MabContainer, items: readonly MabFileFolderProtectedItem[]): RegisteredServer {
   const friendlyName = c.friendlyName ?? name;
-  const same = (a: string | undefined) => a !== undefined && [name, friendlyName].some((n) => n.toLowerCase() === a.toLowerCase());
   const latest = items
-    .filter((i) => same(i.containerName) || same(i.computerName))
+    .filter(ofServer(name, friendlyName))
     .filter((i) => i.lastBackupTime)
     .sort((a, b) => b.lastBackupTime!.getTime() - a.lastBackupTime!.getTime())[0];
   return {
@@ -287,6 +384,12 @@ function serverView(name: string, c: MabContainer, items: readonly MabFileFolder
     backupItems: c.extendedInfo?.backupItems ?? [],
     ...(latest ? { lastBackupAt: latest.lastBackupTime!.toISOString(), ...(latest.lastBackupStatus ? { lastBackupStatus: latest.lastBackupStatus } : {}) } : {}),
   };
+}
+
+/** Whether a backup item is the server's: it names the container or the computer, by either of the server's names (any case). */
+function ofServer(name: string, friendlyName: string): (item: MabFileFolderProtectedItem) => boolean {
+  const same = (a: string | undefined) => a !== undefined && [name, friendlyName].some((n) => n.toLowerCase() === a.toLowerCase());
+  return (item) => same(item.containerName) || same(item.computerName);
 }
 
 function resourceGroupOf(id: string | undefined): string | undefined {

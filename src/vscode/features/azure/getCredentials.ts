@@ -1,5 +1,6 @@
 /**
- * "Get Vault Credentials from Azure…": sign in, name the vault, confirm that a new file
+ * "Get Vault Credentials from Azure…": sign in, pick the vault (directory, subscription, vault,
+ * by the names the portal shows), confirm that a new file
  * supersedes every earlier one, then the core's ArmSession makes the file as Azure PowerShell
  * does into a private (0700) temporary folder, 0600, and the setup selects it at once. It is
  * removed after the registration (issuedFiles.ts); a copy elsewhere is the user's explicit choice.
@@ -12,7 +13,7 @@ import { withStages } from '../progress';
 import { settled } from '../commands/run';
 import { checked } from '../session/checked';
 import { openArmSession } from './armSession';
-import { pickSubscription, pickVault, rememberSubscription } from './pickVault';
+import { pickSubscription, pickTenant, pickVault, rememberSubscription } from './pickVault';
 import type { AzureSignInState } from './signInState';
 import type { IssuedFiles } from './issuedFiles';
 
@@ -25,26 +26,45 @@ export interface AzureFeature {
 export async function getCredentialsFromAzure(f: FeatureContext, azure: AzureFeature): Promise<string | undefined> {
   const title = vscode.l10n.t('Get Vault Credentials from Azure');
   const retry = () => getCredentialsFromAzure(f, azure);
-  const signedIn = await settled(f, await checked(async () => azure.signIn.signIn(f.ui(), await askTenant(f, azure, title))), retry).catch(cancelled);
+  const signedIn = await settled(f, await checked(async () => azure.signIn.signIn(f.ui())), retry).catch(cancelled);
   if (!signedIn) return undefined;
   const { privateCredentialsFolder } = await loadAzure();
-  const arm = await settled(f, await checked(() => openArmSession(f, signedIn)), retry);
+  let arm = await settled(f, await checked(() => openArmSession(f, signedIn)), retry);
   if (!arm) return undefined;
   try {
-    const subscriptionId = await pickSubscription(f.ui(), f.extension.globalState, title).catch(cancelled);
+    const listing = async <T>(what: string, list: (session: ArmSession, signal: AbortSignal) => Promise<T>): Promise<T | undefined> =>
+      settled(f, await withStages(what, [], (_p, signal) => checked(() => list(arm!, signal))), retry);
+    const tenants = await listing(vscode.l10n.t('Listing your directories'), (s, signal) => s.listTenants(signal));
+    if (!tenants) return undefined;
+    // One directory: no question (the account's own token sees it). Several: the user picks, and a Microsoft sign-in then gets a token for that directory.
+    const several = tenants.length > 1;
+    const total = several ? 3 : 2;
+    const tenant = several ? await pickTenant(f.ui(), tenants, title, { step: 1, total }).catch(cancelled) : tenants[0];
+    if (several && !tenant) return undefined;
+    if (several && signedIn.plan.signIn.kind === 'microsoft') {
+      const inTenant = await settled(f, await checked(async () => azure.signIn.signIn(f.ui(), tenant!.tenantId)), retry).catch(cancelled);
+      const reopened = inTenant && (await settled(f, await checked(() => openArmSession(f, inTenant)), retry));
+      if (!reopened) return undefined;
+      await arm.close();
+      arm = reopened;
+    }
+    const subscriptions = await listing(vscode.l10n.t('Listing your subscriptions'), (s, signal) => s.listSubscriptions(tenant?.tenantId, signal));
+    if (!subscriptions) return undefined;
+    const subscriptionId = await pickSubscription(f.ui(), f.extension.globalState, subscriptions, title, { step: total - 1, total }).catch(cancelled);
     if (!subscriptionId) return undefined;
-    const vaults = await settled(f, await withStages(vscode.l10n.t('Listing the vaults of subscription {0}', subscriptionId), [], (_p, signal) => checked(() => arm.listVaults(subscriptionId, undefined, signal))), retry);
+    const vaults = await listing(vscode.l10n.t('Listing the vaults of subscription {0}', subscriptionId), (s, signal) => s.listVaults(subscriptionId, undefined, signal));
     if (!vaults) return undefined;
     await rememberSubscription(f.extension.globalState, subscriptionId);
     if (!vaults.length) {
       void f.ui().message('info', vscode.l10n.t('Subscription {0} has no Recovery Services vault that your account can see.', subscriptionId));
       return undefined;
     }
-    const vault = await pickVault(f.ui(), vaults, title).catch(cancelled);
+    const vault = await pickVault(f.ui(), vaults, title, { step: total, total }).catch(cancelled);
     if (!vault || !(await confirmSupersede(f, vault))) return undefined;
     const ref: VaultRef = { subscriptionId, resourceGroup: vault.resourceGroup, vault: vault.vault };
     const folder = await privateCredentialsFolder();
-    const saved = await settled(f, await withStages(vscode.l10n.t('Getting a credentials file for vault {0}', vault.vault), [], (_p, signal) => checked(() => arm.saveFreshCredentials(ref, folder, { signal }))), retry);
+    const session = arm;
+    const saved = await settled(f, await withStages(vscode.l10n.t('Getting a credentials file for vault {0}', vault.vault), [], (_p, signal) => checked(() => session.saveFreshCredentials(ref, folder, { signal }))), retry);
     if (!saved) {
       await vscode.workspace.fs.delete(vscode.Uri.file(folder), { recursive: true, useTrash: false }).then(undefined, () => undefined);
       return undefined;
@@ -57,13 +77,6 @@ export async function getCredentialsFromAzure(f: FeatureContext, azure: AzureFea
   } finally {
     await arm.close();
   }
-}
-
-/** A Microsoft sign-in may name a tenant (directory); empty: the account's organisations. The emulator has none. */
-async function askTenant(f: FeatureContext, azure: AzureFeature, title: string): Promise<string | undefined> {
-  if (azure.signIn.plan().signIn.kind !== 'microsoft' || (await azure.signIn.refresh())) return undefined;
-  const tenant = await f.ui().input({ title, prompt: vscode.l10n.t('Tenant (directory) ID or domain of the vault\'s subscription; leave empty for your account\'s default.') });
-  return tenant.trim() || undefined;
 }
 
 async function confirmSupersede(f: FeatureContext, vault: { vault: string }): Promise<boolean> {
@@ -85,6 +98,8 @@ async function offerCopy(f: FeatureContext, file: string, vaultName: string): Pr
   const saved = await settled(f, await checked(() => saveCredentialsCopy(file, destination)), () => offerCopy(f, file, vaultName));
   if (saved) void f.ui().message('info', vscode.l10n.t('Saved a copy to {0} (owner only). It holds a private key: delete it once the servers are registered.', saved));
 }
+
+type ArmSession = Awaited<ReturnType<typeof openArmSession>>;
 
 /** Back or Cancel in a prompt ends the command quietly. */
 function cancelled(err: unknown): undefined {

@@ -8,7 +8,10 @@ import { removeIssuedFile } from '../../../core/service';
 import type { SetupSession } from '../session';
 
 export class IssuedFiles implements vscode.Disposable {
+  /** Those not removed yet. */
   private readonly files = new Set<string>();
+  /** Every file got, removed ones too: a fleet retry must still tell that its file came from Azure. */
+  private readonly got = new Set<string>();
   private readonly subscription: vscode.Disposable;
 
   constructor(private readonly session: SetupSession, private readonly log: vscode.LogOutputChannel) {
@@ -17,6 +20,12 @@ export class IssuedFiles implements vscode.Disposable {
 
   add(file: string): void {
     this.files.add(file);
+    this.got.add(file);
+  }
+
+  /** Whether this window got `file` from Azure (it may be removed already). */
+  has(file: string): boolean {
+    return this.got.has(file);
   }
 
   /** The selected file, if this window got it from Azure: the registration has used it. */

@@ -3,8 +3,10 @@
  * notification beside the Fleet Run view, then a notification with the counts (Show Report,
  * Register Failed Again). Registered servers join the Servers list; the report is remembered.
  */
+import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import {
+  credentialsForRun,
   type FinalState,
   type FleetInput,
   type FleetReport,
@@ -14,7 +16,7 @@ import {
   SetupError,
   startFleet,
 } from '../../../core/service';
-import { VIEWS } from '../../ids';
+import { COMMANDS, VIEWS } from '../../ids';
 import { showError, type FeatureContext } from '../context';
 import { configHosts } from '../remote/hosts';
 import { sshConnector } from '../remote/connect';
@@ -32,6 +34,8 @@ import type { FleetRunView } from './view';
 export interface FleetDeps {
   servers: ServerStore;
   view: FleetRunView;
+  /** The files this window got from Azure (azure/issuedFiles.ts). */
+  issued: { has(file: string): boolean };
 }
 
 const FINAL = new Set<ServerState>(['registered', 'skipped', 'failed', 'cancelled'] satisfies FinalState[]);
@@ -75,7 +79,10 @@ async function fleetInput(f: FeatureContext, ctx: FleetAnswers, shared: Secret |
 }
 
 /** One run (and, on request, a run of what failed), shown in the Fleet Run view. */
-async function runFleet(f: FeatureContext, deps: FleetDeps, input: FleetInput): Promise<void> {
+async function runFleet(f: FeatureContext, deps: FleetDeps, started: FleetInput, previous?: FleetReport): Promise<void> {
+  const credentialsFile = await fileForRun(f, deps, started.credentialsFile, previous);
+  if (!credentialsFile) return;
+  const input = { ...started, credentialsFile };
   let report: FleetReport | undefined;
   try {
     report = await withFleetProgress(f, deps, input);
@@ -92,7 +99,21 @@ async function runFleet(f: FeatureContext, deps: FleetDeps, input: FleetInput): 
   const { failed, cancelled } = report.counts;
   const chosen = await f.ui().message(failed || cancelled ? 'warning' : 'info', countsText(report), show, ...(retry.length ? [again] : []));
   if (chosen === show) await showReportDocument(report, f.extension.extensionPath);
-  else if (chosen === again) await runFleet(f, deps, { ...input, servers: retry });
+  else if (chosen === again) await runFleet(f, deps, { ...input, servers: retry }, report);
+}
+
+/**
+ * The core's choice of file for a run (credentialsForRun): a file from Azure gives way to the
+ * session's current one, or to one fresh file for the whole run, got through the Azure command
+ * (which asks before superseding the vault's earlier files, and selects the new one).
+ */
+async function fileForRun(f: FeatureContext, deps: FleetDeps, runFile: string, previous: FleetReport | undefined): Promise<string | undefined> {
+  const selected = f.session.snapshot().credentials;
+  const current = selected && { file: selected.file, ...(selected.ok && existsSync(selected.file) ? { timeLeftMs: Date.parse(selected.value.expiresAt) - Date.now() } : {}) };
+  const choice = credentialsForRun({ runFile, fromAzure: (file) => deps.issued.has(file), current, previous });
+  if (choice.kind === 'use') return choice.file;
+  f.log.info('The fleet run\'s credentials file from Azure is gone, expired, about to expire or superseded: getting one fresh file for the run.');
+  return vscode.commands.executeCommand<string | undefined>(COMMANDS.getCredentialsFromAzure);
 }
 
 async function withFleetProgress(f: FeatureContext, deps: FleetDeps, input: FleetInput): Promise<FleetReport> {

@@ -16,7 +16,7 @@ import { SetupError } from '../../../../src/core/errors';
 import { parseProxySettings } from '../../../../src/core/proxy/settings';
 import { Secret } from '../../../../src/core/secret';
 import { endpointKey } from '../../../../src/core/trust/endpoint';
-import { RECOVERY_SERVICES_API_VERSION } from '../../../../src/core/vault/azure/apiVersions';
+import { RECOVERY_SERVICES_API_VERSION, SUBSCRIPTIONS_API_VERSION } from '../../../../src/core/vault/azure/apiVersions';
 import { ArmSession, type VaultRef } from '../../../../src/core/vault/azure/arm';
 import { armIssuerForVault } from '../../../../src/core/vault/azure/armIssuer';
 import { armEndpoint, DEFAULT_CLOUD } from '../../../../src/core/vault/azure/endpoint';
@@ -51,19 +51,29 @@ describe('Azure client layer against the ARM emulator', function () {
   let vault: TestVault;
   let token: string;
   let arm: ArmSession;
+  let tenantId: string;
   const logger = captureLogger();
   const ref: VaultRef = { subscriptionId: SUBSCRIPTION, resourceGroup: 'rg-lab', vault: 'lab1' };
 
   before(async () => {
     vault = await startTestVault();
     token = readFileSync(path.join(vault.dataDir, 'arm-token'), 'utf8').trim();
-    await vault.admin.createVault({ name: 'lab1', subscriptionId: SUBSCRIPTION, resourceGroup: 'rg-lab', location: 'westeurope' });
+    tenantId = (await vault.admin.createVault({ name: 'lab1', subscriptionId: SUBSCRIPTION, resourceGroup: 'rg-lab', location: 'westeurope' })).tenantId;
     await vault.admin.createVault({ name: 'lab2', subscriptionId: SUBSCRIPTION, resourceGroup: 'rg-other', location: 'northeurope' });
     arm = session(vault.url, vault.caCertPem, fixedToken(new Secret(token), vault.url), logger);
   });
   after(async () => {
     await arm?.close();
     await vault?.close();
+  });
+
+  it("lists the directories, and a directory's subscriptions, with the names the portal shows", async () => {
+    const other = await vault.admin.createVault({ name: 'elsewhere', subscriptionId: randomUUID() });
+    const tenants = await arm.listTenants();
+    assert.deepEqual(tenants.map((t) => t.tenantId).sort(), [tenantId, other.tenantId].sort());
+    assert.equal(tenants.find((t) => t.tenantId === tenantId)!.displayName, `Local directory ${tenantId.slice(0, 8)}`);
+    assert.deepEqual(await arm.listSubscriptions(tenantId), [{ subscriptionId: SUBSCRIPTION, displayName: `Local subscription ${SUBSCRIPTION.slice(0, 8)}`, tenantId, state: 'Enabled' }]);
+    assert.deepEqual((await arm.listSubscriptions()).map((s) => s.subscriptionId).sort(), [SUBSCRIPTION, other.subscriptionId].sort());
   });
 
   it('lists the vaults of a subscription and of a resource group with the names the portal shows', async () => {
@@ -125,6 +135,15 @@ describe('Azure client layer against the ARM emulator', function () {
     assert.deepEqual(srv!.backupItems, ['C:\\Data']);
     assert.equal(srv!.lastBackupStatus, 'Completed');
     assert.ok(Math.abs(Date.parse(srv!.lastBackupAt!) - vault.clock.now().getTime()) < 1_000, srv!.lastBackupAt);
+
+    // What a removal deletes: each item's recovery points (the same folder twice, another once), counted, and the latest one.
+    assert.deepEqual(await arm.recoveryPoints(ref, srv!), { count: 1, latestAt: srv!.lastBackupAt });
+    vault.clock.advance(3_600_000);
+    await vault.admin.recordBackup(registrationId, 'C:\\Data');
+    vault.clock.advance(3_600_000);
+    const latest = await vault.admin.recordBackup(registrationId, 'E:\\Logs');
+    assert.deepEqual(await arm.recoveryPoints(ref, srv!), { count: 3, latestAt: latest.backupItems.find((b) => b.name === 'E:\\Logs')!.lastBackupAt });
+    assert.deepEqual(await arm.recoveryPoints(ref, { name: 'srv-none', friendlyName: 'srv-none' }), { count: 0 });
 
     await arm.removeServer(ref, 'srv-a');
     assert.deepEqual(await arm.listServers(ref), []);
@@ -288,6 +307,44 @@ describe('Azure client layer against scripted Resource Manager answers', functio
       assert.equal(credentials.resourceId, /"resourceId":\s*(\d+)/.exec(specCertificateResponseBody())![1]);
       const put = seen.find((s) => s.method === 'PUT')!;
       assert.match(put.url, new RegExp(`/vaults/swaggerExample/certificates/swaggerExample${ref.subscriptionId}-\\d+-\\d+-\\d{4}-vaultcredentials\\?api-version=${RECOVERY_SERVICES_API_VERSION}$`));
+      assert.ok(seen.every((s) => s.authorization === `Bearer ${TOKEN}`));
+    } finally {
+      await arm.close();
+    }
+  });
+
+  it("replays the REST API's GetTenants and GetSubscriptions examples through the subscriptions client, following nextLink, at the pinned api-version", async () => {
+    // Each example's nextLink is a placeholder ("http://nextlink"): it is pointed at an empty second page here, the one change.
+    const example = (file: string, next: string) => {
+      const body = (JSON.parse(readFileSync(path.join(__dirname, '../../../fixtures/azure-rest-api-specs', file), 'utf8')) as { responses: { 200: { body: { nextLink: string } } } }).responses[200].body;
+      return JSON.stringify({ ...body, nextLink: next });
+    };
+    const arm = await serve((req, res) => {
+      const url = new URL(req.url!, server!.origin);
+      if (url.searchParams.has('page2')) return json(res, 200, '{"value":[]}');
+      const next = `${server!.origin}${url.pathname}?api-version=${SUBSCRIPTIONS_API_VERSION}&page2=1`;
+      return url.pathname === '/tenants' ? json(res, 200, example('GetTenants.json', next)) : json(res, 200, example('GetSubscriptions.json', next));
+    });
+    try {
+      assert.deepEqual(await arm.listTenants(), [
+        { tenantId: '83abe5cd-bcc3-441a-bd86-e6a75360cecc', displayName: 'Contoso Corp.', defaultDomain: 'auxteststagemanual.ccsctp.net' },
+        { tenantId: 'a70a1586-9c4a-4373-b907-1d310660dbd1', displayName: 'Test_Test_aad50', defaultDomain: 'aad50.ccsctp.net' },
+        { tenantId: 'daea2e9b-847b-4c93-850d-2aa6f2d7af33', displayName: 'TEST_TEST_RDV', defaultDomain: 'rdvmohoro.ccsctp.net' },
+      ]);
+      assert.deepEqual(await arm.listSubscriptions(), [
+        { subscriptionId: '291bba3f-e0a5-47bc-a099-3bdcb2a50a05', displayName: 'Example Subscription', tenantId: '31c75423-32d6-4322-88b7-c478bdde4858', state: 'Enabled' },
+        { subscriptionId: '72ac930a-f34e-42d8-b06d-dc2a9e12ed71', displayName: 'Example Subscription2', tenantId: '2a0ff0de-96b2-4859-bb7c-a430d07a3e0c', state: 'Enabled' },
+      ]);
+      // A directory picked keeps only its own subscriptions.
+      assert.deepEqual((await arm.listSubscriptions('2A0FF0DE-96B2-4859-BB7C-A430D07A3E0C')).map((s) => s.displayName), ['Example Subscription2']);
+      assert.deepEqual(
+        seen.map((s) => s.url),
+        [
+          `/tenants?api-version=${SUBSCRIPTIONS_API_VERSION}`,
+          `/tenants?api-version=${SUBSCRIPTIONS_API_VERSION}&page2=1`,
+          ...[1, 2].flatMap(() => [`/subscriptions?api-version=${SUBSCRIPTIONS_API_VERSION}`, `/subscriptions?api-version=${SUBSCRIPTIONS_API_VERSION}&page2=1`]),
+        ],
+      );
       assert.ok(seen.every((s) => s.authorization === `Bearer ${TOKEN}`));
     } finally {
       await arm.close();
