@@ -324,7 +324,7 @@ export class MarsDriver implements AgentDriver {
   private async setPassphrase(layout: AgentLayout, passphrase: Secret, vaultName: string, pin: Secret | undefined, signal?: AbortSignal) {
     const securityPin = pin ?? (await this.host.askSecurityPin(securityPinPrompt(vaultName), signal));
     if (!securityPin) {
-      throw new SetupError(MarsCode.SecurityPinMissing, `Setting the passphrase needs a security PIN from vault ${vaultName}.`, { vault: vaultName, ...nextStep('reportProblem') });
+      throw new SetupError(MarsCode.SecurityPinMissing, `Setting the passphrase needs a security PIN from vault ${vaultName}.`, { vault: vaultName, ...nextStep('generateNewSecurityPin') });
     }
     await runMarsScript(this.runner, passphraseScript(layout.installFolder, { securityPin: true }), {
       what: 'set the encryption passphrase',
