@@ -266,6 +266,7 @@ export const ERROR_CATALOGUE: { readonly [F in ErrorFamily]: Readonly<Record<Fam
     FleetInvalidConcurrency: 'setFleetConcurrency',
     FleetPassphraseFolderMissing: 'changeFleet',
     FleetPassphraseFileClash: 'changeFleet',
+    FleetCredentialsPerBackend: 'selectCredentials',
     AlreadyRegistered: 'registerAgain',
     Unexpected: 'reportProblem',
   },
