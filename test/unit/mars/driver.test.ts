@@ -18,6 +18,7 @@ import { RESULT_MARKER } from '../../../src/core/target/powershell/result';
 import type { CommandResult, RunOptions, Target, TargetStat } from '../../../src/core/target/target';
 import { issueCredentials } from '../../../src/vault/issuer';
 import { TEST_VAULT } from '../../support/credentials-corpus';
+import { leaks, leaksInBytes } from '../../support/secretSearch';
 
 const INSTALL = 'C:\\Program Files\\Microsoft Azure Recovery Services Agent';
 const LAYOUT: AgentLayout = {
@@ -177,15 +178,22 @@ const ROUTE: VaultRoute = {
   } as VaultRoute['proxy'],
 };
 
-/** No secret in any command line, decoded script or environment: the decoded text and the base64 both searched. */
+/**
+ * Where the secrets show outside stdin: every command and argument (the -EncodedCommand included),
+ * every decoded script, every environment and every file written to the target, each searched as
+ * text, UTF-16LE and base64 at the three offsets (test/support/secretSearch.ts).
+ */
+function secretsSent(target: RecordingTarget, secrets: readonly string[]): string[] {
+  const found: string[] = [];
+  target.calls.forEach((call, i) => {
+    found.push(...leaks({ [`call ${i} command line`]: [call.command, ...call.args].join(' '), [`call ${i} script`]: call.script, [`call ${i} env`]: JSON.stringify(call.env ?? {}) }, secrets));
+  });
+  found.push(...leaksInBytes(target.files, secrets));
+  return found;
+}
+
 function assertNoSecretSent(target: RecordingTarget, secrets: readonly string[]): void {
-  for (const call of target.calls) {
-    const sent = [call.command, ...call.args, call.script, JSON.stringify(call.env ?? {})].join('\n');
-    for (const secret of secrets) {
-      assert.ok(!sent.includes(secret), `${secret} was sent outside stdin`);
-      assert.ok(!sent.includes(Buffer.from(secret, 'utf16le').toString('base64').slice(0, 12)), `${secret} (UTF-16LE base64) was sent`);
-    }
-  }
+  assert.deepEqual(secretsSent(target, secrets), []);
 }
 
 async function credentialsFile(): Promise<string> {
@@ -276,7 +284,14 @@ describe('MARS driver (recording fake Target; no Windows run)', function () {
     assert.equal(config.registration, null);
     assert.equal(config.cacheFolder, 'E:\\MARS\\Cache');
     assertNoSecretSent(target, [SECRETS.passphrase, SECRETS.pin, SECRETS.proxyPassword]);
-    assert.ok(!target.files.get(LAYOUT.configFile)!.toString().includes(SECRETS.passphrase));
+
+    // Negative control: the same search finds a secret planted in a file written to the target
+    // and, base64-wrapped as in an -EncodedCommand, in a command line.
+    target.files.set('C:\\planted.txt', Buffer.from(`x${SECRETS.pin}y`, 'utf16le'));
+    target.calls.push({ command: 'powershell.exe', args: ['-EncodedCommand', Buffer.from(`Write-Output ${SECRETS.passphrase}`, 'utf16le').toString('base64')], script: '' });
+    const planted = secretsSent(target, [SECRETS.passphrase, SECRETS.pin]);
+    assert.ok(planted.some((f) => f.includes('planted.txt') && f.includes(SECRETS.pin)), planted.join('; '));
+    assert.ok(planted.some((f) => f.includes('command line') && f.includes(SECRETS.passphrase)), planted.join('; '));
   });
 
   it('tries the transient 0x7DC again (3 tries, waits doubling), then reports it; the copied file is removed after a failure', async () => {

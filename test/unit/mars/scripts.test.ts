@@ -9,6 +9,7 @@ import { stdinFor, type PsScript } from '../../../src/core/target/powershell/scr
 import { Secret } from '../../../src/core/secret';
 import { BENIGN, allMarsScripts, type ScriptValues } from '../../support/marsScripts';
 import { parsePowerShell } from '../../support/powershell';
+import { leaks } from '../../support/secretSearch';
 
 const HOSTILE = [
   "'",
@@ -50,32 +51,6 @@ function hostileValue(field: keyof ScriptValues, hostile: string): { value: stri
 
 function valuesWith(field: keyof ScriptValues, value: string): ScriptValues {
   return { ...BENIGN, [field]: value };
-}
-
-/** A marker's forms that could appear in text: itself, and base64 of its UTF-8 and UTF-16LE bytes at the three alignments. */
-function markerForms(marker: string): string[] {
-  const forms = [marker];
-  for (const bytes of [Buffer.from(marker, 'utf8'), Buffer.from(marker, 'utf16le')]) {
-    for (let offset = 0; offset < 3; offset++) {
-      const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64');
-      // Only the characters made of the marker's bits alone.
-      forms.push(encoded.slice(Math.ceil((8 * offset) / 6), Math.floor((8 * (offset + bytes.length)) / 6)));
-    }
-  }
-  return forms;
-}
-
-/** Where any marker shows in the texts (as text, as UTF-16LE bytes, or base64 of either at any offset). */
-function leaks(texts: Record<string, string>, markers: readonly string[]): string[] {
-  const found: string[] = [];
-  for (const [where, text] of Object.entries(texts)) {
-    const wide = Buffer.from(text, 'utf16le');
-    for (const marker of markers) {
-      if (wide.includes(Buffer.from(marker, 'utf16le'))) found.push(`${marker} in ${where} (UTF-16LE)`);
-      for (const form of markerForms(marker)) if (text.includes(form)) found.push(`${marker} in ${where} (${form === marker ? 'text' : `base64 ${form}`})`);
-    }
-  }
-  return found;
 }
 
 /** The script's text, its command line (or none when it travels as a file), and what the command line decodes to. */
