@@ -211,6 +211,12 @@ export const ERROR_CATALOGUE: { readonly [F in ErrorFamily]: Readonly<Record<Fam
     // Rights on the vault or its machine limit: the admin checks the vault's access and machines.
     MarsVaultAccessDenied: 'checkPermissions',
     MarsCacheOrKeyFileUnusable: 'chooseCacheFolder',
+    // A bad signature may be a damaged download: fetching it again is the first thing to try.
+    MarsInstallerSignatureInvalid: 'retryLater',
+    MarsInstallerFailed: 'reportProblem',
+    MarsScriptNoResult: 'reportProblem',
+    MarsRegistrationAtVaultOnly: 'checkAzureVault',
+    MarsSecurityPinMissing: 'generateNewSecurityPin',
   },
   passphrase: {
     PassphraseTooShort: 'choosePassphrase',
@@ -260,6 +266,7 @@ export const ERROR_CATALOGUE: { readonly [F in ErrorFamily]: Readonly<Record<Fam
     FleetInvalidConcurrency: 'setFleetConcurrency',
     FleetPassphraseFolderMissing: 'changeFleet',
     FleetPassphraseFileClash: 'changeFleet',
+    FleetCredentialsPerBackend: 'selectCredentials',
     AlreadyRegistered: 'registerAgain',
     Unexpected: 'reportProblem',
   },

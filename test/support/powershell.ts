@@ -1,18 +1,10 @@
 /**
  * PowerShell as tree-sitter-powershell parses it (the grammar's .wasm through web-tree-sitter: no
- * native build), and every script the MARS code can generate, for the syntax, hostile-value,
- * secret and command-line checks. Nothing here runs PowerShell: none is available.
+ * native build), for the syntax, hostile-value, secret and command-line checks (every MARS
+ * script: ./marsScripts.ts). Nothing here runs PowerShell: none is available.
  */
 import path from 'node:path';
 import { Language, Parser, type Node } from 'web-tree-sitter';
-import { factsScript } from '../../src/core/agents/mars/scripts/facts';
-import { installScript, uninstallScript } from '../../src/core/agents/mars/scripts/install';
-import { passphraseScript } from '../../src/core/agents/mars/scripts/passphrase';
-import { privateFileScript } from '../../src/core/agents/mars/scripts/privateFile';
-import { proxyScript } from '../../src/core/agents/mars/scripts/proxy';
-import { registerScript } from '../../src/core/agents/mars/scripts/register';
-import { statusScript } from '../../src/core/agents/mars/scripts/status';
-import type { PsScript } from '../../src/core/target/powershell/script';
 
 let parser: Promise<Parser> | undefined;
 
@@ -33,6 +25,8 @@ export interface ParsedScript {
   problems: string[];
   /** Every single-quoted literal, as PowerShell reads its value. */
   literals: string[];
+  /** Every command called, with the parameters it is given by name (without the dash). */
+  commands: Array<{ name: string; parameters: string[] }>;
 }
 
 /** PowerShell's single quotes: the ASCII one and U+2018..U+201B all open, close and double. */
@@ -62,56 +56,20 @@ export async function parsePowerShell(text: string): Promise<ParsedScript> {
   if (!tree) throw new Error('tree-sitter gave no tree');
   const problems: string[] = [];
   const literals: string[] = [];
+  const commands: ParsedScript['commands'] = [];
   const visit = (node: Node): void => {
     if (node.isError || node.isMissing) problems.push(`${node.isMissing ? 'MISSING' : 'ERROR'} at ${node.startPosition.row + 1}:${node.startPosition.column + 1}: ${JSON.stringify(node.text.slice(0, 60))}`);
     if (node.type === 'verbatim_string_characters') literals.push(verbatimValue(node.text));
+    if (node.type === 'command') {
+      const name = node.children.find((c) => c?.type === 'command_name')?.text ?? '';
+      const elements = node.children.find((c) => c?.type === 'command_elements');
+      const parameters = (elements?.children ?? []).filter((c) => c?.type === 'command_parameter').map((c) => c!.text.replace(/^-/, '').replace(/:$/, ''));
+      commands.push({ name, parameters });
+    }
     for (const child of node.children) if (child) visit(child);
   };
   visit(tree.rootNode);
   tree.delete();
-  return { problems, literals };
+  return { problems, literals, commands };
 }
 
-/** The values each script takes from its caller (the places a value enters a script). */
-export interface ScriptValues {
-  installer: string;
-  installFolder: string;
-  cacheFolder: string;
-  credentialsFile: string;
-  privateFile: string;
-  proxyServer: string;
-  proxyUsername: string;
-}
-
-export const BENIGN: ScriptValues = {
-  installer: 'C:\\Windows\\Temp\\backup-agent-setup\\MARSAgentInstaller.exe',
-  installFolder: 'C:\\Program Files\\Microsoft Azure Recovery Services Agent',
-  cacheFolder: 'D:\\MARS\\Scratch',
-  credentialsFile: 'C:\\Windows\\Temp\\backup-agent-setup\\lab1_Wed Jul 22 2020.VaultCredentials',
-  privateFile: 'C:\\ProgramData\\BackupAgentSetup\\proxy.secret',
-  proxyServer: 'http://proxy.example.test',
-  proxyUsername: 'CONTOSO\\backup',
-};
-
-/** Every script the MARS code makes from `values`, one per branch, named for the branch. */
-export function allMarsScripts(v: ScriptValues = BENIGN): Array<{ name: string; script: PsScript }> {
-  const scripts: Array<{ name: string; script: PsScript }> = [];
-  for (const microsoftUpdate of [false, true]) {
-    scripts.push({ name: `install${microsoftUpdate ? ' /m' : ''}`, script: installScript({ installer: v.installer, installFolder: v.installFolder, cacheFolder: v.cacheFolder, microsoftUpdate }) });
-  }
-  scripts.push({ name: 'uninstall', script: uninstallScript(v.installer) });
-  scripts.push({ name: 'facts', script: factsScript(v.cacheFolder) });
-  scripts.push({ name: 'register', script: registerScript(v.installFolder, v.credentialsFile) });
-  for (const securityPin of [true, false]) {
-    scripts.push({ name: `passphrase${securityPin ? ' with PIN' : ' without PIN'}`, script: passphraseScript(v.installFolder, { securityPin }) });
-  }
-  scripts.push({ name: 'no proxy', script: proxyScript(v.installFolder, { kind: 'none' }) });
-  scripts.push({ name: 'proxy', script: proxyScript(v.installFolder, { kind: 'proxy', server: v.proxyServer, port: 3128, password: false }) });
-  scripts.push({ name: 'proxy with user', script: proxyScript(v.installFolder, { kind: 'proxy', server: v.proxyServer, port: 3128, username: v.proxyUsername, password: false }) });
-  scripts.push({ name: 'proxy with credentials', script: proxyScript(v.installFolder, { kind: 'proxy', server: v.proxyServer, port: 3128, username: v.proxyUsername, password: true }) });
-  scripts.push({ name: 'status', script: statusScript(v.installFolder) });
-  for (const replace of [false, true]) {
-    scripts.push({ name: `private file${replace ? ' replacing' : ''}`, script: privateFileScript(v.privateFile, { replace }) });
-  }
-  return scripts;
-}

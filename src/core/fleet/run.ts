@@ -8,11 +8,11 @@ import { CancelledError, SetupError } from '../errors';
 import { withNextStep } from '../registration/errors';
 import { inspectCredentials } from '../service/prepare';
 import { preparePassphrases, type PassphraseSource } from './passphrases';
+import { fileForServer, requireOneFilePerBackend, type FleetFile } from './plan';
 import { countRows } from './report';
 import { setUpServer, type ServerOutcome } from './server';
 import { FleetCode, type FleetInput, type FleetOptions, type FleetReport, type FleetRun, type ServerRow } from './types';
 import { validateFleetShape } from './validate';
-import type { VaultCredentials } from '../credentials/model';
 import { chooseVault } from '../vault/choose';
 
 const VAULT_MACHINE_LIMIT_CODE = 'VaultMachineLimitReached';
@@ -31,6 +31,8 @@ class Fleet {
   private readonly running = new Map<string, AbortController>();
   /** Set once the vault refuses a registration for its machine limit. */
   private limitReached?: Reason;
+  /** Each server's file, when the plan probed it before the run. */
+  private readonly planned = new Map<string, FleetFile>();
 
   constructor(
     private readonly input: FleetInput,
@@ -43,20 +45,27 @@ class Fleet {
   async run(): Promise<FleetReport> {
     const { input, options } = this;
     const concurrency = validateFleetShape(input);
-    // Checked up front so its refusals (as the single-server setup's) come before any server is
-    // contacted; each registration reads the file again, as a single-server setup does.
-    const credentials = await inspectCredentials(input.credentialsFile, new Date(), options.signal);
-    // The file's backend and agent, as the single-server setup chooses them (its refusal included).
-    const { backend, agent } = chooseVault(credentials, { armEndpoint: options.armEndpoint });
+    // Checked up front so their refusals (as the single-server setup's) come before any server is
+    // contacted; each registration reads its file again, as a single-server setup does.
+    const files: FleetFile[] = [];
+    for (const file of [input.credentialsFile, ...(input.credentialsFiles ?? [])]) {
+      const credentials = await inspectCredentials(file, new Date(), options.signal);
+      // The file's backend and agent, as the single-server setup chooses them (its refusal included).
+      files.push({ file, credentials, choice: chooseVault(credentials, { armEndpoint: options.armEndpoint }) });
+    }
+    requireOneFilePerBackend(files);
+    const credentials = files[0]!.credentials;
+    const { backend, agent } = files[0]!.choice;
     const passphrases = await preparePassphrases(input.passphrase, input.servers, credentials, options.confirmPassphraseLocation);
     if (options.signal?.aborted) throw new CancelledError();
+    if (options.probe) await this.plan(files, options.probe, concurrency);
 
     const startedAt = new Date().toISOString();
     options.logger.info(`Fleet: ${input.servers.length} servers, ${concurrency} at a time, vault ${credentials.vaultName}.`);
     const stopAll = () => this.endQueued('cancelled');
     options.signal?.addEventListener('abort', stopAll, { once: true });
     try {
-      await this.drain(concurrency, (i) => this.runServer(i, credentials, passphrases));
+      await this.drain(concurrency, (i) => this.runServer(i, files, passphrases));
     } finally {
       options.signal?.removeEventListener('abort', stopAll);
     }
@@ -105,7 +114,32 @@ class Fleet {
     for (const index of this.queue.splice(0)) this.update(index, { state, finishedAt, ...(reason ? { reason } : {}) });
   }
 
-  private async runServer(index: number, credentials: VaultCredentials, passphrases: PassphraseSource): Promise<void> {
+  /**
+   * Before any server runs: each server's facts, and so its file, backend and agent; a server no
+   * file has an agent for (or that cannot be reached) ends here, failed, and is not attempted.
+   */
+  private async plan(files: readonly FleetFile[], probe: NonNullable<FleetOptions['probe']>, concurrency: number): Promise<void> {
+    const pending = [...this.queue];
+    const refused = new Set<number>();
+    const next = async (): Promise<void> => {
+      for (let index = pending.shift(); index !== undefined; index = pending.shift()) {
+        const server = this.input.servers[index]!;
+        try {
+          const file = fileForServer(files, await probe(server, this.options.signal), server.key);
+          this.planned.set(server.key, file);
+          this.update(index, { backend: file.choice.backend, agent: file.choice.agent });
+        } catch (err) {
+          if (this.options.signal?.aborted) return;
+          refused.add(index);
+          this.update(index, { state: 'failed', reason: this.reasonOf(server.key, err), finishedAt: new Date().toISOString() });
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, pending.length) }, next));
+    this.queue.splice(0, this.queue.length, ...this.queue.filter((i) => !refused.has(i)));
+  }
+
+  private async runServer(index: number, files: readonly FleetFile[], passphrases: PassphraseSource): Promise<void> {
     const { input, options } = this;
     const server = input.servers[index]!;
     const controller = new AbortController();
@@ -115,13 +149,18 @@ class Fleet {
     const signal = controller.signal;
     this.update(index, { state: 'connecting', startedAt: new Date().toISOString() });
 
-    let outcome: ServerOutcome | { state: 'failed'; reason: Reason } | { state: 'cancelled' };
+    let outcome: ServerOutcome | { state: 'failed'; reason: Reason } | { state: 'cancelled' } | { state: 'simulated'; serverName?: string };
     try {
       const target = await options.openTarget(server, signal);
       try {
-        this.update(index, { state: 'running' });
+        // The plan's choice, or (without a probe) the same check now, before anything runs on the server.
+        if (options.isSimulated?.(target)) this.update(index, { simulated: true });
+        const file = this.planned.get(server.key) ?? fileForServer(files, await target.facts(signal), target.label);
+        this.update(index, { state: 'running', backend: file.choice.backend, agent: file.choice.agent });
         const service = options.createService(target);
-        outcome = await setUpServer({ server, service, input, credentials, passphrases, signal, note: (change) => this.update(index, change) });
+        outcome = await setUpServer({ server, service, input, file, passphrases, signal, note: (change) => this.update(index, change) });
+        // A simulated shell answers what it is told: its rows are labelled, never reported as registered.
+        if (options.isSimulated?.(target)) outcome = { state: 'simulated', ...(outcome.serverName ? { serverName: outcome.serverName } : {}) };
       } finally {
         // Closed before the row says it ended, so an ended row means the connection is gone.
         await target.close().catch((err: unknown) => options.logger.warn(`Fleet: closing ${server.key} failed: ${describe(err)}`));

@@ -3,17 +3,18 @@
  * records a registration with this vault, otherwise registered exactly as the single-server
  * setup does (the same SetupService.register, so the same stages, refusals and guarantees).
  */
-import type { VaultCredentials } from '../credentials/model';
 import type { SetupService } from '../service';
 import { sameVault } from '../service/prepare';
 import type { PassphraseSource } from './passphrases';
+import type { FleetFile } from './plan';
 import { FleetCode, type FleetInput, type FleetServer, type ServerRow } from './types';
 
 export interface ServerJob {
   server: FleetServer;
   service: SetupService;
   input: FleetInput;
-  credentials: VaultCredentials;
+  /** The run's credentials file this server takes (plan.ts). */
+  file: FleetFile;
   passphrases: PassphraseSource;
   signal: AbortSignal;
   /** Records what is known so far (stage, passphrase file, server name). */
@@ -23,7 +24,8 @@ export interface ServerJob {
 export type ServerOutcome = Pick<ServerRow, 'registrationId' | 'serverName' | 'reason'> & { state: 'registered' | 'skipped' };
 
 export async function setUpServer(job: ServerJob): Promise<ServerOutcome> {
-  const { server, service, input, credentials, signal } = job;
+  const { server, service, input, signal } = job;
+  const { credentials } = job.file;
   const installFolder = server.installFolder ?? input.installFolder;
   const status = await service.status({ installFolder, signal, askVault: false });
   const { config } = status;
@@ -45,7 +47,7 @@ export async function setUpServer(job: ServerJob): Promise<ServerOutcome> {
   job.note({ serverName, ...(passphrase.file ? { passphraseFile: passphrase.file } : {}) });
   const result = await service.register(
     {
-      credentialsFile: input.credentialsFile,
+      credentialsFile: job.file.file,
       installFolder,
       cacheFolder: input.cacheFolder,
       dataSizeBytes: input.dataSizeBytes,

@@ -10,7 +10,7 @@ import type { Secret } from '../secret';
 import type { ProxySettings } from '../proxy/settings';
 import type { BackendChoice, ConfirmPassphraseLocation, SetupService } from '../service';
 import type { SshDestination } from '../target/ssh/types';
-import type { Target } from '../target/target';
+import type { HostFacts, Target } from '../target/target';
 
 /** The most servers one fleet run takes: the vault's own limit of machines (agent facts §2: 50 per vault). */
 export const FLEET_MACHINE_LIMIT = 50;
@@ -33,6 +33,8 @@ export const FleetCode = {
   PassphraseFileClash: 'FleetPassphraseFileClash',
   /** The server's configuration already records a registration with this vault: left as it is. */
   AlreadyRegistered: 'AlreadyRegistered',
+  /** Two credentials files of one run are for the same vault service: a fleet takes one per service. */
+  CredentialsPerBackend: 'FleetCredentialsPerBackend',
   /** A failure that is not one of the setup's refusals; the details are in the log. */
   Unexpected: 'Unexpected',
 } as const;
@@ -58,6 +60,11 @@ export interface FleetInput {
   servers: FleetServer[];
   /** A `.VaultCredentials` file on the admin machine. */
   credentialsFile: string;
+  /**
+   * More files for a mixed run, one per vault service (backend): each server takes the file whose
+   * agent runs on its operating system (plan.ts).
+   */
+  credentialsFiles?: string[];
   proxy: ProxySettings;
   installFolder?: string;
   cacheFolder?: string;
@@ -67,7 +74,8 @@ export interface FleetInput {
   concurrency?: number;
 }
 
-export type ServerState = 'queued' | 'connecting' | 'running' | 'registered' | 'skipped' | 'failed' | 'cancelled';
+/** `simulated`: the server was a simulated Windows shell (a test double); whatever it answered, nothing was registered. */
+export type ServerState = 'queued' | 'connecting' | 'running' | 'registered' | 'skipped' | 'failed' | 'cancelled' | 'simulated';
 
 /** The states a server ends in. */
 export type FinalState = Extract<ServerState, 'registered' | 'skipped' | 'failed' | 'cancelled'>;
@@ -75,6 +83,11 @@ export type FinalState = Extract<ServerState, 'registered' | 'skipped' | 'failed
 export interface ServerRow {
   key: string;
   state: ServerState;
+  /** The vault service and agent this server gets (from its operating system and the run's files), once known. */
+  backend?: BackendChoice['backend'];
+  agent?: BackendChoice['agent'];
+  /** The server was a simulated shell (FleetOptions.isSimulated): nothing it answered counts as done. */
+  simulated?: true;
   /** The registration's current stage (REGISTER_STAGES) while running, the last one entered after. */
   stage?: string;
   registrationId?: string;
@@ -94,7 +107,7 @@ export interface FleetReport extends BackendChoice {
   finishedAt: string;
   /** In input order. */
   rows: ServerRow[];
-  counts: Record<FinalState, number>;
+  counts: Record<FinalState, number> & { simulated?: number };
 }
 
 export interface FleetOptions {
@@ -109,6 +122,14 @@ export interface FleetOptions {
   logger: Logger;
   /** The configured Resource Manager endpoint, as the services get it (vault/choose.ts). */
   armEndpoint?: string;
+  /**
+   * Reads a server's facts before anything runs, so the plan refuses a server no file has an agent
+   * for before any server starts; without it each server is checked once connected, before anything
+   * runs on it.
+   */
+  probe?(server: FleetServer, signal?: AbortSignal): Promise<Pick<HostFacts, 'platform'>>;
+  /** True for a target that only simulates a Windows shell (tests): its rows are labelled simulated, never registered. */
+  isSimulated?(target: Target): boolean;
 }
 
 export interface FleetRun {

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { AgentCode } from '../../../src/core/agents/codes';
+import { MarsCode } from '../../../src/core/agents/mars/codes';
 import { CacheCode } from '../../../src/core/cache/checkFolder';
 import { ConnectivityCode } from '../../../src/core/connectivity/check';
 import { CredentialsCode } from '../../../src/core/credentials/errors';
@@ -30,7 +31,7 @@ export const SOURCE_TEXT = new Map(errorSources.map((f) => [f, readFileSync(f, '
 export const ALL_CODES = new Set<string>(Object.values(ERROR_CATALOGUE).flatMap((family) => Object.keys(family)));
 
 /** How sources name a code by its family's object (`SshCode.ConnectFailed`), besides its literal. */
-const FAMILY_OBJECTS = { AgentCode, AzureCode, CacheCode, ConnectivityCode, CredentialsCode, FleetCode, HttpCode, InstallCode, NetworkCode, PassphraseCode, ProxyCode, ServiceCode, SshCode, TargetCode, TrustCode, VaultCode };
+const FAMILY_OBJECTS = { AgentCode, AzureCode, MarsCode, CacheCode, ConnectivityCode, CredentialsCode, FleetCode, HttpCode, InstallCode, NetworkCode, PassphraseCode, ProxyCode, ServiceCode, SshCode, TargetCode, TrustCode, VaultCode };
 const constantNames = new Map<string, string[]>();
 for (const [object, codes] of Object.entries(FAMILY_OBJECTS)) {
   for (const [name, code] of Object.entries(codes)) constantNames.set(code, [...(constantNames.get(code) ?? []), `${object}.${name}`]);

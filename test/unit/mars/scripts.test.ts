@@ -7,7 +7,9 @@ import { parseWindowsFacts } from '../../../src/core/agents/mars/scripts/facts';
 import { CMD_LINE_CAP, commandPlan, decodeCommand } from '../../../src/core/target/powershell/commandLine';
 import { stdinFor, type PsScript } from '../../../src/core/target/powershell/script';
 import { Secret } from '../../../src/core/secret';
-import { BENIGN, allMarsScripts, parsePowerShell, type ScriptValues } from '../../support/powershell';
+import { BENIGN, allMarsScripts, type ScriptValues } from '../../support/marsScripts';
+import { parsePowerShell } from '../../support/powershell';
+import { leaks } from '../../support/secretSearch';
 
 const HOSTILE = [
   "'",
@@ -32,40 +34,23 @@ const HOSTILE = [
   'x'.repeat(10_000),
 ];
 
-// What Windows refuses in a path, so the path checks refuse before any script is made.
+// What Windows refuses in a path, so the path checks refuse before any script is made; a file name refuses separators too.
 const notInPath = (value: string) => /["\p{Cc}]/u.test(value);
+const notInName = (value: string) => /[\\/:*?"<>|\p{Cc}]/u.test(value);
 
-const PATH_FIELDS = ['installer', 'installFolder', 'cacheFolder', 'credentialsFile', 'privateFile'] as const;
+const PATH_FIELDS = ['installer', 'installFolder', 'cacheFolder', 'newCacheFolder', 'privateFile'] as const;
 const TEXT_FIELDS = ['proxyServer', 'proxyUsername'] as const;
+
+/** The field's value carrying `hostile`, and whether the scripts must refuse it. */
+function hostileValue(field: keyof ScriptValues, hostile: string): { value: string; refused: boolean } {
+  if ((PATH_FIELDS as readonly string[]).includes(field)) return { value: `C:\\${hostile}`, refused: notInPath(hostile) };
+  if (field === 'credentialsFileName') return { value: `${hostile}.VaultCredentials`, refused: notInName(hostile) };
+  if (field === 'installerUrl') return { value: `https://download.example.test/${hostile}`, refused: false };
+  return { value: hostile, refused: false };
+}
 
 function valuesWith(field: keyof ScriptValues, value: string): ScriptValues {
   return { ...BENIGN, [field]: value };
-}
-
-/** A marker's forms that could appear in text: itself, and base64 of its UTF-8 and UTF-16LE bytes at the three alignments. */
-function markerForms(marker: string): string[] {
-  const forms = [marker];
-  for (const bytes of [Buffer.from(marker, 'utf8'), Buffer.from(marker, 'utf16le')]) {
-    for (let offset = 0; offset < 3; offset++) {
-      const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64');
-      // Only the characters made of the marker's bits alone.
-      forms.push(encoded.slice(Math.ceil((8 * offset) / 6), Math.floor((8 * (offset + bytes.length)) / 6)));
-    }
-  }
-  return forms;
-}
-
-/** Where any marker shows in the texts (as text, as UTF-16LE bytes, or base64 of either at any offset). */
-function leaks(texts: Record<string, string>, markers: readonly string[]): string[] {
-  const found: string[] = [];
-  for (const [where, text] of Object.entries(texts)) {
-    const wide = Buffer.from(text, 'utf16le');
-    for (const marker of markers) {
-      if (wide.includes(Buffer.from(marker, 'utf16le'))) found.push(`${marker} in ${where} (UTF-16LE)`);
-      for (const form of markerForms(marker)) if (text.includes(form)) found.push(`${marker} in ${where} (${form === marker ? 'text' : `base64 ${form}`})`);
-    }
-  }
-  return found;
 }
 
 /** The script's text, its command line (or none when it travels as a file), and what the command line decodes to. */
@@ -82,7 +67,7 @@ function sent(script: PsScript): Record<string, string> {
 describe('MARS scripts', () => {
   it('all parse with tree-sitter-powershell, for every branch', async () => {
     const scripts = allMarsScripts();
-    assert.equal(scripts.length, 14);
+    assert.equal(scripts.length, 20);
     for (const { name, script } of scripts) {
       const parsed = await parsePowerShell(script.code.text);
       assert.deepEqual(parsed.problems, [], name);
@@ -95,10 +80,10 @@ describe('MARS scripts', () => {
     this.timeout(120_000);
     const benign = allMarsScripts();
     const benignLiterals = await Promise.all(benign.map(async ({ script }) => (await parsePowerShell(script.code.text)).literals));
-    for (const field of [...PATH_FIELDS, ...TEXT_FIELDS]) {
+    for (const field of [...PATH_FIELDS, ...TEXT_FIELDS, 'credentialsFileName', 'installerUrl'] as const) {
       for (const hostile of HOSTILE) {
-        const value = (PATH_FIELDS as readonly string[]).includes(field) ? `C:\\${hostile}` : hostile;
-        if ((PATH_FIELDS as readonly string[]).includes(field) && notInPath(hostile)) {
+        const { value, refused } = hostileValue(field, hostile);
+        if (refused) {
           assert.throws(() => allMarsScripts(valuesWith(field, value)), { code: 'EINVAL' }, `${field} ${JSON.stringify(hostile)}`);
           continue;
         }
@@ -121,13 +106,15 @@ describe('MARS scripts', () => {
   });
 
   it('refuses a relative path, a UNC path and NUL before making a script', () => {
-    assert.throws(() => allMarsScripts(valuesWith('credentialsFile', 'lab1.VaultCredentials')), { code: 'EINVAL' });
+    assert.throws(() => allMarsScripts(valuesWith('credentialsFileName', 'lab1.xml')), { code: 'EINVAL' });
+    assert.throws(() => allMarsScripts(valuesWith('credentialsFileName', '..\\lab1.VaultCredentials')), { code: 'EINVAL' });
+    assert.throws(() => allMarsScripts(valuesWith('installerUrl', 'http://download.example.test/MARSAgentInstaller.exe')), { code: 'EINVAL' });
     assert.throws(() => allMarsScripts(valuesWith('installFolder', '\\\\server\\share\\MARS')), { code: 'EINVAL' });
     assert.throws(() => allMarsScripts(valuesWith('proxyServer', 'a\0b')), { code: 'EINVAL' });
   });
 
   it('keeps every secret out of scripts and command lines: they travel on stdin only', () => {
-    const markers = { passphrase: 'MARKER-passphrase-7f3a9c', securityPin: 'MARKER-pin-41c2e8', proxyPassword: 'MARKER-proxy-b91d07', content: 'MARKER-file-5ae2f4' };
+    const markers = { passphrase: 'MARKER-passphrase-7f3a9c', securityPin: 'MARKER-pin-41c2e8', proxyPassword: 'MARKER-proxy-b91d07', content: 'MARKER-file-5ae2f4', credentials: 'MARKER-credentials-c0ffee' };
     let carried = 0;
     for (const { name, script } of allMarsScripts()) {
       assert.deepEqual(leaks(sent(script), Object.values(markers)), [], name);
@@ -136,8 +123,8 @@ describe('MARS scripts', () => {
       for (const n of script.stdin) assert.ok(stdin.includes(markers[n as keyof typeof markers]), `${name}: ${n} is on stdin`);
       carried += script.stdin.length;
     }
-    // passphrase + PIN, passphrase, proxy password, and the private file's content twice.
-    assert.equal(carried, 6);
+    // passphrase + PIN, passphrase, the proxy password (agent and download), the private file's content twice, the credentials file.
+    assert.equal(carried, 8);
   });
 
   it('the secret check finds a planted marker in a script, its command line and its base64 at every offset (negative control)', () => {
@@ -169,7 +156,7 @@ describe('MARS scripts', () => {
         }
       }
     }
-    assert.equal(lengths.length, 14);
+    assert.equal(lengths.length, 20);
   });
 
   it('runs the installer with /q /nu /p: /s: (and /m when asked), never /pw', () => {

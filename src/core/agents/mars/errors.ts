@@ -11,6 +11,8 @@ import type { PsError } from '../../target/powershell/result';
 import { VaultCode } from '../../vaultCodes';
 import { AgentCode } from '../codes';
 import { MarsCode } from './codes';
+import { INSTALLER_FAILED } from './scripts/install';
+import { SIGNATURE_REFUSED } from './scripts/signature';
 
 interface Rule {
   /** Any of these, as a whole word of the error id or message, or as the HRESULT. */
@@ -22,6 +24,8 @@ interface Rule {
 
 // First match wins: the expired-file id comes before 34513, which the agent may print beside it.
 const RULES: readonly Rule[] = [
+  { ids: [SIGNATURE_REFUSED], code: MarsCode.InstallerSignatureInvalid, message: 'The downloaded MARSAgentInstaller.exe is not validly signed by Microsoft Corporation, so it was not run. Download it again from the vault or the vendor.' },
+  { ids: [INSTALLER_FAILED], code: MarsCode.InstallerFailed, message: 'MARSAgentInstaller.exe ended with an error (its exit code is in the details). Run it by hand on the server to see its own message.' },
   { ids: ['CBPUserExpiredVaultCredential'], code: VaultCode.CredentialsExpired, message: 'The vault says this credentials file has expired. Download a new one from the vault and use it soon.' },
   { ids: ['0x7DC', 'CBPGenericOperationFailure'], code: VaultCode.Internal, message: 'The Azure Backup service failed to handle the request. Try again later.', transient: true },
   { ids: ['34513'], code: VaultCode.CredentialsInvalid, message: 'The vault does not accept this credentials file: a newer one was downloaded since, or it is not from this vault. Download a new one.' },

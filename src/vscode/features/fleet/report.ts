@@ -25,9 +25,10 @@ export function reportMarkdown(report: FleetReport, extensionPath: string): stri
     ...(report.backend ? [backendChoiceText(report), ''] : []),
     `${vscode.l10n.t('Started {0}, finished {1}.', report.startedAt, report.finishedAt)} ${countsText(report)}`,
     '',
-    `| ${vscode.l10n.t('Server')} | ${vscode.l10n.t('State')} | ${vscode.l10n.t('Registration ID or reason')} |`,
-    '| --- | --- | --- |',
-    ...report.rows.map((r) => `| ${cell(r.key)} | ${cell(stateLabel(r.state))} | ${cell(r.registrationId ?? (r.reason && `${r.reason.code}: ${localiseError(r.reason, extensionPath)} ${nextStepText(r.reason)}`))} |`),
+    `| ${vscode.l10n.t('Server')} | ${vscode.l10n.t('Vault service and agent')} | ${vscode.l10n.t('State')} | ${vscode.l10n.t('Registration ID or reason')} |`,
+    '| --- | --- | --- | --- |',
+    // Each row's own choice: a mixed run gives Windows and Linux servers different agents.
+    ...report.rows.map((r) => `| ${cell(r.key)} | ${cell(r.backend && r.agent ? backendChoiceText({ backend: r.backend, agent: r.agent }) : '')} | ${cell(stateLabel(r.state))} | ${cell(r.registrationId ?? (r.reason && `${r.reason.code}: ${localiseError(r.reason, extensionPath)} ${nextStepText(r.reason)}`))} |`),
     '',
   ].join('\n');
 }

@@ -16,6 +16,7 @@ const ICONS: Record<ServerState, [string, string?]> = {
   skipped: ['pass-filled', 'testing.iconSkipped'],
   failed: ['error', 'testing.iconFailed'],
   cancelled: ['circle-slash'],
+  simulated: ['beaker'],
 };
 
 export function stateLabel(state: ServerState): string {
@@ -27,6 +28,7 @@ export function stateLabel(state: ServerState): string {
     skipped: vscode.l10n.t('Skipped (already registered)'),
     failed: vscode.l10n.t('Failed'),
     cancelled: vscode.l10n.t('Cancelled'),
+    simulated: vscode.l10n.t('Simulated (not registered)'),
   };
   return labels[state];
 }

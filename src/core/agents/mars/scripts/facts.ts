@@ -18,6 +18,7 @@ $principal = New-Object System.Security.Principal.WindowsPrincipal ([System.Secu
 $ndp = Get-ItemProperty -Path 'HKLM:\\SOFTWARE\\Microsoft\\NET Framework Setup\\NDP\\v4\\Full' -ErrorAction SilentlyContinue
 $data = @{
   hostname = [System.Environment]::MachineName
+  arch = [string]$env:PROCESSOR_ARCHITECTURE
   osCaption = [string]$os.Caption
   osVersion = [string]$os.Version
   elevated = $principal.IsInRole([System.Security.Principal.WindowsBuiltInRole]::Administrator)
@@ -33,6 +34,8 @@ export interface WindowsFacts {
   hostname: string;
   osCaption: string;
   osVersion: string;
+  /** PROCESSOR_ARCHITECTURE: AMD64, ARM64, x86. */
+  arch?: string;
   elevated: boolean;
   /** The .NET Framework 4 `Release` value; undefined when 4.x is not installed. */
   dotNetRelease?: number;
@@ -47,6 +50,7 @@ export function parseWindowsFacts(data: unknown): WindowsFacts | undefined {
   const d = data as Record<string, unknown>;
   if (typeof d.osVersion !== 'string' || typeof d.elevated !== 'boolean') return undefined;
   const facts: WindowsFacts = { hostname: String(d.hostname ?? ''), osCaption: String(d.osCaption ?? ''), osVersion: d.osVersion, elevated: d.elevated };
+  if (typeof d.arch === 'string' && d.arch !== '') facts.arch = d.arch;
   if (typeof d.dotNetRelease === 'number') facts.dotNetRelease = d.dotNetRelease;
   const drive = d.drive as Record<string, unknown> | null | undefined;
   if (drive && typeof drive.driveType === 'number' && typeof drive.freeBytes === 'number' && typeof drive.totalBytes === 'number') {

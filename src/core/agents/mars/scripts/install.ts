@@ -2,10 +2,12 @@
  * Running MARSAgentInstaller.exe unattended (agent facts §3): `/q /nu /p:"install" /s:"cache"`,
  * `/m` when the admin opts in to Microsoft Update. Never `/pw`: the proxy is set afterwards
  * with Set-OBMachineSetting and a SecureString (./proxy.ts), so no password is in the process list.
+ * The signature is checked in the same script, just before the installer starts (./signature.ts).
  */
 import { ps, type PsCode } from '../../../target/powershell/code';
 import { psScript, type PsScript } from '../../../target/powershell/script';
 import { requireLocalWindowsPath } from './folders';
+import { requireMicrosoftSignature } from './signature';
 
 export interface MarsInstall {
   installer: string;
@@ -14,13 +16,18 @@ export interface MarsInstall {
   microsoftUpdate: boolean;
 }
 
+/** The word an installer's failing exit starts with, which errors.ts maps to its code. */
+export const INSTALLER_FAILED = 'MarsInstallerFailed';
+
 /** Uninstalling (`/d /q`) shares the runner. */
 function runInstaller(installer: string, switches: PsCode): PsCode {
   const exe = requireLocalWindowsPath(installer, 'The installer');
-  return ps`$arguments = ${switches}
-$process = Start-Process -FilePath ${exe} -ArgumentList $arguments -Wait -PassThru -WindowStyle Hidden
+  return ps`$installer = ${exe}
+${requireMicrosoftSignature(ps`$installer`)}
+$arguments = ${switches}
+$process = Start-Process -FilePath $installer -ArgumentList $arguments -Wait -PassThru -WindowStyle Hidden
 $data = @{ exitCode = $process.ExitCode }
-if ($process.ExitCode -ne 0) { throw ('MARSAgentInstaller.exe ended with exit code ' + $process.ExitCode) }`;
+if ($process.ExitCode -ne 0) { throw (${INSTALLER_FAILED} + ': MARSAgentInstaller.exe ended with exit code ' + $process.ExitCode) }`;
 }
 
 export function installScript(install: MarsInstall): PsScript {

@@ -7,6 +7,7 @@
  */
 import { ps } from '../../../target/powershell/code';
 import { psScript, stdinVar, type PsScript } from '../../../target/powershell/script';
+import { privateAcl } from './acl';
 import { requireLocalWindowsPath } from './folders';
 
 /** MOVEFILE_REPLACE_EXISTING (1) | MOVEFILE_WRITE_THROUGH (8); without 1 an existing file is kept and the move fails. */
@@ -18,13 +19,7 @@ export function privateFileScript(file: string, options: { replace: boolean }): 
   return psScript(
     ps`$target = ${target}
 $temporary = $target + '.' + [guid]::NewGuid().ToString('N') + '.tmp'
-$owner = [System.Security.Principal.WindowsIdentity]::GetCurrent().User
-$acl = New-Object System.Security.AccessControl.FileSecurity
-$acl.SetAccessRuleProtection($true, $false)
-$acl.SetOwner($owner)
-foreach ($sid in @($owner, (New-Object System.Security.Principal.SecurityIdentifier 'S-1-5-18'), (New-Object System.Security.Principal.SecurityIdentifier 'S-1-5-32-544'))) {
-  $acl.AddAccessRule((New-Object System.Security.AccessControl.FileSystemAccessRule $sid, 'FullControl', 'Allow'))
-}
+${privateAcl('file')}
 $stream = [System.IO.File]::Create($temporary, 4096, [System.IO.FileOptions]::WriteThrough, $acl)
 try {
   $bytes = (New-Object System.Text.UTF8Encoding $false).GetBytes(${stdinVar('content')})

@@ -1,0 +1,194 @@
+// A fleet mixing Linux and Windows servers: the plan gives each server the file whose agent runs
+// on its operating system, shows each server's agent and backend, registers the Linux ones
+// against the real local vault over real sshd, and refuses what no agent can do before anything
+// runs. The Windows servers are a simulated shell (a test double of the Target interface: no
+// Windows machine is reachable here); their rows are labelled simulated and never registered.
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { inspect } from 'node:util';
+import { startFleet, type FleetInput, type FleetOptions, type FleetServer, type ServerRow } from '../../../src/core/fleet';
+import { isSetupError } from '../../../src/core/errors';
+import { parseProxySettings } from '../../../src/core/proxy/settings';
+import { Secret } from '../../../src/core/secret';
+import { SetupService } from '../../../src/core/service';
+import type { CommandResult, HostFacts, Target } from '../../../src/core/target/target';
+import { endpointKey } from '../../../src/core/trust/endpoint';
+import { issueCredentials } from '../../../src/vault/issuer';
+import { TEST_VAULT } from '../../support/credentials-corpus';
+import { fleetServerFor, startFleetServers, type FleetServers } from '../../support/fleetServers';
+import { captureLogger, startServiceVault, tempDir, TEST_PASSPHRASE, writeCredentials } from '../../support/service';
+import { sshdUnavailableReason } from '../../support/sshd';
+import { createVaultWithCredentials, type TestVault } from '../../support/vault';
+
+/** A Windows server as a simulated shell: its facts say Windows; it has no files and runs nothing. */
+class SimulatedWindowsTarget implements Target {
+  readonly isLocal = false;
+  readonly pathStyle = 'win32' as const;
+  readonly ran: string[] = [];
+  constructor(readonly id: string, readonly label: string) {}
+  async facts(): Promise<HostFacts> {
+    return { hostname: this.label, platform: 'win32', arch: 'x64', osName: 'Windows_NT', osVersion: '10.0.17763', homeDir: 'C:\\Users\\admin', elevated: true };
+  }
+  async run(command: string): Promise<CommandResult> {
+    this.ran.push(command);
+    return { outcome: { kind: 'notFound' }, stdout: '', stderr: '' };
+  }
+  async stat() {
+    return undefined;
+  }
+  async readFile(p: string): Promise<Buffer> {
+    throw Object.assign(new Error(`ENOENT: ${p}`), { code: 'ENOENT' });
+  }
+  async writeFileAtomic(): Promise<void> {
+    throw new Error('a simulated shell keeps no files');
+  }
+  async mkdir(): Promise<void> {
+    throw new Error('a simulated shell keeps no files');
+  }
+  async readdir(): Promise<string[]> {
+    return [];
+  }
+  async rename(): Promise<void> {
+    throw new Error('a simulated shell keeps no files');
+  }
+  async symlink(): Promise<void> {
+    throw new Error('a simulated shell keeps no files');
+  }
+  async remove(): Promise<void> {}
+  async freeSpace(): Promise<never> {
+    throw new Error('a simulated shell has no disks');
+  }
+  async reach(): Promise<never> {
+    throw new Error('a simulated shell has no network');
+  }
+  async close(): Promise<void> {}
+}
+
+describe('a fleet mixing Linux and Windows servers', function () {
+  this.timeout(300_000);
+  let vault: TestVault;
+  let servers: FleetServers;
+  let root: string;
+
+  before(async function () {
+    const reason = sshdUnavailableReason();
+    if (reason) {
+      console.log(`    skipped: ${reason}`);
+      this.skip();
+    }
+    vault = await startServiceVault();
+    servers = await startFleetServers(2);
+    root = await tempDir('fleet-mixed-');
+  });
+  after(async () => {
+    await servers?.close();
+    await vault?.close();
+    if (root) await fs.rm(root, { recursive: true, force: true });
+  });
+
+  const windows = (key: string): FleetServer => ({ key, destination: { host: `${key}.example.test`, port: 22, user: 'admin' } as FleetServer['destination'], serverName: key, installFolder: 'C:\\Program Files\\Microsoft Azure Recovery Services Agent' });
+
+  async function files() {
+    const local = await writeCredentials(root, (await createVaultWithCredentials(vault)).file);
+    const issued = await issueCredentials({ vault: TEST_VAULT, endpoint: 'https://pod01-id1.weu.backup.windowsazure.com', agentLinks: [{ name: 'MARSAgentInstaller', url: 'https://aka.ms/azurebackup_agent' }] });
+    const azure = path.join(root, issued.fileName);
+    await fs.writeFile(azure, issued.xml, { mode: 0o600 });
+    return { local, azure };
+  }
+
+  function run(list: FleetServer[], input: Pick<FleetInput, 'credentialsFile' | 'credentialsFiles'>) {
+    const logger = captureLogger();
+    const simulated = new Map<string, SimulatedWindowsTarget>();
+    const opened: string[] = [];
+    const probed: string[] = [];
+    const isWindows = (s: FleetServer) => s.key.startsWith('win');
+    const options: FleetOptions = {
+      logger,
+      openTarget: async (server, signal) => {
+        opened.push(server.key);
+        if (!isWindows(server)) return servers.openTarget(server, signal, logger);
+        const target = new SimulatedWindowsTarget(`ssh://admin@${server.key}:22`, `admin@${server.key}`);
+        simulated.set(server.key, target);
+        return target;
+      },
+      probe: async (server, signal) => {
+        probed.push(server.key);
+        if (isWindows(server)) return { platform: 'win32' };
+        const target = await servers.openTarget(server, signal ?? new AbortController().signal, logger);
+        try {
+          return await target.facts(signal);
+        } finally {
+          await target.close();
+        }
+      },
+      isSimulated: (target) => target instanceof SimulatedWindowsTarget,
+      createService: (target) =>
+        new SetupService({
+          target,
+          logger,
+          trust: [{ endpoint: endpointKey(vault.url), pem: vault.caCertPem }],
+          downloadCacheDir: path.join(root, 'packages'),
+          network: { requestTimeoutMs: 10_000, retry: { retries: 2, baseDelayMs: 50, maxDelayMs: 200 } },
+        }),
+    };
+    const fleet = startFleet(
+      { servers: list, ...input, proxy: parseProxySettings({ mode: 'off' }), dataSizeBytes: 1024 * 1024, passphrase: { kind: 'shared', value: new Secret(TEST_PASSPHRASE) } },
+      options,
+    );
+    return { fleet, opened, probed, simulated };
+  }
+
+  const byKey = (rows: ServerRow[]) => Object.fromEntries(rows.map((r) => [r.key, r]));
+
+  it('gives each server its agent and backend, registers the Linux ones with the local vault, never reports a simulated Windows row as registered', async () => {
+    const { local, azure } = await files();
+    const list = [fleetServerFor(servers.sshds[0]!, servers.client, 'linux0', root), windows('win0'), fleetServerFor(servers.sshds[1]!, servers.client, 'linux1', root)];
+    const { fleet, probed, simulated } = run(list, { credentialsFile: local, credentialsFiles: [azure] });
+    const report = await fleet.report;
+    const rows = byKey(report.rows);
+    assert.deepEqual(new Set(probed), new Set(['linux0', 'win0', 'linux1']), 'every server is probed before the run');
+    for (const key of ['linux0', 'linux1']) {
+      assert.equal(rows[key]!.state, 'registered', inspect(rows[key]));
+      assert.equal(rows[key]!.backend, 'local');
+      assert.equal(rows[key]!.agent, 'reference');
+      assert.ok(rows[key]!.registrationId);
+      assert.equal(rows[key]!.simulated, undefined);
+    }
+    const registered = (await vault.admin.listRegistrations((await fs.readFile(local, 'utf8')).match(/<ResourceName>([^<]+)</)![1]!)).filter((r) => r.status === 'registered');
+    assert.deepEqual(new Set(registered.map((r) => r.serverName)), new Set([list[0]!.serverName, list[2]!.serverName]));
+
+    const win = rows.win0!;
+    assert.equal(win.backend, 'azure');
+    assert.equal(win.agent, 'mars');
+    assert.equal(win.simulated, true);
+    assert.notEqual(win.state, 'registered');
+    assert.equal(win.registrationId, undefined);
+    assert.ok(simulated.has('win0'));
+    assert.equal(report.counts.registered, 2, inspect(report.rows));
+  });
+
+  it('refuses, before anything runs, a Windows server with only a local-vault file and a Linux server with only an Azure file', async () => {
+    const { local, azure } = await files();
+    const onlyLocal = run([windows('win1'), fleetServerFor(servers.sshds[0]!, servers.client, 'linux2', root)], { credentialsFile: local });
+    const a = byKey((await onlyLocal.fleet.report).rows);
+    assert.equal(a.win1!.state, 'failed');
+    assert.equal(a.win1!.reason?.code, 'AgentNeedsLinux', inspect(a.win1));
+    assert.ok(!onlyLocal.opened.includes('win1'), 'the refused server is not attempted');
+
+    const onlyAzure = run([fleetServerFor(servers.sshds[1]!, servers.client, 'linux3', root)], { credentialsFile: azure });
+    const b = byKey((await onlyAzure.fleet.report).rows);
+    assert.equal(b.linux3!.state, 'failed');
+    assert.equal(b.linux3!.reason?.code, 'AgentNeedsWindows', inspect(b.linux3));
+    assert.equal(b.linux3!.reason?.params.targetOs, 'Linux');
+    assert.deepEqual(onlyAzure.opened, [], 'nothing ran on it');
+  });
+
+  it('takes one credentials file per backend: two local-vault files are refused before any server is contacted', async () => {
+    const first = await files();
+    const second = await files();
+    const twice = run([fleetServerFor(servers.sshds[0]!, servers.client, 'linux4', root)], { credentialsFile: first.local, credentialsFiles: [second.local] });
+    await assert.rejects(twice.fleet.report, (err) => isSetupError(err, 'FleetCredentialsPerBackend'));
+    assert.deepEqual(twice.probed, []);
+  });
+});
