@@ -4,13 +4,16 @@
 // shell's answers are read right. The machine it talks to is SIMULATED (canned answers written
 // from the documentation, test/support/simulatedWindows.ts): no result here is a Windows run.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { nextActionOf } from '../../../src/core/errorCatalogue';
 import { isSetupError } from '../../../src/core/errors';
 import { NEXT_ACTION_INSTRUCTIONS } from '../../../src/core/nextActionInstructions';
 import { CMD_LINE_CAP, fileArgs, powershellLine } from '../../../src/core/target/powershell/commandLine';
+import { silentLogger } from '../../../src/core/log';
 import { LocalTarget } from '../../../src/core/target/local';
+import { LocalPowerShellHost } from '../../../src/core/target/windows/localHost';
 import { TargetCode } from '../../../src/core/target/codes';
 import { windowsArgument, windowsCommandLine } from '../../../src/core/target/windows/arguments';
 import { WindowsLocalTarget, thisMachineTarget } from '../../../src/core/target/windows/localWindows';
@@ -270,8 +273,16 @@ describe('Windows as this machine (unverified: no Windows here)', () => {
   it('is chosen when this process runs on Windows, and the POSIX LocalTarget elsewhere', () => {
     const windows = thisMachineTarget({ platform: 'win32', shell: new WindowsShell(new SimulatedHost()) });
     assert.ok(windows instanceof WindowsLocalTarget);
+    assert.equal(windows.pathStyle, 'win32');
     const posix = thisMachineTarget({ platform: 'linux' });
     assert.ok(posix instanceof LocalTarget && !(posix instanceof WindowsLocalTarget));
+  });
+
+  it('reads a missing powershell.exe (as on this Linux machine) as "not found", and facts as a failure that says why', async function () {
+    if (spawnSync('powershell.exe', ['-?']).error === undefined) this.skip();
+    const shell = new WindowsShell(new LocalPowerShellHost(silentLogger));
+    assert.deepEqual((await shell.run('agent.exe', [])).outcome, { kind: 'notFound' });
+    await assert.rejects(shell.facts(), (err: NodeJS.ErrnoException) => err.code === 'EIO' && /ENOENT/.test(String((err.cause as Error)?.message)));
   });
 
   it('refuses every change while VS Code is not elevated, with "Run VS Code as administrator" in English and Spanish', async () => {

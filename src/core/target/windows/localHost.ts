@@ -9,6 +9,7 @@ import type { Logger } from '../../log';
 import { POWERSHELL_EXE } from '../powershell/commandLine';
 import type { ExecOptions, ExecResult } from '../ssh/channel';
 import { MAX_OUTPUT_BYTES, type StopReason } from '../target';
+import { NOT_FOUND_EXIT, NOT_FOUND_MARKER } from './scripts';
 import type { PowerShellHost } from './windowsShell';
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
@@ -49,14 +50,21 @@ export class LocalPowerShellHost implements PowerShellHost {
         if (d.length > 0) options.onStderr?.(d.toString('utf8'));
       });
       let exit: ExecResult['exit'];
-      child.on('error', () => undefined);
+      const settle = (result: ExecResult) => {
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onAbort);
+        resolve(result);
+      };
+      child.on('error', (e: NodeJS.ErrnoException) => {
+        // powershell.exe itself could not start: reads as the run script's "not found", with the errno.
+        if (child.pid === undefined) settle({ exit: { code: NOT_FOUND_EXIT }, stdout: '', stderr: `${NOT_FOUND_MARKER}\n${POWERSHELL_EXE}: ${e.code ?? e.message}\n` });
+      });
       child.on('exit', (code, signal) => {
         if (!stoppedBy) exit = { code, ...(signal ? { signal } : {}) };
       });
       child.on('close', () => {
-        clearTimeout(timer);
-        options.signal?.removeEventListener('abort', onAbort);
-        resolve({ exit, stoppedBy: exit ? undefined : stoppedBy, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+        if (child.pid === undefined) return;
+        settle({ exit, stoppedBy: exit ? undefined : stoppedBy, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
       });
       child.stdin.on('error', () => undefined);
       child.stdin.end(options.stdin ?? '');

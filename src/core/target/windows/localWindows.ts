@@ -24,6 +24,7 @@ export function notElevatedError(): SetupError {
 }
 
 export class WindowsLocalTarget extends LocalTarget {
+  override readonly pathStyle = 'win32' as const;
   readonly #shell: WindowsShell;
 
   constructor(label = 'this server', shell?: WindowsShell, logger: Logger = silentLogger) {
