@@ -17,7 +17,8 @@ export type DefaultShell = 'cmd' | 'powershell' | 'pwsh';
 export interface Answer {
   stdout: string;
   stderr: string;
-  code: number;
+  /** The exit code; `hang` never ends on its own (until taskkill), `drop` ends the connection. */
+  code: number | 'hang' | 'drop';
 }
 
 export interface SimulationOptions {
@@ -126,6 +127,7 @@ export class WindowsSimulation {
     if (script.includes('System.Diagnostics.ProcessStartInfo')) {
       const [name] = one(`Get-Command -Name ${LITERAL}`);
       const [args] = one(`\\$start\\.Arguments = ${LITERAL}`);
+      if (name === 'hang' || name === 'drop') return { stdout: '', stderr: '4242\r\n', code: name };
       if (name === 'missing-program') return { stdout: '', stderr: `4242\r\n${NOT_FOUND_MARKER}\r\n`, code: NOT_FOUND_EXIT };
       return { stdout: `simulated ${name} ${args}\r\nstdin: ${stdin.length} characters\r\n`, stderr: '4242\r\n', code: name === 'fails' ? 3 : 0 };
     }

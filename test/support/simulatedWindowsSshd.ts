@@ -8,7 +8,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { Server, utils, type Connection, type SFTPWrapper } from 'ssh2';
+import { Server, utils, type Connection, type ServerChannel, type SFTPWrapper } from 'ssh2';
 import { WindowsSimulation, type SimulationOptions } from './simulatedWindows';
 
 const { OPEN_MODE, STATUS_CODE } = utils.sftp;
@@ -45,6 +45,7 @@ export async function startSimulatedWindowsSshd(dir: string, options: Simulation
   const badSftpPaths: string[] = [];
   const sftpWrites = new Map<string, Buffer>();
   const connections = new Set<Connection>();
+  const hanging: ServerChannel[] = [];
 
   const serveSftp = (sftp: SFTPWrapper) => {
     const handles = new Map<number, { path: string; dir: boolean; listed?: boolean }>();
@@ -176,6 +177,10 @@ export async function startSimulatedWindowsSshd(dir: string, options: Simulation
             const answer = simulation.answer(info.command, Buffer.concat(input).toString('utf8'));
             if (answer.stdout) stream.write(answer.stdout);
             if (answer.stderr) stream.stderr.write(answer.stderr);
+            if (answer.code === 'drop') return client.end();
+            if (answer.code === 'hang') return void hanging.push(stream);
+            // taskkill /T /F ends the hanging tree: its powershell.exe exits 1.
+            if (info.command.startsWith('taskkill ')) for (const h of hanging.splice(0)) h.exit(1), h.end();
             stream.exit(answer.code);
             stream.end();
           });

@@ -29,6 +29,7 @@ export class SimulatedHost implements PowerShellHost {
       const newline = stderr.indexOf('\n');
       stderr = newline < 0 ? '' : stderr.slice(newline + 1);
     }
+    if (typeof answer.code !== 'number') throw new Error('the simulated host without SSH neither hangs nor drops');
     return { exit: { code: answer.code }, stdout: answer.stdout, stderr };
   }
 

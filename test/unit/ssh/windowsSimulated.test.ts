@@ -6,11 +6,12 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { CMD_LINE_CAP } from '../../../src/core/target/powershell/commandLine';
-import { openSshTarget, type SshTarget } from '../../../src/core/target/ssh';
+import { SshCode, openSshTarget, type SshTarget } from '../../../src/core/target/ssh';
 import { findSecrets } from '../../support/secretSearch';
 import type { DefaultShell } from '../../support/simulatedWindows';
 import { startSimulatedWindowsSshd, type SimulatedWindowsSshd } from '../../support/simulatedWindowsSshd';
-import { connectOptions, scriptedPrompts, sshTempDir } from './support';
+import { connectOptions, rejectsWith, scriptedPrompts, sshTempDir } from './support';
+import { until } from '../target/processes';
 
 async function open(sshd: SimulatedWindowsSshd, dir: string): Promise<SshTarget> {
   const known = await fs.mkdtemp(path.join(dir, 'known-'));
@@ -122,6 +123,25 @@ describe('SshTarget on a SIMULATED Windows OpenSSH server (canned answers; not a
       assert.equal([...sshd.simulation.files.keys()].filter((k) => k.endsWith('.ps1')).length, 0, 'the script file was removed');
       for (const line of sshd.simulation.commandLines) assert.ok(line.length <= CMD_LINE_CAP, `${line.length}`);
       assert.deepEqual(sshd.badSftpPaths, []);
+    } finally {
+      await target.close();
+      await sshd.close();
+    }
+  });
+
+  it("stops a command after its time-out with taskkill on the process id it printed first, and a dropped connection is ConnectionLost", async () => {
+    const sshd = await startSimulatedWindowsSshd(dir);
+    const target = await open(sshd, dir);
+    try {
+      const stopped = await target.run('hang', [], { timeoutMs: 300 });
+      assert.deepEqual(stopped.outcome, { kind: 'timedOut', afterMs: 300 });
+      assert.equal(stopped.stderr.includes('4242'), false, 'the process id is the preamble, not output');
+      await until(() => sshd.simulation.commandLines.includes('taskkill /PID 4242 /T /F'), 'taskkill');
+      const controller = new AbortController();
+      const aborted = target.run('hang', [], { signal: controller.signal });
+      setTimeout(() => controller.abort(), 100);
+      assert.deepEqual((await aborted).outcome, { kind: 'aborted' });
+      await rejectsWith(target.run('drop', []), SshCode.ConnectionLost);
     } finally {
       await target.close();
       await sshd.close();
