@@ -180,7 +180,10 @@ export async function startSimulatedWindowsSshd(dir: string, options: Simulation
             if (answer.code === 'drop') return client.end();
             if (answer.code === 'hang') return void hanging.push(stream);
             // taskkill /T /F ends the hanging tree: its powershell.exe exits 1.
-            if (info.command.startsWith('taskkill ')) for (const h of hanging.splice(0)) h.exit(1), h.end();
+            if (info.command.startsWith('taskkill ')) for (const h of hanging.splice(0)) {
+              h.exit(1);
+              h.end();
+            }
             stream.exit(answer.code);
             stream.end();
           });
