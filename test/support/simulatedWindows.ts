@@ -12,7 +12,7 @@ import { RESULT_MARKER } from '../../src/core/target/powershell/result';
 import { NOT_FOUND_EXIT, NOT_FOUND_MARKER } from '../../src/core/target/windows/scripts';
 import { toSftpPath } from '../../src/core/target/windows/paths';
 
-export type DefaultShell = 'cmd' | 'powershell' | 'pwsh';
+export type DefaultShell = 'cmd' | 'powershell' | 'pwsh' | 'pwsh-git';
 
 export interface Answer {
   stdout: string;
@@ -42,6 +42,8 @@ const UNAME_ANSWERS: Record<DefaultShell, Answer> = {
     stderr: "uname: The term 'uname' is not recognized as a name of a cmdlet, function, script file, or executable program.\r\n",
     code: 1,
   },
+  /** pwsh with Git for Windows' uname.exe on the PATH: `&&` runs, and the braces are a script block, printed. */
+  'pwsh-git': { stdout: "MINGW64_NT-10.0-20348\r\n /bin/sh -c '…' || true; \r\n", stderr: '', code: 0 },
 };
 
 /** A progress record as powershell.exe writes it on redirected stderr. */

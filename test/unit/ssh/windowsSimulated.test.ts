@@ -30,7 +30,7 @@ describe('SshTarget on a SIMULATED Windows OpenSSH server (canned answers; not a
     if (dir) await fs.rm(dir, { recursive: true, force: true });
   });
 
-  for (const shell of ['cmd', 'powershell', 'pwsh'] as DefaultShell[]) {
+  for (const shell of ['cmd', 'powershell', 'pwsh', 'pwsh-git'] as DefaultShell[]) {
     it(`the probe picks the Windows shell under ${shell} as the default shell and reads the facts in its second session`, async () => {
       const sshd = await startSimulatedWindowsSshd(dir, { shell });
       const target = await open(sshd, dir);

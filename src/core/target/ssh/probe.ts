@@ -48,9 +48,12 @@ export async function probeRemoteShell(transport: SshTransport, signal?: AbortSi
   }
   const [first = '', ...rest] = answer.stdout.split('\n');
   const system = first.trim();
-  if (answer.exit?.code === 0 && /^[A-Za-z][\w.-]*$/.test(system)) {
+  const facts = rest.some((l) => l.startsWith('system=')) ? parseFacts(rest.join('\n')) : undefined;
+  // Git for Windows puts a uname.exe on the PATH: under pwsh `uname -s && { … }` then exits 0
+  // without running the braces as sh would, so a Windows-like answer counts only with the facts.
+  const posix = answer.exit?.code === 0 && /^[A-Za-z][\w.-]*$/.test(system) && (facts !== undefined || !/^(MINGW|MSYS|CYGWIN)/i.test(system));
+  if (posix) {
     transport.logger.debug(`SSH: ${transport.label} runs a POSIX shell (${system}).`);
-    const facts = rest.some((l) => l.startsWith('system=')) ? parseFacts(rest.join('\n')) : undefined;
     return new PosixShell(transport, facts);
   }
   const windows = await probeWindows(transport, signal);
