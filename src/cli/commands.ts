@@ -12,7 +12,7 @@ import type { Logger } from '../core/log';
 import { parseProxySettings, type ProxySettings } from '../core/proxy/settings';
 import type { SetupInput, SetupService, WithProblem } from '../core/service';
 import { splitTimeLeft } from '../core/status';
-import { LocalTarget } from '../core/target/local';
+import { thisMachineTarget } from '../core/target/windows/localWindows';
 import type { Target } from '../core/target/target';
 import { endpointKey, type TrustedCertificate } from '../core/trust/endpoint';
 import { dataToProtect, UsageError, type CommandName, type ParsedCommand } from './args';
@@ -69,7 +69,7 @@ export async function runCommand(ctx: CliContext): Promise<void> {
 
 /** This server, or the one `--ssh` names, reached with what needs no prompt (agent, unencrypted keys). */
 async function openTarget(ctx: CliContext, ssh: string | undefined, acceptNewHostKey: boolean): Promise<Target> {
-  if (!ssh) return new LocalTarget();
+  if (!ssh) return thisMachineTarget();
   const logger = ctx.output.logger();
   const home = ctx.env.HOME || os.homedir();
   const { defaultKnownHostsFile, openSshTarget, resolveDestination } = await import('../core/target/ssh');

@@ -244,6 +244,7 @@ export const ERROR_CATALOGUE: { readonly [F in ErrorFamily]: Readonly<Record<Fam
     TargetReadFailed: 'checkPermissions',
     TargetWriteFailed: 'checkPermissions',
     DataSizeUnsupportedTarget: 'chooseCacheFolder',
+    WindowsNotElevated: 'runAsAdministrator',
   },
   ssh: {
     SshInvalidDestination: 'chooseServer',
@@ -256,7 +257,7 @@ export const ERROR_CATALOGUE: { readonly [F in ErrorFamily]: Readonly<Record<Fam
     SshSftpUnavailable: 'enableSftp',
     SshProxyCommandFailed: 'checkSshConfig',
     SshForwardRefused: 'allowPortForwarding',
-    // No strategy for that server's shell yet (Windows' cmd or PowerShell): only another server helps.
+    // Neither POSIX nor Windows PowerShell answered: only another server helps.
     SshShellUnsupported: 'chooseServer',
   },
   fleet: {

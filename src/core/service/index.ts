@@ -29,6 +29,7 @@ export { deriveRegistrationState, splitTimeLeft, type RegistrationState } from '
 export { endpointKey, endpointOfError, trustFromFileMap, type TrustedCertificate } from '../trust/endpoint';
 export { resolveProxy, type ProxyContext } from '../proxy/resolve';
 export { LocalTarget } from '../target/local';
+export { thisMachineTarget } from '../target/windows/localWindows';
 export type { SshTarget } from '../target/ssh/sshTarget';
 export type { HostKeyInfo, SshDestination, SshPrompts } from '../target/ssh/types';
 export { resolveDestination } from '../target/ssh/destination';

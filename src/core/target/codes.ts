@@ -4,5 +4,7 @@ export const TargetCode = {
   WriteFailed: 'TargetWriteFailed',
   /** The target cannot tell how much data a folder holds. */
   DataSizeUnsupported: 'DataSizeUnsupportedTarget',
+  /** This machine runs Windows and VS Code is not elevated: the agent's setup needs an elevated administrator. */
+  WindowsNotElevated: 'WindowsNotElevated',
 } as const;
 export type TargetCode = (typeof TargetCode)[keyof typeof TargetCode];

@@ -22,6 +22,8 @@ export interface HostFacts {
    * or node printed nothing (the check then runs node itself and reports why).
    */
   nodeVersion?: string;
+  /** Windows: the .NET Framework 4 `Release` number (an agent prerequisite); absent when 4.5 or later is not installed. */
+  dotNetRelease?: number;
 }
 
 export interface TargetStat {
@@ -33,13 +35,13 @@ export interface TargetStat {
 
 /**
  * The file system a path is on, as the target tells it: `network` (a share, or FUSE, which may
- * hide one), `virtual` (kernel views such as proc or cgroup, never storage), `local`, or
- * `unknown` when the target cannot tell.
+ * hide one), `virtual` (kernel views such as proc or cgroup, never storage), `removable` (a
+ * Windows removable or optical drive), `local`, or `unknown` when the target cannot tell.
  */
 export interface FileSystem {
   /** A short type name ("ext4", "nfs"), empty when unknown. */
   name: string;
-  kind: 'local' | 'network' | 'virtual' | 'unknown';
+  kind: 'local' | 'network' | 'virtual' | 'removable' | 'unknown';
 }
 
 export interface FreeSpace {

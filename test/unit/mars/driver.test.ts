@@ -18,7 +18,7 @@ import { RESULT_MARKER } from '../../../src/core/target/powershell/result';
 import type { CommandResult, RunOptions, Target, TargetStat } from '../../../src/core/target/target';
 import { issueCredentials } from '../../../src/vault/issuer';
 import { TEST_VAULT } from '../../support/credentials-corpus';
-import { leaks, leaksInBytes } from '../../support/secretSearch';
+import { findSecrets } from '../../support/secretSearch';
 
 const INSTALL = 'C:\\Program Files\\Microsoft Azure Recovery Services Agent';
 const LAYOUT: AgentLayout = {
@@ -186,9 +186,9 @@ const ROUTE: VaultRoute = {
 function secretsSent(target: RecordingTarget, secrets: readonly string[]): string[] {
   const found: string[] = [];
   target.calls.forEach((call, i) => {
-    found.push(...leaks({ [`call ${i} command line`]: [call.command, ...call.args].join(' '), [`call ${i} script`]: call.script, [`call ${i} env`]: JSON.stringify(call.env ?? {}) }, secrets));
+    found.push(...findSecrets({ [`call ${i} command line`]: [call.command, ...call.args].join(' '), [`call ${i} script`]: call.script, [`call ${i} env`]: JSON.stringify(call.env ?? {}) }, secrets));
   });
-  found.push(...leaksInBytes(target.files, secrets));
+  found.push(...findSecrets(Object.fromEntries(target.files), secrets));
   return found;
 }
 

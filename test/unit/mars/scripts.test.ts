@@ -9,7 +9,7 @@ import { stdinFor, type PsScript } from '../../../src/core/target/powershell/scr
 import { Secret } from '../../../src/core/secret';
 import { BENIGN, allMarsScripts, type ScriptValues } from '../../support/marsScripts';
 import { parsePowerShell } from '../../support/powershell';
-import { leaks } from '../../support/secretSearch';
+import { findSecrets } from '../../support/secretSearch';
 
 const HOSTILE = [
   "'",
@@ -117,7 +117,7 @@ describe('MARS scripts', () => {
     const markers = { passphrase: 'MARKER-passphrase-7f3a9c', securityPin: 'MARKER-pin-41c2e8', proxyPassword: 'MARKER-proxy-b91d07', content: 'MARKER-file-5ae2f4', credentials: 'MARKER-credentials-c0ffee' };
     let carried = 0;
     for (const { name, script } of allMarsScripts()) {
-      assert.deepEqual(leaks(sent(script), Object.values(markers)), [], name);
+      assert.deepEqual(findSecrets(sent(script), Object.values(markers)), [], name);
       const secrets = Object.fromEntries(script.stdin.map((n) => [n, new Secret(markers[n as keyof typeof markers])]));
       const stdin = stdinFor(script, secrets);
       for (const n of script.stdin) assert.ok(stdin.includes(markers[n as keyof typeof markers]), `${name}: ${n} is on stdin`);
@@ -130,14 +130,14 @@ describe('MARS scripts', () => {
   it('the secret check finds a planted marker in a script, its command line and its base64 at every offset (negative control)', () => {
     const marker = 'MARKER-planted-3e7d';
     const planted = allMarsScripts(valuesWith('proxyServer', marker)).find((s) => s.name === 'proxy')!.script;
-    const found = leaks(sent(planted), [marker]);
-    assert.ok(found.some((f) => f.includes('in script (text)')));
-    assert.ok(found.some((f) => f.includes('in decoded (text)')));
+    const found = findSecrets(sent(planted), [marker]);
+    assert.ok(found.some((f) => f.includes('in script (UTF-8)')));
+    assert.ok(found.some((f) => f.includes('in decoded (UTF-8)')));
     assert.ok(found.some((f) => f.includes('in commandLine (base64')));
     for (let offset = 0; offset < 3; offset++) {
       for (const encoding of ['utf8', 'utf16le'] as const) {
         const text = Buffer.concat([Buffer.from('xyz'.slice(0, offset)), Buffer.from(marker, encoding), Buffer.from('tail')]).toString('base64');
-        assert.ok(leaks({ text }, [marker]).length > 0, `${encoding} at offset ${offset}`);
+        assert.ok(findSecrets({ text }, [marker]).length > 0, `${encoding} at offset ${offset}`);
       }
     }
   });

@@ -17,7 +17,7 @@ const TEXTS: Record<Exclude<SshCode, 'SshHostKeyChanged'>, (p: ErrorParams) => s
   [SshCode.KeyUnusable]: (p) => `The key file ${p.keyFile} cannot be used: ${p.reason}.`,
   [SshCode.ConnectionLost]: (p) => `The SSH connection to ${where(p)} was lost${p.during ? ` during ${p.during}` : ''}. Check that the server is up, then run the step again.`,
   [SshCode.ShellUnsupported]: (p) =>
-    `${where(p)} runs a shell this setup does not support yet (\`uname -s\` answered: ${p.reason}). Only servers with a POSIX shell (Linux, macOS, BSD) can be set up over SSH for now: choose another server.`,
+    `${where(p)} runs a shell this setup does not support yet (\`uname -s\` answered: ${p.reason}). Servers with a POSIX shell (Linux, macOS, BSD) or Windows with Windows PowerShell can be set up over SSH: choose another server.`,
   [SshCode.SftpUnavailable]: (p) => `${where(p)} offers no SFTP subsystem (${p.reason}). Enable "Subsystem sftp" in its sshd_config.`,
   [SshCode.ProxyCommandFailed]: (p) =>
     `The ProxyCommand for ${where(p)} ended before the SSH handshake (${p.reason}). The last it wrote on its error output: ${p.stderr}. Check the ProxyCommand of this host in your ssh config.`,

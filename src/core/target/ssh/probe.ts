@@ -1,8 +1,15 @@
 /**
  * Which remote shell a server has, asked once at connect: a shell that answers `uname -s` is
- * POSIX. Anything else (Windows' cmd or PowerShell today) is refused with a clear error until
- * there is a strategy for it. A POSIX shell reads its host facts (`node --version` among them)
- * in the same session: one session instead of three, each a fork and a shell on the server.
+ * POSIX, and reads its host facts (`node --version` among them) in the same session: one session
+ * instead of three, each a fork and a shell on the server.
+ *
+ * When `uname` fails, a second session runs the Windows facts script as `powershell.exe
+ * -NoProfile -NonInteractive -EncodedCommand …`: a line that Windows OpenSSH's three default shells
+ * (cmd.exe, Windows PowerShell, pwsh) all run the same way, as a program and plain words. Its
+ * result line tells Windows and carries the facts. A fallback rather than one polyglot line:
+ * no line reads the same in sh, cmd.exe and both PowerShells (each quotes, chains and
+ * expands differently), and the second session costs only Windows servers a round trip.
+ * Anything else is refused with ShellUnsupported.
  */
 import { CancelledError } from '../../errors';
 import { DEFAULT_RUN_TIMEOUT_MS, seconds } from '../target';
@@ -13,6 +20,21 @@ import { shellQuote } from './posix/quoting';
 import type { RemoteShell } from './remoteShell';
 import type { SshTransport } from './transport';
 import { SshCode } from './types';
+import { SshPowerShellHost } from './windows/sshHost';
+import { parseWindowsFacts } from '../windows/results';
+import { factsScript } from '../windows/scripts';
+import { WindowsShell } from '../windows/windowsShell';
+
+/** Windows' facts from the facts script, or undefined when the server did not answer as Windows PowerShell does. */
+async function probeWindows(transport: SshTransport, signal?: AbortSignal): Promise<WindowsShell | undefined> {
+  const host = new SshPowerShellHost(transport);
+  const { result, read } = await new WindowsShell(host).script('powershell.exe', factsScript(), {}, { signal });
+  if (result.stoppedBy === 'abort') throw new CancelledError();
+  const facts = read?.ok ? parseWindowsFacts(read.data) : undefined;
+  if (!facts) return undefined;
+  transport.logger.debug(`SSH: ${transport.label} runs Windows PowerShell ${facts.powershell} (${facts.host.osName} ${facts.host.osVersion}).`);
+  return new WindowsShell(host, facts);
+}
 
 export async function probeRemoteShell(transport: SshTransport, signal?: AbortSignal): Promise<RemoteShell> {
   const { host, port } = transport.destination;
@@ -26,11 +48,16 @@ export async function probeRemoteShell(transport: SshTransport, signal?: AbortSi
   }
   const [first = '', ...rest] = answer.stdout.split('\n');
   const system = first.trim();
-  if (answer.exit?.code === 0 && /^[A-Za-z][\w.-]*$/.test(system)) {
+  const facts = rest.some((l) => l.startsWith('system=')) ? parseFacts(rest.join('\n')) : undefined;
+  // Git for Windows puts a uname.exe on the PATH: under pwsh `uname -s && { … }` then exits 0
+  // without running the braces as sh would, so a Windows-like answer counts only with the facts.
+  const posix = answer.exit?.code === 0 && /^[A-Za-z][\w.-]*$/.test(system) && (facts !== undefined || !/^(MINGW|MSYS|CYGWIN)/i.test(system));
+  if (posix) {
     transport.logger.debug(`SSH: ${transport.label} runs a POSIX shell (${system}).`);
-    const facts = rest.some((l) => l.startsWith('system=')) ? parseFacts(rest.join('\n')) : undefined;
     return new PosixShell(transport, facts);
   }
+  const windows = await probeWindows(transport, signal);
+  if (windows) return windows;
   const reason = answer.exit?.code != null ? `exit code ${answer.exit.code}` : answer.exit?.signal ?? 'no exit status';
   throw sshError(SshCode.ShellUnsupported, { host, port, reason: system ? `${reason}, "${system.slice(0, 80)}"` : reason });
 }

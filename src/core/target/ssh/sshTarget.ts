@@ -2,10 +2,12 @@
  * A server reached over SSH as a Target: the SSH transport (files through SFTP, commands through
  * exec, the loss guard) and the server's remote shell (how commands are written and stopped,
  * and what SFTP cannot do alone). Failures carry the errno codes core reads for a local file,
- * so core behaves the same on either.
+ * so core behaves the same on either. Paths are the server's own (`C:\x` on Windows); each
+ * reaches SFTP by the name the shell says SFTP gives it (`/C:/x`).
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { pathOf } from '../paths';
 import { fileMode, folderMode, isPrivateMode } from '../posix/modes';
 import type { CommandResult, FileSystem, FreeSpace, HostFacts, PrivacyOptions, Reach, RunOptions, Target, TargetStat, WriteOptions } from '../target';
 import type { RemoteShell } from './remoteShell';
@@ -13,7 +15,6 @@ import { errnoError, kindOf, type Sftp } from './sftp';
 import type { SshTransport } from './transport';
 import type { SshDestination } from './types';
 
-const posix = path.posix;
 const CHUNK_BYTES = 32 * 1024;
 /** Writes in flight at once: one round trip per chunk would make a large file crawl. */
 const WRITES_IN_FLIGHT = 16;
@@ -36,6 +37,7 @@ export class SshTarget implements Target {
   readonly label: string;
   readonly isLocal = false;
   readonly pathStyle: 'posix' | 'win32';
+  readonly #path: path.PlatformPath;
 
   #facts: Promise<HostFacts> | undefined;
   /**
@@ -52,6 +54,21 @@ export class SshTarget implements Target {
     this.id = `ssh://${user}@${host.includes(':') ? `[${host}]` : host}:${port}`;
     this.label = transport.label;
     this.pathStyle = shell.pathStyle;
+    this.#path = pathOf(shell);
+  }
+
+  /** `file`'s name over SFTP. */
+  #s(file: string): string {
+    return this.shell.sftpPath(file);
+  }
+
+  /**
+   * Whether SFTP's OpenSSH extensions (rename over a file, hard link) are used: on POSIX they are
+   * rename(2) and link(2). What Windows OpenSSH's server does for them on NTFS is not documented,
+   * so there the shell's MoveFileEx and New-Item do it.
+   */
+  #sftpExtension(sftp: Sftp, name: 'posix-rename@openssh.com' | 'hardlink@openssh.com'): boolean {
+    return this.pathStyle === 'posix' && sftp.has(name);
   }
 
   get destination(): SshDestination {
@@ -67,8 +84,9 @@ export class SshTarget implements Target {
   stat(file: string): Promise<TargetStat | undefined> {
     return this.transport.files('stat', async (sftp) => {
       try {
-        const attrs = await sftp.lstat(file);
-        return { kind: kindOf(attrs), size: attrs.size, private: isPrivateMode(attrs.mode) };
+        const attrs = await sftp.lstat(this.#s(file));
+        // Windows OpenSSH's modes do not show the ACL: there `private` is never claimed.
+        return { kind: kindOf(attrs), size: attrs.size, private: this.pathStyle === 'posix' && isPrivateMode(attrs.mode) };
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
         throw err;
@@ -78,7 +96,7 @@ export class SshTarget implements Target {
 
   readFile(file: string, maxBytes: number): Promise<Buffer> {
     return this.transport.files('readFile', async (sftp) => {
-      const handle = await sftp.open(file, 'r');
+      const handle = await sftp.open(this.#s(file), 'r');
       try {
         const { size } = await sftp.fstat(handle, file);
         if (size > maxBytes) throw Object.assign(new Error(`${file} is larger than ${maxBytes} bytes`), { code: 'EFBIG' });
@@ -103,20 +121,27 @@ export class SshTarget implements Target {
   writeFileAtomic(file: string, data: string | Uint8Array, options: WriteOptions = {}): Promise<void> {
     const mode = fileMode(options);
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
-    const tmp = posix.join(posix.dirname(file), `.${posix.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+    if (options.private && this.shell.writePrivate) {
+      const writePrivate = this.shell.writePrivate.bind(this.shell);
+      return this.transport.guard('writeFileAtomic', () => writePrivate(file, bytes, options.exclusive ?? false));
+    }
+    const p = this.#path;
+    const tmpFile = p.join(p.dirname(file), `.${p.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+    const tmp = this.#s(tmpFile);
     return this.transport.files('writeFileAtomic', async (sftp) => {
       // Created exclusively with its final mode: the data is never readable by others.
       const handle = await sftp.open(tmp, 'wx', { mode });
       try {
         try {
           await writePipelined(sftp, handle, tmp, bytes);
-          await sftp.fchmod(handle, tmp, mode); // the server's umask may have narrowed the create mode
+          // The server's umask may have narrowed the create mode; Windows has no modes (its ACL is inherited).
+          if (this.pathStyle === 'posix') await sftp.fchmod(handle, tmp, mode);
           if (sftp.has('fsync@openssh.com')) await sftp.fsync(handle, tmp, bytes.length);
         } finally {
           await sftp.close(handle, tmp, bytes.length);
         }
-        if (options.exclusive) await this.#linkNew(sftp, tmp, file);
-        else await this.#replace(sftp, tmp, file);
+        if (options.exclusive) await this.#linkNew(sftp, tmpFile, file);
+        else await this.#replace(sftp, tmpFile, file);
       } catch (err) {
         await sftp.unlink(tmp).catch(() => undefined);
         throw err;
@@ -126,36 +151,41 @@ export class SshTarget implements Target {
 
   /** link(2) then unlink: an existing `file` fails with EEXIST instead of being replaced. */
   async #linkNew(sftp: Sftp, tmp: string, file: string): Promise<void> {
-    if (sftp.has('hardlink@openssh.com')) {
+    if (this.#sftpExtension(sftp, 'hardlink@openssh.com')) {
       try {
-        await sftp.hardlink(tmp, file);
+        await sftp.hardlink(this.#s(tmp), this.#s(file));
       } catch (err) {
-        if (await sftp.lstat(file).then(() => true, () => false)) throw errnoError('EEXIST', 'link', file, err);
+        if (await sftp.lstat(this.#s(file)).then(() => true, () => false)) throw errnoError('EEXIST', 'link', file, err);
         throw err;
       }
     } else {
       await this.shell.link(tmp, file);
     }
-    await sftp.unlink(tmp);
+    await sftp.unlink(this.#s(tmp));
   }
 
   /** rename(2), which replaces an existing `to` atomically. */
   async #replace(sftp: Sftp, from: string, to: string): Promise<void> {
-    if (sftp.has('posix-rename@openssh.com')) await sftp.posixRename(from, to);
+    if (this.#sftpExtension(sftp, 'posix-rename@openssh.com')) await sftp.posixRename(this.#s(from), this.#s(to));
     else await this.shell.rename(from, to);
   }
 
   /** mkdir -p one level at a time, so a failure names its real cause (as LocalTarget does). */
   mkdir(dir: string, options?: PrivacyOptions): Promise<void> {
     const mode = folderMode(options);
+    if (options?.private && this.shell.mkdirPrivate) {
+      const mkdirPrivate = this.shell.mkdirPrivate.bind(this.shell);
+      return this.transport.guard('mkdir', () => mkdirPrivate(dir));
+    }
+    const p = this.#path;
     return this.transport.files('mkdir', async (sftp) => {
       const missing: string[] = [];
-      for (let at = posix.resolve(dir); !(await this.stat(at)); at = posix.dirname(at)) {
+      for (let at = p.resolve(dir); !(await this.stat(at)); at = p.dirname(at)) {
         missing.unshift(at);
-        if (posix.dirname(at) === at) break;
+        if (p.dirname(at) === at) break;
       }
       for (const folder of missing) {
-        await sftp.mkdir(folder, mode).catch(async (err: NodeJS.ErrnoException) => {
+        await sftp.mkdir(this.#s(folder), mode).catch(async (err: NodeJS.ErrnoException) => {
           // SFTP reports an existing folder as a bare failure.
           if ((await this.stat(folder))?.kind === 'directory') return;
           throw err;
@@ -165,7 +195,7 @@ export class SshTarget implements Target {
   }
 
   readdir(dir: string): Promise<string[]> {
-    return this.transport.files('readdir', (sftp) => sftp.readdir(dir));
+    return this.transport.files('readdir', (sftp) => sftp.readdir(this.#s(dir)));
   }
 
   rename(from: string, to: string): Promise<void> {
@@ -175,9 +205,9 @@ export class SshTarget implements Target {
   symlink(linkTarget: string, file: string): Promise<void> {
     return this.transport.files('symlink', async (sftp) => {
       try {
-        await sftp.symlink(linkTarget, file);
+        await sftp.symlink(this.#path.isAbsolute(linkTarget) ? this.#s(linkTarget) : linkTarget, this.#s(file));
       } catch (err) {
-        if (await sftp.lstat(file).then(() => true, () => false)) throw errnoError('EEXIST', 'symlink', file, err);
+        if (await sftp.lstat(this.#s(file)).then(() => true, () => false)) throw errnoError('EEXIST', 'symlink', file, err);
         throw err;
       }
     });
@@ -188,13 +218,17 @@ export class SshTarget implements Target {
     const kind = (await this.stat(file))?.kind;
     if (kind === undefined) return;
     if (kind !== 'directory') {
-      const gone = await this.transport.files('remove', async (sftp) => sftp.unlink(file).then(() => true, (err: NodeJS.ErrnoException) => err.code === 'ENOENT'));
+      const gone = await this.transport.files('remove', async (sftp) => sftp.unlink(this.#s(file)).then(() => true, (err: NodeJS.ErrnoException) => err.code === 'ENOENT'));
       if (gone) return;
     }
     return this.shell.removeTree(file);
   }
 
   freeSpace(file: string): Promise<FreeSpace> {
+    if (this.shell.freeSpace) {
+      const freeSpace = this.shell.freeSpace.bind(this.shell);
+      return this.transport.guard('freeSpace', () => freeSpace(file));
+    }
     return this.transport.files('freeSpace', async (sftp) => {
       if (!sftp.has('statvfs@openssh.com')) {
         const [space, fileSystem] = await Promise.all([this.shell.space(file), this.shell.fileSystem(file)]);

@@ -76,7 +76,7 @@ export const SshCode = {
   ProxyCommandFailed: 'SshProxyCommandFailed',
   /** The server refused to forward a port of its own back to this machine (remote forwarding). */
   ForwardRefused: 'SshForwardRefused',
-  /** The server's shell did not answer as a POSIX shell does: no remote-shell strategy for it yet. */
+  /** The server's shell answered neither as a POSIX shell nor as Windows PowerShell does: no remote-shell strategy for it. */
   ShellUnsupported: 'SshShellUnsupported',
 } as const;
 export type SshCode = (typeof SshCode)[keyof typeof SshCode];

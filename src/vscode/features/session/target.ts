@@ -3,7 +3,7 @@
  * remote one reached over SSH, whose install folder, cache folder and server name belong to that
  * server and are held with it, never written to this machine's settings.
  */
-import { LocalTarget, type SshTarget, type Target } from '../../../core/service';
+import { thisMachineTarget, type SshTarget, type Target } from '../../../core/service';
 import { readSettings, writeSetting } from '../settings';
 
 export interface TargetPlace {
@@ -39,7 +39,7 @@ const trimmed = (place: Partial<TargetPlace>): Partial<TargetPlace> =>
 export function localSessionTarget(): LocalSessionTarget {
   return {
     kind: 'local',
-    target: new LocalTarget(),
+    target: thisMachineTarget(),
     place: () => {
       const s = readSettings();
       return { installFolder: s.installFolder, cacheFolder: s.cacheFolder, serverName: '' };

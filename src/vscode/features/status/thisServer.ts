@@ -7,7 +7,7 @@
  */
 import { unwatchFile, watchFile, type Stats } from 'node:fs';
 import * as vscode from 'vscode';
-import { LocalTarget, type SetupStatus } from '../../../core/service';
+import { thisMachineTarget, type SetupStatus } from '../../../core/service';
 import type { SetupSession } from '../session/types';
 import { readSettings } from '../settings';
 
@@ -65,7 +65,7 @@ export class ThisServer implements vscode.Disposable {
       await this.session.refreshStatus();
       return;
     }
-    const service = this.session.serviceFactory()(new LocalTarget());
+    const service = this.session.serviceFactory()(thisMachineTarget());
     this.update(await service.status({ installFolder: readSettings().installFolder || undefined }));
   }
 

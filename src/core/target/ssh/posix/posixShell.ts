@@ -40,6 +40,10 @@ export class PosixShell implements RemoteShell {
   readonly name = 'POSIX';
   readonly pathStyle = 'posix' as const;
 
+  sftpPath(file: string): string {
+    return file;
+  }
+
   /** `known`: the facts the probe read at connect, if it could. */
   constructor(
     private readonly channel: Exec,
