@@ -8,7 +8,6 @@ import { downloadScript } from '../../src/core/agents/mars/scripts/download';
 import { factsScript } from '../../src/core/agents/mars/scripts/facts';
 import { installScript, uninstallScript } from '../../src/core/agents/mars/scripts/install';
 import { passphraseScript } from '../../src/core/agents/mars/scripts/passphrase';
-import { privateFileScript } from '../../src/core/agents/mars/scripts/privateFile';
 import { proxyScript } from '../../src/core/agents/mars/scripts/proxy';
 import { registerScript, removeRegistrationFolderScript } from '../../src/core/agents/mars/scripts/register';
 import { moduleVersionScript, statusScript } from '../../src/core/agents/mars/scripts/status';
@@ -20,7 +19,6 @@ export interface ScriptValues {
   cacheFolder: string;
   newCacheFolder: string;
   credentialsFileName: string;
-  privateFile: string;
   proxyServer: string;
   proxyUsername: string;
   installerUrl: string;
@@ -32,7 +30,6 @@ export const BENIGN: ScriptValues = {
   cacheFolder: 'D:\\MARS\\Scratch',
   newCacheFolder: 'E:\\MARS\\Cache',
   credentialsFileName: 'lab1_Wed Jul 22 2020.VaultCredentials',
-  privateFile: 'C:\\ProgramData\\BackupAgentSetup\\proxy.secret',
   proxyServer: 'http://proxy.example.test',
   proxyUsername: 'CONTOSO\\backup',
   installerUrl: 'https://download.example.test/MARSAgentInstaller.exe',
@@ -63,8 +60,5 @@ export function allMarsScripts(v: ScriptValues = BENIGN): Array<{ name: string; 
   scripts.push({ name: 'proxy with credentials', script: proxyScript(v.installFolder, { kind: 'proxy', server: v.proxyServer, port: 3128, username: v.proxyUsername, password: true }) });
   scripts.push({ name: 'move cache', script: moveCacheScript(v.cacheFolder, v.newCacheFolder) });
   scripts.push({ name: 'status', script: statusScript(v.installFolder) });
-  for (const replace of [false, true]) {
-    scripts.push({ name: `private file${replace ? ' replacing' : ''}`, script: privateFileScript(v.privateFile, { replace }) });
-  }
   return scripts;
 }

@@ -58,9 +58,11 @@ function misfit(name: string, parameters: string[]): string[] | undefined {
  */
 const KNOWN_GAPS = ['start-obregistration: vaultcredentials', 'set-obmachinesetting: securitypin'];
 
-/** Cmdlets the scripts call with no syntax block stored: not checked (say so, do not assume). */
+/**
+ * Commands the scripts call with no syntax block stored: not checked (say so, do not assume).
+ * Send-Result and New-PrivateSecurity are the scripts' own functions (script.ts, the Windows target's scripts.ts).
+ */
 const UNCHECKED = [
-  'Add-Type',
   'ConvertFrom-Json',
   'ConvertTo-Json',
   'ConvertTo-SecureString',
@@ -73,6 +75,7 @@ const UNCHECKED = [
   'Join-Path',
   'New-Item',
   'New-Object',
+  'New-PrivateSecurity',
   'Out-Null',
   'Out-String',
   'Remove-Item',

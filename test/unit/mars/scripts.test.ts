@@ -38,7 +38,7 @@ const HOSTILE = [
 const notInPath = (value: string) => /["\p{Cc}]/u.test(value);
 const notInName = (value: string) => /[\\/:*?"<>|\p{Cc}]/u.test(value);
 
-const PATH_FIELDS = ['installer', 'installFolder', 'cacheFolder', 'newCacheFolder', 'privateFile'] as const;
+const PATH_FIELDS = ['installer', 'installFolder', 'cacheFolder', 'newCacheFolder'] as const;
 const TEXT_FIELDS = ['proxyServer', 'proxyUsername'] as const;
 
 /** The field's value carrying `hostile`, and whether the scripts must refuse it. */
@@ -67,7 +67,7 @@ function sent(script: PsScript): Record<string, string> {
 describe('MARS scripts', () => {
   it('all parse with tree-sitter-powershell, for every branch', async () => {
     const scripts = allMarsScripts();
-    assert.equal(scripts.length, 20);
+    assert.equal(scripts.length, 18);
     for (const { name, script } of scripts) {
       const parsed = await parsePowerShell(script.code.text);
       assert.deepEqual(parsed.problems, [], name);
@@ -123,8 +123,9 @@ describe('MARS scripts', () => {
       for (const n of script.stdin) assert.ok(stdin.includes(markers[n as keyof typeof markers]), `${name}: ${n} is on stdin`);
       carried += script.stdin.length;
     }
-    // passphrase + PIN, passphrase, the proxy password (agent and download), the private file's content twice, the credentials file.
-    assert.equal(carried, 8);
+    // passphrase + PIN, passphrase, the proxy password (agent and download), the credentials file.
+    // (Private files are the Windows target's: test/unit/target/windowsShell.test.ts.)
+    assert.equal(carried, 6);
   });
 
   it('the secret check finds a planted marker in a script, its command line and its base64 at every offset (negative control)', () => {
@@ -156,7 +157,7 @@ describe('MARS scripts', () => {
         }
       }
     }
-    assert.equal(lengths.length, 20);
+    assert.equal(lengths.length, 18);
   });
 
   it('runs the installer with /q /nu /p: /s: (and /m when asked), never /pw', () => {

@@ -86,10 +86,11 @@ const REPLACE = 9;
 const NO_REPLACE = 8;
 
 /**
- * The ACL of a private file or folder: the owner, SYSTEM (S-1-5-18) and Administrators
- * (S-1-5-32-544) with full control, nothing inherited from the folder above.
+ * Defines New-PrivateSecurity, the ACL of a private file or folder: the owner, SYSTEM (S-1-5-18)
+ * and Administrators (S-1-5-32-544) with full control, nothing inherited from the folder above.
+ * Set when the file or folder is created, so no byte is ever readable under the parent's ACL.
  */
-const PRIVATE_SECURITY = ps`function New-PrivateSecurity($security, $inherit) {
+export const PRIVATE_SECURITY = ps`function New-PrivateSecurity($security, $inherit) {
   $owner = [System.Security.Principal.WindowsIdentity]::GetCurrent().User
   $security.SetAccessRuleProtection($true, $false)
   $security.SetOwner($owner)

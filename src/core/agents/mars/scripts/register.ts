@@ -7,7 +7,7 @@
  */
 import { ps, psLines } from '../../../target/powershell/code';
 import { psScript, stdinVar, type PsScript } from '../../../target/powershell/script';
-import { privateAcl } from './acl';
+import { PRIVATE_SECURITY } from '../../../target/windows/scripts';
 import { importMarsModule } from './module';
 
 /** The run's own folder under the temporary folder: `backup-agent-setup-<uuid>`. */
@@ -37,8 +37,9 @@ export function registerScript(installFolder: string, run: RegistrationFolder): 
     psLines(
       importMarsModule(installFolder),
       folderPath(folderName),
-      privateAcl('folder'),
-      ps`[System.IO.Directory]::CreateDirectory($folder, $acl) | Out-Null
+      PRIVATE_SECURITY,
+      ps`$acl = New-PrivateSecurity (New-Object System.Security.AccessControl.DirectorySecurity) 'ContainerInherit, ObjectInherit'
+[System.IO.Directory]::CreateDirectory($folder, $acl) | Out-Null
 try {
   $file = Join-Path -Path $folder -ChildPath ${fileName}
   [System.IO.File]::WriteAllBytes($file, [System.Convert]::FromBase64String(${stdinVar('credentials')}))
