@@ -175,6 +175,7 @@ interface RunFigures {
   peakHeap: number;
   machine: RunCpu;
   profile?: ProfileSummary;
+  sessions: Array<[string, number]>;
 }
 
 const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
@@ -193,6 +194,18 @@ function machineLine(what: string, cpu: RunCpu, cores: number, baselineMs: numbe
   );
 }
 
+/**
+ * The sessions each server took, by what they ran: every exec session starts the login shell on
+ * the server (with whatever its startup files run), and each Node start is a program load.
+ */
+function sessionsLine(sessions: Array<[string, number]>): string {
+  const count = (pick: (kind: string) => boolean) => sessions.reduce((n, [kind, c]) => n + (pick(kind) ? c : 0), 0);
+  const exec = count((k) => k.startsWith('exec: '));
+  const node = count((k) => k.startsWith('exec: node') || k.includes('node --version'));
+  const each = sessions.map(([kind, c]) => `${kind} ${(c / SERVERS).toFixed(2)}`).join(', ');
+  return `BENCH fleet sessions per server: ${(exec / SERVERS).toFixed(2)} exec sessions (${(node / SERVERS).toFixed(2)} of them start Node) and ${(count((k) => k === 'sftp') / SERVERS).toFixed(2)} SFTP sessions; by what they ran: ${each}`;
+}
+
 /** The fleet figures of one run, each next to its goal, and where the machine's CPU went. */
 function printFleetFigures(run: RunFigures, baselineMs: number, floorCpu: RunCpu, cores: number): void {
   const which = `${SERVERS} servers at concurrency ${run.concurrency}`;
@@ -205,6 +218,7 @@ function printFleetFigures(run: RunFigures, baselineMs: number, floorCpu: RunCpu
     console.log(`BENCH fleet admin CPU in stage ${stage}: ${perServer(cpuMs)} (${((cpuMs / adminMs) * 100).toFixed(0)}% of the admin CPU), servers spent ${sec(wallMs / SERVERS)} each in it`);
   }
   console.log(`BENCH fleet admin CPU outside any server: ${perServer(run.outsideMs)}`);
+  console.log(sessionsLine(run.sessions));
   const ratio = run.ms / baselineMs;
   console.log(`BENCH fleet wall against the floor: ${sec(run.ms)} / ${sec(baselineMs)} = ${ratio.toFixed(2)}x OpenSSH's floor, ${which} (goal <= ${GOAL_RATIO}x: ${verdict(ratio <= GOAL_RATIO)})`);
   console.log(

@@ -14,6 +14,7 @@ import { openSshTarget, resolveDestination, type SshPrompts } from '../../src/co
 import { endpointKey } from '../../src/core/trust/endpoint';
 import { promises as fs } from 'node:fs';
 import { SourceMap, type SourceMapPayload } from 'node:module';
+import { Client } from 'ssh2';
 import { startCpuProfile, type BundleMap, type ProfileSummary } from './cpuProfile';
 import { StageCpu, type StageFigures } from './stageCpu';
 
@@ -45,6 +46,8 @@ export interface AdminFigures {
   registered: number;
   firstFailure?: unknown;
   profile?: ProfileSummary;
+  /** Sessions the admin opened on the servers, all servers together, by what each ran. */
+  sessions: Array<[string, number]>;
 }
 
 const refuse: SshPrompts = {
@@ -67,7 +70,37 @@ async function bundleMap(): Promise<BundleMap | undefined> {
   return text === undefined ? undefined : { file: __filename, map: new SourceMap(JSON.parse(text) as SourceMapPayload) };
 }
 
+/**
+ * What an exec session ran, as a short name: the connect probe, or the command (node's with the
+ * agent's command or `-e`, the unpack script). Secrets go on stdin, so the line holds none.
+ */
+function sessionKind(line: string): string {
+  if (line.startsWith('uname -s')) return 'probe (uname, host facts, node --version)';
+  const [, command = '?', first = ''] = /exec '([^']*)'(?: '([^']*)')?/.exec(line) ?? [];
+  if (command !== 'node') return command;
+  const agentCommand = / '([a-z-]+)' '--json'/.exec(line)?.[1] ?? (line.includes("'--version'") ? '--version' : undefined);
+  return first === '-e' ? 'node -e (unpack)' : `node main.js ${agentCommand ?? '?'}`;
+}
+
+/** Counts every exec and SFTP session the shipped code opens, through ssh2's client. */
+function countSessions(): Map<string, number> {
+  const counts = new Map<string, number>();
+  const add = (kind: string) => counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  const proto = Client.prototype as unknown as { exec: (line: string, ...rest: unknown[]) => unknown; sftp: (...rest: unknown[]) => unknown };
+  const { exec, sftp } = proto;
+  proto.exec = function (this: Client, line: string, ...rest: unknown[]) {
+    add(`exec: ${sessionKind(line)}`);
+    return exec.call(this, line, ...rest);
+  };
+  proto.sftp = function (this: Client, ...rest: unknown[]) {
+    add('sftp');
+    return sftp.apply(this, rest);
+  };
+  return counts;
+}
+
 async function main(): Promise<void> {
+  const sessions = countSessions();
   const job = JSON.parse(await readStdin()) as AdminJob;
   const servers: FleetServer[] = await Promise.all(
     job.servers.map(async (s) => ({
@@ -125,6 +158,7 @@ async function main(): Promise<void> {
     registered: report.counts.registered,
     ...(report.counts.registered === servers.length ? {} : { firstFailure: report.rows.find((r) => r.state !== 'registered') }),
     ...(profile ? { profile } : {}),
+    sessions: [...sessions].sort((a, b) => b[1] - a[1]),
   };
   process.stdout.write(`${JSON.stringify(figures)}\n`);
 }
