@@ -79,7 +79,8 @@ function sessionKind(line: string): string {
   const [, command = '?', first = ''] = /exec '([^']*)'(?: '([^']*)')?/.exec(line) ?? [];
   if (command !== 'node') return command;
   const agentCommand = / '([a-z-]+)' '--json'/.exec(line)?.[1] ?? (line.includes("'--version'") ? '--version' : undefined);
-  return first === '-e' ? 'node -e (unpack)' : `node main.js ${agentCommand ?? '?'}`;
+  // The unpack script runs the staged agent's --version in a child node of its own (install.ts).
+  return first === '-e' ? 'node -e (unpack, then a child node: the staged agent --version)' : `node main.js ${agentCommand ?? '?'}`;
 }
 
 /** Counts every exec and SFTP session the shipped code opens, through ssh2's client. */
@@ -111,14 +112,13 @@ async function main(): Promise<void> {
     })),
   );
   const idleRss = process.memoryUsage.rss();
-  let peakRss = idleRss;
   let peakHeap = process.memoryUsage().heapUsed;
-  // RSS alone every 20 ms (memoryUsage() also walks the heap's spaces); the heap every 500 ms.
-  let ticks = 0;
+  // The heap every 500 ms (memoryUsage() walks the heap's spaces). The peak RSS is the kernel's
+  // own high-water mark (getrusage's maxrss), read once at the end: exact, where sampling RSS
+  // every 20 ms missed what fell between samples and cost the admin CPU it was measuring.
   const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage.rss());
-    if (++ticks % 25 === 0) peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
-  }, 20);
+    peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+  }, 500);
   const profiler = job.profileFile ? await startCpuProfile(job.root, await bundleMap()) : undefined;
   const stages = new StageCpu();
   const cpuStart = process.cpuUsage();
@@ -146,6 +146,7 @@ async function main(): Promise<void> {
   stages.settle();
   const cpu = process.cpuUsage(cpuStart);
   clearInterval(sampler);
+  const peakRss = process.resourceUsage().maxRSS * 1024;
   const profile = profiler && (await profiler.stop(job.profileFile!));
   const figures: AdminFigures = {
     ms,
