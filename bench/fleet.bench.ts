@@ -58,6 +58,32 @@
 // - Next cuts: fewer Node starts on the server (the unpack and the verify in one run), the
 //   sampler at a coarser interval, reading the package and credentials file once per run rather
 //   than per server.
+//
+// Notes from 2026-12-07 (50 servers at concurrency 8; load average 15-20 from other helpers' test
+// runs, "rest of the machine" 307 s of the run's 553 s busy):
+// - Sessions per server (now printed): 4 exec sessions (the probe, `stat -f` for the cache
+//   folder's file system, the unpack, `register`), 4 Node starts, 1 SFTP session. The staged
+//   agent's --version now runs in the unpack's session (a child node), not a login shell of its
+//   own: 5 exec sessions before. Each exec session is a login shell on the server, and root's
+//   .bashrc here runs `pyenv init` (about 0.5 s of CPU), which the floor's one session pays too.
+// - Wall 5.47x the floor (277 s / 50.6 s): the servers' sshd trees used 4.68 s of CPU per server
+//   (the floor's `true`: 0.85 s); the fleet's own CPU allows no wall below 2.43x the floor.
+// - Admin CPU 168 ms per server, against 146 on a lightly loaded machine the evening before: at
+//   load 15-20 the two do not compare, and no gain is shown by it. CPU profiles under such load
+//   are not CPU either (a descheduled main thread is sampled in whatever frame it was in): the
+//   10-server profile gave 594 ms per server against 212 unprofiled.
+// - The content cache held the agent package and the decoded credentials weakly and nothing held
+//   them between servers, so a full GC made the next server decode them again: 30-40 ms of CPU
+//   for the package's gunzip, tar check and the upload's gzip, 6-13 ms for the credentials (a
+//   micro-measurement on this machine). Now the package is held a minute after each use and the
+//   credentials' entry lives as long as the certificate the fleet holds.
+// - Peak RSS 104 MiB: now the kernel's high-water mark (getrusage maxrss), not a 20 ms sampler
+//   (the sampler cost 6-13 ms of admin CPU per server in the profiles).
+// - Next cuts: the `stat -f` session (the file system of the cache folder) by another way (not by
+//   matching statvfs's f_fsid to ids the probe could list: unless asked for BigInts, ssh2 reads
+//   it as a plain number, which loses the low bits of a 64-bit id), the admin's two TLS
+//   connections to the vault per server (its connectivity check and the package's `latest`), and
+//   a quiet machine to measure on.
 // A smaller case, quickly: tsx bench/fleet.bench.ts --servers 10 --concurrency 4,8
 // Through npm: npm run bench -- fleet -- --concurrency 8 --cpu-profile fleet.cpuprofile
 import { execFile, execFileSync, spawn } from 'node:child_process';
