@@ -83,19 +83,45 @@ function sessionKind(line: string): string {
   return first === '-e' ? 'node -e (unpack, then a child node: the staged agent --version)' : `node main.js ${agentCommand ?? '?'}`;
 }
 
-/** Counts every exec and SFTP session the shipped code opens, through ssh2's client. */
+type Method = (...args: unknown[]) => unknown;
+
+/** The SFTP requests a session's client can send, counted as `sftp request: <name>`. */
+const SFTP_REQUESTS = ['open', 'opendir', 'close', 'read', 'write', 'fstat', 'fchmod', 'lstat', 'stat', 'mkdir', 'rmdir', 'readdir', 'unlink', 'rename', 'symlink', 'readlink', 'realpath'];
+
+/**
+ * Counts every exec and SFTP session the shipped code opens, through ssh2's client, and every SFTP
+ * request (the openssh extensions by their name), through the SFTP client's prototype.
+ */
 function countSessions(): Map<string, number> {
   const counts = new Map<string, number>();
   const add = (kind: string) => counts.set(kind, (counts.get(kind) ?? 0) + 1);
-  const proto = Client.prototype as unknown as { exec: (line: string, ...rest: unknown[]) => unknown; sftp: (...rest: unknown[]) => unknown };
-  const { exec, sftp } = proto;
-  proto.exec = function (this: Client, line: string, ...rest: unknown[]) {
-    add(`exec: ${sessionKind(line)}`);
-    return exec.call(this, line, ...rest);
+  const countOn = (target: Record<string, Method>, name: string, kind: string) => {
+    const original = target[name];
+    if (typeof original !== 'function') return;
+    target[name] = function (this: unknown, ...args: unknown[]) {
+      // readdir(path) sends no request itself: it calls opendir, readdir(handle) and close.
+      if (!(name === 'readdir' && typeof args[0] === 'string')) add(kind);
+      return original.apply(this, args);
+    };
   };
-  proto.sftp = function (this: Client, ...rest: unknown[]) {
+  const patched = new Set<object>();
+  const proto = Client.prototype as unknown as Record<string, Method>;
+  const { exec, sftp } = proto;
+  proto.exec = function (this: Client, line: unknown, ...rest: unknown[]) {
+    add(`exec: ${sessionKind(String(line))}`);
+    return exec!.call(this, line, ...rest);
+  };
+  proto.sftp = function (this: Client, callback: unknown) {
     add('sftp');
-    return sftp.apply(this, rest);
+    return sftp!.call(this, (err: unknown, wrapper: object | undefined) => {
+      const sftpProto = wrapper && (Object.getPrototypeOf(wrapper) as Record<string, Method>);
+      if (sftpProto && !patched.has(sftpProto)) {
+        patched.add(sftpProto);
+        for (const name of SFTP_REQUESTS) countOn(sftpProto, name, `sftp request: ${name}`);
+        for (const name of Object.getOwnPropertyNames(sftpProto).filter((n) => n.startsWith('ext_openssh_'))) countOn(sftpProto, name, `sftp request: ${name.slice(12)}@openssh`);
+      }
+      (callback as (err: unknown, wrapper: unknown) => void)(err, wrapper);
+    });
   };
   return counts;
 }
