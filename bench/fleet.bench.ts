@@ -21,7 +21,8 @@
 //   the bench follows whatever stages the code has. A server's last stage also holds the closing
 //   of its connection; CPU while no server runs is "outside any server".
 // - wall time against OpenSSH's floor (measured at the same concurrency), as a ratio; goal <= 2x.
-// - peak RSS of the admin process during that run (sampled every 20 ms); goal <= 150 MiB.
+// - peak RSS of the admin process: the kernel's high-water mark (getrusage maxrss), which the run
+//   sets (the process does nothing else); goal <= 150 MiB.
 // - where the machine's CPU went (bench/support/machineCpu.ts, from /proc): the servers' sshd
 //   trees (sessions, shells and whatever the server runs), the vault's process tree, this
 //   harness, its reaped children (the admin process in a run, OpenSSH's clients in the floor),
@@ -57,6 +58,35 @@
 // - Next cuts: fewer Node starts on the server (the unpack and the verify in one run), the
 //   sampler at a coarser interval, reading the package and credentials file once per run rather
 //   than per server.
+//
+// Notes from 2026-12-07 (50 servers at concurrency 8; load average 15-20 from other helpers' test
+// runs, "rest of the machine" 307 s of the run's 553 s busy):
+// - Sessions per server (now printed): 4 exec sessions (the probe, `stat -f` for the cache
+//   folder's file system, the unpack, `register`), 4 Node starts, 1 SFTP session. The staged
+//   agent's --version now runs in the unpack's session (a child node), not a login shell of its
+//   own: 5 exec sessions before. SFTP requests (now printed; a 2-server run): 77 per server, 30
+//   of them lstat (by the code, mostly the folder walks: the cache check's nearest existing
+//   folder, twice, and mkdir's walk up to a folder that exists, each a round trip), 10 writes.
+//   Each exec session is a login shell on the server, and root's .bashrc here runs `pyenv init`
+//   (about 0.5 s of CPU), which the floor's one session pays too.
+// - Wall 5.47x the floor (277 s / 50.6 s): the servers' sshd trees used 4.68 s of CPU per server
+//   (the floor's `true`: 0.85 s); the fleet's own CPU allows no wall below 2.43x the floor.
+// - Admin CPU 168 ms per server, against 146 on a lightly loaded machine the evening before: at
+//   load 15-20 the two do not compare, and no gain is shown by it. CPU profiles under such load
+//   are not CPU either (a descheduled main thread is sampled in whatever frame it was in): the
+//   10-server profile gave 594 ms per server against 212 unprofiled.
+// - The content cache held the agent package and the decoded credentials weakly and nothing held
+//   them between servers, so a full GC made the next server decode them again: 30-40 ms of CPU
+//   for the package's gunzip, tar check and the upload's gzip, 6-13 ms for the credentials (a
+//   micro-measurement on this machine). Now the package is held a minute after each use and the
+//   credentials' entry lives as long as the certificate the fleet holds.
+// - Peak RSS 104 MiB: now the kernel's high-water mark (getrusage maxrss), not a 20 ms sampler
+//   (the sampler cost 6-13 ms of admin CPU per server in the profiles).
+// - Next cuts: the `stat -f` session (the file system of the cache folder) by another way (not by
+//   matching statvfs's f_fsid to ids the probe could list: unless asked for BigInts, ssh2 reads
+//   it as a plain number, which loses the low bits of a 64-bit id), the admin's two TLS
+//   connections to the vault per server (its connectivity check and the package's `latest`), and
+//   a quiet machine to measure on.
 // A smaller case, quickly: tsx bench/fleet.bench.ts --servers 10 --concurrency 4,8
 // Through npm: npm run bench -- fleet -- --concurrency 8 --cpu-profile fleet.cpuprofile
 import { execFile, execFileSync, spawn } from 'node:child_process';
@@ -175,6 +205,7 @@ interface RunFigures {
   peakHeap: number;
   machine: RunCpu;
   profile?: ProfileSummary;
+  sessions: Array<[string, number]>;
 }
 
 const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
@@ -193,6 +224,28 @@ function machineLine(what: string, cpu: RunCpu, cores: number, baselineMs: numbe
   );
 }
 
+/**
+ * The sessions each server took, by what they ran: every exec session starts the login shell on
+ * the server (with whatever its startup files run), and each Node start is a program load.
+ */
+function sessionsLine(sessions: Array<[string, number]>): string {
+  const count = (pick: (kind: string) => boolean) => sessions.reduce((n, [kind, c]) => n + (pick(kind) ? c : 0), 0);
+  const exec = count((k) => k.startsWith('exec: '));
+  // A session that runs node, the probe's `node --version`, and the unpack's child node.
+  const node = count((k) => k.startsWith('exec: node') || k.includes('node --version')) + count((k) => k.includes('child node'));
+  const each = (pick: (kind: string) => boolean) =>
+    sessions
+      .filter(([kind]) => pick(kind))
+      .map(([kind, c]) => `${kind.replace(/^sftp request: /, '')} ${(c / SERVERS).toFixed(2)}`)
+      .join(', ');
+  const request = (k: string) => k.startsWith('sftp request: ');
+  return (
+    `BENCH fleet sessions per server: ${(exec / SERVERS).toFixed(2)} exec sessions, ${(node / SERVERS).toFixed(2)} Node starts, and ${(count((k) => k === 'sftp') / SERVERS).toFixed(2)} SFTP sessions; ` +
+    `by what they ran: ${each((k) => !request(k))}\n` +
+    `BENCH fleet SFTP requests per server: ${(count(request) / SERVERS).toFixed(2)}; by request: ${each(request)}`
+  );
+}
+
 /** The fleet figures of one run, each next to its goal, and where the machine's CPU went. */
 function printFleetFigures(run: RunFigures, baselineMs: number, floorCpu: RunCpu, cores: number): void {
   const which = `${SERVERS} servers at concurrency ${run.concurrency}`;
@@ -205,6 +258,7 @@ function printFleetFigures(run: RunFigures, baselineMs: number, floorCpu: RunCpu
     console.log(`BENCH fleet admin CPU in stage ${stage}: ${perServer(cpuMs)} (${((cpuMs / adminMs) * 100).toFixed(0)}% of the admin CPU), servers spent ${sec(wallMs / SERVERS)} each in it`);
   }
   console.log(`BENCH fleet admin CPU outside any server: ${perServer(run.outsideMs)}`);
+  console.log(sessionsLine(run.sessions));
   const ratio = run.ms / baselineMs;
   console.log(`BENCH fleet wall against the floor: ${sec(run.ms)} / ${sec(baselineMs)} = ${ratio.toFixed(2)}x OpenSSH's floor, ${which} (goal <= ${GOAL_RATIO}x: ${verdict(ratio <= GOAL_RATIO)})`);
   console.log(

@@ -14,15 +14,32 @@ import { readBackupDocument } from './schema';
 import { checkValidity } from './validity';
 import { parseXml } from './xml';
 
-/** What a file's bytes say, whatever the clock: a fleet decodes its one file once, not per server. */
-const decoded = new ContentCache<{ members: ReturnType<typeof readBackupDocument>; cert: ManagementCertificate }>();
+interface Decoded {
+  members: ReturnType<typeof readBackupDocument>;
+  cert: ManagementCertificate;
+  clientCertificate: ClientCertificate;
+}
+
+/**
+ * What a file's bytes say, whatever the clock: a fleet decodes its one file once, not per server.
+ * Held weakly (the client key is in it), and kept alive by the one ClientCertificate every reader
+ * of these bytes shares: while a fleet holds the credentials it read first, each server's read
+ * finds them decoded (before, nothing held the entry and most servers decoded the file again).
+ */
+const decoded = new ContentCache<Decoded>();
+/** Each shared certificate keeps its entry alive, as long as the certificate lives and no longer. */
+const entryOf = new WeakMap<ClientCertificate, Decoded>();
 
 export function parseCredentials(buffer: Uint8Array, fileName: string, now: Date = new Date()): VaultCredentials {
   checkExtension(fileName);
   if (buffer.byteLength > MAX_CREDENTIALS_BYTES) throw tooLarge(buffer.byteLength, MAX_CREDENTIALS_BYTES);
-  const { members, cert } = decoded.get(buffer, (bytes) => {
+  const { members, cert, clientCertificate } = decoded.get(buffer, (bytes) => {
     const members = readBackupDocument(parseXml(decodeCredentialsText(bytes)));
-    return { members, cert: decodeManagementCert(members.ManagementCert) };
+    const cert = decodeManagementCert(members.ManagementCert);
+    const certificate = new ClientCertificate(cert.certPem, cert.keyPem, cert.fingerprint256);
+    const entry = { members, cert, clientCertificate: certificate };
+    entryOf.set(certificate, entry);
+    return entry;
   });
   checkValidity(cert.notBefore, cert.notAfter, now);
   return {
@@ -41,7 +58,7 @@ export function parseCredentials(buffer: Uint8Array, fileName: string, now: Date
     expiresAt: new Date(cert.notAfter),
     timeLeftMs: cert.notAfter.getTime() - now.getTime(),
     fingerprint256: cert.fingerprint256,
-    clientCertificate: new ClientCertificate(cert.certPem, cert.keyPem, cert.fingerprint256),
+    clientCertificate,
   };
 }
 

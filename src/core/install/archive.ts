@@ -30,8 +30,13 @@ export interface AgentArchive {
   unpackedBytes: number;
 }
 
-/** A fleet installs the same package on every server: gunzipped, parsed and checked once. */
-const checked = new ContentCache<Promise<AgentArchive>>();
+/**
+ * A fleet installs the same package on every server: gunzipped, parsed and checked once. No
+ * install holds the archive between servers, so it is held for a while after each use (it holds
+ * no secret): held weakly alone, it was collected between servers and parsed (and packed for the
+ * upload, unpackOnTarget.ts) again for most of them.
+ */
+const checked = new ContentCache<Promise<AgentArchive>>({ holdMs: 60_000 });
 
 /** Reads and checks the whole archive. Throws a SetupError naming the first unsafe entry. */
 export async function readAgentArchive(file: string, signal?: AbortSignal): Promise<AgentArchive> {

@@ -6,7 +6,7 @@
 import { pathOf } from '../target/paths';
 import type { AgentLayout } from '../config/layout';
 import { SetupError, throwIfAborted } from '../errors';
-import { describeOutcome, exitCode, type Target } from '../target/target';
+import { describeOutcome, exitCode, type CommandResult, type Target } from '../target/target';
 import { checkPrerequisites, missingPrerequisitesError, type PrerequisiteReport } from './prerequisites';
 import { unpackAgent, type UnpackProgress } from './unpack';
 
@@ -48,17 +48,22 @@ export async function installAgent(options: InstallAgentOptions): Promise<Instal
     agentDir: layout.agentDir,
     signal,
     onProgress: (p) => onProgress?.({ phase: 'unpacking', ...p }),
-    beforeSwap: async (stagingDir, version) => {
+    // Where the unpack runs on the target, the same command runs the staged agent: no session of its own.
+    thenRun: { file: ['main.js'], args: ['--version'], timeoutMs: VERIFY_TIMEOUT_MS },
+    beforeSwap: async (stagingDir, version, ran) => {
       onProgress?.({ phase: 'verifying' });
-      await verifyRuns(target, stagingDir, version, signal);
+      await verifyRuns(target, stagingDir, version, ran, signal);
     },
   });
 }
 
-/** Runs the staged agent on the target and checks it reports the package's version. */
-async function verifyRuns(target: Target, agentDir: string, version: string, signal?: AbortSignal): Promise<void> {
+/**
+ * Checks the staged agent reports the package's version: `ran` when the unpack already ran it
+ * on the target, else it runs now.
+ */
+async function verifyRuns(target: Target, agentDir: string, version: string, ran: CommandResult | undefined, signal?: AbortSignal): Promise<void> {
   const main = pathOf(target).join(agentDir, 'main.js');
-  const result = await target.run('node', [main, '--version'], { timeoutMs: VERIFY_TIMEOUT_MS, signal });
+  const result = ran ?? (await target.run('node', [main, '--version'], { timeoutMs: VERIFY_TIMEOUT_MS, signal }));
   throwIfAborted(signal);
   const reported = result.stdout.trim();
   if (exitCode(result) === 0 && reported === version) return;

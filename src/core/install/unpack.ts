@@ -7,9 +7,9 @@
 import { randomBytes } from 'node:crypto';
 import { pathOf } from '../target/paths';
 import { CancelledError, SetupError, throwIfAborted } from '../errors';
-import type { Target } from '../target/target';
+import type { CommandResult, Target } from '../target/target';
 import { readAgentArchive, type PackageEntry } from './archive';
-import { unpackOnTarget } from './unpackOnTarget';
+import { unpackOnTarget, type ThenRun } from './unpackOnTarget';
 
 export interface UnpackProgress {
   entriesDone: number;
@@ -29,8 +29,16 @@ export interface UnpackAgentOptions {
    * of one SFTP write per file: for a remote target whose Node the prerequisites found.
    */
   onTarget?: boolean;
-  /** Checks the staged agent (at `stagingDir`) before it replaces the current one; throwing aborts the install. */
-  beforeSwap?: (stagingDir: string, version: string) => Promise<void>;
+  /**
+   * With `onTarget`: a program of the staged agent the unpack's own command runs once the files
+   * are written (one session on the server instead of two); its result goes to beforeSwap.
+   */
+  thenRun?: ThenRun;
+  /**
+   * Checks the staged agent (at `stagingDir`) before it replaces the current one; throwing aborts
+   * the install. `ran`: thenRun's result, when the unpack ran it.
+   */
+  beforeSwap?: (stagingDir: string, version: string, ran?: CommandResult) => Promise<void>;
 }
 
 const STAGING = '.staging-';
@@ -50,14 +58,15 @@ export async function unpackAgent(options: UnpackAgentOptions): Promise<{ versio
   const staging = p.join(parent, `${base}${STAGING}${randomBytes(6).toString('hex')}`);
   try {
     await wrapWrite(target, staging, () => target.mkdir(staging));
+    let ran: CommandResult | undefined;
     if (options.onTarget) {
       options.onProgress?.({ entriesDone: 0, entriesTotal: archive.entries.length });
-      await unpackOnTarget(target, archive, linksLast(archive.entries), staging, `${staging}.upload`, signal);
+      ran = await unpackOnTarget(target, archive, linksLast(archive.entries), staging, `${staging}.upload`, { signal, thenRun: options.thenRun });
       options.onProgress?.({ entriesDone: archive.entries.length, entriesTotal: archive.entries.length });
     } else {
       await writeEntries(target, staging, archive.entries, options);
     }
-    await options.beforeSwap?.(staging, archive.version);
+    await options.beforeSwap?.(staging, archive.version, ran);
     throwIfAborted(signal);
     await swapIn(target, staging, agentDir, p.join(parent, `${base}${PREVIOUS}${randomBytes(6).toString('hex')}`));
   } catch (err) {

@@ -10,7 +10,8 @@
 import { gzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import { SetupError, throwIfAborted } from '../errors';
-import { describeOutcome, exitCode, type Target } from '../target/target';
+import * as z from 'zod';
+import { describeOutcome, exitCode, type CommandOutcome, type CommandResult, type Target } from '../target/target';
 import type { AgentArchive, PackageEntry } from './archive';
 
 const UNPACK_TIMEOUT_MS = 120_000;
@@ -29,16 +30,19 @@ interface Packed {
 /**
  * Reads the manifest and the blob's path on stdin; writes folders 0755, files 0644 or 0755
  * (created exclusively, so nothing already there is written through), links last; removes the
- * blob. Plain CommonJS for any Node the prerequisite accepts. Unindented: it ships as text inside
- * the minified bundle, which the package test holds to no indented lines.
+ * blob. Then, when asked, runs a program of the unpacked files with this same node (the staged
+ * agent's `--version`) and prints its result with the count as JSON: the check that would
+ * otherwise be a session of its own on the server (a login shell, and its startup files, each).
+ * Plain CommonJS for any Node the prerequisite accepts. Unindented: it ships as text inside the
+ * minified bundle, which the package test holds to no indented lines.
  */
 const SCRIPT = `
-const fs = require('fs'), path = require('path'), zlib = require('zlib');
+const fs = require('fs'), path = require('path'), zlib = require('zlib'), child = require('child_process');
 let input = '';
 process.stdin.setEncoding('utf8');
 process.stdin.on('data', (d) => (input += d));
 process.stdin.on('end', () => {
-const { root, blob, entries } = JSON.parse(input);
+const { root, blob, entries, thenRun } = JSON.parse(input);
 const data = zlib.gunzipSync(fs.readFileSync(blob));
 fs.rmSync(blob, { force: true });
 const folder = (dir) => fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
@@ -59,7 +63,12 @@ fs.closeSync(fd);
 }
 at += e.size;
 }
-process.stdout.write(String(entries.length));
+let ran;
+if (thenRun) {
+const r = child.spawnSync(process.execPath, [path.join(root, ...thenRun.file), ...thenRun.args], { encoding: 'utf8', timeout: thenRun.timeoutMs, killSignal: 'SIGKILL', maxBuffer: 1024 * 1024 });
+ran = { code: r.status, signal: r.signal, errno: r.error ? r.error.code || 'unknown' : null, stdout: r.stdout || '', stderr: r.stderr || '' };
+}
+process.stdout.write(JSON.stringify({ written: entries.length, ran }));
 });
 `;
 
@@ -77,20 +86,69 @@ function pack(archive: AgentArchive, ordered: readonly PackageEntry[]): Promise<
   return packed;
 }
 
+/** A program among the unpacked files, run by the unpack's node once the files are written. */
+export interface ThenRun {
+  /** Path components below the unpacked root, e.g. ['main.js']. */
+  file: string[];
+  args: string[];
+  timeoutMs: number;
+}
+
+/** What the script prints: the entries it wrote, and the program's result when it ran one. */
+const reportSchema = z.object({
+  written: z.number(),
+  ran: z.object({ code: z.number().nullable(), signal: z.string().nullable(), errno: z.string().nullable(), stdout: z.string(), stderr: z.string() }).optional(),
+});
+
+/** The script's report of the program it ran, as a Target reports a command. */
+function ranResult(ran: NonNullable<z.output<typeof reportSchema>['ran']>, timeoutMs: number): CommandResult {
+  const { code, signal, errno, stdout, stderr } = ran;
+  const outcome: CommandOutcome =
+    errno === 'ETIMEDOUT'
+      ? { kind: 'timedOut', afterMs: timeoutMs }
+      : errno !== null
+        ? { kind: 'notStarted', errno }
+        : code !== null
+          ? { kind: 'exited', code }
+          : { kind: 'signal', signal: signal ?? 'unknown' };
+  return { outcome, stdout, stderr };
+}
+
 /**
  * Writes `ordered` (the archive's entries, links last) into `root` on the target through one
  * upload and one command. `blobFile` is where the upload goes (removed by the script, or by the
- * caller's clean-up of the staging leftovers).
+ * caller's clean-up of the staging leftovers). With `thenRun`, the same command then runs that
+ * program of the unpacked files, and its result is returned.
  */
-export async function unpackOnTarget(target: Target, archive: AgentArchive, ordered: readonly PackageEntry[], root: string, blobFile: string, signal?: AbortSignal): Promise<void> {
+export async function unpackOnTarget(
+  target: Target,
+  archive: AgentArchive,
+  ordered: readonly PackageEntry[],
+  root: string,
+  blobFile: string,
+  options: { signal?: AbortSignal; thenRun?: ThenRun } = {},
+): Promise<CommandResult | undefined> {
+  const { signal, thenRun } = options;
   const { blob, manifest } = await pack(archive, ordered);
   throwIfAborted(signal);
   await target.writeFileAtomic(blobFile, blob, { exclusive: true });
-  const result = await target.run('node', ['-e', SCRIPT], { stdin: JSON.stringify({ root, blob: blobFile, entries: manifest }), timeoutMs: UNPACK_TIMEOUT_MS, signal });
+  const stdin = JSON.stringify({ root, blob: blobFile, entries: manifest, ...(thenRun ? { thenRun } : {}) });
+  const result = await target.run('node', ['-e', SCRIPT], { stdin, timeoutMs: UNPACK_TIMEOUT_MS + (thenRun?.timeoutMs ?? 0), signal });
   throwIfAborted(signal);
-  if (exitCode(result) === 0 && result.stdout.trim() === String(manifest.length)) return;
+  const report = exitCode(result) === 0 ? reportSchema.safeParse(parseJson(result.stdout)) : undefined;
+  if (report?.success && report.data.written === manifest.length && Boolean(report.data.ran) === Boolean(thenRun)) {
+    return report.data.ran && thenRun ? ranResult(report.data.ran, thenRun.timeoutMs) : undefined;
+  }
   await target.remove(blobFile).catch(() => undefined);
   const detail = (result.stderr.split('\n').find((l) => /Error|EACCES|ENOSPC|EEXIST|EROFS/.test(l)) ?? result.stderr.trim().split('\n')[0] ?? '').slice(0, 200);
   const errorCode = /\b(E[A-Z]+)\b/.exec(detail)?.[1] ?? describeOutcome(result.outcome);
   throw new SetupError('AgentUnpackFailed', `Writing ${root} on ${target.label} failed (${errorCode}).`, { file: root, target: target.label, errorCode }, { cause: new Error(detail) });
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }

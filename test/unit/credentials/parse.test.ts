@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { inspect } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { isSetupError } from '../../../src/core/errors';
 import { parseCredentials } from '../../../src/core/credentials/parse';
 import { issueCredentials, type IssuedCredentials } from '../../../src/vault/issuer';
@@ -67,6 +69,26 @@ describe('vault credentials: parsing', function () {
     assert.ok(x509.checkPrivateKey(createPrivateKey(clientCertificate.keyPem)));
     assert.equal(fingerprint256, x509.fingerprint256.replace(/:/g, '').toLowerCase());
     assert.equal(fingerprint256, issued.fingerprint256);
+  });
+
+  it('decodes a file once while credentials read from it live (a fleet), and lets the decoded key go with the last of them', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const collect = async () => {
+      // A WeakRef's target stays alive until the job that read it ends.
+      await new Promise((r) => setImmediate(r));
+      gc();
+      await new Promise((r) => setImmediate(r));
+    };
+    // A file of its own, so no other test holds its entry.
+    const own = await issueTestCredentials(now);
+    let held: ReturnType<typeof parse> | undefined = parse(own.xml, own.fileName);
+    await collect();
+    assert.equal(parse(own.xml, own.fileName).clientCertificate, held.clientCertificate, 'decoded once while the first credentials live');
+    const weak = new WeakRef(held.clientCertificate);
+    held = undefined;
+    await collect();
+    assert.equal(weak.deref(), undefined, 'no reader left: the decoded key is collectable');
   });
 
   it('keeps the private key out of JSON and of inspect output', () => {

@@ -64,4 +64,27 @@ describe('agent package unpack on a remote target', function () {
     assert.deepEqual(await fs.readdir(installFolder), ['agent'], 'no staging folder or upload is left');
     assert.equal(progress.at(-1), 1);
   });
+
+  it('runs a program of the staged files in the same command when asked (one session), and hands its result to beforeSwap', async () => {
+    const cases = [
+      { main: `process.stdout.write(process.argv.slice(2).join(' '));\n`, expect: { outcome: { kind: 'exited', code: 0 }, stdout: '--version', stderr: '' } },
+      { main: `process.stderr.write('broken');\nprocess.exit(3);\n`, expect: { outcome: { kind: 'exited', code: 3 }, stdout: '', stderr: 'broken' } },
+      { main: `setTimeout(() => undefined, 60000);\n`, expect: { outcome: { kind: 'timedOut', afterMs: 1000 }, stdout: '', stderr: '' } },
+    ];
+    for (const [i, { main, expect }] of cases.entries()) {
+      const file = path.join(dir, `then-run-${i}.tar.gz`);
+      await fs.writeFile(file, agentTarGz('1.0.0', [], main));
+      const agentDir = path.join(dir, `then-run-${i}`, 'agent');
+      const seen: unknown[] = [];
+      await unpackAgent({
+        target,
+        packageFile: file,
+        agentDir,
+        onTarget: true,
+        thenRun: { file: ['main.js'], args: ['--version'], timeoutMs: 1000 },
+        beforeSwap: async (stagingDir, version, ran) => void seen.push({ inStaging: stagingDir.includes('.staging-'), version, ran }),
+      });
+      assert.deepEqual(seen, [{ inStaging: true, version: '1.0.0', ran: expect }], `case ${i}`);
+    }
+  });
 });
