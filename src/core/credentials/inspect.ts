@@ -12,7 +12,7 @@ export interface InspectOptions {
 /**
  * Reads (at most 1 MiB of) a vault credentials file and validates it; see parseCredentials. The
  * parser, with node-forge for the PKCS#12 inside (Node's crypto cannot open one) and the XML
- * reader, is imported on the first file read: some 230 KiB the extension's status bar and
+ * reader, is imported on the first file read: about 250 KiB the extension's status bar and
  * palette do not load before a file is named.
  */
 export async function inspectCredentialsFile(file: string, options: InspectOptions = {}): Promise<VaultCredentials> {
