@@ -17,6 +17,15 @@ const undiciIndex = {
   selector: "ImportDeclaration[source.value='undici'][importKind!='type']",
   message: "Import from src/core/http/undici: undici's index bundles fetch, WebSocket, caches and mocks too.",
 };
+// Imports that would put a lazily loaded part back on the extension's common path.
+const undiciParts = {
+  selector: "ImportDeclaration[source.value=/undiciParts$/][importKind!='type']",
+  message: 'Reach undici through loadUndici() in src/core/http/undici.ts: its parts load with the first request, not at startup.',
+};
+const credentialsParser = {
+  selector: "ImportDeclaration[source.value=/credentials\\/parse$/][importKind!='type']",
+  message: 'Read a credentials file with inspectCredentialsFile (credentials/inspect.ts): it imports the parser, node-forge with it, on the first file read.',
+};
 const tarIndex = {
   selector: "ImportDeclaration[source.value='tar'][importKind!='type']",
   message: "Import the part you use (tar/parse): tar's index bundles its packer and file-system writers too.",
@@ -36,10 +45,10 @@ export default tseslint.config(
   },
   {
     // Shipped code; tests may use the whole of node-forge, undici and tar. src/core/forge.ts and
-    // src/core/http/undici.ts load their parts.
+    // src/core/http/undiciParts.ts load their parts.
     files: ['src/**/*.ts'],
     ignores: ['src/core/forge.ts', 'src/types/*.d.ts'],
-    rules: { 'no-restricted-syntax': ['error', zodNamed, forgeIndex, undiciIndex, tarIndex] },
+    rules: { 'no-restricted-syntax': ['error', zodNamed, forgeIndex, undiciIndex, tarIndex, undiciParts, credentialsParser] },
   },
   {
     // The domain, the vault, the agent and the CLI must never depend on the editor.

@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { importsOf, staticClosure } from '../test/support/esmImports';
 import { REPO_ROOT } from '../test/support/vault';
 import { listZip, type ZipEntry } from '../test/support/zip';
 
@@ -32,21 +33,6 @@ const PARTS: { name: string; holds: RegExp; budget: number }[] = [
 const COMMON_PATH_GOAL = 600 * 1000;
 
 const kib = (bytes: number) => `${(bytes / KIB).toFixed(1)} KiB`;
-
-/** The relative ES-module imports of a bundle: static (import … from) and dynamic (import()). */
-function importsOf(text: string): { static: string[]; dynamic: string[] } {
-  const dynamic = [...text.matchAll(/import\(\s*"(\.\.?\/[^"]+\.mjs)"\s*\)/g)].map((m) => m[1]!);
-  const all = [...text.matchAll(/(?:from|import)\s*"(\.\.?\/[^"]+\.mjs)"/g)].map((m) => m[1]!);
-  return { static: all, dynamic };
-}
-
-/** The files reached from `entry` by static imports alone (paths inside the .vsix). */
-function staticClosure(entry: string, read: (name: string) => string, into = new Set<string>()): Set<string> {
-  if (into.has(entry)) return into;
-  into.add(entry);
-  for (const spec of importsOf(read(entry)).static) staticClosure(path.posix.join(path.posix.dirname(entry), spec), read, into);
-  return into;
-}
 
 function printLoadOrder(entries: ZipEntry[]): void {
   const byName = new Map(entries.map((e) => [e.name, e]));

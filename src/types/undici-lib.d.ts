@@ -1,4 +1,4 @@
-// undici's own modules, which its typings do not declare: src/core/http/undici.ts loads the parts
+// undici's own modules, which its typings do not declare: src/core/http/undiciParts.ts loads the parts
 // that are used instead of the package's index.
 declare module 'undici/lib/dispatcher/dispatcher.js' {
   import { Dispatcher } from 'undici';

@@ -2,7 +2,7 @@
  * The admin operations through a running service's admin API (see http/admin-routes.ts), so
  * that an admin command changes the service's state rather than files under its feet.
  */
-import { Agent, request } from '../core/http/undici';
+import { loadUndici, request } from '../core/http/undici';
 import type { CredentialsFile, VaultAdmin, VaultSummary } from './admin';
 import { VaultCode, VaultError, vaultErrorFromBody } from './errors';
 import type { AdminStatus } from './http/admin-routes';
@@ -16,12 +16,12 @@ export interface RemoteAdmin extends VaultAdmin {
 }
 
 export function remoteAdmin(adminUrl: string, token: string): RemoteAdmin {
-  const dispatcher = new Agent({ connect: { timeout: 5_000 }, headersTimeout: 60_000 });
+  const dispatcher = loadUndici().then(({ Agent }) => new Agent({ connect: { timeout: 5_000 }, headersTimeout: 60_000 }));
 
   async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
     let response;
     try {
-      response = await request(dispatcher, `${adminUrl}${path}`, {
+      response = await request(await dispatcher, `${adminUrl}${path}`, {
         method,
         headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
@@ -51,6 +51,6 @@ export function remoteAdmin(adminUrl: string, token: string): RemoteAdmin {
     listRegistrations: (name) => call<RegistrationView[]>('GET', vaultPath(name, '/registrations')),
     revokeRegistration: (id) => call<RegistrationView>('POST', `/admin/v1/registrations/${encodeURIComponent(id)}/revoke`),
     recordBackup: (id, item) => call<RegistrationView>('POST', `/admin/v1/registrations/${encodeURIComponent(id)}/backups`, { item }),
-    close: () => dispatcher.close(),
+    close: async () => (await dispatcher).close(),
   };
 }

@@ -1,8 +1,8 @@
 /**
  * Keeps activation light: everything that needs the core (zod, node-forge, undici…) lives in
  * dist/features.mjs, imported the first time a command or the status check needs it. It is an
- * ES module split into chunks: SSH and fleets, and the local vault service, load later still,
- * when first reached.
+ * ES module split into chunks: undici, the credentials parser (node-forge), SSH and fleets, the
+ * local vault service and Azure load later still, when first reached.
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';

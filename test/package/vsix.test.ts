@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { importsOf, staticClosure } from '../support/esmImports';
 import { listZip } from '../support/zip';
 
 const ALLOWED: RegExp[] = [
@@ -60,6 +61,22 @@ describe('the .vsix contents', () => {
       // esbuild's unminified output keeps a `// src/…` comment per module and indents its code.
       assert.ok(!/^\s*\/\/ (src|node_modules)\//m.test(text), `${name} is not minified (module comments found)`);
       assert.ok(!/^ {2}\S/m.test(text), `${name} is not minified (indented lines found)`);
+    }
+  });
+
+  it('loads the network stack and the credentials parser on first use, not with the features', () => {
+    const entries = new Map(listZip(vsix).map((e) => [e.name, e]));
+    const read = (name: string) => entries.get(name)?.read().toString('utf8') ?? assert.fail(`${name} is imported but not in the .vsix`);
+    const common = staticClosure('extension/dist/features.mjs', read);
+    // Text only these carry: undici's HTTP parser and node-forge's PKCS#12 reader.
+    const lazy = { undici: 'llhttp', 'node-forge': 'pkcs12FromAsn1' };
+    for (const name of common) {
+      for (const [what, marker] of Object.entries(lazy)) assert.ok(!read(name).includes(marker), `${name}, on the common path, holds ${what}`);
+    }
+    // …and each is reached by an import() from the common path.
+    const dynamic = [...common].flatMap((name) => importsOf(read(name)).dynamic.map((spec) => path.posix.join(path.posix.dirname(name), spec)));
+    for (const [what, marker] of Object.entries(lazy)) {
+      assert.ok(dynamic.some((chunk) => [...staticClosure(chunk, read)].some((name) => read(name).includes(marker))), `no chunk loaded later holds ${what}`);
     }
   });
 });

@@ -7,13 +7,13 @@ import { once } from 'node:events';
 import { lookup } from 'node:dns/promises';
 import net, { isIP } from 'node:net';
 import tls, { type TLSSocket } from 'node:tls';
-import { Client } from '../http/undici';
 import * as z from 'zod';
 import { CancelledError, raceAbort, type ErrorParams } from '../errors';
 import type { TlsOptions } from '../http/dispatcher';
 import { diagnoseTlsCode } from '../http/networkErrors';
 import { requestJson } from '../http/request';
 import { sharedSecureContext } from '../http/tlsContext';
+import { loadUndici } from '../http/undici';
 
 export interface Found<T> {
   value: T;
@@ -109,6 +109,7 @@ export async function fetchHealth(
   secure.on('error', (err: Error & { code?: string }) => {
     if (err.code && diagnoseTlsCode(err.code)) tlsAlert = err;
   });
+  const { Client } = await loadUndici();
   // Undici ignores a connector that answers synchronously (it is still inside its resume loop).
   const client = new Client(endpoint.origin, { connect: (_opts, callback) => process.nextTick(callback, null, secure) });
   const sentAt = Date.now();

@@ -1,4 +1,5 @@
-import { Agent, ProxyAgent, type Dispatcher } from './undici';
+import type { Agent, ProxyAgent } from 'undici';
+import { loadUndici, type Dispatcher } from './undici';
 import type { ProxyEndpoint } from '../proxy/resolve';
 import { sharedSecureContext } from './tlsContext';
 
@@ -34,8 +35,10 @@ export interface DispatcherOptions {
  * The only way this code reaches the network: an undici dispatcher passed explicitly to each
  * request. VS Code patches Node's http/https and the global fetch with its own proxy logic;
  * undici's own dispatchers are left alone, so the proxy resolved by resolveProxy is the one used.
+ * The first one made loads undici (see undici.ts).
  */
-export function createDispatcher({ proxy, tls, timeouts }: DispatcherOptions): Agent | ProxyAgent {
+export async function createDispatcher({ proxy, tls, timeouts }: DispatcherOptions): Promise<Agent | ProxyAgent> {
+  const { Agent, ProxyAgent } = await loadUndici();
   const { connectMs, headersMs, bodyMs } = { ...DEFAULT_TIMEOUTS, ...timeouts };
   const secureContext = sharedSecureContext(tls);
   const targetTls = {

@@ -1,28 +1,27 @@
 /**
- * undici with only the parts this code uses: the dispatchers (Agent, ProxyAgent, Client) and the
- * request API. The package's index also loads fetch, WebSocket, caches, mocks and interceptors,
- * about 290 KiB of every bundle that reaches the network (the extension, the agent, the CLIs).
+ * The one way into undici. Its parts (undiciParts.ts) are a chunk of their own in the bundles that
+ * split, loaded by the first dispatcher made: the extension's status bar and palette wizard reach
+ * this module without reaching the network. Everything else here is types and a call on a
+ * dispatcher, which exists only once the parts have loaded.
  */
-import type { Dispatcher as DispatcherType } from 'undici';
-import Dispatcher from 'undici/lib/dispatcher/dispatcher.js';
-import api from 'undici/lib/api/index.js';
-import Agent from 'undici/lib/dispatcher/agent.js';
-import ProxyAgent from 'undici/lib/dispatcher/proxy-agent.js';
-import Client from 'undici/lib/dispatcher/client.js';
+import type { Dispatcher } from 'undici';
 
-// What undici's index does: request(), connect() and the rest become methods of every dispatcher
-// (ProxyAgent itself calls connect() on its proxy's client).
-Object.assign(Dispatcher.prototype, api);
+export type { Dispatcher };
+export type UndiciParts = typeof import('./undiciParts');
 
-export { Agent, ProxyAgent, Client };
-export type { DispatcherType as Dispatcher };
+let parts: Promise<UndiciParts> | undefined;
 
-export type RequestOptions = Omit<DispatcherType.RequestOptions, 'origin' | 'path' | 'method'> & {
-  method?: DispatcherType.HttpMethod;
+/** undici's dispatchers (Agent, ProxyAgent, Client), loaded on the first call. */
+export function loadUndici(): Promise<UndiciParts> {
+  return (parts ??= import('./undiciParts'));
+}
+
+export type RequestOptions = Omit<Dispatcher.RequestOptions, 'origin' | 'path' | 'method'> & {
+  method?: Dispatcher.HttpMethod;
 };
 
 /** One request through `dispatcher`, the explicit one every call in this code names. */
-export function request(dispatcher: DispatcherType, url: string | URL, options: RequestOptions = {}): Promise<DispatcherType.ResponseData> {
+export function request(dispatcher: Dispatcher, url: string | URL, options: RequestOptions = {}): Promise<Dispatcher.ResponseData> {
   const target = new URL(url);
   return dispatcher.request({ ...options, origin: target.origin, path: `${target.pathname}${target.search}`, method: options.method ?? 'GET' });
 }

@@ -84,7 +84,7 @@ export class VaultClient {
   ): Promise<JsonResponse<T>> {
     const { proxy, logger, requestTimeoutMs, timeouts, retry } = this.options;
     const url = new URL(path, `${this.options.endpoint.replace(/\/+$/, '')}/`);
-    const dispatcher = createDispatcher({
+    const dispatcher = await createDispatcher({
       proxy: proxy.proxy,
       tls: { ca: trustedCas(this.options.ca, this.options.vaultCa), cert: identity.certPem, key: identity.keyPem, rejectUnauthorized: proxy.strictSSL },
       timeouts,

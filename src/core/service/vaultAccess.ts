@@ -65,7 +65,7 @@ export class VaultAccess {
   }
 
   /** A dispatcher for the agent download; the caller destroys it. */
-  downloadDispatcher(route: VaultRoute) {
+  downloadDispatcher(route: VaultRoute): ReturnType<typeof createDispatcher> {
     return createDispatcher({ proxy: route.proxy.proxy, tls: this.tls(route), timeouts: this.options.network?.timeouts });
   }
 

@@ -79,7 +79,7 @@ describe('the installed reference agent', function () {
     credentials = await createVaultWithCredentials(vault);
 
     // The admin side: download the package from the vault and install it with the core.
-    const dispatcher = createDispatcher({ tls: { ca: vault.caCertPem, rejectUnauthorized: true } });
+    const dispatcher = await createDispatcher({ tls: { ca: vault.caCertPem, rejectUnauthorized: true } });
     const downloaded = await downloadAgent({ endpoint: vault.url, dispatcher, cacheDir: path.join(dir, 'cache') });
     await dispatcher.close();
     layout = agentLayout(local, path.join(dir, 'install'));

@@ -31,7 +31,7 @@ describe('requestJson against real HTTPS servers', () => {
 
   before(async () => {
     ca = createTestCa();
-    agent = createDispatcher({ tls: { ca: ca.certPem, rejectUnauthorized: true } });
+    agent = await createDispatcher({ tls: { ca: ca.certPem, rejectUnauthorized: true } });
     server = await startHttpsServer({ ...ca.issue({ commonName: '127.0.0.1', ips: ['127.0.0.1'] }), handler: (req, res) => handler(req, res) });
   });
   after(async () => {
@@ -154,7 +154,7 @@ describe('requestJson against real HTTPS servers', () => {
     it('goes ahead when strict SSL is off', async () => {
       const bad = await startHttpsServer({ ...createTestCa('Untrusted CA').issue({ commonName: 'x' }), handler: (_req, res) => json(res, 200, { ok: true }) });
       try {
-        const lax = createDispatcher({ tls: { rejectUnauthorized: false } });
+        const lax = await createDispatcher({ tls: { rejectUnauthorized: false } });
         assert.deepEqual((await requestJson(lax, bad.origin)).data, { ok: true });
         await lax.close();
       } finally {

@@ -38,8 +38,12 @@ const FAST = { baseDelayMs: 10, maxDelayMs: 50 };
 
 describe('retry policy against real servers', () => {
   const ca = createTestCa();
-  const agent = createDispatcher({ tls: { ca: ca.certPem, rejectUnauthorized: true }, timeouts: { headersMs: 5_000 } });
+  let agent: Awaited<ReturnType<typeof createDispatcher>>;
   let server: TestServer | undefined;
+
+  before(async () => {
+    agent = await createDispatcher({ tls: { ca: ca.certPem, rejectUnauthorized: true }, timeouts: { headersMs: 5_000 } });
+  });
 
   async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
     server = await startHttpsServer({ ...ca.issue({ commonName: '127.0.0.1', ips: ['127.0.0.1'] }), handler });

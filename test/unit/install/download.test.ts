@@ -34,8 +34,8 @@ describe('agent download from the vault', function () {
   let vault: TestVault;
   const dispatchers: Dispatcher[] = [];
 
-  function direct(): Dispatcher {
-    const d = createDispatcher({ tls: { ca: vault.caCertPem, rejectUnauthorized: true } });
+  async function direct(): Promise<Dispatcher> {
+    const d = await createDispatcher({ tls: { ca: vault.caCertPem, rejectUnauthorized: true } });
     dispatchers.push(d);
     return d;
   }
@@ -62,8 +62,8 @@ describe('agent download from the vault', function () {
   it('serves callers sharing a cache folder at once with one download; one cancelled while it waits leaves the others alone', async () => {
     const cache = await cacheDir();
     const waiting = new AbortController();
-    const calls = Array.from({ length: 6 }, () => downloadAgent({ endpoint: vault.url, dispatcher: direct(), cacheDir: cache }));
-    const cancelled = downloadAgent({ endpoint: vault.url, dispatcher: direct(), cacheDir: cache, signal: waiting.signal });
+    const calls = Array.from({ length: 6 }, async () => downloadAgent({ endpoint: vault.url, dispatcher: await direct(), cacheDir: cache }));
+    const cancelled = downloadAgent({ endpoint: vault.url, dispatcher: await direct(), cacheDir: cache, signal: waiting.signal });
     await new Promise((r) => setTimeout(r, 5));
     waiting.abort();
     const results = await Promise.all(calls);
@@ -77,7 +77,7 @@ describe('agent download from the vault', function () {
   it('downloads the latest package over TLS, verifies it, reports progress, then reuses it', async () => {
     const cache = await cacheDir();
     const progress: DownloadProgress[] = [];
-    const result = await downloadAgent({ endpoint: vault.url, dispatcher: direct(), cacheDir: cache, onProgress: (p) => progress.push(p) });
+    const result = await downloadAgent({ endpoint: vault.url, dispatcher: await direct(), cacheDir: cache, onProgress: (p) => progress.push(p) });
 
     assert.deepEqual(result, { version: built.version, file: path.join(cache, `backup-agent-${built.version}.tar.gz`), sha256: built.sha256, size: built.size, reused: false });
     assert.equal(await sha256(result.file), built.sha256);
@@ -87,7 +87,7 @@ describe('agent download from the vault', function () {
     for (let i = 1; i < progress.length; i++) assert.ok(progress[i]!.receivedBytes > progress[i - 1]!.receivedBytes, 'progress only grows');
 
     vault.logs.length = 0;
-    const again = await downloadAgent({ endpoint: vault.url, dispatcher: direct(), cacheDir: cache });
+    const again = await downloadAgent({ endpoint: vault.url, dispatcher: await direct(), cacheDir: cache });
     assert.equal(again.reused, true);
     assert.deepEqual(packageLines(200), [], 'a verified package is not downloaded again');
   });
@@ -98,7 +98,7 @@ describe('agent download from the vault', function () {
     const err = await rejection(
       downloadAgent({
         endpoint: vault.url,
-        dispatcher: direct(),
+        dispatcher: await direct(),
         cacheDir: cache,
         signal: controller.signal,
         // The first report comes once the first chunk is on disk.
@@ -114,7 +114,7 @@ describe('agent download from the vault', function () {
 
     vault.logs.length = 0;
     const progress: DownloadProgress[] = [];
-    const result = await downloadAgent({ endpoint: vault.url, dispatcher: direct(), cacheDir: cache, onProgress: (p) => progress.push(p) });
+    const result = await downloadAgent({ endpoint: vault.url, dispatcher: await direct(), cacheDir: cache, onProgress: (p) => progress.push(p) });
     assert.equal(await sha256(result.file), built.sha256);
     assert.equal(packageLines(206).length, 1, `the vault served a range: ${vault.logs.join(' | ')}`);
     assert.deepEqual(packageLines(200), []);
@@ -128,13 +128,13 @@ describe('agent download from the vault', function () {
     half[100] = half[100]! ^ 0xff;
     await fs.writeFile(partial, half);
 
-    const err = await rejection(downloadAgent({ endpoint: vault.url, dispatcher: direct(), cacheDir: cache }));
+    const err = await rejection(downloadAgent({ endpoint: vault.url, dispatcher: await direct(), cacheDir: cache }));
     assert.ok(isSetupError(err, 'AgentPackageChecksumMismatch'), inspect(err));
     assert.equal(err.params.expectedSha256, built.sha256);
     assert.equal(packageLines(206).length, 1, 'only the missing half was asked for');
     assert.deepEqual(await fs.readdir(cache), [], 'neither the partial nor a package is left');
 
-    const retried = await downloadAgent({ endpoint: vault.url, dispatcher: direct(), cacheDir: cache });
+    const retried = await downloadAgent({ endpoint: vault.url, dispatcher: await direct(), cacheDir: cache });
     assert.equal(await sha256(retried.file), built.sha256);
   });
 
@@ -152,7 +152,7 @@ describe('agent download from the vault', function () {
     it('refuses a package whose checksum differs', async () => {
       await announce({ sha256: 'ab'.repeat(32) });
       const cache = await cacheDir();
-      const err = await rejection(downloadAgent({ endpoint: vault.url, dispatcher: direct(), cacheDir: cache }));
+      const err = await rejection(downloadAgent({ endpoint: vault.url, dispatcher: await direct(), cacheDir: cache }));
       assert.ok(isSetupError(err, 'AgentPackageChecksumMismatch'), inspect(err));
       assert.equal(err.params.actualSha256, built.sha256);
       assert.deepEqual(await fs.readdir(cache), []);
@@ -161,7 +161,7 @@ describe('agent download from the vault', function () {
     it('refuses a package longer than announced without writing past the announced size', async () => {
       await announce({ size: built.size - 1000 });
       const cache = await cacheDir();
-      const err = await rejection(downloadAgent({ endpoint: vault.url, dispatcher: direct(), cacheDir: cache }));
+      const err = await rejection(downloadAgent({ endpoint: vault.url, dispatcher: await direct(), cacheDir: cache }));
       assert.ok(isSetupError(err, 'AgentPackageSizeMismatch'), inspect(err));
       assert.deepEqual(await fs.readdir(cache), []);
     });
@@ -170,7 +170,7 @@ describe('agent download from the vault', function () {
       await announce({ size: built.size + 10 });
       const cache = await cacheDir();
       await fs.copyFile(built.file, path.join(cache, `backup-agent-${built.version}.tar.gz.partial`));
-      const err = await rejection(downloadAgent({ endpoint: vault.url, dispatcher: direct(), cacheDir: cache }));
+      const err = await rejection(downloadAgent({ endpoint: vault.url, dispatcher: await direct(), cacheDir: cache }));
       assert.equal(packageLines(416).length, 1, vault.logs.join(' | '));
       assert.equal(packageLines(200).length, 1, 'then the whole package, from the start');
       assert.ok(isSetupError(err, 'AgentPackageSizeMismatch'), inspect(err));
@@ -180,7 +180,7 @@ describe('agent download from the vault', function () {
     it('refuses a version that could not be a file name', async () => {
       await announce({ version: '../../etc/1.0.0' });
       const cache = await cacheDir();
-      const err = await rejection(downloadAgent({ endpoint: vault.url, dispatcher: direct(), cacheDir: cache }));
+      const err = await rejection(downloadAgent({ endpoint: vault.url, dispatcher: await direct(), cacheDir: cache }));
       assert.ok(isSetupError(err, 'InvalidResponse'), inspect(err));
       assert.deepEqual(await fs.readdir(cache), []);
     });
@@ -188,13 +188,13 @@ describe('agent download from the vault', function () {
 
   it('stops at once when cancelled before it starts', async () => {
     const cache = await cacheDir();
-    const err = await rejection(downloadAgent({ endpoint: vault.url, dispatcher: direct(), cacheDir: cache, signal: AbortSignal.abort() }));
+    const err = await rejection(downloadAgent({ endpoint: vault.url, dispatcher: await direct(), cacheDir: cache, signal: AbortSignal.abort() }));
     assert.ok(err instanceof CancelledError);
     assert.deepEqual(vault.logs, []);
   });
 
   it('reports a vault that cannot be reached with a network code', async () => {
-    const closed = createDispatcher({ tls: { ca: vault.caCertPem, rejectUnauthorized: true }, timeouts: { connectMs: 2_000 } });
+    const closed = await createDispatcher({ tls: { ca: vault.caCertPem, rejectUnauthorized: true }, timeouts: { connectMs: 2_000 } });
     dispatchers.push(closed);
     const err = await rejection(downloadAgent({ endpoint: 'https://127.0.0.1:1', dispatcher: closed, cacheDir: await cacheDir() }));
     assert.ok(isSetupError(err, 'ConnectionRefused'), inspect(err));
@@ -203,7 +203,7 @@ describe('agent download from the vault', function () {
   it('names a cache folder it cannot write to, rather than blaming the network', async () => {
     const notAFolder = path.join(await cacheDir(), 'file');
     await fs.writeFile(notAFolder, '');
-    const err = await rejection(downloadAgent({ endpoint: vault.url, dispatcher: direct(), cacheDir: notAFolder }));
+    const err = await rejection(downloadAgent({ endpoint: vault.url, dispatcher: await direct(), cacheDir: notAFolder }));
     assert.ok(isSetupError(err, 'AgentCacheWriteFailed'), inspect(err));
     assert.ok(String(err.params.file).startsWith(notAFolder), String(err.params.file));
   });
@@ -223,29 +223,29 @@ describe('agent download from the vault', function () {
       await Promise.all([openSquid?.stop(), authSquid?.stop()]);
     });
 
-    function proxied(squid: Squid, credentials?: { user: string; password: string }): Dispatcher {
+    async function proxied(squid: Squid, credentials?: { user: string; password: string }): Promise<Dispatcher> {
       const settings = parseProxySettings({ mode: 'settings', host: '127.0.0.1', port: squid.port, ...credentials });
       const resolution = resolveProxy(settings, vault.url);
       assert.ok(resolution.proxy, 'the vault is reached through the proxy');
-      const d = createDispatcher({ proxy: resolution.proxy, tls: { ca: vault.caCertPem, rejectUnauthorized: true } });
+      const d = await createDispatcher({ proxy: resolution.proxy, tls: { ca: vault.caCertPem, rejectUnauthorized: true } });
       dispatchers.push(d);
       return d;
     }
 
     it('downloads through an open proxy', async () => {
-      const result = await downloadAgent({ endpoint: vault.url, dispatcher: proxied(openSquid), cacheDir: await cacheDir() });
+      const result = await downloadAgent({ endpoint: vault.url, dispatcher: await proxied(openSquid), cacheDir: await cacheDir() });
       assert.equal(await sha256(result.file), built.sha256);
     });
 
     it('downloads through a proxy with basic authentication', async () => {
-      const result = await downloadAgent({ endpoint: vault.url, dispatcher: proxied(authSquid, { user: USER, password: PASSWORD }), cacheDir: await cacheDir() });
+      const result = await downloadAgent({ endpoint: vault.url, dispatcher: await proxied(authSquid, { user: USER, password: PASSWORD }), cacheDir: await cacheDir() });
       assert.equal(await sha256(result.file), built.sha256);
     });
 
     it('fails with ProxyAuthRequired, and no password in the error, when the proxy refuses the credentials', async () => {
       const cache = await cacheDir();
       const wrong = { user: USER, password: `${PASSWORD}-refused` };
-      const err = await rejection(downloadAgent({ endpoint: vault.url, dispatcher: proxied(authSquid, wrong), cacheDir: cache }));
+      const err = await rejection(downloadAgent({ endpoint: vault.url, dispatcher: await proxied(authSquid, wrong), cacheDir: cache }));
       assert.ok(isSetupError(err, 'ProxyAuthRequired'), inspect(err));
       assertRedacted(err, wrong);
       assert.deepEqual(vault.logs, [], 'nothing reached the vault');

@@ -55,8 +55,8 @@ describe('requests through a real squid proxy', function () {
     return parseProxySettings({ mode: 'settings', host: '127.0.0.1', port: squid.port, ...extra });
   }
 
-  function call(resolution: ProxyResolution) {
-    const dispatcher = createDispatcher({
+  async function call(resolution: ProxyResolution) {
+    const dispatcher = await createDispatcher({
       proxy: resolution.proxy,
       tls: { ca: ca.certPem, cert: clientCert.certPem, key: clientCert.keyPem, rejectUnauthorized: resolution.strictSSL },
       timeouts: { connectMs: 5_000 },
@@ -66,7 +66,7 @@ describe('requests through a real squid proxy', function () {
   }
 
   async function expectFailure(resolution: ProxyResolution, code: ErrorCode): Promise<SetupError> {
-    const { response } = call(resolution);
+    const { response } = await call(resolution);
     const err = await response.then(
       () => assert.fail('the request should have failed'),
       (e: unknown) => e,
@@ -77,7 +77,7 @@ describe('requests through a real squid proxy', function () {
 
   it('sends mutual TLS through the CONNECT tunnel with basic proxy auth', async () => {
     const resolution = resolveProxy(proxySettings(authSquid, { user: USER, password: PASSWORD }), vault.origin);
-    const { dispatcher, response } = call(resolution);
+    const { dispatcher, response } = await call(resolution);
     assert.ok(dispatcher instanceof ProxyAgent);
     const { status, data } = await response;
     assert.equal(status, 200);
@@ -109,7 +109,7 @@ describe('requests through a real squid proxy', function () {
 
   it('reports a target the proxy cannot reach with the proxy status', async () => {
     const resolution = resolveProxy(proxySettings(openSquid), 'https://127.0.0.1:1/');
-    const dispatcher = createDispatcher({ proxy: resolution.proxy, tls: { rejectUnauthorized: true } });
+    const dispatcher = await createDispatcher({ proxy: resolution.proxy, tls: { rejectUnauthorized: true } });
     dispatchers.push(dispatcher);
     const err = await requestJson(dispatcher, 'https://127.0.0.1:1/v1/health').catch((e: unknown) => e);
     assert.ok(isSetupError(err, NetworkCode.ProxyConnectFailed), inspect(err));
@@ -120,7 +120,7 @@ describe('requests through a real squid proxy', function () {
     const settings = proxySettings(authSquid, { user: USER, password: 'wrong', noProxy: ['127.0.0.0/8'] });
     const resolution = resolveProxy(settings, vault.origin);
     assert.equal(resolution.bypassedBy, '127.0.0.0/8');
-    const { dispatcher, response } = call(resolution);
+    const { dispatcher, response } = await call(resolution);
     assert.ok(!(dispatcher instanceof ProxyAgent));
     assert.deepEqual((await response).data, { clientCn: 'server-01' });
   });
@@ -129,7 +129,7 @@ describe('requests through a real squid proxy', function () {
     const env = { HTTPS_PROXY: `http://${USER}:${encodeURIComponent(PASSWORD)}@127.0.0.1:${authSquid.port}` };
     const resolution = resolveProxy(parseProxySettings({ mode: 'environment' }), vault.origin, { env });
     assert.equal(resolution.proxy?.origin, `http://127.0.0.1:${authSquid.port}`);
-    assert.deepEqual((await call(resolution).response).data, { clientCn: 'server-01' });
+    assert.deepEqual((await (await call(resolution)).response).data, { clientCn: 'server-01' });
 
     const wrongPassword = 'Env-n0pe-pa55word!';
     const wrong = { HTTPS_PROXY: `http://${USER}:${encodeURIComponent(wrongPassword)}@127.0.0.1:${authSquid.port}` };
@@ -142,7 +142,7 @@ describe('requests through a real squid proxy', function () {
   it('keeps the password out of every error through the proxy', async () => {
     const wrongCa = createTestCa('Some Other CA');
     const resolution = resolveProxy(proxySettings(authSquid, { user: USER, password: PASSWORD }), vault.origin);
-    const dispatcher = createDispatcher({ proxy: resolution.proxy, tls: { ca: wrongCa.certPem, rejectUnauthorized: true } });
+    const dispatcher = await createDispatcher({ proxy: resolution.proxy, tls: { ca: wrongCa.certPem, rejectUnauthorized: true } });
     dispatchers.push(dispatcher);
     const tlsErr = await requestJson(dispatcher, `${vault.origin}/v1/health`).catch((e: unknown) => e);
     assert.ok(isSetupError(tlsErr, NetworkCode.TlsUntrustedCertificate), inspect(tlsErr));

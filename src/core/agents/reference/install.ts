@@ -40,7 +40,7 @@ export async function ensureAgent(
   options: { signal?: AbortSignal; onProgress?: (detail: ErrorParams) => void; prerequisites?: PrerequisiteReport } = {},
 ): Promise<AgentOnTarget> {
   const { signal, onProgress } = options;
-  const dispatcher = ctx.access.downloadDispatcher(route);
+  const dispatcher = await ctx.access.downloadDispatcher(route);
   let downloaded;
   try {
     downloaded = await downloadAgent({
