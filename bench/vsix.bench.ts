@@ -21,12 +21,14 @@ const GOAL = 1024 * KIB;
  */
 const PARTS: { name: string; holds: RegExp; budget: number }[] = [
   // Rebalanced once Azure's chunk existed (121 KiB measured): 6 KiB went to the translations, which
-  // grow by each feature's strings in two languages.
+  // grow by each feature's strings in two languages. Again on 2026-12-07, when the Windows remote
+  // shell (its scripts and the Windows local target) and the README's MARS table came in: 12 KiB to
+  // the bundles and 3 to the docs, from the 32 KiB the agent's archive (198 KiB) left unused.
   { name: 'azure', holds: /^extension\/dist\/chunks\/(azure|getCredentials)-[A-Z0-9]+\.mjs(\.LEGAL\.txt)?$/, budget: 144 * KIB },
-  { name: 'bundles', holds: /^extension\/dist\/(chunks\/)?[^/]+\.(m?js|LEGAL\.txt)$/, budget: 420 * KIB },
-  { name: 'agent', holds: /^extension\/dist\/agent\//, budget: 230 * KIB },
+  { name: 'bundles', holds: /^extension\/dist\/(chunks\/)?[^/]+\.(m?js|LEGAL\.txt)$/, budget: 432 * KIB },
+  { name: 'agent', holds: /^extension\/dist\/agent\//, budget: 215 * KIB },
   { name: 'images', holds: /\.(png|webp|svg)$/, budget: 170 * KIB },
-  { name: 'docs', holds: /\.(md|txt)$/, budget: 28 * KIB },
+  { name: 'docs', holds: /\.(md|txt)$/, budget: 31 * KIB },
   { name: 'manifest and translations', holds: /./, budget: 32 * KIB },
 ];
 /** Activation, the status bar, the palette wizard for this server, the status check. */
