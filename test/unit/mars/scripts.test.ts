@@ -10,29 +10,8 @@ import { Secret } from '../../../src/core/secret';
 import { BENIGN, allMarsScripts, type ScriptValues } from '../../support/marsScripts';
 import { parsePowerShell } from '../../support/powershell';
 import { findSecrets } from '../../support/secretSearch';
+import { HOSTILE_VALUES } from '../../support/hostileValues';
 
-const HOSTILE = [
-  "'",
-  "''",
-  "it's",
-  '$(Remove-Item -Recurse C:\\)',
-  '`',
-  '`$x`',
-  ';',
-  'a; Stop-Computer',
-  '\n',
-  'line1\r\nline2',
-  '%PATH%',
-  '"',
-  '"; calc; "',
-  '\u2018\u2019\u201A\u201B',
-  '\u201C\u201D',
-  "@'\nhere\n'@",
-  '$env:ComputerName',
-  '& | > < # <# #>',
-  'Ünïcödé 日本語 😀',
-  'x'.repeat(10_000),
-];
 
 // What Windows refuses in a path, so the path checks refuse before any script is made; a file name refuses separators too.
 const notInPath = (value: string) => /["\p{Cc}]/u.test(value);
@@ -81,7 +60,7 @@ describe('MARS scripts', () => {
     const benign = allMarsScripts();
     const benignLiterals = await Promise.all(benign.map(async ({ script }) => (await parsePowerShell(script.code.text)).literals));
     for (const field of [...PATH_FIELDS, ...TEXT_FIELDS, 'credentialsFileName', 'installerUrl'] as const) {
-      for (const hostile of HOSTILE) {
+      for (const hostile of HOSTILE_VALUES) {
         const { value, refused } = hostileValue(field, hostile);
         if (refused) {
           assert.throws(() => allMarsScripts(valuesWith(field, value)), { code: 'EINVAL' }, `${field} ${JSON.stringify(hostile)}`);
@@ -145,7 +124,7 @@ describe('MARS scripts', () => {
 
   it('keeps every command line within 8,191 characters, or sends the script as a file', () => {
     const lengths: number[] = [];
-    for (const values of [BENIGN, ...HOSTILE.filter((h) => !notInPath(h)).map((h) => valuesWith('installFolder', `C:\\${h}`))]) {
+    for (const values of [BENIGN, ...HOSTILE_VALUES.filter((h) => !notInPath(h)).map((h) => valuesWith('installFolder', `C:\\${h}`))]) {
       for (const { name, script } of allMarsScripts(values)) {
         const plan = commandPlan(script.code);
         if (plan.via === 'commandLine') {

@@ -25,34 +25,8 @@ import { findSecrets } from '../../support/secretSearch';
 import { SIMULATED_FACTS } from '../../support/simulatedWindows';
 import { SimulatedHost } from '../../support/windowsHost';
 import { BENIGN_SHELL, allShellScripts, splitWindowsCommandLine, type ShellValues } from '../../support/windowsScripts';
+import { HOSTILE_VALUES } from '../../support/hostileValues';
 
-const HOSTILE = [
-  "'",
-  "''",
-  "it's",
-  '$(Remove-Item -Recurse C:\\)',
-  '`',
-  '`$x`',
-  ';',
-  'a; Stop-Computer',
-  '\n',
-  'line1\r\nline2',
-  '%PATH%',
-  '%',
-  '"',
-  '"; calc; "',
-  '\\"\\\\',
-  'trailing\\',
-  '',
-  ' ',
-  '\u2018\u2019\u201A\u201B',
-  '\u201C\u201D',
-  "@'\nhere\n'@",
-  '$env:ComputerName',
-  '& | > < # <# #> ^',
-  'Ünïcödé 日本語 😀',
-  'x'.repeat(10_000),
-];
 
 /** What each field becomes in a script: itself, except an argument, which joins the command line the program gets (allShellScripts' branches). */
 const literalOf = (field: keyof ShellValues, value: string, script: string) =>
@@ -74,7 +48,7 @@ describe('Windows remote shell: scripts (no PowerShell runs here)', () => {
     const benign = allShellScripts();
     const benignLiterals = await Promise.all(benign.map(async ({ code }) => (await parsePowerShell(code.text)).literals));
     for (const field of Object.keys(BENIGN_SHELL) as Array<keyof ShellValues>) {
-      for (const hostile of HOSTILE) {
+      for (const hostile of HOSTILE_VALUES) {
         const scripts = allShellScripts({ ...BENIGN_SHELL, [field]: hostile });
         let takers = 0;
         for (const [i, { name, code }] of scripts.entries()) {
@@ -106,7 +80,7 @@ describe('Windows remote shell: scripts (no PowerShell runs here)', () => {
     assert.equal(windowsArgument('say "hi"'), '"say \\"hi\\""');
     assert.equal(windowsArgument('C:\\dir\\'), 'C:\\dir\\');
     assert.equal(windowsArgument('C:\\my dir\\'), '"C:\\my dir\\\\"');
-    const args = [...HOSTILE.filter((h) => !h.includes('\0')), 'register', '--json'];
+    const args = [...HOSTILE_VALUES.filter((h) => !h.includes('\0')), 'register', '--json'];
     assert.deepEqual(splitWindowsCommandLine(windowsCommandLine(args)), args);
   });
 });
@@ -213,7 +187,7 @@ describe('Windows remote shell over a SIMULATED machine (canned answers, not a W
     const host = new SimulatedHost();
     const shell = new WindowsShell(host);
     await shell.facts();
-    for (const hostile of HOSTILE) {
+    for (const hostile of HOSTILE_VALUES) {
       const file = `C:\\data\\${hostile.includes('\0') ? 'x' : hostile}`;
       await shell.run(hostile || 'x', [hostile, hostile], { env: { NAME: hostile }, cwd: file });
       await shell.writePrivate(file, Buffer.from(hostile), false).catch(() => undefined);
@@ -224,7 +198,7 @@ describe('Windows remote shell over a SIMULATED machine (canned answers, not a W
       await shell.freeSpace(file).catch(() => undefined);
     }
     const lines = host.simulation.commandLines;
-    assert.ok(lines.length > HOSTILE.length * 7);
+    assert.ok(lines.length > HOSTILE_VALUES.length * 7);
     for (const line of lines) assert.ok(line.length <= CMD_LINE_CAP, `${line.length}: ${line.slice(0, 80)}`);
     const viaFile = lines.filter((l) => l.includes(' -File '));
     assert.ok(viaFile.length > 0, 'the 10,000-character values went as script files');
