@@ -3,13 +3,14 @@
  * with ids (answered by one response each, cancellable), notifications from the host, and a
  * `ready` handshake. Both sides parse every inbound message with these schemas and drop what
  * does not fit, so a stray or hostile message can neither crash a side nor reach the session.
- * Browser-safe: of the core it imports at run time only the list of next steps and the backend
- * and agent kinds, which import nothing.
+ * Browser-safe: of the core it imports at run time only the list of next steps, the backend
+ * and agent kinds and the warning codes, which import nothing but constants.
  */
 // zod/mini: the same checks without the locale tables, which keeps the page's bundle small.
 import * as z from 'zod/mini';
 import type { AgentProxy } from '../core/config/agentProxy';
 import { NEXT_ACTIONS } from '../core/nextActions';
+import { SetupWarningCode } from '../core/service/warningCodes';
 import type { ProxyMode } from '../core/proxy/modes';
 import { AGENT_KINDS, BACKEND_KINDS } from '../core/vault/kinds';
 
@@ -18,8 +19,10 @@ const requestId = z.int().check(z.minimum(1), z.maximum(Number.MAX_SAFE_INTEGER)
 const filePath = z.string().check(z.minLength(1), z.maxLength(MAX_PATH));
 const text = (max: number) => z.string().check(z.maxLength(max));
 const noParams = z.strictObject({});
+/** One of the core's warning codes: a page can neither accept nor show a code the core never gives. */
+const warningCode = z.enum(Object.values(SetupWarningCode));
 /** Warning codes of the core the user has read and accepted. */
-const accepted = z.optional(z.array(text(100)).check(z.maxLength(20)));
+const accepted = z.optional(z.array(warningCode).check(z.maxLength(20)));
 
 /** Kept in step with the core's list by the type check below, not by a second rule. */
 const PROXY_MODES = ['off', 'settings', 'vscode', 'environment'] as const satisfies readonly ProxyMode[];
@@ -74,8 +77,9 @@ export type ParamsOf<M extends Method> = z.output<(typeof REQUEST_PARAMS)[M]>;
 export const METHODS = Object.keys(REQUEST_PARAMS) as Method[];
 
 /** The core's warnings, each with its text in the window's language. */
-const warnings = z.array(z.strictObject({ code: z.string(), text: z.string() }));
+const warnings = z.array(z.strictObject({ code: warningCode, text: z.string() }));
 export type WireWarning = z.output<typeof warnings>[number];
+export type WarningCode = WireWarning['code'];
 
 /** What a successful response carries, per method; the page checks it before using it. */
 export const RESULTS = {

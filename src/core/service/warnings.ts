@@ -5,19 +5,9 @@
  * this union, so the compiler asks for a text for each new code.
  */
 import type { ErrorParams } from '../errors';
-import { PassphraseLocationCode } from '../passphrase/codes';
+import { SetupWarningCode } from './warningCodes';
 
-export const SetupWarningCode = {
-  /** Where the passphrase file is to be saved deserves a second thought (confirmed by the user). */
-  ...PassphraseLocationCode,
-  /** Long enough, but easy to guess. */
-  PassphraseWeak: 'PassphraseWeak',
-  PassphraseNotSaved: 'PassphraseNotSaved',
-  CredentialsExpireSoon: 'CredentialsExpireSoon',
-  /** Registering again keeps the registration id. */
-  AlreadyRegistered: 'AlreadyRegistered',
-} as const;
-export type SetupWarningCode = (typeof SetupWarningCode)[keyof typeof SetupWarningCode];
+export { SetupWarningCode };
 
 export interface SetupWarning<C extends SetupWarningCode = SetupWarningCode> {
   code: C;

@@ -5,7 +5,7 @@
  */
 import type { PageContext, Step } from '../context';
 import { button, field, h } from '../dom';
-import type { ViewSnapshot } from '../protocol';
+import type { ViewSnapshot, WarningCode } from '../protocol';
 import { clearDraft, resultArea, stepFrame, syncInput, trackDraft } from './frame';
 
 export function passphraseStep(ctx: PageContext, index: number, count: number): Step {
@@ -62,7 +62,7 @@ export function passphraseStep(ctx: PageContext, index: number, count: number): 
   const saveHere = button(ctx.t('passphraseSaveHere'), { id: 'passphrase-save-here' });
   const confirm = h('div', { id: 'passphrase-confirm', class: 'result problem', role: 'alertdialog', 'aria-labelledby': 'passphrase-confirm-text', 'aria-describedby': 'passphrase-warnings', hidden: true },
     confirmText, confirmList, h('div', { class: 'actions' }, saveHere, button(ctx.t('cancel'), { id: 'passphrase-save-cancel' })));
-  let pendingConfirm: { file: string; accept: string[] } | undefined;
+  let pendingConfirm: { file: string; accept: WarningCode[] } | undefined;
   const closeConfirm = (focus: HTMLElement) => {
     pendingConfirm = undefined;
     confirm.hidden = true;
@@ -70,7 +70,7 @@ export function passphraseStep(ctx: PageContext, index: number, count: number): 
   };
   confirm.querySelector('#passphrase-save-cancel')!.addEventListener('click', () => closeConfirm(save));
 
-  const saveTo = async (trigger: HTMLButtonElement, params: { file?: string; accept?: string[] }) => {
+  const saveTo = async (trigger: HTMLButtonElement, params: { file?: string; accept?: WarningCode[] }) => {
     const outcome = await ctx.act(trigger, result, 'passphrase/save', params);
     if (!outcome.ok || outcome.result.cancelled) return;
     const ask = outcome.result.confirm;

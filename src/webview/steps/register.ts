@@ -6,7 +6,7 @@
  */
 import type { PageContext, Step } from '../context';
 import { button, h } from '../dom';
-import type { ViewSnapshot, WireWarning } from '../protocol';
+import type { ViewSnapshot, WarningCode, WireWarning } from '../protocol';
 import { resultArea, stepFrame } from './frame';
 
 export function registerStep(ctx: PageContext, index: number, count: number): Step {
@@ -30,20 +30,20 @@ export function registerStep(ctx: PageContext, index: number, count: number): St
   const dismiss = button(ctx.t('cancel'), { id: 'register-confirm-cancel' });
   const confirm = h('div', { id: 'register-confirm', class: 'result problem', role: 'alertdialog', 'aria-labelledby': 'register-confirm-text', 'aria-describedby': 'register-warnings', hidden: true },
     h('p', { id: 'register-confirm-text' }, ctx.t('registerConfirm')), warningList, h('div', { class: 'actions' }, go, dismiss));
-  let accepted: string[] | undefined;
+  let accepted: WarningCode[] | undefined;
   const closeConfirm = () => {
     accepted = undefined;
     confirm.hidden = true;
     start.focus();
   };
-  const askFirst = (warnings: WireWarning[], accept: string[]) => {
+  const askFirst = (warnings: WireWarning[], accept: WarningCode[]) => {
     accepted = [...accept, ...warnings.map((w) => w.code)];
     warningList.replaceChildren(...warnings.map((w) => h('li', { 'data-code': w.code }, w.text)));
     confirm.hidden = false;
     go.focus();
   };
 
-  const run = async (accept: string[]) => {
+  const run = async (accept: WarningCode[]) => {
     confirm.hidden = true;
     stageStarted = new Map();
     current = undefined;
