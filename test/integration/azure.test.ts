@@ -73,6 +73,9 @@ describe('Vault credentials from Azure (the local vault\'s ARM emulator)', funct
     assert.match(confirm?.text ?? '', /vault az-lab\?\n.*every earlier credentials file for this vault stop working, including other admins'/);
     assert.ok(messages.some((m) => m.kind === 'info' && /fresh credentials file for vault az-lab is selected/.test(m.text) && m.actions.includes('Save a Copy…')), JSON.stringify(messages));
     assert.equal(await h.testing.azure.signIn.refresh(), true, 'signed in after it');
+    // The Servers view follows without a refresh: the vault just picked is listed (the sign-in came before the pick, with no subscription to list yet).
+    const listsVault = () => h.testing.servers.getChildren().some((e) => 'kind' in e && e.kind === 'vault' && e.ref.vault === VAULT) || undefined;
+    await waitUntil(listsVault, `vault ${VAULT} in the Servers view`);
 
     const selected = h.testing.session.snapshot().credentials;
     assert.ok(selected?.ok, JSON.stringify(selected));
