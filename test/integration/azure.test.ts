@@ -104,6 +104,10 @@ describe('Vault credentials from Azure (the local vault\'s ARM emulator)', funct
     assert.ok(file, 'the Azure file was selected');
     const agentConfig = JSON.parse(await fs.readFile(path.join(h.dir, 'install-azure', 'config', 'agent.json'), 'utf8'));
     assert.equal(agentConfig.vault.name, VAULT);
+    // The Servers view opens the vault this server is now registered with, though its vaults were read before the registration.
+    const vaultRoot = h.testing.servers.getChildren().find((e) => 'kind' in e && e.kind === 'vault' && e.ref.vault === VAULT);
+    assert.ok(vaultRoot, 'the vault in the Servers view');
+    await waitUntil(async () => (await h.testing.servers.getTreeItem(vaultRoot)).collapsibleState === vscode.TreeItemCollapsibleState.Expanded || undefined, 'the vault opened in the Servers view');
     await waitUntil(() => (!existsSync(file!) && !existsSync(path.dirname(file!))) || undefined, 'the file and its private folder removed');
   });
 
