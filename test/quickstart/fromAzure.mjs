@@ -134,7 +134,7 @@ export async function vaultViewShows(page, { run, checkout, serverName, trace })
     rows = await sideBarTreeRows(page);
     const at = rows.findIndex((r) => r.label === group);
     if (at >= 0 && rows[at].expanded === 'false') {
-      // Listed before this server was registered with it, the vault's group shows closed: a user opens it by keyboard.
+      // A vault's group drawn closed (this server not yet registered with it when the tree drew it): a user opens it by keyboard.
       opened = 'by the Right key';
       await page.keyboard.press('Home');
       for (let i = 0; i < at; i++) await page.keyboard.press('ArrowDown');
