@@ -73,6 +73,9 @@ describe('Vault credentials from Azure (the local vault\'s ARM emulator)', funct
     assert.match(confirm?.text ?? '', /vault az-lab\?\n.*every earlier credentials file for this vault stop working, including other admins'/);
     assert.ok(messages.some((m) => m.kind === 'info' && /fresh credentials file for vault az-lab is selected/.test(m.text) && m.actions.includes('Save a Copy…')), JSON.stringify(messages));
     assert.equal(await h.testing.azure.signIn.refresh(), true, 'signed in after it');
+    // The Servers view follows without a refresh: the vault just picked is listed (the sign-in came before the pick, with no subscription to list yet).
+    const listsVault = () => h.testing.servers.getChildren().some((e) => 'kind' in e && e.kind === 'vault' && e.ref.vault === VAULT) || undefined;
+    await waitUntil(listsVault, `vault ${VAULT} in the Servers view`);
 
     const selected = h.testing.session.snapshot().credentials;
     assert.ok(selected?.ok, JSON.stringify(selected));
@@ -101,6 +104,10 @@ describe('Vault credentials from Azure (the local vault\'s ARM emulator)', funct
     assert.ok(file, 'the Azure file was selected');
     const agentConfig = JSON.parse(await fs.readFile(path.join(h.dir, 'install-azure', 'config', 'agent.json'), 'utf8'));
     assert.equal(agentConfig.vault.name, VAULT);
+    // The Servers view opens the vault this server is now registered with, though its vaults were read before the registration.
+    const vaultRoot = h.testing.servers.getChildren().find((e) => 'kind' in e && e.kind === 'vault' && e.ref.vault === VAULT);
+    assert.ok(vaultRoot, 'the vault in the Servers view');
+    await waitUntil(async () => (await h.testing.servers.getTreeItem(vaultRoot)).collapsibleState === vscode.TreeItemCollapsibleState.Expanded || undefined, 'the vault opened in the Servers view');
     await waitUntil(() => (!existsSync(file!) && !existsSync(path.dirname(file!))) || undefined, 'the file and its private folder removed');
   });
 

@@ -16,6 +16,7 @@ import { launchChromium } from '../../scripts/lib/run-in-vscode.mjs';
 import { freePort, sleep } from '../../scripts/lib/net.mjs';
 import { readQuickStart } from './readme.mjs';
 import { answerDialog, followSteps, reloadWindow, runCommandByKeyboard, statusBarTexts } from './workbench.mjs';
+import { fromAzureThenRegister, product, vaultViewShows } from './fromAzure.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const { commands, steps, laterCommand } = readQuickStart(path.join(ROOT, 'README.md'));
@@ -204,6 +205,28 @@ describe('the README quick start, as a new user runs it', function () {
     await setupPageReady(page);
     await reloadWindow(page);
     await setupPageReady(page);
+    await page.context().close();
+  });
+
+  it(`in that run, "${product.command('getCredentialsFromAzure')}" signs in with the printed token, picks the vault, confirms, registers, and the Servers view shows the vault's view; then Ctrl+C stops everything`, async () => {
+    assert.ok(run && run.proc.exitCode === null, 'the later npm start still runs');
+    const page = await openWorkbench(run.url);
+    await statusBarShows(page, `Backup: ${run.vaultName}`);
+    await runCommandByKeyboard(page, laterCommand, { opensQuickInput: false });
+    await answerDialog(page, 'Unregister');
+    await page.locator('.statusbar-item', { hasText: `Backup: ${run.vaultName}` }).waitFor({ state: 'detached', timeout: 60_000 });
+
+    const { file, serverName } = await fromAzureThenRegister(page, { checkout, run, steps, log, trace: (line) => console.log(`      · ${line}`) });
+    await statusBarShows(page, `Backup: ${run.vaultName}`);
+    const config = JSON.parse(fs.readFileSync(agentConfig, 'utf8'));
+    assert.equal(config.vault?.name, run.vaultName);
+    assert.equal(config.serverName, serverName);
+    // The file holds a private key: gone with its private folder once the server is registered.
+    const end = Date.now() + 30_000;
+    while (fs.existsSync(path.dirname(file)) && Date.now() < end) await sleep(200);
+    assert.equal(fs.existsSync(path.dirname(file)), false, `${path.dirname(file)} removed after the registration`);
+
+    await vaultViewShows(page, { run, checkout, serverName, trace: (line) => console.log(`      · ${line}`) });
     await page.context().close();
     await interrupt(run, [Number(new URL(run.url).port), run.vaultPort]);
   });

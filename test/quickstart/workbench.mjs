@@ -115,3 +115,48 @@ export async function reloadWindow(page) {
   await Promise.all([page.waitForNavigation({ timeout: 120_000 }), page.keyboard.press('Enter')]);
   await page.locator('.monaco-workbench .statusbar').waitFor({ timeout: 120_000 });
 }
+
+/** The Quick Input's rows as a user reads them: each label with its description. */
+export async function quickPickRows(page) {
+  const rows = [];
+  for (const row of await quickInput(page).locator('.monaco-list-row').all()) {
+    const [label = ''] = await row.locator('.label-name').allInnerTexts();
+    const [description = ''] = await row.locator('.label-description').allInnerTexts();
+    rows.push({ label: label.trim(), description: description.trim() });
+  }
+  return rows;
+}
+
+/**
+ * Waits until the Quick Input is open with a title other than `previousTitle` and, for a list,
+ * its rows drawn (a list fills after its title when the extension is still fetching it).
+ */
+export async function waitForQuickInputStep(page, previousTitle, what) {
+  const end = Date.now() + 60_000;
+  for (;;) {
+    const state = await quickInputState(page);
+    if (state && state.title !== previousTitle && (state.rows.length || (await quickInput(page).locator('.quick-input-box input').first().isVisible()))) {
+      return { ...state, items: await quickPickRows(page), value: await quickInput(page).locator('.quick-input-box input').first().inputValue().catch(() => '') };
+    }
+    if (Date.now() > end) throw new Error(`${what}: no new Quick Input step (${state ? `still "${state.title}" ${state.message}` : 'closed'})`);
+    await sleep(100);
+  }
+}
+
+/** Types `label` to filter a list, waits until its row is the focused one, then Enter. */
+export async function pickByKeyboard(page, label) {
+  await page.keyboard.type(label);
+  await quickInput(page).locator('.monaco-list-row.focused', { hasText: label }).waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Enter');
+}
+
+/** The rows of the side bar's tree as a user reads them: depth, label, description, expanded. */
+export async function sideBarTreeRows(page) {
+  const rows = [];
+  for (const row of await page.locator('.part.sidebar .monaco-list-row[aria-level]').all()) {
+    const [label = ''] = await row.locator('.label-name').allInnerTexts();
+    const [description = ''] = await row.locator('.label-description').allInnerTexts();
+    rows.push({ level: Number(await row.getAttribute('aria-level')), label: label.trim(), description: description.trim(), expanded: await row.getAttribute('aria-expanded') });
+  }
+  return rows;
+}

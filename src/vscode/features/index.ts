@@ -123,7 +123,7 @@ export function createFeatures(host: FeatureHost): Features {
     load: async () => (await import('./servers/vaultTree')).vaultTree(f, azureSignIn, () => servers.records()),
   });
   const fleetRun = new FleetRunView(host.context.extensionPath);
-  const fleet = { servers: serverStore, view: fleetRun, issued: azure.issued };
+  const fleet = { servers: serverStore, view: fleetRun, issued: azure.issued, armEndpoint: () => azureSignIn.configuredEndpoint() };
   const disposables: vscode.Disposable[] = [
     statusView,
     status,

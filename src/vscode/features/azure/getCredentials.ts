@@ -55,6 +55,7 @@ export async function getCredentialsFromAzure(f: FeatureContext, azure: AzureFea
     const vaults = await listing(vscode.l10n.t('Listing the vaults of subscription {0}', subscriptionId), (s, signal) => s.listVaults(subscriptionId, undefined, signal));
     if (!vaults) return undefined;
     await rememberSubscription(f.extension.globalState, subscriptionId);
+    azure.signIn.vaultsChanged();
     if (!vaults.length) {
       void f.ui().message('info', vscode.l10n.t('Subscription {0} has no Recovery Services vault that your account can see.', subscriptionId));
       return undefined;

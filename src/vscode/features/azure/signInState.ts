@@ -48,7 +48,7 @@ export interface AzureTokens {
 
 export class AzureSignInState implements vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<boolean>();
-  /** Fires with the new state when the user signs in or out (the vault's view follows). */
+  /** Fires with the new state when the user signs in or out, and when the vaults to show change (the vault's view follows). */
   readonly onDidChange = this.emitter.event;
   private readonly disposables: vscode.Disposable[] = [this.emitter];
 
@@ -105,6 +105,15 @@ export class AzureSignInState implements vscode.Disposable {
     (await this.testProvider)?.signOut();
     await this.refresh();
     return 'forgotten';
+  }
+
+  /**
+   * The subscriptions picked before changed (pickVault.ts): the vault's view lists their vaults, so
+   * it reads them again. Signing in comes before the first pick, so that sign-in's change alone
+   * would leave the view without the vault just picked.
+   */
+  vaultsChanged(): void {
+    if (signedIn) this.emitter.fire(true);
   }
 
   async refresh(): Promise<boolean> {

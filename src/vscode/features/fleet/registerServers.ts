@@ -36,6 +36,8 @@ export interface FleetDeps {
   view: FleetRunView;
   /** The files this window got from Azure (azure/issuedFiles.ts). */
   issued: { has(file: string): boolean };
+  /** The configured non-Azure Resource Manager, whose files the core's choice of vault takes as the local vault's (as each server's service does). */
+  armEndpoint(): string | undefined;
 }
 
 const FINAL = new Set<ServerState>(['registered', 'skipped', 'failed', 'cancelled'] satisfies FinalState[]);
@@ -130,6 +132,7 @@ async function withFleetProgress(f: FeatureContext, deps: FleetDeps, input: Flee
       createService,
       signal: controller.signal,
       logger: f.log,
+      armEndpoint: deps.armEndpoint(),
       confirmPassphraseLocation: confirmLocationInDialog(f.ui()),
       onUpdate: (row) => {
         deps.view.update(row);

@@ -11,7 +11,7 @@ export interface VaultNode {
   id: string;
   ref: VaultRef;
   location: string;
-  /** Whether a server of the admin's list names this vault (it opens expanded). */
+  /** Whether a server of the admin's list named this vault when the vaults were read (the tree item asks again: it opens expanded). */
   named: boolean;
 }
 

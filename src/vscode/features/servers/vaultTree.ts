@@ -39,9 +39,10 @@ export function vaultTree(f: FeatureContext, signIn: AzureSignInState, records: 
     }
   }
 
+  const named = (vault: string) => records().some((r) => same(r.vault, vault));
+
   return {
     async roots() {
-      const named = (vault: string) => records().some((r) => same(r.vault, vault));
       const perSubscription = await Promise.all(
         recentSubscriptions(f.extension.globalState).map((subscriptionId) =>
           withArm(subscriptionId, async (arm) =>
@@ -72,7 +73,8 @@ export function vaultTree(f: FeatureContext, signIn: AzureSignInState, records: 
         return withId(item, element.id);
       }
       if (element.kind === 'vault') {
-        const expanded = element.named ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
+        // Read now, not when the vaults were: a registration made since (the list changes, the vaults are not read again) opens its vault.
+        const expanded = named(element.ref.vault) ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
         const item = new vscode.TreeItem(vscode.l10n.t('Vault {0}', element.ref.vault), expanded);
         item.iconPath = new vscode.ThemeIcon('azure');
         item.description = vscode.l10n.t('resource group {0} · {1}', element.ref.resourceGroup, element.location);
