@@ -235,7 +235,7 @@ async function main(): Promise<void> {
   try {
     const data = path.join(dir, 'data');
     const profile = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
-    const vault = await startChild([...profile, ...vaultCommand({ source: PROFILE_DIR !== undefined }), 'serve', '--port', '0', '--data', data, '--agent-dir', path.join(dir, 'no-agent')]);
+    const vault = await startChild([...profile, ...vaultCommand(), 'serve', '--port', '0', '--data', data, '--agent-dir', path.join(dir, 'no-agent')]);
     children.push(vault.child);
     const admin = await openVaultAdmin(data);
     await admin.createVault({ name: 'bench' });
