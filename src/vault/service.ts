@@ -4,6 +4,7 @@
  * its own process (cli.ts), inside a test, or inside the extension host, so it holds no
  * process-wide state and everything it opens, close() closes.
  */
+import { constants } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
@@ -85,6 +86,9 @@ export async function startVault(options: StartVaultOptions): Promise<RunningVau
         key: tls.server.keyPem,
         cert: tls.server.certPem,
         minVersion: 'TLSv1.2',
+        // A connection keeps the client certificate of its handshake: the routes read it once per
+        // connection (registration-routes.ts), so TLS 1.2 renegotiation must not swap it.
+        secureOptions: constants.SSL_OP_NO_RENEGOTIATION,
         // Every route decides for itself which client certificate it accepts.
         requestCert: true,
         rejectUnauthorized: false,
