@@ -57,9 +57,10 @@
 //   before them, 02:40, load 3-8 (another helper's fleet bench started): 0.26 (0.24, 0.19,
 //   0.74), 1.17/0.32 ms; after the per-connection certificate and the DER cuts, 02:50, load
 //   10-11: 0.38 (0.46, 0.37, 0.25), 0.77/0.19 ms; with the spare key too, 03:00, load 10-11:
-//   0.42 (0.42, 0.51, 0.33), 1.16/0.33 ms, p99 293 against 128 ms. The vault costs 3.6-4.0x the
-//   bare server's CPU a request in each run; at this load the ratio moves more between rounds
-//   of one run than between these changes.
+//   0.42 (0.42, 0.51, 0.33), 1.16/0.33 ms, p99 293 against 128 ms; the same code at 03:42, load
+//   6-7: 0.57 (0.25, 0.81, 0.63), 0.90/0.26 ms, p99 169 against 186 ms. The vault costs 3.5-4.0x
+//   the bare server's CPU a request in each run; at this load the ratio moves more between
+//   rounds of one run than between these changes.
 // - Next levers: cheaper change detection than serializing every record per batch (it grows
 //   with the state: first-time registrations pay it most); reading the body without an async
 //   iterator; the request log's per-request work.
