@@ -30,7 +30,7 @@ const WINDOW_SECONDS = Math.min(10, SECONDS / 4);
 const GOAL_GROWTH = 0.1;
 
 function startVault(data: string, dir: string): Promise<{ child: ChildProcess; url: string }> {
-  return startChild([...vaultCommand({ source: false }), 'serve', '--port', '0', '--data', data, '--agent-dir', path.join(dir, 'no-agent')]);
+  return startChild([...vaultCommand(), 'serve', '--port', '0', '--data', data, '--agent-dir', path.join(dir, 'no-agent')]);
 }
 
 

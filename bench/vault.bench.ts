@@ -11,7 +11,9 @@
 // request of its own). Figures print as plain lines.
 //
 // CPU profile notes (VAULT_BENCH_CPU_PROF=<dir> npx tsx bench/vault.bench.ts profiles the serve
-// process under the keep-alive load with node --cpu-prof; 2 cores shared with other work):
+// process under the keep-alive load with node --cpu-prof, and `npx tsx bench/support/readProfile.ts
+// <dir>/*.cpuprofile` sums it by self and inclusive time; 2 cores shared with other work). Until
+// 2026-12-07 the profiled vault was its source run through tsx; since then it is the bundle.
 // - Before (2026-12-06, 295 registrations/s while profiled): 46% idle; issuing the machine
 //   certificate 18% inclusive (RSA-2048 signing 11% self, node-forge laying out the X.509
 //   structure the rest), the CSR check 5%, rewriting the whole state.json atomically per batch
@@ -30,9 +32,38 @@
 //   1418/s), server CPU 0.85 against 0.19 ms a request; first-time registrations 1.38 ms a
 //   request, with some 430 registrations in the state by then: finding the changed records by
 //   serializing every record per batch grows with the state.
-// - Next levers: cheaper change detection than serializing every record per batch (the first
-//   one, by the figure above); overlapping a batch's append with the previous fdatasync; zod and
-//   JSON work per request; caching the TLS peer certificate's parse and fingerprint.
+// - Profile of the bundle, 2026-12-07 02:41 (load average 7-8; 513 registrations/s while
+//   profiled, 3,200 requests over 9.7 s, 46% idle, 5.25 s busy: 1.6 ms a request with the
+//   profiler's own share). Inclusive, as shares of the busy time: the registration route 48%;
+//   issuing the certificate 19% (ECDSA signing 9.4% self; the DER layout, the serial's
+//   randomBytes call and PEM's regular expression most of the rest), the CSR check 15% (RSA
+//   verification 8.5% self, importing its key 3.3%), the body and zod 5%, parsing and hashing the
+//   client certificate on every request 3.4%; the journal append 12% (finding the changed records
+//   by serializing every record 3.6%, the write and fdatasync 7%); the reply's TLS writes 10.5%;
+//   GC 4.3%; the request log 4%. No single hot spot: the two public-key operations a registration
+//   must do (verify the CSR's proof of possession, sign the certificate) are 18%, and the rest is
+//   spread thin over many small costs, the ones above the largest.
+// - Changed on 2026-12-07: the client certificate parsed, hashed and (machine routes) checked
+//   against the CA once per connection (renegotiation refused, so it cannot change); DER elements
+//   written into one buffer; PEM cut without a regular expression; serials from a pooled CSPRNG
+//   draw (16 bytes a call cost more than copying them from a 4 KiB pool).
+// - The same profile after them (03:00, load average 9-10; 410/s while profiled, 14.1 s, 62%
+//   idle, 5.4 s busy): the client certificate's share fell from 178 to 16 ms and issuing from 979
+//   to 557 ms, but the busy total did not fall (5.25 then 5.42 s): the CSR check, the body and zod,
+//   and the journal append each came out higher, which at this load is the noise of a shared
+//   machine, not a change of theirs. What is left per registration is mostly the two public-key
+//   operations and node's own HTTP and TLS work, which the bare server shares.
+// - Runs (vault/bare keep-alive, same run, per-round ratios; server CPU a request vault/bare):
+//   before them, 02:40, load 3-8 (another helper's fleet bench started): 0.26 (0.24, 0.19,
+//   0.74), 1.17/0.32 ms; after the per-connection certificate and the DER cuts, 02:50, load
+//   10-11: 0.38 (0.46, 0.37, 0.25), 0.77/0.19 ms; with the spare key too, 03:00, load 10-11:
+//   0.42 (0.42, 0.51, 0.33), 1.16/0.33 ms, p99 293 against 128 ms; the same code at 03:42, load
+//   6-7: 0.57 (0.25, 0.81, 0.63), 0.90/0.26 ms, p99 169 against 186 ms. The vault costs 3.5-4.0x
+//   the bare server's CPU a request in each run; at this load the ratio moves more between
+//   rounds of one run than between these changes.
+// - Next levers: cheaper change detection than serializing every record per batch (it grows
+//   with the state: first-time registrations pay it most); reading the body without an async
+//   iterator; the request log's per-request work.
 import type { ChildProcess } from 'node:child_process';
 import { promises as fs, readFileSync } from 'node:fs';
 import https from 'node:https';
@@ -235,7 +266,7 @@ async function main(): Promise<void> {
   try {
     const data = path.join(dir, 'data');
     const profile = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
-    const vault = await startChild([...profile, ...vaultCommand({ source: PROFILE_DIR !== undefined }), 'serve', '--port', '0', '--data', data, '--agent-dir', path.join(dir, 'no-agent')]);
+    const vault = await startChild([...profile, ...vaultCommand(), 'serve', '--port', '0', '--data', data, '--agent-dir', path.join(dir, 'no-agent')]);
     children.push(vault.child);
     const admin = await openVaultAdmin(data);
     await admin.createVault({ name: 'bench' });

@@ -4,12 +4,12 @@ import { readFileSync } from 'node:fs';
 import { REPO_ROOT } from '../../test/support/vault';
 
 /**
- * The vault as `npm run vault` runs it (the installed command's bundle), or its TypeScript source
- * through tsx, whose profiles name the source's functions (the bundle is minified). tsx costs the
- * served requests CPU of its own, so figures are read from the bundle.
+ * The vault as `npm run vault` runs it: the installed command's bundle, with the dev build's
+ * linked source maps, through which bench/support/readProfile.ts names a profile's functions.
+ * (Its TypeScript source through tsx cost the served requests CPU of its own.)
  */
-export function vaultCommand(options: { source: boolean }): string[] {
-  return options.source ? ['--import', 'tsx', 'src/vault/cli.ts'] : ['scripts/run-bin.mjs', 'backup-vault'];
+export function vaultCommand(): string[] {
+  return ['scripts/run-bin.mjs', 'backup-vault'];
 }
 
 /** Starts `node …args` in the repository and resolves the URL it prints once listening. */

@@ -11,17 +11,19 @@ import type { SourceMap } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-interface ProfileNode {
+export interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
   hitCount?: number;
+  children?: number[];
 }
 
-interface Profile {
+export interface Profile {
   nodes: ProfileNode[];
   startTime: number;
   endTime: number;
   samples?: number[];
+  timeDeltas?: number[];
 }
 
 export interface ProfileLine {
@@ -44,7 +46,7 @@ export interface BundleMap {
 }
 
 /** The frame's source file and 0-based line, through the bundle's map when it is the bundle's. */
-function sourceOf(frame: ProfileNode['callFrame'], bundle: BundleMap | undefined): { file: string; line: number } {
+export function sourceOf(frame: ProfileNode['callFrame'], bundle: BundleMap | undefined): { file: string; line: number } {
   const file = frame.url.startsWith('file:') ? fileURLToPath(frame.url) : frame.url;
   if (bundle && file === bundle.file) {
     const entry = bundle.map.findEntry(frame.lineNumber, frame.columnNumber) as { originalSource?: string; originalLine?: number };
@@ -57,7 +59,7 @@ function sourceOf(frame: ProfileNode['callFrame'], bundle: BundleMap | undefined
 }
 
 /** Where a frame's code lives, short: a package's name, or the path below the repository. */
-function shortUrl(file: string, root: string): string {
+export function shortUrl(file: string, root: string): string {
   if (!file) return '(native)';
   const inModules = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file);
   if (inModules) return inModules[1]!;

@@ -45,7 +45,14 @@ export interface Figures {
   failures: Failure[];
   uncaught: number;
   hangs: number;
+  /**
+   * Hangs during which the whole process used under a quarter of their time in CPU: the input
+   * waited for a core (this machine's two are shared) rather than computed. Still counted as hangs.
+   */
+  starvedHangs: number;
   slowestMs: number;
+  /** The process's CPU time (every thread: the target, an in-process vault, libuv's pool) while the slowest input ran. */
+  slowestCpuMs: number;
   /** What the slowest input came to. */
   slowestOutcome: string;
   after: Record<string, boolean>;
@@ -65,7 +72,7 @@ export async function runTarget<I>(target: Target<I>, options: RunOptions): Prom
   const fixture = await target.open();
   const figures: Figures = {
     target: target.name, seed: options.seed, inputs: 0, seconds: 0, accepted: 0, rejected: new Map(),
-    failures: [], uncaught: 0, hangs: 0, slowestMs: 0, slowestOutcome: '', after: {},
+    failures: [], uncaught: 0, hangs: 0, starvedHangs: 0, slowestMs: 0, slowestCpuMs: 0, slowestOutcome: '', after: {},
   };
   const started = performance.now();
   let next = 0;
@@ -74,6 +81,7 @@ export async function runTarget<I>(target: Target<I>, options: RunOptions): Prom
       const input = fixture.generate(Rand.forInput(options.seed, index));
       options.onInput?.(slot, index, input);
       const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
       let outcome: string | Error;
       try {
         outcome = await fixture.run(input);
@@ -81,19 +89,25 @@ export async function runTarget<I>(target: Target<I>, options: RunOptions): Prom
         outcome = err instanceof Error ? err : new Error(String(err));
       }
       const ms = performance.now() - t0;
+      const { user, system } = process.cpuUsage(cpu0);
+      const cpuMs = (user + system) / 1000;
       figures.inputs++;
       if (ms > figures.slowestMs) {
         figures.slowestMs = ms;
+        figures.slowestCpuMs = cpuMs;
         figures.slowestOutcome = outcome instanceof Error ? 'uncaught' : outcome;
       }
       if (outcome instanceof Error) figures.uncaught++;
       else if (outcome === ACCEPTED) figures.accepted++;
       else figures.rejected.set(outcome, (figures.rejected.get(outcome) ?? 0) + 1);
-      if (ms > HANG_MS) figures.hangs++;
+      if (ms > HANG_MS) {
+        figures.hangs++;
+        if (cpuMs < ms / 4) figures.starvedHangs++;
+      }
       if (outcome instanceof Error || ms > HANG_MS) {
         const failure: Failure = outcome instanceof Error
           ? { index, kind: 'uncaught', message: (outcome.stack ?? outcome.message).split('\n').slice(0, 6).join('\n') }
-          : { index, kind: 'hang', message: `${ms.toFixed(0)} ms, ${outcome}` };
+          : { index, kind: 'hang', message: `${ms.toFixed(0)} ms (process CPU meanwhile ${cpuMs.toFixed(0)} ms), ${outcome}` };
         if (options.saveDir && figures.failures.length < 20) failure.file = await saveInput(options.saveDir, target.name, options.seed, index, input);
         figures.failures.push(failure);
       }

@@ -7,7 +7,7 @@ export function reportLines(f: Figures): string[] {
   const lines = [
     `FUZZ ${f.target} seed=${f.seed} inputs=${f.inputs} rate=${(f.inputs / Math.max(f.seconds, 1e-9)).toFixed(0)}/s time=${f.seconds.toFixed(1)}s`,
     `FUZZ ${f.target} typed rejections=${rejected} accepted=${f.accepted} (codes: ${codes || 'none'})`,
-    `FUZZ ${f.target} uncaught exceptions=${f.uncaught} (goal 0) hangs past 1 s=${f.hangs} (goal 0) slowest input=${f.slowestMs.toFixed(1)} ms (goal < 1000; it was ${f.slowestOutcome})`,
+    `FUZZ ${f.target} uncaught exceptions=${f.uncaught} (goal 0) hangs past 1 s=${f.hangs} (goal 0; of them waiting for a core, under a quarter of their time in CPU: ${f.starvedHangs}) slowest input=${f.slowestMs.toFixed(1)} ms, process CPU meanwhile ${f.slowestCpuMs.toFixed(1)} ms (goal < 1000; it was ${f.slowestOutcome})`,
   ];
   for (const [check, ok] of Object.entries(f.after)) lines.push(`FUZZ ${f.target} ${check}=${ok ? 'OK' : 'FAILED'}`);
   for (const failure of f.failures) {

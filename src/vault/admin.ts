@@ -7,7 +7,7 @@
 import * as z from 'zod';
 import { localAgentLinks } from '../core/vault/localFormat';
 import { parseInput } from './http/body';
-import { issueCredentials, type IssuedCredentials, type VaultIdentity } from './issuer';
+import { issueCredentials, type IssuedCredentials, type SpareKey, type VaultIdentity } from './issuer';
 import { registrationView, type RegistrationView } from './model';
 import * as registry from './registry';
 import type { Store } from './store';
@@ -57,6 +57,8 @@ export interface LocalAdminOptions {
   now: () => Date;
   /** The registration endpoint written into credentials files. */
   endpoint: () => string;
+  /** A running service's key made ahead for the next credentials file. */
+  keys?: SpareKey;
 }
 
 export function localAdmin(store: Store, options: LocalAdminOptions): VaultAdmin {
@@ -85,7 +87,7 @@ export function localAdmin(store: Store, options: LocalAdminOptions): VaultAdmin
       const vault = registry.findVault(state, name);
       const now = options.now();
       const endpoint = options.endpoint();
-      const issued = await issueCredentials({ vault: vault.identity, endpoint, agentLinks: localAgentLinks(endpoint), validHours, now });
+      const issued = await issueCredentials({ vault: vault.identity, endpoint, agentLinks: localAgentLinks(endpoint), validHours, now, keys: options.keys });
       await store.mutate((s) => registry.recordCredentials(s, name, issued, now));
       const { certPem: _cert, keyPem: _key, ...file } = issued;
       return file;

@@ -5,7 +5,7 @@
  * test corpus bends the building blocks below into hostile variants.
  */
 import { createHash, X509Certificate } from 'node:crypto';
-import { createSelfSignedCertificate, encodeManagementCert, generateRsaKeyPair } from '../core/credentials/selfSigned';
+import { createSelfSignedCertificate, encodeManagementCert, generateRsaKeyPair, type KeyPairPem } from '../core/credentials/selfSigned';
 import {
   BACKUP_ROOT,
   ISSUE_BACKDATE_MS,
@@ -102,17 +102,43 @@ function fingerprint256(certPem: string): string {
   return new X509Certificate(certPem).fingerprint256.replace(/:/g, '').toLowerCase();
 }
 
+/**
+ * RSA keys made one ahead, for a running service: an RSA-2048 key is a prime search of a few
+ * hundred ms, a second at times on a busy machine, which issuing a file would otherwise wait
+ * for. Each key is used once and only held in memory; a one-shot command makes its key when asked.
+ */
+export class SpareKey {
+  private spare: Promise<KeyPairPem> | undefined;
+
+  /** The spare key (or a new one, the first time), and the next spare started. */
+  take(): Promise<KeyPairPem> {
+    const key = this.spare ?? generateRsaKeyPair();
+    this.spare = generateRsaKeyPair();
+    // A failed spare fails the issuance that takes it; until then nobody awaits it.
+    this.spare.catch(() => undefined);
+    return key;
+  }
+
+  /** Waits for a key still being made, so that closing the service leaves no work behind. */
+  async close(): Promise<void> {
+    await this.spare?.catch(() => undefined);
+    this.spare = undefined;
+  }
+}
+
 export async function issueCredentials(opts: {
   vault: VaultIdentity;
   endpoint: string;
   agentLinks: AgentLink[];
   validHours?: number;
   now?: Date;
+  /** Where the key comes from: a running service's spare, else made now. */
+  keys?: SpareKey;
 }): Promise<IssuedCredentials> {
   const now = opts.now ?? new Date();
   const notBefore = new Date(now.getTime() - ISSUE_BACKDATE_MS);
   const notAfter = new Date(now.getTime() + (opts.validHours ?? DEFAULT_VALID_HOURS) * 3_600_000);
-  const keys = await generateRsaKeyPair();
+  const keys = await (opts.keys?.take() ?? generateRsaKeyPair());
   const certPem = createSelfSignedCertificate(keys, { notBefore, notAfter });
   const managementCert = encodeManagementCert({
     certPem,

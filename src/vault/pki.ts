@@ -10,7 +10,7 @@
 import { X509Certificate, createHash, createPrivateKey, createPublicKey, generateKeyPair, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import { writeFileAtomic } from '../core/fs/atomic';
-import { generateRsaKeyPair, randomSerial } from '../core/credentials/selfSigned';
+import { generateRsaKeyPair, randomSerialBytes } from '../core/credentials/selfSigned';
 import * as der from './der';
 import { corrupt, readOptional, type DataLayout } from './layout';
 import type { MachineCertificate } from './registry';
@@ -78,7 +78,7 @@ function buildCertificate(spec: CertificateSpec): { pem: string; der: Buffer } {
   if (!algorithm) throw new Error(`a ${spec.signingKey.asymmetricKeyType} CA key cannot sign certificates here`);
   const tbs = der.sequence(
     VERSION_3,
-    der.unsignedInteger(Buffer.from(randomSerial(), 'hex')),
+    der.unsignedInteger(randomSerialBytes()),
     algorithm,
     spec.issuer,
     der.sequence(der.time(spec.notBefore), der.time(spec.notAfter)),

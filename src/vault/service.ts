@@ -4,6 +4,7 @@
  * its own process (cli.ts), inside a test, or inside the extension host, so it holds no
  * process-wide state and everything it opens, close() closes.
  */
+import { constants } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
@@ -16,6 +17,7 @@ import { DEFAULT_TIMEOUTS, listen, serverTimeoutOptions, type VaultTimeouts } fr
 import { registrationRoutes } from './http/registration-routes';
 import { createRouter } from './http/router';
 import { prepareDataDir } from './layout';
+import { SpareKey } from './issuer';
 import { DataLock } from './lock';
 import { silentLogger, type VaultLogger } from './log';
 import { loadOrCreateTls } from './pki';
@@ -78,13 +80,18 @@ export async function startVault(options: StartVaultOptions): Promise<RunningVau
     const tls = await loadOrCreateTls(layout, now());
     const token = await bearerToken(layout.adminToken);
     let url = '';
-    const admin = localAdmin(store, { now, endpoint: () => url });
+    const keys = new SpareKey();
+    cleanup.push(() => keys.close());
+    const admin = localAdmin(store, { now, endpoint: () => url, keys });
 
     const api = https.createServer(
       {
         key: tls.server.keyPem,
         cert: tls.server.certPem,
         minVersion: 'TLSv1.2',
+        // A connection keeps the client certificate of its handshake: the routes read it once per
+        // connection (registration-routes.ts), so TLS 1.2 renegotiation must not swap it.
+        secureOptions: constants.SSL_OP_NO_RENEGOTIATION,
         // Every route decides for itself which client certificate it accepts.
         requestCert: true,
         rejectUnauthorized: false,

@@ -5,7 +5,7 @@
  * forge only lays out the X.509 and PKCS#12 structures. The key is handed back only as PEM for
  * the PFX: nothing here logs or throws with key material.
  */
-import { createPrivateKey, generateKeyPair, randomBytes, sign } from 'node:crypto';
+import { createPrivateKey, generateKeyPair, randomFillSync, sign } from 'node:crypto';
 import { promisify } from 'node:util';
 import forge from '../forge';
 import { CERT_ISSUER_CN, CLIENT_AUTH_OID } from './format';
@@ -62,11 +62,28 @@ export function createSelfSignedCertificate(keys: KeyPairPem, options: Certifica
 /** Public in forge but missing from its type definitions. */
 const pkiInternals = forge.pki as unknown as { getTBSCertificate(cert: forge.pki.Certificate): forge.asn1.Asn1 };
 
-/** 16 random bytes as a positive DER integer: top bit cleared (DER integers are signed), first byte never 0 (OpenSSL refuses a padding byte). */
-export function randomSerial(): string {
-  const bytes = randomBytes(16);
+/**
+ * Random bytes for serials, drawn from a pool refilled 4 KiB at a time: the local vault draws a
+ * serial per registration, and a synchronous call into the CSPRNG for 16 bytes cost several
+ * times what copying them from the pool does.
+ */
+const pool = Buffer.alloc(4096);
+let poolUsed = pool.length;
+
+/** 16 random bytes for a positive DER integer: top bit cleared (DER integers are signed), first byte never 0 (OpenSSL refuses a padding byte). */
+export function randomSerialBytes(): Buffer {
+  if (poolUsed + 16 > pool.length) {
+    randomFillSync(pool);
+    poolUsed = 0;
+  }
+  const bytes = Buffer.from(pool.subarray(poolUsed, (poolUsed += 16)));
   bytes[0] = (bytes[0]! & 0x7f) | 0x01;
-  return bytes.toString('hex');
+  return bytes;
+}
+
+/** randomSerialBytes() as hex, as forge takes a serial. */
+export function randomSerial(): string {
+  return randomSerialBytes().toString('hex');
 }
 
 export interface ManagementCertOptions {

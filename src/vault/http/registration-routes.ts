@@ -41,21 +41,22 @@ export function registrationRoutes(deps: RegistrationDeps): Route[] {
 
   /** The fingerprint of the client's credentials certificate, once it is some vault's valid latest one. */
   function credentialsFingerprint(ctx: RequestContext): string {
-    const fingerprint = sha256Hex(clientCertificate(ctx).raw);
-    ctx.vault = registry.authenticateCredentials(store.state, fingerprint, now()).identity.name;
-    return fingerprint;
+    const { fingerprint256 } = clientCertificate(ctx);
+    ctx.vault = registry.authenticateCredentials(store.state, fingerprint256, now()).identity.name;
+    return fingerprint256;
   }
 
   /** The registration in the path, if the client presented its current machine certificate. */
   function machineRegistration(ctx: RequestContext): RegistrationRecord {
-    const cert = clientCertificate(ctx);
-    if (!ca.issued(cert)) {
+    const peer = clientCertificate(ctx);
+    peer.issuedByVault ??= ca.issued(peer.cert);
+    if (!peer.issuedByVault) {
       throw new VaultError(VaultCode.MachineCertificateUntrusted, 'The client certificate was not issued by this vault: present the machine certificate received at registration.');
     }
     const record = registry.authorizeMachine(
       store.state,
       ctx.params.id!.toLowerCase(),
-      { fingerprint256: sha256Hex(cert.raw), commonName: commonName(cert) },
+      { fingerprint256: peer.fingerprint256, commonName: commonName(peer.cert) },
       now(),
     );
     ctx.vault = record.vault;
@@ -120,12 +121,33 @@ export function registrationRoutes(deps: RegistrationDeps): Route[] {
   ];
 }
 
-function clientCertificate(ctx: RequestContext): X509Certificate {
-  const cert = (ctx.req.socket as TLSSocket).getPeerX509Certificate?.();
-  if (!cert) {
-    throw new VaultError(VaultCode.ClientCertificateRequired, 'This call needs a TLS client certificate: the vault credentials certificate to register, the machine certificate afterwards.');
+/** A connection's client certificate, read once: what the routes need of it. */
+interface PeerCertificate {
+  cert: X509Certificate;
+  fingerprint256: string;
+  /** Whether this vault's CA signed it, once a route asked. */
+  issuedByVault?: boolean;
+}
+
+/**
+ * Client certificates by connection. The server refuses renegotiation (service.ts), so a
+ * connection's client certificate never changes: a keep-alive client's requests parse and hash it
+ * once, and verify its signature once, instead of on every request.
+ */
+const peers = new WeakMap<TLSSocket, PeerCertificate>();
+
+function clientCertificate(ctx: RequestContext): PeerCertificate {
+  const socket = ctx.req.socket as TLSSocket;
+  let peer = peers.get(socket);
+  if (!peer) {
+    const cert = socket.getPeerX509Certificate?.();
+    if (!cert) {
+      throw new VaultError(VaultCode.ClientCertificateRequired, 'This call needs a TLS client certificate: the vault credentials certificate to register, the machine certificate afterwards.');
+    }
+    peer = { cert, fingerprint256: sha256Hex(cert.raw) };
+    peers.set(socket, peer);
   }
-  return cert;
+  return peer;
 }
 
 function commonName(cert: X509Certificate): string {

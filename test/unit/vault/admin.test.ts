@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import forge from 'node-forge';
 import { request } from 'undici';
 import { openVaultAdmin } from '../../../src/vault/index';
 import { credentialsPfx, registerMachine, startTestVault, tempDir, vaultClient, type TestVault } from '../../support/vault';
@@ -114,6 +115,19 @@ describe('vault admin API and admin sessions', () => {
     assert.equal(missing.status, 404);
     assert.equal(missing.json.error?.code, 'VaultNotFound');
     assert.ok(!vault.logs.some((l) => l.includes(String(pin.json.pin))), 'the PIN is not logged');
+  });
+
+  it("issues each credentials file of a running service with a key of its own (the spare made ahead is used once)", async () => {
+    await vault.admin.createVault({ name: 'spare-keys' });
+    const keys = new Set<string>();
+    for (let i = 0; i < 3; i++) {
+      const file = await vault.admin.issueCredentials('spare-keys');
+      const pfx = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(forge.util.createBuffer(credentialsPfx(file.xml).toString('binary'))));
+      // Password-less, as the real files are: the key sits in a plain key bag.
+      const [bag] = pfx.getBags({ bagType: forge.pki.oids.keyBag! })[forge.pki.oids.keyBag!]!;
+      keys.add(forge.pki.privateKeyToPem(bag!.key!));
+    }
+    assert.equal(keys.size, 3);
   });
 
   it('openVaultAdmin goes through the running service, and works on the files when none runs', async () => {

@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { X509Certificate, createPrivateKey, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import tls from 'node:tls';
 import { createTestCa } from '../../support/tls';
 import {
   createCsr,
   createVaultWithCredentials,
+  credentialsPfx,
   issueTestCredentials,
   machineKey,
   registerMachine,
@@ -128,6 +131,23 @@ describe('vault registration API (mTLS)', () => {
     assert.equal(res.json.error.code, 'ClientCertificateRequired');
     const get = await client().request('GET', `/v1/registrations/${randomUUID()}`);
     assert.equal(get.json.error.code, 'ClientCertificateRequired');
+  });
+
+  it('refuses TLS 1.2 renegotiation, so a connection keeps the client certificate its routes read once', async () => {
+    const creds = await createVaultWithCredentials(vault);
+    const { hostname, port } = new URL(vault.url);
+    const socket = tls.connect({ host: hostname, port: Number(port), ca: vault.caCertPem, pfx: credentialsPfx(creds.file.xml), passphrase: '', maxVersion: 'TLSv1.2' });
+    try {
+      await once(socket, 'secureConnect');
+      assert.equal(socket.getProtocol(), 'TLSv1.2');
+      const renegotiated = await new Promise<Error | null>((resolve) => {
+        socket.once('error', resolve);
+        if (!socket.renegotiate({ rejectUnauthorized: false }, (err) => resolve(err ?? null))) resolve(new Error('renegotiate() refused locally'));
+      });
+      assert.ok(renegotiated instanceof Error, 'the vault must refuse a renegotiation');
+    } finally {
+      socket.destroy();
+    }
   });
 
   it('accepts only the latest credentials file of a vault (34513 for a superseded one)', async () => {
