@@ -7,7 +7,7 @@
 import * as z from 'zod';
 import { localAgentLinks } from '../core/vault/localFormat';
 import { parseInput } from './http/body';
-import { issueCredentials, type IssuedCredentials, type SpareKey, type VaultIdentity } from './issuer';
+import { issueCredentials, type IssuedCredentials, type SpareKeys, type VaultIdentity } from './issuer';
 import { registrationView, type RegistrationView } from './model';
 import * as registry from './registry';
 import type { Store } from './store';
@@ -58,7 +58,7 @@ export interface LocalAdminOptions {
   /** The registration endpoint written into credentials files. */
   endpoint: () => string;
   /** A running service's key made ahead for the next credentials file. */
-  keys?: SpareKey;
+  keys?: SpareKeys;
 }
 
 export function localAdmin(store: Store, options: LocalAdminOptions): VaultAdmin {

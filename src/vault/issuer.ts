@@ -103,26 +103,33 @@ function fingerprint256(certPem: string): string {
 }
 
 /**
- * RSA keys made one ahead, for a running service: an RSA-2048 key is a prime search of a few
- * hundred ms, a second at times on a busy machine, which issuing a file would otherwise wait
- * for. Each key is used once and only held in memory; a one-shot command makes its key when asked.
+ * RSA keys made ahead, for a running service: an RSA-2048 key is a prime search of a few hundred
+ * ms, a second at times on a busy machine, which issuing a file would otherwise wait for. A few
+ * are kept in the making (in libuv's pool, in parallel) so that a burst of files, or one slow
+ * search, does not make the next file wait. Each key is used once and only held in memory; a
+ * one-shot command makes its key when asked.
  */
-export class SpareKey {
-  private spare: Promise<KeyPairPem> | undefined;
+export class SpareKeys {
+  private readonly spares: Promise<KeyPairPem>[] = [];
 
-  /** The spare key (or a new one, the first time), and the next spare started. */
+  // Two, to leave two of libuv's four threads to the journal's writes and syncs.
+  constructor(private readonly depth = 2) {}
+
+  /** The oldest spare key (or a new one, the first time), and the spares topped up. */
   take(): Promise<KeyPairPem> {
-    const key = this.spare ?? generateRsaKeyPair();
-    this.spare = generateRsaKeyPair();
-    // A failed spare fails the issuance that takes it; until then nobody awaits it.
-    this.spare.catch(() => undefined);
+    const key = this.spares.shift() ?? generateRsaKeyPair();
+    while (this.spares.length < this.depth) {
+      const spare = generateRsaKeyPair();
+      // A failed spare fails the issuance that takes it; until then nobody awaits it.
+      spare.catch(() => undefined);
+      this.spares.push(spare);
+    }
     return key;
   }
 
-  /** Waits for a key still being made, so that closing the service leaves no work behind. */
+  /** Waits for keys still being made, so that closing the service leaves no work behind. */
   async close(): Promise<void> {
-    await this.spare?.catch(() => undefined);
-    this.spare = undefined;
+    await Promise.all(this.spares.splice(0).map((k) => k.catch(() => undefined)));
   }
 }
 
@@ -133,7 +140,7 @@ export async function issueCredentials(opts: {
   validHours?: number;
   now?: Date;
   /** Where the key comes from: a running service's spare, else made now. */
-  keys?: SpareKey;
+  keys?: SpareKeys;
 }): Promise<IssuedCredentials> {
   const now = opts.now ?? new Date();
   const notBefore = new Date(now.getTime() - ISSUE_BACKDATE_MS);

@@ -17,7 +17,7 @@ import { DEFAULT_TIMEOUTS, listen, serverTimeoutOptions, type VaultTimeouts } fr
 import { registrationRoutes } from './http/registration-routes';
 import { createRouter } from './http/router';
 import { prepareDataDir } from './layout';
-import { SpareKey } from './issuer';
+import { SpareKeys } from './issuer';
 import { DataLock } from './lock';
 import { silentLogger, type VaultLogger } from './log';
 import { loadOrCreateTls } from './pki';
@@ -80,7 +80,7 @@ export async function startVault(options: StartVaultOptions): Promise<RunningVau
     const tls = await loadOrCreateTls(layout, now());
     const token = await bearerToken(layout.adminToken);
     let url = '';
-    const keys = new SpareKey();
+    const keys = new SpareKeys();
     cleanup.push(() => keys.close());
     const admin = localAdmin(store, { now, endpoint: () => url, keys });
 
