@@ -6,7 +6,7 @@ import type { Logger } from '../log';
 import type { ProxyContext } from '../proxy/resolve';
 import { pathOf } from '../target/paths';
 import type { Target } from '../target/target';
-import type { AgentDriver } from '../agents/driver';
+import type { ChosenAgentDriver } from '../agents/choose';
 import type { ProgressHandler } from './types';
 import type { VaultBackend } from '../vault/backend';
 import { nextStep } from '../registration/errors';
@@ -18,8 +18,8 @@ export interface ServiceContext {
   now: () => Date;
   /** The vault service, and the way to it. */
   backend: VaultBackend;
-  /** Everything only the agent does, on the target. */
-  agent: AgentDriver;
+  /** Everything only the agent does, on the target: the driver the core chose for it. */
+  agent: ChosenAgentDriver;
   proxyContext?: ProxyContext;
   downloadCacheDir: string;
   /** The configured Resource Manager endpoint, which chooses a file's backend with it (vault/choose.ts). */
