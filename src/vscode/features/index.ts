@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { LocalVaultBackend, SetupService, type BackendHost, type ServerRow } from '../../core/service';
+import { AzureVaultBackend, LocalVaultBackend, SetupService, type BackendChoice, type BackendHost, type ServerRow, type Target } from '../../core/service';
 import { COMMANDS, VIEWS, type CommandId } from '../ids';
 import type { RegistrationStatusBar } from '../statusBar';
 import { changeProperties, showStatus, unregister } from './commands/manage';
@@ -20,6 +20,7 @@ import { LocalVault } from './localVault';
 import { AzureSignInState, isSignedInToAzure } from './azure/signInState';
 import { IssuedFiles } from './azure/issuedFiles';
 import { lazyIssuer } from './azure/lazyIssuer';
+import { marsAdapter } from './mars';
 import type { TestArmProvider } from './azure/testProvider';
 import type { AzureFeature } from './azure/getCredentials';
 import { chooseRemoteServer } from './remote/choose';
@@ -33,7 +34,7 @@ import { StatusController } from './status/controller';
 import { StatusView } from './status/statusView';
 import { ThisServer } from './status/thisServer';
 import { showStatusMenu } from './statusMenu';
-import { proxyContext } from './settings';
+import { proxyContext, readSettings } from './settings';
 import { openSetupPage, restoreSetupPage } from './setupPage';
 import { trackWalkthrough } from './walkthroughContext';
 
@@ -85,16 +86,29 @@ function windowServiceFactory(host: FeatureHost, trust: VaultTrust, azure: Azure
   const downloadCacheDir = path.join(host.context.globalStorageUri.fsPath, 'downloads');
   // Signed in to the configured Resource Manager (the local vault's emulator), its vaults' PINs come from it (the backend's issuer).
   const issuer = () => (azure.configuredEndpoint() && isSignedInToAzure() ? lazyIssuer(feature, azure) : undefined);
+  // An Azure vault's PINs and files come from whichever Resource Manager the window is signed in to.
+  const azureIssuer = () => (isSignedInToAzure() ? lazyIssuer(feature, azure) : undefined);
   // A file composed by the configured Resource Manager (the local vault's emulator) is the local vault's.
-  const create = (target: Parameters<ServiceFactory>[0]) => {
-    const vaultIssuer = issuer();
-    const vaultBackend = vaultIssuer && ((h: BackendHost) => new LocalVaultBackend({ ...h, issuer: vaultIssuer }));
-    return new SetupService({ target, logger: host.log, proxyContext: proxyContext(), trust: trust.sources(), downloadCacheDir, armEndpoint: azure.configuredEndpoint(), ...(vaultBackend ? { vaultBackend } : {}) });
+  const create = (target: Target, choice?: BackendChoice): SetupService => {
+    const backend = choice?.backend ?? 'local';
+    const vaultIssuer = backend === 'azure' ? azureIssuer() : issuer();
+    const vaultBackend = vaultIssuer && ((h: BackendHost) => (backend === 'azure' ? new AzureVaultBackend({ ...h, issuer: vaultIssuer }) : new LocalVaultBackend({ ...h, issuer: vaultIssuer })));
+    return new SetupService({
+      target,
+      logger: host.log,
+      proxyContext: proxyContext(),
+      trust: trust.sources(),
+      downloadCacheDir,
+      armEndpoint: azure.configuredEndpoint(),
+      backend,
+      mars: marsAdapter(feature, azure, azureIssuer),
+      ...(vaultBackend ? { vaultBackend } : {}),
+    });
   };
   return Object.assign(create, {
     inputs: () => {
       const { env: _env, ...http } = proxyContext();
-      return JSON.stringify({ trust: trust.sources(), http, armEndpoint: azure.configuredEndpoint(), pinsFromArm: issuer() !== undefined });
+      return JSON.stringify({ trust: trust.sources(), http, armEndpoint: azure.configuredEndpoint(), pinsFromArm: issuer() !== undefined, azureSignedIn: isSignedInToAzure(), mars: readSettings().mars });
     },
   });
 }

@@ -10,6 +10,7 @@ import {
   type FinalState,
   type FleetInput,
   type FleetReport,
+  type FleetServer,
   type Secret,
   type ServerState,
   serversToRetry,
@@ -29,6 +30,7 @@ import { confirmLocationInDialog } from '../wizard/passphraseSteps';
 import { runExecuteSteps } from '../wizard/wizard';
 import { LAST_FLEET_REPORT_KEY, countsText, showReportDocument } from './report';
 import { fleetSteps, SERVER_TOKEN, type FleetAnswers } from './steps';
+import { filesPerBackend, onceProbe } from './backendFiles';
 import type { FleetRunView } from './view';
 
 export interface FleetDeps {
@@ -116,17 +118,22 @@ async function fileForRun(f: FeatureContext, deps: FleetDeps, runFile: string, p
   return vscode.commands.executeCommand<string | undefined>(COMMANDS.getCredentialsFromAzure);
 }
 
-async function withFleetProgress(f: FeatureContext, deps: FleetDeps, input: FleetInput): Promise<FleetReport> {
+async function withFleetProgress(f: FeatureContext, deps: FleetDeps, started: FleetInput): Promise<FleetReport> {
   const connect = sshConnector(f.ui, f.log, () => f.session.proxy());
+  const openTarget = (server: FleetServer, signal: AbortSignal) => connect(server.destination, signal);
   const createService = f.session.serviceFactory();
-  const total = input.servers.length;
+  const total = started.servers.length;
   const title = vscode.l10n.t('Registering {0} servers', total);
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
     const controller = new AbortController();
     const subscription = token.onCancellationRequested(() => controller.abort());
     let finished = 0;
+    // Each server's platform before the plan; a mix of agents takes one file per vault service.
+    const probe = onceProbe(openTarget);
+    const input = { ...started, ...(await filesPerBackend(f, started, probe, controller.signal)) };
     const run = startFleet(input, {
-      openTarget: (server, signal) => connect(server.destination, signal),
+      openTarget,
+      probe,
       createService,
       signal: controller.signal,
       logger: f.log,
