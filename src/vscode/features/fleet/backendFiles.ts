@@ -6,7 +6,7 @@
  * anything runs. Each server is probed once: the run's plan reads the answers kept here.
  */
 import * as vscode from 'vscode';
-import { agentForPlatform, LocalTarget, type AgentKind, type FleetInput, type FleetServer, type Target } from '../../../core/service';
+import { agentForPlatform, DEFAULT_FLEET_CONCURRENCY, LocalTarget, type AgentKind, type FleetInput, type FleetServer, type Target } from '../../../core/service';
 import { STRINGS } from '../../../webview/strings';
 import type { FeatureContext } from '../context';
 
@@ -37,8 +37,17 @@ export async function filesPerBackend(f: FeatureContext, input: FleetInput, prob
   // The file's own agent, whatever this window's server is (a fleet's first file may be for Windows servers only).
   const chosen = await f.session.serviceFactory()(new LocalTarget()).fileChoice(input.credentialsFile, { signal }).catch(() => undefined);
   if (!chosen) return { credentialsFile: input.credentialsFile };
-  const platforms = await Promise.all(input.servers.map((s) => probe(s, signal).then((p) => p.platform, () => undefined)));
-  const needed = new Set(platforms.filter((p) => p !== undefined).map((p) => agentForPlatform(p)));
+  // As many connections at once as the run itself opens.
+  const queue = [...input.servers];
+  const platforms: string[] = [];
+  const worker = async () => {
+    for (let s = queue.shift(); s && !signal.aborted; s = queue.shift()) {
+      const answer = await probe(s, signal).catch(() => undefined);
+      if (answer) platforms.push(answer.platform);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(input.concurrency ?? DEFAULT_FLEET_CONCURRENCY, queue.length) }, worker));
+  const needed = new Set(platforms.map((p) => agentForPlatform(p)));
   needed.delete(chosen.agent);
   const more: string[] = [];
   for (const agent of needed) {
