@@ -4,7 +4,7 @@ import { agentLayout, defaultFolders, installRecordFile, type AgentLayout } from
 import { SetupError, throwIfAborted, type ErrorParams } from '../errors';
 import type { Logger } from '../log';
 import type { ProxyContext } from '../proxy/resolve';
-import { pathOf } from '../target/paths';
+import { isAbsoluteOn, pathOf } from '../target/paths';
 import type { Target } from '../target/target';
 import type { ChosenAgentDriver } from '../agents/choose';
 import type { ProgressHandler } from './types';
@@ -46,7 +46,7 @@ export async function installPlace(ctx: ServiceContext, installFolder: string | 
   const defaults = defaultFolders(facts);
   const recordFile = installRecordFile(facts);
   const folder = installFolder ?? (await readInstallRecord(ctx.target, recordFile)) ?? defaults.installFolder;
-  if (!p.isAbsolute(folder)) {
+  if (!isAbsoluteOn(ctx.target, folder)) {
     throw new SetupError('InstallFolderNotAbsolute', `The install folder must be an absolute path on ${ctx.target.label}: ${folder}`, {
       folder,
       ...nextStep('chooseInstallFolder'),

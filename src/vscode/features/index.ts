@@ -12,7 +12,7 @@ import { register, setup } from './commands/setup';
 import { configureProxy, enterPassphrase, generatePassphrase, installAgent, selectCredentials, setCacheFolder, testConnectivity } from './commands/steps';
 import { trustVaultCertificate } from './commands/trust';
 import type { FeatureContext } from './context';
-import { registerServers, showLastFleetReport } from './fleet/registerServers';
+import { registerServers, showLastFleetReport, type FleetDeps } from './fleet/registerServers';
 import { FleetRunView } from './fleet/view';
 import { currentInput, useInput, useVscodeInput } from './input/current';
 import type { UserInput } from './input/userInput';
@@ -64,6 +64,8 @@ export interface FeatureTesting {
   readonly azure: AzureFeature;
   /** The setup page's remote-server choice on the window's session, prompting through `ui`. */
   chooseRemoteServer(ui: UserInput): Promise<boolean>;
+  /** Names the fleet's servers that are a simulated shell (a test double): their rows are labelled simulated, never registered. */
+  simulateFleetServers(isSimulated: ((target: Target) => boolean) | undefined): void;
 }
 
 export interface Features extends vscode.Disposable {
@@ -137,7 +139,7 @@ export function createFeatures(host: FeatureHost): Features {
     load: async () => (await import('./servers/vaultTree')).vaultTree(f, azureSignIn, () => servers.records()),
   });
   const fleetRun = new FleetRunView(host.context.extensionPath);
-  const fleet = { servers: serverStore, view: fleetRun, issued: azure.issued };
+  const fleet: FleetDeps = { servers: serverStore, view: fleetRun, issued: azure.issued };
   const disposables: vscode.Disposable[] = [
     statusView,
     status,
@@ -213,6 +215,7 @@ export function createFeatures(host: FeatureHost): Features {
       azureTestProvider,
       azure,
       chooseRemoteServer: (ui) => chooseRemoteServer(session, ui),
+      simulateFleetServers: (isSimulated) => void (fleet.isSimulated = isSimulated),
     },
     dispose() {
       for (const d of disposables.splice(0)) d.dispose();

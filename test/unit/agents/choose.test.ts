@@ -108,6 +108,12 @@ describe('The core chooses the agent driver', function () {
     }
   });
 
+  it('takes a Windows folder only with its drive letter: a POSIX folder is refused by name, not left to fail over SFTP', async () => {
+    const { service } = serviceFor(root, vault, { target: targetClaiming(WINDOWS), backend: 'azure', mars: MARS_HOOKS });
+    for (const folder of ['/tmp/x/win1', '\\tmp\\x', 'relative']) await assert.rejects(service.installPlace({ installFolder: folder }), (err) => isSetupError(err, 'InstallFolderNotAbsolute'), folder);
+    assert.equal((await service.installPlace({ installFolder: 'D:/Agent' })).installFolder, 'D:\\Agent');
+  });
+
   it('refuses a Windows server of an Azure vault on a surface that offers no MARS driver, naming the agent and the next step', async () => {
     const { service } = serviceFor(root, vault, { target: targetClaiming(WINDOWS), backend: 'azure' });
     await assert.rejects(service.agentKind(), (err) => isSetupError(err, 'AgentNotOfferedHere') && err.params.agent === 'MARS agent (Windows)' && err.params.action === 'setUpFromVsCode');

@@ -12,6 +12,7 @@ import {
   type FleetReport,
   type FleetServer,
   type Secret,
+  type Target,
   type ServerState,
   serversToRetry,
   SetupError,
@@ -38,6 +39,8 @@ export interface FleetDeps {
   view: FleetRunView;
   /** The files this window got from Azure (azure/issuedFiles.ts). */
   issued: { has(file: string): boolean };
+  /** Tests only (FeatureTesting.simulateFleetServers): targets that are a simulated shell. */
+  isSimulated?(target: Target): boolean;
 }
 
 const FINAL = new Set<ServerState>(['registered', 'skipped', 'failed', 'cancelled'] satisfies FinalState[]);
@@ -135,6 +138,7 @@ async function withFleetProgress(f: FeatureContext, deps: FleetDeps, started: Fl
       openTarget,
       probe,
       createService,
+      ...(deps.isSimulated ? { isSimulated: deps.isSimulated } : {}),
       signal: controller.signal,
       logger: f.log,
       confirmPassphraseLocation: confirmLocationInDialog(f.ui()),
