@@ -283,6 +283,7 @@ export const ERROR_CATALOGUE: { readonly [F in ErrorFamily]: Readonly<Record<Fam
     VaultBackendNotAvailable: 'selectCredentials',
     AgentNeedsWindows: 'selectCredentials',
     AgentNeedsLinux: 'selectCredentials',
+    AgentNotOfferedHere: 'setUpFromVsCode',
     CredentialsIssuerUnavailable: 'downloadNewCredentials',
     SecurityPinIssuerUnavailable: 'generateNewSecurityPin',
     // Azure's answer does not fit its documented shape: only a new version of the setup can read it.

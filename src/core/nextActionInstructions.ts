@@ -54,4 +54,5 @@ export const NEXT_ACTION_INSTRUCTIONS = {
   checkAzureVault: "Check the subscription, resource group and vault names (as the portal shows them) and the Resource Manager endpoint, then try again.",
   getCredentialsFromAzure: 'Get a fresh credentials file from Azure (signed in, with the vault picked), then try again.',
   chooseOutputFolder: 'Choose another folder for the file (one your user can write to), or move the existing file away, then try again.',
+  setUpFromVsCode: 'Set this server up from VS Code (Backup Agent Setup), which asks for what its agent needs.',
 } as const satisfies Record<NextAction, string>;

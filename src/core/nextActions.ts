@@ -48,6 +48,7 @@ export const NEXT_ACTIONS = [
   'checkAzureVault',
   'chooseOutputFolder',
   'getCredentialsFromAzure',
+  'setUpFromVsCode',
   'runAsAdministrator',
 ] as const;
 export type NextAction = (typeof NEXT_ACTIONS)[number];

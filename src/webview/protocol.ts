@@ -192,7 +192,7 @@ export const viewSnapshotSchema = z.strictObject({
     noProxy: z.array(z.string()),
     hasPassword: z.boolean(),
   }),
-  connectivity: z.optional(checked(z.looseObject({ stages: z.array(stageSchema), checkedOn: z.enum(['target', 'admin']) }))),
+  connectivity: z.optional(checked(z.looseObject({ stages: z.array(stageSchema), checkedOn: z.enum(['target', 'admin', 'adminOnly']) }))),
   passphrase: z.strictObject({
     present: z.boolean(),
     origin: z.optional(z.enum(['generated', 'typed'])),

@@ -74,6 +74,7 @@ export const STRINGS = {
   connectivityTest: 'Test connectivity',
   connectivityOk: 'The vault is reachable.',
   connectivityFromHere: 'Checked from this computer: the agent is not installed on the server yet. Registering checks again from the server.',
+  connectivityFromHereOnly: "Checked from this computer only: the server's MARS agent has no check this setup runs on Windows. Its registration tells whether the server reaches the vault.",
   connectivityStage: 'Stage',
   connectivityStatus: 'Result',
   connectivityTime: 'Time',

@@ -64,6 +64,9 @@ export interface AgentCheck {
   proxyPassword?: Secret;
 }
 
+/** Why no connectivity check ran on the server. */
+export type ServerCheckSkipped = 'notInstalled' | 'noServerCheck';
+
 export type AgentUnregistered = { alreadyUnregistered: true } | { alreadyUnregistered: false; registrationId: string; remote: RemoteRegistration };
 
 export interface AgentDriver {
@@ -76,10 +79,11 @@ export interface AgentDriver {
     options?: { signal?: AbortSignal; prerequisites?: PrerequisiteReport; onProgress?: (detail: ErrorParams) => void },
   ): Promise<AgentOnTarget>;
   /**
-   * The connectivity check run on the target by the installed agent (its clock included);
-   * undefined when no agent is installed there yet.
+   * The connectivity check run on the target by the installed agent (its clock included), or why
+   * none ran there: `notInstalled` (no agent there yet), `noServerCheck` (the agent has no check
+   * this setup runs from the server: MARS). The service then checks from this side and says which.
    */
-  checkConnectivity(layout: AgentLayout, check: AgentCheck, vault: VaultEndpoint, signal?: AbortSignal): Promise<WithProblem<ConnectivityReport> | undefined>;
+  checkConnectivity(layout: AgentLayout, check: AgentCheck, vault: VaultEndpoint, signal?: AbortSignal): Promise<WithProblem<ConnectivityReport> | ServerCheckSkipped>;
   /** Registers the server from the server: checks, machine key, CSR, the vault call, certificates, configuration. */
   register(layout: AgentLayout, registration: AgentRegistration, vault: VaultEndpoint, options?: StagedOptions): Promise<AgentRegistered>;
   /** The registration as the vault sees it, asked from the server with the machine's certificate. */

@@ -38,7 +38,8 @@ export const agentConfigSchema = z.strictObject({
     .strictObject({
       id: z.string(),
       registeredAt: isoDate,
-      machineCertificateNotAfter: isoDate,
+      // Absent for MARS, whose certificate is its own and not reported.
+      machineCertificateNotAfter: isoDate.optional(),
     })
     .nullable(),
   passphrase: z

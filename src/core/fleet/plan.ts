@@ -9,7 +9,7 @@ import type { VaultCredentials } from '../credentials/model';
 import { SetupError } from '../errors';
 import { nextStep } from '../nextActions';
 import type { HostFacts } from '../target/target';
-import { requireAgentRunsOn, type VaultChoice } from '../vault/choose';
+import { agentForPlatform, requireAgentRunsOn, type VaultChoice } from '../vault/choose';
 import { FleetCode } from './types';
 
 /** One credentials file of the run, read and its vault service chosen. */
@@ -37,7 +37,7 @@ export function requireOneFilePerBackend(files: readonly FleetFile[]): void {
 
 /** The file whose agent runs on the server, or the refusal naming why none does. */
 export function fileForServer(files: readonly FleetFile[], facts: Pick<HostFacts, 'platform'>, server: string): FleetFile {
-  const wanted = facts.platform === 'win32' ? 'mars' : 'reference';
+  const wanted = agentForPlatform(facts.platform);
   const match = files.find((f) => f.choice.agent === wanted);
   if (match) return match;
   // No file for this server's agent: the single-server setup's refusal for the first file says which OS it needs.

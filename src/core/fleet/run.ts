@@ -157,7 +157,7 @@ class Fleet {
         if (options.isSimulated?.(target)) this.update(index, { simulated: true });
         const file = this.planned.get(server.key) ?? fileForServer(files, await target.facts(signal), target.label);
         this.update(index, { state: 'running', backend: file.choice.backend, agent: file.choice.agent });
-        const service = options.createService(target);
+        const service = options.createService(target, file.choice);
         outcome = await setUpServer({ server, service, input, file, passphrases, signal, note: (change) => this.update(index, change) });
         // A simulated shell answers what it is told: its rows are labelled, never reported as registered.
         if (options.isSimulated?.(target)) outcome = { state: 'simulated', ...(outcome.serverName ? { serverName: outcome.serverName } : {}) };

@@ -112,8 +112,12 @@ export interface FleetReport extends BackendChoice {
 
 export interface FleetOptions {
   openTarget(server: FleetServer, signal: AbortSignal): Promise<Target>;
-  /** One per server, built by the adapter (trust, network options, download cache). */
-  createService(target: Target): SetupService;
+  /**
+   * One per server, built by the adapter (trust, network options, download cache) for the vault
+   * service the plan chose for it (`choice.backend`: SetupServiceOptions.backend), whose service
+   * then chooses the server's agent driver.
+   */
+  createService(target: Target, choice: BackendChoice): SetupService;
   signal?: AbortSignal;
   /** Called with a copy of a row each time it changes. */
   onUpdate?(row: ServerRow): void;

@@ -4,9 +4,9 @@ import { agentLayout, defaultFolders, installRecordFile, type AgentLayout } from
 import { SetupError, throwIfAborted, type ErrorParams } from '../errors';
 import type { Logger } from '../log';
 import type { ProxyContext } from '../proxy/resolve';
-import { pathOf } from '../target/paths';
+import { isAbsoluteOn, pathOf } from '../target/paths';
 import type { Target } from '../target/target';
-import type { AgentDriver } from '../agents/driver';
+import type { ChosenAgentDriver } from '../agents/choose';
 import type { ProgressHandler } from './types';
 import type { VaultBackend } from '../vault/backend';
 import { nextStep } from '../registration/errors';
@@ -18,8 +18,8 @@ export interface ServiceContext {
   now: () => Date;
   /** The vault service, and the way to it. */
   backend: VaultBackend;
-  /** Everything only the agent does, on the target. */
-  agent: AgentDriver;
+  /** Everything only the agent does, on the target: the driver the core chose for it. */
+  agent: ChosenAgentDriver;
   proxyContext?: ProxyContext;
   downloadCacheDir: string;
   /** The configured Resource Manager endpoint, which chooses a file's backend with it (vault/choose.ts). */
@@ -46,7 +46,7 @@ export async function installPlace(ctx: ServiceContext, installFolder: string | 
   const defaults = defaultFolders(facts);
   const recordFile = installRecordFile(facts);
   const folder = installFolder ?? (await readInstallRecord(ctx.target, recordFile)) ?? defaults.installFolder;
-  if (!p.isAbsolute(folder)) {
+  if (!isAbsoluteOn(ctx.target, folder)) {
     throw new SetupError('InstallFolderNotAbsolute', `The install folder must be an absolute path on ${ctx.target.label}: ${folder}`, {
       folder,
       ...nextStep('chooseInstallFolder'),

@@ -16,13 +16,15 @@ import { runChange } from './change';
 import { installPlace, stage, type ServiceContext } from './context';
 import { buildPlan } from './plan';
 import { checkPassphraseFile, ensurePassphraseFile, type PassphraseFilePlace } from './passphrase';
-import { inspectForTarget, prepareSetup, summarise } from './prepare';
+import { inspectCredentials, inspectForTarget, prepareSetup, summarise } from './prepare';
+import { chooseVault } from '../vault/choose';
 import { serverNameFor } from './serverName';
 import { runRegistration } from './register';
 import { readStatus, type StatusOptions } from './status';
 import type {
   ChangeInput,
   ChangeOptions,
+  BackendChoice,
   ChangeResult,
   OperationOptions,
   RegisterOptions,
@@ -37,14 +39,21 @@ import type {
 import { runUnregister } from './unregister';
 import { presentedVaultCertificate, verifyVaultCa, type PresentedVaultCertificate, type VerifiedVaultCa } from './trust';
 import type { WithProblem } from './vaultAccess';
-import type { AgentOnTarget } from '../agents/driver';
+import type { AgentOnTarget, ServerCheckSkipped } from '../agents/driver';
+import { ChosenAgentDriver, type AgentFactories } from '../agents/choose';
+import { marsFactory } from '../agents/mars/factory';
 import { ReferenceAgentDriver } from '../agents/reference/driver';
+import { AzureVaultBackend } from '../vault/azure/backend';
 import { LocalVaultBackend } from '../vault/local';
+import type { AgentKind } from '../vault/kinds';
 
 export type { WithProblem } from './vaultAccess';
 
-/** A connectivity report, and where it ran: on the target, or here while the target has no agent yet. */
-export type CheckedConnectivity = WithProblem<ConnectivityReport> & { checkedOn: 'target' | 'admin' };
+/**
+ * A connectivity report, and where it ran: on the target; here while the target has no agent yet
+ * (`admin`); or here only, as the target's agent has no check this setup runs there (`adminOnly`: MARS).
+ */
+export type CheckedConnectivity = WithProblem<ConnectivityReport> & { checkedOn: 'target' | 'admin' | 'adminOnly' };
 
 /** Where a check or a download goes: an endpoint, or the one a credentials file names. */
 export type VaultEndpointInput = ({ endpoint: string } | { credentialsFile: string }) & { proxy: ProxySettings };
@@ -54,18 +63,34 @@ export class SetupService {
 
   constructor(options: SetupServiceOptions) {
     const { target, logger, proxyContext, trust, network, downloadCacheDir } = options;
-    const backend = (options.vaultBackend ?? ((h) => new LocalVaultBackend(h)))({ logger, proxyContext, trust, network });
+    const backendHost = { logger, proxyContext, trust, network };
+    const backend = options.vaultBackend?.(backendHost) ?? (options.backend === 'azure' ? new AzureVaultBackend(backendHost) : new LocalVaultBackend(backendHost));
     const host = { target, logger, access: backend.access, downloadCacheDir, network };
+    const agents: AgentFactories = { reference: (h) => new ReferenceAgentDriver(h), ...(options.mars ? { mars: marsFactory(options.mars) } : {}), ...options.agents };
     this.ctx = {
       target,
       logger,
       backend,
       downloadCacheDir,
       now: options.now ?? (() => new Date()),
-      agent: (options.agentDriver ?? ((h) => new ReferenceAgentDriver(h)))(host),
+      agent: new ChosenAgentDriver(host, backend.kind, agents),
       proxyContext,
       armEndpoint: options.armEndpoint,
     };
+  }
+
+  /**
+   * The agent this target gets, from its platform and this setup's vault service (the one rule in
+   * vault/choose.ts); refused, as every agent step would be, when no agent fits or none is offered here.
+   */
+  agentKind(options: { signal?: AbortSignal } = {}): Promise<AgentKind> {
+    return this.ctx.agent.kind(options.signal);
+  }
+
+  /** A file's vault service and the agent it needs, from the file alone (validated; no target): a fleet's files before its servers are probed. */
+  async fileChoice(file: string, options: { signal?: AbortSignal } = {}): Promise<BackendChoice> {
+    const { backend, agent } = chooseVault(await inspectCredentials(file, this.ctx.now(), options.signal), { armEndpoint: this.ctx.armEndpoint });
+    return { backend, agent };
   }
 
   /** The first step: the file validated, and refused unless this target can take the agent its vault needs. */
@@ -135,15 +160,18 @@ export class SetupService {
   async checkConnectivity(where: VaultEndpointInput, options: { signal?: AbortSignal; installFolder?: string } = {}): Promise<CheckedConnectivity> {
     const { signal } = options;
     const endpoint = await this.endpointOf(where, signal);
+    let skipped: ServerCheckSkipped | undefined;
     if (!this.ctx.target.isLocal) {
       const { layout } = await installPlace(this.ctx, options.installFolder, signal);
       const plan = agentProxyFor(where.proxy, layout, this.ctx.proxyContext);
       const check = { proxy: plan.proxy, ...(plan.password ? { proxyPassword: plan.password } : {}) };
       const fromTarget = await this.ctx.agent.checkConnectivity(layout, check, await this.ctx.backend.access.endpoint(endpoint), signal);
-      if (fromTarget) return { ...fromTarget, checkedOn: 'target' };
+      if (typeof fromTarget !== 'string') return { ...fromTarget, checkedOn: 'target' };
+      skipped = fromTarget;
     }
     const route = await this.ctx.backend.access.route(where.proxy, endpoint);
-    return { ...(await this.ctx.backend.access.checkConnectivity(route, signal)), checkedOn: this.ctx.target.isLocal ? 'target' : 'admin' };
+    const checkedOn = skipped === undefined ? 'target' : skipped === 'noServerCheck' ? 'adminOnly' : 'admin';
+    return { ...(await this.ctx.backend.access.checkConnectivity(route, signal)), checkedOn };
   }
 
   /** The certificate the vault endpoint presents (the top of the chain it sends), for the user to judge before trusting a CA for it. */

@@ -2,8 +2,8 @@
  * What the SetupService takes and returns. Adapters (command palette, webview, status bar, CLI)
  * build these from their own input and show the results; none of them holds a rule.
  */
-import type { AgentDriver } from '../agents/driver';
-import type { InstallHost } from '../agents/reference/install';
+import type { AgentFactories } from '../agents/choose';
+import type { MarsAdapter } from '../agents/mars/factory';
 import type { AgentProxy, PublicAgentConfig } from '../config/agentConfig';
 import type { VaultCredentials } from '../credentials/model';
 import type { AgentLayout } from '../config/layout';
@@ -38,10 +38,20 @@ export interface SetupServiceOptions {
   downloadCacheDir: string;
   /** Time-outs and retries towards the vault (tests shorten them). */
   network?: VaultNetworkOptions;
-  /** The agent this target gets; the reference agent unless given. */
-  agentDriver?: (host: InstallHost) => AgentDriver;
-  /** The vault service; the local vault unless given. */
+  /**
+   * The vault service this setup works with (a credentials file for another is refused); the
+   * local vault unless given. `vaultBackend` builds it when the adapter adds to it (an issuer).
+   */
+  backend?: BackendKind;
   vaultBackend?: (host: BackendHost) => VaultBackend;
+  /**
+   * What the MARS agent needs of this surface. The core chooses the driver from the target's
+   * platform and the backend (agents/choose.ts); without this, a server that needs MARS is
+   * refused (AgentNotOfferedHere).
+   */
+  mars?: MarsAdapter;
+  /** Drivers instead of the core's own, per agent (tests). */
+  agents?: AgentFactories;
   /** The Resource Manager endpoint the user configured instead of Azure's (vault/choose.ts: a file composed from it is the local vault's). */
   armEndpoint?: string;
 }

@@ -39,8 +39,8 @@ export interface ChoiceOptions {
 /** The vault service `credentials` belongs to; refused when it is none of the known ones. */
 export function chooseVault(credentials: Pick<VaultCredentials, 'endpoint' | 'agentLinks' | 'fileName'>, options: ChoiceOptions = {}): VaultChoice {
   const cloud = azureCloudOf(credentials.endpoint);
-  if (cloud) return { backend: 'azure', agent: 'mars', cloud: cloud.name };
-  if (namesLocalVault(credentials) || composedFromConfiguredArm(credentials.endpoint, options.armEndpoint)) return { backend: 'local', agent: 'reference' };
+  if (cloud) return { backend: 'azure', agent: BACKEND_AGENT.azure, cloud: cloud.name };
+  if (namesLocalVault(credentials) || composedFromConfiguredArm(credentials.endpoint, options.armEndpoint)) return { backend: 'local', agent: BACKEND_AGENT.local };
   let host = credentials.endpoint;
   try {
     host = new URL(credentials.endpoint).host;
@@ -61,23 +61,41 @@ function composedFromConfiguredArm(endpoint: string, armEndpointUrl: string | un
   return isConfiguredEndpoint(arm) && originOf(endpoint) === arm.url;
 }
 
+/**
+ * The one agent × backend × platform rule, which the single-server setup (the service's driver,
+ * step 1) and the fleet's plan both apply: a backend's machines run one agent (an Azure vault:
+ * the MARS agent; the local vault: the reference agent), and each agent runs on one kind of system.
+ */
+export const BACKEND_AGENT = { azure: 'mars', local: 'reference' } as const satisfies Record<BackendKind, AgentKind>;
+
+/** The agent that runs on a system: MARS on Windows, the reference agent on every other (POSIX) one. */
+export function agentForPlatform(platform: string): AgentKind {
+  return platform === 'win32' ? 'mars' : 'reference';
+}
+
+/** The agent a server of `backend` gets; refused (AgentNeedsWindows, AgentNeedsLinux) when that agent does not run on its system. */
+export function agentForServer(backend: BackendKind, facts: Pick<HostFacts, 'platform'>, server: string): AgentKind {
+  const agent = BACKEND_AGENT[backend];
+  requireAgentRunsOn({ agent }, facts, server);
+  return agent;
+}
+
 /** Refuses a target whose operating system `choice`'s agent does not run on, naming both. */
-export function requireAgentRunsOn(choice: VaultChoice, facts: Pick<HostFacts, 'platform'>, server: string): void {
+export function requireAgentRunsOn(choice: Pick<VaultChoice, 'agent'>, facts: Pick<HostFacts, 'platform'>, server: string): void {
+  if (agentForPlatform(facts.platform) === choice.agent) return;
   const targetOs = osName(facts.platform);
-  if (choice.agent === 'mars' && facts.platform !== 'win32') {
+  if (choice.agent === 'mars') {
     throw new SetupError('AgentNeedsWindows', `This credentials file is for the MARS agent on Windows; ${server} runs ${targetOs}.`, {
       server,
       targetOs,
       ...nextStep('selectCredentials'),
     });
   }
-  if (choice.agent === 'reference' && facts.platform === 'win32') {
-    throw new SetupError('AgentNeedsLinux', `This credentials file is for the reference agent on Linux; ${server} runs ${targetOs}.`, {
-      server,
-      targetOs,
-      ...nextStep('selectCredentials'),
-    });
-  }
+  throw new SetupError('AgentNeedsLinux', `This credentials file is for the reference agent on Linux; ${server} runs ${targetOs}.`, {
+    server,
+    targetOs,
+    ...nextStep('selectCredentials'),
+  });
 }
 
 /** Refuses a file whose vault service is not the one this setup works with. */

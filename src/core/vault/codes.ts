@@ -6,6 +6,8 @@ export const BackendCode = {
   NotAvailable: 'VaultBackendNotAvailable',
   AgentNeedsWindows: 'AgentNeedsWindows',
   AgentNeedsLinux: 'AgentNeedsLinux',
+  /** The server's agent has no driver on this surface (the command line has no MARS prompts yet). */
+  AgentNotOffered: 'AgentNotOfferedHere',
   /** Issuing a credentials file needs the vault's admin, which this side does not run. */
   IssuerUnavailable: 'CredentialsIssuerUnavailable',
   /** Generating a security PIN needs the vault's admin (or a Resource Manager session), which this side does not hold. */

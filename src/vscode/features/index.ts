@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { LocalVaultBackend, SetupService, type BackendHost, type ServerRow } from '../../core/service';
+import { AzureVaultBackend, LocalVaultBackend, SetupService, type BackendChoice, type BackendHost, type ServerRow, type Target } from '../../core/service';
 import { COMMANDS, VIEWS, type CommandId } from '../ids';
 import type { RegistrationStatusBar } from '../statusBar';
 import { changeProperties, showStatus, unregister } from './commands/manage';
@@ -12,7 +12,7 @@ import { register, setup } from './commands/setup';
 import { configureProxy, enterPassphrase, generatePassphrase, installAgent, selectCredentials, setCacheFolder, testConnectivity } from './commands/steps';
 import { trustVaultCertificate } from './commands/trust';
 import type { FeatureContext } from './context';
-import { registerServers, showLastFleetReport } from './fleet/registerServers';
+import { registerServers, showLastFleetReport, type FleetDeps } from './fleet/registerServers';
 import { FleetRunView } from './fleet/view';
 import { currentInput, useInput, useVscodeInput } from './input/current';
 import type { UserInput } from './input/userInput';
@@ -20,6 +20,7 @@ import { LocalVault } from './localVault';
 import { AzureSignInState, isSignedInToAzure } from './azure/signInState';
 import { IssuedFiles } from './azure/issuedFiles';
 import { lazyIssuer } from './azure/lazyIssuer';
+import { marsAdapter } from './mars';
 import type { TestArmProvider } from './azure/testProvider';
 import type { AzureFeature } from './azure/getCredentials';
 import { chooseRemoteServer } from './remote/choose';
@@ -33,7 +34,7 @@ import { StatusController } from './status/controller';
 import { StatusView } from './status/statusView';
 import { ThisServer } from './status/thisServer';
 import { showStatusMenu } from './statusMenu';
-import { proxyContext } from './settings';
+import { proxyContext, readSettings } from './settings';
 import { openSetupPage, restoreSetupPage } from './setupPage';
 import { trackWalkthrough } from './walkthroughContext';
 
@@ -63,6 +64,8 @@ export interface FeatureTesting {
   readonly azure: AzureFeature;
   /** The setup page's remote-server choice on the window's session, prompting through `ui`. */
   chooseRemoteServer(ui: UserInput): Promise<boolean>;
+  /** Names the fleet's servers that are a simulated shell (a test double): their rows are labelled simulated, never registered. */
+  simulateFleetServers(isSimulated: ((target: Target) => boolean) | undefined): void;
 }
 
 export interface Features extends vscode.Disposable {
@@ -85,16 +88,29 @@ function windowServiceFactory(host: FeatureHost, trust: VaultTrust, azure: Azure
   const downloadCacheDir = path.join(host.context.globalStorageUri.fsPath, 'downloads');
   // Signed in to the configured Resource Manager (the local vault's emulator), its vaults' PINs come from it (the backend's issuer).
   const issuer = () => (azure.configuredEndpoint() && isSignedInToAzure() ? lazyIssuer(feature, azure) : undefined);
+  // An Azure vault's PINs and files come from whichever Resource Manager the window is signed in to.
+  const azureIssuer = () => (isSignedInToAzure() ? lazyIssuer(feature, azure) : undefined);
   // A file composed by the configured Resource Manager (the local vault's emulator) is the local vault's.
-  const create = (target: Parameters<ServiceFactory>[0]) => {
-    const vaultIssuer = issuer();
-    const vaultBackend = vaultIssuer && ((h: BackendHost) => new LocalVaultBackend({ ...h, issuer: vaultIssuer }));
-    return new SetupService({ target, logger: host.log, proxyContext: proxyContext(), trust: trust.sources(), downloadCacheDir, armEndpoint: azure.configuredEndpoint(), ...(vaultBackend ? { vaultBackend } : {}) });
+  const create = (target: Target, choice?: BackendChoice): SetupService => {
+    const backend = choice?.backend ?? 'local';
+    const vaultIssuer = backend === 'azure' ? azureIssuer() : issuer();
+    const vaultBackend = vaultIssuer && ((h: BackendHost) => (backend === 'azure' ? new AzureVaultBackend({ ...h, issuer: vaultIssuer }) : new LocalVaultBackend({ ...h, issuer: vaultIssuer })));
+    return new SetupService({
+      target,
+      logger: host.log,
+      proxyContext: proxyContext(),
+      trust: trust.sources(),
+      downloadCacheDir,
+      armEndpoint: azure.configuredEndpoint(),
+      backend,
+      mars: marsAdapter(feature, azure, azureIssuer),
+      ...(vaultBackend ? { vaultBackend } : {}),
+    });
   };
   return Object.assign(create, {
     inputs: () => {
       const { env: _env, ...http } = proxyContext();
-      return JSON.stringify({ trust: trust.sources(), http, armEndpoint: azure.configuredEndpoint(), pinsFromArm: issuer() !== undefined });
+      return JSON.stringify({ trust: trust.sources(), http, armEndpoint: azure.configuredEndpoint(), pinsFromArm: issuer() !== undefined, azureSignedIn: isSignedInToAzure(), mars: readSettings().mars });
     },
   });
 }
@@ -123,7 +139,7 @@ export function createFeatures(host: FeatureHost): Features {
     load: async () => (await import('./servers/vaultTree')).vaultTree(f, azureSignIn, () => servers.records()),
   });
   const fleetRun = new FleetRunView(host.context.extensionPath);
-  const fleet = { servers: serverStore, view: fleetRun, issued: azure.issued, armEndpoint: () => azureSignIn.configuredEndpoint() };
+  const fleet: FleetDeps = { servers: serverStore, view: fleetRun, issued: azure.issued, armEndpoint: () => azureSignIn.configuredEndpoint() };
   const disposables: vscode.Disposable[] = [
     statusView,
     status,
@@ -199,6 +215,7 @@ export function createFeatures(host: FeatureHost): Features {
       azureTestProvider,
       azure,
       chooseRemoteServer: (ui) => chooseRemoteServer(session, ui),
+      simulateFleetServers: (isSimulated) => void (fleet.isSimulated = isSimulated),
     },
     dispose() {
       for (const d of disposables.splice(0)) d.dispose();

@@ -27,6 +27,14 @@ export interface Settings {
   trustedCertificates: Record<string, unknown>;
   ssh: SshSettingValues;
   fleetConcurrency: number;
+  mars: MarsSettingValues;
+}
+
+export interface MarsSettingValues {
+  /** Who downloads MARSAgentInstaller.exe: the server, or this computer (then uploads it). */
+  installerDownload: 'server' | 'admin';
+  /** The installer's `/m`: opt in to Microsoft Update. */
+  microsoftUpdate: boolean;
 }
 
 export interface SshSettingValues {
@@ -61,6 +69,10 @@ export function readSettings(): Settings {
       useProxy: c.get<boolean>('ssh.useProxy', false),
     },
     fleetConcurrency: c.get<number>('fleet.concurrency', 8),
+    mars: {
+      installerDownload: c.get<string>('mars.installerDownload', 'server') === 'admin' ? 'admin' : 'server',
+      microsoftUpdate: c.get<boolean>('mars.microsoftUpdate', false),
+    },
   };
 }
 

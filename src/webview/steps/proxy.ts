@@ -95,7 +95,7 @@ export function proxyStep(ctx: PageContext, index: number, count: number): Step 
       testResult.className = `result ${c.ok ? 'ok' : 'problem'}`;
       testResult.replaceChildren(
         h('p', {}, c.ok ? ctx.t('connectivityOk') : ctx.errorText(c.error)),
-        c.ok && c.value.checkedOn === 'admin' ? h('p', { id: 'connectivity-from-here' }, ctx.t('connectivityFromHere')) : '',
+        c.ok && c.value.checkedOn !== 'target' ? h('p', { id: 'connectivity-from-here' }, ctx.t(c.value.checkedOn === 'admin' ? 'connectivityFromHere' : 'connectivityFromHereOnly')) : '',
         c.ok ? '' : (ctx.nextStep(c.error, testResult) ?? ''),
         stages.length === 0 ? '' : h('table', { class: 'stages', id: 'connectivity-stages' },
           h('thead', {}, h('tr', {}, ...(['connectivityStage', 'connectivityStatus', 'connectivityTime', 'connectivityCode'] as const).map((k) => h('th', { scope: 'col' }, ctx.t(k))))),

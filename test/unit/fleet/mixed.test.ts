@@ -102,6 +102,7 @@ describe('a fleet mixing Linux and Windows servers', function () {
     const simulated = new Map<string, SimulatedWindowsTarget>();
     const opened: string[] = [];
     const probed: string[] = [];
+    const services: Array<[string, SetupService]> = [];
     const isWindows = (s: FleetServer) => s.key.startsWith('win');
     const options: FleetOptions = {
       logger,
@@ -123,20 +124,32 @@ describe('a fleet mixing Linux and Windows servers', function () {
         }
       },
       isSimulated: (target) => target instanceof SimulatedWindowsTarget,
-      createService: (target) =>
-        new SetupService({
+      createService: (target, choice) => {
+        const service = new SetupService({
           target,
           logger,
+          backend: choice.backend,
+          // What an adapter gives the MARS driver; a simulated shell never gets as far as asking.
+          mars: {
+            settings: { installerRoute: 'server', microsoftUpdate: false },
+            askSecurityPin: async () => undefined,
+            removeAtVault: async () => {
+              throw new Error('not reached');
+            },
+          },
           trust: [{ endpoint: endpointKey(vault.url), pem: vault.caCertPem }],
           downloadCacheDir: path.join(root, 'packages'),
           network: { requestTimeoutMs: 10_000, retry: { retries: 2, baseDelayMs: 50, maxDelayMs: 200 } },
-        }),
+        });
+        services.push([target.label, service]);
+        return service;
+      },
     };
     const fleet = startFleet(
       { servers: list, ...input, proxy: parseProxySettings({ mode: 'off' }), dataSizeBytes: 1024 * 1024, passphrase: { kind: 'shared', value: new Secret(TEST_PASSPHRASE) } },
       options,
     );
-    return { fleet, opened, probed, simulated };
+    return { fleet, opened, probed, simulated, services };
   }
 
   const byKey = (rows: ServerRow[]) => Object.fromEntries(rows.map((r) => [r.key, r]));
@@ -144,7 +157,7 @@ describe('a fleet mixing Linux and Windows servers', function () {
   it('gives each server its agent and backend, registers the Linux ones with the local vault, never reports a simulated Windows row as registered', async () => {
     const { local, azure } = await files();
     const list = [fleetServerFor(servers.sshds[0]!, servers.client, 'linux0', root), windows('win0'), fleetServerFor(servers.sshds[1]!, servers.client, 'linux1', root)];
-    const { fleet, probed, simulated } = run(list, { credentialsFile: local, credentialsFiles: [azure] });
+    const { fleet, probed, simulated, services } = run(list, { credentialsFile: local, credentialsFiles: [azure] });
     const report = await fleet.report;
     const rows = byKey(report.rows);
     assert.deepEqual(new Set(probed), new Set(['linux0', 'win0', 'linux1']), 'every server is probed before the run');
@@ -165,6 +178,11 @@ describe('a fleet mixing Linux and Windows servers', function () {
     assert.notEqual(win.state, 'registered');
     assert.equal(win.registrationId, undefined);
     assert.ok(simulated.has('win0'));
+    // The core chose each server's driver from its platform and backend: MARS for the Windows one.
+    assert.equal(await services.find(([label]) => label === 'admin@win0')![1].agentKind(), 'mars');
+    const others = services.filter(([label]) => label !== 'admin@win0');
+    assert.equal(others.length, 2);
+    for (const [, service] of others) assert.equal(await service.agentKind(), 'reference');
     assert.equal(report.counts.registered, 2, inspect(report.rows));
   });
 

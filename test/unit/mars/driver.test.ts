@@ -162,7 +162,7 @@ function hostFor(target: RecordingTarget, extra: Partial<MarsHost> = {}) {
     logger: { info() {}, warn() {}, error() {}, debug() {} } as unknown as MarsHost['logger'],
     settings: SETTINGS,
     askSecurityPin: async (prompt) => (prompts.push(prompt), new Secret(SECRETS.pin)),
-    removeAtVault: async (name) => void removedAtVault.push(name),
+    removeAtVault: async (at) => void removedAtVault.push(at.serverName),
     sleep: async (ms) => void waits.push(ms),
     ...extra,
   };
@@ -281,7 +281,9 @@ describe('MARS driver (recording fake Target; no Windows run)', function () {
     assert.deepEqual(prompts.map((p) => p.vault), ['lab1']);
     const config = JSON.parse(target.files.get(LAYOUT.configFile)!.toString());
     assert.equal(config.vault.name, 'lab1');
-    assert.equal(config.registration, null);
+    // The thumbprint Start-OBRegistration reported is the record a later run (a fleet's skip) reads.
+    assert.equal(config.registration.id, '7a2ef2caa2e74b6ed1222a5e89288ddad438df2a');
+    assert.equal(config.registration.machineCertificateNotAfter, undefined, 'no certificate date is made up');
     assert.equal(config.cacheFolder, 'E:\\MARS\\Cache');
     assertNoSecretSent(target, [SECRETS.passphrase, SECRETS.pin, SECRETS.proxyPassword]);
 

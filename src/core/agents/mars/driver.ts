@@ -5,8 +5,9 @@
  * (docs/windows-verification.md is the run that would).
  *
  * What the agent keeps of itself is in the registry and the vault; the setup's own record of a
- * server (its configuration, no secret) is written beside it as for the reference agent, with
- * `registration` left null: MARS does not tell its registration, the vault (Azure) does.
+ * server (its configuration, no secret) is written beside it as for the reference agent, its
+ * `registration` the certificate thumbprint Start-OBRegistration reported, so a later run (a
+ * fleet's "already registered") sees it as it sees a Linux one. The vault's own view is Azure's.
  */
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
@@ -65,6 +66,14 @@ export interface MarsSettings {
   uninstallOnUnregister?: boolean;
 }
 
+/** A server's registered identity at its vault (ArmSession's VaultRef and the server's name). */
+export interface RegisteredAt {
+  subscriptionId: string;
+  resourceGroup: string;
+  vault: string;
+  serverName: string;
+}
+
 export interface MarsHost {
   target: Target;
   logger: Logger;
@@ -73,8 +82,8 @@ export interface MarsHost {
   fetchInstaller?(url: string, route: VaultRoute, signal?: AbortSignal): Promise<Uint8Array>;
   /** Asks the admin for the vault's security PIN; undefined when the admin gives none. */
   askSecurityPin(prompt: SecurityPinPrompt, signal?: AbortSignal): Promise<Secret | undefined>;
-  /** The vault's side of unregistering: the Azure backend's registered-identity removal (ArmSession.removeServer). */
-  removeAtVault(serverName: string, signal?: AbortSignal): Promise<void>;
+  /** The vault's side of unregistering: the Azure backend's registered-identity removal (ArmSession.removeServer), the vault as the configuration names it. */
+  removeAtVault(at: RegisteredAt, signal?: AbortSignal): Promise<void>;
   /** Waits between tries of a transient failure; tests pass one that does not wait. */
   sleep?(ms: number, signal?: AbortSignal): Promise<void>;
 }
@@ -183,9 +192,12 @@ export class MarsDriver implements AgentDriver {
     return { version: installed, agentDir: layout.installFolder, installed: true };
   }
 
-  /** MARS has no check of its own to run from the server: the admin side's check is the one there is. */
-  async checkConnectivity(): Promise<undefined> {
-    return undefined;
+  /**
+   * MARS has no check of its own that this setup runs from the server (its registration is the
+   * check): the service checks from this side and says so (`checkedOn: 'adminOnly'`).
+   */
+  async checkConnectivity(): Promise<'noServerCheck'> {
+    return 'noServerCheck';
   }
 
   async register(layout: AgentLayout, registration: AgentRegistration, _vault: unknown, options: StagedOptions = {}): Promise<AgentRegistered> {
@@ -226,7 +238,7 @@ export class MarsDriver implements AgentDriver {
         resourceId: credentials.resourceId,
         endpoint: credentials.endpoint,
       },
-      registration: null,
+      registration: { id: answer.certThumbprint, registeredAt: now },
       passphrase: passphrase ?? null,
       updatedAt: now,
     };
@@ -269,7 +281,11 @@ export class MarsDriver implements AgentDriver {
     const config = await readAgentConfig(this.target, layout);
     if (!config) return { alreadyUnregistered: true };
     onStage?.('unregisterAtVault');
-    await this.host.removeAtVault(config.serverName, signal);
+    // A configuration that names no vault has nothing registered to remove there: only the server's side is cleared.
+    if (config.vault) {
+      const { subscriptionId, resourceGroup, name } = config.vault;
+      await this.host.removeAtVault({ subscriptionId, resourceGroup, vault: name, serverName: config.serverName }, signal);
+    }
     if (this.host.settings.uninstallOnUnregister) {
       await runMarsScript(this.runner, uninstallScript(this.installer), { what: 'uninstall the MARS agent', signal, timeoutMs: INSTALL_TIMEOUT_MS });
     }

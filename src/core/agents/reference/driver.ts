@@ -79,7 +79,7 @@ export class ReferenceAgentDriver implements AgentDriver {
   }
 
   async checkConnectivity(layout: AgentLayout, check: AgentCheck, vault: VaultEndpoint, signal?: AbortSignal) {
-    if (!(await this.target.stat(this.mainOf(layout)))) return undefined;
+    if (!(await this.target.stat(this.mainOf(layout)))) return 'notInstalled' as const;
     const request = { endpoint: vault.endpoint, proxy: check.proxy, ...(check.proxyPassword ? { proxyPassword: check.proxyPassword.reveal() } : {}) };
     const { report, problem } = await this.call(layout, 'check', request, vault, checkAnswerSchema, { signal });
     // The server may have reached it through a forward: the report names the endpoint the files name.

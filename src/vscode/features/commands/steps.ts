@@ -36,12 +36,12 @@ export async function testConnectivity(f: FeatureContext): Promise<void> {
   const value = await settled(f, result, () => testConnectivity(f));
   if (!value) return;
   const stages = value.stages.map((s) => `${s.name} ${s.status} (${s.durationMs} ms)`).join(', ');
-  void f.ui().message(
-    'info',
-    value.checkedOn === 'admin'
-      ? vscode.l10n.t('The vault answered this computer: {0}. The agent is not installed on the server yet; registering checks again from the server.', stages)
-      : vscode.l10n.t('The vault answered: {0}.', stages),
-  );
+  const texts = {
+    admin: () => vscode.l10n.t('The vault answered this computer: {0}. The agent is not installed on the server yet; registering checks again from the server.', stages),
+    adminOnly: () => vscode.l10n.t("The vault answered this computer: {0}. The server's MARS agent has no check this setup runs on Windows; its registration tells whether the server reaches the vault.", stages),
+    target: () => vscode.l10n.t('The vault answered: {0}.', stages),
+  };
+  void f.ui().message('info', texts[value.checkedOn]());
 }
 
 export async function setCacheFolder(f: FeatureContext): Promise<void> {

@@ -58,6 +58,7 @@ export const NEXT_STEPS = {
   askForAzureRole: { instruction: NEXT_ACTION_INSTRUCTIONS.askForAzureRole },
   checkAzureVault: { instruction: NEXT_ACTION_INSTRUCTIONS.checkAzureVault },
   chooseOutputFolder: { instruction: NEXT_ACTION_INSTRUCTIONS.chooseOutputFolder },
+  setUpFromVsCode: { instruction: NEXT_ACTION_INSTRUCTIONS.setUpFromVsCode },
   // Offered instead of downloadNewCredentials for an expired or superseded file while signed in (the core's actionOf).
   getCredentialsFromAzure: { command: COMMANDS.getCredentialsFromAzure, label: 'Get a Fresh File from Azure' },
 } as const satisfies Record<NextAction, NextStep>;

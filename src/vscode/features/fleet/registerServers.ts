@@ -10,7 +10,9 @@ import {
   type FinalState,
   type FleetInput,
   type FleetReport,
+  type FleetServer,
   type Secret,
+  type Target,
   type ServerState,
   serversToRetry,
   SetupError,
@@ -29,6 +31,7 @@ import { confirmLocationInDialog } from '../wizard/passphraseSteps';
 import { runExecuteSteps } from '../wizard/wizard';
 import { LAST_FLEET_REPORT_KEY, countsText, showReportDocument } from './report';
 import { fleetSteps, SERVER_TOKEN, type FleetAnswers } from './steps';
+import { filesPerBackend, onceProbe } from './backendFiles';
 import type { FleetRunView } from './view';
 
 export interface FleetDeps {
@@ -38,6 +41,8 @@ export interface FleetDeps {
   issued: { has(file: string): boolean };
   /** The configured non-Azure Resource Manager, whose files the core's choice of vault takes as the local vault's (as each server's service does). */
   armEndpoint(): string | undefined;
+  /** Tests only (FeatureTesting.simulateFleetServers): targets that are a simulated shell. */
+  isSimulated?(target: Target): boolean;
 }
 
 const FINAL = new Set<ServerState>(['registered', 'skipped', 'failed', 'cancelled'] satisfies FinalState[]);
@@ -118,18 +123,24 @@ async function fileForRun(f: FeatureContext, deps: FleetDeps, runFile: string, p
   return vscode.commands.executeCommand<string | undefined>(COMMANDS.getCredentialsFromAzure);
 }
 
-async function withFleetProgress(f: FeatureContext, deps: FleetDeps, input: FleetInput): Promise<FleetReport> {
+async function withFleetProgress(f: FeatureContext, deps: FleetDeps, started: FleetInput): Promise<FleetReport> {
   const connect = sshConnector(f.ui, f.log, () => f.session.proxy());
+  const openTarget = (server: FleetServer, signal: AbortSignal) => connect(server.destination, signal);
   const createService = f.session.serviceFactory();
-  const total = input.servers.length;
+  const total = started.servers.length;
   const title = vscode.l10n.t('Registering {0} servers', total);
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
     const controller = new AbortController();
     const subscription = token.onCancellationRequested(() => controller.abort());
     let finished = 0;
+    // Each server's platform before the plan; a mix of agents takes one file per vault service.
+    const probe = onceProbe(openTarget);
+    const input = { ...started, ...(await filesPerBackend(f, started, probe, controller.signal)) };
     const run = startFleet(input, {
-      openTarget: (server, signal) => connect(server.destination, signal),
+      openTarget,
+      probe,
       createService,
+      ...(deps.isSimulated ? { isSimulated: deps.isSimulated } : {}),
       signal: controller.signal,
       logger: f.log,
       armEndpoint: deps.armEndpoint(),

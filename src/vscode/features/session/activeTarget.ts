@@ -4,12 +4,13 @@
  * target did; the SSH connection of a target left behind is closed.
  */
 import type * as vscode from 'vscode';
-import type { SetupService, Target } from '../../../core/service';
+import type { BackendChoice, SetupService, Target } from '../../../core/service';
 import type { SessionTarget } from './target';
 
 /** Builds services over any target with this window's settings (a fleet builds one per server). */
 export interface ServiceFactory {
-  (target: Target): SetupService;
+  /** `choice.backend`: the vault service (a fleet's plan names it per server); the local vault when absent. */
+  (target: Target, choice?: BackendChoice): SetupService;
   /**
    * What the services are built from now (trusted CAs, VS Code's proxy settings), compared on
    * every use rather than trusted to a change event: VS Code re-filters settings (a

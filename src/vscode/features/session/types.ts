@@ -46,8 +46,8 @@ export interface SessionSnapshot {
   dataSizeBytes?: number;
   cacheCheck?: Checked<CheckedCacheFolder>;
   proxy: Omit<ProxySettings, 'password'> & { hasPassword: boolean };
-  /** `checkedOn: 'admin'`: checked from this computer, as the remote server has no agent yet. */
-  connectivity?: Checked<{ stages: Array<{ name: string; status: 'ok' | 'failed' | 'skipped'; durationMs: number; code?: string }>; checkedOn: 'target' | 'admin' }>;
+  /** `checkedOn: 'admin'`: checked from this computer, as the remote server has no agent yet; `adminOnly`: its agent (MARS) has no check run from the server. */
+  connectivity?: Checked<{ stages: Array<{ name: string; status: 'ok' | 'failed' | 'skipped'; durationMs: number; code?: string }>; checkedOn: 'target' | 'admin' | 'adminOnly' }>;
   /** `defaultFile`: where saving the passphrase offers to put it when the user names no file. */
   passphrase: PassphraseState & { defaultFile: string };
   status?: SetupStatus;
