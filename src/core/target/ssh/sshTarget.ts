@@ -11,7 +11,7 @@ import { pathOf } from '../paths';
 import { fileMode, folderMode, isPrivateMode } from '../posix/modes';
 import type { CommandResult, FileSystem, FreeSpace, HostFacts, PrivacyOptions, Reach, RunOptions, Target, TargetStat, WriteOptions } from '../target';
 import type { RemoteShell } from './remoteShell';
-import { errnoError, kindOf, type Sftp } from './sftp';
+import { errnoError, isNoSuchFile, kindOf, type Sftp } from './sftp';
 import type { SshTransport } from './transport';
 import type { SshDestination } from './types';
 
@@ -170,7 +170,11 @@ export class SshTarget implements Target {
     else await this.shell.rename(from, to);
   }
 
-  /** mkdir -p one level at a time, so a failure names its real cause (as LocalTarget does). */
+  /**
+   * mkdir -p one level at a time, so a failure names its real cause (as LocalTarget does). The
+   * folder itself is tried first: most are new in a folder that exists, and each SFTP round trip
+   * costs the admin CPU (a walk up took two lstat requests and the mkdir; now one request).
+   */
   mkdir(dir: string, options?: PrivacyOptions): Promise<void> {
     const mode = folderMode(options);
     if (options?.private && this.shell.mkdirPrivate) {
@@ -179,14 +183,19 @@ export class SshTarget implements Target {
     }
     const p = this.#path;
     return this.transport.files('mkdir', async (sftp) => {
+      const target = p.resolve(dir);
+      const first = await sftp.tryMkdir(this.#s(target), mode);
+      if (!first) return;
+      // SFTP reports an existing folder as a bare failure; anything already there is accepted, as LocalTarget does.
+      if (await this.stat(target)) return;
+      if (!isNoSuchFile(first)) throw await sftp.diagnose(first, 'mkdir', target);
       const missing: string[] = [];
-      for (let at = p.resolve(dir); !(await this.stat(at)); at = p.dirname(at)) {
+      for (let at = p.dirname(target); at !== target && !(await this.stat(at)); at = p.dirname(at)) {
         missing.unshift(at);
         if (p.dirname(at) === at) break;
       }
-      for (const folder of missing) {
+      for (const folder of [...missing, target]) {
         await sftp.mkdir(this.#s(folder), mode).catch(async (err: NodeJS.ErrnoException) => {
-          // SFTP reports an existing folder as a bare failure.
           if ((await this.stat(folder))?.kind === 'directory') return;
           throw err;
         });
@@ -213,15 +222,16 @@ export class SshTarget implements Target {
     });
   }
 
+  /**
+   * A file or a link goes with one SFTP request, tried first (a stat before it cost a round trip
+   * more); a folder, or a file SFTP could not remove, goes to the shell.
+   */
   async remove(file: string): Promise<void> {
-    // A file or a link goes with one SFTP request; only a folder needs the shell.
-    const kind = (await this.stat(file))?.kind;
-    if (kind === undefined) return;
-    if (kind !== 'directory') {
-      const gone = await this.transport.files('remove', async (sftp) => sftp.unlink(this.#s(file)).then(() => true, (err: NodeJS.ErrnoException) => err.code === 'ENOENT'));
-      if (gone) return;
-    }
-    return this.shell.removeTree(file);
+    const gone = await this.transport.files('remove', async (sftp) => {
+      const failure = await sftp.tryUnlink(this.#s(file));
+      return !failure || isNoSuchFile(failure) || !(await this.stat(file));
+    });
+    if (!gone) await this.shell.removeTree(file);
   }
 
   freeSpace(file: string): Promise<FreeSpace> {
