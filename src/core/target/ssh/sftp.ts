@@ -37,9 +37,6 @@ export function sftpStatus(err: unknown): number | undefined {
   return typeof code === 'number' ? code : undefined;
 }
 
-/** An SFTP failure that says the file (or a folder on its path) does not exist. */
-export const isNoSuchFile = (err: unknown): boolean => sftpStatus(err) === NO_SUCH_FILE;
-
 const call = <T>(start: (done: (err: Error | null | undefined, value: T) => void) => void): Promise<T> =>
   new Promise((resolve, reject) => start((err, value) => (err ? reject(err) : resolve(value))));
 
@@ -122,16 +119,11 @@ export class Sftp {
   }
 
   /**
-   * mkdir and unlink whose failure comes back undiagnosed (not thrown): the caller first looks at
-   * what is there, as SFTP reports an existing folder, a folder given to unlink and a read-only
-   * file system with the same bare failure.
+   * mkdir whose failure comes back undiagnosed (not thrown): the caller first looks at what is
+   * there, as SFTP reports an existing folder and a read-only file system with the same bare failure.
    */
   tryMkdir(dir: string, mode: number): Promise<Error | undefined> {
     return attempt((done) => this.wrapper.mkdir(dir, { mode }, done));
-  }
-
-  tryUnlink(file: string): Promise<Error | undefined> {
-    return attempt((done) => this.wrapper.unlink(file, done));
   }
 
   mkdir(dir: string, mode: number): Promise<void> {

@@ -11,7 +11,7 @@ import { pathOf } from '../paths';
 import { fileMode, folderMode, isPrivateMode } from '../posix/modes';
 import type { CommandResult, FileSystem, FreeSpace, HostFacts, PrivacyOptions, Reach, RunOptions, Target, TargetStat, WriteOptions } from '../target';
 import type { RemoteShell } from './remoteShell';
-import { errnoError, isNoSuchFile, kindOf, type Sftp } from './sftp';
+import { errnoError, kindOf, type Sftp } from './sftp';
 import type { SshTransport } from './transport';
 import type { SshDestination } from './types';
 
@@ -186,9 +186,10 @@ export class SshTarget implements Target {
       const target = p.resolve(dir);
       const first = await sftp.tryMkdir(this.#s(target), mode);
       if (!first) return;
-      // SFTP reports an existing folder as a bare failure; anything already there is accepted, as LocalTarget does.
+      // SFTP reports an existing folder as a bare failure; anything already there is accepted, as
+      // LocalTarget does. Otherwise the walk up finds the missing levels (none when the failure
+      // was the folder's own: its mkdir below then fails again, diagnosed).
       if (await this.stat(target)) return;
-      if (!isNoSuchFile(first)) throw await sftp.diagnose(first, 'mkdir', target);
       const missing: string[] = [];
       for (let at = p.dirname(target); at !== target && !(await this.stat(at)); at = p.dirname(at)) {
         missing.unshift(at);
@@ -222,16 +223,15 @@ export class SshTarget implements Target {
     });
   }
 
-  /**
-   * A file or a link goes with one SFTP request, tried first (a stat before it cost a round trip
-   * more); a folder, or a file SFTP could not remove, goes to the shell.
-   */
   async remove(file: string): Promise<void> {
-    const gone = await this.transport.files('remove', async (sftp) => {
-      const failure = await sftp.tryUnlink(this.#s(file));
-      return !failure || isNoSuchFile(failure) || !(await this.stat(file));
-    });
-    if (!gone) await this.shell.removeTree(file);
+    // A file or a link goes with one SFTP request; only a folder needs the shell.
+    const kind = (await this.stat(file))?.kind;
+    if (kind === undefined) return;
+    if (kind !== 'directory') {
+      const gone = await this.transport.files('remove', async (sftp) => sftp.unlink(this.#s(file)).then(() => true, (err: NodeJS.ErrnoException) => err.code === 'ENOENT'));
+      if (gone) return;
+    }
+    return this.shell.removeTree(file);
   }
 
   freeSpace(file: string): Promise<FreeSpace> {
