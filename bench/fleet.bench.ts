@@ -87,6 +87,20 @@
 //   it as a plain number, which loses the low bits of a 64-bit id), the admin's two TLS
 //   connections to the vault per server (its connectivity check and the package's `latest`), and
 //   a quiet machine to measure on.
+//
+// Notes from 2026-12-07, 03:30 UTC (50 servers at concurrency 8; load average 13-23, other work
+// 227 s of the run's 481 s busy): admin CPU 141 ms per server, within the noise of the runs before
+// (137 at load 5-14, 168 at 15-20), after two cuts measured apart against one loopback sshd:
+// - The probe's facts in one write: 9 SSH packets to 2, the probe 9.1-9.9 ms to 5.1-5.4 ms.
+// - SFTP requests 77 to 62 a server (lstat 30 to 13): SSH mkdir tries the folder first, the cache
+//   check walks up once. A round trip costs 0.7-0.9 ms of admin CPU here, whatever the cipher:
+//   aes128-gcm (what ssh2 and sshd agree on; Node's OpenSSL, no JS crypto) against aes256-gcm,
+//   aes128-ctr + hmac-sha2-256-etm and chacha20-poly1305 showed no difference, per round trip or
+//   for a 1 MiB upload, so the algorithms are left at ssh2's defaults.
+// - Left: the connection 12-13 ms, 4 exec sessions at 3.5-5 ms, the admin's vault connectivity
+//   check 11 ms (its own TLS connection) and the package's `latest` query plus the cached
+//   package's hash 11.6 ms (5.1 with a keep-alive dispatcher shared across servers), ~48 SFTP
+//   requests. The per-thread split (/proc/self/task) put 90% of the admin CPU on the main thread.
 // A smaller case, quickly: tsx bench/fleet.bench.ts --servers 10 --concurrency 4,8
 // Through npm: npm run bench -- fleet -- --concurrency 8 --cpu-profile fleet.cpuprofile
 import { execFile, execFileSync, spawn } from 'node:child_process';

@@ -3,7 +3,7 @@ import { pathOf } from '../target/paths';
 import { SetupError, throwIfAborted, type ErrorParams } from '../errors';
 import { errnoOf } from '../fs/errno';
 import { LocalTarget } from '../target/local';
-import type { Target } from '../target/target';
+import type { Target, TargetStat } from '../target/target';
 import { isUncPath, isUnderVirtualRoot } from './refusedPaths';
 
 /** Free space the cache folder needs, as a share of the data to protect (agent facts §5: "at least 5%"). */
@@ -82,6 +82,8 @@ export async function checkCacheFolder(folder: string, options: CacheFolderOptio
   };
   const target = report.folder;
   const created: string[] = [];
+  /** The folder or its nearest existing parent, found once by the local check for the checks after it. */
+  let nearest: Existing | undefined;
 
   const run = async (check: CacheCheckName, body: () => Promise<Verdict> | Verdict) => {
     if (!report.ok) {
@@ -114,7 +116,8 @@ export async function checkCacheFolder(folder: string, options: CacheFolderOptio
       if (isUnderVirtualRoot(target)) {
         return fail(CacheCode.NotLocal, `The cache folder cannot be in a system folder: ${target}`, { reason: 'virtual' });
       }
-      const { fileSystem } = await machine.freeSpace(await nearestExisting(machine, target));
+      nearest = await nearestExisting(machine, target);
+      const { fileSystem } = await machine.freeSpace(nearest.dir);
       if (fileSystem.kind === 'unknown') return { ok: true }; // the target cannot tell
       report.fileSystem = fileSystem.name;
       if (fileSystem.kind === 'local') return { ok: true, params: { fileSystem: fileSystem.name } };
@@ -127,7 +130,8 @@ export async function checkCacheFolder(folder: string, options: CacheFolderOptio
     await run('exists', async () => {
       let stat;
       try {
-        stat = await machine.stat(target);
+        if (nearest?.targetError) throw nearest.targetError;
+        stat = nearest ? (nearest.dir === target ? nearest.stat : undefined) : await machine.stat(target);
       } catch (err) {
         return fail(CacheCode.NotCreatable, `The cache folder cannot be read: ${target}`, { errorCode: errnoOf(err) ?? 'unknown' });
       }
@@ -135,7 +139,7 @@ export async function checkCacheFolder(folder: string, options: CacheFolderOptio
       // A link is refused too: the agent's cache must not be a reparse point (agent facts §5).
       if (stat) return fail(CacheCode.NotCreatable, `The cache folder path exists but is not a folder: ${target}`, { reason: 'not-a-directory' });
       try {
-        await createFolders(machine, target, created);
+        await createFolders(machine, target, created, nearest?.dir);
         report.created = true;
         return { ok: true, params: { created: true } };
       } catch (err) {
@@ -181,20 +185,33 @@ export function cacheFolderError(report: CacheFolderReport): SetupError | undefi
   return failed && new SetupError(failed.code, failed.message, failed.params);
 }
 
-async function nearestExisting(machine: Target, target: string): Promise<string> {
+interface Existing {
+  dir: string;
+  stat: TargetStat | undefined;
+  /** Why `target` itself could not be looked at (the walk went on to its parents). */
+  targetError?: unknown;
+}
+
+/** `target` or its nearest parent that exists (each level a stat, a round trip on a remote target). */
+async function nearestExisting(machine: Target, target: string): Promise<Existing> {
   const path = pathOf(machine);
+  let targetError: unknown;
   for (let dir = target; ; dir = path.dirname(dir)) {
-    if ((await machine.stat(dir).catch(() => undefined)) || path.dirname(dir) === dir) return dir;
+    const stat = await machine.stat(dir).catch((err: unknown) => {
+      if (dir === target) targetError = err;
+      return undefined;
+    });
+    if (stat || path.dirname(dir) === dir) return { dir, stat, ...(targetError === undefined ? {} : { targetError }) };
   }
 }
 
 /**
- * Makes the missing folders one level at a time, each private, recording them in `created` so a
- * refused folder can be removed again.
+ * Makes the missing folders below `from` (the nearest existing folder, when already found) one
+ * level at a time, each private, recording them in `created` so a refused folder can be removed again.
  */
-async function createFolders(machine: Target, target: string, created: string[]): Promise<void> {
+async function createFolders(machine: Target, target: string, created: string[], from?: string): Promise<void> {
   const path = pathOf(machine);
-  let dir = await nearestExisting(machine, target);
+  let dir = from ?? (await nearestExisting(machine, target)).dir;
   for (const part of path.relative(dir, target).split(path.sep).filter(Boolean)) {
     dir = path.join(dir, part);
     await machine.mkdir(dir, { private: true });

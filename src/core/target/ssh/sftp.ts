@@ -40,6 +40,9 @@ export function sftpStatus(err: unknown): number | undefined {
 const call = <T>(start: (done: (err: Error | null | undefined, value: T) => void) => void): Promise<T> =>
   new Promise((resolve, reject) => start((err, value) => (err ? reject(err) : resolve(value))));
 
+const attempt = (start: (done: (err: Error | null | undefined) => void) => void): Promise<Error | undefined> =>
+  new Promise((resolve) => start((err) => resolve(err ?? undefined)));
+
 /** The subset of SFTP the SSH target uses, with errno-coded failures. */
 export class Sftp {
   constructor(readonly wrapper: SFTPWrapper) {}
@@ -113,6 +116,14 @@ export class Sftp {
     return this.#coded('scandir', dir, (done) =>
       this.wrapper.readdir(dir, (err, list) => done(err, list?.map((e) => e.filename).filter((n) => n !== '.' && n !== '..'))),
     );
+  }
+
+  /**
+   * mkdir whose failure comes back undiagnosed (not thrown): the caller first looks at what is
+   * there, as SFTP reports an existing folder and a read-only file system with the same bare failure.
+   */
+  tryMkdir(dir: string, mode: number): Promise<Error | undefined> {
+    return attempt((done) => this.wrapper.mkdir(dir, { mode }, done));
   }
 
   mkdir(dir: string, mode: number): Promise<void> {

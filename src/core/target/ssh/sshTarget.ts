@@ -170,7 +170,11 @@ export class SshTarget implements Target {
     else await this.shell.rename(from, to);
   }
 
-  /** mkdir -p one level at a time, so a failure names its real cause (as LocalTarget does). */
+  /**
+   * mkdir -p one level at a time, so a failure names its real cause (as LocalTarget does). The
+   * folder itself is tried first: most are new in a folder that exists, and each SFTP round trip
+   * costs the admin CPU (a walk up took two lstat requests and the mkdir; now one request).
+   */
   mkdir(dir: string, options?: PrivacyOptions): Promise<void> {
     const mode = folderMode(options);
     if (options?.private && this.shell.mkdirPrivate) {
@@ -179,14 +183,20 @@ export class SshTarget implements Target {
     }
     const p = this.#path;
     return this.transport.files('mkdir', async (sftp) => {
+      const target = p.resolve(dir);
+      const first = await sftp.tryMkdir(this.#s(target), mode);
+      if (!first) return;
+      // SFTP reports an existing folder as a bare failure; anything already there is accepted, as
+      // LocalTarget does. Otherwise the walk up finds the missing levels (none when the failure
+      // was the folder's own: its mkdir below then fails again, diagnosed).
+      if (await this.stat(target)) return;
       const missing: string[] = [];
-      for (let at = p.resolve(dir); !(await this.stat(at)); at = p.dirname(at)) {
+      for (let at = p.dirname(target); at !== target && !(await this.stat(at)); at = p.dirname(at)) {
         missing.unshift(at);
         if (p.dirname(at) === at) break;
       }
-      for (const folder of missing) {
+      for (const folder of [...missing, target]) {
         await sftp.mkdir(this.#s(folder), mode).catch(async (err: NodeJS.ErrnoException) => {
-          // SFTP reports an existing folder as a bare failure.
           if ((await this.stat(folder))?.kind === 'directory') return;
           throw err;
         });
