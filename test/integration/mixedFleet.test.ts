@@ -11,6 +11,7 @@ import path from 'node:path';
 import { inspect } from 'node:util';
 import type { FleetReport } from '../../src/core/fleet';
 import type { SshTarget } from '../../src/core/target/ssh/sshTarget';
+import { THIS_SERVER_ID } from '../../src/vscode/features/servers/view';
 import { issueCredentials } from '../../src/vault/issuer';
 import { TEST_VAULT } from '../support/credentials-corpus';
 import { startRemoteServers, type RemoteServers } from '../support/remoteServers';
@@ -47,6 +48,8 @@ describe('A fleet mixing Linux and (simulated) Windows servers', function () {
   });
 
   after(async () => {
+    // The Servers list is the window's: the servers of this file stop with it, so they leave the list too.
+    for (const r of h?.testing.servers.records() ?? []) if (r.id !== THIS_SERVER_ID) await h.testing.serverStore.remove(r.id);
     h?.testing.simulateFleetServers(undefined);
     await h?.testing.extensionGlobalState.update(LAST_REPORT_KEY, undefined);
     await windows?.close();
