@@ -3,20 +3,22 @@
 // test/support/simulatedWindowsSshd.ts; no Windows machine is reachable here). Each server is
 // probed before the plan; the run asks for the other vault service's file, shows each server's
 // backend and agent, registers the Linux one against the local vault, and labels the Windows row
-// simulated and never registered. What no agent can do is refused before anything runs.
+// simulated and never registered. What no agent can do is refused before anything runs. The
+// window's single-server setup (palette, setup page) of the Windows server takes the Azure file.
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { inspect } from 'node:util';
 import type { FleetReport } from '../../src/core/fleet';
 import type { SshTarget } from '../../src/core/target/ssh/sshTarget';
+import { THIS_SERVER_ID } from '../../src/vscode/features/servers/view';
 import { issueCredentials } from '../../src/vault/issuer';
 import { TEST_VAULT } from '../support/credentials-corpus';
 import { startRemoteServers, type RemoteServers } from '../support/remoteServers';
 import { startHarness, type Harness } from '../support/setupHarness';
 import { startSimulatedWindowsSshd, type SimulatedWindowsSshd } from '../support/simulatedWindowsSshd';
 import { sshdUnavailableReason } from '../support/sshd';
-import { KEEP, type MessageRecord } from '../support/testUserInput';
+import { KEEP, TestUserInput, type MessageRecord } from '../support/testUserInput';
 
 const LAST_REPORT_KEY = 'backupAgent.fleet.lastReport';
 
@@ -46,6 +48,8 @@ describe('A fleet mixing Linux and (simulated) Windows servers', function () {
   });
 
   after(async () => {
+    // The Servers list is the window's: the servers of this file stop with it, so they leave the list too.
+    for (const r of h?.testing.servers.records() ?? []) if (r.id !== THIS_SERVER_ID) await h.testing.serverStore.remove(r.id);
     h?.testing.simulateFleetServers(undefined);
     await h?.testing.extensionGlobalState.update(LAST_REPORT_KEY, undefined);
     await windows?.close();
@@ -120,5 +124,23 @@ describe('A fleet mixing Linux and (simulated) Windows servers', function () {
     assert.equal(win.reason?.code, 'AgentNeedsLinux', inspect(win));
     // Only the probe's facts ran there.
     assert.ok(windows.simulation.scripts.slice(before).every((s) => s.includes('Win32_OperatingSystem')), inspect(windows.simulation.scripts.slice(before)));
+  });
+
+  it("the single-server setup of the Windows server takes the Azure file (Azure, MARS) and refuses the local vault's by name", async () => {
+    const { session } = h.testing;
+    const chooser = new TestUserInput(['win1']);
+    assert.equal(await h.testing.chooseRemoteServer(chooser), true);
+    chooser.assertDone();
+    try {
+      const azure = await session.selectCredentials(azureFile);
+      assert.ok(azure.ok, inspect(azure));
+      assert.deepEqual([azure.value.backend, azure.value.agent], ['azure', 'mars']);
+      assert.equal(await (await session.getService()).agentKind(), 'mars', "the session's service is the Azure vault's, with the MARS driver");
+      const local = await session.checkCredentials(h.credentialsFile);
+      assert.equal(local.ok ? 'accepted' : local.error.code, 'AgentNeedsLinux');
+    } finally {
+      await session.useLocalTarget();
+      await session.selectCredentials(h.credentialsFile);
+    }
   });
 });

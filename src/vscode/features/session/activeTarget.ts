@@ -21,7 +21,7 @@ export interface ServiceFactory {
 }
 
 export class ActiveTarget {
-  private service?: { inputs: string; service: SetupService };
+  private service?: { inputs: string; backend: BackendChoice['backend'] | undefined; service: SetupService };
 
   constructor(
     private active: SessionTarget,
@@ -50,10 +50,16 @@ export class ActiveTarget {
     return closeTarget(left.target, this.log);
   }
 
-  /** The service over the current target, rebuilt whenever what it is built from changed. */
-  getService(): SetupService {
+  /**
+   * The service over the current target for `choice`'s vault service (the local vault's when
+   * absent), rebuilt whenever what it is built from changed.
+   */
+  getService(choice?: BackendChoice): SetupService {
     const inputs = this.createService.inputs();
-    if (this.service?.inputs !== inputs) this.service = { inputs, service: this.createService(this.active.target) };
+    const backend = choice?.backend;
+    if (this.service?.inputs !== inputs || this.service.backend !== backend) {
+      this.service = { inputs, backend, service: this.createService(this.active.target, choice) };
+    }
     return this.service.service;
   }
 

@@ -7,6 +7,7 @@
  */
 import * as vscode from 'vscode';
 import type {
+  BackendChoice,
   ChangeInput,
   ConfirmPassphraseLocation,
   DescribedCredentials,
@@ -82,9 +83,15 @@ export class Session implements SetupSession {
     return this.remembered.get();
   }
 
-  /** What `file` says, checked by the core; nothing is selected or remembered. */
+  /**
+   * What `file` says, checked by the core with the service of the file's own vault service (an
+   * Azure file gets the Azure backend and, on a Windows server, the MARS agent); nothing is
+   * selected or remembered.
+   */
   async checkCredentials(file: string, signal?: AbortSignal): Promise<Checked<DescribedCredentials>> {
-    const service = await this.getService();
+    // A file that cannot be read has no vault service: the current service's check says why.
+    const choice = await this.targets.getService(this.backendChoice()).fileChoice(file, { signal }).catch(() => undefined);
+    const service = this.targets.getService(choice);
     return checked(() => service.describeCredentials(file, { signal }));
   }
 
@@ -321,9 +328,18 @@ export class Session implements SetupSession {
     return this.checks.status;
   }
 
-  /** The service over the session's target, rebuilt whenever what it is built from changed (the trusted CAs, VS Code's proxy settings). */
+  /**
+   * The service over the session's target for the selected file's vault service, rebuilt whenever
+   * what it is built from changed (the file's vault service, the trusted CAs, VS Code's proxy settings).
+   */
   async getService(): Promise<SetupService> {
-    return this.targets.getService();
+    return this.targets.getService(this.backendChoice());
+  }
+
+  /** The selected file's vault service and agent, as its check found them (none before a file passed). */
+  private backendChoice(): BackendChoice | undefined {
+    const selected = this.checks.credentials;
+    return selected?.ok ? { backend: selected.value.backend, agent: selected.value.agent } : undefined;
   }
 
   /** Builds services over other targets with this window's settings (a fleet builds one per server). */
