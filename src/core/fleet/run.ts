@@ -13,7 +13,8 @@ import { countRows } from './report';
 import { setUpServer, type ServerOutcome } from './server';
 import { FleetCode, type FleetInput, type FleetOptions, type FleetReport, type FleetRun, type ServerRow } from './types';
 import { validateFleetShape } from './validate';
-import { chooseVault } from '../vault/choose';
+import { agentForPlatform, chooseVault } from '../vault/choose';
+import type { HostFacts } from '../target/target';
 
 const VAULT_MACHINE_LIMIT_CODE = 'VaultMachineLimitReached';
 
@@ -27,8 +28,10 @@ export function startFleet(input: FleetInput, options: FleetOptions): FleetRun {
 class Fleet {
   readonly rows: ServerRow[];
   private readonly queue: number[];
-  /** Per running server, so cancel(key) reaches its registration. */
+  /** Per server being probed or run, so cancel(key) reaches it. */
   private readonly running = new Map<string, AbortController>();
+  /** Per such server, what unlinks its controller from the run's signal. */
+  private readonly rowCleanups = new Map<string, () => void>();
   /** Set once the vault refuses a registration for its machine limit. */
   private limitReached?: Reason;
   /** Each server's file, when the plan probed it before the run. */
@@ -48,11 +51,7 @@ class Fleet {
     // Checked up front so their refusals (as the single-server setup's) come before any server is
     // contacted; each registration reads its file again, as a single-server setup does.
     const files: FleetFile[] = [];
-    for (const file of [input.credentialsFile, ...(input.credentialsFiles ?? [])]) {
-      const credentials = await inspectCredentials(file, new Date(), options.signal);
-      // The file's backend and agent, as the single-server setup chooses them (its refusal included).
-      files.push({ file, credentials, choice: chooseVault(credentials, { armEndpoint: options.armEndpoint }) });
-    }
+    for (const file of [input.credentialsFile, ...(input.credentialsFiles ?? [])]) files.push(await this.fleetFile(file));
     requireOneFilePerBackend(files);
     const credentials = files[0]!.credentials;
     const { backend, agent } = files[0]!.choice;
@@ -114,39 +113,86 @@ class Fleet {
     for (const index of this.queue.splice(0)) this.update(index, { state, finishedAt, ...(reason ? { reason } : {}) });
   }
 
+  /** A file of the run, checked as the single-server setup checks it, with its backend and agent (its refusal included). */
+  private async fleetFile(file: string): Promise<FleetFile> {
+    const credentials = await inspectCredentials(file, new Date(), this.options.signal);
+    return { file, credentials, choice: chooseVault(credentials, { armEndpoint: this.options.armEndpoint }) };
+  }
+
   /**
-   * Before any server runs: each server's facts, and so its file, backend and agent; a server no
-   * file has an agent for (or that cannot be reached) ends here, failed, and is not attempted.
+   * Before any server runs: each server's facts (its row "connecting", cancellable on its own),
+   * then a file for each agent the servers need that no file is for (`fileFor`), and so each
+   * server's file, backend and agent. A server no file has an agent for, or that cannot be
+   * reached, ends here, failed, and is not attempted.
    */
-  private async plan(files: readonly FleetFile[], probe: NonNullable<FleetOptions['probe']>, concurrency: number): Promise<void> {
+  private async plan(files: FleetFile[], probe: NonNullable<FleetOptions['probe']>, concurrency: number): Promise<void> {
     const pending = [...this.queue];
-    const refused = new Set<number>();
+    const ended = new Set<number>();
+    const probed = new Map<number, Pick<HostFacts, 'platform'>>();
+    const fail = (index: number, err: unknown) => {
+      ended.add(index);
+      this.update(index, { state: 'failed', reason: this.reasonOf(this.input.servers[index]!.key, err), finishedAt: new Date().toISOString() });
+    };
     const next = async (): Promise<void> => {
-      for (let index = pending.shift(); index !== undefined; index = pending.shift()) {
+      for (let index = pending.shift(); index !== undefined && !this.options.signal?.aborted; index = pending.shift()) {
         const server = this.input.servers[index]!;
+        const controller = this.startRow(server.key);
+        this.update(index, { state: 'connecting', startedAt: new Date().toISOString() });
         try {
-          const file = fileForServer(files, await probe(server, this.options.signal), server.key);
-          this.planned.set(server.key, file);
-          this.update(index, { backend: file.choice.backend, agent: file.choice.agent });
+          probed.set(index, await probe(server, controller.signal));
+          this.update(index, { state: 'queued' });
         } catch (err) {
           if (this.options.signal?.aborted) return;
-          refused.add(index);
-          this.update(index, { state: 'failed', reason: this.reasonOf(server.key, err), finishedAt: new Date().toISOString() });
+          if (controller.signal.aborted) {
+            ended.add(index);
+            this.update(index, { state: 'cancelled', finishedAt: new Date().toISOString() });
+          } else fail(index, err);
+        } finally {
+          this.endRow(server.key);
         }
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, pending.length) }, next));
-    this.queue.splice(0, this.queue.length, ...this.queue.filter((i) => !refused.has(i)));
+    if (this.options.signal?.aborted) return;
+    const missing = new Set([...probed.values()].map((facts) => agentForPlatform(facts.platform)).filter((agent) => !files.some((f) => f.choice.agent === agent)));
+    for (const agent of missing) {
+      const file = await this.options.fileFor?.(agent, this.options.signal);
+      if (file) files.push(await this.fleetFile(file));
+    }
+    requireOneFilePerBackend(files);
+    for (const [index, facts] of probed) {
+      const server = this.input.servers[index]!;
+      try {
+        const file = fileForServer(files, facts, server.key);
+        this.planned.set(server.key, file);
+        this.update(index, { backend: file.choice.backend, agent: file.choice.agent });
+      } catch (err) {
+        fail(index, err);
+      }
+    }
+    this.queue.splice(0, this.queue.length, ...this.queue.filter((i) => !ended.has(i)));
+  }
+
+  /** A row's own cancellation, which cancel(key) reaches; linked to the whole run's. */
+  private startRow(key: string): AbortController {
+    const controller = new AbortController();
+    const abort = () => controller.abort();
+    this.options.signal?.addEventListener('abort', abort, { once: true });
+    this.running.set(key, controller);
+    this.rowCleanups.set(key, () => this.options.signal?.removeEventListener('abort', abort));
+    return controller;
+  }
+
+  private endRow(key: string): void {
+    this.rowCleanups.get(key)?.();
+    this.rowCleanups.delete(key);
+    this.running.delete(key);
   }
 
   private async runServer(index: number, files: readonly FleetFile[], passphrases: PassphraseSource): Promise<void> {
     const { input, options } = this;
     const server = input.servers[index]!;
-    const controller = new AbortController();
-    const abort = () => controller.abort();
-    options.signal?.addEventListener('abort', abort, { once: true });
-    this.running.set(server.key, controller);
-    const signal = controller.signal;
+    const signal = this.startRow(server.key).signal;
     this.update(index, { state: 'connecting', startedAt: new Date().toISOString() });
 
     let outcome: ServerOutcome | { state: 'failed'; reason: Reason } | { state: 'cancelled' } | { state: 'simulated'; serverName?: string };
@@ -168,8 +214,7 @@ class Fleet {
     } catch (err) {
       outcome = signal.aborted || err instanceof CancelledError ? { state: 'cancelled' } : { state: 'failed', reason: this.reasonOf(server.key, err) };
     } finally {
-      options.signal?.removeEventListener('abort', abort);
-      this.running.delete(server.key);
+      this.endRow(server.key);
     }
     if (outcome.state === 'failed' && outcome.reason.code === VAULT_MACHINE_LIMIT_CODE) this.limitReached ??= outcome.reason;
     options.logger.info(`Fleet: ${server.key} ${outcome.state}${'reason' in outcome && outcome.reason ? ` (${outcome.reason.code})` : ''}.`);

@@ -11,6 +11,7 @@ import type { ProxySettings } from '../proxy/settings';
 import type { BackendChoice, ConfirmPassphraseLocation, SetupService } from '../service';
 import type { SshDestination } from '../target/ssh/types';
 import type { HostFacts, Target } from '../target/target';
+import type { AgentKind } from '../vault/kinds';
 
 /** The most servers one fleet run takes: the vault's own limit of machines (agent facts §2: 50 per vault). */
 export const FLEET_MACHINE_LIMIT = 50;
@@ -132,6 +133,11 @@ export interface FleetOptions {
    * runs on it.
    */
   probe?(server: FleetServer, signal?: AbortSignal): Promise<Pick<HostFacts, 'platform'>>;
+  /**
+   * With `probe`: asked, once the servers are probed, for the credentials file of an agent some
+   * servers need and no file of the run is for (undefined: those servers are refused).
+   */
+  fileFor?(agent: AgentKind, signal?: AbortSignal): Promise<string | undefined>;
   /** True for a target that only simulates a Windows shell (tests): its rows are labelled simulated, never registered. */
   isSimulated?(target: Target): boolean;
 }

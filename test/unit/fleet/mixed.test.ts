@@ -97,7 +97,7 @@ describe('a fleet mixing Linux and Windows servers', function () {
     return { local, azure };
   }
 
-  function run(list: FleetServer[], input: Pick<FleetInput, 'credentialsFile' | 'credentialsFiles'>) {
+  function run(list: FleetServer[], input: Pick<FleetInput, 'credentialsFile' | 'credentialsFiles'>, extra: Partial<FleetOptions> = {}) {
     const logger = captureLogger();
     const simulated = new Map<string, SimulatedWindowsTarget>();
     const opened: string[] = [];
@@ -115,6 +115,8 @@ describe('a fleet mixing Linux and Windows servers', function () {
       },
       probe: async (server, signal) => {
         probed.push(server.key);
+        // A server that never answers (hung*): probed until its row is cancelled.
+        if (server.key.startsWith('hung')) return new Promise((_resolve, reject) => signal?.addEventListener('abort', () => reject(new Error('aborted')), { once: true }));
         if (isWindows(server)) return { platform: 'win32' };
         const target = await servers.openTarget(server, signal ?? new AbortController().signal, logger);
         try {
@@ -144,6 +146,7 @@ describe('a fleet mixing Linux and Windows servers', function () {
         services.push([target.label, service]);
         return service;
       },
+      ...extra,
     };
     const fleet = startFleet(
       { servers: list, ...input, proxy: parseProxySettings({ mode: 'off' }), dataSizeBytes: 1024 * 1024, passphrase: { kind: 'shared', value: new Secret(TEST_PASSPHRASE) } },
@@ -208,5 +211,33 @@ describe('a fleet mixing Linux and Windows servers', function () {
     const twice = run([fleetServerFor(servers.sshds[0]!, servers.client, 'linux4', root)], { credentialsFile: first.local, credentialsFiles: [second.local] });
     await assert.rejects(twice.fleet.report, (err) => isSetupError(err, 'FleetCredentialsPerBackend'));
     assert.deepEqual(twice.probed, []);
+  });
+
+  it('asks, once every server is probed, for the file of an agent no file is for; a row cancelled while probed ends cancelled, not attempted', async () => {
+    const { local, azure } = await files();
+    const asked: string[] = [];
+    const rowsSeen: Array<[string, string]> = [];
+    const fleetRun: ReturnType<typeof run> = run([windows('win2'), windows('hung0'), fleetServerFor(servers.sshds[0]!, servers.client, 'linux5', root)], { credentialsFile: local }, {
+      fileFor: async (agent) => {
+        asked.push(agent);
+        return azure;
+      },
+      onUpdate: (row) => {
+        rowsSeen.push([row.key, row.state]);
+        // The user cancels the row of the server that does not answer while it is being reached.
+        if (row.key === 'hung0' && row.state === 'connecting') setImmediate(() => fleetRun.fleet.cancel('hung0'));
+      },
+    });
+    const report = await fleetRun.fleet.report;
+    const rows = byKey(report.rows);
+    assert.deepEqual(asked, ['mars'], 'asked once, for the agent the Windows server needs');
+    assert.equal(rows.win2!.backend, 'azure');
+    assert.equal(rows.win2!.agent, 'mars');
+    assert.equal(rows.win2!.simulated, true);
+    assert.equal(rows.linux5!.state, 'registered', inspect(rows.linux5));
+    assert.equal(rows.hung0!.state, 'cancelled', inspect(rows.hung0));
+    assert.ok(rowsSeen.some(([key, state]) => key === 'hung0' && state === 'connecting'), 'its row said it was being reached');
+    assert.ok(!fleetRun.opened.includes('hung0'), 'the cancelled server is not attempted');
+    assert.equal(report.counts.cancelled, 1);
   });
 });

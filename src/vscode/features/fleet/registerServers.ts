@@ -31,7 +31,7 @@ import { confirmLocationInDialog } from '../wizard/passphraseSteps';
 import { runExecuteSteps } from '../wizard/wizard';
 import { LAST_FLEET_REPORT_KEY, countsText, showReportDocument } from './report';
 import { fleetSteps, SERVER_TOKEN, type FleetAnswers } from './steps';
-import { filesPerBackend, onceProbe } from './backendFiles';
+import { askFileFor, probeServer } from './backendFiles';
 import type { FleetRunView } from './view';
 
 export interface FleetDeps {
@@ -133,12 +133,11 @@ async function withFleetProgress(f: FeatureContext, deps: FleetDeps, started: Fl
     const controller = new AbortController();
     const subscription = token.onCancellationRequested(() => controller.abort());
     let finished = 0;
-    // Each server's platform before the plan; a mix of agents takes one file per vault service.
-    const probe = onceProbe(openTarget);
-    const input = { ...started, ...(await filesPerBackend(f, started, probe, controller.signal)) };
-    const run = startFleet(input, {
+    // Each server's platform before the plan (its row "connecting"); a mix of agents takes one file per vault service.
+    const run = startFleet(started, {
       openTarget,
-      probe,
+      probe: probeServer(openTarget),
+      fileFor: (agent) => askFileFor(f, agent),
       createService,
       ...(deps.isSimulated ? { isSimulated: deps.isSimulated } : {}),
       signal: controller.signal,
