@@ -6,7 +6,7 @@
 // token is nowhere VS Code stores or logs.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { existsSync, promises as fs, readFileSync } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
@@ -14,6 +14,7 @@ import { inspectCredentialsFile } from '../../src/core/credentials/inspect';
 import { createHandlers } from '../../src/vscode/features/setupPage/handlers';
 import { REQUEST_PARAMS } from '../../src/webview/protocol';
 import { activateExtension, waitUntil } from '../support/extension';
+import { signInToEmulator, signOutOfEmulator } from '../support/emulatorSignIn';
 import { startHarness, type Harness } from '../support/setupHarness';
 import { ALTERNATIVE, KEEP, TestUserInput, type MessageRecord } from '../support/testUserInput';
 
@@ -21,7 +22,6 @@ const SUBSCRIPTION = randomUUID();
 /** The answers to the directory and subscription picks, by the names the emulator gives them. */
 let pickSubscription: string[] = [];
 const VAULT = 'az-lab';
-const ENDPOINT_SETTING = 'azure.resourceManagerEndpoint';
 const config = () => vscode.workspace.getConfiguration('backupAgent');
 
 /** Every file under `dir` (skipping what cannot be read), for a search of its bytes. */
@@ -39,20 +39,10 @@ describe('Vault credentials from Azure (the local vault\'s ARM emulator)', funct
 
   before(async () => {
     h = await startHarness();
-    token = readFileSync(path.join(h.vault.dataDir, 'arm-token'), 'utf8').trim();
-    const { tenantId } = await h.vault.admin.createVault({ name: VAULT, subscriptionId: SUBSCRIPTION, resourceGroup: 'rg-az', location: 'westeurope' });
-    // The harness's own vault is in another subscription and directory: the pick asks for the directory first.
-    pickSubscription = [`Local directory ${tenantId.slice(0, 8)}`, `Local subscription ${SUBSCRIPTION.slice(0, 8)}`];
-    await config().update(ENDPOINT_SETTING, h.vault.url, vscode.ConfigurationTarget.Global);
-    await waitUntil(() => config().get<string>(ENDPOINT_SETTING) === h.vault.url || undefined, 'the endpoint setting');
-    const provider = await h.testing.azureTestProvider;
-    assert.ok(provider, 'the test provider exists in test mode');
-    provider.useToken(token);
+    ({ pickSubscription, token } = await signInToEmulator(h, { name: VAULT, subscriptionId: SUBSCRIPTION, resourceGroup: 'rg-az', location: 'westeurope' }));
   });
   after(async () => {
-    await h?.run('backupAgent.signOutOfAzure', []);
-    (await h?.testing.azureTestProvider)?.useToken(undefined);
-    await config().update(ENDPOINT_SETTING, undefined, vscode.ConfigurationTarget.Global);
+    await signOutOfEmulator(h);
     await h?.close();
   });
 

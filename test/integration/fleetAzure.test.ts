@@ -5,25 +5,23 @@
 // certificate upload, not one per server), selects it, and every server registers with it.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { promises as fs, readFileSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { FleetReport } from '../../src/core/fleet';
 import { actionOf } from '../../src/core/registration/errors';
 import type { ServerRecord } from '../../src/vscode/features/servers/store';
 import { THIS_SERVER_ID } from '../../src/vscode/features/servers/view';
-import { waitUntil } from '../support/extension';
 import { startRemoteServers, type RemoteServers } from '../support/remoteServers';
+import { signInToEmulator, signOutOfEmulator } from '../support/emulatorSignIn';
 import { startHarness, type Harness } from '../support/setupHarness';
 import { sshdUnavailableReason } from '../support/sshd';
 import { KEEP, TestUserInput, type MessageRecord } from '../support/testUserInput';
 
 const SUBSCRIPTION = randomUUID();
 const VAULT = 'az-fleet';
-const ENDPOINT_SETTING = 'azure.resourceManagerEndpoint';
 const LAST_REPORT_KEY = 'backupAgent.fleet.lastReport';
 const SERVERS = ['azf1', 'azf2', 'azf3'];
-const config = () => vscode.workspace.getConfiguration('backupAgent');
 
 describe('A fleet run with a file from Azure (the local vault\'s ARM emulator, sshd servers)', function () {
   this.timeout(300_000);
@@ -43,22 +41,13 @@ describe('A fleet run with a file from Azure (the local vault\'s ARM emulator, s
       this.skip();
     }
     h = await startHarness();
-    const { tenantId } = await h.vault.admin.createVault({ name: VAULT, subscriptionId: SUBSCRIPTION, resourceGroup: 'rg-fleet', location: 'northeurope' });
-    // The harness's own vault is in another subscription and directory: the pick asks for the directory first.
-    pickSubscription = [`Local directory ${tenantId.slice(0, 8)}`, `Local subscription ${SUBSCRIPTION.slice(0, 8)}`];
-    await config().update(ENDPOINT_SETTING, h.vault.url, vscode.ConfigurationTarget.Global);
-    await waitUntil(() => config().get<string>(ENDPOINT_SETTING) === h.vault.url || undefined, 'the endpoint setting');
-    const provider = await h.testing.azureTestProvider;
-    assert.ok(provider, 'the test provider exists in test mode');
-    provider.useToken(readFileSync(path.join(h.vault.dataDir, 'arm-token'), 'utf8').trim());
+    ({ pickSubscription } = await signInToEmulator(h, { name: VAULT, subscriptionId: SUBSCRIPTION, resourceGroup: 'rg-fleet', location: 'northeurope' }));
     remote = await startRemoteServers(h.dir);
   });
   after(async () => {
     for (const r of records()) await h?.testing.serverStore.remove(r.id);
     await h?.testing.extensionGlobalState.update(LAST_REPORT_KEY, undefined);
-    await h?.run('backupAgent.signOutOfAzure', []);
-    (await h?.testing.azureTestProvider)?.useToken(undefined);
-    await config().update(ENDPOINT_SETTING, undefined, vscode.ConfigurationTarget.Global);
+    await signOutOfEmulator(h);
     await remote?.close();
     await h?.close();
   });

@@ -6,13 +6,14 @@
 // takes its security PIN from the vault.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { promises as fs, readFileSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { verifyPassphrase } from '../../src/core/passphrase/verifier';
 import type { ServerElement } from '../../src/vscode/features/servers/view';
 import type { VaultNode, VaultServerNode } from '../../src/vscode/features/servers/vaultNodes';
 import { waitUntil } from '../support/extension';
+import { signInToEmulator, signOutOfEmulator } from '../support/emulatorSignIn';
 import { startHarness, type Harness } from '../support/setupHarness';
 import { issueTestCredentials, registerMachine, vaultClient } from '../support/vault';
 import { ALTERNATIVE, CANCEL, KEEP, TestUserInput, type MessageRecord } from '../support/testUserInput';
@@ -22,7 +23,6 @@ const SUBSCRIPTION = randomUUID();
 let pickSubscription: string[] = [];
 const VAULT = 'az-view';
 const OTHER = 'vault-only-srv';
-const ENDPOINT_SETTING = 'azure.resourceManagerEndpoint';
 /** pickVault.ts's key of the subscriptions picked before. */
 const RECENT_KEY = 'azure.recentSubscriptions';
 const config = () => vscode.workspace.getConfiguration('backupAgent');
@@ -65,14 +65,7 @@ describe("The vault's view in the Servers view (the local vault's ARM emulator)"
 
   before(async () => {
     h = await startHarness();
-    const { tenantId } = await h.vault.admin.createVault({ name: VAULT, subscriptionId: SUBSCRIPTION, resourceGroup: 'rg-view', location: 'westeurope' });
-    // The harness's own vault is in another subscription and directory: the pick asks for the directory first.
-    pickSubscription = [`Local directory ${tenantId.slice(0, 8)}`, `Local subscription ${SUBSCRIPTION.slice(0, 8)}`];
-    await config().update(ENDPOINT_SETTING, h.vault.url, vscode.ConfigurationTarget.Global);
-    await waitUntil(() => config().get<string>(ENDPOINT_SETTING) === h.vault.url || undefined, 'the endpoint setting');
-    const provider = await h.testing.azureTestProvider;
-    assert.ok(provider, 'the test provider exists in test mode');
-    provider.useToken(readFileSync(path.join(h.vault.dataDir, 'arm-token'), 'utf8').trim());
+    ({ pickSubscription } = await signInToEmulator(h, { name: VAULT, subscriptionId: SUBSCRIPTION, resourceGroup: 'rg-view', location: 'westeurope' }));
     // This suite's subscription as the one picked before (a suite before it may have left its own): the vault's view lists its vaults.
     recentBefore = h.testing.extensionGlobalState.get(RECENT_KEY);
     await h.testing.extensionGlobalState.update(RECENT_KEY, [SUBSCRIPTION]);
@@ -91,9 +84,7 @@ describe("The vault's view in the Servers view (the local vault's ARM emulator)"
   });
   after(async () => {
     await h?.testing.extensionGlobalState.update(RECENT_KEY, recentBefore);
-    await h?.run('backupAgent.signOutOfAzure', []);
-    (await h?.testing.azureTestProvider)?.useToken(undefined);
-    await config().update(ENDPOINT_SETTING, undefined, vscode.ConfigurationTarget.Global);
+    await signOutOfEmulator(h);
     await h?.close();
   });
 
