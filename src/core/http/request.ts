@@ -102,24 +102,31 @@ export async function requestJson<T = unknown>(
   return { status, headers, data: checked.data };
 }
 
-/** Reads the body, refusing (and dropping the connection) past `limit` bytes. */
+/** Reads the body as text, refusing (and dropping the connection) past `limit` bytes. */
 export async function readCapped(response: Dispatcher.ResponseData, limit: number, target: Pick<NetworkTarget, 'host'>): Promise<string> {
-  const tooLarge = () => {
-    response.body.destroy();
-    return new SetupError(HttpCode.ResponseTooLarge, `The answer from ${target.host} is larger than ${limit} bytes.`, {
+  const tooLarge = () =>
+    new SetupError(HttpCode.ResponseTooLarge, `The answer from ${target.host} is larger than ${limit} bytes.`, {
       host: target.host,
       limitBytes: limit,
     });
+  return (await readBodyCapped(response, limit, tooLarge)).toString('utf8');
+}
+
+/** Reads the body; past `limit` bytes (announced or counted) drops the connection and throws `tooLarge()`. */
+export async function readBodyCapped(response: Dispatcher.ResponseData, limit: number, tooLarge: () => Error): Promise<Buffer> {
+  const refuse = () => {
+    response.body.destroy();
+    return tooLarge();
   };
-  if (Number(response.headers['content-length']) > limit) throw tooLarge();
+  if (Number(response.headers['content-length']) > limit) throw refuse();
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of response.body) {
     total += (chunk as Buffer).length;
-    if (total > limit) throw tooLarge();
+    if (total > limit) throw refuse();
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 type Parsed = { ok: true; value: unknown } | { ok: false };

@@ -8,6 +8,7 @@
 import { CancelledError, SetupError } from '../../errors';
 import { createDispatcher } from '../../http/dispatcher';
 import { diagnoseSocketError, networkError, networkTarget } from '../../http/networkErrors';
+import { readBodyCapped } from '../../http/request';
 import { request } from '../../http/undici';
 import type { VaultRoute } from '../../service/vaultAccess';
 
@@ -40,17 +41,8 @@ export async function fetchInstaller(url: string, route: Pick<VaultRoute, 'proxy
         await response.body.dump();
         throw failed(current, response.statusCode, 'the server refused the download');
       }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const chunk of response.body as AsyncIterable<Buffer>) {
-        size += chunk.length;
-        if (size > MAX_INSTALLER_BYTES) {
-          response.body.destroy();
-          throw failed(current, 200, `larger than ${MAX_INSTALLER_BYTES} bytes`);
-        }
-        chunks.push(chunk);
-      }
-      return new Uint8Array(Buffer.concat(chunks));
+      const tooLarge = () => failed(current, 200, `larger than ${MAX_INSTALLER_BYTES} bytes`);
+      return new Uint8Array(await readBodyCapped(response, MAX_INSTALLER_BYTES, tooLarge));
     }
   } finally {
     await dispatcher.close().catch(() => undefined);
