@@ -2,12 +2,13 @@
  * The admin route's installer download (agents/mars/fetchInstaller.ts) against a real local HTTPS
  * server: the link's redirects followed over https only, the body returned whole, a refusal
  * reported, and the server's certificate verified unless the user turned verification off (which
- * the other cases do, the test server's certificate being self-signed). Not exercised: the 200 MB
- * cap, a proxy, and Microsoft's real download host.
+ * the other cases do, the test server's certificate being self-signed). The 200 MB cap is tested
+ * on an announced length (no 200 MB body is sent). Not exercised: a proxy, and Microsoft's real
+ * download host.
  */
 import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
-import { fetchInstaller } from '../../../src/core/agents/mars/fetchInstaller';
+import { MAX_INSTALLER_BYTES, fetchInstaller } from '../../../src/core/agents/mars/fetchInstaller';
 import { isSetupError } from '../../../src/core/errors';
 import { createSelfSigned, startHttpsServer, type TestServer } from '../../support/tls';
 
@@ -31,6 +32,8 @@ describe('MARS installer download on the admin side (local HTTPS server)', funct
         if (req.url === '/MARSAgentInstaller.exe') return res.writeHead(200, { 'content-length': BYTES.length }).end(BYTES);
         if (req.url === '/to-http') return to(`http://127.0.0.1:${server.port}/MARSAgentInstaller.exe`);
         if (req.url === '/loop') return to('/loop');
+        // Announces more than the cap, then sends a little and ends: the download must refuse on the header.
+        if (req.url === '/huge') return res.writeHead(200, { 'content-length': MAX_INSTALLER_BYTES + 1 }).end(BYTES);
         res.writeHead(404).end();
       },
     });
@@ -48,6 +51,10 @@ describe('MARS installer download on the admin side (local HTTPS server)', funct
     await assert.rejects(fetchInstaller(`${server.origin}/to-http`, route(false)), (err) => isSetupError(err, 'AgentDownloadFailed') && /not https/.test(String(err.params.reason)));
     await assert.rejects(fetchInstaller(`${server.origin}/loop`, route(false)), (err) => isSetupError(err, 'AgentDownloadFailed') && /redirects/.test(String(err.params.reason)));
     await assert.rejects(fetchInstaller(`${server.origin}/missing`, route(false)), (err) => isSetupError(err, 'AgentDownloadFailed') && err.params.httpStatus === 404 && err.params.host === `127.0.0.1:${server.port}`);
+  });
+
+  it('refuses an installer announced larger than the cap, before reading it', async () => {
+    await assert.rejects(fetchInstaller(`${server.origin}/huge`, route(false)), (err) => isSetupError(err, 'AgentDownloadFailed') && /larger than/.test(String(err.params.reason)));
   });
 
   it('verifies the server certificate unless verification is off', async () => {
