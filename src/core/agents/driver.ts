@@ -6,6 +6,7 @@
  */
 import type { PublicAgentConfig, AgentProxy } from '../config/agentConfig';
 import type { ConnectivityReport } from '../connectivity/check';
+import type { AgentLink } from '../credentials/model';
 import type { AgentLayout } from '../config/layout';
 import type { ErrorParams } from '../errors';
 import type { PrerequisiteReport } from '../install';
@@ -69,6 +70,14 @@ export type ServerCheckSkipped = 'notInstalled' | 'noServerCheck';
 
 export type AgentUnregistered = { alreadyUnregistered: true } | { alreadyUnregistered: false; registrationId: string; remote: RemoteRegistration };
 
+export interface InstallOptions {
+  signal?: AbortSignal;
+  prerequisites?: PrerequisiteReport;
+  onProgress?: (detail: ErrorParams) => void;
+  /** The credentials file's AgentLinks, where a file names the agent's download (MARS). */
+  agentLinks?: readonly AgentLink[];
+}
+
 export interface AgentDriver {
   /** What the agent needs on the target; refused (AgentPrerequisiteMissing) when something is missing. */
   requirePrerequisites(signal?: AbortSignal): Promise<PrerequisiteReport>;
@@ -76,7 +85,7 @@ export interface AgentDriver {
   install(
     route: VaultRoute,
     layout: AgentLayout,
-    options?: { signal?: AbortSignal; prerequisites?: PrerequisiteReport; onProgress?: (detail: ErrorParams) => void },
+    options?: InstallOptions,
   ): Promise<AgentOnTarget>;
   /**
    * The connectivity check run on the target by the installed agent (its clock included), or why

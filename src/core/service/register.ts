@@ -41,7 +41,7 @@ export async function runRegistration(ctx: ServiceContext, input: SetupInput, op
   const prerequisites = await ctx.agent.requirePrerequisites(signal);
 
   enter('installAgent', { agentDir: layout.agentDir });
-  await ctx.agent.install(route, layout, { signal, prerequisites, onProgress: (d) => onProgress?.('installAgent', d) });
+  await ctx.agent.install(route, layout, { signal, prerequisites, agentLinks: credentials.agentLinks, onProgress: (d) => onProgress?.('installAgent', d) });
 
   enter('savePassphrase');
   const passphraseFile =

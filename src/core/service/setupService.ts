@@ -188,11 +188,12 @@ export class SetupService {
   async install(where: VaultEndpointInput, options: OperationOptions = {}): Promise<AgentOnTarget> {
     const { signal, onProgress } = options;
     const place = await installPlace(this.ctx, options.installFolder, signal);
-    const route = await this.ctx.backend.access.route(where.proxy, await this.endpointOf(where, signal));
+    const vault = await this.vaultOf(where, signal);
+    const route = await this.ctx.backend.access.route(where.proxy, vault.endpoint);
     stage(onProgress, signal, 'checkPrerequisites');
     const prerequisites = await this.ctx.agent.requirePrerequisites(signal);
     stage(onProgress, signal, 'installAgent', { agentDir: place.layout.agentDir });
-    return this.ctx.agent.install(route, place.layout, { signal, prerequisites, onProgress: (d) => onProgress?.('installAgent', d) });
+    return this.ctx.agent.install(route, place.layout, { signal, prerequisites, agentLinks: vault.agentLinks, onProgress: (d) => onProgress?.('installAgent', d) });
   }
 
   register(input: SetupInput, options: RegisterOptions = {}): Promise<RegisterResult> {
@@ -217,6 +218,11 @@ export class SetupService {
   }
 
   private async endpointOf(where: VaultEndpointInput, signal?: AbortSignal): Promise<string> {
-    return 'endpoint' in where ? where.endpoint : (await this.inspectCredentials(where.credentialsFile, { signal })).endpoint;
+    return (await this.vaultOf(where, signal)).endpoint;
+  }
+
+  /** The vault's endpoint, and the agent links when a credentials file names them. */
+  private async vaultOf(where: VaultEndpointInput, signal?: AbortSignal): Promise<Pick<VaultCredentials, 'endpoint'> & Partial<Pick<VaultCredentials, 'agentLinks'>>> {
+    return 'endpoint' in where ? { endpoint: where.endpoint } : this.inspectCredentials(where.credentialsFile, { signal });
   }
 }

@@ -19,6 +19,9 @@ import { fileForServer, type FleetFile } from '../../../src/core/fleet/plan';
 import { overriding } from '../../support/targets';
 import { serviceFor, startServiceVault, tempDir } from '../../support/service';
 import type { TestVault } from '../../support/vault';
+import type { AgentDriver, InstallOptions } from '../../../src/core/agents/driver';
+import { issueCredentials } from '../../../src/vault/issuer';
+import { TEST_VAULT } from '../../support/credentials-corpus';
 
 const WINDOWS: Partial<HostFacts> = { platform: 'win32', osName: 'Windows_NT', osVersion: '10.0.17763', homeDir: 'C:\\Users\\admin' };
 const LINUX: Partial<HostFacts> = { platform: 'linux' };
@@ -117,5 +120,21 @@ describe('The core chooses the agent driver', function () {
   it('refuses a Windows server of an Azure vault on a surface that offers no MARS driver, naming the agent and the next step', async () => {
     const { service } = serviceFor(root, vault, { target: targetClaiming(WINDOWS), backend: 'azure' });
     await assert.rejects(service.agentKind(), (err) => isSetupError(err, 'AgentNotOfferedHere') && err.params.agent === 'MARS agent (Windows)' && err.params.action === 'setUpFromVsCode');
+  });
+
+  it("hands the credentials file's AgentLinks to the agent's install: the MARS installer comes from the link the file names", async () => {
+    const links = [{ name: 'MARSAgentInstaller', url: 'https://download.example.test/MARSAgentInstaller.exe' }];
+    const issued = await issueCredentials({ vault: TEST_VAULT, endpoint: 'https://pod01-id1.weu.backup.windowsazure.com', agentLinks: links });
+    const file = path.join(root, issued.fileName);
+    await fs.writeFile(file, issued.xml, { mode: 0o600 });
+    const given: Array<InstallOptions | undefined> = [];
+    // Only the two steps install() takes; the driver's own download is tested in test/unit/mars.
+    const recording = {
+      requirePrerequisites: async () => ({ ok: true, platform: 'win32', arch: 'x64', checks: [] }),
+      install: async (_route, layout, options) => (given.push(options), { version: '2.0.9262.0', agentDir: layout.installFolder, installed: true }),
+    } as Pick<AgentDriver, 'requirePrerequisites' | 'install'> as AgentDriver;
+    const { service } = serviceFor(root, vault, { target: targetClaiming(WINDOWS), backend: 'azure', agents: { mars: () => recording } });
+    await service.install({ credentialsFile: file, proxy: parseProxySettings({ mode: 'off' }) }, { installFolder: 'C:\\Agent' });
+    assert.deepEqual(given.map((o) => o?.agentLinks), [links]);
   });
 });

@@ -147,8 +147,9 @@ const SETTINGS: MarsSettings = {
   microsoftUpdate: false,
   cacheFolder: `${INSTALL}\\Scratch`,
   stagingFolder: 'C:\\Windows\\Temp\\backup-agent-setup',
-  agentLinks: [{ name: 'MARSAgentInstaller', url: 'https://download.example.test/MARSAgentInstaller.exe' }],
 };
+/** The credentials file's AgentLinks, as the service passes them to install. */
+const AGENT_LINKS = [{ name: 'MARSAgentInstaller', url: 'https://download.example.test/MARSAgentInstaller.exe' }];
 
 const PROXY: AgentProxy = { mode: 'explicit', host: 'proxy.example.test', port: 3128, user: 'CONTOSO\\backup', noProxy: [], passwordFile: null };
 const SECRETS = { passphrase: 'MARKER-passphrase-Correct-Horse-9', pin: '48213377', proxyPassword: 'MARKER-proxy-pw-71', proxyAuth: 'MARKER-route-pw-55' };
@@ -197,7 +198,7 @@ function assertNoSecretSent(target: RecordingTarget, secrets: readonly string[])
 }
 
 async function credentialsFile(): Promise<string> {
-  const issued = await issueCredentials({ vault: TEST_VAULT, endpoint: 'https://pod01-id1.weu.backup.windowsazure.com', agentLinks: SETTINGS.agentLinks!.slice() });
+  const issued = await issueCredentials({ vault: TEST_VAULT, endpoint: 'https://pod01-id1.weu.backup.windowsazure.com', agentLinks: AGENT_LINKS.slice() });
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'mars-driver-'));
   const file = path.join(dir, issued.fileName);
   await fs.writeFile(file, issued.xml, { mode: 0o600 });
@@ -208,7 +209,7 @@ describe('MARS driver (recording fake Target; no Windows run)', function () {
   this.timeout(60_000);
 
   it('picks the MARS installer among the file\'s AgentLinks, else the facts\' link', () => {
-    assert.equal(installerLink(SETTINGS.agentLinks), 'https://download.example.test/MARSAgentInstaller.exe');
+    assert.equal(installerLink(AGENT_LINKS), 'https://download.example.test/MARSAgentInstaller.exe');
     assert.equal(installerLink([{ name: 'Help', url: 'https://example.test/help' }]), 'https://aka.ms/azurebackup_agent');
     assert.equal(installerLink([{ name: 'MARSAgentInstaller', url: 'http://plain.example.test/MARSAgentInstaller.exe' }]), 'https://aka.ms/azurebackup_agent');
   });
@@ -216,7 +217,7 @@ describe('MARS driver (recording fake Target; no Windows run)', function () {
   it('server route: downloads through the proxy with its password on stdin, checks the signature and installs with /q /nu /p: /s:', async () => {
     const target = new RecordingTarget(successes());
     const { host } = hostFor(target);
-    const installed = await new MarsDriver(host).install(ROUTE, LAYOUT);
+    const installed = await new MarsDriver(host).install(ROUTE, LAYOUT, { agentLinks: AGENT_LINKS });
     assert.deepEqual(installed, { version: '2.0.9262.0', agentDir: INSTALL, installed: true });
     const scripts = target.scripts();
     assert.equal(scripts.length, 4);
@@ -240,7 +241,8 @@ describe('MARS driver (recording fake Target; no Windows run)', function () {
       fetchInstaller: async (url) => (fetched.push(url), Buffer.from('MZ installer bytes')),
     });
     await new MarsDriver(host).install(ROUTE, LAYOUT);
-    assert.deepEqual(fetched, ['https://download.example.test/MARSAgentInstaller.exe']);
+    // No AgentLinks given: the link agent facts §3 names.
+    assert.deepEqual(fetched, ['https://aka.ms/azurebackup_agent']);
     assert.equal(target.files.get('C:\\Windows\\Temp\\backup-agent-setup\\MARSAgentInstaller.exe')?.toString(), 'MZ installer bytes');
     assert.ok(!target.scripts().some((s) => s.includes('Invoke-WebRequest')));
     assert.ok(target.scripts().some((s) => s.includes('Get-AuthenticodeSignature')));

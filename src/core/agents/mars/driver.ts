@@ -26,7 +26,7 @@ import { Secret } from '../../secret';
 import type { VaultRoute } from '../../service/vaultAccess';
 import type { Target } from '../../target/target';
 import { AgentCode } from '../codes';
-import type { AgentChange, AgentDriver, AgentOnTarget, AgentRegistered, AgentRegistration, AgentUnregistered, StagedOptions } from '../driver';
+import type { AgentChange, AgentDriver, AgentOnTarget, AgentRegistered, AgentRegistration, AgentUnregistered, InstallOptions, StagedOptions } from '../driver';
 import { MarsCode } from './codes';
 import { parseRegistrationOutput } from './output';
 import { securityPinPrompt, type SecurityPinPrompt } from './pin';
@@ -60,8 +60,6 @@ export interface MarsSettings {
   cacheFolder: string;
   /** Where the installer is put on the server (kept: uninstalling runs it again with `/d`). */
   stagingFolder: string;
-  /** The credentials file's AgentLinks. */
-  agentLinks?: readonly AgentLink[];
   /** Unregistering also uninstalls the agent (`/d`). */
   uninstallOnUnregister?: boolean;
 }
@@ -156,11 +154,11 @@ export class MarsDriver implements AgentDriver {
     return report;
   }
 
-  async install(route: VaultRoute, layout: AgentLayout, options: Parameters<AgentDriver['install']>[2] = {}): Promise<AgentOnTarget> {
+  async install(route: VaultRoute, layout: AgentLayout, options: InstallOptions = {}): Promise<AgentOnTarget> {
     const { signal } = options;
     const version = await this.moduleVersion(layout, signal);
     if (version !== undefined) return { version, agentDir: layout.installFolder, installed: false };
-    const url = installerLink(this.host.settings.agentLinks);
+    const url = installerLink(options.agentLinks);
     if (this.host.settings.installerRoute === 'server') {
       const { proxy, password } = routeProxy(route);
       await runMarsScript(this.runner, downloadScript(url, this.installer, proxy), {
