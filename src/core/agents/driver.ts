@@ -10,6 +10,7 @@ import type { AgentLink } from '../credentials/model';
 import type { AgentLayout } from '../config/layout';
 import type { ErrorParams } from '../errors';
 import type { PrerequisiteReport } from '../install';
+import type { ProxyResolution } from '../proxy/resolve';
 import type { Secret } from '../secret';
 import type { RemoteRegistration } from '../registration/vaultApi';
 import type { VaultEndpoint, VaultRoute, WithProblem } from '../service/vaultAccess';
@@ -76,6 +77,8 @@ export interface InstallOptions {
   onProgress?: (detail: ErrorParams) => void;
   /** The credentials file's AgentLinks, where a file names the agent's download (MARS). */
   agentLinks?: readonly AgentLink[];
+  /** The effective proxy for a host other than the vault's (the agent's download): `route.proxy` was decided for the vault. */
+  proxyFor?: (url: string) => ProxyResolution;
 }
 
 export interface AgentDriver {

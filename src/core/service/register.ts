@@ -8,6 +8,7 @@
  */
 import { cacheFolderError } from '../cache/checkFolder';
 import { writeInstallRecord } from '../config/installRecord';
+import { resolveProxy } from '../proxy/resolve';
 import { checkCacheOnTarget } from './cacheOnTarget';
 import { stage, type ServiceContext } from './context';
 import { requireLocationConfirmed, ensurePassphraseFile } from './passphrase';
@@ -41,7 +42,7 @@ export async function runRegistration(ctx: ServiceContext, input: SetupInput, op
   const prerequisites = await ctx.agent.requirePrerequisites(signal);
 
   enter('installAgent', { agentDir: layout.agentDir });
-  await ctx.agent.install(route, layout, { signal, prerequisites, agentLinks: credentials.agentLinks, onProgress: (d) => onProgress?.('installAgent', d) });
+  await ctx.agent.install(route, layout, { signal, prerequisites, agentLinks: credentials.agentLinks, proxyFor: (url) => resolveProxy(input.proxy, url, ctx.proxyContext), onProgress: (d) => onProgress?.('installAgent', d) });
 
   enter('savePassphrase');
   const passphraseFile =

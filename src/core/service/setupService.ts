@@ -9,6 +9,7 @@ import type { VaultCredentials } from '../credentials/model';
 import { generatePassphrase } from '../passphrase/generate';
 import { Secret } from '../secret';
 import type { PassphraseLocationWarning } from '../passphrase/location';
+import { resolveProxy } from '../proxy/resolve';
 import type { ProxySettings } from '../proxy/settings';
 import { agentProxyFor } from './agentProxy';
 import { checkCacheOnTarget, type DataToProtect } from './cacheOnTarget';
@@ -193,7 +194,7 @@ export class SetupService {
     stage(onProgress, signal, 'checkPrerequisites');
     const prerequisites = await this.ctx.agent.requirePrerequisites(signal);
     stage(onProgress, signal, 'installAgent', { agentDir: place.layout.agentDir });
-    return this.ctx.agent.install(route, place.layout, { signal, prerequisites, agentLinks: vault.agentLinks, onProgress: (d) => onProgress?.('installAgent', d) });
+    return this.ctx.agent.install(route, place.layout, { signal, prerequisites, agentLinks: vault.agentLinks, proxyFor: (url) => resolveProxy(where.proxy, url, this.ctx.proxyContext), onProgress: (d) => onProgress?.('installAgent', d) });
   }
 
   register(input: SetupInput, options: RegisterOptions = {}): Promise<RegisterResult> {

@@ -122,7 +122,7 @@ describe('The core chooses the agent driver', function () {
     await assert.rejects(service.agentKind(), (err) => isSetupError(err, 'AgentNotOfferedHere') && err.params.agent === 'MARS agent (Windows)' && err.params.action === 'setUpFromVsCode');
   });
 
-  it("hands the credentials file's AgentLinks to the agent's install: the MARS installer comes from the link the file names", async () => {
+  it("hands the credentials file's AgentLinks to the agent's install, with the proxy for the download's own host", async () => {
     const links = [{ name: 'MARSAgentInstaller', url: 'https://download.example.test/MARSAgentInstaller.exe' }];
     const issued = await issueCredentials({ vault: TEST_VAULT, endpoint: 'https://pod01-id1.weu.backup.windowsazure.com', agentLinks: links });
     const file = path.join(root, issued.fileName);
@@ -134,7 +134,11 @@ describe('The core chooses the agent driver', function () {
       install: async (_route, layout, options) => (given.push(options), { version: '2.0.9262.0', agentDir: layout.installFolder, installed: true }),
     } as Pick<AgentDriver, 'requirePrerequisites' | 'install'> as AgentDriver;
     const { service } = serviceFor(root, vault, { target: targetClaiming(WINDOWS), backend: 'azure', agents: { mars: () => recording } });
-    await service.install({ credentialsFile: file, proxy: parseProxySettings({ mode: 'off' }) }, { installFolder: 'C:\\Agent' });
+    // The vault's host bypasses the proxy; the download host does not: its proxy is decided for it.
+    const proxy = parseProxySettings({ mode: 'settings', host: 'proxy.example.test', port: 3128, noProxy: ['.windowsazure.com'] });
+    await service.install({ credentialsFile: file, proxy }, { installFolder: 'C:\\Agent' });
     assert.deepEqual(given.map((o) => o?.agentLinks), [links]);
+    assert.equal(given[0]?.proxyFor?.(links[0]!.url).proxy?.host, 'proxy.example.test');
+    assert.equal(given[0]?.proxyFor?.('https://pod01-id1.weu.backup.windowsazure.com').proxy, undefined);
   });
 });

@@ -240,9 +240,12 @@ describe('MARS driver (recording fake Target; no Windows run)', function () {
       settings: { ...SETTINGS, installerRoute: 'admin' },
       fetchInstaller: async (url) => (fetched.push(url), Buffer.from('MZ installer bytes')),
     });
-    await new MarsDriver(host).install(ROUTE, LAYOUT);
-    // No AgentLinks given: the link agent facts §3 names.
+    const proxies: string[] = [];
+    const direct = { source: 'off' as const, strictSSL: true };
+    await new MarsDriver({ ...host, fetchInstaller: async (url, route) => (proxies.push(route.proxy.source), host.fetchInstaller!(url, route)) }).install(ROUTE, LAYOUT, { proxyFor: () => direct });
+    // No AgentLinks given: the link agent facts §3 names, fetched with the proxy decided for its host.
     assert.deepEqual(fetched, ['https://aka.ms/azurebackup_agent']);
+    assert.deepEqual(proxies, ['off']);
     assert.equal(target.files.get('C:\\Windows\\Temp\\backup-agent-setup\\MARSAgentInstaller.exe')?.toString(), 'MZ installer bytes');
     assert.ok(!target.scripts().some((s) => s.includes('Invoke-WebRequest')));
     assert.ok(target.scripts().some((s) => s.includes('Get-AuthenticodeSignature')));

@@ -159,8 +159,10 @@ export class MarsDriver implements AgentDriver {
     const version = await this.moduleVersion(layout, signal);
     if (version !== undefined) return { version, agentDir: layout.installFolder, installed: false };
     const url = installerLink(options.agentLinks);
+    // The download host is not the vault: its proxy is decided for it (a no-proxy entry may name one but not the other).
+    const download = { ...route, proxy: options.proxyFor?.(url) ?? route.proxy };
     if (this.host.settings.installerRoute === 'server') {
-      const { proxy, password } = routeProxy(route);
+      const { proxy, password } = routeProxy(download);
       await runMarsScript(this.runner, downloadScript(url, this.installer, proxy), {
         what: 'download the MARS agent',
         secrets: password ? { proxyPassword: password } : {},
@@ -169,7 +171,7 @@ export class MarsDriver implements AgentDriver {
       });
     } else {
       if (!this.host.fetchInstaller) throw new Error('The admin download route needs fetchInstaller');
-      const bytes = await this.host.fetchInstaller(url, route, signal);
+      const bytes = await this.host.fetchInstaller(url, download, signal);
       throwIfAborted(signal);
       await this.target.mkdir(this.host.settings.stagingFolder);
       await this.target.writeFileAtomic(this.installer, bytes);
