@@ -210,6 +210,10 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommand | 'help
   if (!values.help && (parsed.positionals.length < min || parsed.positionals.length > max)) {
     throw new UsageError(`Usage: ${spec.usage}`);
   }
+  const route = values['mars-installer-download'];
+  if (typeof route === 'string' && !(INSTALLER_ROUTES as readonly string[]).includes(route)) {
+    throw new UsageError(`--mars-installer-download takes ${INSTALLER_ROUTES.join(' or ')}, not "${route}".\nUsage: ${spec.usage}`);
+  }
   if (command === 'completion' && !values.help && !isShell(parsed.positionals[0])) {
     throw new UsageError(`No completion for "${parsed.positionals[0]}": the shells are ${SHELLS.join(' and ')}.\nUsage: ${spec.usage}`);
   }

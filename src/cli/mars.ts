@@ -10,7 +10,7 @@ import type { MarsAdapter, RegisteredAt, SecurityPinPrompt } from '../core/servi
 import { securityPinPromptText } from '../core/agents/mars/pin';
 import { CancelledError } from '../core/errors';
 import type { Secret } from '../core/secret';
-import { INSTALLER_ROUTES, UsageError } from './args';
+import type { INSTALLER_ROUTES } from './args';
 import type { CliContext, Tools } from './commands';
 import { readHiddenLine } from './secrets';
 
@@ -21,10 +21,10 @@ export interface VaultScope {
 }
 
 export function cliMarsAdapter(ctx: CliContext, tools: Tools, scope: VaultScope | undefined): MarsAdapter {
-  const route = tools.string('mars-installer-download') ?? 'server';
-  if (!(INSTALLER_ROUTES as readonly string[]).includes(route)) throw new UsageError(`--mars-installer-download takes ${INSTALLER_ROUTES.join(' or ')}, not "${route}".`);
+  // The grammar (args.ts) took only one of INSTALLER_ROUTES.
+  const route = (tools.string('mars-installer-download') ?? 'server') as (typeof INSTALLER_ROUTES)[number];
   return {
-    settings: { installerRoute: route as (typeof INSTALLER_ROUTES)[number], microsoftUpdate: tools.flag('mars-microsoft-update'), uninstallOnUnregister: tools.flag('uninstall') },
+    settings: { installerRoute: route, microsoftUpdate: tools.flag('mars-microsoft-update'), uninstallOnUnregister: tools.flag('uninstall') },
     askSecurityPin: async (prompt, signal) => (await tools.secrets()).securityPin ?? (await pinFromVault(ctx, tools, scope, prompt, signal)) ?? readHiddenLine(securityPinPromptText(prompt), ctx.stdin, (t) => ctx.output.ask(t), signal),
     removeAtVault: async (at: RegisteredAt, signal?: AbortSignal) =>
       (await import('./azure')).withArmSession(ctx, tools, (arm) => arm.removeServer({ subscriptionId: at.subscriptionId, resourceGroup: at.resourceGroup, vault: at.vault }, at.serverName, signal)),

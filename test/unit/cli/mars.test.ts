@@ -13,7 +13,7 @@ import { promises as fs } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
-import { inspect } from 'node:util';
+import { createPassphraseVerifier } from '../../../src/core/passphrase/verifier';
 import { issueCredentials, type VaultIdentity } from '../../../src/vault/issuer';
 import { cliOutputProblems } from '../../support/cliSchema';
 import { findSecrets, withDecoded } from '../../support/secretSearch';
@@ -21,7 +21,7 @@ import { runCli, startServiceVault, tempDir, TEST_PASSPHRASE, writeCredentials, 
 import { startSimulatedWindowsSshd, type SimulatedWindowsSshd } from '../../support/simulatedWindowsSshd';
 import { generateKeyPair, sshdUnavailableReason, startSshd } from '../../support/sshd';
 import { createTestCa, startHttpsServer } from '../../support/tls';
-import { createVaultWithCredentials, type TestVault } from '../../support/vault';
+import { createVaultWithCredentials, registerMachine, vaultClient, type TestVault } from '../../support/vault';
 
 /** A marker PIN: it must appear nowhere but where the driver spends it. */
 const PIN = '731942-PIN-MARKER';
@@ -162,6 +162,75 @@ describe('CLI with an Azure vault: the MARS driver on a (simulated) Windows serv
     }
   });
 
+  it("unregisters a MARS server by removing it at the vault (the emulator's Resource Manager), labelled simulated", async () => {
+    // The server as a MARS registration leaves it: the vault knows it by name (registered here
+    // through the local vault, which the emulator serves as the vault's registered identities),
+    // and the server holds the setup's configuration (no secret) in the install folder.
+    const serverName = `win-${randomUUID().slice(0, 6)}`;
+    const { issueTestCredentials } = await import('../../support/vault');
+    const { client } = await issueTestCredentials(vault, identity.name);
+    const credentialsClient = vaultClient(vault, client);
+    try {
+      await registerMachine(credentialsClient, { serverName, os: { name: 'Windows', version: '10.0.20348' } });
+    } finally {
+      await credentialsClient.close();
+    }
+    const now = new Date().toISOString();
+    const config = {
+      formatVersion: 1,
+      machineId: randomUUID(),
+      serverName,
+      agentVersion: '2.0.0.0',
+      installFolder: 'C:\\Program Files\\Backup Agent',
+      cacheFolder: 'C:\\Program Files\\Backup Agent\\Scratch',
+      proxy: { mode: 'off', host: '', port: 8080, user: '', noProxy: [], passwordFile: null },
+      vault: { name: identity.name, subscriptionId: identity.subscriptionId, resourceGroup: identity.resourceGroup, location: identity.location, resourceId: identity.resourceId, endpoint: `https://${AZURE_HOST}` },
+      registration: { id: 'ABCDEF0123456789ABCDEF0123456789ABCDEF01', registeredAt: now },
+      passphrase: { verifier: await createPassphraseVerifier(TEST_PASSPHRASE), setAt: now },
+      updatedAt: now,
+    };
+    const configFile = '/C:/Program Files/Backup Agent/config/agent.json';
+    for (const folder of ['/C:/Program Files', '/C:/Program Files/Backup Agent', '/C:/Program Files/Backup Agent/config']) windows.simulation.folders.add(folder);
+    windows.simulation.files.set(configFile, Buffer.from(JSON.stringify(config)));
+    const registered = async () => (await vault.admin.listRegistrations(identity.name)).find((r) => r.serverName === serverName)?.status;
+    assert.equal(await registered(), 'registered');
+
+    // Its status: the configuration read over SFTP, the registration known to the vault only.
+    const status = await runCli(['status', '--ssh', 'win1', '--json'], { env });
+    assertJson(status, 0, true);
+    assert.equal(status.json.simulated, true);
+    assert.equal(status.json.result.config.serverName, serverName);
+    assert.equal(status.json.result.remote.error.code, 'MarsRegistrationAtVaultOnly', status.stdout);
+
+    // Not signed in to the emulator (it takes only its own token): refused, and the server keeps its configuration.
+    const signedOut = await runCli(['unregister', '--ssh', 'win1', '--arm-endpoint', vault.url, '--ca', caFile, '--json'], { env });
+    assertJson(signedOut, 2, false);
+    assert.equal(signedOut.json.error.code, 'CliTokenRequired');
+    assert.equal(await registered(), 'registered');
+    assert.equal(windows.simulation.files.has(configFile), true);
+
+    const run = await runCli(['unregister', '--ssh', 'win1', '--arm-endpoint', vault.url, '--ca', caFile, '--token-stdin', '--json'], { env, stdin: `${token}\n`, watchProcesses: true });
+    assertJson(run, 0, true);
+    assert.equal(run.json.simulated, true);
+    assert.equal(run.json.result.remote.status, 'unregistered');
+    assert.equal(await registered(), 'unregistered', 'removed at the vault');
+    assert.equal(windows.simulation.files.has(configFile), false, "the server's configuration is gone");
+    for (const text of [run.stdout, run.stderr, ...run.commandLines]) assert.ok(!text.includes(token), 'the token appears nowhere');
+  });
+
+  it('refuses the PIN as an argument and an unknown installer route, as usage errors', async () => {
+    for (const arg of [`--security-pin=${PIN}`, '--pin']) {
+      const run = await runCli(['register', '--ssh', 'win1', '--credentials', azureFile, arg, '--json'], { env });
+      assertJson(run, 2, false);
+      assert.equal(run.json.error.code, 'SecretInArguments');
+      assert.match(run.json.error.message, /--security-pin-stdin/);
+      assert.ok(!run.stdout.includes(PIN) && !run.stderr.includes(PIN));
+    }
+    const route = await runCli(['register', '--ssh', 'win1', '--credentials', azureFile, '--data-size', '1000', '--mars-installer-download', 'usb', '--dry-run', '--json'], { env: { ...env, BACKUP_PASSPHRASE: TEST_PASSPHRASE } });
+    assertJson(route, 2, false);
+    assert.match(route.json.error.message, /--mars-installer-download takes server or admin/);
+  });
+
   it('refuses a Linux server with the Azure file (AgentNeedsWindows) before anything runs there', async function () {
     const missing = sshdUnavailableReason();
     if (missing) {
@@ -187,7 +256,7 @@ describe('CLI with an Azure vault: the MARS driver on a (simulated) Windows serv
     }
   });
 
-  it('still registers a local-vault file with the reference agent on this machine', async () => {
+  it('still plans a local-vault file with the reference agent on this machine, and refuses it for the Windows server', async () => {
     const creds = await createVaultWithCredentials(vault);
     const file = await writeCredentials(root, creds.file);
     const installFolder = path.join(root, 'local-install');
@@ -195,7 +264,11 @@ describe('CLI with an Azure vault: the MARS driver on a (simulated) Windows serv
     assertJson(run, 0, true);
     assert.deepEqual([run.json.result.backend, run.json.result.agent], ['local', 'reference']);
     assert.equal(run.json.simulated, undefined);
+
+    // The same file for the Windows server: refused by name, as the reference agent runs on Linux.
+    const windowsRun = await runCli(['register', '--ssh', 'win1', '--credentials', file, '--ca', caFile, '--data-size', '1000', '--dry-run', '--json'], { env: { ...env, BACKUP_PASSPHRASE: TEST_PASSPHRASE } });
+    assertJson(windowsRun, 1, false);
+    assert.equal(windowsRun.json.error.code, 'AgentNeedsLinux');
   });
 
-  void token;
 });
