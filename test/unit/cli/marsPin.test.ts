@@ -10,13 +10,14 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { parseCommandLine, type ParsedCommand } from '../../../src/cli/args';
 import type { CliContext, Tools } from '../../../src/cli/commands';
 import { cliMarsAdapter } from '../../../src/cli/mars';
 import { Output } from '../../../src/cli/output';
-import { readSecrets } from '../../../src/cli/secrets';
+import { readHiddenLine, readSecrets } from '../../../src/cli/secrets';
 import { securityPinPrompt } from '../../../src/core/agents/mars/pin';
+import { CancelledError } from '../../../src/core/errors';
 import { parseProxySettings } from '../../../src/core/proxy/settings';
 import type { VaultIdentity } from '../../../src/vault/issuer';
 import { startServiceVault } from '../../support/service';
@@ -88,5 +89,44 @@ describe('CLI: the MARS security PIN', function () {
     const { adapter, printed } = adapterFor([...register, vault.url, '--ca', caFile], '');
     assert.equal(await adapter.askSecurityPin(securityPinPrompt(identity.name)), undefined);
     assert.match(printed.join(''), /security-PIN operation for .* failed, so the PIN is asked for/);
+  });
+});
+
+/**
+ * The terminal prompt (readHiddenLine) over a stand-in for a terminal's stdin (a stream with isTTY
+ * and setRawMode, which records the modes asked): no real terminal is driven here, so that the
+ * terminal echoes nothing in raw mode is the terminal's, not tested.
+ */
+describe('CLI: the hidden terminal prompt', () => {
+  function terminal() {
+    const stream = new PassThrough() as PassThrough & { isTTY: boolean; setRawMode(raw: boolean): void; modes: boolean[] };
+    stream.isTTY = true;
+    stream.modes = [];
+    stream.setRawMode = (raw) => void stream.modes.push(raw);
+    return stream;
+  }
+
+  it('asks on stderr, reads one line in raw mode (backspace edits it), prints none of it, and restores the mode', async () => {
+    const tty = terminal();
+    const printed: string[] = [];
+    const answer = readHiddenLine('Security PIN for vault v1: …', tty, (t) => printed.push(t));
+    tty.write('12x');
+    tty.write('\u007f34\r');
+    assert.equal((await answer)?.reveal(), '1234');
+    assert.deepEqual(tty.modes, [true, false]);
+    assert.match(printed.join(''), /^Security PIN for vault v1: …\n> \n$/);
+  });
+
+  it('cancels on Ctrl+C and on the signal, and gives none for a piped stdin', async () => {
+    const tty = terminal();
+    const answer = readHiddenLine('PIN?', tty, () => undefined);
+    tty.write('12\u0003');
+    await assert.rejects(answer, CancelledError);
+    assert.deepEqual(tty.modes, [true, false]);
+    const controller = new AbortController();
+    const waiting = readHiddenLine('PIN?', terminal(), () => undefined, controller.signal);
+    controller.abort();
+    await assert.rejects(waiting, CancelledError);
+    assert.equal(await readHiddenLine('PIN?', Readable.from(['1234\n']), () => undefined), undefined);
   });
 });
