@@ -87,7 +87,7 @@ export const COMMANDS = {
     usage:
       'register --credentials FILE [--install-folder DIR] [--cache-folder DIR] [--data-size <bytes | folders…>] [--server-name NAME]\n' +
       `         [--passphrase-file PATH] [--passphrase-stdin] [--accept-passphrase-location] [--dry-run] [proxy options] [--ca FILE] [--arm-endpoint URL] ${REMOTE_USAGE}\n` +
-      '         [MARS: --mars-installer-download server|admin] [--mars-microsoft-update] [--security-pin-stdin] [--token-stdin]',
+      '         [--mars-installer-download server|admin] [--mars-microsoft-update] [--security-pin-stdin] [--token-stdin]',
     positionals: [0, Infinity],
     options: {
       credentials: { type: 'string' },
@@ -108,7 +108,7 @@ export const COMMANDS = {
   },
   status: { usage: `status [--install-folder DIR] ${REMOTE_USAGE}`, positionals: [0, 0], options: { ...INSTALL, ...REMOTE } },
   unregister: {
-    usage: `unregister [--install-folder DIR] ${REMOTE_USAGE} [MARS: --uninstall] [--arm-endpoint URL [--ca FILE]] [--token-stdin] [proxy options]`,
+    usage: `unregister [--install-folder DIR] ${REMOTE_USAGE} [--uninstall] [--arm-endpoint URL [--ca FILE]] [--token-stdin] [proxy options]`,
     positionals: [0, 0],
     options: { ...INSTALL, ...REMOTE, ...ARM_SIGN_IN, ...TRUST, ...PROXY, uninstall: { type: 'boolean' } },
   },
@@ -183,7 +183,7 @@ npm run vault -- arm-token gives its token), which takes only a token issued for
 (--token-stdin); --ca is trusted for that endpoint only. azure credentials writes a new
 credentials file (0600, never over an existing one): every earlier file for that vault stops
 working. A file from --arm-endpoint is the local vault's when inspect and register get the same
---arm-endpoint. The vault's CA: --ca FILE or BACKUP_VAULT_CA (a file or PEM text),
+--arm-endpoint (unregister's --ca is for that endpoint only). The vault's CA: --ca FILE or BACKUP_VAULT_CA (a file or PEM text),
 trusted for the credentials file's (or --endpoint's) host:port only; status and unregister trust
 the CA the vault returned at registration.
 Without --install-folder, status and unregister use the install folder recorded on the server at
