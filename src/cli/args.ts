@@ -55,6 +55,21 @@ const AZURE_USAGE = '--subscription ID --resource-group NAME --vault NAME [--arm
 const REMOTE: Options = { ssh: { type: 'string' }, 'accept-new-host-key': { type: 'boolean' } };
 const REMOTE_USAGE = '[--ssh [user@]host[:port] [--accept-new-host-key]]';
 
+/** Signing in to the Resource Manager where a MARS server's vault is reached (its PIN, its removal). */
+const ARM_SIGN_IN: Options = { 'token-stdin': { type: 'boolean' }, ...ARM_ENDPOINT };
+
+/**
+ * The MARS agent's settings, as the extension's backupAgent.mars.* settings: who downloads
+ * MARSAgentInstaller.exe (`server`, the default, or `admin`: this machine, then uploaded), and the
+ * installer's `/m` (Microsoft Update). The PIN comes from stdin, never an argument.
+ */
+const MARS: Options = {
+  'mars-installer-download': { type: 'string' },
+  'mars-microsoft-update': { type: 'boolean' },
+  'security-pin-stdin': { type: 'boolean' },
+};
+export const INSTALLER_ROUTES = ['server', 'admin'] as const;
+
 export const COMMANDS = {
   inspect: { usage: 'inspect <credentials file> [--arm-endpoint URL]', positionals: [1, 1], options: { ...ARM_ENDPOINT } },
   'check-cache': {
@@ -71,7 +86,8 @@ export const COMMANDS = {
   register: {
     usage:
       'register --credentials FILE [--install-folder DIR] [--cache-folder DIR] [--data-size <bytes | folders…>] [--server-name NAME]\n' +
-      `         [--passphrase-file PATH] [--passphrase-stdin] [--accept-passphrase-location] [--dry-run] [proxy options] [--ca FILE] [--arm-endpoint URL] ${REMOTE_USAGE}`,
+      `         [--passphrase-file PATH] [--passphrase-stdin] [--accept-passphrase-location] [--dry-run] [proxy options] [--ca FILE] [--arm-endpoint URL] ${REMOTE_USAGE}\n` +
+      '         [--mars-installer-download server|admin] [--mars-microsoft-update] [--security-pin-stdin] [--token-stdin]',
     positionals: [0, Infinity],
     options: {
       credentials: { type: 'string' },
@@ -85,12 +101,17 @@ export const COMMANDS = {
       ...INSTALL,
       ...PROXY,
       ...TRUST,
-      ...ARM_ENDPOINT,
+      ...ARM_SIGN_IN,
+      ...MARS,
       ...REMOTE,
     },
   },
   status: { usage: `status [--install-folder DIR] ${REMOTE_USAGE}`, positionals: [0, 0], options: { ...INSTALL, ...REMOTE } },
-  unregister: { usage: `unregister [--install-folder DIR] ${REMOTE_USAGE}`, positionals: [0, 0], options: { ...INSTALL, ...REMOTE } },
+  unregister: {
+    usage: `unregister [--install-folder DIR] ${REMOTE_USAGE} [--uninstall] [--arm-endpoint URL [--ca FILE]] [--token-stdin] [proxy options]`,
+    positionals: [0, 0],
+    options: { ...INSTALL, ...REMOTE, ...ARM_SIGN_IN, ...TRUST, ...PROXY, uninstall: { type: 'boolean' } },
+  },
   'azure credentials': {
     usage: `azure credentials ${AZURE_USAGE} --out DIR`,
     positionals: [0, 0],
@@ -116,6 +137,8 @@ const SECRET_OPTIONS: Record<string, string> = {
   pw: 'BACKUP_PROXY_PASSWORD or --proxy-password-stdin',
   token: '--token-stdin',
   'access-token': '--token-stdin',
+  'security-pin': '--security-pin-stdin (or the prompt on a terminal)',
+  pin: '--security-pin-stdin (or the prompt on a terminal)',
 };
 
 /** The first words of two-word commands ("passphrase generate", "azure servers"). */
@@ -144,8 +167,15 @@ Remote servers: --ssh takes a Host from ~/.ssh/config or [user@]host[:port]; it 
 
 Secrets never go in arguments: the passphrase comes from BACKUP_PASSPHRASE or --passphrase-stdin,
 the proxy password from BACKUP_PROXY_PASSWORD or --proxy-password-stdin, an Azure access token
-from --token-stdin (with several, stdin's lines are the passphrase, the proxy password, the token,
-in that order).
+from --token-stdin, a MARS server's security PIN from --security-pin-stdin (with several, stdin's
+lines are the passphrase, the proxy password, the token, the PIN, in that order).
+MARS (an Azure vault's credentials file, a Windows server): register installs, registers and sets
+the passphrase with the MARS agent (--mars-installer-download server|admin: who downloads
+MARSAgentInstaller.exe, the server by default; --mars-microsoft-update: the installer's /m). The
+security PIN comes from the vault while signed in to Azure (--token-stdin, or an Azure CLI or
+environment sign-in), else from --security-pin-stdin, else it is asked on the terminal (not
+echoed). unregister removes the server at the vault through the same sign-in (--uninstall also
+uninstalls the agent with /d). A Linux server with an Azure file is refused (AgentNeedsWindows).
 Azure: without --token-stdin, azure commands sign in as Azure's tools do (an Azure CLI login, else
 a service principal in AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET), for Azure's own
 Resource Manager only. --arm-endpoint names another one (the local vault's ARM emulator:
@@ -153,7 +183,7 @@ npm run vault -- arm-token gives its token), which takes only a token issued for
 (--token-stdin); --ca is trusted for that endpoint only. azure credentials writes a new
 credentials file (0600, never over an existing one): every earlier file for that vault stops
 working. A file from --arm-endpoint is the local vault's when inspect and register get the same
---arm-endpoint. The vault's CA: --ca FILE or BACKUP_VAULT_CA (a file or PEM text),
+--arm-endpoint (unregister's --ca is for that endpoint only). The vault's CA: --ca FILE or BACKUP_VAULT_CA (a file or PEM text),
 trusted for the credentials file's (or --endpoint's) host:port only; status and unregister trust
 the CA the vault returned at registration.
 Without --install-folder, status and unregister use the install folder recorded on the server at
@@ -179,6 +209,10 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommand | 'help
   const [min, max] = spec.positionals;
   if (!values.help && (parsed.positionals.length < min || parsed.positionals.length > max)) {
     throw new UsageError(`Usage: ${spec.usage}`);
+  }
+  const route = values['mars-installer-download'];
+  if (typeof route === 'string' && !(INSTALLER_ROUTES as readonly string[]).includes(route)) {
+    throw new UsageError(`--mars-installer-download takes ${INSTALLER_ROUTES.join(' or ')}, not "${route}".\nUsage: ${spec.usage}`);
   }
   if (command === 'completion' && !values.help && !isShell(parsed.positionals[0])) {
     throw new UsageError(`No completion for "${parsed.positionals[0]}": the shells are ${SHELLS.join(' and ')}.\nUsage: ${spec.usage}`);

@@ -42,6 +42,14 @@ export async function azureServers(ctx: CliContext, tools: Tools): Promise<void>
 
 async function withSession(ctx: CliContext, tools: Tools, work: (arm: ArmSession, ref: VaultRef) => Promise<void>): Promise<void> {
   const ref = vaultRef(tools);
+  await withArmSession(ctx, tools, (arm) => work(arm, ref));
+}
+
+/**
+ * A session with the Resource Manager --arm-endpoint names (else Azure's public cloud), signed in
+ * with --token-stdin's token or Azure's tools' sign-in: also the MARS driver's (./mars.ts).
+ */
+export async function withArmSession<T>(ctx: CliContext, tools: Tools, work: (arm: ArmSession) => Promise<T>): Promise<T> {
   const endpoint = armEndpoint(tools.string('arm-endpoint'));
   const token = await tokenSource(tools, endpoint);
   const arm = new ArmSession({
@@ -53,7 +61,7 @@ async function withSession(ctx: CliContext, tools: Tools, work: (arm: ArmSession
     trust: await emulatorTrust(tools, ctx, endpoint),
   });
   try {
-    await work(arm, ref);
+    return await work(arm);
   } finally {
     await arm.close();
   }

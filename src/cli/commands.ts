@@ -8,16 +8,18 @@ import path from 'node:path';
 import type { CacheFolderReport } from '../core/cache/checkFolder';
 import type { ConnectivityReport } from '../core/connectivity/check';
 import { isSetupError } from '../core/errors';
-import type { Logger } from '../core/log';
 import { parseProxySettings, type ProxySettings } from '../core/proxy/settings';
 import type { SetupInput, SetupService, WithProblem } from '../core/service';
 import { splitTimeLeft } from '../core/status';
 import { thisMachineTarget } from '../core/target/windows/localWindows';
 import type { Target } from '../core/target/target';
+import type { BackendKind } from '../core/vault/kinds';
 import { endpointKey, type TrustedCertificate } from '../core/trust/endpoint';
 import { dataToProtect, UsageError, type CommandName, type ParsedCommand } from './args';
 import { ReportedFailure, type Output } from './output';
+import { cliMarsAdapter, type VaultScope } from './mars';
 import { readSecrets, readTrustedCa, type CliSecrets } from './secrets';
+import { isSimulatedServer } from './simulated';
 
 export interface CliContext {
   parsed: ParsedCommand;
@@ -30,7 +32,12 @@ export interface CliContext {
 type Handler = (ctx: CliContext, tools: Tools) => Promise<void>;
 
 export interface Tools {
-  service(): Promise<SetupService>;
+  /** The service for `choice`'s vault service (the local vault's when absent): from a credentials file (fileChoice) or the server (serverChoice). */
+  service(choice?: CliChoice): Promise<SetupService>;
+  /** The vault service and agent of a credentials file, by the core's rule (vault/choose.ts), with its vault for the MARS PIN. */
+  fileChoice(file: string): Promise<CliChoice>;
+  /** A registered server's vault service, where no file names it: the one whose agent runs on its system. */
+  serverChoice(): Promise<CliChoice>;
   secrets(): Promise<CliSecrets>;
   proxySettings(): Promise<ProxySettings>;
   string(name: string): string | undefined;
@@ -42,22 +49,39 @@ export async function runCommand(ctx: CliContext): Promise<void> {
   const { values } = ctx.parsed;
   let secrets: Promise<CliSecrets> | undefined;
   let target: Promise<Target> | undefined;
+  const openedTarget = () => (target ??= openTarget(ctx, tools.string('ssh'), tools.flag('accept-new-host-key')));
+  ctx.output.simulated = isSimulatedServer(ctx.env, sshOf(values));
   const tools: Tools = {
     string: (name) => values[name] as string | undefined,
     list: (name) => values[name] as string[] | undefined,
     flag: (name) => values[name] === true,
     secrets: () =>
       (secrets ??= readSecrets(
-        { passphraseStdin: tools.flag('passphrase-stdin'), proxyPasswordStdin: tools.flag('proxy-password-stdin'), tokenStdin: tools.flag('token-stdin') },
+        {
+          passphraseStdin: tools.flag('passphrase-stdin'),
+          proxyPasswordStdin: tools.flag('proxy-password-stdin'),
+          tokenStdin: tools.flag('token-stdin'),
+          securityPinStdin: tools.flag('security-pin-stdin'),
+        },
         ctx.env,
         ctx.stdin,
       )),
     proxySettings: () => proxySettings(tools),
-    service: async () => {
+    service: async (choice) => {
       // The CA and the credentials file it is for are local inputs: read before any connection.
       const trust = await cliTrust(tools, ctx);
-      target ??= openTarget(ctx, tools.string('ssh'), tools.flag('accept-new-host-key'));
-      return createService(await target, ctx.output.logger(), ctx.env, trust, tools.string('arm-endpoint'));
+      return createService(ctx, tools, await openedTarget(), trust, choice ?? { backend: 'local' });
+    },
+    fileChoice: async (file) => {
+      const credentials = await inspectFile(file, ctx.signal);
+      const { chooseVault } = await import('../core/vault/choose');
+      const { backend } = chooseVault(credentials, { armEndpoint: tools.string('arm-endpoint') });
+      return { backend, vault: { subscriptionId: credentials.subscriptionId, resourceGroup: credentials.resourceGroup } };
+    },
+    serverChoice: async () => {
+      const facts = await (await openedTarget()).facts(ctx.signal);
+      const { backendForPlatform } = await import('../core/vault/choose');
+      return { backend: backendForPlatform(facts.platform) };
     },
   };
   try {
@@ -66,6 +90,8 @@ export async function runCommand(ctx: CliContext): Promise<void> {
     await (await target?.catch(() => undefined))?.close();
   }
 }
+
+const sshOf = (values: ParsedCommand['values']) => (typeof values.ssh === 'string' ? values.ssh : undefined);
 
 /** This server, or the one `--ssh` names, reached with what needs no prompt (agent, unencrypted keys). */
 async function openTarget(ctx: CliContext, ssh: string | undefined, acceptNewHostKey: boolean): Promise<Target> {
@@ -112,24 +138,40 @@ async function inspectFile(file: string, signal: AbortSignal) {
   return inspectCredentialsFile(file, { now: new Date(), signal });
 }
 
-/** The file inspected for this machine: refused unless this machine runs the agent its vault needs (step 1's rule). */
+/**
+ * The file inspected for this machine: refused unless this machine runs the agent its vault needs
+ * (step 1's rule), with the service this command line would build for it (the file's own).
+ */
 async function inspectHere(file: string, signal: AbortSignal, armEndpoint: string | undefined) {
   const credentials = await inspectFile(file, signal);
-  const { requireUsable } = await import('../core/vault/choose');
-  requireUsable(credentials, { facts: { platform: process.platform }, label: `this server (${os.hostname()})` }, 'local', { armEndpoint });
+  const { chooseVault, requireUsable } = await import('../core/vault/choose');
+  const { backend } = chooseVault(credentials, { armEndpoint });
+  requireUsable(credentials, { facts: { platform: process.platform }, label: `this server (${os.hostname()})` }, backend, { armEndpoint });
   return credentials;
 }
 
-async function createService(target: Target, logger: Logger, env: NodeJS.ProcessEnv, trust: TrustedCertificate[] | undefined, armEndpoint: string | undefined): Promise<SetupService> {
+/** A service's vault service, and for an Azure one the vault the MARS PIN is asked of. */
+export interface CliChoice {
+  backend: BackendKind;
+  vault?: VaultScope;
+}
+
+/**
+ * The service for `choice`'s vault service, built as the extension builds its own (the core then
+ * picks the agent from the server's platform: agents/choose.ts), with the MARS driver's needs.
+ */
+async function createService(ctx: CliContext, tools: Tools, target: Target, trust: TrustedCertificate[] | undefined, choice: CliChoice): Promise<SetupService> {
   const { SetupService } = await import('../core/service');
-  const cacheHome = env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  const cacheHome = ctx.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
   return new SetupService({
     target,
-    logger,
-    proxyContext: { env },
+    logger: ctx.output.logger(),
+    proxyContext: { env: ctx.env },
     trust,
     downloadCacheDir: path.join(cacheHome, 'backup-agent-setup', 'downloads'),
-    armEndpoint,
+    armEndpoint: tools.string('arm-endpoint'),
+    backend: choice.backend,
+    mars: cliMarsAdapter(ctx, tools, choice.vault),
   });
 }
 
@@ -152,7 +194,7 @@ const HANDLERS: Record<CommandName, Handler> = {
   async inspect({ parsed, output, signal }, tools) {
     const file = parsed.positionals[0]!;
     // This machine is checked without building the service (inspect stays fast); a remote server through it.
-    const c = tools.string('ssh') ? await (await tools.service()).inspectCredentials(file, { signal }) : await inspectHere(file, signal, tools.string('arm-endpoint'));
+    const c = tools.string('ssh') ? await (await tools.service(await tools.fileChoice(file))).inspectCredentials(file, { signal }) : await inspectHere(file, signal, tools.string('arm-endpoint'));
     const { hours, minutes } = splitTimeLeft(c.timeLeftMs);
     output.done('inspect', c, [
       `Vault credentials ${c.fileName}`,
@@ -179,7 +221,7 @@ const HANDLERS: Record<CommandName, Handler> = {
     if ((endpoint === undefined) === (credentialsFile === undefined)) throw new UsageError('Give either --endpoint URL or --credentials FILE.');
     const proxy = await proxySettings(tools);
     const where = endpoint !== undefined ? { endpoint, proxy } : { credentialsFile: credentialsFile!, proxy };
-    const report = await (await tools.service()).checkConnectivity(where, { signal });
+    const report = await (await tools.service(credentialsFile === undefined ? undefined : await tools.fileChoice(credentialsFile))).checkConnectivity(where, { signal });
     await reportChecks(output, 'check-connectivity', report, connectivityLines(report));
   },
 
@@ -210,7 +252,7 @@ const HANDLERS: Record<CommandName, Handler> = {
     // before connecting to a server: a typo should not wait for an SSH handshake.
     const { checkLocalInputs } = await import('../core/service/localInputs');
     await checkLocalInputs(input, { signal });
-    const service = await tools.service();
+    const service = await tools.service(await tools.fileChoice(credentialsFile));
     if (tools.flag('dry-run')) {
       const plan = await service.plan(input, { signal });
       const { CHOICE_LABELS } = await import('../core/vault/kinds');
@@ -232,6 +274,11 @@ const HANDLERS: Record<CommandName, Handler> = {
         return false;
       },
     });
+    if (output.simulated) {
+      // Whatever a simulated shell answered, nothing was registered.
+      output.failed('register', { code: 'SimulatedNotRegistered', message: `${result.serverName} is a simulated server: its answers are not a registration.`, params: {} });
+      throw new ReportedFailure();
+    }
     output.done('register', result, [
       `${result.created ? 'Registered' : 'Registered again'} ${result.serverName} with vault ${result.vault.vaultName}.`,
       `  Registration:  ${result.registrationId}`,
@@ -258,7 +305,7 @@ const HANDLERS: Record<CommandName, Handler> = {
   },
 
   async status({ output, signal }, tools) {
-    const status = await (await tools.service()).status({ installFolder: tools.string('install-folder'), signal });
+    const status = await (await tools.service(await tools.serverChoice())).status({ installFolder: tools.string('install-folder'), signal });
     const { state, config, remote } = status;
     output.done('status', status, [
       `State: ${state.kind}${'vaultName' in state ? ` (vault ${state.vaultName})` : ''}`,
@@ -271,7 +318,7 @@ const HANDLERS: Record<CommandName, Handler> = {
   },
 
   async unregister({ output, signal }, tools) {
-    const result = await (await tools.service()).unregister({ installFolder: tools.string('install-folder'), signal, onProgress: (s) => output.progress(s) });
+    const result = await (await tools.service(await tools.serverChoice())).unregister({ installFolder: tools.string('install-folder'), signal, onProgress: (s) => output.progress(s) });
     output.done('unregister', result, [result.alreadyUnregistered ? 'This server was not registered; leftovers removed.' : `Unregistered: registration ${result.registrationId} is ${result.remote?.status}.`]);
   },
 };

@@ -2,10 +2,10 @@
  * `backup-agent-setup completion bash|zsh`: a completion script for the shell, made from the
  * command line's own grammar (COMMANDS), so it offers exactly the commands and options the
  * parser accepts. Files complete after the options that take one, folders after those that take
- * a folder, the proxy modes after --proxy-mode.
+ * a folder, the proxy modes after --proxy-mode, the installer routes after --mars-installer-download.
  */
 import { PROXY_MODES } from '../core/proxy/modes';
-import { COMMAND_GROUPS, COMMANDS, COMMON, SHELLS, type Shell } from './args';
+import { COMMAND_GROUPS, COMMANDS, COMMON, INSTALLER_ROUTES, SHELLS, type Shell } from './args';
 
 const NAME = 'backup-agent-setup';
 const FILE_OPTIONS = ['--credentials', '--ca', '--passphrase-file'];
@@ -40,6 +40,7 @@ _backup_agent_setup() {
     ${FILE_OPTIONS.join('|')}) COMPREPLY=( $(compgen -f -- "$cur") ); return ;;
     ${FOLDER_OPTIONS.join('|')}) COMPREPLY=( $(compgen -d -- "$cur") ); return ;;
     --proxy-mode) COMPREPLY=( $(compgen -W "${PROXY_MODES.join(' ')}" -- "$cur") ); return ;;
+    --mars-installer-download) COMPREPLY=( $(compgen -W "${INSTALLER_ROUTES.join(' ')}" -- "$cur") ); return ;;
   esac
   case "$cmd" in
     completion) [ "$COMP_CWORD" -eq 2 ] && COMPREPLY=( $(compgen -W "${SHELLS.join(' ')}" -- "$cur") ); return ;;
@@ -73,6 +74,7 @@ _backup_agent_setup() {
     ${FILE_OPTIONS.join('|')}) _files; return ;;
     ${FOLDER_OPTIONS.join('|')}) _files -/; return ;;
     --proxy-mode) compadd -- ${PROXY_MODES.join(' ')}; return ;;
+    --mars-installer-download) compadd -- ${INSTALLER_ROUTES.join(' ')}; return ;;
   esac
   case "\${words[2]}" in
     completion) (( CURRENT == 3 )) && compadd -- ${SHELLS.join(' ')}; return ;;

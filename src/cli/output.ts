@@ -49,7 +49,16 @@ function whereAndWhy(error: CliError): string {
   return [place && `\n  Path:  ${String(place)}`, cause && `\n  Cause: ${cause}`].filter(Boolean).join('');
 }
 
+/** How a simulated server's output says so, in text. */
+export const SIMULATED_NOTE = 'Simulated server (a test double, not Windows): nothing it answered is a real result, and nothing was registered.';
+
 export class Output {
+  /**
+   * The server is a simulated shell (./simulated.ts): every output says so (`simulated: true`),
+   * and the commands never report it registered.
+   */
+  simulated = false;
+
   constructor(
     private readonly streams: Streams,
     readonly json: boolean,
@@ -58,16 +67,17 @@ export class Output {
 
   /** A finished command: its result as JSON, or these lines of text. */
   done(command: string, result: unknown, text: readonly string[]): void {
-    if (this.json) this.streams.stdout(`${JSON.stringify({ ok: true, command, result })}\n`);
-    else this.streams.stdout(`${text.join('\n')}\n`);
+    if (this.json) this.streams.stdout(`${JSON.stringify({ ok: true, command, result, ...this.label() })}\n`);
+    else this.streams.stdout(`${[...text, ...(this.simulated ? [SIMULATED_NOTE] : [])].join('\n')}\n`);
   }
 
   /** A refusal or failure; `result` carries a report that explains it (a failed check). */
   failed(command: string, error: CliError, result?: unknown, text: readonly string[] = []): void {
     if (this.json) {
-      this.streams.stdout(`${JSON.stringify({ ok: false, command, error, ...(result === undefined ? {} : { result }) })}\n`);
+      this.streams.stdout(`${JSON.stringify({ ok: false, command, error, ...(result === undefined ? {} : { result }), ...this.label() })}\n`);
       return;
     }
+    if (this.simulated) this.streams.stdout(`${SIMULATED_NOTE}\n`);
     if (text.length > 0) this.streams.stdout(`${text.join('\n')}\n`);
     const { action } = error.params;
     const next = isNextAction(action) ? `\nNext step: ${NEXT_ACTION_INSTRUCTIONS[action]}` : '';
@@ -77,6 +87,15 @@ export class Output {
   progress(stage: string, detail?: ErrorParams): void {
     if (this.json || detail?.phase === 'downloading') return;
     this.streams.stderr(`… ${stage}${detail?.phase ? ` (${String(detail.phase)})` : ''}\n`);
+  }
+
+  /** A question to the admin at the terminal (a secret's prompt): stderr, so stdout stays the result. */
+  ask(text: string): void {
+    this.streams.stderr(text);
+  }
+
+  private label(): { simulated?: true } {
+    return this.simulated ? { simulated: true } : {};
   }
 
   warn(text: string): void {

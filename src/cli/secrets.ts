@@ -1,9 +1,11 @@
 /**
  * Where the CLI takes secrets from: the environment or stdin, never the arguments. With several
- * of `--passphrase-stdin`, `--proxy-password-stdin` and `--token-stdin`, stdin's lines are the
- * passphrase, the proxy password and the Azure access token, in that order.
+ * of `--passphrase-stdin`, `--proxy-password-stdin`, `--token-stdin` and `--security-pin-stdin`,
+ * stdin's lines are the passphrase, the proxy password, the Azure access token and the vault's
+ * security PIN, in that order. A PIN not given there is asked on the terminal (readHiddenLine).
  */
 import { promises as fs } from 'node:fs';
+import { CancelledError } from '../core/errors';
 import { Secret } from '../core/secret';
 import { UsageError } from './args';
 
@@ -19,14 +21,16 @@ export interface CliSecrets {
   proxyPassword?: Secret;
   /** An access token for the Resource Manager (stdin only). */
   token?: Secret;
+  /** A MARS vault's security PIN (stdin only). */
+  securityPin?: Secret;
 }
 
 export async function readSecrets(
-  wants: { passphraseStdin: boolean; proxyPasswordStdin: boolean; tokenStdin?: boolean },
+  wants: { passphraseStdin: boolean; proxyPasswordStdin: boolean; tokenStdin?: boolean; securityPinStdin?: boolean },
   env: NodeJS.ProcessEnv,
   stdin: NodeJS.ReadableStream,
 ): Promise<CliSecrets> {
-  const lines = wants.passphraseStdin || wants.proxyPasswordStdin || wants.tokenStdin ? await readLines(stdin) : [];
+  const lines = wants.passphraseStdin || wants.proxyPasswordStdin || wants.tokenStdin || wants.securityPinStdin ? await readLines(stdin) : [];
   const fromStdin = (wanted: boolean, what: string): Secret | undefined => {
     if (!wanted) return undefined;
     const line = lines.shift();
@@ -37,7 +41,56 @@ export async function readSecrets(
   const proxyPassword = fromStdin(wants.proxyPasswordStdin, 'proxy password') ?? fromEnv(env, PROXY_PASSWORD_ENV);
   const token = fromStdin(wants.tokenStdin === true, 'Azure access token');
   if (token && !token.reveal().trim()) throw new UsageError('The Azure access token on stdin is empty.');
-  return { ...(passphrase ? { passphrase } : {}), ...(proxyPassword ? { proxyPassword } : {}), ...(token ? { token: new Secret(token.reveal().trim()) } : {}) };
+  const pin = fromStdin(wants.securityPinStdin === true, 'security PIN');
+  if (pin && !pin.reveal().trim()) throw new UsageError('The security PIN on stdin is empty.');
+  return {
+    ...(passphrase ? { passphrase } : {}),
+    ...(proxyPassword ? { proxyPassword } : {}),
+    ...(token ? { token: new Secret(token.reveal().trim()) } : {}),
+    ...(pin ? { securityPin: new Secret(pin.reveal().trim()) } : {}),
+  };
+}
+
+/** A terminal's stdin, which can be read a key at a time without echo. */
+type TerminalInput = NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?(raw: boolean): unknown };
+
+/**
+ * Asks `question` on stderr and reads one line from the terminal without echoing it (a password
+ * prompt); undefined when stdin is not a terminal (piped: the secret's flag is the way then).
+ * Ctrl+C cancels.
+ */
+export async function readHiddenLine(question: string, stdin: TerminalInput, stderr: (text: string) => void, signal?: AbortSignal): Promise<Secret | undefined> {
+  if (!stdin.isTTY || !stdin.setRawMode) return undefined;
+  stderr(`${question}\n> `);
+  stdin.setRawMode(true);
+  stdin.resume();
+  let typed = '';
+  try {
+    return await new Promise<Secret | undefined>((resolve, reject) => {
+      const done = (result: Secret | undefined | Error) => {
+        stdin.off('data', onData);
+        signal?.removeEventListener('abort', onAbort);
+        if (result instanceof Error) reject(result);
+        else resolve(result);
+      };
+      const onAbort = () => done(new CancelledError());
+      const onData = (chunk: Buffer | string) => {
+        for (const ch of chunk.toString()) {
+          if (ch === '\u0003') return done(new CancelledError());
+          if (ch === '\r' || ch === '\n') return done(typed.trim() ? new Secret(typed.trim()) : undefined);
+          if (ch === '\u007f' || ch === '\b') typed = typed.slice(0, -1);
+          else typed += ch;
+        }
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      stdin.on('data', onData);
+    });
+  } finally {
+    typed = '';
+    stdin.setRawMode(false);
+    stdin.pause();
+    stderr('\n');
+  }
 }
 
 function fromEnv(env: NodeJS.ProcessEnv, name: string): Secret | undefined {

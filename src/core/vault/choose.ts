@@ -73,6 +73,15 @@ export function agentForPlatform(platform: string): AgentKind {
   return platform === 'win32' ? 'mars' : 'reference';
 }
 
+/**
+ * The vault service whose agent runs on a system (BACKEND_AGENT read backwards): a registered
+ * server's, where no credentials file names it (the CLI's status and unregister).
+ */
+export function backendForPlatform(platform: string): BackendKind {
+  const agent = agentForPlatform(platform);
+  return (Object.keys(BACKEND_AGENT) as BackendKind[]).find((backend) => BACKEND_AGENT[backend] === agent)!;
+}
+
 /** The agent a server of `backend` gets; refused (AgentNeedsWindows, AgentNeedsLinux) when that agent does not run on its system. */
 export function agentForServer(backend: BackendKind, facts: Pick<HostFacts, 'platform'>, server: string): AgentKind {
   const agent = BACKEND_AGENT[backend];

@@ -56,6 +56,9 @@ describe('CLI shell completion', function () {
     assert.deepEqual(bashComplete(script, ['backup-agent-setup', 'azure', 'servers', '--re'], dir), ['--resource-group']);
     assert.deepEqual(bashComplete(script, ['backup-agent-setup', 'azure', 'credentials', '--t'], dir), ['--token-stdin']);
     assert.deepEqual(bashComplete(script, ['backup-agent-setup', 'inspect', '--arm'], dir), ['--arm-endpoint']);
+    assert.deepEqual(bashComplete(script, ['backup-agent-setup', 'register', '--mars-installer-download', ''], dir), ['admin', 'server']);
+    assert.deepEqual(bashComplete(script, ['backup-agent-setup', 'register', '--security-p'], dir), ['--security-pin-stdin']);
+    assert.deepEqual(bashComplete(script, ['backup-agent-setup', 'unregister', '--un'], dir), ['--uninstall']);
   });
 
   it('completes files after --credentials and folders after --install-folder', () => {
