@@ -178,7 +178,11 @@ class Fleet {
     this.queue.splice(0, this.queue.length, ...this.queue.filter((i) => !ended.has(i)));
     // Each agent's folders, for the agents the servers get (in the order of their files), before any server starts.
     const agents = new Set([...this.planned.values()].map((f) => f.choice.agent));
-    for (const { choice } of files) if (agents.has(choice.agent)) await this.foldersFor(choice.agent);
+    for (const { choice } of files) {
+      // A dismissed question cancels the run (the adapter's choice): nothing more is asked.
+      if (this.options.signal?.aborted) return;
+      if (agents.has(choice.agent)) await this.foldersFor(choice.agent);
+    }
   }
 
   private foldersFor(agent: AgentKind): Promise<AgentFolders | undefined> {

@@ -283,4 +283,19 @@ describe('a fleet mixing Linux and Windows servers', function () {
     assert.equal((await linuxOnly.fleet.report).rows[0]!.state, 'registered');
     assert.deepEqual(asked, ['reference']);
   });
+
+  it('a folder question dismissed cancels the run: nothing more is asked and no server is attempted', async () => {
+    const { local, azure } = await files();
+    const asked: string[] = [];
+    const controller = new AbortController();
+    const dismissed = run([{ ...windows('win4'), installFolder: undefined }, { ...fleetServerFor(servers.sshds[0]!, servers.client, 'linux8', root), installFolder: undefined }], { credentialsFile: local, credentialsFiles: [azure] }, {
+      signal: controller.signal,
+      // As the window does when the admin presses Escape: the run is cancelled, no folders given.
+      foldersFor: async (agent) => (asked.push(agent), controller.abort(), undefined),
+    });
+    const report = await dismissed.fleet.report;
+    assert.deepEqual(asked, ['reference']);
+    assert.deepEqual(dismissed.opened, []);
+    assert.deepEqual(report.rows.map((r) => r.state), ['cancelled', 'cancelled'], inspect(report.rows));
+  });
 });
