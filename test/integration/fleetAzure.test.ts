@@ -75,15 +75,15 @@ describe('A fleet run with a file from Azure (the local vault\'s ARM emulator, s
         /^azf\d$/,
         KEEP, // nothing typed
         fromAzure.file,
-        'The same folders on every server',
-        path.join(h.dir, 'fleet-azure', '{server}'),
-        '',
+        'The same folders on every server of each platform',
         'A passphrase per server',
         passphraseFolder,
         'Register 3 Servers',
         true, // the three unknown host keys
         true,
         true,
+        path.join(h.dir, 'fleet-azure', '{server}'), // the Linux servers' folders, once their systems are known (kept for the run again)
+        '',
         // "Register Failed Again": the run's file is stale, so the Azure command gets one fresh file for it.
         ...pickSubscription,
         VAULT,

@@ -191,15 +191,15 @@ describe('Remote servers over SSH', function () {
           /^fleet\d$/,
           KEEP, // nothing typed
           h.credentialsFile,
-          'The same folders on every server',
-          path.join(h.dir, 'fleet', '{server}'),
-          '',
+          'The same folders on every server of each platform',
           'A passphrase per server',
           passphraseFolder,
           'Register 3 Servers',
           true, // the three unknown host keys, one prompt at a time
           true,
           true,
+          path.join(h.dir, 'fleet', '{server}'), // the Linux servers' folders, once their systems are known
+          '',
         ],
         onMessage,
       ),
@@ -326,7 +326,7 @@ describe('Remote servers over SSH', function () {
       let cancelled = false;
       const reports: string[] = [];
       const input = new TestUserInput(
-        [/^(fleet4|silent)$/, KEEP, h.credentialsFile, 'The same folders on every server', path.join(h.dir, 'fleet', '{server}'), '', 'A passphrase per server', path.join(h.dir, 'fleet-cancel-passphrases'), 'Register 2 Servers', true],
+        [/^(fleet4|silent)$/, KEEP, h.credentialsFile, 'The same folders on every server of each platform', 'A passphrase per server', path.join(h.dir, 'fleet-cancel-passphrases'), 'Register 2 Servers', true, path.join(h.dir, 'fleet', '{server}'), ''],
         (m) => {
           if (m.actions.includes('Show Report')) reports.push(m.text);
           return undefined;

@@ -3,3 +3,4 @@ export { startFleet } from './run';
 export { serversToRetry } from './report';
 export { credentialsForRun, type RunCredentials, type RunCredentialsInput } from './credentials';
 export * from './types';
+export { agentFolderProblem, folderForServer, SERVER_TOKEN, type AgentFolders } from './folders';

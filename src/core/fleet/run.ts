@@ -14,7 +14,9 @@ import { setUpServer, type ServerOutcome } from './server';
 import { FleetCode, type FleetInput, type FleetOptions, type FleetReport, type FleetRun, type ServerRow } from './types';
 import { validateFleetShape } from './validate';
 import { agentForPlatform, chooseVault } from '../vault/choose';
+import type { AgentKind } from '../vault/kinds';
 import type { HostFacts } from '../target/target';
+import type { AgentFolders } from './folders';
 
 const VAULT_MACHINE_LIMIT_CODE = 'VaultMachineLimitReached';
 
@@ -36,6 +38,9 @@ class Fleet {
   private limitReached?: Reason;
   /** Each server's file, when the plan probed it before the run. */
   private readonly planned = new Map<string, FleetFile>();
+  /** Each agent's folders, asked once (FleetOptions.foldersFor); `asking` keeps the questions one at a time. */
+  private readonly folders = new Map<AgentKind, Promise<AgentFolders | undefined>>();
+  private asking: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly input: FleetInput,
@@ -171,6 +176,24 @@ class Fleet {
       }
     }
     this.queue.splice(0, this.queue.length, ...this.queue.filter((i) => !ended.has(i)));
+    // Each agent's folders, for the agents the servers get (in the order of their files), before any server starts.
+    const agents = new Set([...this.planned.values()].map((f) => f.choice.agent));
+    for (const { choice } of files) {
+      // A dismissed question cancels the run (the adapter's choice): nothing more is asked.
+      if (this.options.signal?.aborted) return;
+      if (agents.has(choice.agent)) await this.foldersFor(choice.agent);
+    }
+  }
+
+  private foldersFor(agent: AgentKind): Promise<AgentFolders | undefined> {
+    let answer = this.folders.get(agent);
+    if (!answer) {
+      const ask = this.options.foldersFor;
+      answer = ask ? this.asking.then(() => ask(agent, this.options.signal)) : Promise.resolve(undefined);
+      this.asking = answer.catch(() => undefined);
+      this.folders.set(agent, answer);
+    }
+    return answer;
   }
 
   /** A row's own cancellation, which cancel(key) reaches; linked to the whole run's. */
@@ -203,8 +226,9 @@ class Fleet {
         if (options.isSimulated?.(target)) this.update(index, { simulated: true });
         const file = this.planned.get(server.key) ?? fileForServer(files, await target.facts(signal), target.label);
         this.update(index, { state: 'running', backend: file.choice.backend, agent: file.choice.agent });
+        const folders = await this.foldersFor(file.choice.agent);
         const service = options.createService(target, file.choice);
-        outcome = await setUpServer({ server, service, input, file, passphrases, signal, note: (change) => this.update(index, change) });
+        outcome = await setUpServer({ server, service, input, file, passphrases, folders, signal, note: (change) => this.update(index, change) });
         // A simulated shell answers what it is told: its rows are labelled, never reported as registered.
         if (options.isSimulated?.(target)) outcome = { state: 'simulated', ...(outcome.serverName ? { serverName: outcome.serverName } : {}) };
       } finally {

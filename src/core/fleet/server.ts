@@ -6,6 +6,7 @@
 import type { SetupService } from '../service';
 import { sameVault } from '../service/prepare';
 import type { PassphraseSource } from './passphrases';
+import { folderForServer, type AgentFolders } from './folders';
 import type { FleetFile } from './plan';
 import { FleetCode, type FleetInput, type FleetServer, type ServerRow } from './types';
 
@@ -16,6 +17,8 @@ export interface ServerJob {
   /** The run's credentials file this server takes (plan.ts). */
   file: FleetFile;
   passphrases: PassphraseSource;
+  /** The folders of this server's agent (FleetOptions.foldersFor), before FleetInput's. */
+  folders?: AgentFolders;
   signal: AbortSignal;
   /** Records what is known so far (stage, passphrase file, server name). */
   note(change: Partial<ServerRow>): void;
@@ -26,7 +29,8 @@ export type ServerOutcome = Pick<ServerRow, 'registrationId' | 'serverName' | 'r
 export async function setUpServer(job: ServerJob): Promise<ServerOutcome> {
   const { server, service, input, signal } = job;
   const { credentials } = job.file;
-  const installFolder = server.installFolder ?? input.installFolder;
+  const installFolder = server.installFolder ?? folderForServer(job.folders?.installFolder, server.key) ?? input.installFolder;
+  const cacheFolder = folderForServer(job.folders?.cacheFolder, server.key) ?? input.cacheFolder;
   const status = await service.status({ installFolder, signal, askVault: false });
   const { config } = status;
   if (config?.registration && config.vault && sameVault(config.vault, credentials)) {
@@ -49,7 +53,7 @@ export async function setUpServer(job: ServerJob): Promise<ServerOutcome> {
     {
       credentialsFile: job.file.file,
       installFolder,
-      cacheFolder: input.cacheFolder,
+      cacheFolder,
       dataSizeBytes: input.dataSizeBytes,
       proxy: input.proxy,
       passphrase: { value: passphrase.value },

@@ -12,6 +12,7 @@ import type { BackendChoice, ConfirmPassphraseLocation, SetupService } from '../
 import type { SshDestination } from '../target/ssh/types';
 import type { HostFacts, Target } from '../target/target';
 import type { AgentKind } from '../vault/kinds';
+import type { AgentFolders } from './folders';
 
 /** The most servers one fleet run takes: the vault's own limit of machines (agent facts §2: 50 per vault). */
 export const FLEET_MACHINE_LIMIT = 50;
@@ -140,6 +141,13 @@ export interface FleetOptions {
   fileFor?(agent: AgentKind, signal?: AbortSignal): Promise<string | undefined>;
   /** True for a target that only simulates a Windows shell (tests): its rows are labelled simulated, never registered. */
   isSimulated?(target: Target): boolean;
+  /**
+   * Asked once per agent the run's servers get, one question at a time, as soon as the plan knows
+   * that agent is among them (after the probe; without one, when its first server is connected):
+   * that agent's folders on its servers (SERVER_TOKEN in them is each server's key), which take
+   * the place of FleetInput's. Undefined: FleetInput's folders, else each platform's default.
+   */
+  foldersFor?(agent: AgentKind, signal?: AbortSignal): Promise<AgentFolders | undefined>;
 }
 
 export interface FleetRun {

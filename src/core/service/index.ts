@@ -1,5 +1,6 @@
 /** The setup service: the API every adapter (VS Code, CLI, SSH targets) calls. */
 export { SetupService, type CheckedConnectivity, type VaultEndpointInput, type WithProblem } from './setupService';
+export { statusChoice } from './status';
 export { UNREGISTER_STAGES, type UnregisterStage } from './unregister';
 export type { AgentOnTarget } from '../agents/driver';
 export type { DataToProtect } from './cacheOnTarget';
@@ -36,11 +37,11 @@ export { resolveDestination } from '../target/ssh/destination';
 export { defaultKnownHostsFile } from '../target/ssh/knownHosts';
 export { defaultSshConfigFile, listConfigHosts } from '../target/ssh/sshConfig';
 export { openSshTarget } from './ssh';
-export { credentialsForRun, serversToRetry, startFleet, type RunCredentials, type FinalState, type FleetInput, type FleetReport, type FleetRun, type FleetServer, type ServerRow, type ServerState } from '../fleet';
+export { agentFolderProblem, credentialsForRun, folderForServer, serversToRetry, startFleet, SERVER_TOKEN, type AgentFolders, type RunCredentials, type FinalState, type FleetInput, type FleetReport, type FleetRun, type FleetServer, type ServerRow, type ServerState } from '../fleet';
 export type { BackendHost, VaultBackend } from '../vault/backend';
 export type { AgentKind, BackendKind } from '../vault/kinds';
 export { AzureVaultBackend } from '../vault/azure/backend';
-export type { MarsAdapter } from '../agents/mars/factory';
+export { MARS_DEFAULT_INSTALL_FOLDER, type MarsAdapter } from '../agents/mars/factory';
 export type { RegisteredAt } from '../agents/mars/driver';
 export type { SecurityPinPrompt } from '../agents/mars/pin';
 export { adminIssuer, LocalVaultBackend, type VaultIssuer } from '../vault/local';

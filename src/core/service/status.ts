@@ -5,8 +5,11 @@
 import { publicConfig, readAgentConfig } from '../config/agentConfig';
 import { CancelledError, SetupError } from '../errors';
 import { deriveRegistrationState, type StateInputs } from '../status';
+import type { HostFacts } from '../target/target';
+import { agentForPlatform, BACKEND_AGENT } from '../vault/choose';
+import type { BackendKind } from '../vault/kinds';
 import { installPlace, type ServiceContext } from './context';
-import type { RemoteStatus, SetupStatus } from './types';
+import type { BackendChoice, RemoteStatus, SetupStatus } from './types';
 import { isNetworkCode } from './vaultAccess';
 
 export interface StatusOptions {
@@ -17,6 +20,17 @@ export interface StatusOptions {
    * and a recorded registration reads as registered. The fleet uses it to tell registered servers.
    */
   askVault?: boolean;
+}
+
+/**
+ * The one vault service whose agent runs on the server's system (vault/choose.ts's rule: Windows,
+ * an Azure vault's MARS agent; POSIX, the local vault's reference agent): a server's status is
+ * read through a service built for it, so a Windows server is read by the MARS driver.
+ */
+export function statusChoice(facts: Pick<HostFacts, 'platform'>): BackendChoice {
+  const agent = agentForPlatform(facts.platform);
+  const backend = (Object.keys(BACKEND_AGENT) as BackendKind[]).find((b) => BACKEND_AGENT[b] === agent)!;
+  return { backend, agent };
 }
 
 export async function readStatus(ctx: ServiceContext, { installFolder, signal, askVault = true }: StatusOptions = {}): Promise<SetupStatus> {

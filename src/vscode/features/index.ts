@@ -215,7 +215,7 @@ export function createFeatures(host: FeatureHost): Features {
       azureTestProvider,
       azure,
       chooseRemoteServer: (ui) => chooseRemoteServer(session, ui),
-      simulateFleetServers: (isSimulated) => void (fleet.isSimulated = isSimulated),
+      simulateFleetServers: (isSimulated) => void (fleet.isSimulated = serverList.isSimulated = isSimulated),
     },
     dispose() {
       for (const d of disposables.splice(0)) d.dispose();

@@ -2,7 +2,8 @@
  * What the MARS driver needs of VS Code (the core's MarsAdapter): the installer route and
  * Microsoft Update from the settings; the security PIN from the vault's security-PIN operation
  * while signed in to Azure, else typed in a password box whose prompt says where the vault makes
- * it; and the vault's registered-identity removal, through the Azure chunk. The admin-side
+ * it; and the vault's view of a server (its entry among the vault's registered servers) and its
+ * registered-identity removal, through the Azure chunk. The admin-side
  * download itself is the core's (its HTTP stack and the effective proxy).
  */
 import * as vscode from 'vscode';
@@ -17,6 +18,7 @@ export function marsAdapter(f: () => FeatureContext, signIn: AzureSignInState, i
     settings: { installerRoute: mars.installerDownload, microsoftUpdate: mars.microsoftUpdate },
     askSecurityPin: (prompt, signal) => securityPin(f, issuer(), prompt, signal),
     removeAtVault: async (at: RegisteredAt, signal?: AbortSignal) => (await import('./azure/vaultRemoval')).removeRegisteredServer(f(), signIn, at, signal),
+    readAtVault: async (at: RegisteredAt, signal?: AbortSignal) => (await import('./azure/registeredServer')).readRegisteredServer(f(), signIn, at, signal),
   };
 }
 

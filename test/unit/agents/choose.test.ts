@@ -46,6 +46,9 @@ const MARS_HOOKS: NonNullable<SetupServiceOptions['mars']> = {
   removeAtVault: async () => {
     throw new Error('not reached');
   },
+  readAtVault: async () => {
+    throw new Error('not reached');
+  },
 };
 
 describe('The core chooses the agent driver', function () {

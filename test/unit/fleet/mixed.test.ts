@@ -7,7 +7,10 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { inspect } from 'node:util';
-import { startFleet, type FleetInput, type FleetOptions, type FleetServer, type ServerRow } from '../../../src/core/fleet';
+import { startFleet, type AgentFolders, type FleetInput, type FleetOptions, type FleetServer, type ServerRow } from '../../../src/core/fleet';
+import { agentLayout } from '../../../src/core/config/layout';
+import { readAgentConfig } from '../../../src/core/config/agentConfig';
+import { LocalTarget } from '../../../src/core/target/local';
 import { isSetupError } from '../../../src/core/errors';
 import { parseProxySettings } from '../../../src/core/proxy/settings';
 import { Secret } from '../../../src/core/secret';
@@ -138,6 +141,9 @@ describe('a fleet mixing Linux and Windows servers', function () {
             removeAtVault: async () => {
               throw new Error('not reached');
             },
+            readAtVault: async () => {
+              throw new Error('not reached');
+            },
           },
           trust: [{ endpoint: endpointKey(vault.url), pem: vault.caCertPem }],
           downloadCacheDir: path.join(root, 'packages'),
@@ -239,5 +245,57 @@ describe('a fleet mixing Linux and Windows servers', function () {
     assert.ok(rowsSeen.some(([key, state]) => key === 'hung0' && state === 'connecting'), 'its row said it was being reached');
     assert.ok(!fleetRun.opened.includes('hung0'), 'the cancelled server is not attempted');
     assert.equal(report.counts.cancelled, 1);
+  });
+
+  it("asks each platform's folders once, for the agents its servers get, before any server starts; each server takes its own agent's", async () => {
+    const { local, azure } = await files();
+    const asked: string[] = [];
+    const startedBeforeAsked: string[] = [];
+    const linux = { ...fleetServerFor(servers.sshds[0]!, servers.client, 'linux6', root), installFolder: undefined };
+    const win = { ...windows('win3'), installFolder: undefined };
+    const folders: Record<string, AgentFolders> = {
+      reference: { installFolder: path.join(root, 'per-platform', '{server}') },
+      mars: { installFolder: 'D:\\Backup\\{server}' },
+    };
+    const fleetRun: ReturnType<typeof run> = run([win, linux], { credentialsFile: local, credentialsFiles: [azure] }, {
+      foldersFor: async (agent) => {
+        asked.push(agent);
+        startedBeforeAsked.push(...fleetRun.opened);
+        return folders[agent];
+      },
+    });
+    const rows = byKey((await fleetRun.fleet.report).rows);
+    assert.deepEqual(asked, ['reference', 'mars'], 'once per agent, in the order of their files');
+    assert.deepEqual(startedBeforeAsked, [], 'asked before any server started');
+    assert.equal(rows.linux6!.state, 'registered', inspect(rows.linux6));
+    const config = await readAgentConfig(new LocalTarget(), agentLayout(new LocalTarget(), path.join(root, 'per-platform', 'linux6')));
+    assert.equal(config?.registration?.id, rows.linux6!.registrationId, "the Linux server's agent is in its platform's folder, {server} replaced");
+    // The Windows server got the MARS folder (a drive path): past the install folder's check, to the MARS driver's steps.
+    assert.notEqual(rows.win3!.reason?.code, 'InstallFolderNotAbsolute', inspect(rows.win3));
+    assert.equal(rows.win3!.simulated, true);
+    assert.notEqual(rows.win3!.state, 'registered');
+
+    // A run of Linux servers only is asked the Linux folders only.
+    asked.length = 0;
+    const linuxOnly = run([{ ...fleetServerFor(servers.sshds[1]!, servers.client, 'linux7', root), installFolder: undefined }], { credentialsFile: local, credentialsFiles: [azure] }, {
+      foldersFor: async (agent) => (asked.push(agent), folders[agent]),
+    });
+    assert.equal((await linuxOnly.fleet.report).rows[0]!.state, 'registered');
+    assert.deepEqual(asked, ['reference']);
+  });
+
+  it('a folder question dismissed cancels the run: nothing more is asked and no server is attempted', async () => {
+    const { local, azure } = await files();
+    const asked: string[] = [];
+    const controller = new AbortController();
+    const dismissed = run([{ ...windows('win4'), installFolder: undefined }, { ...fleetServerFor(servers.sshds[0]!, servers.client, 'linux8', root), installFolder: undefined }], { credentialsFile: local, credentialsFiles: [azure] }, {
+      signal: controller.signal,
+      // As the window does when the admin presses Escape: the run is cancelled, no folders given.
+      foldersFor: async (agent) => (asked.push(agent), controller.abort(), undefined),
+    });
+    const report = await dismissed.fleet.report;
+    assert.deepEqual(asked, ['reference']);
+    assert.deepEqual(dismissed.opened, []);
+    assert.deepEqual(report.rows.map((r) => r.state), ['cancelled', 'cancelled'], inspect(report.rows));
   });
 });

@@ -6,11 +6,11 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { MarsDriver, installerLink, type MarsHost, type MarsSettings } from '../../../src/core/agents/mars/driver';
+import { MarsDriver, installerLink, type MarsHost, type MarsSettings, type RegisteredAt } from '../../../src/core/agents/mars/driver';
 import type { SecurityPinPrompt } from '../../../src/core/agents/mars/pin';
 import type { AgentProxy } from '../../../src/core/config/agentConfig';
 import type { AgentLayout } from '../../../src/core/config/layout';
-import { isSetupError } from '../../../src/core/errors';
+import { isSetupError, SetupError } from '../../../src/core/errors';
 import { Secret } from '../../../src/core/secret';
 import type { VaultRoute } from '../../../src/core/service/vaultAccess';
 import { decodeCommand } from '../../../src/core/target/powershell/commandLine';
@@ -158,16 +158,18 @@ function hostFor(target: RecordingTarget, extra: Partial<MarsHost> = {}) {
   const waits: number[] = [];
   const prompts: SecurityPinPrompt[] = [];
   const removedAtVault: string[] = [];
+  const readAtVault: RegisteredAt[] = [];
   const host: MarsHost = {
     target,
     logger: { info() {}, warn() {}, error() {}, debug() {} } as unknown as MarsHost['logger'],
     settings: SETTINGS,
     askSecurityPin: async (prompt) => (prompts.push(prompt), new Secret(SECRETS.pin)),
     removeAtVault: async (at) => void removedAtVault.push(at.serverName),
+    readAtVault: async (at) => (readAtVault.push(at), { registrationStatus: 'Registered' }),
     sleep: async (ms) => void waits.push(ms),
     ...extra,
   };
-  return { host, waits, prompts, removedAtVault };
+  return { host, waits, prompts, removedAtVault, readAtVault };
 }
 
 const ROUTE: VaultRoute = {
@@ -395,8 +397,25 @@ describe('MARS driver (recording fake Target; no Windows run)', function () {
     assert.equal(report.arch, 'AMD64');
   });
 
-  it('readRegistration refuses: the vault, not the agent, tells the registration', async () => {
+  it("reads the registration from the vault's list (the host's Resource Manager read), for the server its configuration names; refused before it registered", async () => {
     const target = new RecordingTarget(successes());
-    await assert.rejects(new MarsDriver(hostFor(target).host).readRegistration(), (err) => isSetupError(err, 'MarsRegistrationAtVaultOnly'));
+    const { host, readAtVault } = hostFor(target);
+    const driver = new MarsDriver(host);
+    await assert.rejects(driver.readRegistration(LAYOUT, undefined), (err) => isSetupError(err, 'AgentNotConfigured'));
+    await driver.register(LAYOUT, { credentialsFile: await credentialsFile(), serverName: 'WS2019', cacheFolder: SETTINGS.cacheFolder, proxy: { ...PROXY, mode: 'off' } }, { endpoint: ROUTE.endpoint });
+    const config = JSON.parse(target.files.get(LAYOUT.configFile)!.toString());
+    target.calls.length = 0;
+    const remote = await driver.readRegistration(LAYOUT, undefined);
+    assert.equal(target.calls.length, 0, 'nothing is run on the server: its configuration was read, the vault asked');
+    assert.deepEqual(readAtVault, [{ subscriptionId: config.vault.subscriptionId, resourceGroup: config.vault.resourceGroup, vault: config.vault.name, serverName: 'WS2019' }]);
+    assert.deepEqual([remote.status, remote.registrationId, remote.serverName, remote.vault], ['registered', config.registration.id, 'WS2019', config.vault.name]);
+    // A server the vault lists no more, or lists as not registered, reads as unregistered there.
+    for (const listed of [undefined, { registrationStatus: 'NotRegistered' }]) {
+      const gone = new MarsDriver({ ...host, readAtVault: async () => listed });
+      assert.equal((await gone.readRegistration(LAYOUT, undefined)).status, 'unregistered');
+    }
+    // Signed out, the host's refusal is the answer (the status shows the server's side alone).
+    const signedOut = new MarsDriver({ ...host, readAtVault: async () => Promise.reject(new SetupError('AzureSignedOut', 'not signed in', {})) });
+    await assert.rejects(signedOut.readRegistration(LAYOUT, undefined), (err) => isSetupError(err, 'AzureSignedOut'));
   });
 });

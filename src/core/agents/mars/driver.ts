@@ -82,6 +82,12 @@ export interface MarsHost {
   askSecurityPin(prompt: SecurityPinPrompt, signal?: AbortSignal): Promise<Secret | undefined>;
   /** The vault's side of unregistering: the Azure backend's registered-identity removal (ArmSession.removeServer), the vault as the configuration names it. */
   removeAtVault(at: RegisteredAt, signal?: AbortSignal): Promise<void>;
+  /**
+   * The vault's view of the server: its entry among the vault's registered servers (Azure Resource
+   * Manager's list, ArmSession.listServers), undefined when the vault lists it no more. Refused
+   * with AzureSignedOut while signed out: the status then shows what the server says alone.
+   */
+  readAtVault(at: RegisteredAt, signal?: AbortSignal): Promise<{ registrationStatus?: string } | undefined>;
   /** Waits between tries of a transient failure; tests pass one that does not wait. */
   sleep?(ms: number, signal?: AbortSignal): Promise<void>;
 }
@@ -246,11 +252,33 @@ export class MarsDriver implements AgentDriver {
     return { registrationId: answer.certThumbprint, machineId: config.machineId, created: true, agentVersion: answer.moduleVersion ?? '' };
   }
 
-  /** MARS does not tell its registration: the vault (Azure Resource Manager) does. */
-  async readRegistration(): Promise<RemoteRegistration> {
-    throw new SetupError(MarsCode.RegistrationAtVaultOnly, 'The MARS agent cannot report its registration; the vault shows it (the Servers view, or the vault in the Azure portal).', {
-      ...nextStep('reportProblem'),
-    });
+  /**
+   * MARS does not tell its registration: the vault does, through Azure Resource Manager (the
+   * host's readAtVault), for the server this setup's configuration on it names. A server the vault
+   * lists no more reads as unregistered there (the status: revoked).
+   */
+  async readRegistration(layout: AgentLayout, _vault?: unknown, signal?: AbortSignal): Promise<RemoteRegistration> {
+    const config = await this.requireConfig(layout);
+    if (!config.vault || !config.registration) {
+      throw new SetupError(MarsCode.RegistrationAtVaultOnly, 'The MARS agent cannot report its registration; the vault shows it (the Servers view, or the vault in the Azure portal).', {
+        ...nextStep('reportProblem'),
+      });
+    }
+    const { subscriptionId, resourceGroup, name } = config.vault;
+    const listed = await this.host.readAtVault({ subscriptionId, resourceGroup, vault: name, serverName: config.serverName }, signal);
+    const registered = listed !== undefined && (listed.registrationStatus === undefined || /^registered$/i.test(listed.registrationStatus));
+    return {
+      registrationId: config.registration.id,
+      vault: name,
+      machineId: config.machineId,
+      serverName: config.serverName,
+      status: registered ? 'registered' : 'unregistered',
+      registeredAt: config.registration.registeredAt,
+      updatedAt: new Date().toISOString(),
+      lastPassphraseChangeAt: config.passphrase?.setAt ?? null,
+      // MARS's certificate is its own and not reported: no date is made up for it.
+      certificateNotAfter: '',
+    };
   }
 
   async change(layout: AgentLayout, change: AgentChange, _vault: unknown, options: StagedOptions = {}) {

@@ -17,6 +17,7 @@ import {
   serversToRetry,
   SetupError,
   startFleet,
+  folderForServer,
 } from '../../../core/service';
 import { COMMANDS, VIEWS } from '../../ids';
 import { showError, type FeatureContext } from '../context';
@@ -30,8 +31,9 @@ import { selectCredentialsStep } from '../wizard/credentialsStep';
 import { confirmLocationInDialog } from '../wizard/passphraseSteps';
 import { runExecuteSteps } from '../wizard/wizard';
 import { LAST_FLEET_REPORT_KEY, countsText, showReportDocument } from './report';
-import { fleetSteps, SERVER_TOKEN, type FleetAnswers } from './steps';
+import { fleetSteps, type FleetAnswers } from './steps';
 import { askFileFor, probeServer } from './backendFiles';
+import { askFolders, type FolderAnswers } from './folders';
 import type { FleetRunView } from './view';
 
 export interface FleetDeps {
@@ -58,7 +60,9 @@ export async function registerServers(f: FeatureContext, deps: FleetDeps): Promi
     if (!(await ask(f, vscode.l10n.t('Register Servers'), steps, ctx, () => registerServers(f, deps)))) return;
     // The window's session selects the file the fleet registers with, as a single setup does.
     if (!(await runExecuteSteps([selectCredentialsStep(f)], ctx))) return;
-    await runFleet(f, deps, await fleetInput(f, ctx, ctx.passphrase?.value, concurrency));
+    // Each platform's folders, asked during the run once its servers' systems are known (none: each platform's default).
+    const folders: FolderAnswers | undefined = ctx.folders === 'custom' ? {} : undefined;
+    await runFleet(f, deps, await fleetInput(f, ctx, ctx.passphrase?.value, concurrency), folders);
   } finally {
     scratch.dispose();
   }
@@ -69,44 +73,37 @@ export async function registerServers(f: FeatureContext, deps: FleetDeps): Promi
  * location is confirmed; the shared policy's steps always leave a passphrase in `shared`.
  */
 async function fleetInput(f: FeatureContext, ctx: FleetAnswers, shared: Secret | undefined, concurrency: number): Promise<FleetInput> {
-  const custom = ctx.folders === 'custom';
-  const perServerFolder = custom && ctx.installFolder?.includes(SERVER_TOKEN);
-  const servers = (ctx.servers ?? []).map((s) =>
-    perServerFolder ? { ...s, installFolder: ctx.installFolder!.split(SERVER_TOKEN).join(s.key.replace(/[^\w.-]+/g, '_')) } : s,
-  );
   return {
-    servers,
+    servers: ctx.servers ?? [],
     credentialsFile: ctx.credentialsFile!,
     proxy: await f.session.proxy(),
-    installFolder: custom && !perServerFolder ? ctx.installFolder : undefined,
-    cacheFolder: (custom && ctx.cacheFolder) || undefined,
     passphrase: ctx.policy === 'perServer' ? { kind: 'perServer', folder: ctx.passphraseFolder! } : { kind: 'shared', value: shared!, file: ctx.passphraseFile },
     concurrency,
   };
 }
 
 /** One run (and, on request, a run of what failed), shown in the Fleet Run view. */
-async function runFleet(f: FeatureContext, deps: FleetDeps, started: FleetInput, previous?: FleetReport): Promise<void> {
+async function runFleet(f: FeatureContext, deps: FleetDeps, started: FleetInput, folders: FolderAnswers | undefined, previous?: FleetReport): Promise<void> {
   const credentialsFile = await fileForRun(f, deps, started.credentialsFile, previous);
   if (!credentialsFile) return;
   const input = { ...started, credentialsFile };
   let report: FleetReport | undefined;
   try {
-    report = await withFleetProgress(f, deps, input);
+    report = await withFleetProgress(f, deps, input, folders);
   } catch (err) {
     if (!(err instanceof SetupError)) throw err;
-    await showError(f, err, () => runFleet(f, deps, input));
+    await showError(f, err, () => runFleet(f, deps, input, folders));
     return;
   }
   await f.extension.globalState.update(LAST_FLEET_REPORT_KEY, report);
-  await recordServers(deps.servers, input, report);
+  await recordServers(deps.servers, input, report, folders);
   const show = vscode.l10n.t('Show Report');
   const again = vscode.l10n.t('Register Failed Again');
   const retry = serversToRetry(report, input.servers);
   const { failed, cancelled } = report.counts;
   const chosen = await f.ui().message(failed || cancelled ? 'warning' : 'info', countsText(report), show, ...(retry.length ? [again] : []));
   if (chosen === show) await showReportDocument(report, f.extension.extensionPath);
-  else if (chosen === again) await runFleet(f, deps, { ...input, servers: retry }, report);
+  else if (chosen === again) await runFleet(f, deps, { ...input, servers: retry }, folders, report);
 }
 
 /**
@@ -123,7 +120,7 @@ async function fileForRun(f: FeatureContext, deps: FleetDeps, runFile: string, p
   return vscode.commands.executeCommand<string | undefined>(COMMANDS.getCredentialsFromAzure);
 }
 
-async function withFleetProgress(f: FeatureContext, deps: FleetDeps, started: FleetInput): Promise<FleetReport> {
+async function withFleetProgress(f: FeatureContext, deps: FleetDeps, started: FleetInput, folders: FolderAnswers | undefined): Promise<FleetReport> {
   const connect = sshConnector(f.ui, f.log, () => f.session.proxy());
   const openTarget = (server: FleetServer, signal: AbortSignal) => connect(server.destination, signal);
   const createService = f.session.serviceFactory();
@@ -138,6 +135,7 @@ async function withFleetProgress(f: FeatureContext, deps: FleetDeps, started: Fl
       openTarget,
       probe: probeServer(openTarget),
       fileFor: (agent) => askFileFor(f, agent),
+      ...(folders ? { foldersFor: askFolders(f, folders, () => controller.abort()) } : {}),
       createService,
       ...(deps.isSimulated ? { isSimulated: deps.isSimulated } : {}),
       signal: controller.signal,
@@ -161,15 +159,15 @@ async function withFleetProgress(f: FeatureContext, deps: FleetDeps, started: Fl
   });
 }
 
-/** Registered and already-registered servers join the Servers list. */
-async function recordServers(servers: ServerStore, input: FleetInput, report: FleetReport): Promise<void> {
+/** Registered and already-registered servers join the Servers list, each with its agent's install folder. */
+async function recordServers(servers: ServerStore, input: FleetInput, report: FleetReport, folders: FolderAnswers | undefined): Promise<void> {
   for (const row of report.rows) {
     const server = input.servers.find((s) => s.key === row.key);
     if (!server || (row.state !== 'registered' && row.state !== 'skipped')) continue;
     await servers.put({
       id: serverId(server.destination),
       destination: server.key,
-      installFolder: server.installFolder ?? input.installFolder ?? '',
+      installFolder: server.installFolder ?? folderForServer(row.agent && folders?.[row.agent]?.installFolder, server.key) ?? input.installFolder ?? '',
       serverName: row.serverName ?? '',
       vault: report.vault,
       registrationId: row.registrationId,

@@ -17,16 +17,12 @@ import { credentialsStep, type CredentialsAnswers } from '../wizard/credentialsS
 import { passphraseChoiceStep, passphraseEntrySteps, type PassphraseAnswers } from '../wizard/passphraseSteps';
 import type { WizardStep } from '../wizard/wizard';
 
-/** In a fleet's install folder, replaced by each server's key so servers sharing a disk stay apart. */
-export const SERVER_TOKEN = '{server}';
-
 export interface FleetAnswers extends CredentialsAnswers, PassphraseAnswers {
   picked?: string[];
   typed?: string;
   servers?: FleetServer[];
+  /** `custom`: each platform's folders are asked once the run knows its servers' systems (./folders.ts). */
   folders?: 'default' | 'custom';
-  installFolder?: string;
-  cacheFolder?: string;
   policy?: 'shared' | 'perServer';
   passphraseFile?: string;
   passphraseFolder?: string;
@@ -83,47 +79,26 @@ function serverSteps(f: FeatureContext, hosts: string[]): WizardStep<FleetAnswer
   ];
 }
 
-function folderSteps(): WizardStep<FleetAnswers>[] {
-  const custom = (ctx: FleetAnswers) => ctx.folders === 'custom';
-  return [
-    {
-      shouldPrompt: () => true,
-      async prompt(ctx, p) {
-        const picked = await p.pick({
-          placeholder: vscode.l10n.t('Install and cache folders on the servers'),
-          items: [
-            { label: vscode.l10n.t('Default folders'), description: vscode.l10n.t("Each platform's default"), data: 'default' as const },
-            { label: vscode.l10n.t('The same folders on every server…'), data: 'custom' as const },
-          ],
-          active: ctx.folders,
-        });
-        ctx.folders = picked.data;
-      },
+/** The folder policy only: a Windows and a Linux server share no folder, so each platform's own are asked during the run (./folders.ts). */
+function folderStep(): WizardStep<FleetAnswers> {
+  return {
+    shouldPrompt: () => true,
+    async prompt(ctx, p) {
+      const picked = await p.pick({
+        placeholder: vscode.l10n.t('Install and cache folders on the servers'),
+        items: [
+          { label: vscode.l10n.t('Default folders'), description: vscode.l10n.t("Each platform's default"), data: 'default' as const },
+          {
+            label: vscode.l10n.t('The same folders on every server of each platform…'),
+            description: vscode.l10n.t("Asked per platform once the servers' systems are known"),
+            data: 'custom' as const,
+          },
+        ],
+        active: ctx.folders,
+      });
+      ctx.folders = picked.data;
     },
-    {
-      shouldPrompt: custom,
-      async prompt(ctx, p) {
-        ctx.installFolder = (
-          await p.input({
-            prompt: vscode.l10n.t('Install folder on every server; {0} is replaced by each server’s name', SERVER_TOKEN),
-            value: ctx.installFolder,
-            validate: (v) => (v.trim() ? undefined : vscode.l10n.t('Enter a folder.')),
-          })
-        ).trim();
-      },
-    },
-    {
-      shouldPrompt: custom,
-      async prompt(ctx, p) {
-        ctx.cacheFolder = (
-          await p.input({
-            prompt: vscode.l10n.t('Cache folder on every server. Leave empty for the default, inside the install folder.'),
-            value: ctx.cacheFolder,
-          })
-        ).trim();
-      },
-    },
-  ];
+  };
 }
 
 function passphraseSteps(scratch: FeatureContext): WizardStep<FleetAnswers>[] {
@@ -186,8 +161,7 @@ function summaryStep(concurrency: number): WizardStep<FleetAnswers> {
       const lines = [
         ...(c ? [vscode.l10n.t('Vault: {0} ({1})', c.vaultName, c.location), backendChoiceText(c)] : []),
         vscode.l10n.t('Servers: {0}', servers.map((s) => s.key).join(', ')),
-        ctx.folders === 'custom' ? vscode.l10n.t('Install folder: {0}', ctx.installFolder ?? '') : vscode.l10n.t('Default folders'),
-        ...(ctx.folders === 'custom' && ctx.cacheFolder ? [vscode.l10n.t('Cache folder: {0}', ctx.cacheFolder)] : []),
+        ctx.folders === 'custom' ? vscode.l10n.t("Folders: asked for each platform once the servers' systems are known") : vscode.l10n.t('Default folders'),
         ctx.policy === 'shared'
           ? vscode.l10n.t('One passphrase for all servers, saved to {0}', ctx.passphraseFile ?? '')
           : vscode.l10n.t('A passphrase per server, saved in {0}', ctx.passphraseFolder ?? ''),
@@ -208,5 +182,5 @@ function summaryStep(concurrency: number): WizardStep<FleetAnswers> {
 }
 
 export function fleetSteps(f: FeatureContext, scratch: FeatureContext, hosts: string[], concurrency: number): WizardStep<FleetAnswers>[] {
-  return [...serverSteps(f, hosts), credentialsStep<FleetAnswers>(f), ...folderSteps(), ...passphraseSteps(scratch), summaryStep(concurrency)];
+  return [...serverSteps(f, hosts), credentialsStep<FleetAnswers>(f), folderStep(), ...passphraseSteps(scratch), summaryStep(concurrency)];
 }

@@ -5,7 +5,7 @@
  * as the admin named the server).
  */
 import * as vscode from 'vscode';
-import { SetupError } from '../../../core/service';
+import { SetupError, statusChoice, type Target } from '../../../core/service';
 import { changeProperties, showStatus, unregister } from '../commands/manage';
 import { showError, type FeatureContext } from '../context';
 import { connectWithProgress, sshConnector } from '../remote/connect';
@@ -24,6 +24,8 @@ type Flow = (on: FeatureContext) => Promise<void>;
 export interface ServerList {
   store: ServerStore;
   thisServer: ThisServer;
+  /** Tests only (FeatureTesting.simulateFleetServers): targets that are a simulated shell, whose rows are never shown as registered. */
+  isSimulated?(target: Target): boolean;
 }
 
 /** Runs `flow` on the server: this one, or a remote one connected to; its row then shows what the flow found. */
@@ -44,7 +46,7 @@ async function onServer(f: FeatureContext, list: ServerList, record: ServerRecor
   await withRemoteSession(f, servers, target, { installFolder: record.installFolder, serverName: record.serverName }, async (remote) => {
     await flow(remote);
     const status = remote.session.snapshot().status;
-    if (status) await servers.update(record.id, checkedRecord(status, new Date()));
+    if (status) await servers.update(record.id, checkedRecord(status, new Date(), list.isSimulated?.(target) ?? false));
   });
 }
 
@@ -88,8 +90,12 @@ async function eachBounded<T>(items: T[], limit: number, work: (item: T) => Prom
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-/** Re-checks every server (its configuration and the vault's view), this one included, `backupAgent.fleet.concurrency` at a time. */
-export async function refreshServers(f: FeatureContext, { store: servers, thisServer }: ServerList): Promise<void> {
+/**
+ * Re-checks every server (its configuration and the vault's view), this one included,
+ * `backupAgent.fleet.concurrency` at a time, each through a service built for the vault service
+ * whose agent runs on its system (a Windows server: Azure's, read by the MARS driver).
+ */
+export async function refreshServers(f: FeatureContext, { store: servers, thisServer, isSimulated }: ServerList): Promise<void> {
   const records = servers.list();
   const connect = sshConnector(f.ui, f.log, () => f.session.proxy());
   const createService = f.session.serviceFactory();
@@ -104,8 +110,9 @@ export async function refreshServers(f: FeatureContext, { store: servers, thisSe
         try {
           const target = await connect(await resolveHost(record.destination), controller.signal);
           try {
-            const status = await createService(target).status({ installFolder: record.installFolder || undefined, signal: controller.signal });
-            await servers.update(record.id, checkedRecord(status, new Date()));
+            const service = createService(target, statusChoice(await target.facts(controller.signal)));
+            const status = await service.status({ installFolder: record.installFolder || undefined, signal: controller.signal });
+            await servers.update(record.id, checkedRecord(status, new Date(), isSimulated?.(target) ?? false));
           } finally {
             await target.close();
           }

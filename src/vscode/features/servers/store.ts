@@ -6,7 +6,8 @@ import * as vscode from 'vscode';
 import type { SetupStatus, SshDestination } from '../../../core/service';
 import type { SetupSession } from '../session/types';
 
-export type ServerState = 'registered' | 'notRegistered' | 'vaultUnreachable' | 'revoked' | 'unreachable';
+/** `simulated`: the server is a simulated shell (a test double): whatever it answered, it is never shown as registered. */
+export type ServerState = 'registered' | 'notRegistered' | 'vaultUnreachable' | 'revoked' | 'unreachable' | 'simulated';
 
 export interface ServerRecord {
   /** `user@host:port`: one record per server account. */
@@ -21,6 +22,11 @@ export interface ServerRecord {
   state: ServerState;
   /** The refusal code of the last check, when it could not be made. */
   problem?: string;
+  /**
+   * `signInNeeded`: the last check read what the server says, and the vault's view (Azure's, for
+   * a MARS server) needs a sign-in to Azure; not a failure of the check.
+   */
+  vaultView?: 'signInNeeded';
   lastCheckedAt: string;
 }
 
@@ -35,9 +41,11 @@ export function serverState(status: SetupStatus): ServerState {
   return kind === 'revoked' ? 'revoked' : kind === 'vaultUnreachable' ? 'vaultUnreachable' : 'registered';
 }
 
-/** What a check found on the server, as a patch of its record. */
-export function checkedRecord(status: SetupStatus, now: Date): Pick<ServerRecord, 'state' | 'lastCheckedAt'> & Partial<ServerRecord> {
-  const checked = { problem: undefined, lastCheckedAt: now.toISOString(), state: serverState(status) };
+/** What a check found on the server, as a patch of its record; a simulated server's is never "registered". */
+export function checkedRecord(status: SetupStatus, now: Date, simulated = false): Pick<ServerRecord, 'state' | 'lastCheckedAt'> & Partial<ServerRecord> {
+  const remote = status.remote;
+  const vaultView = remote && !remote.ok && remote.error.code === 'AzureSignedOut' ? ('signInNeeded' as const) : undefined;
+  const checked = { problem: undefined, vaultView, lastCheckedAt: now.toISOString(), state: simulated ? ('simulated' as const) : serverState(status) };
   const config = status.config;
   if (!config?.registration) return { ...checked, registrationId: undefined };
   return { ...checked, vault: config.vault?.name, registrationId: config.registration.id, serverName: config.serverName };

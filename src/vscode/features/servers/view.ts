@@ -30,6 +30,7 @@ const ICONS: Record<ServerState, [string, string?]> = {
   vaultUnreachable: ['debug-disconnect', 'list.warningForeground'],
   revoked: ['error', 'list.errorForeground'],
   unreachable: ['warning', 'list.warningForeground'],
+  simulated: ['beaker'],
 };
 
 export function serverStateLabel(state: ServerState): string {
@@ -39,6 +40,7 @@ export function serverStateLabel(state: ServerState): string {
     vaultUnreachable: vscode.l10n.t('Vault unreachable'),
     revoked: vscode.l10n.t('Registration revoked'),
     unreachable: vscode.l10n.t('Server unreachable'),
+    simulated: vscode.l10n.t('Simulated, not registered'),
   };
   return labels[state];
 }
@@ -106,7 +108,13 @@ export class ServersView implements vscode.TreeDataProvider<ServerElement>, vsco
     item.id = record.id;
     const [icon, color] = ICONS[record.state];
     item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
-    item.description = `${serverStateLabel(record.state)} · ${vscode.l10n.t('last checked {0}', ago(record.lastCheckedAt, new Date()))}`;
+    item.description = [
+      serverStateLabel(record.state),
+      record.vaultView === 'signInNeeded' && vscode.l10n.t("vault's view: sign in to Azure"),
+      vscode.l10n.t('last checked {0}', ago(record.lastCheckedAt, new Date())),
+    ]
+      .filter(Boolean)
+      .join(' · ');
     item.tooltip = [
       record.id === THIS_SERVER_ID ? os.hostname() : record.id,
       record.serverName && vscode.l10n.t('Server name: {0}', record.serverName),
@@ -114,6 +122,7 @@ export class ServersView implements vscode.TreeDataProvider<ServerElement>, vsco
       record.vault && vscode.l10n.t('Vault: {0}', record.vault),
       record.registrationId && vscode.l10n.t('Registration: {0}', record.registrationId),
       record.problem && vscode.l10n.t('Last check failed: {0}', record.problem),
+      record.vaultView === 'signInNeeded' && vscode.l10n.t("This is what the server itself says. Sign in to Azure to see the vault's view of it."),
     ]
       .filter(Boolean)
       .join('\n');
