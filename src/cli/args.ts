@@ -106,7 +106,12 @@ export const COMMANDS = {
       ...REMOTE,
     },
   },
-  status: { usage: `status [--install-folder DIR] ${REMOTE_USAGE}`, positionals: [0, 0], options: { ...INSTALL, ...REMOTE } },
+  status: {
+    usage: `status [--install-folder DIR] ${REMOTE_USAGE} [--arm-endpoint URL [--ca FILE]] [--token-stdin] [proxy options]`,
+    positionals: [0, 0],
+    // A MARS server's registration is the vault's to tell: read through the same sign-in as unregister.
+    options: { ...INSTALL, ...REMOTE, ...ARM_SIGN_IN, ...TRUST, ...PROXY },
+  },
   unregister: {
     usage: `unregister [--install-folder DIR] ${REMOTE_USAGE} [--uninstall] [--arm-endpoint URL [--ca FILE]] [--token-stdin] [proxy options]`,
     positionals: [0, 0],
@@ -172,10 +177,10 @@ lines are the passphrase, the proxy password, the token, the PIN, in that order)
 MARS (an Azure vault's credentials file, a Windows server): register installs, registers and sets
 the passphrase with the MARS agent (--mars-installer-download server|admin: who downloads
 MARSAgentInstaller.exe, the server by default; --mars-microsoft-update: the installer's /m). The
-security PIN comes from the vault while signed in to Azure (--token-stdin, or an Azure CLI or
-environment sign-in), else from --security-pin-stdin, else it is asked on the terminal (not
-echoed). unregister removes the server at the vault through the same sign-in (--uninstall also
-uninstalls the agent with /d). A Linux server with an Azure file is refused (AgentNeedsWindows).
+security PIN comes from --security-pin-stdin, else from the vault while signed in to Azure
+(--token-stdin, or an Azure CLI or environment sign-in), else it is asked on the terminal (not
+echoed). status reads the server's registration at the vault and unregister removes it there,
+through the same sign-in (--uninstall also uninstalls the agent with /d). A Linux server with an Azure file is refused (AgentNeedsWindows).
 Azure: without --token-stdin, azure commands sign in as Azure's tools do (an Azure CLI login, else
 a service principal in AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET), for Azure's own
 Resource Manager only. --arm-endpoint names another one (the local vault's ARM emulator:
@@ -183,7 +188,7 @@ npm run vault -- arm-token gives its token), which takes only a token issued for
 (--token-stdin); --ca is trusted for that endpoint only. azure credentials writes a new
 credentials file (0600, never over an existing one): every earlier file for that vault stops
 working. A file from --arm-endpoint is the local vault's when inspect and register get the same
---arm-endpoint (unregister's --ca is for that endpoint only). The vault's CA: --ca FILE or BACKUP_VAULT_CA (a file or PEM text),
+--arm-endpoint (status's and unregister's --ca is for that endpoint only). The vault's CA: --ca FILE or BACKUP_VAULT_CA (a file or PEM text),
 trusted for the credentials file's (or --endpoint's) host:port only; status and unregister trust
 the CA the vault returned at registration.
 Without --install-folder, status and unregister use the install folder recorded on the server at

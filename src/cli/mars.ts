@@ -2,6 +2,7 @@
  * What the MARS driver needs of the command line (the core's MarsAdapter), as src/vscode/features/
  * mars.ts gives it in VS Code: the installer route and Microsoft Update from options (the
  * extension's backupAgent.mars.* settings), the security PIN, and the removal at the vault. The
+ * vault's view of a server for status (its registered servers) while signed in. The
  * PIN is --security-pin-stdin's when given; else the vault's own (its security-PIN operation)
  * while this command is signed in to Azure; else asked on the terminal, with the prompt that says
  * where the vault makes it. Never an argument.
@@ -28,6 +29,9 @@ export function cliMarsAdapter(ctx: CliContext, tools: Tools, scope: VaultScope 
     askSecurityPin: async (prompt, signal) => (await tools.secrets()).securityPin ?? (await pinFromVault(ctx, tools, scope, prompt, signal)) ?? readHiddenLine(securityPinPromptText(prompt), ctx.stdin, (t) => ctx.output.ask(t), signal),
     removeAtVault: async (at: RegisteredAt, signal?: AbortSignal) =>
       (await import('./azure')).withArmSession(ctx, tools, (arm) => arm.removeServer({ subscriptionId: at.subscriptionId, resourceGroup: at.resourceGroup, vault: at.vault }, at.serverName, signal)),
+    // The vault's view for status: signed in as for the removal (an unsigned status says why in its remote part).
+    readAtVault: async (at: RegisteredAt, signal?: AbortSignal) =>
+      (await import('./azure')).withArmSession(ctx, tools, (arm) => arm.findServer({ subscriptionId: at.subscriptionId, resourceGroup: at.resourceGroup, vault: at.vault }, at.serverName, signal)),
   };
 }
 

@@ -200,7 +200,15 @@ describe('CLI with an Azure vault: the MARS driver on a (simulated) Windows serv
     assertJson(status, 0, true);
     assert.equal(status.json.simulated, true);
     assert.equal(status.json.result.config.serverName, serverName);
-    assert.equal(status.json.result.remote.error.code, 'MarsRegistrationAtVaultOnly', status.stdout);
+    // Not signed in, the vault's view says so and how to sign in; the server's own view stands.
+    assert.equal(status.json.result.remote.error.code, 'AzureCredentialUnavailable', status.stdout);
+    assert.equal(status.json.result.remote.error.params.action, 'signInToAzure');
+    // Signed in to the emulator's Resource Manager: the vault's registered servers list it.
+    const seen = await runCli(['status', '--ssh', 'win1', '--arm-endpoint', vault.url, '--ca', caFile, '--token-stdin', '--json'], { env, stdin: `${token}\n` });
+    assertJson(seen, 0, true);
+    assert.equal(seen.json.result.remote.ok, true, seen.stdout);
+    assert.equal(seen.json.result.remote.registration.status, 'registered');
+    assert.ok(!seen.stdout.includes(token) && !seen.stderr.includes(token), 'the token appears nowhere');
 
     // Not signed in to the emulator (it takes only its own token): refused, and the server keeps its configuration.
     const signedOut = await runCli(['unregister', '--ssh', 'win1', '--arm-endpoint', vault.url, '--ca', caFile, '--json'], { env });

@@ -223,6 +223,12 @@ export class ArmSession {
     }
   }
 
+  /** The vault's registered server of that name (Windows names: case-insensitive), undefined when the vault lists none. */
+  async findServer(ref: VaultRef, serverName: string, signal?: AbortSignal): Promise<RegisteredServer | undefined> {
+    const name = serverName.toLowerCase();
+    return (await this.listServers(ref, signal)).find((s) => s.friendlyName.toLowerCase() === name);
+  }
+
   /** The vault's registered servers (MAB containers), with their items' last backup where the vault lists them. */
   async listServers(ref: VaultRef, signal?: AbortSignal): Promise<RegisteredServer[]> {
     const call = { action: `list the registered servers of vault ${ref.vault}`, resource: vaultName(ref), role: ROLE.backupRead };

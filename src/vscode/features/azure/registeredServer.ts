@@ -1,7 +1,6 @@
 /**
  * The MARS driver's read of the vault's view (MarsHost.readAtVault): the server among its vault's
- * registered servers (ArmSession.listServers, matched by name as the Servers view's vault rows
- * are), through the signed-in Resource Manager. Signed out it is refused (AzureSignedOut) without
+ * registered servers (ArmSession.findServer), through the signed-in Resource Manager. Signed out it is refused (AzureSignedOut) without
  * asking anyone to sign in: a status read never prompts. Azure chunk: loaded when first needed.
  */
 import { azureSignedOut, type RegisteredAt, type RegisteredServer } from '../../../core/service';
@@ -14,8 +13,7 @@ export async function readRegisteredServer(f: FeatureContext, signIn: AzureSignI
   if (!tokens) throw azureSignedOut(signIn.plan().endpoint.cloud?.name ?? signIn.plan().endpoint.url);
   const arm = await openArmSession(f, tokens);
   try {
-    const servers = await arm.listServers({ subscriptionId: at.subscriptionId, resourceGroup: at.resourceGroup, vault: at.vault }, signal);
-    return servers.find((s) => s.friendlyName.toLowerCase() === at.serverName.toLowerCase());
+    return await arm.findServer({ subscriptionId: at.subscriptionId, resourceGroup: at.resourceGroup, vault: at.vault }, at.serverName, signal);
   } finally {
     await arm.close();
   }
