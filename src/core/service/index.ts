@@ -36,7 +36,7 @@ export { resolveDestination } from '../target/ssh/destination';
 export { defaultKnownHostsFile } from '../target/ssh/knownHosts';
 export { defaultSshConfigFile, listConfigHosts } from '../target/ssh/sshConfig';
 export { openSshTarget } from './ssh';
-export { credentialsForRun, serversToRetry, startFleet, type RunCredentials, type FinalState, type FleetInput, type FleetReport, type FleetRun, type FleetServer, type ServerRow, type ServerState } from '../fleet';
+export { credentialsForRun, serversToRetry, startFleet, type RunCredentials, type FinalState, type FleetInput, type FleetReport, type FleetRun, type FleetServer, type FleetShared, type ServerRow, type ServerState } from '../fleet';
 export type { BackendHost, VaultBackend } from '../vault/backend';
 export type { AgentKind, BackendKind } from '../vault/kinds';
 export { AzureVaultBackend } from '../vault/azure/backend';

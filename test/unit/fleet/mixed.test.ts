@@ -97,7 +97,7 @@ describe('a fleet mixing Linux and Windows servers', function () {
     return { local, azure };
   }
 
-  function run(list: FleetServer[], input: Pick<FleetInput, 'credentialsFile' | 'credentialsFiles'>, extra: Partial<FleetOptions> = {}) {
+  function run(list: FleetServer[], input: Pick<FleetInput, 'credentialsFile' | 'credentialsFiles'> & Partial<Pick<FleetInput, 'concurrency'>>, extra: Partial<FleetOptions> = {}) {
     const logger = captureLogger();
     const simulated = new Map<string, SimulatedWindowsTarget>();
     const opened: string[] = [];
@@ -239,5 +239,36 @@ describe('a fleet mixing Linux and Windows servers', function () {
     assert.ok(rowsSeen.some(([key, state]) => key === 'hung0' && state === 'connecting'), 'its row said it was being reached');
     assert.ok(!fleetRun.opened.includes('hung0'), 'the cancelled server is not attempted');
     assert.equal(report.counts.cancelled, 1);
+  });
+
+  it("runs a server on its probe's connection when the probe hands it over, for as many servers as run at once; the others' and a refused server's are closed", async () => {
+    const { local } = await files();
+    const handed: string[] = [];
+    const closed: string[] = [];
+    const list = [fleetServerFor(servers.sshds[0]!, servers.client, 'linux6', root), windows('win3'), fleetServerFor(servers.sshds[1]!, servers.client, 'linux7', root)];
+    const fleetRun = run(list, { credentialsFile: local, concurrency: 1 }, {
+      // As the window's probe does: the connection the facts were read through goes to the run.
+      probe: async (server, signal) => {
+        const target = server.key.startsWith('win')
+          ? new SimulatedWindowsTarget(`ssh://admin@${server.key}:22`, `admin@${server.key}`)
+          : await servers.openTarget(server, signal ?? new AbortController().signal, captureLogger());
+        const close = target.close.bind(target);
+        target.close = async () => {
+          closed.push(server.key);
+          await close();
+        };
+        handed.push(server.key);
+        return { platform: (await target.facts(signal)).platform, target };
+      },
+    });
+    const report = await fleetRun.fleet.report;
+    const rows = byKey(report.rows);
+    assert.deepEqual(handed, ['linux6', 'win3', 'linux7']);
+    assert.equal(rows.linux6!.state, 'registered', inspect(rows.linux6));
+    assert.equal(rows.linux7!.state, 'registered', inspect(rows.linux7));
+    assert.equal(rows.win3!.reason?.code, 'AgentNeedsLinux', inspect(rows.win3));
+    assert.deepEqual(fleetRun.opened, ['linux7'], 'the first server ran on its probe\'s connection; the one further down the queue connected again');
+    assert.deepEqual(new Set(closed), new Set(['linux6', 'win3', 'linux7']), 'every probe connection is closed: after its run, or once it was not kept');
+    assert.equal(closed.length, 3);
   });
 });
