@@ -179,6 +179,8 @@ describe('a fleet mixing Linux and Windows servers', function () {
     assert.equal(win.agent, 'mars');
     assert.equal(win.simulated, true);
     assert.notEqual(win.state, 'registered');
+    // MARS has no check of its own from the server: the admin's check still runs for it (and finds no Azure here).
+    assert.equal(win.stage, 'checkConnectivity', inspect(win));
     assert.equal(win.registrationId, undefined);
     assert.ok(simulated.has('win0'));
     // The core chose each server's driver from its platform and backend: MARS for the Windows one.
