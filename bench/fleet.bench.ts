@@ -101,6 +101,14 @@
 //   check 11 ms (its own TLS connection) and the package's `latest` query plus the cached
 //   package's hash 11.6 ms (5.1 with a keep-alive dispatcher shared across servers), ~48 SFTP
 //   requests. The per-thread split (/proc/self/task) put 90% of the admin CPU on the main thread.
+//
+// Notes from 2026-12-07, 06:00 UTC (50 servers at concurrency 8; load average 10-20, other work
+// 154 s of the run's 358 s busy): admin CPU 93.4 ms per server, from 141.1, after four cuts: no
+// admin-side vault check for a remote server whose agent checks from the server as it registers,
+// the package's `latest` and hash check once per run (RunPackages), the unpack's files on its
+// command's stdin instead of an SFTP upload (13 requests), one statvfs less in the cache check.
+// Left per server: the connection, 4 exec sessions, 48 SFTP requests (checkCache 18, install 10,
+// credentials copy 9, install record 9): the goal needs them batched into one server-side step.
 // A smaller case, quickly: tsx bench/fleet.bench.ts --servers 10 --concurrency 4,8
 // Through npm: npm run bench -- fleet -- --concurrency 8 --cpu-profile fleet.cpuprofile
 import { execFile, execFileSync, spawn } from 'node:child_process';

@@ -160,8 +160,8 @@ async function main(): Promise<void> {
     },
     {
       openTarget: (server, signal) => openSshTarget(server.destination, { prompts: refuse, knownHostsFiles: [job.knownHosts], logger: silentLogger, signal }),
-      createService: (target) =>
-        new SetupService({ target, logger: silentLogger, trust: [{ endpoint: endpointKey(job.vaultUrl), pem: job.vaultCaPem }], downloadCacheDir: job.downloadsDir }),
+      createService: (target, _choice, run) =>
+        new SetupService({ target, logger: silentLogger, trust: [{ endpoint: endpointKey(job.vaultUrl), pem: job.vaultCaPem }], downloadCacheDir: job.downloadsDir, packages: run.packages }),
       confirmPassphraseLocation: async () => true,
       onUpdate: (row) => stages.update(row),
       logger: silentLogger,

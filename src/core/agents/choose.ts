@@ -69,6 +69,10 @@ export class ChosenAgentDriver implements AgentDriver {
     return (await this.driver(args[3])).checkConnectivity(...args);
   }
 
+  async checksVaultOnRegister(signal?: AbortSignal): Promise<boolean> {
+    return (await (await this.driver(signal)).checksVaultOnRegister?.(signal)) ?? false;
+  }
+
   async register(...args: Parameters<AgentDriver['register']>) {
     return (await this.driver(args[3]?.signal)).register(...args);
   }

@@ -96,6 +96,12 @@ export interface AgentDriver {
    * this setup runs from the server: MARS). The service then checks from this side and says which.
    */
   checkConnectivity(layout: AgentLayout, check: AgentCheck, vault: VaultEndpoint, signal?: AbortSignal): Promise<WithProblem<ConnectivityReport> | ServerCheckSkipped>;
+  /**
+   * Whether `register` first checks the vault from the server itself (DNS, TCP, TLS, proxy, its
+   * clock), refusing as the service's own check would: the service then runs no check of its own
+   * from this side for a remote target. Absent: false.
+   */
+  checksVaultOnRegister?(signal?: AbortSignal): Promise<boolean>;
   /** Registers the server from the server: checks, machine key, CSR, the vault call, certificates, configuration. */
   register(layout: AgentLayout, registration: AgentRegistration, vault: VaultEndpoint, options?: StagedOptions): Promise<AgentRegistered>;
   /** The registration as the vault sees it, asked from the server with the machine's certificate. */

@@ -3,7 +3,7 @@ import { pathOf } from '../target/paths';
 import { SetupError, throwIfAborted, type ErrorParams } from '../errors';
 import { errnoOf } from '../fs/errno';
 import { LocalTarget } from '../target/local';
-import type { Target, TargetStat } from '../target/target';
+import type { FreeSpace, Target, TargetStat } from '../target/target';
 import { isUncPath, isUnderVirtualRoot } from './refusedPaths';
 
 /** Free space the cache folder needs, as a share of the data to protect (agent facts §5: "at least 5%"). */
@@ -84,6 +84,8 @@ export async function checkCacheFolder(folder: string, options: CacheFolderOptio
   const created: string[] = [];
   /** The folder or its nearest existing parent, found once by the local check for the checks after it. */
   let nearest: Existing | undefined;
+  /** The local check's measure of the nearest folder's file system. */
+  let nearestSpace: FreeSpace | undefined;
 
   const run = async (check: CacheCheckName, body: () => Promise<Verdict> | Verdict) => {
     if (!report.ok) {
@@ -117,7 +119,8 @@ export async function checkCacheFolder(folder: string, options: CacheFolderOptio
         return fail(CacheCode.NotLocal, `The cache folder cannot be in a system folder: ${target}`, { reason: 'virtual' });
       }
       nearest = await nearestExisting(machine, target);
-      const { fileSystem } = await machine.freeSpace(nearest.dir);
+      nearestSpace = await machine.freeSpace(nearest.dir);
+      const { fileSystem } = nearestSpace;
       if (fileSystem.kind === 'unknown') return { ok: true }; // the target cannot tell
       report.fileSystem = fileSystem.name;
       if (fileSystem.kind === 'local') return { ok: true, params: { fileSystem: fileSystem.name } };
@@ -162,7 +165,10 @@ export async function checkCacheFolder(folder: string, options: CacheFolderOptio
     });
 
     await run('freeSpace', async () => {
-      const { availableBytes } = await machine.freeSpace(target);
+      // The folder is the nearest one the local check measured, or was made inside it, so on its
+      // file system: that measure stands (a request less on a remote target). Otherwise measured now.
+      const sameFileSystem = nearestSpace && (nearest?.dir === target || report.created);
+      const { availableBytes } = sameFileSystem ? nearestSpace! : await machine.freeSpace(target);
       report.availableBytes = availableBytes;
       const params = { requiredBytes, availableBytes, dataSizeBytes: options.dataSizeBytes };
       if (availableBytes >= requiredBytes) return { ok: true, params };

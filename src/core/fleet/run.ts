@@ -11,11 +11,12 @@ import { preparePassphrases, type PassphraseSource } from './passphrases';
 import { fileForServer, requireOneFilePerBackend, type FleetFile } from './plan';
 import { countRows } from './report';
 import { setUpServer, type ServerOutcome } from './server';
-import { FleetCode, type FleetInput, type FleetOptions, type FleetReport, type FleetRun, type ServerRow } from './types';
+import { FleetCode, type FleetInput, type FleetOptions, type FleetReport, type FleetRun, type FleetShared, type ServerRow } from './types';
+import { RunPackages } from '../install/download';
 import { validateFleetShape } from './validate';
 import { agentForPlatform, chooseVault } from '../vault/choose';
 import type { AgentKind } from '../vault/kinds';
-import type { HostFacts } from '../target/target';
+import type { HostFacts, Target } from '../target/target';
 import type { AgentFolders } from './folders';
 
 const VAULT_MACHINE_LIMIT_CODE = 'VaultMachineLimitReached';
@@ -41,6 +42,10 @@ class Fleet {
   /** Each agent's folders, asked once (FleetOptions.foldersFor); `asking` keeps the questions one at a time. */
   private readonly folders = new Map<AgentKind, Promise<AgentFolders | undefined>>();
   private asking: Promise<unknown> = Promise.resolve();
+  /** The probe's connection of the first servers to run: each run takes its own over, or the run's end closes it. */
+  private readonly probedTargets = new Map<string, Target>();
+  /** What this run's setups share (the agent package's answers). */
+  private readonly shared: FleetShared = { packages: new RunPackages() };
 
   constructor(
     private readonly input: FleetInput,
@@ -59,9 +64,20 @@ class Fleet {
     for (const file of [input.credentialsFile, ...(input.credentialsFiles ?? [])]) files.push(await this.fleetFile(file));
     requireOneFilePerBackend(files);
     const credentials = files[0]!.credentials;
-    const { backend, agent } = files[0]!.choice;
     const passphrases = await preparePassphrases(input.passphrase, input.servers, credentials, options.confirmPassphraseLocation);
     if (options.signal?.aborted) throw new CancelledError();
+    try {
+      return await this.runPlanned(files, passphrases, concurrency);
+    } finally {
+      // A server the plan refused, or one that ended queued, never took its probe's connection over.
+      await Promise.all([...this.probedTargets.keys()].map((key) => this.closeProbed(key)));
+    }
+  }
+
+  private async runPlanned(files: FleetFile[], passphrases: PassphraseSource, concurrency: number): Promise<FleetReport> {
+    const { input, options } = this;
+    const { credentials } = files[0]!;
+    const { backend, agent } = files[0]!.choice;
     if (options.probe) await this.plan(files, options.probe, concurrency);
 
     const startedAt = new Date().toISOString();
@@ -85,6 +101,7 @@ class Fleet {
     const queued = this.queue.indexOf(index);
     if (queued >= 0) {
       this.queue.splice(queued, 1);
+      void this.closeProbed(key);
       this.update(index, { state: 'cancelled', finishedAt: new Date().toISOString() });
     }
     this.running.get(key)?.abort();
@@ -132,10 +149,14 @@ class Fleet {
    */
   private async plan(files: FleetFile[], probe: NonNullable<FleetOptions['probe']>, concurrency: number): Promise<void> {
     const pending = [...this.queue];
+    // The probe's connection is kept for the servers the run starts first, as many as it runs at
+    // once: one kept further down the queue would sit idle for most of the run.
+    const keep = new Set(pending.slice(0, concurrency));
     const ended = new Set<number>();
     const probed = new Map<number, Pick<HostFacts, 'platform'>>();
     const fail = (index: number, err: unknown) => {
       ended.add(index);
+      void this.closeProbed(this.input.servers[index]!.key);
       this.update(index, { state: 'failed', reason: this.reasonOf(this.input.servers[index]!.key, err), finishedAt: new Date().toISOString() });
     };
     const next = async (): Promise<void> => {
@@ -144,7 +165,10 @@ class Fleet {
         const controller = this.startRow(server.key);
         this.update(index, { state: 'connecting', startedAt: new Date().toISOString() });
         try {
-          probed.set(index, await probe(server, controller.signal));
+          const { target, ...facts } = await probe(server, controller.signal);
+          if (target) this.probedTargets.set(server.key, target);
+          if (!keep.has(index)) await this.closeProbed(server.key);
+          probed.set(index, facts);
           this.update(index, { state: 'queued' });
         } catch (err) {
           if (this.options.signal?.aborted) return;
@@ -220,14 +244,16 @@ class Fleet {
 
     let outcome: ServerOutcome | { state: 'failed'; reason: Reason } | { state: 'cancelled' } | { state: 'simulated'; serverName?: string };
     try {
-      const target = await options.openTarget(server, signal);
+      const probedTarget = this.probedTargets.get(server.key);
+      this.probedTargets.delete(server.key);
+      const target = probedTarget ?? (await options.openTarget(server, signal));
       try {
         // The plan's choice, or (without a probe) the same check now, before anything runs on the server.
         if (options.isSimulated?.(target)) this.update(index, { simulated: true });
         const file = this.planned.get(server.key) ?? fileForServer(files, await target.facts(signal), target.label);
         this.update(index, { state: 'running', backend: file.choice.backend, agent: file.choice.agent });
         const folders = await this.foldersFor(file.choice.agent);
-        const service = options.createService(target, file.choice);
+        const service = options.createService(target, file.choice, this.shared);
         outcome = await setUpServer({ server, service, input, file, passphrases, folders, signal, note: (change) => this.update(index, change) });
         // A simulated shell answers what it is told: its rows are labelled, never reported as registered.
         if (options.isSimulated?.(target)) outcome = { state: 'simulated', ...(outcome.serverName ? { serverName: outcome.serverName } : {}) };
@@ -243,6 +269,12 @@ class Fleet {
     if (outcome.state === 'failed' && outcome.reason.code === VAULT_MACHINE_LIMIT_CODE) this.limitReached ??= outcome.reason;
     options.logger.info(`Fleet: ${server.key} ${outcome.state}${'reason' in outcome && outcome.reason ? ` (${outcome.reason.code})` : ''}.`);
     this.update(index, { ...outcome, finishedAt: new Date().toISOString() });
+  }
+
+  private async closeProbed(key: string): Promise<void> {
+    const target = this.probedTargets.get(key);
+    this.probedTargets.delete(key);
+    await target?.close().catch((err: unknown) => this.options.logger.warn(`Fleet: closing ${key} failed: ${describe(err)}`));
   }
 
   /** A refusal as the setup words it; anything else is reported generically, its details logged only. */

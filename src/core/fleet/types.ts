@@ -5,6 +5,7 @@
  */
 import type { ErrorCode } from '../errorCatalogue';
 import type { ErrorParams } from '../errors';
+import type { RunPackages } from '../install/download';
 import type { Logger } from '../log';
 import type { Secret } from '../secret';
 import type { ProxySettings } from '../proxy/settings';
@@ -112,14 +113,21 @@ export interface FleetReport extends BackendChoice {
   counts: Record<FinalState, number> & { simulated?: number };
 }
 
+/** What the setups of one run share, made once per run by the fleet. */
+export interface FleetShared {
+  /** The agent package's `latest` answer and hash check, once per run rather than per server. */
+  packages: RunPackages;
+}
+
 export interface FleetOptions {
   openTarget(server: FleetServer, signal: AbortSignal): Promise<Target>;
   /**
    * One per server, built by the adapter (trust, network options, download cache) for the vault
    * service the plan chose for it (`choice.backend`: SetupServiceOptions.backend), whose service
-   * then chooses the server's agent driver.
+   * then chooses the server's agent driver. `run` is what the run's setups share
+   * (SetupServiceOptions.packages): the adapter passes it on.
    */
-  createService(target: Target, choice: BackendChoice): SetupService;
+  createService(target: Target, choice: BackendChoice, run: FleetShared): SetupService;
   signal?: AbortSignal;
   /** Called with a copy of a row each time it changes. */
   onUpdate?(row: ServerRow): void;
@@ -131,9 +139,10 @@ export interface FleetOptions {
   /**
    * Reads a server's facts before anything runs, so the plan refuses a server no file has an agent
    * for before any server starts; without it each server is checked once connected, before anything
-   * runs on it.
+   * runs on it. A `target` returned with the facts (the connection the probe read them through)
+   * is the one the server's run uses, rather than a connection of its own; the fleet closes it.
    */
-  probe?(server: FleetServer, signal?: AbortSignal): Promise<Pick<HostFacts, 'platform'>>;
+  probe?(server: FleetServer, signal?: AbortSignal): Promise<Pick<HostFacts, 'platform'> & { target?: Target }>;
   /**
    * With `probe`: asked, once the servers are probed, for the credentials file of an agent some
    * servers need and no file of the run is for (undefined: those servers are refused).

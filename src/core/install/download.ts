@@ -32,6 +32,18 @@ export interface DownloadProgress {
   totalBytes: number;
 }
 
+/**
+ * What the setups of one run (a fleet's servers) share about the agent package, so that the
+ * admin asks and checks once per run rather than once per server: each endpoint's `latest`
+ * answer, and the cached packages whose SHA-256 was checked (by their size, times and inode: a
+ * file written since is checked again). One per run, never kept beyond it: a later run asks the
+ * vault again.
+ */
+export class RunPackages {
+  readonly latest = new Map<string, Promise<Latest>>();
+  readonly verified = new Map<string, string>();
+}
+
 export interface DownloadAgentOptions {
   /** The vault's base URL. */
   endpoint: string;
@@ -42,6 +54,8 @@ export interface DownloadAgentOptions {
   signal?: AbortSignal;
   /** Called at most every ~100 ms, and once more when the package is complete. */
   onProgress?: (progress: DownloadProgress) => void;
+  /** The run this download is part of: `latest` and the hash check are then shared with its other setups. */
+  run?: RunPackages;
 }
 
 export interface DownloadedAgent {
@@ -55,22 +69,42 @@ export interface DownloadedAgent {
 }
 
 export async function downloadAgent(options: DownloadAgentOptions): Promise<DownloadedAgent> {
-  const { dispatcher, cacheDir, signal } = options;
+  const { cacheDir, signal } = options;
   throwIfAborted(signal);
   // A relative URL against a base ending in "/" keeps any path prefix the endpoint has.
   const base = new URL(options.endpoint.endsWith('/') ? options.endpoint : `${options.endpoint}/`);
-  const { data: latest } = await withRetry(() => requestJson(dispatcher, new URL('v1/agent/latest', base), { schema: latestSchema, signal }), { signal });
+  const latest = await latestOf(base, options);
 
   const file = path.join(cacheDir, agentPackageName(latest.version));
   // Servers of a fleet share the cache: one download of a package at a time, the others then find it whole.
   return oneAtATime(file, signal, () => fetchIntoCache(file, latest, base, options));
 }
 
+/** The vault's `latest` answer: asked once per run (a failed answer is not kept), or every time outside a run. */
+async function latestOf(base: URL, options: DownloadAgentOptions): Promise<Latest> {
+  const { dispatcher, signal, run } = options;
+  const ask = async () => (await withRetry(() => requestJson(dispatcher, new URL('v1/agent/latest', base), { schema: latestSchema, signal }), { signal })).data;
+  if (!run) return ask();
+  const shared = run.latest.get(base.href);
+  if (shared) {
+    try {
+      return await raceAbort(shared, signal);
+    } catch (err) {
+      // Another setup's ask failed, perhaps cancelled with its dispatcher: this one asks itself.
+      if (signal?.aborted) throw err;
+    }
+  }
+  const answer = ask();
+  run.latest.set(base.href, answer);
+  answer.catch(() => run.latest.get(base.href) === answer && run.latest.delete(base.href));
+  return answer;
+}
+
 async function fetchIntoCache(file: string, latest: Latest, base: URL, options: DownloadAgentOptions): Promise<DownloadedAgent> {
-  const { dispatcher, cacheDir, signal } = options;
+  const { dispatcher, cacheDir, signal, run } = options;
   throwIfAborted(signal);
   const result = { version: latest.version, file, sha256: latest.sha256, size: latest.size };
-  if ((await verify(file, latest)) === undefined) return { ...result, reused: true };
+  if ((await verifyCached(file, latest, run)) === undefined) return { ...result, reused: true };
   await inCache(file, () => fs.rm(file, { force: true }));
 
   // Not latest's `url`: that is the vault's own view of its address, which need not be the one
@@ -169,6 +203,18 @@ async function appendBody(body: AsyncIterable<Buffer> & { destroy(): void }, par
     await fs.rm(partial, { force: true });
     throw sizeMismatch(total, received);
   }
+}
+
+/** verify(), skipped for a file this run already found to be the announced package and that is unchanged since. */
+async function verifyCached(file: string, latest: Latest, run?: RunPackages): Promise<SetupError | undefined> {
+  if (!run) return verify(file, latest);
+  const stat = await fs.stat(file).catch(() => undefined);
+  const identity = stat && [latest.sha256, stat.size, stat.ino, stat.mtimeMs, stat.ctimeMs].join(':');
+  if (identity !== undefined && run.verified.get(file) === identity) return undefined;
+  const problem = await verify(file, latest);
+  if (problem === undefined && identity !== undefined) run.verified.set(file, identity);
+  else run.verified.delete(file);
+  return problem;
 }
 
 /** Undefined when `file` is the announced package; otherwise why it is not. */

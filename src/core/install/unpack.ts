@@ -25,7 +25,7 @@ export interface UnpackAgentOptions {
   signal?: AbortSignal;
   onProgress?: (progress: UnpackProgress) => void;
   /**
-   * Writes the files with one upload and one command on the target (unpackOnTarget.ts) instead
+   * Writes the files with one command on the target, its files on its stdin (unpackOnTarget.ts), instead
    * of one SFTP write per file: for a remote target whose Node the prerequisites found.
    */
   onTarget?: boolean;
@@ -61,7 +61,7 @@ export async function unpackAgent(options: UnpackAgentOptions): Promise<{ versio
     let ran: CommandResult | undefined;
     if (options.onTarget) {
       options.onProgress?.({ entriesDone: 0, entriesTotal: archive.entries.length });
-      ran = await unpackOnTarget(target, archive, linksLast(archive.entries), staging, `${staging}.upload`, { signal, thenRun: options.thenRun });
+      ran = await unpackOnTarget(target, archive, linksLast(archive.entries), staging, { signal, thenRun: options.thenRun });
       options.onProgress?.({ entriesDone: archive.entries.length, entriesTotal: archive.entries.length });
     } else {
       await writeEntries(target, staging, archive.entries, options);
@@ -71,7 +71,6 @@ export async function unpackAgent(options: UnpackAgentOptions): Promise<{ versio
     await swapIn(target, staging, agentDir, p.join(parent, `${base}${PREVIOUS}${randomBytes(6).toString('hex')}`));
   } catch (err) {
     await target.remove(staging).catch(() => undefined);
-    if (options.onTarget) await target.remove(`${staging}.upload`).catch(() => undefined);
     throw err;
   }
   return { version: archive.version, agentDir };

@@ -37,7 +37,7 @@ export { resolveDestination } from '../target/ssh/destination';
 export { defaultKnownHostsFile } from '../target/ssh/knownHosts';
 export { defaultSshConfigFile, listConfigHosts } from '../target/ssh/sshConfig';
 export { openSshTarget } from './ssh';
-export { agentFolderProblem, credentialsForRun, folderForServer, serversToRetry, startFleet, SERVER_TOKEN, type AgentFolders, type RunCredentials, type FinalState, type FleetInput, type FleetReport, type FleetRun, type FleetServer, type ServerRow, type ServerState } from '../fleet';
+export { agentFolderProblem, credentialsForRun, folderForServer, serversToRetry, startFleet, SERVER_TOKEN, type AgentFolders, type RunCredentials, type FinalState, type FleetInput, type FleetReport, type FleetRun, type FleetServer, type FleetShared, type ServerRow, type ServerState } from '../fleet';
 export type { BackendHost, VaultBackend } from '../vault/backend';
 export type { AgentKind, BackendKind } from '../vault/kinds';
 export { AzureVaultBackend } from '../vault/azure/backend';

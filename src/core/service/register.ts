@@ -29,9 +29,15 @@ export async function runRegistration(ctx: ServiceContext, input: SetupInput, op
   await requireLocationConfirmed(prepared.locationWarnings, options.confirmPassphraseLocation);
   logger.info(`Credentials for vault ${credentials.vaultName} (endpoint ${credentials.endpoint}), valid until ${credentials.expiresAt.toISOString()}.`);
 
-  enter('checkConnectivity');
-  const { problem } = await ctx.backend.access.checkConnectivity(route, signal);
-  if (problem) throw problem;
+  // A remote server's agent checks the vault from the server as it registers (what matters is
+  // that the server reaches it, with its clock): a check from here first would be a second TLS
+  // connection per server that proves nothing about the server. Kept where it is the only check
+  // (an agent without one, MARS) and on this machine, where it comes before anything changes.
+  if (target.isLocal || !(await ctx.agent.checksVaultOnRegister(signal))) {
+    enter('checkConnectivity');
+    const { problem } = await ctx.backend.access.checkConnectivity(route, signal);
+    if (problem) throw problem;
+  }
 
   enter('checkCache', { folder: prepared.cacheFolder });
   const cache = await checkCacheOnTarget(target, prepared.cacheFolder, input, { signal, onProgress: (d) => onProgress?.('checkCache', d) });

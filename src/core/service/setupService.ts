@@ -63,10 +63,10 @@ export class SetupService {
   private readonly ctx: ServiceContext;
 
   constructor(options: SetupServiceOptions) {
-    const { target, logger, proxyContext, trust, network, downloadCacheDir } = options;
+    const { target, logger, proxyContext, trust, network, downloadCacheDir, packages } = options;
     const backendHost = { logger, proxyContext, trust, network };
     const backend = options.vaultBackend?.(backendHost) ?? (options.backend === 'azure' ? new AzureVaultBackend(backendHost) : new LocalVaultBackend(backendHost));
-    const host = { target, logger, access: backend.access, downloadCacheDir, network };
+    const host = { target, logger, access: backend.access, downloadCacheDir, network, packages };
     const agents: AgentFactories = { reference: (h) => new ReferenceAgentDriver(h), ...(options.mars ? { mars: marsFactory(options.mars) } : {}), ...options.agents };
     this.ctx = {
       target,

@@ -8,6 +8,7 @@ import type { AgentProxy, PublicAgentConfig } from '../config/agentConfig';
 import type { VaultCredentials } from '../credentials/model';
 import type { AgentLayout } from '../config/layout';
 import type { ErrorParams } from '../errors';
+import type { RunPackages } from '../install/download';
 import type { Logger } from '../log';
 import type { PassphraseLocationWarning } from '../passphrase/location';
 import type { ProxyContext } from '../proxy/resolve';
@@ -36,6 +37,8 @@ export interface SetupServiceOptions {
   trust?: readonly TrustedCertificate[];
   /** Admin-side folder that keeps downloaded agent packages. */
   downloadCacheDir: string;
+  /** The run this setup is part of (a fleet's): the agent package's `latest` answer and hash check are shared with the run's other setups. */
+  packages?: RunPackages;
   /** Time-outs and retries towards the vault (tests shorten them). */
   network?: VaultNetworkOptions;
   /**

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { AzureVaultBackend, LocalVaultBackend, SetupService, type BackendChoice, type BackendHost, type ServerRow, type Target } from '../../core/service';
+import { AzureVaultBackend, LocalVaultBackend, SetupService, type BackendChoice, type BackendHost, type FleetShared, type ServerRow, type Target } from '../../core/service';
 import { COMMANDS, VIEWS, type CommandId } from '../ids';
 import type { RegistrationStatusBar } from '../statusBar';
 import { changeProperties, showStatus, unregister } from './commands/manage';
@@ -91,7 +91,7 @@ function windowServiceFactory(host: FeatureHost, trust: VaultTrust, azure: Azure
   // An Azure vault's PINs and files come from whichever Resource Manager the window is signed in to.
   const azureIssuer = () => (isSignedInToAzure() ? lazyIssuer(feature, azure) : undefined);
   // A file composed by the configured Resource Manager (the local vault's emulator) is the local vault's.
-  const create = (target: Target, choice?: BackendChoice): SetupService => {
+  const create = (target: Target, choice?: BackendChoice, run?: FleetShared): SetupService => {
     const backend = choice?.backend ?? 'local';
     const vaultIssuer = backend === 'azure' ? azureIssuer() : issuer();
     const vaultBackend = vaultIssuer && ((h: BackendHost) => (backend === 'azure' ? new AzureVaultBackend({ ...h, issuer: vaultIssuer }) : new LocalVaultBackend({ ...h, issuer: vaultIssuer })));
@@ -105,6 +105,7 @@ function windowServiceFactory(host: FeatureHost, trust: VaultTrust, azure: Azure
       backend,
       mars: marsAdapter(feature, azure, azureIssuer),
       ...(vaultBackend ? { vaultBackend } : {}),
+      ...(run ? { packages: run.packages } : {}),
     });
   };
   return Object.assign(create, {

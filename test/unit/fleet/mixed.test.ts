@@ -100,7 +100,7 @@ describe('a fleet mixing Linux and Windows servers', function () {
     return { local, azure };
   }
 
-  function run(list: FleetServer[], input: Pick<FleetInput, 'credentialsFile' | 'credentialsFiles'>, extra: Partial<FleetOptions> = {}) {
+  function run(list: FleetServer[], input: Pick<FleetInput, 'credentialsFile' | 'credentialsFiles'> & Partial<Pick<FleetInput, 'concurrency'>>, extra: Partial<FleetOptions> = {}) {
     const logger = captureLogger();
     const simulated = new Map<string, SimulatedWindowsTarget>();
     const opened: string[] = [];
@@ -185,6 +185,8 @@ describe('a fleet mixing Linux and Windows servers', function () {
     assert.equal(win.agent, 'mars');
     assert.equal(win.simulated, true);
     assert.notEqual(win.state, 'registered');
+    // MARS has no check of its own from the server: the admin's check still runs for it (and finds no Azure here).
+    assert.equal(win.stage, 'checkConnectivity', inspect(win));
     assert.equal(win.registrationId, undefined);
     assert.ok(simulated.has('win0'));
     // The core chose each server's driver from its platform and backend: MARS for the Windows one.
@@ -297,5 +299,36 @@ describe('a fleet mixing Linux and Windows servers', function () {
     assert.deepEqual(asked, ['reference']);
     assert.deepEqual(dismissed.opened, []);
     assert.deepEqual(report.rows.map((r) => r.state), ['cancelled', 'cancelled'], inspect(report.rows));
+  });
+
+  it("runs a server on its probe's connection when the probe hands it over, for as many servers as run at once; the others' and a refused server's are closed", async () => {
+    const { local } = await files();
+    const handed: string[] = [];
+    const closed: string[] = [];
+    const list = [fleetServerFor(servers.sshds[0]!, servers.client, 'linux6', root), windows('win3'), fleetServerFor(servers.sshds[1]!, servers.client, 'linux7', root)];
+    const fleetRun = run(list, { credentialsFile: local, concurrency: 1 }, {
+      // As the window's probe does: the connection the facts were read through goes to the run.
+      probe: async (server, signal) => {
+        const target = server.key.startsWith('win')
+          ? new SimulatedWindowsTarget(`ssh://admin@${server.key}:22`, `admin@${server.key}`)
+          : await servers.openTarget(server, signal ?? new AbortController().signal, captureLogger());
+        const close = target.close.bind(target);
+        target.close = async () => {
+          closed.push(server.key);
+          await close();
+        };
+        handed.push(server.key);
+        return { platform: (await target.facts(signal)).platform, target };
+      },
+    });
+    const report = await fleetRun.fleet.report;
+    const rows = byKey(report.rows);
+    assert.deepEqual(handed, ['linux6', 'win3', 'linux7']);
+    assert.equal(rows.linux6!.state, 'registered', inspect(rows.linux6));
+    assert.equal(rows.linux7!.state, 'registered', inspect(rows.linux7));
+    assert.equal(rows.win3!.reason?.code, 'AgentNeedsLinux', inspect(rows.win3));
+    assert.deepEqual(fleetRun.opened, ['linux7'], 'the first server ran on its probe\'s connection; the one further down the queue connected again');
+    assert.deepEqual(new Set(closed), new Set(['linux6', 'win3', 'linux7']), 'every probe connection is closed: after its run, or once it was not kept');
+    assert.equal(closed.length, 3);
   });
 });

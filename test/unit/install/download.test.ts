@@ -6,7 +6,7 @@ import { inspect } from 'node:util';
 import type { Dispatcher } from 'undici';
 import { CancelledError, isSetupError } from '../../../src/core/errors';
 import { createDispatcher } from '../../../src/core/http/dispatcher';
-import { downloadAgent, type DownloadProgress } from '../../../src/core/install';
+import { downloadAgent, RunPackages, type DownloadProgress } from '../../../src/core/install';
 import { resolveProxy } from '../../../src/core/proxy/resolve';
 import { parseProxySettings } from '../../../src/core/proxy/settings';
 import { assertRedacted } from '../../support/redaction';
@@ -90,6 +90,29 @@ describe('agent download from the vault', function () {
     const again = await downloadAgent({ endpoint: vault.url, dispatcher: await direct(), cacheDir: cache });
     assert.equal(again.reused, true);
     assert.deepEqual(packageLines(200), [], 'a verified package is not downloaded again');
+  });
+
+  it("asks for latest once per run and checks a run's package once, again once the file changed; a new run asks again", async () => {
+    const cache = await cacheDir();
+    const latestLines = () => vault.logs.filter((l) => l.startsWith('GET /v1/agent/latest 200 '));
+    const run = new RunPackages();
+    const first = await downloadAgent({ endpoint: vault.url, dispatcher: await direct(), cacheDir: cache, run });
+    const second = await downloadAgent({ endpoint: vault.url, dispatcher: await direct(), cacheDir: cache, run });
+    assert.deepEqual([first.reused, second.reused], [false, true]);
+    assert.equal(latestLines().length, 1, vault.logs.join('\n'));
+    assert.equal(packageLines(200).length, 1);
+
+    // Altered in place (same size): the run's earlier check no longer speaks for it.
+    const bytes = await fs.readFile(first.file);
+    bytes[bytes.length - 1] ^= 0xff;
+    await fs.writeFile(first.file, bytes);
+    const third = await downloadAgent({ endpoint: vault.url, dispatcher: await direct(), cacheDir: cache, run });
+    assert.equal(third.reused, false, 'the altered package was checked, refused and downloaded again');
+    assert.equal(await sha256(third.file), built.sha256);
+    assert.equal(latestLines().length, 1);
+
+    await downloadAgent({ endpoint: vault.url, dispatcher: await direct(), cacheDir: cache, run: new RunPackages() });
+    assert.equal(latestLines().length, 2, 'another run asks the vault again');
   });
 
   it('resumes with a Range request after a download cancelled mid-way', async () => {

@@ -52,6 +52,11 @@ export class ReferenceAgentDriver implements AgentDriver {
     return ensureAgent(this.host, ...args);
   }
 
+  /** The agent's `register` checks the vault from the server before it makes a key (src/agent/commands/register.ts). */
+  async checksVaultOnRegister(): Promise<boolean> {
+    return true;
+  }
+
   async register(layout: AgentLayout, registration: AgentRegistration, vault: VaultEndpoint, options: StagedOptions = {}): Promise<AgentRegistered> {
     const p = pathOf(this.target);
     // A folder of its own, private, inside the install's private configuration folder.

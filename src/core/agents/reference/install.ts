@@ -5,7 +5,7 @@
  */
 import type { AgentLayout } from '../../config/layout';
 import type { ErrorParams } from '../../errors';
-import { checkPrerequisites, downloadAgent, installAgent, missingPrerequisitesError, type PrerequisiteReport } from '../../install';
+import { checkPrerequisites, downloadAgent, installAgent, missingPrerequisitesError, type PrerequisiteReport, type RunPackages } from '../../install';
 import type { Logger } from '../../log';
 import { nextStep } from '../../registration/errors';
 import { readTargetText } from '../../target/files';
@@ -23,6 +23,8 @@ export interface InstallHost {
   downloadCacheDir: string;
   /** Time-outs and retries towards the vault, which the agent keeps to as well. */
   network?: VaultNetworkOptions;
+  /** The run's shared package answers (a fleet's), when this setup is part of one. */
+  packages?: RunPackages;
 }
 
 /** The prerequisites, refused as a SetupError when one is missing. */
@@ -48,6 +50,7 @@ export async function ensureAgent(
       dispatcher,
       cacheDir: ctx.downloadCacheDir,
       signal,
+      ...(ctx.packages ? { run: ctx.packages } : {}),
       onProgress: (p) => onProgress?.({ phase: 'downloading', receivedBytes: p.receivedBytes, totalBytes: p.totalBytes }),
     });
   } catch (err) {

@@ -9,14 +9,15 @@ import type { AgentKind, FleetServer, Target } from '../../../core/service';
 import { STRINGS } from '../../../webview/strings';
 import type { FeatureContext } from '../context';
 
-/** Connects, reads the server's facts and closes. */
+/** Connects and reads the server's facts; the connection goes to the core's run with them (it keeps or closes it). */
 export function probeServer(open: (server: FleetServer, signal: AbortSignal) => Promise<Target>) {
-  return async (server: FleetServer, signal?: AbortSignal): Promise<{ platform: string }> => {
+  return async (server: FleetServer, signal?: AbortSignal): Promise<{ platform: string; target: Target }> => {
     const target = await open(server, signal ?? new AbortController().signal);
     try {
-      return { platform: (await target.facts(signal)).platform };
-    } finally {
+      return { platform: (await target.facts(signal)).platform, target };
+    } catch (err) {
       await target.close();
+      throw err;
     }
   };
 }

@@ -4,13 +4,16 @@
  * target did; the SSH connection of a target left behind is closed.
  */
 import type * as vscode from 'vscode';
-import type { BackendChoice, SetupService, Target } from '../../../core/service';
+import type { BackendChoice, FleetShared, SetupService, Target } from '../../../core/service';
 import type { SessionTarget } from './target';
 
 /** Builds services over any target with this window's settings (a fleet builds one per server). */
 export interface ServiceFactory {
-  /** `choice.backend`: the vault service (a fleet's plan names it per server); the local vault when absent. */
-  (target: Target, choice?: BackendChoice): SetupService;
+  /**
+   * `choice.backend`: the vault service (a fleet's plan names it per server); the local vault when
+   * absent. `run`: what a fleet run's setups share.
+   */
+  (target: Target, choice?: BackendChoice, run?: FleetShared): SetupService;
   /**
    * What the services are built from now (trusted CAs, VS Code's proxy settings), compared on
    * every use rather than trusted to a change event: VS Code re-filters settings (a
