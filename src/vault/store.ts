@@ -287,6 +287,19 @@ function apply(state: Record<string, unknown>, entry: Entry): void {
   else Object.defineProperty(records, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
+/** What a tracking proxy answers with the object behind it. */
+const UNTRACKED = Symbol('untracked');
+
+/**
+ * The object behind a mutator's tracking proxy (itself when it is none), for scans that only
+ * read: through the proxies, every property read is a trap, and a scan of every registration
+ * per registration cost more than the rest of its bookkeeping. Never write through it: the write
+ * would not be noted, and would reach the disk only at the next compaction.
+ */
+export function untracked<T extends object>(value: T): T {
+  return (value as { [UNTRACKED]?: T })[UNTRACKED] ?? value;
+}
+
 /** The records written to since the last write began. */
 class Dirty {
   readonly vaults = new Set<string>();
@@ -312,7 +325,7 @@ function tracking(state: VaultState, dirty: () => Dirty): VaultState {
     return target;
   };
   const writes = (mark: () => void, wrap: (value: unknown, key: string | symbol) => unknown): ProxyHandler<object> => ({
-    get: (target, key) => wrap(Reflect.get(target, key), key),
+    get: (target, key) => (key === UNTRACKED ? target : wrap(Reflect.get(target, key), key)),
     set: (target, key, value) => {
       mark();
       return Reflect.set(target, key, unwrap(value));
@@ -350,6 +363,7 @@ function tracking(state: VaultState, dirty: () => Dirty): VaultState {
   const collectionOf = (collection: 'vaults' | 'registrations') => {
     const handler: ProxyHandler<Record<string, object>> = {
       get: (target, key) => {
+        if (key === UNTRACKED) return target;
         const value = Reflect.get(target, key);
         if (typeof key !== 'string' || !value || typeof value !== 'object' || !Object.hasOwn(target, key)) return value;
         let known = records.get(value);
@@ -377,6 +391,7 @@ function tracking(state: VaultState, dirty: () => Dirty): VaultState {
     () => undefined,
   );
   root.get = (target, key) => {
+    if (key === UNTRACKED) return target;
     const value = Reflect.get(target, key);
     if ((key !== 'vaults' && key !== 'registrations') || !value || typeof value !== 'object') return value;
     let wrapped = collections.get(value);
