@@ -92,9 +92,10 @@ async function main(): Promise<void> {
     // it cost 4 ms of the soak process's CPU a connection here, more under load.
     const secureContext = createSecureContext({ ca: caCertPem, pfx, passphrase: '' });
     const agents = Array.from({ length: CLIENTS }, () => new Agent({ connections: 1, connect: { secureContext } }));
-    // When connections are made and lost, and when errors happen, in whole seconds of the run:
-    // what tells a slow start from connections dropped along the way.
-    const second = () => Math.floor((Date.now() - started) / 1000);
+    // When connections are made and lost, and when errors happen, in whole seconds from the first
+    // connection: what tells a slow start from connections dropped along the way.
+    const origin = Date.now();
+    const second = () => Math.floor((Date.now() - origin) / 1000);
     const timeline = { connects: new Map<number, number>(), disconnects: new Map<number, number>(), errors: new Map<number, number>() };
     const count = (map: Map<number, number>) => map.set(second(), (map.get(second()) ?? 0) + 1);
     for (const agent of agents) {
@@ -113,9 +114,8 @@ async function main(): Promise<void> {
     // clients already connected: the vault, saturated, drains its accept queue slowly (50 deep,
     // about 16 a second at a load average of 9), and at a load average of 10-11 some handshakes
     // ran past undici's 10 s connect time-out. The goal is 60 s of 200 concurrent registrations.
-    const connectStarted = Date.now();
     await Promise.all(agents.map((dispatcher) => request(`${vault.url}/v1/health`, { dispatcher }).then((res) => res.body.dump())));
-    const connectSeconds = (Date.now() - connectStarted) / 1000;
+    const connectSeconds = (Date.now() - origin) / 1000;
     const clientDelay = monitorEventLoopDelay({ resolution: 10 });
     await vaultLoopDelay(vault.child); // from here on
     clientDelay.enable();
@@ -194,7 +194,7 @@ async function main(): Promise<void> {
     console.log(`soak errors: ${errorCount} (goal 0: ${met(errorCount === 0)})${errorCount ? ` ${JSON.stringify(Object.fromEntries(errors))}` : ''}`);
     console.log(`soak event-loop delay: vault ${delayLine(serverDelay)}; soak client ${delayLine({ p99: clientDelay.percentile(99) / 1e6, max: clientDelay.max / 1e6 })}`);
     const bySecond = (map: Map<number, number>) => [...map].map(([at, n]) => `${at}s:${n}`).join(' ') || 'none';
-    console.log(`soak connections made (second of the run: count): ${bySecond(timeline.connects)}; lost: ${bySecond(timeline.disconnects)}; errors: ${bySecond(timeline.errors)}`);
+    console.log(`soak connections made (seconds from the first: count): ${bySecond(timeline.connects)}; lost: ${bySecond(timeline.disconnects)}; errors: ${bySecond(timeline.errors)}`);
     console.log(
       `soak vault RSS MiB: after warm-up ${median(afterWarmup).toFixed(1)}, last ${WINDOW_SECONDS} s ${median(last).toFixed(1)}, peak ${peak.toFixed(1)}; growth ${(growth * 100).toFixed(1)}% (goal <= ${GOAL_GROWTH * 100}%: ${met(growth <= GOAL_GROWTH)})`,
     );
