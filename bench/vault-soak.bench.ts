@@ -111,8 +111,8 @@ async function main(): Promise<void> {
     const rss: Array<{ at: number; mib: number }> = [];
     // Every client connects (a health check) before the registrations start. Started together
     // with them, the last of the 200 TLS handshakes waited behind the registrations of the
-    // clients already connected: the vault, saturated, drains its accept queue slowly (50 deep,
-    // about 16 a second at a load average of 9), and at a load average of 10-11 some handshakes
+    // clients already connected: the vault, saturated, drains its accept queue slowly (53 deep,
+    // about 16 a second, at a load average of 14-20), and at a load average of 10-11 some handshakes
     // ran past undici's 10 s connect time-out. The goal is 60 s of 200 concurrent registrations.
     await Promise.all(agents.map((dispatcher) => request(`${vault.url}/v1/health`, { dispatcher }).then((res) => res.body.dump())));
     const connectSeconds = (Date.now() - origin) / 1000;
