@@ -13,6 +13,7 @@ import {
   type VaultState,
 } from './model';
 import type { IssuedCredentials, VaultIdentity } from './issuer';
+import { untracked } from './store';
 
 /** The real vault's security PIN lifetime (agent facts §3). */
 export const PIN_LIFETIME_MS = 5 * 60_000;
@@ -144,7 +145,8 @@ export function register(
 ): { record: RegistrationRecord; certificate: MachineCertificate; created: boolean } {
   const machineId = input.machineId.toLowerCase();
   const vaultName = vault.identity.name;
-  const mine = Object.values(state.registrations).filter((r) => r.machineId === machineId);
+  // Read-only scans: `existing` is only read, and the new record is written through `state`.
+  const mine = Object.values(untracked(state.registrations)).filter((r) => r.machineId === machineId);
   const elsewhere = mine.find((r) => r.vault !== vaultName && r.status === 'registered');
   if (elsewhere) {
     throw new VaultError(
@@ -187,7 +189,7 @@ export function register(
 
 function activeMachines(state: VaultState, vault: string): number {
   let n = 0;
-  for (const r of Object.values(state.registrations)) if (r.vault === vault && r.status === 'registered') n++;
+  for (const r of Object.values(untracked(state.registrations))) if (r.vault === vault && r.status === 'registered') n++;
   return n;
 }
 

@@ -14,6 +14,12 @@
  * new snapshot already holds all of it. A crash during an append leaves a torn last line, never
  * acknowledged, which is dropped; a damaged line followed by sound ones is corruption.
  *
+ * A batch serializes only the records written since the last write: a mutator gets the state
+ * behind proxies that note which record (vault or registration) each write lands in, at any depth
+ * (`record.pins.push(…)` marks its vault). Finding the changes by serializing every record cost
+ * each batch time in proportion to the whole state. A mutator must therefore change the state
+ * only through the state it is given, never through a record it read from `store.state` before.
+ *
  * Readers see changes as soon as they are made in memory, before they are durable; nothing is
  * acknowledged before it is. Mutators must validate before they change anything, since a
  * mutator that throws half-way would leave a half-made change behind.
@@ -51,12 +57,18 @@ export class Store {
   /** Set when the journal may no longer end where `written` says (a failed append): compact next. */
   private mustCompact = true;
   private written: Written = { vaults: new Map(), registrations: new Map(), serviceUrl: null };
+  /** The records written to since the last write began; `all` when a whole collection was replaced. */
+  private dirty = new Dirty();
+  /** The state as mutators see it: the same objects, behind proxies that fill `dirty`. */
+  private readonly tracked: VaultState;
 
   private constructor(
     private readonly file: string,
     private readonly journalFile: string,
     readonly state: VaultState,
-  ) {}
+  ) {
+    this.tracked = tracking(state, () => this.dirty);
+  }
 
   static async open(file: string): Promise<Store> {
     const journalFile = file.replace(/(\.json)?$/, '.journal');
@@ -85,7 +97,7 @@ export class Store {
 
   /** Applies a synchronous change and resolves once it is durable. */
   async mutate<T>(change: (state: VaultState) => T): Promise<T> {
-    const result = change(this.state);
+    const result = change(this.tracked);
     await this.commit();
     return result;
   }
@@ -125,7 +137,7 @@ export class Store {
   private async append(): Promise<void> {
     const { entries, written } = this.changes();
     if (entries.length === 0) return;
-    const data = Buffer.from(checked(JSON.stringify(entries)));
+    const data = Buffer.from(checked(`[${entries.join(',')}]`));
     try {
       await this.journal!.write(data);
       await this.journal!.datasync();
@@ -134,7 +146,7 @@ export class Store {
       throw err;
     }
     this.journalBytes += data.length;
-    this.written = written;
+    written();
   }
 
   /** Writes the whole state as a new snapshot, then a new journal that follows it. */
@@ -154,21 +166,60 @@ export class Store {
   }
 
   private serialize(): Written {
+    this.dirty = new Dirty();
     const serialized = (records: Record<string, unknown>) => new Map(Object.entries(records).map(([key, value]) => [key, JSON.stringify(value)]));
     return { vaults: serialized(this.state.vaults), registrations: serialized(this.state.registrations), serviceUrl: this.state.serviceUrl };
   }
 
-  private changes(): { entries: Entry[]; written: Written } {
-    const written = this.serialize();
-    const entries: Entry[] = [];
+  /**
+   * The records changed since the last write (the dirty ones whose serialization differs) as
+   * serialized entries, and what records them as written once the append succeeded.
+   */
+  private changes(): { entries: string[]; written: () => void } {
+    const dirty = this.dirty;
+    if (dirty.all) return this.allChanges();
+    this.dirty = new Dirty();
+    const entries: string[] = [];
+    const texts: Array<[Map<string, string>, string, string | undefined]> = [];
     for (const [kind, collection] of COLLECTIONS) {
+      const records: Record<string, unknown> = this.state[collection];
       const before = this.written[collection];
-      for (const [key, text] of written[collection]) if (before.get(key) !== text) entries.push([kind, key, JSON.parse(text)]);
-      for (const key of before.keys()) if (!written[collection].has(key)) entries.push([kind, key, null]);
+      for (const key of dirty[collection]) {
+        const text = Object.hasOwn(records, key) ? JSON.stringify(records[key]) : undefined;
+        if (before.get(key) === text) continue;
+        texts.push([before, key, text]);
+        entries.push(entry(kind, key, text));
+      }
     }
-    if (written.serviceUrl !== this.written.serviceUrl) entries.push(['serviceUrl', written.serviceUrl]);
+    const serviceUrl = this.state.serviceUrl;
+    if (serviceUrl !== this.written.serviceUrl) entries.push(JSON.stringify(['serviceUrl', serviceUrl]));
+    const written = () => {
+      for (const [map, key, text] of texts) {
+        if (text === undefined) map.delete(key);
+        else map.set(key, text);
+      }
+      this.written.serviceUrl = serviceUrl;
+    };
     return { entries, written };
   }
+
+  /** Every record's serialization compared with the last write's: after a whole collection was replaced. */
+  private allChanges(): { entries: string[]; written: () => void } {
+    const written = this.serialize();
+    const entries: string[] = [];
+    for (const [kind, collection] of COLLECTIONS) {
+      const before = this.written[collection];
+      for (const [key, text] of written[collection]) if (before.get(key) !== text) entries.push(entry(kind, key, text));
+      for (const key of before.keys()) if (!written[collection].has(key)) entries.push(entry(kind, key, undefined));
+    }
+    if (written.serviceUrl !== this.written.serviceUrl) entries.push(JSON.stringify(['serviceUrl', written.serviceUrl]));
+    return { entries, written: () => (this.written = written) };
+  }
+}
+
+/** A journal entry, serialized: a record put (its JSON) or removed (undefined). */
+function entry(kind: 'vault' | 'registration', key: string, text: string | undefined): string {
+  return `[${JSON.stringify(kind)},${JSON.stringify(key)},${text ?? 'null'}]`;
 }
 
 function object(records: Map<string, string>): string {
@@ -234,6 +285,124 @@ function apply(state: Record<string, unknown>, entry: Entry): void {
   const records = collection as Record<string, unknown>;
   if (value === null) delete records[key];
   else Object.defineProperty(records, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/** What a tracking proxy answers with the object behind it. */
+const UNTRACKED = Symbol('untracked');
+
+/**
+ * The object behind a mutator's tracking proxy (itself when it is none), for scans that only
+ * read: through the proxies, every property read is a trap, and a scan of every registration
+ * per registration cost more than the rest of its bookkeeping. Never write through it: the write
+ * would not be noted, and would reach the disk only at the next compaction.
+ */
+export function untracked<T extends object>(value: T): T {
+  return (value as { [UNTRACKED]?: T })[UNTRACKED] ?? value;
+}
+
+/** The records written to since the last write began. */
+class Dirty {
+  readonly vaults = new Set<string>();
+  readonly registrations = new Set<string>();
+  /** A whole collection was replaced: compare every record. */
+  all = false;
+}
+
+/**
+ * The state behind proxies that note in `dirty()` which record each write lands in: a write to a
+ * collection's key, or anywhere inside a record. Values written are stored without their proxies.
+ * serviceUrl needs none: it is compared at every write.
+ */
+function tracking(state: VaultState, dirty: () => Dirty): VaultState {
+  const targets = new WeakMap<object, object>();
+  const unwrap = (value: unknown): unknown => {
+    if (!value || typeof value !== 'object') return value;
+    const target = targets.get(value) ?? value;
+    for (const key of Object.keys(target)) {
+      const inner = (target as Record<string, unknown>)[key];
+      if (inner && typeof inner === 'object') (target as Record<string, unknown>)[key] = unwrap(inner);
+    }
+    return target;
+  };
+  const writes = (mark: () => void, wrap: (value: unknown, key: string | symbol) => unknown): ProxyHandler<object> => ({
+    get: (target, key) => (key === UNTRACKED ? target : wrap(Reflect.get(target, key), key)),
+    set: (target, key, value) => {
+      mark();
+      return Reflect.set(target, key, unwrap(value));
+    },
+    defineProperty: (target, key, descriptor) => {
+      mark();
+      return Reflect.defineProperty(target, key, 'value' in descriptor ? { ...descriptor, value: unwrap(descriptor.value) } : descriptor);
+    },
+    deleteProperty: (target, key) => {
+      mark();
+      return Reflect.deleteProperty(target, key);
+    },
+  });
+  const proxy = <T extends object>(target: T, handler: ProxyHandler<object>): T => {
+    const wrapped = new Proxy(target, handler) as T;
+    targets.set(wrapped, target);
+    return wrapped;
+  };
+  /** Inside the record `key` of `collection`: every object reached is behind a proxy marking it. */
+  const inside = (collection: 'vaults' | 'registrations', key: string) => {
+    const seen = new WeakMap<object, object>();
+    const handler = writes(
+      () => dirty()[collection].add(key),
+      (value) => (value && typeof value === 'object' ? within(value) : value),
+    );
+    const within = (value: object): object => {
+      let wrapped = seen.get(value);
+      if (!wrapped) seen.set(value, (wrapped = proxy(value, handler)));
+      return wrapped;
+    };
+    return within;
+  };
+  /** Each record's proxy, by the record and the key it was reached under. */
+  const records = new WeakMap<object, { key: string; wrapped: object }>();
+  const collectionOf = (collection: 'vaults' | 'registrations') => {
+    const handler: ProxyHandler<Record<string, object>> = {
+      get: (target, key) => {
+        if (key === UNTRACKED) return target;
+        const value = Reflect.get(target, key);
+        if (typeof key !== 'string' || !value || typeof value !== 'object' || !Object.hasOwn(target, key)) return value;
+        let known = records.get(value);
+        if (known?.key !== key) records.set(value, (known = { key, wrapped: inside(collection, key)(value) }));
+        return known.wrapped;
+      },
+      set: (target, key, value) => {
+        if (typeof key === 'string') dirty()[collection].add(key);
+        return Reflect.set(target, key, unwrap(value));
+      },
+      defineProperty: (target, key, descriptor) => {
+        if (typeof key === 'string') dirty()[collection].add(key);
+        return Reflect.defineProperty(target, key, 'value' in descriptor ? { ...descriptor, value: unwrap(descriptor.value) } : descriptor);
+      },
+      deleteProperty: (target, key) => {
+        if (typeof key === 'string') dirty()[collection].add(key);
+        return Reflect.deleteProperty(target, key);
+      },
+    };
+    return handler;
+  };
+  const collections = new Map<object, object>();
+  const root = writes(
+    () => (dirty().all = true),
+    () => undefined,
+  );
+  root.get = (target, key) => {
+    if (key === UNTRACKED) return target;
+    const value = Reflect.get(target, key);
+    if ((key !== 'vaults' && key !== 'registrations') || !value || typeof value !== 'object') return value;
+    let wrapped = collections.get(value);
+    if (!wrapped) collections.set(value, (wrapped = proxy(value, collectionOf(key) as ProxyHandler<object>)));
+    return wrapped;
+  };
+  root.set = (target, key, value) => {
+    if (key !== 'serviceUrl' && key !== 'formatVersion') dirty().all = true;
+    return Reflect.set(target, key, unwrap(value));
+  };
+  return proxy(state, root);
 }
 
 class Batch {

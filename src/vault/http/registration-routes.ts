@@ -39,6 +39,28 @@ const REGISTRATION = /^\/v1\/registrations\/(?<id>[0-9a-fA-F-]{36})$/;
 export function registrationRoutes(deps: RegistrationDeps): Route[] {
   const { store, ca, now } = deps;
 
+  /**
+   * Client certificates by connection, this service's own. The server refuses renegotiation
+   * (service.ts), so a connection's client certificate never changes: a keep-alive client's
+   * requests parse and hash it once, and verify its signature once, instead of on every request.
+   */
+  const peers = new WeakMap<TLSSocket, PeerCertificate>();
+
+  /** A connection's client certificate, read once: what the routes need of it. */
+  function clientCertificate(ctx: RequestContext): PeerCertificate {
+    const socket = ctx.req.socket as TLSSocket;
+    let peer = peers.get(socket);
+    if (!peer) {
+      const cert = socket.getPeerX509Certificate?.();
+      if (!cert) {
+        throw new VaultError(VaultCode.ClientCertificateRequired, 'This call needs a TLS client certificate: the vault credentials certificate to register, the machine certificate afterwards.');
+      }
+      peer = { cert, fingerprint256: sha256Hex(cert.raw) };
+      peers.set(socket, peer);
+    }
+    return peer;
+  }
+
   /** The fingerprint of the client's credentials certificate, once it is some vault's valid latest one. */
   function credentialsFingerprint(ctx: RequestContext): string {
     const { fingerprint256 } = clientCertificate(ctx);
@@ -105,7 +127,8 @@ export function registrationRoutes(deps: RegistrationDeps): Route[] {
       path: REGISTRATION,
       handle: async (ctx) => {
         const record = machineRegistration(ctx);
-        return { status: 200, body: registrationView(await store.mutate(() => registry.unregister(record, now()))) };
+        const unregistered = await store.mutate((s) => registry.unregister(registry.findRegistration(s, record.id), now()));
+        return { status: 200, body: registrationView(unregistered) };
       },
     },
     {
@@ -114,40 +137,19 @@ export function registrationRoutes(deps: RegistrationDeps): Route[] {
       handle: async (ctx) => {
         const record = machineRegistration(ctx);
         const { securityPin } = parseInput(passphraseChangeSchema, await readJson(ctx.req));
-        const changed = await store.mutate((s) => registry.recordPassphraseChange(s, record, securityPin, now()));
+        const changed = await store.mutate((s) => registry.recordPassphraseChange(s, registry.findRegistration(s, record.id), securityPin, now()));
         return { status: 200, body: registrationView(changed) };
       },
     },
   ];
 }
 
-/** A connection's client certificate, read once: what the routes need of it. */
+/** What the routes need of a connection's client certificate. */
 interface PeerCertificate {
   cert: X509Certificate;
   fingerprint256: string;
   /** Whether this vault's CA signed it, once a route asked. */
   issuedByVault?: boolean;
-}
-
-/**
- * Client certificates by connection. The server refuses renegotiation (service.ts), so a
- * connection's client certificate never changes: a keep-alive client's requests parse and hash it
- * once, and verify its signature once, instead of on every request.
- */
-const peers = new WeakMap<TLSSocket, PeerCertificate>();
-
-function clientCertificate(ctx: RequestContext): PeerCertificate {
-  const socket = ctx.req.socket as TLSSocket;
-  let peer = peers.get(socket);
-  if (!peer) {
-    const cert = socket.getPeerX509Certificate?.();
-    if (!cert) {
-      throw new VaultError(VaultCode.ClientCertificateRequired, 'This call needs a TLS client certificate: the vault credentials certificate to register, the machine certificate afterwards.');
-    }
-    peer = { cert, fingerprint256: sha256Hex(cert.raw) };
-    peers.set(socket, peer);
-  }
-  return peer;
 }
 
 function commonName(cert: X509Certificate): string {

@@ -150,6 +150,36 @@ describe('vault store (journal with group commit)', () => {
     });
   });
 
+  it('appends only the records a batch wrote to, a write deep inside a record included', async () => {
+    const store = await started();
+    await store.mutate((s) => {
+      for (const name of ['a', 'b', 'c']) s.vaults[name] = vaultRecord(name);
+    });
+    await store.mutate((s) => void s.vaults.b!.pins.push({ hash: 'h', expiresAt: new Date().toISOString(), usedAt: null }));
+    await store.mutate((s) => {
+      const b = s.vaults.b!;
+      b.pins = b.pins.filter(() => true); // the pins read back through the proxies, stored without them
+      b.pins[0]!.usedAt = new Date(0).toISOString();
+    });
+    await store.mutate((s) => void delete s.vaults.c);
+    await store.mutate((s) => Object.values(s.vaults).map((v) => v.identity.name)); // reads only: nothing to append
+    const batches = (await journalLines()).slice(1).map((line) => JSON.parse(line.slice(9)) as unknown[][]);
+    assert.deepEqual(batches.map((entries) => entries.map(([kind, key]) => `${kind} ${key}`)), [['vault a', 'vault b', 'vault c'], ['vault b'], ['vault b'], ['vault c']]);
+    await store.close();
+    const reread = await open();
+    assert.deepEqual(Object.keys(reread.state.vaults), ['a', 'b']);
+    assert.deepEqual(reread.state.vaults.b!.pins.map((p) => p.usedAt), [new Date(0).toISOString()]);
+    assert.deepEqual(reread.state, JSON.parse(JSON.stringify(store.state)), 'what was read back is what was in memory');
+  });
+
+  it('writes every record when a mutator replaces a whole collection', async () => {
+    const store = await started();
+    await store.mutate((s) => void (s.vaults.a = vaultRecord('a')));
+    await store.mutate((s) => void (s.vaults = { b: vaultRecord('b') }));
+    await store.close();
+    assert.deepEqual(Object.keys((await open()).state.vaults), ['b']);
+  });
+
   it('compacts past 1 MiB into a new snapshot and a short journal', async () => {
     const store = await started();
     const big = 'x'.repeat(COMPACT_BYTES / 2);
