@@ -17,6 +17,13 @@ export interface XmlElement {
   children: XmlElement[];
 }
 
+/**
+ * Credentials files nest three or four elements deep. saxes resolves each tag's namespace through
+ * the open tags, so a file of deeply nested tags costs time in the square of its depth (70,000
+ * unclosed tags ran for minutes in the fuzz run): deeper than this is refused as it opens.
+ */
+export const MAX_XML_DEPTH = 32;
+
 export function parseXml(source: string): XmlElement {
   const parser = new SaxesParser({ xmlns: true, position: true });
   const stack: XmlElement[] = [];
@@ -28,6 +35,13 @@ export function parseXml(source: string): XmlElement {
     });
   });
   parser.on('opentag', (tag: SaxesTagNS) => {
+    if (stack.length >= MAX_XML_DEPTH) {
+      throw credentialsError('VaultCredentialMalformedXml', `The file nests elements more than ${MAX_XML_DEPTH} deep, which credentials files never do.`, {
+        reason: 'depth',
+        line: parser.line,
+        column: parser.column,
+      });
+    }
     const element: XmlElement = {
       name: tag.local,
       namespace: tag.uri,

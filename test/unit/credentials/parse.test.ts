@@ -115,6 +115,14 @@ describe('vault credentials: parsing', function () {
     rejectsWith('VaultCredentialTooLarge', () => parse(padded));
   });
 
+  it('refuses elements nested deeper than any credentials file, as they open (the fuzz run\'s 70,000 unclosed tags ran for minutes)', () => {
+    // Refused at the 33rd tag, not after reading the rest (before, this ran past the test's time-out).
+    const params = rejectsWith('VaultCredentialMalformedXml', () => parse(`<?xml version="1.0" encoding="utf-8"?>${'<Lo>'.repeat(70_000)}`));
+    assert.equal(params.reason, 'depth');
+    // The real file's depth is far from the limit.
+    assert.equal(parse(issued.xml).vaultName, TEST_VAULT.name);
+  });
+
   it('refuses a declared encoding that contradicts the bytes (encoding.test.ts has every encoding)', () => {
     rejectsWith('VaultCredentialEncodingMismatch', () => parse(issued.xml.replace('encoding="utf-8"', 'encoding="utf-16"')));
   });
