@@ -12,7 +12,7 @@ import path from 'node:path';
 import { inspect } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { MARS_DEFAULT_INSTALL_FOLDER } from '../../src/core/agents/mars/factory';
+import { MARS_DEFAULT_INSTALL_FOLDER } from '../../src/core/config/layout';
 import { agentLayout } from '../../src/core/config/layout';
 import type { FleetReport } from '../../src/core/fleet';
 import type { SshTarget } from '../../src/core/target/ssh/sshTarget';

@@ -39,11 +39,16 @@ export function agentLayout(target: Pick<Target, 'pathStyle'>, installFolder: st
   };
 }
 
+/**
+ * The MARS installer's own install folder (agent facts §3, its `/p:` default): Windows servers get
+ * MARS, and an agent already installed there is found rather than installed again elsewhere.
+ */
+export const MARS_DEFAULT_INSTALL_FOLDER = 'C:\\Program Files\\Microsoft Azure Recovery Services Agent';
+
 /** The install and cache folders used when the admin does not choose them (the agent's /p and /s defaults). */
 export function defaultFolders(facts: HostFacts): { installFolder: string; cacheFolder: string } {
   if (facts.platform === 'win32') {
-    const installFolder = 'C:\\Program Files\\Backup Agent';
-    return { installFolder, cacheFolder: path.win32.join(installFolder, 'Scratch') };
+    return { installFolder: MARS_DEFAULT_INSTALL_FOLDER, cacheFolder: path.win32.join(MARS_DEFAULT_INSTALL_FOLDER, 'Scratch') };
   }
   const installFolder = facts.elevated ? '/opt/backup-agent' : path.posix.join(facts.homeDir, '.backup-agent');
   return { installFolder, cacheFolder: path.posix.join(installFolder, 'scratch') };

@@ -41,7 +41,8 @@ export { agentFolderProblem, credentialsForRun, folderForServer, serversToRetry,
 export type { BackendHost, VaultBackend } from '../vault/backend';
 export type { AgentKind, BackendKind } from '../vault/kinds';
 export { AzureVaultBackend } from '../vault/azure/backend';
-export { MARS_DEFAULT_INSTALL_FOLDER, type MarsAdapter } from '../agents/mars/factory';
+export { type MarsAdapter } from '../agents/mars/factory';
+export { MARS_DEFAULT_INSTALL_FOLDER } from '../config/layout';
 export type { RegisteredAt } from '../agents/mars/driver';
 export type { SecurityPinPrompt } from '../agents/mars/pin';
 export { adminIssuer, LocalVaultBackend, type VaultIssuer } from '../vault/local';

@@ -180,8 +180,8 @@ describe('CLI with an Azure vault: the MARS driver on a (simulated) Windows serv
       machineId: randomUUID(),
       serverName,
       agentVersion: '2.0.0.0',
-      installFolder: 'C:\\Program Files\\Backup Agent',
-      cacheFolder: 'C:\\Program Files\\Backup Agent\\Scratch',
+      installFolder: 'C:\\Program Files\\Microsoft Azure Recovery Services Agent',
+      cacheFolder: 'C:\\Program Files\\Microsoft Azure Recovery Services Agent\\Scratch',
       proxy: { mode: 'off', host: '', port: 8080, user: '', noProxy: [], passwordFile: null },
       vault: { name: identity.name, subscriptionId: identity.subscriptionId, resourceGroup: identity.resourceGroup, location: identity.location, resourceId: identity.resourceId, endpoint: `https://${AZURE_HOST}` },
       registration: { id: 'ABCDEF0123456789ABCDEF0123456789ABCDEF01', registeredAt: now },
@@ -189,8 +189,8 @@ describe('CLI with an Azure vault: the MARS driver on a (simulated) Windows serv
       passphrase: null,
       updatedAt: now,
     };
-    const configFile = '/C:/Program Files/Backup Agent/config/agent.json';
-    for (const folder of ['/C:/Program Files', '/C:/Program Files/Backup Agent', '/C:/Program Files/Backup Agent/config']) windows.simulation.folders.add(folder);
+    const configFile = '/C:/Program Files/Microsoft Azure Recovery Services Agent/config/agent.json';
+    for (const folder of ['/C:/Program Files', '/C:/Program Files/Microsoft Azure Recovery Services Agent', '/C:/Program Files/Microsoft Azure Recovery Services Agent/config']) windows.simulation.folders.add(folder);
     windows.simulation.files.set(configFile, Buffer.from(JSON.stringify(config)));
     const registered = async () => (await vault.admin.listRegistrations(identity.name)).find((r) => r.serverName === serverName)?.status;
     assert.equal(await registered(), 'registered');

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { inspect } from 'node:util';
-import { installRecordFile } from '../../../src/core/config/layout';
+import { defaultFolders, installRecordFile } from '../../../src/core/config/layout';
 import type { ErrorCode } from '../../../src/core/errorCatalogue';
 import { CancelledError, isSetupError } from '../../../src/core/errors';
 import type { HostFacts } from '../../../src/core/target/target';
@@ -32,6 +32,13 @@ describe('installRecordFile', () => {
     assert.equal(installRecordFile(linux), '/home/ops/.config/backup-agent/install.json');
     assert.equal(installRecordFile({ ...linux, elevated: true, recordDir: '/srv/records' }), '/srv/records/install.json');
     assert.equal(installRecordFile({ ...linux, platform: 'win32', homeDir: 'C:\\Users\\ops' }), 'C:\\ProgramData\\Backup Agent\\install.json');
+  });
+
+  it("puts a Windows server's default folders where the MARS installer itself does (agent facts §3), so an agent installed there is found", () => {
+    assert.deepEqual(defaultFolders({ ...linux, platform: 'win32', homeDir: 'C:\\Users\\ops', elevated: true }), {
+      installFolder: 'C:\\Program Files\\Microsoft Azure Recovery Services Agent',
+      cacheFolder: 'C:\\Program Files\\Microsoft Azure Recovery Services Agent\\Scratch',
+    });
   });
 });
 

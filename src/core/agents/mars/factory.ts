@@ -13,9 +13,6 @@ export interface MarsAdapter extends Pick<MarsHost, 'askSecurityPin' | 'removeAt
   settings: Pick<MarsSettings, 'installerRoute' | 'microsoftUpdate' | 'uninstallOnUnregister'>;
 }
 
-/** The MARS installer's own install folder (agent facts §3, its `/p:` default): what a fleet offers for its Windows servers. */
-export const MARS_DEFAULT_INSTALL_FOLDER = 'C:\\Program Files\\Microsoft Azure Recovery Services Agent';
-
 /** Where the installer is put on the server: kept, since uninstalling runs it again with `/d`. */
 const STAGING_FOLDER = 'C:\\ProgramData\\Backup Agent\\installer';
 
