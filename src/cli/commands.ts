@@ -80,8 +80,8 @@ export async function runCommand(ctx: CliContext): Promise<void> {
     },
     serverChoice: async () => {
       const facts = await (await openedTarget()).facts(ctx.signal);
-      const { backendForPlatform } = await import('../core/vault/choose');
-      return { backend: backendForPlatform(facts.platform) };
+      const { statusChoice } = await import('../core/service/status');
+      return { backend: statusChoice(facts).backend };
     },
   };
   try {

@@ -215,6 +215,19 @@ describe('A fleet mixing Linux and (simulated) Windows servers', function () {
     assert.match(String(item.description), /^Simulated, not registered · vault's view: sign in to Azure · last checked /);
     assert.match(String(item.tooltip), /This is what the server itself says\. Sign in to Azure to see the vault's view of it\./);
     assert.ok(!/AgentNeedsLinux/.test(JSON.stringify(record)));
+
+    // The window's session on that server, the local vault's file still selected and no folder given:
+    // its status (as Show Status, Change and Unregister read it) is MARS's too, in the installer's own folder.
+    const chooser = new TestUserInput(['win1']);
+    assert.equal(await h.testing.chooseRemoteServer(chooser), true);
+    try {
+      const status = await h.testing.session.refreshStatus();
+      assert.equal(status.installFolder, folder);
+      assert.equal(status.config?.registration?.id, config.registration.id, inspect(status));
+      assert.ok(!/AgentNeedsLinux/.test(JSON.stringify(status)), inspect(status));
+    } finally {
+      await h.testing.session.useLocalTarget();
+    }
   });
 
   it("signed in to Azure (the local vault's Resource Manager emulator), a Windows server's status is the vault's view through Resource Manager: registered while the vault lists it, revoked once it does not", async () => {

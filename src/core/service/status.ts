@@ -6,8 +6,7 @@ import { publicConfig, readAgentConfig } from '../config/agentConfig';
 import { CancelledError, SetupError } from '../errors';
 import { deriveRegistrationState, type StateInputs } from '../status';
 import type { HostFacts } from '../target/target';
-import { agentForPlatform, BACKEND_AGENT } from '../vault/choose';
-import type { BackendKind } from '../vault/kinds';
+import { agentForPlatform, backendForPlatform } from '../vault/choose';
 import { installPlace, type ServiceContext } from './context';
 import type { BackendChoice, RemoteStatus, SetupStatus } from './types';
 import { isNetworkCode } from './vaultAccess';
@@ -28,9 +27,7 @@ export interface StatusOptions {
  * read through a service built for it, so a Windows server is read by the MARS driver.
  */
 export function statusChoice(facts: Pick<HostFacts, 'platform'>): BackendChoice {
-  const agent = agentForPlatform(facts.platform);
-  const backend = (Object.keys(BACKEND_AGENT) as BackendKind[]).find((b) => BACKEND_AGENT[b] === agent)!;
-  return { backend, agent };
+  return { backend: backendForPlatform(facts.platform), agent: agentForPlatform(facts.platform) };
 }
 
 export async function readStatus(ctx: ServiceContext, { installFolder, signal, askVault = true }: StatusOptions = {}): Promise<SetupStatus> {

@@ -22,6 +22,7 @@ import type {
   SetupStatus,
   VerifiedVaultCa,
 } from '../../../core/service';
+import { statusChoice } from '../../../core/service';
 import { writeTrustedCertificate } from '../settings';
 import { ActiveTarget, type ServiceFactory } from './activeTarget';
 import { BusyTracker, type OnProgress } from './busy';
@@ -90,7 +91,7 @@ export class Session implements SetupSession {
    */
   async checkCredentials(file: string, signal?: AbortSignal): Promise<Checked<DescribedCredentials>> {
     // A file that cannot be read has no vault service: the current service's check says why.
-    const choice = await this.targets.getService(this.backendChoice()).fileChoice(file, { signal }).catch(() => undefined);
+    const choice = await (await this.getService()).fileChoice(file, { signal }).catch(() => undefined);
     const service = this.targets.getService(choice);
     return checked(() => service.describeCredentials(file, { signal }));
   }
@@ -305,7 +306,7 @@ export class Session implements SetupSession {
   /** Changes a set-up agent (proxy, cache folder, passphrase with a security PIN). */
   async change(input: ChangeInput, progress: ProgressReporter, signal: AbortSignal) {
     const result = await this.operation('change', progress, async (onProgress) => {
-      const service = await this.getService();
+      const service = await this.installedService();
       const kept = input.proxy ? { ...input, proxy: await this.proxyChoice.withStoredPassword(input.proxy) } : input;
       return service.change(kept, { signal, onProgress, installFolder: this.targets.installFolder(), confirmPassphraseLocation: this.confirmSavedLocation() });
     });
@@ -315,14 +316,14 @@ export class Session implements SetupSession {
 
   async unregister(progress: ProgressReporter, signal: AbortSignal) {
     const result = await this.operation('unregister', progress, async (onProgress) =>
-      (await this.getService()).unregister({ signal, onProgress, installFolder: this.targets.installFolder() }),
+      (await this.installedService()).unregister({ signal, onProgress, installFolder: this.targets.installFolder() }),
     );
     await this.refreshStatus(signal).catch(() => undefined);
     return result;
   }
 
   async refreshStatus(signal?: AbortSignal): Promise<SetupStatus> {
-    const service = await this.getService();
+    const service = await this.installedService();
     this.checks.status = await service.status({ installFolder: this.targets.installFolder(), signal });
     this.fire();
     return this.checks.status;
@@ -333,7 +334,26 @@ export class Session implements SetupSession {
    * what it is built from changed (the file's vault service, the trusted CAs, VS Code's proxy settings).
    */
   async getService(): Promise<SetupService> {
-    return this.targets.getService(this.backendChoice());
+    return this.targets.getService(this.backendChoice() ?? (await this.platformChoice()));
+  }
+
+  /**
+   * The service for the agent installed on the target, whichever file is selected: the vault
+   * service whose agent runs on its system (status, change and unregister of a registered server).
+   */
+  private async installedService(): Promise<SetupService> {
+    const choice = await this.platformChoice();
+    return choice ? this.targets.getService(choice) : this.getService();
+  }
+
+  /**
+   * Before a file passed: the vault service whose agent runs on the target's system (the core's
+   * statusChoice), so a registered Windows server's status, change and unregister go through
+   * MARS. A target that cannot say (connection lost) gets the default; its own calls say why.
+   */
+  private async platformChoice(): Promise<BackendChoice | undefined> {
+    const facts = await this.target.target.facts().catch(() => undefined);
+    return facts && statusChoice(facts);
   }
 
   /** The selected file's vault service and agent, as its check found them (none before a file passed). */

@@ -7,7 +7,7 @@
  */
 import { unwatchFile, watchFile, type Stats } from 'node:fs';
 import * as vscode from 'vscode';
-import { thisMachineTarget, type SetupStatus } from '../../../core/service';
+import { statusChoice, thisMachineTarget, type SetupStatus } from '../../../core/service';
 import type { SetupSession } from '../session/types';
 import { readSettings } from '../settings';
 
@@ -65,7 +65,9 @@ export class ThisServer implements vscode.Disposable {
       await this.session.refreshStatus();
       return;
     }
-    const service = this.session.serviceFactory()(thisMachineTarget());
+    // Through the service of the vault service whose agent runs here (Windows: MARS), as the Servers view reads a server.
+    const target = thisMachineTarget();
+    const service = this.session.serviceFactory()(target, statusChoice(await target.facts()));
     this.update(await service.status({ installFolder: readSettings().installFolder || undefined }));
   }
 
