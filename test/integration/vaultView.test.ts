@@ -91,11 +91,10 @@ describe("The vault's view in the Servers view (the local vault's ARM emulator)"
   it('lists the vault with its resource group and region, and both registered servers as the vault reports them', async () => {
     const vault = await vaultNode();
     assert.deepEqual(vault.ref, { subscriptionId: SUBSCRIPTION, resourceGroup: 'rg-view', vault: VAULT });
-    assert.equal(vault.named, true, "this server's row names the vault");
     const vaultItem = await h.testing.servers.getTreeItem(vault);
     assert.equal(vaultItem.label, `Vault ${VAULT}`);
     assert.equal(vaultItem.description, 'resource group rg-view · westeurope');
-    assert.equal(vaultItem.collapsibleState, vscode.TreeItemCollapsibleState.Expanded);
+    assert.equal(vaultItem.collapsibleState, vscode.TreeItemCollapsibleState.Expanded, "this server's row names the vault: it opens");
 
     const servers = await vaultServers();
     assert.deepEqual(servers.map((s) => s.server.friendlyName).sort(), [OTHER, thisName].sort());

@@ -11,8 +11,6 @@ export interface VaultNode {
   id: string;
   ref: VaultRef;
   location: string;
-  /** Whether a server of the admin's list named this vault when the vaults were read (the tree item asks again: it opens expanded). */
-  named: boolean;
 }
 
 /** A server registered with the vault, as the vault reports it. */

@@ -48,7 +48,7 @@ export function vaultTree(f: FeatureContext, signIn: AzureSignInState, records: 
           withArm(subscriptionId, async (arm) =>
             (await arm.listVaults(subscriptionId)).map((v): VaultNode => {
               const ref = { subscriptionId, resourceGroup: v.resourceGroup, vault: v.vault };
-              return { kind: 'vault', id: vaultId(ref), ref, location: v.location, named: named(v.vault) };
+              return { kind: 'vault', id: vaultId(ref), ref, location: v.location };
             }),
           ),
         ),
