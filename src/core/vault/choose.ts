@@ -75,7 +75,7 @@ export function agentForPlatform(platform: string): AgentKind {
 
 /**
  * The vault service whose agent runs on a system (BACKEND_AGENT read backwards): a registered
- * server's, where no credentials file names it (the CLI's status and unregister).
+ * server's, whichever credentials file is selected (service/status.ts's statusChoice).
  */
 export function backendForPlatform(platform: string): BackendKind {
   const agent = agentForPlatform(platform);
