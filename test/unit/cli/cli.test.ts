@@ -391,6 +391,9 @@ describe('CLI', function () {
     });
 
     it('over --ssh', async function () {
+      // Eight CLI runs over SSH, one a whole register (the agent installs and registers on the server):
+      // 58-64 s alone on this 2-core machine, past the suite's 60 s under a CI run's load.
+      this.timeout(180_000);
       await withSshServer(this, async (sshd, home) => {
         await fs.writeFile(path.join(home, '.ssh', 'known_hosts'), `${sshd.knownHostsLine}\n`);
         await findsTheInstall(['--ssh', `${sshd.user}@${sshd.host}:${sshd.port}`], path.join(sshd.dir, 'chosen-install'), { ...env, HOME: home });
