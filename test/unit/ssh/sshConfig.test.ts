@@ -135,6 +135,16 @@ Host *
     });
   }
 
+  it('takes a host name of 253 characters, the most DNS carries, and refuses a longer one, typed or as HostName, saying why', async () => {
+    const longest = `${'a'.repeat(63)}.`.repeat(3) + 'a'.repeat(61);
+    assert.equal(longest.length, 253);
+    assert.equal((await resolve(`me@${longest}`, '')).host, longest);
+    const typed = await rejectsWith(resolve(`me@${longest}b`, ''), SshCode.InvalidDestination);
+    assert.equal(typed.params.reason, 'the host name is 254 characters long, and a host name has at most 253');
+    const configured = await rejectsWith(resolve('alias', `Host alias\n  HostName ${longest}b\n`), SshCode.InvalidDestination);
+    assert.equal(configured.params.reason, 'its HostName is not valid: the host name is 254 characters long, and a host name has at most 253');
+  });
+
   it('refuses a ProxyJump loop', async () => {
     await rejectsWith(resolve('a', 'Host a\n ProxyJump b\nHost b\n ProxyJump a\n'), SshCode.InvalidDestination);
   });

@@ -34,9 +34,14 @@ const DEFAULT_KEYS = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
 
 const invalid = (destination: string, reason: string) => sshError(SshCode.InvalidDestination, { destination, reason });
 
-/** A host name (letters, digits, `.`, `-`, `_`, not starting with `-`) or an IP address. */
-function validHost(host: string): boolean {
-  return isIP(host) !== 0 || /^[A-Za-z0-9_][A-Za-z0-9._-]*$/.test(host);
+/** The longest host name DNS can carry, written out (RFC 1035: 255 octets on the wire). */
+export const MAX_HOST_NAME_LENGTH = 253;
+
+/** Why `host` is not a host name (letters, digits, `.`, `-`, `_`, not starting with `-`, at most 253 long) or an IP address. */
+function hostProblem(host: string): string | undefined {
+  if (isIP(host) !== 0) return undefined;
+  if (host.length > MAX_HOST_NAME_LENGTH) return `the host name is ${host.length} characters long, and a host name has at most ${MAX_HOST_NAME_LENGTH}`;
+  return /^[A-Za-z0-9_][A-Za-z0-9._-]*$/.test(host) ? undefined : `"${host}" is not a host name or an IP address`;
 }
 
 function parsePort(text: string, destination: string): number {
@@ -68,7 +73,8 @@ export function parseTypedDestination(text: string): Typed {
     host = colon >= 0 ? rest.slice(0, colon) : rest;
     if (colon >= 0) port = parsePort(rest.slice(colon + 1), text);
   }
-  if (!host || !validHost(host)) throw invalid(text, `"${host}" is not a host name or an IP address`);
+  const problem = host ? hostProblem(host) : '"" is not a host name or an IP address';
+  if (problem) throw invalid(text, problem);
   return { user, host, port };
 }
 
@@ -96,7 +102,8 @@ async function resolveWith(text: string, blocks: HostBlock[], home: string, defa
   const typed = parseTypedDestination(text);
   const config = configFor(blocks, typed.host);
   const hostName = config.hostName ? config.hostName.replace(/%(.)/g, (w, c: string) => (c === 'h' ? typed.host : c === '%' ? '%' : w)) : typed.host;
-  if (!validHost(hostName)) throw invalid(text, `its HostName "${hostName}" is not a host name or an IP address`);
+  const problem = hostProblem(hostName);
+  if (problem) throw invalid(text, `its HostName is not valid: ${problem}`);
   const port = typed.port ?? (config.port !== undefined ? parsePort(config.port, text) : 22);
   const user = typed.user ?? config.user ?? defaultUser;
   const tokens = { home, host: hostName, port, remoteUser: user, localUser: os.userInfo().username };

@@ -10,6 +10,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SetupError } from '../../errors';
+import { MAX_HOST_NAME_LENGTH } from './destination';
 import { patternListMatches } from './patterns';
 import { SshCode } from './types';
 
@@ -91,14 +92,17 @@ export function hostFieldMatches(hosts: string, name: string): boolean {
   return patternListMatches(hosts.split(','), name);
 }
 
-async function entriesFor(files: readonly string[], name: string): Promise<Entry[]> {
+async function entriesFor(files: readonly string[], host: string, port: number): Promise<Entry[]> {
+  // No line names a host no host can be, and each hashed line would hash the whole name.
+  if (host.length > MAX_HOST_NAME_LENGTH) return [];
+  const name = knownHostsName(host, port);
   const all = await Promise.all(files.map(async (file) => parseLines(file, await fs.readFile(file, 'utf8').catch(() => ''))));
   return all.flat().filter((e) => hostFieldMatches(e.hosts, name));
 }
 
 /** The key types known_hosts holds for this host (to ask the server for one of those first). */
 export async function knownKeyTypes(files: readonly string[], host: string, port: number): Promise<string[]> {
-  const entries = await entriesFor(files, knownHostsName(host, port));
+  const entries = await entriesFor(files, host, port);
   return [...new Set(entries.filter((e) => !e.marker).map((e) => e.keyType))];
 }
 
@@ -107,7 +111,7 @@ export async function knownKeyTypes(files: readonly string[], host: string, port
  * revoked key; else another key of the same type; else another key of any type).
  */
 export async function checkHostKey(files: readonly string[], host: string, port: number, blob: Buffer): Promise<HostKeyStatus> {
-  const entries = await entriesFor(files, knownHostsName(host, port));
+  const entries = await entriesFor(files, host, port);
   const type = keyTypeOf(blob);
   const changed = (e: Entry): HostKeyStatus => ({ status: 'changed', file: e.file, line: e.line, keyType: e.keyType, revoked: e.marker === 'revoked' });
   const revoked = entries.find((e) => e.marker === 'revoked' && e.key.equals(blob));
