@@ -88,7 +88,7 @@ function parseKeepingNumbers(body: string): unknown {
   return JSON.parse(body.replace(/("(?:[^"\\]|\\.)*")|(-?\d[\d.eE+-]*)/g, (_, string: string | undefined, number: string) => string ?? `"${number}"`));
 }
 
-function invalidResponse(field: string, issue: string): SetupError {
+export function invalidResponse(field: string, issue: string): SetupError {
   return new SetupError('AzureVaultCertificateResponseInvalid', `Azure's answer to the certificate upload is missing or has an invalid "${clip(field)}".`, {
     field: clip(field),
     issue,

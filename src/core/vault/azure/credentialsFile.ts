@@ -4,9 +4,10 @@
  * Azure's answer to the certificate upload. Pure: the upload itself is someone else's job.
  */
 import { credentialsFileName, defaultAadAudience, formatAgentLinks, writeBackupCredentials } from '../../credentials/format';
+import { MAX_CREDENTIALS_BYTES } from '../../credentials/read';
 import type { IssuedCredentialsFile } from '../backend';
 import type { VaultCertificate } from './certificate';
-import { parseCertificateResponse } from './certificateResponse';
+import { invalidResponse, parseCertificateResponse } from './certificateResponse';
 
 /** The vault as its ARM GET describes it. */
 export interface AzureVault {
@@ -58,5 +59,8 @@ export function composeAzureCredentials({ vault, responseBody, certificate, now 
     AgentLinks: formatAgentLinks(MARS_AGENT_LINKS),
     PrivateEndpointStateForBackup: vault.privateEndpointStateForBackup ?? null,
   });
+  // A file the credentials reader would refuse is never written: an answer with a field of a
+  // megabyte (the fuzzer's aadAudience) is refused as the answer it is.
+  if (Buffer.byteLength(xml) > MAX_CREDENTIALS_BYTES) throw invalidResponse('body', 'tooLarge');
   return { fileName: credentialsFileName(vault.name, now), xml };
 }

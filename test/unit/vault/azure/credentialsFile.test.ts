@@ -165,6 +165,7 @@ describe('Azure credentials file', function () {
       ['a blank audience', () => bodyWith({ ...spec(), aadAudience: '\r\n' }), 'AzureVaultCertificateResponseInvalid', { field: 'properties.aadAudience' }],
       ['an audience of a BOM', () => bodyWith({ ...spec(), aadAudience: '\uFEFF' }), 'AzureVaultCertificateResponseInvalid', { field: 'properties.aadAudience' }],
       ['an endpoint with U+FFFF', () => bodyWith({ ...spec(), azureManagementEndpointAudience: 'https://x.example/\uFFFF' }), 'AzureVaultCertificateResponseInvalid', { field: 'properties.azureManagementEndpointAudience', issue: 'notXmlText' }],
+      ['an audience of a megabyte, which would make a file past the reader\'s 1 MiB', () => bodyWith({ ...spec(), aadAudience: `https://${'a'.repeat(1_100_000)}.example/` }), 'AzureVaultCertificateResponseInvalid', { field: 'body', issue: 'tooLarge' }],
       ['a missing resourceId', () => bodyWith({ ...spec(), resourceId: undefined }), 'AzureVaultCertificateResponseInvalid', { field: 'properties.resourceId' }],
       ['the retired ACS kind', () => bodyWith({ ...spec(), authType: 'AccessControlService' }), 'AzureVaultCertificateWrongAuthType', { authType: 'AccessControlService' }],
       ['a resourceId of letters', () => bodyWith({ ...spec(), resourceId: 'abc' }), 'AzureVaultResourceIdInvalid', { resourceId: 'abc' }],
