@@ -25,6 +25,11 @@ export class SetupError extends Error {
   }
 }
 
+/** Outside text (a file's, a server's, what was typed) goes into an error's params and message only this long. */
+export function clipParam(text: string, max = 64): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
 export function isSetupError(err: unknown, code?: ErrorCode): err is SetupError {
   return err instanceof SetupError && (code === undefined || err.code === code);
 }

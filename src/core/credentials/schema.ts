@@ -4,7 +4,7 @@
  * with a message that tells the user which file to fetch instead.
  */
 import * as z from 'zod';
-import type { ErrorParams } from '../errors';
+import { clipParam, type ErrorParams } from '../errors';
 import { credentialsError } from './errors';
 import { BACKUP_ELEMENTS, BACKUP_ROOT, DATACONTRACT_NS, LEGACY_BACKUP_ROOT, SITE_RECOVERY_ROOTS, type BackupElement } from './format';
 import type { XmlElement } from './xml';
@@ -94,7 +94,7 @@ export function readBackupDocument(root: XmlElement): BackupMembers {
     throw credentialsError(
       'VaultCredentialLegacy',
       'This is a retired (ACS-era) vault credentials file. Download a new one from the vault.',
-      refusalDetails(legacySchema, root, (doc) => ({ vaultName: clip(doc.members.ResourceName) })),
+      refusalDetails(legacySchema, root, (doc) => ({ vaultName: clipParam(doc.members.ResourceName) })),
     );
   }
   if ((SITE_RECOVERY_ROOTS as readonly string[]).includes(root.name)) {
@@ -104,13 +104,13 @@ export function readBackupDocument(root: XmlElement): BackupMembers {
       {
         root: root.name,
         ...refusalDetails(siteRecoverySchema, root, ({ members }) => ({
-          vaultName: clip(members.ResourceName),
-          ...(members.SiteName ? { siteName: clip(members.SiteName) } : {}),
+          vaultName: clipParam(members.ResourceName),
+          ...(members.SiteName ? { siteName: clipParam(members.SiteName) } : {}),
         })),
       },
     );
   }
-  throw credentialsError('VaultCredentialWrongRoot', 'This is not a vault credentials file.', { root: clip(root.name) });
+  throw credentialsError('VaultCredentialWrongRoot', 'This is not a vault credentials file.', { root: clipParam(root.name) });
 }
 
 /** Names for a refusal's message; a refused file that does not even fit its flavour's schema gets none. */
@@ -123,10 +123,6 @@ function refusalDetails<T>(schema: z.ZodType<T>, root: XmlElement, pick: (doc: T
   }
 }
 
-/** Text from a refused file goes into params only this long. */
-function clip(text: string): string {
-  return text.slice(0, 64);
-}
 
 /** Members in the root's namespace; others are foreign to the serializer and ignored like it does. */
 function documentInput(root: XmlElement): DocumentInput {
@@ -155,5 +151,5 @@ function memberValue(element: XmlElement, depth: number): MemberValue {
 }
 
 function invalidField(field: string, issue: string) {
-  return credentialsError('VaultCredentialInvalidField', `The vault credentials field "${clip(field)}" is invalid.`, { field: clip(field), issue });
+  return credentialsError('VaultCredentialInvalidField', `The vault credentials field "${clipParam(field)}" is invalid.`, { field: clipParam(field), issue });
 }

@@ -141,6 +141,8 @@ Host *
     assert.equal((await resolve(`me@${longest}`, '')).host, longest);
     const typed = await rejectsWith(resolve(`me@${longest}b`, ''), SshCode.InvalidDestination);
     assert.equal(typed.params.reason, 'the host name is 254 characters long, and a host name has at most 253');
+    const huge = await rejectsWith(resolve(`me@${'a'.repeat(600_000)}`, ''), SshCode.InvalidDestination);
+    assert.equal(huge.params.destination, `me@${'a'.repeat(297)}…`, 'the error shows the start of a huge destination, not all of it');
     const configured = await rejectsWith(resolve('alias', `Host alias\n  HostName ${longest}b\n`), SshCode.InvalidDestination);
     assert.equal(configured.params.reason, 'its HostName is not valid: the host name is 254 characters long, and a host name has at most 253');
   });

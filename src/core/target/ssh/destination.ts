@@ -8,6 +8,7 @@ import { promises as fs } from 'node:fs';
 import { isIP } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { clipParam } from '../../errors';
 import { sshError } from './errors';
 import { configFor, defaultSshConfigFile, expandIncludes, expandTokens, parseSshConfig, type HostBlock } from './sshConfig';
 import { SshCode, type SshDestination } from './types';
@@ -32,7 +33,11 @@ interface Typed {
 const MAX_JUMP_DEPTH = 8;
 const DEFAULT_KEYS = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
 
-const invalid = (destination: string, reason: string) => sshError(SshCode.InvalidDestination, { destination, reason });
+/** Room for a destination whose host name is as long as DNS allows, with a user and a port. */
+const SHOWN_DESTINATION = 300;
+
+const invalid = (destination: string, reason: string) =>
+  sshError(SshCode.InvalidDestination, { destination: clipParam(destination, SHOWN_DESTINATION), reason: clipParam(reason, SHOWN_DESTINATION) });
 
 /** The longest host name DNS can carry, written out (RFC 1035: 255 octets on the wire). */
 export const MAX_HOST_NAME_LENGTH = 253;

@@ -6,7 +6,7 @@
  */
 import * as z from 'zod';
 import { guid, httpsUrl, isInt64 } from '../../credentials/schema';
-import { SetupError } from '../../errors';
+import { SetupError, clipParam } from '../../errors';
 import { nextStep } from '../../nextActions';
 
 /** What the credentials file takes from the answer. */
@@ -59,15 +59,15 @@ export function parseCertificateResponse(body: string): VaultAadDetails {
     if (value !== undefined && !XML_CHARS.test(value)) throw invalidResponse(`properties.${field}`, 'notXmlText');
   }
   if (authType !== AAD_AUTH_TYPE) {
-    throw new SetupError('AzureVaultCertificateWrongAuthType', `Azure answered the certificate upload for ${clip(authType)} authentication, not ${AAD_AUTH_TYPE}.`, {
-      authType: clip(authType),
+    throw new SetupError('AzureVaultCertificateWrongAuthType', `Azure answered the certificate upload for ${clipParam(authType)} authentication, not ${AAD_AUTH_TYPE}.`, {
+      authType: clipParam(authType),
       ...nextStep('reportProblem'),
     });
   }
   // A JSON string of digits reads the same as a number here; anything else is refused.
   if (!isInt64(resourceId)) {
-    throw new SetupError('AzureVaultResourceIdInvalid', `Azure gave the vault's resourceId as "${clip(resourceId)}", not a 64-bit integer.`, {
-      resourceId: clip(resourceId),
+    throw new SetupError('AzureVaultResourceIdInvalid', `Azure gave the vault's resourceId as "${clipParam(resourceId)}", not a 64-bit integer.`, {
+      resourceId: clipParam(resourceId),
       ...nextStep('reportProblem'),
     });
   }
@@ -89,14 +89,10 @@ function parseKeepingNumbers(body: string): unknown {
 }
 
 export function invalidResponse(field: string, issue: string): SetupError {
-  return new SetupError('AzureVaultCertificateResponseInvalid', `Azure's answer to the certificate upload is missing or has an invalid "${clip(field)}".`, {
-    field: clip(field),
+  return new SetupError('AzureVaultCertificateResponseInvalid', `Azure's answer to the certificate upload is missing or has an invalid "${clipParam(field)}".`, {
+    field: clipParam(field),
     issue,
     ...nextStep('reportProblem'),
   });
 }
 
-/** Text from Azure's answer goes into messages only this long. */
-function clip(value: string): string {
-  return value.slice(0, 64);
-}
