@@ -123,7 +123,6 @@ function refusalDetails<T>(schema: z.ZodType<T>, root: XmlElement, pick: (doc: T
   }
 }
 
-
 /** Members in the root's namespace; others are foreign to the serializer and ignored like it does. */
 function documentInput(root: XmlElement): DocumentInput {
   const own = root.children.filter((child) => child.namespace === root.namespace);

@@ -78,7 +78,7 @@ export function parseTypedDestination(text: string): Typed {
     host = colon >= 0 ? rest.slice(0, colon) : rest;
     if (colon >= 0) port = parsePort(rest.slice(colon + 1), text);
   }
-  const problem = host ? hostProblem(host) : '"" is not a host name or an IP address';
+  const problem = hostProblem(host);
   if (problem) throw invalid(text, problem);
   return { user, host, port };
 }

@@ -95,4 +95,3 @@ export function invalidResponse(field: string, issue: string): SetupError {
     ...nextStep('reportProblem'),
   });
 }
-
