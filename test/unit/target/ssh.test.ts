@@ -3,10 +3,17 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { isSetupError } from '../../../src/core/errors';
 import { nextActionOf } from '../../../src/core/errorCatalogue';
-import { openSshTarget, SshCode, type SshTarget } from '../../../src/core/target/ssh';
+import { Client } from 'ssh2';
+import { fileSystemOfMagic } from '../../../src/core/target/posix/fileSystems';
+import { openSshTarget, SshCode, SshTarget } from '../../../src/core/target/ssh';
+import { connectSsh } from '../../../src/core/target/ssh/connect';
+import { probeRemoteShell } from '../../../src/core/target/ssh/probe';
+import type { RemoteShell } from '../../../src/core/target/ssh/remoteShell';
+import { SshTransport } from '../../../src/core/target/ssh/transport';
 import { generateKeyPair, sshdUnavailableReason, startSshd, type KeyPair, type TestSshd } from '../../support/sshd';
 import { connectOptions, destinationOf, rejectsWith, scriptedPrompts, skipUnless, sshTempDir, trustedTarget } from '../ssh/support';
 import { targetContract } from './contract';
+import { mountTmpfs, mountUnavailableReason } from '../cache/tmpfs';
 import { running, until } from './processes';
 
 targetContract(
@@ -73,6 +80,59 @@ describe('SshTarget', function () {
     } finally {
       await sshd.close();
     }
+  });
+
+  describe('the file system of a folder', () => {
+    let sshd: TestSshd;
+    let shell: RemoteShell;
+    let target: SshTarget;
+    const execs: string[] = [];
+    const proto = Client.prototype as unknown as { exec: (...args: unknown[]) => unknown };
+    const exec = proto.exec;
+
+    before(async () => {
+      sshd = await startSshd({ authorizedKeys: [key.publicKey] });
+      const known = await fs.mkdtemp(path.join(dir, 'known-'));
+      await fs.writeFile(path.join(known, 'known_hosts'), `${sshd.knownHostsLine}\n`);
+      const destination = destinationOf(sshd, [key.privateKeyFile]);
+      const options = connectOptions(known, scriptedPrompts({ trust: false }));
+      const transport = new SshTransport(destination, await connectSsh(destination, options), options.logger);
+      shell = await probeRemoteShell(transport);
+      target = new SshTarget(transport, shell);
+      proto.exec = function (this: unknown, line: unknown, ...rest: unknown[]) {
+        execs.push(String(line));
+        return exec.call(this, line, ...rest);
+      };
+    });
+    after(async () => {
+      proto.exec = exec;
+      await target?.close();
+      await sshd?.close();
+    });
+    beforeEach(() => execs.splice(0));
+
+    it('comes from the mount table over SFTP, with no session on the server, named as the shell names it', async () => {
+      const { fileSystem } = await target.freeSpace(dir);
+      assert.deepEqual(execs, []);
+      assert.deepEqual(fileSystem, fileSystemOfMagic((await fs.statfs(dir)).type));
+      // The shell's `stat -f`, which a server without the table answers with: the same answer, one session.
+      assert.deepEqual(await shell.fileSystem(dir), fileSystem);
+      assert.equal(execs.length, 1);
+    });
+
+    it('follows symbolic links to the mount the folder is really on', async function () {
+      skipUnless(this, await mountUnavailableReason());
+      const mount = await mountTmpfs({ sizeBytes: 64 * 1024 });
+      const link = path.join(dir, 'cache-link');
+      try {
+        await fs.symlink(mount.dir, link);
+        assert.deepEqual((await target.freeSpace(link)).fileSystem, { name: 'tmpfs', kind: 'local' });
+        assert.deepEqual(execs, []);
+      } finally {
+        await fs.rm(link, { force: true });
+        await mount.unmount();
+      }
+    });
   });
 
   describe('when the connection drops', () => {

@@ -1,7 +1,8 @@
 /**
  * What a POSIX file system is, from the superblock magic statfs(2) reports as f_type
- * (linux/magic.h): the Target's `FileSystem`. Unknown magics count as local, as the kernel's own
- * block file systems are too many to list; a target that cannot tell the magic says `unknown`.
+ * (linux/magic.h) or from its type in the mount table: the Target's `FileSystem`. Unknown ones
+ * count as local, as the kernel's own block file systems are too many to list; a target that
+ * cannot tell says `unknown`.
  */
 import type { FileSystem } from '../target';
 
@@ -55,4 +56,17 @@ export function fileSystemOfMagic(type: number): FileSystem {
   const virtual = VIRTUAL.get(magic);
   if (virtual) return { name: virtual, kind: 'virtual' };
   return { name: LOCAL.get(magic) ?? `0x${magic.toString(16)}`, kind: 'local' };
+}
+
+/** The mount table's type names of the network file systems above, with those that differ from the magic's name. */
+const NETWORK_TYPES: ReadonlySet<string> = new Set([...NETWORK.values(), 'nfs4', 'smb3', 'smbfs', 'ncpfs']);
+const VIRTUAL_TYPES: ReadonlySet<string> = new Set(VIRTUAL.values());
+
+/** The same judgement from the type the mount table names ("ext4", "nfs4", "fuse.sshfs"). */
+export function fileSystemOfType(type: string): FileSystem {
+  if (!type) return UNKNOWN_FILE_SYSTEM;
+  // Every FUSE file system shares one magic, so fuse.* and fuseblk count as network, as that magic does.
+  if (NETWORK_TYPES.has(type) || /^fuse(blk)?(\.|$)/.test(type)) return { name: type, kind: 'network' };
+  if (VIRTUAL_TYPES.has(type)) return { name: type, kind: 'virtual' };
+  return { name: type, kind: 'local' };
 }

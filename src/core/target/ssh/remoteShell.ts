@@ -20,7 +20,7 @@ export interface RemoteShell {
   rename(from: string, to: string): Promise<void>;
   /** Removes a folder and everything in it: SFTP has no recursive remove. */
   removeTree(folder: string): Promise<void>;
-  /** The file system `file` is on: SFTP cannot tell. */
+  /** The file system `file` is on, where SFTP cannot tell (no mount table to read). */
   fileSystem(file: string): Promise<FileSystem>;
   /** Free and total bytes where `file` is (when SFTP has no statvfs). */
   space(file: string): Promise<{ availableBytes: number; totalBytes: number }>;

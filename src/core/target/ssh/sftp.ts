@@ -148,6 +148,11 @@ export class Sftp {
     return this.#coded('unlink', file, (done) => this.wrapper.unlink(file, (err) => done(err, undefined)));
   }
 
+  /** The absolute name with every symbolic link resolved (realpath(3) on the server). */
+  realpath(file: string): Promise<string> {
+    return this.#coded('realpath', file, (done) => this.wrapper.realpath(file, done));
+  }
+
   statvfs(file: string): Promise<StatVfs> {
     return this.#coded('statfs', file, (done) => this.wrapper.ext_openssh_statvfs(file, done));
   }

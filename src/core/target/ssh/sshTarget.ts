@@ -8,7 +8,9 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { pathOf } from '../paths';
+import { fileSystemOfType } from '../posix/fileSystems';
 import { fileMode, folderMode, isPrivateMode } from '../posix/modes';
+import { mountOf, parseMountInfo } from '../posix/mountTable';
 import type { CommandResult, FileSystem, FreeSpace, HostFacts, PrivacyOptions, Reach, RunOptions, Target, TargetStat, WriteOptions } from '../target';
 import type { RemoteShell } from './remoteShell';
 import { errnoError, kindOf, type Sftp } from './sftp';
@@ -16,6 +18,9 @@ import type { SshTransport } from './transport';
 import type { SshDestination } from './types';
 
 const CHUNK_BYTES = 32 * 1024;
+const MOUNT_TABLE = '/proc/self/mountinfo';
+/** A host with thousands of mounts (containers) stays well under this. */
+const MAX_MOUNT_TABLE_BYTES = 4 * 1024 * 1024;
 /** Writes in flight at once: one round trip per chunk would make a large file crawl. */
 const WRITES_IN_FLIGHT = 16;
 
@@ -42,7 +47,7 @@ export class SshTarget implements Target {
   #facts: Promise<HostFacts> | undefined;
   /**
    * The file system of each file system id statvfs gave, for this connection: a setup asks about
-   * several folders of one file system, and each answer is a `stat -f` session on the server.
+   * several folders of one file system, and each answer costs round trips to the server.
    */
   readonly #fileSystems = new Map<string, Promise<FileSystem>>();
 
@@ -95,27 +100,29 @@ export class SshTarget implements Target {
   }
 
   readFile(file: string, maxBytes: number): Promise<Buffer> {
-    return this.transport.files('readFile', async (sftp) => {
-      const handle = await sftp.open(this.#s(file), 'r');
-      try {
-        const { size } = await sftp.fstat(handle, file);
-        if (size > maxBytes) throw Object.assign(new Error(`${file} is larger than ${maxBytes} bytes`), { code: 'EFBIG' });
-        const chunks: Buffer[] = [];
-        let total = 0;
-        for (;;) {
-          const buffer = Buffer.alloc(CHUNK_BYTES);
-          const n = await sftp.read(handle, file, buffer, total);
-          if (n === 0) break;
-          total += n;
-          // The file may have grown since fstat.
-          if (total > maxBytes) throw Object.assign(new Error(`${file} is larger than ${maxBytes} bytes`), { code: 'EFBIG' });
-          chunks.push(buffer.subarray(0, n));
-        }
-        return Buffer.concat(chunks);
-      } finally {
-        await sftp.close(handle, file).catch(() => undefined);
+    return this.transport.files('readFile', (sftp) => this.#read(sftp, file, maxBytes));
+  }
+
+  async #read(sftp: Sftp, file: string, maxBytes: number): Promise<Buffer> {
+    const handle = await sftp.open(this.#s(file), 'r');
+    try {
+      const { size } = await sftp.fstat(handle, file);
+      if (size > maxBytes) throw Object.assign(new Error(`${file} is larger than ${maxBytes} bytes`), { code: 'EFBIG' });
+      const chunks: Buffer[] = [];
+      let total = 0;
+      for (;;) {
+        const buffer = Buffer.alloc(CHUNK_BYTES);
+        const n = await sftp.read(handle, file, buffer, total);
+        if (n === 0) break;
+        total += n;
+        // The file may have grown since fstat (a /proc file says 0).
+        if (total > maxBytes) throw Object.assign(new Error(`${file} is larger than ${maxBytes} bytes`), { code: 'EFBIG' });
+        chunks.push(buffer.subarray(0, n));
       }
-    });
+      return Buffer.concat(chunks);
+    } finally {
+      await sftp.close(handle, file).catch(() => undefined);
+    }
   }
 
   writeFileAtomic(file: string, data: string | Uint8Array, options: WriteOptions = {}): Promise<void> {
@@ -241,25 +248,40 @@ export class SshTarget implements Target {
     }
     return this.transport.files('freeSpace', async (sftp) => {
       if (!sftp.has('statvfs@openssh.com')) {
-        const [space, fileSystem] = await Promise.all([this.shell.space(file), this.shell.fileSystem(file)]);
+        const [space, fileSystem] = await Promise.all([this.shell.space(file), this.#fileSystem(sftp, file)]);
         return { ...space, fileSystem };
       }
       const vfs = await sftp.statvfs(file);
-      return { availableBytes: vfs.f_bavail * vfs.f_frsize, totalBytes: vfs.f_blocks * vfs.f_frsize, fileSystem: await this.#fileSystemOf(file, vfs.f_sid) };
+      return { availableBytes: vfs.f_bavail * vfs.f_frsize, totalBytes: vfs.f_blocks * vfs.f_frsize, fileSystem: await this.#fileSystemOf(sftp, file, vfs.f_sid) };
     });
   }
 
-  /** The shell's answer, once per file system id (a system that gives none is asked every time). */
-  #fileSystemOf(file: string, id: number | bigint | undefined): Promise<FileSystem> {
-    if (!id) return this.shell.fileSystem(file);
+  /** The file system, once per file system id (a system that gives none is asked every time). */
+  #fileSystemOf(sftp: Sftp, file: string, id: number | bigint | undefined): Promise<FileSystem> {
+    if (!id) return this.#fileSystem(sftp, file);
     const key = String(id);
     let known = this.#fileSystems.get(key);
     if (!known) {
-      known = this.shell.fileSystem(file);
+      known = this.#fileSystem(sftp, file);
       this.#fileSystems.set(key, known);
       known.catch(() => this.#fileSystems.delete(key));
     }
     return known;
+  }
+
+  /**
+   * Linux's mount table read over SFTP, which spares the server a session; the shell's answer
+   * where there is none (another system, a chrooted SFTP) or it does not list the folder's mount.
+   */
+  async #fileSystem(sftp: Sftp, file: string): Promise<FileSystem> {
+    if (this.pathStyle === 'posix') {
+      const mount = await Promise.all([sftp.realpath(file), this.#read(sftp, MOUNT_TABLE, MAX_MOUNT_TABLE_BYTES)]).then(
+        ([resolved, table]) => mountOf(parseMountInfo(table.toString('utf8')), resolved),
+        () => undefined,
+      );
+      if (mount) return fileSystemOfType(mount.type);
+    }
+    return this.shell.fileSystem(file);
   }
 
   run(command: string, args: readonly string[], options: RunOptions = {}): Promise<CommandResult> {

@@ -82,12 +82,12 @@ export class SshTransport implements Exec {
     return this.#sftp;
   }
 
-  /** SFTP work under the loss guard. */
   /** Target.reach: a remote forward back to this machine, under the loss guard. */
   reach(host: string, port: number, signal?: AbortSignal): Promise<Reach> {
     return this.guard('reach', () => reachThroughServer(this.connection.client, host, port, { server: this.destination, logger: this.logger, signal }));
   }
 
+  /** SFTP work under the loss guard. */
   files<T>(during: string, work: (sftp: Sftp) => Promise<T>): Promise<T> {
     return this.guard(during, async () => work(await this.#session()));
   }
