@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { ErrorParams } from '../../../core/service';
-import { fillTemplate } from './template';
+import { fillTemplate } from '../../../core/l10n/template';
 
 export interface ShownError {
   code: string;
