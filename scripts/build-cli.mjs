@@ -59,11 +59,12 @@ function newestUnder(dir) {
   return newest;
 }
 
-/** Builds the bundles when one is missing or older than src/, package.json or this script. */
+/** Builds the bundles when one is missing or older than src/, l10n/, package.json or this script. */
 export async function ensureCliBuilt({ root = repoRoot } = {}) {
   const built = Object.values(BINS).map((file) => path.join(root, file));
   const oldest = Math.min(...built.map((file) => (fs.existsSync(file) ? fs.statSync(file).mtimeMs : 0)));
-  const sources = Math.max(newestUnder(path.join(root, 'src')), ...['package.json', 'scripts/build-cli.mjs'].map((f) => fs.statSync(path.join(root, f)).mtimeMs));
+  // l10n/ too: the Spanish texts are bundled (src/cli/spanish.ts).
+  const sources = Math.max(newestUnder(path.join(root, 'src')), newestUnder(path.join(root, 'l10n')), ...['package.json', 'scripts/build-cli.mjs'].map((f) => fs.statSync(path.join(root, f)).mtimeMs));
   if (oldest > sources) return false;
   // stderr: stdout is the command's, and with --json holds one JSON object only.
   process.stderr.write('building the command line (dist/bin)…\n');

@@ -4,14 +4,18 @@
  * listing (agent facts §3). Usage errors are UsageErrors (exit code 2).
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { en, lines, localise, say, t, translating, type CliStringKey, type Said } from './strings';
 
+/** A mistake in the command line: its message in English (what --json carries) and its text in the CLI's language. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+  readonly text: string;
   constructor(
-    message: string,
+    message: Said,
     readonly code = 'CliUsage',
   ) {
-    super(message);
+    super(message.en);
+    this.text = message.text;
   }
 }
 
@@ -134,16 +138,16 @@ export interface ParsedCommand {
   values: Record<string, string | boolean | string[] | undefined>;
 }
 
-/** Options that would put a secret in the process arguments, and where the secret goes instead. */
-const SECRET_OPTIONS: Record<string, string> = {
-  passphrase: 'BACKUP_PASSPHRASE or --passphrase-stdin',
-  'proxy-password': 'BACKUP_PROXY_PASSWORD or --proxy-password-stdin',
-  password: 'BACKUP_PROXY_PASSWORD or --proxy-password-stdin',
-  pw: 'BACKUP_PROXY_PASSWORD or --proxy-password-stdin',
+/** Options that would put a secret in the process arguments, and where the secret goes instead (a text of CLI_STRINGS, or an option). */
+const SECRET_OPTIONS: Record<string, CliStringKey | '--token-stdin'> = {
+  passphrase: 'secretPassphrase',
+  'proxy-password': 'secretProxyPassword',
+  password: 'secretProxyPassword',
+  pw: 'secretProxyPassword',
   token: '--token-stdin',
   'access-token': '--token-stdin',
-  'security-pin': '--security-pin-stdin (or the prompt on a terminal)',
-  pin: '--security-pin-stdin (or the prompt on a terminal)',
+  'security-pin': 'secretSecurityPin',
+  pin: 'secretSecurityPin',
 };
 
 /** The first words of two-word commands ("passphrase generate", "azure servers"). */
@@ -153,74 +157,52 @@ export const COMMAND_GROUPS: ReadonlyMap<string, string[]> = Object.keys(COMMAND
   return groups;
 }, new Map<string, string[]>());
 
-export const HELP = `Backup agent setup: inspect vault credentials, check a server, register it with a vault.
+/** The help, in the CLI's language (the commands' usage lines are translated whole: l10n/cli.es.json). */
+export function help(): string {
+  return [
+    t('helpIntro'),
+    '',
+    t('helpUsage'),
+    '',
+    t('helpCommands'),
+    ...Object.values(COMMANDS).map((c) => `  ${localise(c.usage)}`),
+    '',
+    t('helpOptions'),
+    '',
+    t('helpDetails'),
+  ].join('\n');
+}
 
-Usage: backup-agent-setup <command> [options]     (in a checkout: npm run --silent cli -- <command>)
+/** A command's usage line, for its --help. */
+export const commandUsage = (command: CommandName): string => t('usage', `backup-agent-setup ${localise(COMMANDS[command].usage)}`);
+const usageText = (command: CommandName): Said => ({ en: en('usage', COMMANDS[command].usage), text: t('usage', localise(COMMANDS[command].usage)) });
 
-Commands:
-${Object.values(COMMANDS)
-  .map((c) => `  ${c.usage}`)
-  .join('\n')}
-
-Proxy options: --proxy-mode off|settings|vscode|environment  --proxy-host HOST  --proxy-port PORT
-               --proxy-user USER  --no-proxy HOST[,HOST…]  --proxy-password-stdin
-Common options: --json (one JSON object on stdout)  --verbose  --help
-Remote servers: --ssh takes a Host from ~/.ssh/config or [user@]host[:port]; it authenticates with
-               the SSH agent (SSH_AUTH_SOCK) or key files without a passphrase, and checks the host
-               key against ~/.ssh/known_hosts. A host not in it is refused unless
-               --accept-new-host-key (its fingerprint is printed, then it is added).
-
-Secrets never go in arguments: the passphrase comes from BACKUP_PASSPHRASE or --passphrase-stdin,
-the proxy password from BACKUP_PROXY_PASSWORD or --proxy-password-stdin, an Azure access token
-from --token-stdin, a MARS server's security PIN from --security-pin-stdin (with several, stdin's
-lines are the passphrase, the proxy password, the token, the PIN, in that order).
-MARS (an Azure vault's credentials file, a Windows server): register installs, registers and sets
-the passphrase with the MARS agent (--mars-installer-download server|admin: who downloads
-MARSAgentInstaller.exe, the server by default; --mars-microsoft-update: the installer's /m). The
-security PIN comes from --security-pin-stdin, else from the vault while signed in to Azure
-(--token-stdin, or an Azure CLI or environment sign-in), else it is asked on the terminal (not
-echoed). status reads the server's registration at the vault and unregister removes it there,
-through the same sign-in (--uninstall also uninstalls the agent with /d). A Linux server with an Azure file is refused (AgentNeedsWindows).
-Azure: without --token-stdin, azure commands sign in as Azure's tools do (an Azure CLI login, else
-a service principal in AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET), for Azure's own
-Resource Manager only. --arm-endpoint names another one (the local vault's ARM emulator:
-npm run vault -- arm-token gives its token), which takes only a token issued for it
-(--token-stdin); --ca is trusted for that endpoint only. azure credentials writes a new
-credentials file (0600, never over an existing one): every earlier file for that vault stops
-working. A file from --arm-endpoint is the local vault's when inspect and register get the same
---arm-endpoint (status's and unregister's --ca is for that endpoint only). The vault's CA: --ca FILE or BACKUP_VAULT_CA (a file or PEM text),
-trusted for the credentials file's (or --endpoint's) host:port only; status and unregister trust
-the CA the vault returned at registration.
-Without --install-folder, status and unregister use the install folder recorded on the server at
-registration, else the default. Shell completion: eval "$(backup-agent-setup completion bash)" (or zsh).
-Exit codes: 0 done, 1 refused or failed (the code is in the output), 2 usage (a malformed --ssh
-destination too), 130 cancelled.`;
 
 export function parseCommandLine(argv: readonly string[]): ParsedCommand | 'help' {
   rejectSecretArguments(argv);
   const [first, second] = argv;
   if (first === undefined || first === 'help' || first === '--help' || first === '-h') return 'help';
   const name = COMMAND_GROUPS.has(first) ? `${first} ${second ?? ''}` : first;
-  if (!Object.hasOwn(COMMANDS, name)) throw new UsageError(`Unknown command "${name.trim()}". Run with --help for the commands.`);
+  if (!Object.hasOwn(COMMANDS, name)) throw new UsageError(say('unknownCommand', name.trim()));
   const command = name as CommandName;
   const spec = COMMANDS[command];
   let parsed;
   try {
     parsed = parseArgs({ args: argv.slice(command.split(' ').length), options: { ...COMMON, ...spec.options }, allowPositionals: true, strict: true });
   } catch (err) {
-    throw new UsageError(`${(err as Error).message}\nUsage: ${spec.usage}`);
+    throw new UsageError(lines(parseArgsError(err as NodeJS.ErrnoException), usageText(command)));
   }
   const values = parsed.values as ParsedCommand['values'];
   const [min, max] = spec.positionals;
   if (!values.help && (parsed.positionals.length < min || parsed.positionals.length > max)) {
-    throw new UsageError(`Usage: ${spec.usage}`);
+    throw new UsageError(usageText(command));
   }
   const route = values['mars-installer-download'];
   if (typeof route === 'string' && !(INSTALLER_ROUTES as readonly string[]).includes(route)) {
-    throw new UsageError(`--mars-installer-download takes ${INSTALLER_ROUTES.join(' or ')}, not "${route}".\nUsage: ${spec.usage}`);
+    throw new UsageError(lines(say('installerRoute', ...INSTALLER_ROUTES, route), usageText(command)));
   }
   if (command === 'completion' && !values.help && !isShell(parsed.positionals[0])) {
-    throw new UsageError(`No completion for "${parsed.positionals[0]}": the shells are ${SHELLS.join(' and ')}.\nUsage: ${spec.usage}`);
+    throw new UsageError(lines(say('noCompletion', String(parsed.positionals[0]), ...SHELLS), usageText(command)));
   }
   return { command, positionals: parsed.positionals, values };
 }
@@ -234,10 +216,9 @@ function rejectSecretArguments(argv: readonly string[]): void {
   for (const arg of argv) {
     const name = /^--?([a-z-]+)(?:=|$)/i.exec(arg)?.[1]?.toLowerCase();
     if (name && Object.hasOwn(SECRET_OPTIONS, name)) {
-      throw new UsageError(
-        `--${name} is not accepted: a secret on the command line can be read by other users in the process list. Use ${SECRET_OPTIONS[name]}.`,
-        'SecretInArguments',
-      );
+      const where = SECRET_OPTIONS[name]!;
+      const instead = where === '--token-stdin' ? { en: where, text: where } : say(where);
+      throw new UsageError({ en: en('secretArgument', name, instead.en), text: t('secretArgument', name, instead.text) }, 'SecretInArguments');
     }
   }
 }
@@ -245,12 +226,28 @@ function rejectSecretArguments(argv: readonly string[]): void {
 /** `--data-size 1000000`, or `--data-size /srv/data [more folders…]`. */
 export function dataToProtect(values: string[] | undefined, extraFolders: readonly string[]): { dataSizeBytes?: number; dataFolders?: string[] } {
   if (!values || values.length === 0) {
-    if (extraFolders.length > 0) throw new UsageError(`Unexpected arguments: ${extraFolders.join(' ')}`);
+    if (extraFolders.length > 0) throw new UsageError(say('unexpectedArguments', extraFolders.join(' ')));
     return {};
   }
   if (values.length === 1 && extraFolders.length === 0 && /^\d+$/.test(values[0]!)) return { dataSizeBytes: Number(values[0]) };
   const folders = [...values, ...extraFolders];
   const numeric = folders.find((f) => /^\d+$/.test(f));
-  if (numeric !== undefined) throw new UsageError(`--data-size takes either a size in bytes or folders, not both (${numeric}).`);
+  if (numeric !== undefined) throw new UsageError(say('dataSizeBoth', numeric));
   return { dataFolders: folders };
+}
+
+/** Node's parseArgs refusal: its own English message, and the CLI's text of it by its code. */
+function parseArgsError(err: NodeJS.ErrnoException): Said {
+  const option = /'(-[^' ]+)/.exec(err.message)?.[1];
+  const key =
+    option === undefined
+      ? undefined
+      : err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
+        ? 'unknownOption'
+        : err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE'
+          ? err.message.includes('does not take an argument')
+            ? 'optionTakesNoValue'
+            : 'optionNeedsValue'
+          : undefined;
+  return { en: err.message, text: key && option !== undefined && translating() ? t(key, option) : err.message };
 }

@@ -12,15 +12,16 @@ import { fixedToken, type ArmTokenSource } from '../core/vault/azure/token';
 import { UsageError } from './args';
 import type { CliContext, Tools } from './commands';
 import { readTrustedCa } from './secrets';
+import { say, t } from './strings';
 
 export async function azureCredentials(ctx: CliContext, tools: Tools): Promise<void> {
   const out = tools.string('out');
-  if (!out) throw new UsageError('azure credentials needs --out DIR.');
+  if (!out) throw new UsageError(say('credentialsNeedsOut'));
   await withSession(ctx, tools, async (arm, ref) => {
     const { file, fileName } = await arm.saveFreshCredentials(ref, out, { signal: ctx.signal });
     ctx.output.done('azure credentials', { file, fileName, ...ref }, [
-      `Wrote ${file} (owner only).`,
-      `Every earlier credentials file for vault ${ref.vault} no longer works. This one holds a private key and is valid for 48 hours: delete it once the servers are registered.`,
+      t('wroteCredentials', file),
+      t('earlierFilesStop', ref.vault),
     ]);
   });
 }
@@ -29,10 +30,10 @@ export async function azureServers(ctx: CliContext, tools: Tools): Promise<void>
   await withSession(ctx, tools, async (arm, ref) => {
     const servers = await arm.listServers(ref, ctx.signal);
     ctx.output.done('azure servers', { ...ref, servers }, [
-      `Vault ${ref.vault} (resource group ${ref.resourceGroup}): ${servers.length} registered server${servers.length === 1 ? '' : 's'}`,
+      t(servers.length === 1 ? 'vaultServersOne' : 'vaultServersMany', ref.vault, ref.resourceGroup, servers.length),
       ...servers.map(
         (s) =>
-          `  ${s.friendlyName}  ${[s.registrationStatus, s.healthStatus, s.agentVersion && `agent ${s.agentVersion}`, `${s.protectedItemCount ?? s.backupItems.length} items`, s.lastBackupAt ? `last backup ${s.lastBackupAt} (${s.lastBackupStatus ?? 'status unknown'})` : 'no backup yet']
+          `  ${s.friendlyName}  ${[s.registrationStatus, s.healthStatus, s.agentVersion && t('serverAgent', s.agentVersion), t('serverItems', s.protectedItemCount ?? s.backupItems.length), s.lastBackupAt ? t('lastBackup', s.lastBackupAt, s.lastBackupStatus ?? t('statusUnknown')) : t('noBackupYet')]
             .filter(Boolean)
             .join(', ')}`,
       ),
@@ -69,7 +70,7 @@ export async function withArmSession<T>(ctx: CliContext, tools: Tools, work: (ar
 
 function vaultRef(tools: Tools): VaultRef {
   const [subscriptionId, resourceGroup, vault] = ['subscription', 'resource-group', 'vault'].map((o) => tools.string(o));
-  if (!subscriptionId || !resourceGroup || !vault) throw new UsageError('Name the vault with --subscription ID --resource-group NAME --vault NAME (as the portal shows them).');
+  if (!subscriptionId || !resourceGroup || !vault) throw new UsageError(say('nameTheVault'));
   return { subscriptionId, resourceGroup, vault };
 }
 
@@ -78,7 +79,7 @@ async function tokenSource(tools: Tools, endpoint: ArmEndpoint): Promise<ArmToke
   const { token } = await tools.secrets();
   if (token) return fixedToken(token, endpoint.url);
   if (!endpoint.cloud) {
-    throw new UsageError(`${new URL(endpoint.url).host} is not an Azure cloud's Resource Manager: it takes only a token issued for it, given with --token-stdin (for the local vault: npm run vault -- arm-token).`, 'CliTokenRequired');
+    throw new UsageError(say('tokenRequired', new URL(endpoint.url).host), 'CliTokenRequired');
   }
   return azureCliOrEnvironment(endpoint.cloud);
 }

@@ -20,6 +20,7 @@ import { ReportedFailure, type Output } from './output';
 import { cliMarsAdapter, type VaultScope } from './mars';
 import { readSecrets, readTrustedCa, type CliSecrets } from './secrets';
 import { isSimulatedServer } from './simulated';
+import { en, errorText, localise, rows, say, t } from './strings';
 
 export interface CliContext {
   parsed: ParsedCommand;
@@ -101,12 +102,12 @@ async function openTarget(ctx: CliContext, ssh: string | undefined, acceptNewHos
   const { defaultKnownHostsFile, openSshTarget, resolveDestination } = await import('../core/target/ssh');
   const destination = await resolveDestination(ssh, { home, user: ctx.env.USER }).catch((err: unknown) => {
     // A destination that cannot be parsed is a mistake in the command line: a usage error (exit 2).
-    throw isSetupError(err, 'SshInvalidDestination') ? new UsageError(`${err.message}\nUsage: --ssh [user@]host[:port] or a Host from ~/.ssh/config`, err.code) : err;
+    throw isSetupError(err, 'SshInvalidDestination') ? new UsageError({ en: `${err.message}\n${en('sshUsage')}`, text: `${errorText(err)}\n${t('sshUsage')}` }, err.code) : err;
   });
   return openSshTarget(destination, {
     prompts: {
       trustNewHost: async (key) => {
-        logger.warn(`The host key of ${key.hostPattern} is new: ${key.keyType} ${key.fingerprint}. ${acceptNewHostKey ? 'Trusting it (--accept-new-host-key) and adding it to known_hosts.' : 'Refused: check the fingerprint, then run again with --accept-new-host-key.'}`);
+        logger.warn(`${t('hostKeyNew', key.hostPattern, key.keyType, key.fingerprint)} ${t(acceptNewHostKey ? 'hostKeyTrusted' : 'hostKeyRefused')}`);
         return acceptNewHostKey;
       },
       // A command line has no one to ask: encrypted keys go through the SSH agent.
@@ -197,12 +198,14 @@ const HANDLERS: Record<CommandName, Handler> = {
     const c = tools.string('ssh') ? await (await tools.service(await tools.fileChoice(file))).inspectCredentials(file, { signal }) : await inspectHere(file, signal, tools.string('arm-endpoint'));
     const { hours, minutes } = splitTimeLeft(c.timeLeftMs);
     output.done('inspect', c, [
-      `Vault credentials ${c.fileName}`,
-      `  Vault:         ${c.vaultName} (resource group ${c.resourceGroup}, ${c.location})`,
-      `  Subscription:  ${c.subscriptionId}`,
-      `  Endpoint:      ${c.endpoint}`,
-      `  Valid until:   ${c.expiresAt.toISOString()} (${hours} h ${minutes} min left)`,
-      `  Certificate:   SHA-256 ${c.fingerprint256}`,
+      t('inspectTitle', c.fileName),
+      ...rows([
+        [t('labelVault'), t('vaultWhere', c.vaultName, c.resourceGroup, c.location)],
+        [t('labelSubscription'), c.subscriptionId],
+        [t('labelEndpoint'), c.endpoint],
+        [t('labelValidUntil'), t('timeLeft', c.expiresAt.toISOString(), hours, minutes)],
+        [t('labelCertificate'), `SHA-256 ${c.fingerprint256}`],
+      ]),
     ]);
   },
 
@@ -218,7 +221,7 @@ const HANDLERS: Record<CommandName, Handler> = {
   async 'check-connectivity'({ output, signal }, tools) {
     const endpoint = tools.string('endpoint');
     const credentialsFile = tools.string('credentials');
-    if ((endpoint === undefined) === (credentialsFile === undefined)) throw new UsageError('Give either --endpoint URL or --credentials FILE.');
+    if ((endpoint === undefined) === (credentialsFile === undefined)) throw new UsageError(say('endpointOrCredentials'));
     const proxy = await proxySettings(tools);
     const where = endpoint !== undefined ? { endpoint, proxy } : { credentialsFile: credentialsFile!, proxy };
     const report = await (await tools.service(credentialsFile === undefined ? undefined : await tools.fileChoice(credentialsFile))).checkConnectivity(where, { signal });
@@ -227,7 +230,7 @@ const HANDLERS: Record<CommandName, Handler> = {
 
   async 'passphrase generate'({ output }, tools) {
     const length = tools.string('length');
-    if (length !== undefined && !/^\d+$/.test(length)) throw new UsageError('--length takes a number of characters.');
+    if (length !== undefined && !/^\d+$/.test(length)) throw new UsageError(say('lengthNumber'));
     const passphrase = (await tools.service()).generatePassphrase(length === undefined ? undefined : Number(length));
     output.done('passphrase generate', { passphrase: passphrase.reveal() }, [passphrase.reveal()]);
   },
@@ -235,9 +238,9 @@ const HANDLERS: Record<CommandName, Handler> = {
   async register(ctx, tools) {
     const { parsed, output, signal } = ctx;
     const credentialsFile = tools.string('credentials');
-    if (!credentialsFile) throw new UsageError('register needs --credentials FILE.');
+    if (!credentialsFile) throw new UsageError(say('registerNeedsCredentials'));
     const { passphrase } = await tools.secrets();
-    if (!passphrase) throw new UsageError('register needs the passphrase, from BACKUP_PASSPHRASE or --passphrase-stdin.', 'PassphraseRequired');
+    if (!passphrase) throw new UsageError(say('registerNeedsPassphrase'), 'PassphraseRequired');
     const input: SetupInput = {
       credentialsFile,
       installFolder: tools.string('install-folder'),
@@ -257,10 +260,10 @@ const HANDLERS: Record<CommandName, Handler> = {
       const plan = await service.plan(input, { signal });
       const { CHOICE_LABELS } = await import('../core/vault/kinds');
       output.done('register', plan, [
-        `Plan for ${plan.target.label}: register ${plan.serverName} with vault ${plan.credentials.vaultName}`,
-        `  Vault service: ${CHOICE_LABELS.backend[plan.backend]}; agent: ${CHOICE_LABELS.agent[plan.agent]}`,
-        ...plan.changes.map((c) => `  ${c.kind}${c.path ? ` ${c.path}` : ''}${c.secret ? ' (secret, 0600)' : ''}`),
-        ...plan.warnings.map((w) => `Warning: ${w.code}`),
+        t('planTitle', plan.target.label, plan.serverName, plan.credentials.vaultName),
+        t('planChoice', localise(CHOICE_LABELS.backend[plan.backend]), localise(CHOICE_LABELS.agent[plan.agent])),
+        ...plan.changes.map((c) => `  ${c.kind}${c.path ? ` ${c.path}` : ''}${c.secret ? ` ${t('planSecret')}` : ''}`),
+        ...plan.warnings.map((w) => t('warning', w.code)),
       ]);
       return;
     }
@@ -270,24 +273,26 @@ const HANDLERS: Record<CommandName, Handler> = {
       confirmPassphraseLocation: async (warnings) => {
         if (tools.flag('accept-passphrase-location')) return true;
         for (const w of warnings) output.warn(`${w.code}${w.params.folder ? ` (${String(w.params.folder)})` : ''}`);
-        output.warn('Review where the passphrase file goes, then re-run with --accept-passphrase-location to keep it there.');
+        output.warn(t('reviewPassphraseLocation'));
         return false;
       },
     });
     if (output.simulated) {
       // Whatever a simulated shell answered, nothing was registered.
-      output.failed('register', { code: 'SimulatedNotRegistered', message: `${result.serverName} is a simulated server: its answers are not a registration.`, params: {} });
+      output.failed('register', { code: 'SimulatedNotRegistered', message: en('simulatedNotRegistered', result.serverName), params: {}, shown: t('simulatedNotRegistered', result.serverName) });
       throw new ReportedFailure();
     }
     output.done('register', result, [
-      `${result.created ? 'Registered' : 'Registered again'} ${result.serverName} with vault ${result.vault.vaultName}.`,
-      `  Registration:  ${result.registrationId}`,
-      `  Machine:       ${result.machineId}`,
-      `  Agent:         ${result.agentVersion} in ${result.installFolder}`,
-      `  Cache folder:  ${result.cacheFolder}`,
-      `  Configuration: ${result.configFile}`,
-      ...(result.passphraseFile ? [`  Passphrase:    saved to ${result.passphraseFile}; keep a copy away from this server.`] : []),
-      ...result.warnings.map((w) => `Warning: ${w.code}`),
+      t(result.created ? 'registered' : 'registeredAgain', result.serverName, result.vault.vaultName),
+      ...rows([
+        [t('labelRegistration'), result.registrationId],
+        [t('labelMachine'), result.machineId],
+        [t('labelAgent'), t('agentIn', result.agentVersion, result.installFolder)],
+        [t('labelCacheFolder'), result.cacheFolder],
+        [t('labelConfiguration'), result.configFile],
+        ...(result.passphraseFile ? [[t('labelPassphrase'), t('passphraseSaved', result.passphraseFile)] as const] : []),
+      ]),
+      ...result.warnings.map((w) => t('warning', w.code)),
     ]);
   },
 
@@ -308,18 +313,20 @@ const HANDLERS: Record<CommandName, Handler> = {
     const status = await (await tools.service(await tools.serverChoice())).status({ installFolder: tools.string('install-folder'), signal });
     const { state, config, remote } = status;
     output.done('status', status, [
-      `State: ${state.kind}${'vaultName' in state ? ` (vault ${state.vaultName})` : ''}`,
-      ...(config ? [`  Server:        ${config.serverName}`, `  Machine:       ${config.machineId}`] : []),
-      // Always: a state read in the wrong folder is told by its folder.
-      `  Install:       ${status.installFolder}${config ? '' : ' (no agent configuration there)'}`,
-      ...(config?.registration ? [`  Registration:  ${config.registration.id}`] : []),
-      ...(remote ? [remote.ok ? `  At the vault:  ${remote.registration.status}` : `  At the vault:  unknown [${remote.error.code}] ${remote.error.message}`] : []),
+      'vaultName' in state ? t('stateWithVault', state.kind, String(state.vaultName)) : t('state', state.kind),
+      ...rows([
+        ...(config ? [[t('labelServer'), config.serverName] as const, [t('labelMachine'), config.machineId] as const] : []),
+        // Always: a state read in the wrong folder is told by its folder.
+        [t('labelInstall'), config ? status.installFolder : t('noConfigurationThere', status.installFolder)],
+        ...(config?.registration ? [[t('labelRegistration'), config.registration.id] as const] : []),
+        ...(remote ? [[t('labelAtVault'), remote.ok ? remote.registration.status : t('atVaultUnknown', remote.error.code, errorText(remote.error))] as const] : []),
+      ]),
     ]);
   },
 
   async unregister({ output, signal }, tools) {
     const result = await (await tools.service(await tools.serverChoice())).unregister({ installFolder: tools.string('install-folder'), signal, onProgress: (s) => output.progress(s) });
-    output.done('unregister', result, [result.alreadyUnregistered ? 'This server was not registered; leftovers removed.' : `Unregistered: registration ${result.registrationId} is ${result.remote?.status}.`]);
+    output.done('unregister', result, [result.alreadyUnregistered ? t('notRegisteredLeftovers') : t('unregistered', String(result.registrationId), String(result.remote?.status))]);
   },
 };
 
@@ -333,15 +340,26 @@ async function reportChecks(output: Output, command: string, report: WithProblem
 }
 
 function cacheLines(report: CacheFolderReport): string[] {
+  const needs = report.availableBytes === undefined ? t('cacheNeeds', report.requiredBytes) : t('cacheNeedsAvailable', report.requiredBytes, report.availableBytes);
+  const status = statusWords();
   return [
-    `Cache folder ${report.folder}: ${report.ok ? 'OK' : 'refused'} (needs ${report.requiredBytes} bytes free${report.availableBytes === undefined ? '' : `, ${report.availableBytes} available`})`,
-    ...report.checks.map((c) => `  ${c.status.padEnd(7)} ${c.check}${c.status === 'failed' ? `  [${c.code}] ${c.message}` : ''}`),
+    t('cacheTitle', report.folder, t(report.ok ? 'ok' : 'refused'), needs),
+    ...report.checks.map((c) => `  ${status.of(c.status)} ${c.check}${c.status === 'failed' ? `  [${c.code}] ${errorText(c)}` : ''}`),
   ];
 }
 
 function connectivityLines(report: ConnectivityReport): string[] {
+  const verdict = t(report.ok ? 'ok' : 'failed');
+  const status = statusWords();
   return [
-    `Connectivity to ${report.endpoint}${report.proxy ? ` through ${report.proxy}` : ''}: ${report.ok ? 'OK' : 'failed'}`,
-    ...report.stages.map((s) => `  ${s.status.padEnd(7)} ${s.stage.padEnd(13)} ${s.code}${s.status === 'skipped' ? '' : ` (${s.durationMs} ms)`}`),
+    report.proxy ? t('connectivityThroughProxy', report.endpoint, report.proxy, verdict) : t('connectivityTitle', report.endpoint, verdict),
+    ...report.stages.map((s) => `  ${status.of(s.status)} ${s.stage.padEnd(13)} ${s.code}${s.status === 'skipped' ? '' : ` ${t('durationMs', s.durationMs)}`}`),
   ];
+}
+
+/** A check's or stage's status in words, padded to one column (7 wide, as the English aligns). */
+function statusWords(): { of(status: 'ok' | 'skipped' | 'failed'): string } {
+  const words = { ok: t('checkOk'), skipped: t('checkSkipped'), failed: t('checkFailed') };
+  const width = Math.max(7, ...Object.values(words).map((w) => w.length));
+  return { of: (status) => words[status].padEnd(width) };
 }

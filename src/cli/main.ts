@@ -1,13 +1,14 @@
 /**
  * `backup-agent-setup <command>` (also `npm run cli -- <command>`): an azcmagent-like command line
- * over the same SetupService the extension uses. See HELP (args.ts) for the commands and exit codes.
+ * over the same SetupService the extension uses. See help() (args.ts) for the commands and exit codes.
  * Only the grammar, the help and the completion scripts load up front: each command's code (and
  * with it ssh2, undici or node-forge) is imported when that command runs.
  */
 import { CancelledError, SetupError } from '../core/errors';
-import { COMMANDS, HELP, parseCommandLine, UsageError, type Shell } from './args';
+import { commandUsage, help, parseCommandLine, UsageError, type Shell } from './args';
 import { completionScript } from './completion';
 import { Output, ReportedFailure, type CliError, type Streams } from './output';
+import { en, t, useLocale } from './strings';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, cancelled: 130 } as const;
 
@@ -18,18 +19,19 @@ export interface CliIo extends Streams {
 }
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  await useLocale(io.env);
   const json = argv.includes('--json');
   const output = new Output(io, json, argv.includes('--verbose'));
   let command = argv[0] ?? '';
   try {
     const parsed = parseCommandLine(argv);
     if (parsed === 'help') {
-      io.stdout(`${HELP}\n`);
+      io.stdout(`${help()}\n`);
       return EXIT.ok;
     }
     command = parsed.command;
     if (parsed.values.help) {
-      io.stdout(`Usage: backup-agent-setup ${COMMANDS[parsed.command].usage}\n`);
+      io.stdout(`${commandUsage(parsed.command)}\n`);
       return EXIT.ok;
     }
     if (parsed.command === 'completion') {
@@ -42,11 +44,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   } catch (err) {
     if (err instanceof ReportedFailure) return EXIT.failed;
     if (err instanceof UsageError) {
-      output.failed(command, { code: err.code, message: err.message, params: {} });
+      output.failed(command, { code: err.code, message: err.message, params: {}, shown: err.text });
       return EXIT.usage;
     }
     if (err instanceof CancelledError) {
-      output.failed(command, { code: 'Cancelled', message: 'Cancelled.', params: {} });
+      output.failed(command, { code: 'Cancelled', message: en('cancelled'), params: {}, shown: t('cancelled') });
       return EXIT.cancelled;
     }
     output.failed(command, await asCliError(err));
@@ -56,7 +58,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 
 /** A refusal with its next step (loaded only on failure: the table of steps imports the HTTP stack's codes). */
 async function asCliError(err: unknown): Promise<CliError> {
-  if (!(err instanceof SetupError)) return { code: 'InternalError', message: `Unexpected failure: ${(err as Error)?.message ?? String(err)}`, params: {} };
+  if (!(err instanceof SetupError)) {
+    const cause = (err as Error)?.message ?? String(err);
+    return { code: 'InternalError', message: en('unexpectedFailure', cause), params: {}, shown: t('unexpectedFailure', cause) };
+  }
   const { withNextStep } = await import('../core/registration/errors');
   return withNextStep(err).toJSON();
 }

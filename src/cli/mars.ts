@@ -8,12 +8,12 @@
  * where the vault makes it. Never an argument.
  */
 import type { MarsAdapter, RegisteredAt, SecurityPinPrompt } from '../core/service';
-import { securityPinPromptText } from '../core/agents/mars/pin';
-import { CancelledError } from '../core/errors';
+import { CancelledError, isSetupError } from '../core/errors';
 import type { Secret } from '../core/secret';
 import type { INSTALLER_ROUTES } from './args';
 import type { CliContext, Tools } from './commands';
 import { readHiddenLine } from './secrets';
+import { errorText, localise, t } from './strings';
 
 /** The vault a PIN is asked of, beside its name: from the credentials file being registered. */
 export interface VaultScope {
@@ -26,7 +26,7 @@ export function cliMarsAdapter(ctx: CliContext, tools: Tools, scope: VaultScope 
   const route = (tools.string('mars-installer-download') ?? 'server') as (typeof INSTALLER_ROUTES)[number];
   return {
     settings: { installerRoute: route, microsoftUpdate: tools.flag('mars-microsoft-update'), uninstallOnUnregister: tools.flag('uninstall') },
-    askSecurityPin: async (prompt, signal) => (await tools.secrets()).securityPin ?? (await pinFromVault(ctx, tools, scope, prompt, signal)) ?? readHiddenLine(securityPinPromptText(prompt), ctx.stdin, (t) => ctx.output.ask(t), signal),
+    askSecurityPin: async (prompt, signal) => (await tools.secrets()).securityPin ?? (await pinFromVault(ctx, tools, scope, prompt, signal)) ?? readHiddenLine(localise(prompt.template, prompt.vault), ctx.stdin, (t) => ctx.output.ask(t), signal),
     removeAtVault: async (at: RegisteredAt, signal?: AbortSignal) =>
       (await import('./azure')).withArmSession(ctx, tools, (arm) => arm.removeServer({ subscriptionId: at.subscriptionId, resourceGroup: at.resourceGroup, vault: at.vault }, at.serverName, signal)),
     // The vault's view for status: signed in as for the removal (an unsigned status says why in its remote part).
@@ -47,7 +47,7 @@ async function pinFromVault(ctx: CliContext, tools: Tools, scope: VaultScope | u
     return (await withArmSession(ctx, tools, (arm) => arm.securityPin({ ...scope, vault: prompt.vault }, signal))).pin;
   } catch (err) {
     if (err instanceof CancelledError) throw err;
-    ctx.output.logger().warn(`The vault's security-PIN operation for ${prompt.vault} failed, so the PIN is asked for: ${err instanceof Error ? err.message : String(err)}`);
+    ctx.output.logger().warn(t('pinFromVaultFailed', prompt.vault, isSetupError(err) ? errorText(err) : err instanceof Error ? err.message : String(err)));
     return undefined;
   }
 }

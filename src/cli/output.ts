@@ -7,11 +7,15 @@ import type { ErrorParams } from '../core/errors';
 import type { Logger } from '../core/log';
 import { NEXT_ACTION_INSTRUCTIONS } from '../core/nextActionInstructions';
 import { isNextAction } from '../core/nextActions';
+import { errorText, localise, rows, t, type CliStringKey } from './strings';
 
 export interface CliError {
   code: string;
+  /** English: what --json carries. */
   message: string;
   params: ErrorParams;
+  /** The text output's message, in the CLI's language, for an error the error templates do not cover (a usage error); never in --json. */
+  shown?: string;
 }
 
 export interface Streams {
@@ -22,35 +26,45 @@ export interface Streams {
 /** Thrown after a failure was already printed: the caller only sets the exit code. */
 export class ReportedFailure extends Error {}
 
-/** What a system error code means, for the errors that carry one (`params.reason`). */
-const ERRNO_TEXT: Record<string, string> = {
-  ENOENT: 'it does not exist',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EISDIR: 'it is a folder',
-  ENOTDIR: 'a part of the path is not a folder',
-  ELOOP: 'too many symbolic links',
-  EBUSY: 'it is in use',
-  EMFILE: 'too many open files',
-  ENOSPC: 'no space left on the device',
-  EROFS: 'the file system is read-only',
-  notAFile: 'it is not a regular file',
-};
+/** The system error codes the CLI says in words (`params.reason`), each a text of CLI_STRINGS. */
+const ERRNO_CODES = ['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'ENOTDIR', 'ELOOP', 'EBUSY', 'EMFILE', 'ENOSPC', 'EROFS', 'notAFile'] as const satisfies readonly CliStringKey[];
+const isErrnoCode = (reason: string): reason is (typeof ERRNO_CODES)[number] => (ERRNO_CODES as readonly string[]).includes(reason);
 
 /**
- * The path and the cause, when the error's params carry them and its message does not already
+ * The path and the cause, when the error's params carry them and its text does not already
  * say them: "could not be read" alone leaves the reader guessing which file, and why.
  */
-function whereAndWhy(error: CliError): string {
-  const { params, message } = error;
-  const place = [params.file, params.path, params.folder].find((v) => typeof v === 'string' && v !== '' && !message.includes(v));
+function whereAndWhy(params: ErrorParams, shown: string): string {
+  const place = [params.file, params.path, params.folder].find((v) => typeof v === 'string' && v !== '' && !shown.includes(v));
   const reason = typeof params.reason === 'string' ? params.reason : undefined;
-  const cause = reason && !message.includes(reason) ? `${ERRNO_TEXT[reason] ?? reason}${ERRNO_TEXT[reason] ? ` (${reason})` : ''}` : undefined;
-  return [place && `\n  Path:  ${String(place)}`, cause && `\n  Cause: ${cause}`].filter(Boolean).join('');
+  const cause = reason && !shown.includes(reason) ? (isErrnoCode(reason) ? `${t(reason)} (${reason})` : reason) : undefined;
+  const entries: Array<[string, string]> = [];
+  if (place) entries.push([t('path'), String(place)]);
+  if (cause) entries.push([t('cause'), cause]);
+  return rows(entries, 7).map((row) => `\n${row}`).join('');
 }
 
 /** How a simulated server's output says so, in text. */
-export const SIMULATED_NOTE = 'Simulated server (a test double, not Windows): nothing it answered is a real result, and nothing was registered.';
+export const simulatedNote = (): string => t('simulatedNote');
+
+/** The service's stages and install phases (onProgress), by their labels in CLI_STRINGS. */
+const STAGES = {
+  validateCredentials: 'validateCredentials',
+  checkConnectivity: 'checkConnectivity',
+  checkCache: 'checkCache',
+  checkPrerequisites: 'checkPrerequisites',
+  installAgent: 'installAgent',
+  savePassphrase: 'savePassphrase',
+  checkFromServer: 'checkFromServer',
+  machineIdentity: 'machineIdentity',
+  registerWithVault: 'registerWithVault',
+  writeCertificates: 'writeCertificates',
+  writeConfiguration: 'writeConfiguration',
+  changePassphrase: 'changePassphrase',
+  unregisterAtVault: 'unregisterAtVault',
+  removeMachineCertificate: 'removeMachineCertificate',
+} as const satisfies Record<string, CliStringKey>;
+const PHASES = { prerequisites: 'phasePrerequisites', unpacking: 'phaseUnpacking', verifying: 'phaseVerifying', measuringData: 'phaseMeasuringData' } as const satisfies Record<string, CliStringKey>;
 
 export class Output {
   /**
@@ -68,25 +82,30 @@ export class Output {
   /** A finished command: its result as JSON, or these lines of text. */
   done(command: string, result: unknown, text: readonly string[]): void {
     if (this.json) this.streams.stdout(`${JSON.stringify({ ok: true, command, result, ...this.label() })}\n`);
-    else this.streams.stdout(`${[...text, ...(this.simulated ? [SIMULATED_NOTE] : [])].join('\n')}\n`);
+    else this.streams.stdout(`${[...text, ...(this.simulated ? [simulatedNote()] : [])].join('\n')}\n`);
   }
 
   /** A refusal or failure; `result` carries a report that explains it (a failed check). */
   failed(command: string, error: CliError, result?: unknown, text: readonly string[] = []): void {
     if (this.json) {
-      this.streams.stdout(`${JSON.stringify({ ok: false, command, error, ...(result === undefined ? {} : { result }), ...this.label() })}\n`);
+      const { code, message, params } = error;
+      this.streams.stdout(`${JSON.stringify({ ok: false, command, error: { code, message, params }, ...(result === undefined ? {} : { result }), ...this.label() })}\n`);
       return;
     }
-    if (this.simulated) this.streams.stdout(`${SIMULATED_NOTE}\n`);
+    if (this.simulated) this.streams.stdout(`${simulatedNote()}\n`);
     if (text.length > 0) this.streams.stdout(`${text.join('\n')}\n`);
     const { action } = error.params;
-    const next = isNextAction(action) ? `\nNext step: ${NEXT_ACTION_INSTRUCTIONS[action]}` : '';
-    this.streams.stderr(`Error [${error.code}]: ${error.message}${whereAndWhy(error)}${next}\n`);
+    const next = isNextAction(action) ? `\n${t('nextStep', localise(NEXT_ACTION_INSTRUCTIONS[action]))}` : '';
+    const shown = error.shown ?? errorText(error);
+    this.streams.stderr(`${t('error', error.code, shown)}${whereAndWhy(error.params, shown)}${next}\n`);
   }
 
   progress(stage: string, detail?: ErrorParams): void {
     if (this.json || detail?.phase === 'downloading') return;
-    this.streams.stderr(`… ${stage}${detail?.phase ? ` (${String(detail.phase)})` : ''}\n`);
+    const label = Object.hasOwn(STAGES, stage) ? t(STAGES[stage as keyof typeof STAGES]) : stage;
+    const phase = detail?.phase === undefined ? undefined : String(detail.phase);
+    const phaseLabel = phase !== undefined && Object.hasOwn(PHASES, phase) ? t(PHASES[phase as keyof typeof PHASES]) : phase;
+    this.streams.stderr(`${phaseLabel === undefined ? t('progress', label) : t('progressPhase', label, phaseLabel)}\n`);
   }
 
   /** A question to the admin at the terminal (a secret's prompt): stderr, so stdout stays the result. */
@@ -99,7 +118,7 @@ export class Output {
   }
 
   warn(text: string): void {
-    this.streams.stderr(`Warning: ${text}\n`);
+    this.streams.stderr(`${t('warning', text)}\n`);
   }
 
   /** The service's log: warnings and errors always, the rest with --verbose. */

@@ -8,6 +8,7 @@ import { promises as fs } from 'node:fs';
 import { CancelledError } from '../core/errors';
 import { Secret } from '../core/secret';
 import { UsageError } from './args';
+import { say, type CliStringKey } from './strings';
 
 export const PASSPHRASE_ENV = 'BACKUP_PASSPHRASE';
 export const PROXY_PASSWORD_ENV = 'BACKUP_PROXY_PASSWORD';
@@ -31,18 +32,18 @@ export async function readSecrets(
   stdin: NodeJS.ReadableStream,
 ): Promise<CliSecrets> {
   const lines = wants.passphraseStdin || wants.proxyPasswordStdin || wants.tokenStdin || wants.securityPinStdin ? await readLines(stdin) : [];
-  const fromStdin = (wanted: boolean, what: string): Secret | undefined => {
+  const fromStdin = (wanted: boolean, expected: CliStringKey): Secret | undefined => {
     if (!wanted) return undefined;
     const line = lines.shift();
-    if (line === undefined) throw new UsageError(`Expected the ${what} on stdin.`);
+    if (line === undefined) throw new UsageError(say(expected));
     return new Secret(line);
   };
-  const passphrase = fromStdin(wants.passphraseStdin, 'passphrase') ?? fromEnv(env, PASSPHRASE_ENV);
-  const proxyPassword = fromStdin(wants.proxyPasswordStdin, 'proxy password') ?? fromEnv(env, PROXY_PASSWORD_ENV);
-  const token = fromStdin(wants.tokenStdin === true, 'Azure access token');
-  if (token && !token.reveal().trim()) throw new UsageError('The Azure access token on stdin is empty.');
-  const pin = fromStdin(wants.securityPinStdin === true, 'security PIN');
-  if (pin && !pin.reveal().trim()) throw new UsageError('The security PIN on stdin is empty.');
+  const passphrase = fromStdin(wants.passphraseStdin, 'expectedPassphrase') ?? fromEnv(env, PASSPHRASE_ENV);
+  const proxyPassword = fromStdin(wants.proxyPasswordStdin, 'expectedProxyPassword') ?? fromEnv(env, PROXY_PASSWORD_ENV);
+  const token = fromStdin(wants.tokenStdin === true, 'expectedToken');
+  if (token && !token.reveal().trim()) throw new UsageError(say('emptyToken'));
+  const pin = fromStdin(wants.securityPinStdin === true, 'expectedSecurityPin');
+  if (pin && !pin.reveal().trim()) throw new UsageError(say('emptySecurityPin'));
   return {
     ...(passphrase ? { passphrase } : {}),
     ...(proxyPassword ? { proxyPassword } : {}),
@@ -104,7 +105,7 @@ async function readLines(stdin: NodeJS.ReadableStream): Promise<string[]> {
   for await (const chunk of stdin) {
     const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     size += buffer.length;
-    if (size > MAX_STDIN_BYTES) throw new UsageError('stdin is larger than the secrets it carries.');
+    if (size > MAX_STDIN_BYTES) throw new UsageError(say('stdinTooLarge'));
     chunks.push(buffer);
   }
   return Buffer.concat(chunks).toString('utf8').split(/\r?\n/);
@@ -117,10 +118,10 @@ export async function readTrustedCa(file: string | undefined, env: NodeJS.Proces
   if (source.includes('-----BEGIN CERTIFICATE-----')) return source;
   try {
     const pem = await fs.readFile(source, 'utf8');
-    if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`${source} holds no PEM certificate.`, 'CliCaInvalid');
+    if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(say('caNotPem', source), 'CliCaInvalid');
     return pem;
   } catch (err) {
     if (err instanceof UsageError) throw err;
-    throw new UsageError(`The CA file ${source} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}).`, 'CliCaUnreadable');
+    throw new UsageError(say('caUnreadable', source, (err as NodeJS.ErrnoException).code ?? 'error'), 'CliCaUnreadable');
   }
 }

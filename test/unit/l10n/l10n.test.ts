@@ -1,9 +1,15 @@
 // Localisation completeness: a Spanish template for every error code the setup can show (the
 // English text is the core's own message), every bundle and manifest key translated with its
-// placeholders kept.
+// placeholders kept, and every text the command line prints.
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { ALL_CODES, producesCode, SOURCE_TEXT } from './codes';
+import { COMMANDS } from '../../../src/cli/args';
+import { CLI_STRINGS } from '../../../src/cli/strings';
+import { SECURITY_PIN_PROMPT } from '../../../src/core/agents/mars/pin';
+import { NEXT_ACTION_INSTRUCTIONS } from '../../../src/core/nextActionInstructions';
+import { CHANGE_STAGES, REGISTER_STAGES, UNREGISTER_STAGES } from '../../../src/core/service';
+import { CHOICE_LABELS } from '../../../src/core/vault/kinds';
 import { STRINGS } from '../../../src/webview/strings';
 import { l10nCalls, placeholders, readJson, ROOT, sourceFiles } from './strings';
 
@@ -61,5 +67,40 @@ describe('Bundle and manifest translations', () => {
       assert.ok(es[key]?.trim(), `${key} is not translated`);
       assert.deepEqual(placeholders(es[key]!), placeholders(value), key);
     }
+  });
+});
+
+describe('Command line translations', () => {
+  /** Every English text the CLI prints: its own table, its commands' usage lines, and what it shares with the extension. */
+  const english = [
+    ...Object.values(CLI_STRINGS),
+    ...Object.values(COMMANDS).map((c) => c.usage),
+    ...Object.values(NEXT_ACTION_INSTRUCTIONS),
+    ...Object.values(CHOICE_LABELS.backend),
+    ...Object.values(CHOICE_LABELS.agent),
+    SECURITY_PIN_PROMPT,
+  ];
+  const cli = readJson('l10n/cli.es.json');
+  const bundle = readJson('l10n/bundle.l10n.es.json');
+  // As src/cli/spanish.ts merges them.
+  const es: Record<string, string> = { ...bundle, ...cli };
+  const options = (text: string) => [...new Set(text.match(/--[a-z][a-z-]*/g) ?? [])].sort();
+
+  it('has a Spanish text for every text the command line prints, with its placeholders and option names', () => {
+    assert.ok(english.length > 150, `only ${english.length} texts`);
+    assert.deepEqual(english.filter((text) => !es[text]?.trim()), []);
+    for (const text of english) {
+      assert.deepEqual(placeholders(es[text]!), placeholders(text), text);
+      assert.deepEqual(options(es[text]!), options(text), `option names stay as they are: ${text}`);
+    }
+  });
+
+  it('keeps in l10n/cli.es.json only texts the command line prints, none the bundle already translates', () => {
+    assert.deepEqual(Object.keys(cli).filter((text) => !english.includes(text)), []);
+    assert.deepEqual(Object.keys(cli).filter((text) => text in bundle), []);
+  });
+
+  it("labels every stage the service reports (the extension's labels)", () => {
+    for (const stage of [...REGISTER_STAGES, ...CHANGE_STAGES, ...UNREGISTER_STAGES]) assert.ok(Object.hasOwn(CLI_STRINGS, stage), stage);
   });
 });

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { inspectCredentialsFile } from '../../../src/core/credentials/inspect';
 import { SetupError } from '../../../src/core/errors';
-import { fillTemplate } from '../../../src/vscode/features/errors/template';
+import { fillTemplate } from '../../../src/core/l10n/template';
 import { buildCredentialsCorpus } from '../../support/credentials-corpus';
 import { tempDir } from '../../support/vault';
 

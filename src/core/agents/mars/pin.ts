@@ -15,8 +15,3 @@ export interface SecurityPinPrompt {
 export function securityPinPrompt(vault: string): SecurityPinPrompt {
   return { template: SECURITY_PIN_PROMPT, vault };
 }
-
-/** The prompt in English, for the CLI and logs. */
-export function securityPinPromptText(prompt: SecurityPinPrompt): string {
-  return prompt.template.replace('{0}', prompt.vault);
-}

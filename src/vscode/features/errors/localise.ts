@@ -6,8 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import type { ErrorParams } from '../../../core/service';
-import { fillTemplate } from './template';
+import { fillTemplate, type ErrorParams } from '../../../core/service';
 
 export interface ShownError {
   code: string;

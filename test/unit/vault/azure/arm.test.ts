@@ -22,7 +22,7 @@ import { armIssuerForVault } from '../../../../src/core/vault/azure/armIssuer';
 import { armEndpoint, DEFAULT_CLOUD } from '../../../../src/core/vault/azure/endpoint';
 import { fixedToken, type ArmTokenSource } from '../../../../src/core/vault/azure/token';
 import { chooseVault } from '../../../../src/core/vault/choose';
-import { fillTemplate } from '../../../../src/vscode/features/errors/template';
+import { fillTemplate } from '../../../../src/core/l10n/template';
 import { captureLogger, type CaptureLogger } from '../../../support/service';
 import { startSquid, squidUnavailableReason } from '../../../support/squid';
 import { createTestCa, freePort, startHttpsServer, type TestServer } from '../../../support/tls';
