@@ -7,6 +7,7 @@ import type { ErrorParams } from '../core/errors';
 import type { Logger } from '../core/log';
 import { NEXT_ACTION_INSTRUCTIONS } from '../core/nextActionInstructions';
 import { isNextAction } from '../core/nextActions';
+import { stageLabelOf } from '../core/service/stageLabels';
 import { errorText, localise, rows, t, type CliStringKey } from './strings';
 
 export interface CliError {
@@ -47,23 +48,7 @@ function whereAndWhy(params: ErrorParams, shown: string): string {
 /** How a simulated server's output says so, in text. */
 export const simulatedNote = (): string => t('simulatedNote');
 
-/** The service's stages and install phases (onProgress), by their labels in CLI_STRINGS. */
-const STAGES = {
-  validateCredentials: 'validateCredentials',
-  checkConnectivity: 'checkConnectivity',
-  checkCache: 'checkCache',
-  checkPrerequisites: 'checkPrerequisites',
-  installAgent: 'installAgent',
-  savePassphrase: 'savePassphrase',
-  checkFromServer: 'checkFromServer',
-  machineIdentity: 'machineIdentity',
-  registerWithVault: 'registerWithVault',
-  writeCertificates: 'writeCertificates',
-  writeConfiguration: 'writeConfiguration',
-  changePassphrase: 'changePassphrase',
-  unregisterAtVault: 'unregisterAtVault',
-  removeMachineCertificate: 'removeMachineCertificate',
-} as const satisfies Record<string, CliStringKey>;
+/** The install's phases (onProgress), by their texts in CLI_STRINGS. */
 const PHASES = { prerequisites: 'phasePrerequisites', unpacking: 'phaseUnpacking', verifying: 'phaseVerifying', measuringData: 'phaseMeasuringData' } as const satisfies Record<string, CliStringKey>;
 
 export class Output {
@@ -102,7 +87,8 @@ export class Output {
 
   progress(stage: string, detail?: ErrorParams): void {
     if (this.json || detail?.phase === 'downloading') return;
-    const label = Object.hasOwn(STAGES, stage) ? t(STAGES[stage as keyof typeof STAGES]) : stage;
+    const english = stageLabelOf(stage);
+    const label = english === undefined ? stage : localise(english);
     const phase = detail?.phase === undefined ? undefined : String(detail.phase);
     const phaseLabel = phase !== undefined && Object.hasOwn(PHASES, phase) ? t(PHASES[phase as keyof typeof PHASES]) : phase;
     this.streams.stderr(`${phaseLabel === undefined ? t('progress', label) : t('progressPhase', label, phaseLabel)}\n`);

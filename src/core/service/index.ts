@@ -2,6 +2,7 @@
 export { SetupService, type CheckedConnectivity, type VaultEndpointInput, type WithProblem } from './setupService';
 export { statusChoice } from './status';
 export { UNREGISTER_STAGES, type UnregisterStage } from './unregister';
+export { STAGE_LABELS, stageLabelOf } from './stageLabels';
 export type { AgentOnTarget } from '../agents/driver';
 export type { DataToProtect } from './cacheOnTarget';
 export { EXPIRY_WARNING_MS } from './prepare';

@@ -1,28 +1,14 @@
 /** Long operations under one cancellable notification, the service's stages shown as "(n/N) …". */
 import * as vscode from 'vscode';
+import { stageLabelOf } from '../../core/service';
 import { isCancellation } from './session/checked';
 import type { ProgressReporter } from './session/types';
 
-function stageLabels(): Record<string, string> {
-  return {
-    validateCredentials: vscode.l10n.t('Checking the vault credentials'),
-    checkConnectivity: vscode.l10n.t('Checking the connection to the vault'),
-    checkCache: vscode.l10n.t('Checking the cache folder'),
-    checkPrerequisites: vscode.l10n.t('Checking prerequisites'),
-    installAgent: vscode.l10n.t('Downloading and installing the agent'),
-    savePassphrase: vscode.l10n.t('Saving the passphrase'),
-    checkFromServer: vscode.l10n.t('Checking the vault from the server'),
-    machineIdentity: vscode.l10n.t('Creating the machine identity'),
-    registerWithVault: vscode.l10n.t('Registering with the vault'),
-    writeCertificates: vscode.l10n.t('Writing the certificates'),
-    writeConfiguration: vscode.l10n.t('Writing the agent configuration'),
-    changePassphrase: vscode.l10n.t('Changing the passphrase at the vault'),
-    unregisterAtVault: vscode.l10n.t('Unregistering at the vault'),
-    removeMachineCertificate: vscode.l10n.t('Removing the machine certificate'),
-  };
+/** A stage's label in the window's language; an unknown stage (an agent's own) by its name. */
+export function stageLabel(stage: string): string {
+  const english = stageLabelOf(stage);
+  return english === undefined ? stage : vscode.l10n.t(english);
 }
-
-export const stageLabel = (stage: string): string => stageLabels()[stage] ?? stage;
 
 /**
  * Runs `work` with a reporter and an AbortSignal tied to the notification's Cancel button.
