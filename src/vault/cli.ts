@@ -12,23 +12,14 @@ import { DATA_DIR_ENV, DEFAULT_DATA_DIR, openVaultAdmin, resolveDataDir, startVa
 import { prepareDataDir } from './layout';
 import { batchedLogger } from './log';
 import { bearerToken } from './tokens';
+import { errorText, localise, useLocale } from '../cli/strings';
+import { VAULT_CLI_STRINGS, type VaultCliStringKey } from './cliStrings';
 
-const USAGE = `Usage: npm run vault -- <command> [options]
+/** A text of VAULT_CLI_STRINGS in the chosen language (LC_ALL, LC_MESSAGES, LANG). */
+const t = (key: VaultCliStringKey, ...args: Array<string | number>): string => localise(VAULT_CLI_STRINGS[key], ...args);
 
-Commands:
-  serve [--port 8443] [--admin-port 0] [--host 127.0.0.1] [--agent-dir dist/agent]
-  create <name> [--resource-group RG] [--subscription GUID] [--location LOC]
-  list
-  credentials <name> --out <dir> [--valid-hours 48]
-  security-pin <name>
-  registrations <name>
-  revoke <registration-id>
-  backup <registration-id> --item <name>
-  arm-token
-
-Every command takes --data <dir>: the data folder (default: $${DATA_DIR_ENV}, else ./${DEFAULT_DATA_DIR}),
-and --json to print its result as JSON. Admin commands go through the running service's admin API
-when one serves the folder, and work on the folder's files otherwise.`;
+await useLocale(process.env);
+const USAGE = t('usage', DATA_DIR_ENV, DEFAULT_DATA_DIR);
 
 const ADMIN_COMMANDS = new Set(['create', 'list', 'credentials', 'security-pin', 'registrations', 'revoke', 'backup']);
 
@@ -68,7 +59,7 @@ function print(result: unknown, text: string): void {
 }
 
 function required(value: string | undefined, what: string): string {
-  if (!value) throw new UsageError(`${command} needs ${what}.`);
+  if (!value) throw new UsageError(t('needs', command ?? '', what));
   return value;
 }
 
@@ -76,7 +67,7 @@ function numberOption(name: 'port' | 'admin-port' | 'valid-hours'): number | und
   const raw = values[name];
   if (raw === undefined) return undefined;
   const n = Number(raw);
-  if (!Number.isFinite(n) || n < 0) throw new UsageError(`--${name} must be a number.`);
+  if (!Number.isFinite(n) || n < 0) throw new UsageError(t('notANumber', name));
   return n;
 }
 
@@ -108,58 +99,58 @@ async function buildAgentIfMissing(agentDir: string): Promise<void> {
   const script = path.resolve('scripts', 'build-agent.mjs');
   if (existsSync(path.join(agentDir, 'latest.json')) || !existsSync(script)) return;
   const { buildAgent } = (await import(pathToFileURL(script).href)) as { buildAgent(o: { outDir: string }): Promise<{ file: string }> };
-  console.log(`built agent package ${(await buildAgent({ outDir: agentDir })).file}`);
+  console.log(t('builtAgent', (await buildAgent({ outDir: agentDir })).file));
 }
 
 async function administer(admin: VaultAdminSession): Promise<void> {
   switch (command) {
     case 'create': {
       const identity = await admin.createVault({
-        name: required(argument, 'a vault name'),
+        name: required(argument, t('aVaultName')),
         resourceGroup: values['resource-group'],
         subscriptionId: values.subscription,
         location: values.location,
       });
-      print(identity, `created vault ${identity.name} (subscription ${identity.subscriptionId}, resource group ${identity.resourceGroup}, location ${identity.location})`);
+      print(identity, t('created', identity.name, identity.subscriptionId, identity.resourceGroup, identity.location));
       return;
     }
     case 'list': {
       const vaults = await admin.listVaults();
       const lines = vaults.map(({ identity: id, ...v }) =>
-        [id.name, `${id.subscriptionId}/${id.resourceGroup}`, id.location, `${v.registeredMachines} machine(s)`, `credentials ${v.credentials ? `valid until ${v.credentials.notAfter}` : 'never issued'}`].join('\t'),
+        [id.name, `${id.subscriptionId}/${id.resourceGroup}`, id.location, t('machines', v.registeredMachines), v.credentials ? t('credentialsValidUntil', v.credentials.notAfter) : t('credentialsNeverIssued')].join('\t'),
       );
-      print(vaults, lines.join('\n') || 'no vaults');
+      print(vaults, lines.join('\n') || t('noVaults'));
       return;
     }
     case 'credentials': {
       const out = path.resolve(required(values.out, '--out <dir>'));
-      const file = await admin.issueCredentials(required(argument, 'a vault name'), { validHours: numberOption('valid-hours') });
+      const file = await admin.issueCredentials(required(argument, t('aVaultName')), { validHours: numberOption('valid-hours') });
       await fs.mkdir(out, { recursive: true });
       const target = path.join(out, file.fileName);
       // The file holds the certificate's private key.
       await writeFileAtomic(target, file.xml, { mode: 0o600 });
       const { xml: _xml, ...facts } = file;
-      print({ ...facts, path: target }, `wrote ${target} (valid until ${file.notAfter.toISOString()}; earlier files of this vault no longer work)`);
+      print({ ...facts, path: target }, t('wrote', target, file.notAfter.toISOString()));
       return;
     }
     case 'security-pin': {
-      const pin = await admin.issueSecurityPin(required(argument, 'a vault name'));
-      print(pin, `security PIN ${pin.pin} (single use, valid until ${pin.expiresAt.toISOString()})`);
+      const pin = await admin.issueSecurityPin(required(argument, t('aVaultName')));
+      print(pin, t('securityPin', pin.pin, pin.expiresAt.toISOString()));
       return;
     }
     case 'registrations': {
-      const list = await admin.listRegistrations(required(argument, 'a vault name'));
-      print(list, list.map((r) => `${r.registrationId}\t${r.status}\t${r.serverName}\t${r.machineId}`).join('\n') || 'no registrations');
+      const list = await admin.listRegistrations(required(argument, t('aVaultName')));
+      print(list, list.map((r) => `${r.registrationId}\t${r.status}\t${r.serverName}\t${r.machineId}`).join('\n') || t('noRegistrations'));
       return;
     }
     case 'revoke': {
-      const view = await admin.revokeRegistration(required(argument, 'a registration id'));
-      print(view, `registration ${view.registrationId} of ${view.serverName} is ${view.status}`);
+      const view = await admin.revokeRegistration(required(argument, t('aRegistrationId')));
+      print(view, t('revoked', view.registrationId, view.serverName, view.status));
       return;
     }
     case 'backup': {
-      const view = await admin.recordBackup(required(argument, 'a registration id'), required(values.item, '--item <name>'));
-      print(view, `${view.serverName} backed up ${values.item} (${view.backupItems.length} backup item(s))`);
+      const view = await admin.recordBackup(required(argument, t('aRegistrationId')), required(values.item, '--item <name>'));
+      print(view, t('backedUp', view.serverName, values.item ?? '', view.backupItems.length));
       return;
     }
   }
@@ -177,7 +168,7 @@ async function main(): Promise<void> {
     print({ token }, token);
     return;
   }
-  if (!ADMIN_COMMANDS.has(command ?? '')) throw new UsageError(command ? `Unknown command ${command}.` : 'No command given.');
+  if (!ADMIN_COMMANDS.has(command ?? '')) throw new UsageError(command ? t('unknownCommand', command) : t('noCommand'));
   const admin = await openVaultAdmin(dataDir);
   try {
     await administer(admin);
@@ -191,7 +182,7 @@ main().catch((err: unknown) => {
     console.error(`${err.message}\n\n${USAGE}`);
     process.exitCode = 2;
   } else {
-    console.error(isSetupError(err) ? `error ${err.code}: ${err.message}` : `error: ${(err as Error)?.stack ?? String(err)}`);
+    console.error(isSetupError(err) ? t('error', err.code, errorText(err)) : `error: ${(err as Error)?.stack ?? String(err)}`);
     process.exitCode = 1;
   }
 });

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { ALL_CODES, producesCode, SOURCE_TEXT } from './codes';
 import { COMMANDS } from '../../../src/cli/args';
 import { CLI_STRINGS } from '../../../src/cli/strings';
+import { VAULT_CLI_STRINGS } from '../../../src/vault/cliStrings';
 import { SECURITY_PIN_PROMPT } from '../../../src/core/agents/mars/pin';
 import { NEXT_ACTION_INSTRUCTIONS } from '../../../src/core/nextActionInstructions';
 import { CHANGE_STAGES, REGISTER_STAGES, STAGE_LABELS, stageLabelOf, UNREGISTER_STAGES } from '../../../src/core/service';
@@ -72,9 +73,10 @@ describe('Bundle and manifest translations', () => {
 });
 
 describe('Command line translations', () => {
-  /** Every English text the CLI prints: its own table, its commands' usage lines, and what it shares with the extension. */
+  /** Every English text the command lines print: their own tables (backup-vault's too), the usage lines, and what they share with the extension. */
   const english = [
     ...Object.values(CLI_STRINGS),
+    ...Object.values(VAULT_CLI_STRINGS),
     ...Object.values(STAGE_LABELS),
     ...Object.values(COMMANDS).map((c) => c.usage),
     ...Object.values(NEXT_ACTION_INSTRUCTIONS),

@@ -104,6 +104,29 @@ describe('vault CLI', function () {
       assert.equal(refused.code, 1);
       assert.match(refused.stderr, /^error VaultNotFound: /);
     });
+
+    it('speaks Spanish by LC_ALL, LC_MESSAGES or LANG: the usage, its results and refusals; --json the same in both', async () => {
+      const es = { LC_ALL: '', LC_MESSAGES: '', LANG: 'es_ES.UTF-8' };
+      const help = await cli(['--help'], es);
+      assert.equal(help.code, 0);
+      assert.match(help.stdout, /^Uso: npm run vault -- <comando> \[opciones\]\n\nComandos:\n/);
+      assert.match(help.stdout, /la carpeta de datos \(predeterminada: \$BACKUP_VAULT_DATA, si no \.\/\.vault-data\)/);
+      const created = await cli(['create', 'lab-es', '--location', 'westeurope', '--data', data], es);
+      assert.equal(created.code, 0, created.stderr);
+      assert.match(created.stdout, /^almacén lab-es creado \(suscripción [0-9a-f-]{36}, grupo de recursos [^,]+, ubicación westeurope\)\n$/);
+      const listed = await cli(['list', '--data', data], es);
+      assert.match(listed.stdout, /\nlab-es\t[^\t]+\twesteurope\t0 máquina\(s\)\tcredenciales nunca emitidas\n/);
+      const usage = await cli(['create', '--data', data], es);
+      assert.equal(usage.code, 2);
+      assert.match(usage.stderr, /^create necesita un nombre de almacén\.\n\nUso: /);
+      const refused = await cli(['security-pin', 'nope', '--data', data], es);
+      assert.equal(refused.code, 1);
+      assert.match(refused.stderr, /^error VaultNotFound: \S.*almacén/);
+      assert.doesNotMatch(refused.stderr, /There is no vault/);
+      const english = await cli(['list', '--data', data], { LC_ALL: 'C' });
+      assert.match(english.stdout, /\tcredentials never issued\n/);
+      assert.equal((await cli(['list', '--json', '--data', data], es)).stdout, (await cli(['list', '--json', '--data', data], { LC_ALL: 'C' })).stdout);
+    });
   });
 
   describe('with a running service (goes through its admin API)', () => {
