@@ -18,41 +18,37 @@ import { VAULT_CLI_STRINGS, type VaultCliStringKey } from './cliStrings';
 /** A text of VAULT_CLI_STRINGS in the chosen language (LC_ALL, LC_MESSAGES, LANG). */
 const t = (key: VaultCliStringKey, ...args: Array<string | number>): string => localise(VAULT_CLI_STRINGS[key], ...args);
 
-await useLocale(process.env);
-const USAGE = t('usage', DATA_DIR_ENV, DEFAULT_DATA_DIR);
+const usage = (): string => t('usage', DATA_DIR_ENV, DEFAULT_DATA_DIR);
 
 const ADMIN_COMMANDS = new Set(['create', 'list', 'credentials', 'security-pin', 'registrations', 'revoke', 'backup']);
 
 class UsageError extends Error {}
 
-const { values, positionals } = (() => {
-  try {
-    return parseArgs({
-      allowPositionals: true,
-      options: {
-        data: { type: 'string' },
-        port: { type: 'string' },
-        'admin-port': { type: 'string' },
-        host: { type: 'string' },
-        'agent-dir': { type: 'string' },
-        'resource-group': { type: 'string' },
-        subscription: { type: 'string' },
-        location: { type: 'string' },
-        out: { type: 'string' },
-        'valid-hours': { type: 'string' },
-        item: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    console.error(`${(err as Error).message}\n\n${USAGE}`);
-    process.exit(2);
-  }
-})();
+const readArgs = () =>
+  parseArgs({
+    allowPositionals: true,
+    options: {
+      data: { type: 'string' },
+      port: { type: 'string' },
+      'admin-port': { type: 'string' },
+      host: { type: 'string' },
+      'agent-dir': { type: 'string' },
+      'resource-group': { type: 'string' },
+      subscription: { type: 'string' },
+      location: { type: 'string' },
+      out: { type: 'string' },
+      'valid-hours': { type: 'string' },
+      item: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
 
-const [command, argument] = positionals;
-const dataDir = resolveDataDir(values.data, process.env, process.cwd());
+// The command line, read by main() once the language is chosen (its refusal is a usage error, in that language).
+let values: ReturnType<typeof readArgs>['values'];
+let command: string | undefined;
+let argument: string | undefined;
+let dataDir: string;
 
 function print(result: unknown, text: string): void {
   console.log(values.json ? JSON.stringify(result, null, 2) : text);
@@ -157,8 +153,15 @@ async function administer(admin: VaultAdminSession): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  await useLocale(process.env);
+  try {
+    ({ values, positionals: [command, argument] } = readArgs());
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  dataDir = resolveDataDir(values.data, process.env, process.cwd());
   if (values.help || command === 'help') {
-    console.log(USAGE);
+    console.log(usage());
     return;
   }
   if (command === 'serve') return serve();
@@ -179,7 +182,7 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   if (err instanceof UsageError) {
-    console.error(`${err.message}\n\n${USAGE}`);
+    console.error(`${err.message}\n\n${usage()}`);
     process.exitCode = 2;
   } else {
     console.error(isSetupError(err) ? t('error', err.code, errorText(err)) : `error: ${(err as Error)?.stack ?? String(err)}`);
