@@ -138,14 +138,14 @@ export interface ParsedCommand {
   values: Record<string, string | boolean | string[] | undefined>;
 }
 
-/** Options that would put a secret in the process arguments, and where the secret goes instead (a text of CLI_STRINGS, or an option). */
-const SECRET_OPTIONS: Record<string, CliStringKey | '--token-stdin'> = {
+/** Options that would put a secret in the process arguments, and where the secret goes instead (a text of CLI_STRINGS). */
+const SECRET_OPTIONS: Record<string, CliStringKey> = {
   passphrase: 'secretPassphrase',
   'proxy-password': 'secretProxyPassword',
   password: 'secretProxyPassword',
   pw: 'secretProxyPassword',
-  token: '--token-stdin',
-  'access-token': '--token-stdin',
+  token: 'secretToken',
+  'access-token': 'secretToken',
   'security-pin': 'secretSecurityPin',
   pin: 'secretSecurityPin',
 };
@@ -216,8 +216,7 @@ function rejectSecretArguments(argv: readonly string[]): void {
   for (const arg of argv) {
     const name = /^--?([a-z-]+)(?:=|$)/i.exec(arg)?.[1]?.toLowerCase();
     if (name && Object.hasOwn(SECRET_OPTIONS, name)) {
-      const where = SECRET_OPTIONS[name]!;
-      const instead = where === '--token-stdin' ? { en: where, text: where } : say(where);
+      const instead = say(SECRET_OPTIONS[name]!);
       throw new UsageError({ en: en('secretArgument', name, instead.en), text: t('secretArgument', name, instead.text) }, 'SecretInArguments');
     }
   }

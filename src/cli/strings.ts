@@ -9,7 +9,7 @@
  * is chosen). --json output stays English: codes, params and the core's messages.
  */
 import type { ErrorParams } from '../core/errors';
-import { fillTemplate } from '../core/l10n/template';
+import { templatedMessage } from '../core/l10n/template';
 
 export const CLI_STRINGS = {
   // The help (args.ts): its paragraphs, around the commands' usage lines.
@@ -60,6 +60,7 @@ destination too), 130 cancelled.`,
   secretArgument: '--{0} is not accepted: a secret on the command line can be read by other users in the process list. Use {1}.',
   secretPassphrase: 'BACKUP_PASSPHRASE or --passphrase-stdin',
   secretProxyPassword: 'BACKUP_PROXY_PASSWORD or --proxy-password-stdin',
+  secretToken: '--token-stdin',
   secretSecurityPin: '--security-pin-stdin (or the prompt on a terminal)',
   unexpectedArguments: 'Unexpected arguments: {0}',
   dataSizeBoth: '--data-size takes either a size in bytes or folders, not both ({0}).',
@@ -246,8 +247,7 @@ export const lines = (...said: Said[]): Said => ({ en: said.map((s) => s.en).joi
  * the core's English message when there is no template or it needs a param the error lacks.
  */
 export function errorText(error: { code: string; message: string; params: ErrorParams }): string {
-  const template = spanish?.errors[error.code];
-  return (template && fillTemplate(template, error.params)) || error.message;
+  return templatedMessage(spanish?.errors, error);
 }
 
 /** Label and value rows, the labels padded to one column (at least 15 wide, as the English aligns). */

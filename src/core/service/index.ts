@@ -48,7 +48,7 @@ export type { RegisteredAt } from '../agents/mars/driver';
 export type { SecurityPinPrompt } from '../agents/mars/pin';
 export { adminIssuer, LocalVaultBackend, type VaultIssuer } from '../vault/local';
 export { writeFileAtomic } from '../fs/atomic';
-export { fillTemplate } from '../l10n/template';
+export { templatedMessage } from '../l10n/template';
 export { azureSignInPlan, isSubscriptionId, type AzureSignIn, type AzureSignInPlan, type SignInSettings } from '../vault/azure/signInPlan';
 export { azureSignedOut, sessionToken, type ArmTokenSource } from '../vault/azure/token';
 export { inPrivateCredentialsFolder, removeIssuedFile } from '../vault/issuedFile';

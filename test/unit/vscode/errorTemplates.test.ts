@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { inspectCredentialsFile } from '../../../src/core/credentials/inspect';
 import { SetupError } from '../../../src/core/errors';
-import { fillTemplate } from '../../../src/core/l10n/template';
+import { fillTemplate, templatedMessage } from '../../../src/core/l10n/template';
 import { buildCredentialsCorpus } from '../../support/credentials-corpus';
 import { tempDir } from '../../support/vault';
 
@@ -27,5 +27,13 @@ describe('Error templates', () => {
   it('gives undefined (the English message is shown) when a param is missing', () => {
     assert.equal(fillTemplate('Carpeta {folder}', {}), undefined);
     assert.equal(fillTemplate('Carpeta {folder}', { folder: '/x' }), 'Carpeta /x');
+  });
+
+  it("shows the template's text, else the core's message (no template, or a param missing): both surfaces use this rule", () => {
+    const error = { code: 'X', message: 'Folder /x', params: { folder: '/x' } };
+    assert.equal(templatedMessage({ X: 'Carpeta {folder}' }, error), 'Carpeta /x');
+    assert.equal(templatedMessage({ X: 'Carpeta {folder} {other}' }, error), 'Folder /x');
+    assert.equal(templatedMessage({}, error), 'Folder /x');
+    assert.equal(templatedMessage(undefined, error), 'Folder /x');
   });
 });

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { fillTemplate, type ErrorParams } from '../../../core/service';
+import { templatedMessage, type ErrorParams } from '../../../core/service';
 
 export interface ShownError {
   code: string;
@@ -28,6 +28,5 @@ function templatesFor(extensionPath: string): Record<string, string> {
 
 export function localiseError(err: ShownError, extensionPath: string): string {
   templates ??= templatesFor(extensionPath);
-  const template = templates[err.code];
-  return (template && fillTemplate(template, err.params)) || err.message;
+  return templatedMessage(templates, err);
 }
