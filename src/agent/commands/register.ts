@@ -1,14 +1,12 @@
 /**
  * Registers this server with its vault, on the server itself: the credentials file the admin
- * copied here is read with this server's clock and removed at once, the vault is checked from
+ * sent on stdin is read with this server's clock (never written here), the vault is checked from
  * here, and the machine key is made here and never leaves. Stages as the setup shows them.
  * A re-run after any failure finishes the job with the same registration (the id is on disk
  * before the first request; the vault answers a known id with its registration).
  */
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
 import { readAgentConfig } from '../../core/config/agentConfig';
-import { inspectCredentialsFile } from '../../core/credentials/inspect';
+import { parseCredentials } from '../../core/credentials/parse';
 import { SetupError } from '../../core/errors';
 import type { RegisterAnswer, RegisterRequest } from '../../core/agents/reference/protocol';
 import { Secret } from '../../core/secret';
@@ -29,7 +27,7 @@ export async function register(place: AgentPlace, request: RegisterRequest, stag
   const { target, layout } = place;
   const now = () => new Date();
   stage('checkFromServer');
-  const credentials = await readOnce(request.credentialsFile, now());
+  const credentials = parseSent(request.credentials, now());
   const proxyPassword = request.proxyPassword !== undefined ? new Secret(request.proxyPassword) : undefined;
   return withInstallLock(layout.configDir, async () => {
     const config = await readAgentConfig(target, layout);
@@ -80,15 +78,11 @@ export async function register(place: AgentPlace, request: RegisterRequest, stag
   });
 }
 
-/** The credentials, judged by this server's clock; the copy and its private folder go whatever the outcome. */
-async function readOnce(file: string, now: Date) {
+/** The credentials, judged by this server's clock. */
+function parseSent(sent: RegisterRequest['credentials'], now: Date) {
   try {
-    return await inspectCredentialsFile(file, { now });
+    return parseCredentials(Buffer.from(sent.base64, 'base64'), sent.fileName, now);
   } catch (err) {
     throw withNextStep(err);
-  } finally {
-    await fs.rm(file, { force: true });
-    // Only the folder made for it, and only once empty: never anything else beside the file.
-    await fs.rmdir(path.dirname(file)).catch(() => undefined);
   }
 }

@@ -23,9 +23,13 @@ import { generateKeyPair, sshdUnavailableReason, startSshd, type KeyPair, type T
 import { createVaultWithCredentials, type TestVault } from '../../support/vault';
 import { connectOptions, destinationOf, scriptedPrompts, skipUnless, sshTempDir } from './support';
 
-/** The target, with everything it returns recorded: what SFTP reads and what commands print. */
-function recording(target: SshTarget): { target: Target; received: Buffer[] } {
+/**
+ * The target, with everything it returns recorded (what SFTP reads and what commands print) and
+ * every file written on it.
+ */
+function recording(target: SshTarget): { target: Target; received: Buffer[]; written: Buffer[] } {
   const received: Buffer[] = [];
+  const written: Buffer[] = [];
   const wrapped = new Proxy(target, {
     get(t, name, receiver) {
       const value = Reflect.get(t, name, receiver) as unknown;
@@ -34,6 +38,12 @@ function recording(target: SshTarget): { target: Target; received: Buffer[] } {
           const bytes = await t.readFile(...args);
           received.push(Buffer.from(bytes));
           return bytes;
+        };
+      }
+      if (name === 'writeFileAtomic') {
+        return async (...args: Parameters<Target['writeFileAtomic']>) => {
+          written.push(Buffer.from(args[1]));
+          return t.writeFileAtomic(...args);
         };
       }
       if (name === 'run') {
@@ -47,7 +57,7 @@ function recording(target: SshTarget): { target: Target; received: Buffer[] } {
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(t) : value;
     },
   });
-  return { target: wrapped, received };
+  return { target: wrapped, received, written };
 }
 
 /** The key's base64 body lines and its DER: any of them in what came back is a leak. */
@@ -88,7 +98,7 @@ describe('the agent registers itself on a server that cannot reach the vault\'s 
       home: dir,
     });
     ssh = await openSshTarget({ ...destination, identityFiles: [key.privateKeyFile] }, connectOptions(dir, scriptedPrompts({ trust: false })));
-    const { target, received } = recording(ssh);
+    const { target, received, written } = recording(ssh);
     const root = await fs.mkdtemp(path.join(dir, 'root-'));
     const creds = await createVaultWithCredentials(vault);
     const { service } = serviceFor(root, vault, { target });
@@ -116,7 +126,10 @@ describe('the agent registers itself on a server that cannot reach the vault\'s 
     // The server is this machine, seen through another network: the key is read here, by the test only.
     const machineKey = await fs.readFile(layout.machineKeyFile, 'utf8');
     assert.equal((await fs.stat(layout.machineKeyFile)).mode & 0o777, 0o600);
-    assert.deepEqual(await fs.readdir(layout.configDir).then((names) => names.filter((n) => n.startsWith('incoming-'))), [], 'the credentials copy is gone');
+    // The credentials (the vault's client key inside) went on the agent's stdin, never into a file there.
+    const credentialsBytes = await fs.readFile(input.credentialsFile);
+    assert.ok(written.length > 0, 'files were written on the server');
+    assert.ok(!written.some((bytes) => bytes.includes(credentialsBytes)), 'no file written on the server holds the credentials');
 
     const status = await service.status({ installFolder: input.installFolder });
     assert.equal(status.state.kind, 'registered', JSON.stringify(status));
@@ -192,7 +205,7 @@ describe('a registration whose connection is cut, run again at once', function (
       assert.deepEqual(listed.map((r) => [r.registrationId, r.status]), [[again.registrationId, 'registered']]);
       const config = await readAgentConfig(second, agentLayout(second, input.installFolder!));
       assert.equal(config?.registration?.id, again.registrationId);
-      assert.deepEqual(await fs.readdir(path.join(input.installFolder!, 'config')).then((n) => n.filter((x) => x === 'agent.lock' || x.startsWith('incoming-'))), [], 'no lock and no credentials copy left');
+      assert.deepEqual(await fs.readdir(path.join(input.installFolder!, 'config')).then((n) => n.filter((x) => x === 'agent.lock')), [], 'no lock left');
     } finally {
       await second.close();
     }

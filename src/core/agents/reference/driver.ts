@@ -5,16 +5,14 @@
  * stderr. When the vault is on this machine's loopback, the target reaches it through a forward
  * held open for the run.
  */
-import { randomUUID } from 'node:crypto';
-import { promises as fs } from 'node:fs';
 import type * as z from 'zod';
 import type { AgentLayout } from '../../config/layout';
+import { fileBaseName, readCredentialsBytes } from '../../credentials/read';
 import { SetupError, throwIfAborted } from '../../errors';
 import type { PrerequisiteReport } from '../../install';
 import type { Logger } from '../../log';
 import { nextStep, withNextStep } from '../../registration/errors';
 import type { RemoteRegistration } from '../../registration/vaultApi';
-import { mkdirOnTarget, removeOnTarget, writeTargetFile } from '../../target/files';
 import { pathOf } from '../../target/paths';
 import { describeOutcome, type Target } from '../../target/target';
 import type { AgentChange, AgentCheck, AgentDriver, AgentOnTarget, AgentRegistered, AgentRegistration, AgentUnregistered, StagedOptions, VaultEndpoint } from '../driver';
@@ -27,13 +25,13 @@ import {
   readStderrLine,
   statusAnswerSchema,
   unregisterAnswerSchema,
+  type RegisterRequest,
   type VaultWay,
 } from './protocol';
 
 /** Key generation, scrypt and the vault's retries on a slow server: generous, but bounded. */
 const REGISTER_TIMEOUT_MS = 5 * 60_000;
 const CALL_TIMEOUT_MS = 2 * 60_000;
-const MAX_CREDENTIALS_BYTES = 1024 * 1024;
 
 export class ReferenceAgentDriver implements AgentDriver {
   private readonly target: Target;
@@ -58,29 +56,20 @@ export class ReferenceAgentDriver implements AgentDriver {
   }
 
   async register(layout: AgentLayout, registration: AgentRegistration, vault: VaultEndpoint, options: StagedOptions = {}): Promise<AgentRegistered> {
-    const p = pathOf(this.target);
-    // A folder of its own, private, inside the install's private configuration folder.
-    const folder = p.join(layout.configDir, `incoming-${randomUUID()}`);
-    const credentialsFile = p.join(folder, p.basename(registration.credentialsFile) || 'vault.VaultCredentials');
-    try {
-      const bytes = await readCredentialsBytes(registration.credentialsFile);
-      await mkdirOnTarget(this.target, layout.configDir, { private: true });
-      await mkdirOnTarget(this.target, folder, { private: true });
-      await writeTargetFile(this.target, credentialsFile, bytes, { private: true, exclusive: true });
-      const request = {
-        credentialsFile,
-        serverName: registration.serverName,
-        cacheFolder: registration.cacheFolder,
-        proxy: registration.proxy,
-        ...(registration.proxyPassword ? { proxyPassword: registration.proxyPassword.reveal() } : {}),
-        ...(registration.passphrase ? { passphrase: registration.passphrase.reveal() } : {}),
-        ...(registration.machineId ? { machineId: registration.machineId } : {}),
-      };
-      return await this.call(layout, 'register', request, vault, registerAnswerSchema, { ...options, timeoutMs: REGISTER_TIMEOUT_MS });
-    } finally {
-      // The agent removes it as soon as it has read it; this covers an agent that never started.
-      await removeOnTarget(this.target, folder).catch((err: Error) => this.logger.warn(`Could not remove ${folder} on ${this.target.label}: ${err.message}`));
-    }
+    // The file goes on the agent's stdin with the other secrets: it holds the vault's client key,
+    // and a copy written on the server (folders, an atomic write, its removal) cost a dozen SFTP
+    // round trips and a file to clean up after a lost connection.
+    const credentials = await readCredentials(registration.credentialsFile, options.signal);
+    const request = {
+      credentials,
+      serverName: registration.serverName,
+      cacheFolder: registration.cacheFolder,
+      proxy: registration.proxy,
+      ...(registration.proxyPassword ? { proxyPassword: registration.proxyPassword.reveal() } : {}),
+      ...(registration.passphrase ? { passphrase: registration.passphrase.reveal() } : {}),
+      ...(registration.machineId ? { machineId: registration.machineId } : {}),
+    };
+    return this.call(layout, 'register', request, vault, registerAnswerSchema, { ...options, timeoutMs: REGISTER_TIMEOUT_MS });
   }
 
   async checkConnectivity(layout: AgentLayout, check: AgentCheck, vault: VaultEndpoint, signal?: AbortSignal) {
@@ -166,19 +155,13 @@ export class ReferenceAgentDriver implements AgentDriver {
   }
 }
 
-/** The credentials file as bytes (it is copied as it is: the agent parses it with its own clock). */
-async function readCredentialsBytes(file: string): Promise<Buffer> {
+/** The credentials file as the agent's request carries it: as it is, for the agent parses it with its own clock. */
+async function readCredentials(file: string, signal?: AbortSignal): Promise<RegisterRequest['credentials']> {
   try {
-    const handle = await fs.open(file, 'r');
-    try {
-      const { size } = await handle.stat();
-      if (size > MAX_CREDENTIALS_BYTES) throw new Error('too large');
-      return await handle.readFile();
-    } finally {
-      await handle.close();
-    }
+    const { bytes } = await readCredentialsBytes(file, { signal });
+    return { fileName: fileBaseName(file), base64: bytes.toString('base64') };
   } catch (err) {
-    throw withNextStep(new SetupError('34528', `Cannot read the vault credentials file ${file}.`, { file }, { cause: err }));
+    throw withNextStep(err);
   }
 }
 

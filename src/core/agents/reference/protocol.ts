@@ -6,6 +6,7 @@
  */
 import * as z from 'zod';
 import { publicConfigSchema } from '../../config/agentConfig';
+import { MAX_CREDENTIALS_BYTES } from '../../credentials/read';
 import { agentProxySchema } from '../../config/agentProxy';
 import { STAGES, StageCode } from '../../connectivity/check';
 import { healthSchema } from '../../connectivity/stages';
@@ -31,9 +32,19 @@ export const vaultWaySchema = z.strictObject({
 });
 export type VaultWay = z.output<typeof vaultWaySchema>;
 
+/** The admin reads at most MAX_CREDENTIALS_BYTES of a credentials file: that much in base64. */
+const MAX_CREDENTIALS_BASE64 = Math.ceil(MAX_CREDENTIALS_BYTES / 3) * 4;
+
 export const registerRequestSchema = z.strictObject({
-  /** A private copy on the target, in a folder of its own that the agent removes once read. */
-  credentialsFile: z.string().min(1),
+  /**
+   * The vault credentials file as the admin read it, parsed on the server with its clock. It holds
+   * the vault's client key, so it comes as a secret does, on stdin: never written on the server.
+   */
+  credentials: z.strictObject({
+    /** The file's own name, whose extension the parser checks as on the admin side. */
+    fileName: z.string().min(1).max(255),
+    base64: z.string().min(1).max(MAX_CREDENTIALS_BASE64),
+  }),
   serverName: z.string().min(1),
   cacheFolder: z.string().min(1),
   proxy: agentProxySchema,
