@@ -106,11 +106,12 @@ describe('CLI in Spanish', function () {
     const run = await runCli(['check-cache', cache, '--data-size', data], { env: { ...env, ...SPANISH } });
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, new RegExp(`^Carpeta de caché ${cache.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: Correcto \\(necesita 200 bytes libres, hay \\d+ disponibles\\)\n`));
-    assert.match(run.stdout, /\n {2}ok {6}absolute\n/);
+    // A passed check in Spanish words too, the column as wide as the longest word.
+    assert.match(run.stdout, /\n {2}correcto absolute\n/);
     assert.match(run.stderr, /^… Comprobando la carpeta de caché \(midiendo los datos\)$/m);
     const relative = await runCli(['check-cache', 'relativa', '--data-size', '10'], { env: { ...env, ...SPANISH } });
     assert.equal(relative.code, 1);
-    assert.match(relative.stdout, /^Carpeta de caché relativa: rechazada \(necesita 1 bytes libres\)\n {2}fallido absolute {2}\[CacheFolderNotAbsolute\] La carpeta de caché debe ser una ruta absoluta\.\n {2}omitido local\n/);
+    assert.match(relative.stdout, /^Carpeta de caché relativa: rechazada \(necesita 1 bytes libres\)\n {2}fallido {2}absolute {2}\[CacheFolderNotAbsolute\] La carpeta de caché debe ser una ruta absoluta\.\n {2}omitido {2}local\n/);
     assert.match(relative.stderr, /Siguiente paso: Elija otra carpeta de caché \(absoluta, local, con permiso de escritura y con suficiente espacio libre\) y vuelva a intentarlo\.\n$/);
   });
 
