@@ -6,7 +6,7 @@
  * before the first request; the vault answers a known id with its registration).
  */
 import { readAgentConfig } from '../../core/config/agentConfig';
-import { parseCredentials } from '../../core/credentials/parse';
+import { inspectCredentialsBytes } from '../../core/credentials/inspect';
 import { SetupError } from '../../core/errors';
 import type { RegisterAnswer, RegisterRequest } from '../../core/agents/reference/protocol';
 import { Secret } from '../../core/secret';
@@ -27,9 +27,9 @@ export async function register(place: AgentPlace, request: RegisterRequest, stag
   const { target, layout } = place;
   const now = () => new Date();
   stage('checkFromServer');
-  const credentials = parseSent(request.credentials, now());
+  const credentials = await parseSent(request.credentials, now());
   const proxyPassword = request.proxyPassword !== undefined ? new Secret(request.proxyPassword) : undefined;
-  return withInstallLock(layout.configDir, async () => {
+  return withInstallLock(target, layout.configDir, async () => {
     const config = await readAgentConfig(target, layout);
     const route = vaultRoute(credentials.endpoint, proxySettingsWith(request.proxy, proxyPassword), request.way);
     const access = accessFor(request.way);
@@ -79,9 +79,9 @@ export async function register(place: AgentPlace, request: RegisterRequest, stag
 }
 
 /** The credentials, judged by this server's clock. */
-function parseSent(sent: RegisterRequest['credentials'], now: Date) {
+async function parseSent(sent: RegisterRequest['credentials'], now: Date) {
   try {
-    return parseCredentials(Buffer.from(sent.base64, 'base64'), sent.fileName, now);
+    return await inspectCredentialsBytes(Buffer.from(sent.base64, 'base64'), sent.fileName, { now });
   } catch (err) {
     throw withNextStep(err);
   }

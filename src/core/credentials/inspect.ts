@@ -17,8 +17,13 @@ export interface InspectOptions {
  */
 export async function inspectCredentialsFile(file: string, options: InspectOptions = {}): Promise<VaultCredentials> {
   const { bytes, copiedFrom, copyReason } = await readCredentialsBytes(file, options);
+  const credentials = await inspectCredentialsBytes(bytes, fileBaseName(file), options);
+  return copiedFrom === undefined ? credentials : { ...credentials, copiedFrom, copyReason };
+}
+
+/** A credentials file's bytes, already read (the agent gets them on its stdin), validated as the file would be. */
+export async function inspectCredentialsBytes(bytes: Uint8Array, fileName: string, options: Pick<InspectOptions, 'now' | 'signal'> = {}): Promise<VaultCredentials> {
   const { parseCredentials } = await import('./parse');
   throwIfAborted(options.signal);
-  const credentials = parseCredentials(bytes, fileBaseName(file), options.now);
-  return copiedFrom === undefined ? credentials : { ...credentials, copiedFrom, copyReason };
+  return parseCredentials(bytes, fileName, options.now);
 }
