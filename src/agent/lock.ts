@@ -7,22 +7,24 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { SetupError } from '../core/errors';
 import { nextStep } from '../core/registration/errors';
+import { targetWriteError } from '../core/target/files';
+import type { Target } from '../core/target/target';
 import { agentLogger } from './log';
 
 export const LOCK_WAIT_MS = 3 * 60_000;
 const POLL_MS = 200;
 
-export async function withInstallLock<T>(configDir: string, work: () => Promise<T>, waitMs = LOCK_WAIT_MS): Promise<T> {
+/** `target` is this server, to name it in a failure to write the lock (a full disk, say). */
+export async function withInstallLock<T>(target: Target, configDir: string, work: () => Promise<T>, waitMs = LOCK_WAIT_MS): Promise<T> {
   const file = path.join(configDir, 'agent.lock');
-  await fs.mkdir(configDir, { recursive: true, mode: 0o700 });
   const deadline = Date.now() + waitMs;
   let waited = false;
   for (;;) {
     try {
-      await fs.writeFile(file, `${process.pid}\n`, { flag: 'wx', mode: 0o600 });
-      break;
+      await fs.mkdir(configDir, { recursive: true, mode: 0o700 });
+      if (await tryLock(file)) break;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      throw targetWriteError(target, file, err);
     }
     const holder = Number((await fs.readFile(file, 'utf8').catch(() => '')).trim());
     // An empty lock is one being written this instant; a gone holder's lock is taken over.
@@ -45,6 +47,26 @@ export async function withInstallLock<T>(configDir: string, work: () => Promise<
   } finally {
     await fs.rm(file, { force: true });
   }
+}
+
+/** Takes the lock with this process's id; false when it exists. A failed write leaves no lock behind. */
+async function tryLock(file: string): Promise<boolean> {
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(file, 'wx', 0o600);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  }
+  try {
+    await handle.writeFile(`${process.pid}\n`);
+  } catch (err) {
+    await handle.close().catch(() => undefined);
+    await fs.rm(file, { force: true });
+    throw err;
+  }
+  await handle.close();
+  return true;
 }
 
 async function isFresh(file: string): Promise<boolean> {

@@ -15,7 +15,7 @@ import { withInstallLock } from '../lock';
 import { checkFromServer, registeredWay } from '../vaultRoute';
 
 export async function change(place: AgentPlace, request: ChangeRequest, stage: StageOut): Promise<Record<string, unknown>> {
-  return withInstallLock(place.layout.configDir, async () => {
+  return withInstallLock(place.target, place.layout.configDir, async () => {
     const { target, layout, config } = await withConfig(place);
     const now = () => new Date();
     const proxy = request.proxy && agentProxyPlan(request.proxy, request.proxyPassword !== undefined ? new Secret(request.proxyPassword) : undefined);

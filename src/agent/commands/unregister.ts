@@ -16,7 +16,7 @@ import { registeredWay } from '../vaultRoute';
 const NOT_SET_UP = deriveRegistrationState({ now: new Date() }).kind;
 
 export async function unregister(place: AgentPlace, request: { way: VaultWay }, stage: StageOut): Promise<Record<string, unknown>> {
-  return withInstallLock(place.layout.configDir, async () => {
+  return withInstallLock(place.target, place.layout.configDir, async () => {
     const { target, layout, config } = await withConfig(place);
     if (!config.registration) {
       stage('removeMachineCertificate');

@@ -310,7 +310,8 @@ describe('SetupService faults', function () {
      * full disk every time. `roomBytes` lets the writes before the failing one through.
      */
     const diskCases = [
-      { at: 'machineIdentity', heldAt: 'checkFromServer', held: { method: 'GET', path: /^\/v1\/health$/ }, roomBytes: 0 },
+      // The install's lock, taken as the check starts, takes a 4 KiB page; the machine's id and key find none.
+      { at: 'machineIdentity', heldAt: 'checkFromServer', held: { method: 'GET', path: /^\/v1\/health$/ }, roomBytes: 4096 },
       { at: 'writeCertificates', heldAt: 'registerWithVault', held: { method: 'POST', path: /^\/v1\/registrations$/ }, roomBytes: 0 },
       // The vault's CA and the machine certificate take a 4 KiB page each; the configuration finds none.
       { at: 'writeConfiguration', heldAt: 'registerWithVault', held: { method: 'POST', path: /^\/v1\/registrations$/ }, roomBytes: 2 * 4096 },
