@@ -39,10 +39,9 @@ export async function guardTargetWrite(target: Target, file: string, write: () =
   }
 }
 
-/** The file's text, or undefined when it does not exist. */
+/** The file's text, or undefined when it does not exist (asked by reading it: one round trip less on a server than a stat first). */
 export async function readTargetText(target: Target, file: string): Promise<string | undefined> {
   try {
-    if (!(await target.stat(file))) return undefined;
     return (await target.readFile(file, MAX_SMALL_FILE_BYTES)).toString('utf8');
   } catch (err) {
     const reason = errnoOf(err) ?? 'unknown';
