@@ -119,6 +119,21 @@
 // the floor (with other work taking 34 s of the second run's 238 s busy); admin CPU 118.2 to
 // 115.7 ms, within one run's noise; SFTP requests 48 to 54. Left per server: the probe, the
 // unpack and `register` sessions and the SFTP session, 4 login shells against the floor's 1.
+//
+// Notes from 2026-12-07, 18:00 UTC (50 servers at concurrency 8, an idle machine): the run before
+// the change measured 120.2 ms of admin CPU a server, 4.11x the floor and 54 SFTP requests; two
+// runs after it 102.4 and 106.7 ms, 3.86x and 4.39x (the servers' sshd trees 3.89 and 4.26 s of CPU
+// each: one run's figure moves by that much) and 44 requests. The changes: `register` gets the
+// credentials file on its stdin (the copy written on the server was two mkdirs, an atomic write
+// and a removal), and an SFTP write sends its data, fchmod, fsync and close together, then its
+// hardlink and the temp file's unlink together: 3 round trips for an atomic write, not 6-7.
+// Measured apart against one loopback sshd, the process warm (a loop of each, after five to warm
+// up): a connection about 11 ms of admin CPU, an exec session 3.5-4.5 ms whatever it runs (the
+// probe's facts cost no more than `true`), an SFTP round trip 0.1-0.2 ms, the install 16 ms, 10 of
+// them the unpack's command with the 270 KB package on its stdin. The first server of a run pays
+// about 0.35 s for the package's read, check and gzip, once (7 ms a server over 50). A CPU profile
+// of a loop of exec sessions is no guide: the profiler samples the idle process too, and its own
+// CPU is 20 times the work's. Node's idle process costs about 0.4 ms of CPU a second.
 // A smaller case, quickly: tsx bench/fleet.bench.ts --servers 10 --concurrency 4,8
 // Through npm: npm run bench -- fleet -- --concurrency 8 --cpu-profile fleet.cpuprofile
 import { execFile, execFileSync, spawn } from 'node:child_process';
