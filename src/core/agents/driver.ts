@@ -33,7 +33,7 @@ export interface StagedOptions {
 
 /** What registering needs, all decided and checked by the service beforehand. */
 export interface AgentRegistration {
-  /** On the admin machine: the driver copies it to the target, privately, for the run only. */
+  /** On the admin machine: the driver takes it to the target as its agent needs it, privately and for the run only (the reference agent on its stdin, MARS a private copy). */
   credentialsFile: string;
   serverName: string;
   cacheFolder: string;

@@ -15,6 +15,7 @@ import { type AgentConfig, publicConfig, readAgentConfig, writeAgentConfig } fro
 import type { AgentProxy } from '../../config/agentConfig';
 import type { AgentLayout } from '../../config/layout';
 import type { AgentLink } from '../../credentials/model';
+import { inspectCredentialsBytes } from '../../credentials/inspect';
 import { readCredentialsBytes } from '../../credentials/read';
 import { SetupError, throwIfAborted } from '../../errors';
 import { missingPrerequisitesError, type PrerequisiteCheck, type PrerequisiteReport } from '../../install';
@@ -208,10 +209,9 @@ export class MarsDriver implements AgentDriver {
 
   async register(layout: AgentLayout, registration: AgentRegistration, _vault: unknown, options: StagedOptions = {}): Promise<AgentRegistered> {
     const { signal, onStage } = options;
-    // The bytes sent are the bytes parsed: one read (the parser loads on first use, as in inspect.ts).
+    // The bytes sent are the bytes parsed: one read.
     const { bytes } = await readCredentialsBytes(registration.credentialsFile, { signal });
-    const { parseCredentials } = await import('../../credentials/parse');
-    const credentials = parseCredentials(bytes, path.basename(registration.credentialsFile));
+    const credentials = await inspectCredentialsBytes(bytes, path.basename(registration.credentialsFile), { signal });
     const fileName = /\.VaultCredentials$/i.test(credentials.fileName) ? credentials.fileName : 'vault.VaultCredentials';
     const folder: RegistrationFolder = { folderName: `backup-agent-setup-${randomUUID()}`, fileName: fileName.replace(/[\\/:*?"<>|\p{Cc}]/gu, '_') };
 
