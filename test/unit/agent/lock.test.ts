@@ -3,30 +3,12 @@
  * "free disk space"), never a bare ENOSPC, and no empty lock left for the next run to wait on.
  */
 import assert from 'node:assert/strict';
-import { closeSync, openSync, promises as fs, writeSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { withInstallLock } from '../../../src/agent/lock';
 import { isSetupError } from '../../../src/core/errors';
 import { LocalTarget } from '../../../src/core/target/local';
-import { mountTmpfs, mountUnavailableReason, type Mount } from '../cache/tmpfs';
-
-/** Writes `file` until the file system has no room left. */
-function fillUp(file: string): void {
-  const fd = openSync(file, 'w');
-  const chunk = Buffer.alloc(64 * 1024, 1);
-  try {
-    for (let size = chunk.length; size > 0; ) {
-      try {
-        writeSync(fd, chunk, 0, size);
-      } catch (err) {
-        assert.equal((err as NodeJS.ErrnoException).code, 'ENOSPC');
-        size = size >> 1;
-      }
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
+import { fill, mountTmpfs, mountUnavailableReason, type Mount } from '../cache/tmpfs';
 
 describe("the agent's install lock", () => {
   let mount: Mount | undefined;
@@ -44,8 +26,7 @@ describe("the agent's install lock", () => {
     mount = await mountTmpfs({ sizeBytes: 256 * 1024 });
     const configDir = path.join(mount.dir, 'config');
     await fs.mkdir(configDir);
-    const filler = path.join(mount.dir, 'filler');
-    fillUp(filler);
+    const filler = fill(mount.dir);
     let ran = false;
     const err = await withInstallLock(new LocalTarget(), configDir, async () => (ran = true)).then(
       () => undefined,

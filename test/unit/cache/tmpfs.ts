@@ -2,8 +2,9 @@
  * Small tmpfs mounts for the cache folder tests (a read-only volume, a nearly full one). Needs
  * root; `mountUnavailableReason` says why not otherwise, so the tests can skip saying so.
  */
+import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, openSync, promises as fs, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -40,4 +41,28 @@ export async function mountUnavailableReason(): Promise<string | undefined> {
   } catch (err) {
     return (err as Error).message;
   }
+}
+
+/**
+ * Fills the file system `dir` is on until it refuses, then frees `roomBytes` (whole pages, as
+ * tmpfs counts them), and returns the filler to delete.
+ */
+export function fill(dir: string, roomBytes = 0): string {
+  const filler = path.join(dir, 'filler');
+  const fd = openSync(filler, 'w');
+  const chunk = Buffer.alloc(64 * 1024, 1);
+  try {
+    for (let size = chunk.length; size > 0; ) {
+      try {
+        writeSync(fd, chunk, 0, size);
+      } catch (err) {
+        assert.equal((err as NodeJS.ErrnoException).code, 'ENOSPC');
+        size = size >> 1; // then smaller writes spend the last partial chunk
+      }
+    }
+    if (roomBytes > 0) ftruncateSync(fd, fstatSync(fd).size - roomBytes);
+  } finally {
+    closeSync(fd);
+  }
+  return filler;
 }

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, fstatSync, ftruncateSync, openSync, promises as fs, writeSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { inspect } from 'node:util';
@@ -16,7 +16,7 @@ import { isSetupError, type SetupError } from '../../../src/core/errors';
 import type { ProxySettingsInput } from '../../../src/core/proxy/settings';
 import type { SetupInput, SetupService, SetupServiceOptions } from '../../../src/core/service';
 import { LocalTarget } from '../../../src/core/target/local';
-import { mountTmpfs, mountUnavailableReason, type Mount } from '../cache/tmpfs';
+import { fill, mountTmpfs, mountUnavailableReason, type Mount } from '../cache/tmpfs';
 import { squidUnavailableReason, startSquid, type Squid } from '../../support/squid';
 import { filesUnder } from '../../support/files';
 import { acceptLocation, serviceFor, setupInput, startFaultProxy, startServiceVault, tempDir, writeCredentials, type FaultProxy } from '../../support/service';
@@ -265,30 +265,6 @@ describe('SetupService faults', function () {
       const result = spawnSync('mount', ['-o', `remount,size=${sizeBytes}`, dir], { encoding: 'utf8' });
       assert.equal(result.status, 0, result.stderr);
     };
-
-    /**
-     * Fills the file system until it refuses, then frees `roomBytes` (whole pages, as tmpfs counts
-     * them), and returns the filler to delete.
-     */
-    function fill(dir: string, roomBytes = 0): string {
-      const filler = path.join(dir, 'filler');
-      const fd = openSync(filler, 'w');
-      const chunk = Buffer.alloc(64 * 1024, 1);
-      try {
-        for (let size = chunk.length; size > 0; ) {
-          try {
-            writeSync(fd, chunk, 0, size);
-          } catch (err) {
-            assert.equal((err as NodeJS.ErrnoException).code, 'ENOSPC');
-            size = size >> 1; // then smaller writes spend the last partial chunk
-          }
-        }
-        if (roomBytes > 0) ftruncateSync(fd, fstatSync(fd).size - roomBytes);
-      } finally {
-        closeSync(fd);
-      }
-      return filler;
-    }
 
     it('an install folder on a 256 KiB disk: the agent (about 0.9 MB unpacked) does not fit, nothing is recorded; with room the re-run registers', async () => {
       mount = await mountTmpfs({ sizeBytes: 256 * 1024 });
