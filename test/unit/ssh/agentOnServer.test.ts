@@ -20,6 +20,7 @@ import type { Target } from '../../../src/core/target/target';
 import { isolatedSshdUnavailableReason, startIsolatedSshd, type IsolatedSshd } from '../../support/isolatedSshd';
 import { acceptLocation, serviceFor, setupInput, startServiceVault, writeCredentials } from '../../support/service';
 import { generateKeyPair, sshdUnavailableReason, startSshd, type KeyPair, type TestSshd } from '../../support/sshd';
+import { filesUnder } from '../../support/files';
 import { createVaultWithCredentials, type TestVault } from '../../support/vault';
 import { connectOptions, destinationOf, scriptedPrompts, skipUnless, sshTempDir } from './support';
 
@@ -126,10 +127,13 @@ describe('the agent registers itself on a server that cannot reach the vault\'s 
     // The server is this machine, seen through another network: the key is read here, by the test only.
     const machineKey = await fs.readFile(layout.machineKeyFile, 'utf8');
     assert.equal((await fs.stat(layout.machineKeyFile)).mode & 0o777, 0o600);
-    // The credentials (the vault's client key inside) went on the agent's stdin, never into a file there.
+    // The credentials (the vault's client key inside) went on the agent's stdin, never into a file
+    // there: neither one the admin wrote nor one the agent did, as they are or in base64.
     const credentialsBytes = await fs.readFile(input.credentialsFile);
-    assert.ok(written.length > 0, 'files were written on the server');
-    assert.ok(!written.some((bytes) => bytes.includes(credentialsBytes)), 'no file written on the server holds the credentials');
+    const forms = [credentialsBytes, Buffer.from(credentialsBytes.toString('base64'))];
+    const onServer = await Promise.all((await filesUnder(input.installFolder!)).map((f) => fs.readFile(f)));
+    assert.ok(written.length > 0 && onServer.length > 0, 'files were written on the server');
+    assert.ok(![...written, ...onServer].some((bytes) => forms.some((form) => bytes.includes(form))), 'no file on the server holds the credentials');
 
     const status = await service.status({ installFolder: input.installFolder });
     assert.equal(status.state.kind, 'registered', JSON.stringify(status));
