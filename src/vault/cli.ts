@@ -44,22 +44,24 @@ const readArgs = () =>
     },
   });
 
-// The command line, read by main() once the language is chosen (its refusal is a usage error, in that language).
-let values: ReturnType<typeof readArgs>['values'];
-let command: string | undefined;
-let argument: string | undefined;
-let dataDir: string;
+/** The command line as main() read it, once the language was chosen (a refusal is a usage error in that language). */
+interface Invocation {
+  values: ReturnType<typeof readArgs>['values'];
+  command: string | undefined;
+  argument: string | undefined;
+  dataDir: string;
+}
 
-function print(result: unknown, text: string): void {
+function print({ values }: Invocation, result: unknown, text: string): void {
   console.log(values.json ? JSON.stringify(result, null, 2) : text);
 }
 
-function required(value: string | undefined, what: string): string {
+function required({ command }: Invocation, value: string | undefined, what: string): string {
   if (!value) throw new UsageError(t('needs', command ?? '', what));
   return value;
 }
 
-function numberOption(name: 'port' | 'admin-port' | 'valid-hours'): number | undefined {
+function numberOption({ values }: Invocation, name: 'port' | 'admin-port' | 'valid-hours'): number | undefined {
   const raw = values[name];
   if (raw === undefined) return undefined;
   const n = Number(raw);
@@ -67,15 +69,16 @@ function numberOption(name: 'port' | 'admin-port' | 'valid-hours'): number | und
   return n;
 }
 
-async function serve(): Promise<void> {
+async function serve(call: Invocation): Promise<void> {
+  const { values, dataDir } = call;
   const logger = batchedLogger((text) => process.stdout.write(text), (text) => process.stderr.write(text));
   const agentDir = path.resolve(values['agent-dir'] ?? path.join('dist', 'agent'));
   if (!values['agent-dir']) await buildAgentIfMissing(agentDir);
   const vault = await startVault({
     dataDir,
-    port: numberOption('port') ?? 8443,
+    port: numberOption(call, 'port') ?? 8443,
     host: values.host,
-    adminPort: numberOption('admin-port'),
+    adminPort: numberOption(call, 'admin-port'),
     agentDir,
     logger,
   });
@@ -98,16 +101,17 @@ async function buildAgentIfMissing(agentDir: string): Promise<void> {
   console.log(t('builtAgent', (await buildAgent({ outDir: agentDir })).file));
 }
 
-async function administer(admin: VaultAdminSession): Promise<void> {
-  switch (command) {
+async function administer(admin: VaultAdminSession, call: Invocation): Promise<void> {
+  const { values, argument } = call;
+  switch (call.command) {
     case 'create': {
       const identity = await admin.createVault({
-        name: required(argument, t('aVaultName')),
+        name: required(call, argument, t('aVaultName')),
         resourceGroup: values['resource-group'],
         subscriptionId: values.subscription,
         location: values.location,
       });
-      print(identity, t('created', identity.name, identity.subscriptionId, identity.resourceGroup, identity.location));
+      print(call, identity, t('created', identity.name, identity.subscriptionId, identity.resourceGroup, identity.location));
       return;
     }
     case 'list': {
@@ -115,66 +119,73 @@ async function administer(admin: VaultAdminSession): Promise<void> {
       const lines = vaults.map(({ identity: id, ...v }) =>
         [id.name, `${id.subscriptionId}/${id.resourceGroup}`, id.location, t('machines', v.registeredMachines), v.credentials ? t('credentialsValidUntil', v.credentials.notAfter) : t('credentialsNeverIssued')].join('\t'),
       );
-      print(vaults, lines.join('\n') || t('noVaults'));
+      print(call, vaults, lines.join('\n') || t('noVaults'));
       return;
     }
     case 'credentials': {
-      const out = path.resolve(required(values.out, '--out <dir>'));
-      const file = await admin.issueCredentials(required(argument, t('aVaultName')), { validHours: numberOption('valid-hours') });
+      const out = path.resolve(required(call, values.out, '--out <dir>'));
+      const file = await admin.issueCredentials(required(call, argument, t('aVaultName')), { validHours: numberOption(call, 'valid-hours') });
       await fs.mkdir(out, { recursive: true });
       const target = path.join(out, file.fileName);
       // The file holds the certificate's private key.
       await writeFileAtomic(target, file.xml, { mode: 0o600 });
       const { xml: _xml, ...facts } = file;
-      print({ ...facts, path: target }, t('wrote', target, file.notAfter.toISOString()));
+      print(call, { ...facts, path: target }, t('wrote', target, file.notAfter.toISOString()));
       return;
     }
     case 'security-pin': {
-      const pin = await admin.issueSecurityPin(required(argument, t('aVaultName')));
-      print(pin, t('securityPin', pin.pin, pin.expiresAt.toISOString()));
+      const pin = await admin.issueSecurityPin(required(call, argument, t('aVaultName')));
+      print(call, pin, t('securityPin', pin.pin, pin.expiresAt.toISOString()));
       return;
     }
     case 'registrations': {
-      const list = await admin.listRegistrations(required(argument, t('aVaultName')));
-      print(list, list.map((r) => `${r.registrationId}\t${r.status}\t${r.serverName}\t${r.machineId}`).join('\n') || t('noRegistrations'));
+      const list = await admin.listRegistrations(required(call, argument, t('aVaultName')));
+      print(call, list, list.map((r) => `${r.registrationId}\t${r.status}\t${r.serverName}\t${r.machineId}`).join('\n') || t('noRegistrations'));
       return;
     }
     case 'revoke': {
-      const view = await admin.revokeRegistration(required(argument, t('aRegistrationId')));
-      print(view, t('revoked', view.registrationId, view.serverName, view.status));
+      const view = await admin.revokeRegistration(required(call, argument, t('aRegistrationId')));
+      print(call, view, t('revoked', view.registrationId, view.serverName, view.status));
       return;
     }
     case 'backup': {
-      const view = await admin.recordBackup(required(argument, t('aRegistrationId')), required(values.item, '--item <name>'));
-      print(view, t('backedUp', view.serverName, values.item ?? '', view.backupItems.length));
+      const view = await admin.recordBackup(required(call, argument, t('aRegistrationId')), required(call, values.item, '--item <name>'));
+      print(call, view, t('backedUp', view.serverName, values.item ?? '', view.backupItems.length));
       return;
     }
   }
 }
 
-async function main(): Promise<void> {
-  await useLocale(process.env);
+function readInvocation(): Invocation {
+  let parsed: ReturnType<typeof readArgs>;
   try {
-    ({ values, positionals: [command, argument] } = readArgs());
+    parsed = readArgs();
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  dataDir = resolveDataDir(values.data, process.env, process.cwd());
+  const { values, positionals: [command, argument] } = parsed;
+  return { values, command, argument, dataDir: resolveDataDir(values.data, process.env, process.cwd()) };
+}
+
+async function main(): Promise<void> {
+  await useLocale(process.env);
+  const call = readInvocation();
+  const { values, command } = call;
   if (values.help || command === 'help') {
     console.log(usage());
     return;
   }
-  if (command === 'serve') return serve();
+  if (command === 'serve') return serve(call);
   if (command === 'arm-token') {
     // A file of the folder, shared with a running service: no admin session needed.
-    const token = await bearerToken((await prepareDataDir(dataDir)).armToken);
-    print({ token }, token);
+    const token = await bearerToken((await prepareDataDir(call.dataDir)).armToken);
+    print(call, { token }, token);
     return;
   }
   if (!ADMIN_COMMANDS.has(command ?? '')) throw new UsageError(command ? t('unknownCommand', command) : t('noCommand'));
-  const admin = await openVaultAdmin(dataDir);
+  const admin = await openVaultAdmin(call.dataDir);
   try {
-    await administer(admin);
+    await administer(admin, call);
   } finally {
     await admin.close();
   }
