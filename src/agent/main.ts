@@ -6,6 +6,7 @@
 import type * as z from 'zod';
 import { changeRequestSchema, checkRequestSchema, registerRequestSchema, stageLine, wayRequestSchema } from '../core/agents/reference/protocol';
 import { SetupError } from '../core/errors';
+import { keepWasmOnBaselineTier } from '../core/http/shortRun';
 import { nextStep } from '../core/registration/errors';
 import { parseArgs, UsageError } from './args';
 import { change } from './commands/change';
@@ -119,6 +120,7 @@ async function readStdin(): Promise<string> {
 }
 
 if (require.main === module) {
+  keepWasmOnBaselineTier();
   // The setup's connection may go while a registration runs: the output has nowhere to go then,
   // but the registration finishes, so that the next run finds it done rather than half done.
   process.stdout.on('error', () => undefined);

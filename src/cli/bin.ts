@@ -2,7 +2,10 @@
  * The installed command (`backup-agent-setup`, the bundle dist/bin/backup-agent-setup.mjs):
  * this process's streams, environment and Ctrl+C wired to main().
  */
+import { keepWasmOnBaselineTier } from '../core/http/shortRun';
 import { main } from './main';
+
+keepWasmOnBaselineTier();
 
 const controller = new AbortController();
 process.once('SIGINT', () => controller.abort());
