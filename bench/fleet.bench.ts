@@ -132,9 +132,29 @@
 // up): a connection about 11 ms of admin CPU, an exec session 3.5-4.5 ms whatever it runs (the
 // probe's facts cost no more than `true`), an SFTP round trip 0.1-0.2 ms, the install 16 ms, 10 of
 // them the unpack's command with the 270 KB package on its stdin. The first server of a run pays
-// about 0.35 s for the package's read, check and gzip, once (7 ms a server over 50). A CPU profile
+// about 0.35 s once (7 ms a server over 50), put here on the package's read, check and gzip; the
+// note of 21:30 below finds most of it elsewhere. A CPU profile
 // of a loop of exec sessions is no guide: the profiler samples the idle process too, and its own
 // CPU is 20 times the work's. Node's idle process costs about 0.4 ms of CPU a second.
+//
+// Notes from 2026-12-07, 21:30 UTC (an idle machine). Linux perf, which samples every thread's
+// CPU (`perf record -F 1999 -g -p <admin pid>`, the admin run with NODE_OPTIONS=--perf-basic-prof
+// for JavaScript names), over 24 servers at concurrency 8 (admin CPU 168 ms a server under perf,
+// 106 without): the main thread 78%; one background thread 13%, in the run's first 7 s, V8
+// compiling undici's HTTP parser (llhttp, WebAssembly) with its optimizing tier after the
+// package's first answer; V8's other compiler and GC threads 6%; libuv's pool 2%. On the main
+// thread ssh2's receive path (socket reads, packet parsing, AES-GCM in Node's crypto) and the
+// socket writes (the per-tick cork's writev) are the largest shares, page faults 8% (the heap
+// growing), the core's own code no hot spot. Measured apart: one undici request costs a process
+// about 0.2 s of CPU on a background thread for that compile, none with V8's
+// --no-wasm-dynamic-tiering and --no-wasm-tier-up together (either alone still compiles); the
+// package's read and check 21 ms, its gzip 15 ms. So the first server's 0.35 s is mostly that
+// compile. The admin stands for the extension host, which must keep V8's defaults (its flags are
+// the whole host's), so this bench keeps them; the agent and the command line, processes of a
+// request or three, now set those two flags (src/core/http/shortRun.ts; bench/shortRun.bench.ts:
+// the agent's `check` 0.58-0.69x the CPU with the defaults). Fleet run after that change (50
+// servers): admin CPU 103.8 ms a server, wall 4.05x the floor (98.3 s against 24.3 s), the
+// servers' sshd trees 3.69 s of CPU each (3.85-4.26 s in the three runs before), peak RSS 124 MiB.
 // A smaller case, quickly: tsx bench/fleet.bench.ts --servers 10 --concurrency 4,8
 // Through npm: npm run bench -- fleet -- --concurrency 8 --cpu-profile fleet.cpuprofile
 import { execFile, execFileSync, spawn } from 'node:child_process';
