@@ -152,7 +152,7 @@
 // compile. The admin stands for the extension host, which must keep V8's defaults (its flags are
 // the whole host's), so this bench keeps them; the agent and the command line, processes of a
 // request or three, now set those two flags (src/core/http/shortRun.ts; bench/shortRun.bench.ts:
-// the agent's `check` 0.58-0.69x the CPU with the defaults). Fleet run after that change (50
+// the agent's `check` 0.53-0.59x the CPU with the defaults). Fleet run after that change (50
 // servers): admin CPU 103.8 ms a server, wall 4.05x the floor (98.3 s against 24.3 s), the
 // servers' sshd trees 3.69 s of CPU each (3.85-4.26 s in the three runs before), peak RSS 124 MiB.
 // A smaller case, quickly: tsx bench/fleet.bench.ts --servers 10 --concurrency 4,8
