@@ -17,7 +17,7 @@ import { status } from './commands/status';
 import { unregister } from './commands/unregister';
 import { agentPlace, withConfig, type AgentPlace, type StageOut } from './context';
 import { renderText } from './output';
-import { AGENT_VERSION } from './version';
+import { AGENT_VERSION, loadEveryPart } from './version';
 
 const HELP = `backup-agent ${AGENT_VERSION}
 
@@ -30,7 +30,7 @@ Commands:
   register     register this server (the setup runs it: its request comes with --stdin)
   change       change the proxy, cache folder or passphrase (likewise, with --stdin)
   check        check the way to the vault from this server (likewise, with --stdin)
-  version      print the agent version
+  version      print the agent version, once every part of it has loaded
   help         print this help
 
 Options:
@@ -72,6 +72,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       case 'version':
       case '--version':
       case '-v':
+        await loadEveryPart();
         io.out(AGENT_VERSION);
         return 0;
       case undefined:

@@ -21,9 +21,12 @@ export async function inspectCredentialsFile(file: string, options: InspectOptio
   return copiedFrom === undefined ? credentials : { ...credentials, copiedFrom, copyReason };
 }
 
+/** The parser's module, loaded on first use (the agent's `--version` loads it to prove it loads). */
+export const loadCredentialsParser = () => import('./parse');
+
 /** A credentials file's bytes, already read (the agent gets them on its stdin), validated as the file would be. */
 export async function inspectCredentialsBytes(bytes: Uint8Array, fileName: string, options: Pick<InspectOptions, 'now' | 'signal'> = {}): Promise<VaultCredentials> {
-  const { parseCredentials } = await import('./parse');
+  const { parseCredentials } = await loadCredentialsParser();
   throwIfAborted(options.signal);
   return parseCredentials(bytes, fileName, options.now);
 }

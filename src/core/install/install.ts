@@ -1,7 +1,8 @@
 /**
  * Installs a downloaded agent package on a target: prerequisites first, then the unpack, and the
- * staged agent is run (`node main.js --version`) before it replaces the current one, so an agent
- * that cannot start on this target is never put in place.
+ * staged agent is run (`node main.js --version`, which the reference agent answers once every part
+ * of it has loaded, those it loads on first use too) before it replaces the current one, so an
+ * agent that cannot start on this target is never put in place.
  */
 import { pathOf } from '../target/paths';
 import type { AgentLayout } from '../config/layout';
