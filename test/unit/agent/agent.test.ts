@@ -11,6 +11,7 @@ import { createDispatcher } from '../../../src/core/http/dispatcher';
 import { downloadAgent, installAgent } from '../../../src/core/install';
 import { LocalTarget } from '../../../src/core/target/local';
 import { squidUnavailableReason, startSquid, type Squid } from '../../support/squid';
+import { nodeOptionsWithout } from '../../support/nodeWithout';
 import { freePort } from '../../support/tls';
 import {
   buildAgentPackage,
@@ -143,19 +144,7 @@ describe('the installed reference agent', function () {
   it('reports its version only once every part of it loads on this Node, which the install checks on the staged agent', async () => {
     // undici, which the agent loads on first use, needs diagnostics_channel as it loads: a Node
     // without it stands for one on which a part loaded later cannot load at all.
-    const preload = path.join(dir, 'no-diagnostics-channel.cjs');
-    await fs.writeFile(
-      preload,
-      [
-        "const Module = require('node:module');",
-        'const load = Module._load;',
-        'Module._load = function (request, ...rest) {',
-        "  if (request.replace(/^node:/, '') === 'diagnostics_channel') throw new Error('diagnostics_channel is not on this Node');",
-        '  return load.call(this, request, ...rest);',
-        '};',
-      ].join('\n'),
-    );
-    const result = await agent(['--version'], { NODE_OPTIONS: `--require ${preload}` });
+    const result = await agent(['--version'], { NODE_OPTIONS: await nodeOptionsWithout(dir, 'diagnostics_channel') });
     assert.equal(result.code, 1, result.stdout + result.stderr);
     assert.equal(result.stdout, '');
     assert.match(result.stderr, /diagnostics_channel is not on this Node \[AgentFailed\]/);

@@ -10,6 +10,7 @@ import { installAgent, type InstallProgress } from '../../../src/core/install';
 import { LocalTarget } from '../../../src/core/target/local';
 import { buildAgentPackage, tempDir } from '../../support/vault';
 import { agentTarGz } from './tarball';
+import { nodeOptionsWithout } from '../../support/nodeWithout';
 import { overriding } from '../../support/targets';
 
 const local = new LocalTarget();
@@ -68,6 +69,21 @@ describe('agent install', function () {
     assert.equal(err.params.expectedVersion, '2.0.0');
     assert.equal(err.params.reportedVersion, '9.9.9');
     assert.equal(execFileSync(process.execPath, [path.join(layout.agentDir, 'main.js'), 'version'], { encoding: 'utf8' }).trim(), AGENT_VERSION);
+  });
+
+  it('does not put in place an agent a part of which cannot load on the target\'s Node', async () => {
+    // The staged agent's --version loads every part first; undici needs diagnostics_channel as it loads.
+    const layout = await layoutIn('part-missing');
+    const NODE_OPTIONS = await nodeOptionsWithout(dir, 'diagnostics_channel');
+    const partMissing = overriding(local, { run: (command, args, options = {}) => local.run(command, args, { ...options, env: { ...options.env, NODE_OPTIONS } }) });
+    const err = await installAgent({ target: partMissing, layout, packageFile: built.file }).then(
+      () => assert.fail('should fail'),
+      (e: unknown) => e,
+    );
+    assert.ok(isSetupError(err, 'AgentInstallVerifyFailed'), inspect(err));
+    assert.equal(err.params.exitCode, 1);
+    assert.match(String(err.params.stderr), /diagnostics_channel is not on this Node/);
+    assert.deepEqual(await fs.readdir(layout.installFolder), []);
   });
 
   it('keeps the previous agent when the new one does not start', async () => {
