@@ -244,6 +244,22 @@ export function targetContract(name: string, open: () => Promise<OpenedTarget>, 
         await until(() => !running(`sleep ${sleep}`), "the script's sleep to be stopped");
       });
 
+      it('a time-out that comes due while this process is busy still stops the command', async () => {
+        // Node runs due timers before it reads the sockets: over SSH, the time-out can fire before
+        // the line in which the session's shell said which process to stop has been read, though
+        // it has arrived. The stop must wait for that line, not close the channel without it.
+        const sleep = marker();
+        const started = Date.now();
+        const result = target.run('sh', ['-c', `sleep ${sleep}; echo late`], { timeoutMs: 300 });
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        // Busy after the sockets were read (as a loaded extension host can be): the next turn runs timers first.
+        await new Promise((resolve) => setImmediate(resolve));
+        while (Date.now() - started < 3_000);
+        assert.deepEqual(await result, { outcome: { kind: 'timedOut', afterMs: 300 }, stdout: '', stderr: '' });
+        assert.ok(Date.now() - started < 8_000, `answered after ${Date.now() - started} ms`);
+        await until(() => !running(`sleep ${sleep}`), 'the command to be stopped');
+      });
+
       it('a program ended by a signal it did not get from the target says which', async () => {
         assert.deepEqual(await outcome('sh', ['-c', 'kill -KILL $$']), { kind: 'signal', signal: 'SIGKILL' });
       });

@@ -17,7 +17,7 @@ export interface ExecOptions {
   preamble?: boolean;
   /** Each piece of the command's stderr as it arrives (its progress). */
   onStderr?: (text: string) => void;
-  /** Stops the command on the server before the channel closes; `preamble` as far as it came. */
+  /** Stops the command on the server before the channel closes, by the `preamble`'s handle. */
   stop?(preamble: string | undefined): void;
 }
 
@@ -47,7 +47,8 @@ class Capped {
 
 /**
  * Resolves once the channel closes. A time-out or abort calls `stop` (sshd refuses SSH "signal"
- * requests for root logins, so the channel alone cannot stop the command), then closes it.
+ * requests for root logins, so the channel alone cannot stop the command), then closes it; with a
+ * `preamble`, once its line is read.
  */
 export function collect(channel: ClientChannel, options: ExecOptions): Promise<ExecResult> {
   return new Promise((resolve) => {
@@ -57,10 +58,17 @@ export function collect(channel: ClientChannel, options: ExecOptions): Promise<E
     let handle: string | undefined;
     let exit: ExecResult['exit'];
     let stoppedBy: StopReason | undefined;
-    const stop = (reason: StopReason) => {
-      stoppedBy ??= reason;
+    const halt = () => {
       options.stop?.(handle);
       channel.close();
+    };
+    // Before the preamble's line is read there is nothing to stop the command by, and closing the
+    // channel would lose that line: the stop waits for it. A due timer runs before Node reads a
+    // socket that already holds it.
+    const stop = (reason: StopReason) => {
+      if (stoppedBy) return;
+      stoppedBy = reason;
+      if (!preamble) halt();
     };
     const timer = setTimeout(() => stop('timeout'), options.timeoutMs);
     const onAbort = () => stop('abort');
@@ -74,6 +82,7 @@ export function collect(channel: ClientChannel, options: ExecOptions): Promise<E
         handle = preamble.subarray(0, newline).toString();
         d = preamble.subarray(newline + 1);
         preamble = undefined;
+        if (stoppedBy) halt();
       }
       err.add(d);
       if (d.length > 0) options.onStderr?.(d.toString('utf8'));
