@@ -4,7 +4,7 @@
  * crypto over the exact bytes received.
  */
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
-import { readTlv as tlv } from './der';
+import { readTlv as tlv } from '../core/der';
 import { VaultCode, VaultError } from './errors';
 
 const MIN_RSA_BITS = 2048;

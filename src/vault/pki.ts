@@ -11,7 +11,7 @@ import { X509Certificate, createHash, createPrivateKey, createPublicKey, generat
 import { promisify } from 'node:util';
 import { writeFileAtomic } from '../core/fs/atomic';
 import { generateRsaKeyPair, randomSerialBytes } from '../core/credentials/selfSigned';
-import * as der from './der';
+import * as der from '../core/der';
 import { corrupt, readOptional, type DataLayout } from './layout';
 import type { MachineCertificate } from './registry';
 

@@ -1,26 +1,20 @@
 /**
- * The machine's PKCS#10 certificate request. Forge lays out the structure; node's crypto signs
- * it, which is native and far faster than forge's pure-JS RSA (the vault does the same).
+ * The machine's PKCS#10 certificate request (RFC 2986), laid out in DER and signed with node's
+ * crypto, as the vault lays out and signs its certificates: no forge on the agent's common path.
  */
-import { createPrivateKey, sign } from 'node:crypto';
-import forge from '../forge';
+import { createPrivateKey, createPublicKey, sign } from 'node:crypto';
+import * as der from '../der';
 import type { MachineKey } from './machineIdentity';
 
-/** Public in forge but missing from its type definitions. */
-const forgeInternals = forge.pki as unknown as {
-  getCertificationRequestInfo(csr: forge.pki.CertificateSigningRequest): forge.asn1.Asn1;
-};
+const COMMON_NAME = der.oid('2.5.4.3');
+const SHA256_WITH_RSA = der.sequence(der.oid('1.2.840.113549.1.1.11'), der.NULL);
 
 /** A PEM CSR for `key` with subject CN = the machine id, signed SHA-256 with RSA. */
 export function createMachineCsr(key: MachineKey, machineId: string): string {
-  const csr = forge.pki.createCertificationRequest();
-  csr.publicKey = forge.pki.publicKeyFromPem(key.publicKeyPem);
-  csr.setSubject([{ shortName: 'CN', value: machineId }]);
-  csr.signatureOid = forge.pki.oids.sha256WithRSAEncryption!;
-  const info = forgeInternals.getCertificationRequestInfo(csr);
-  // certificationRequestToPem serialises this captured info together with the signature below.
-  (csr as unknown as { certificationRequestInfo: forge.asn1.Asn1 }).certificationRequestInfo = info;
-  const tbs = Buffer.from(forge.asn1.toDer(info).getBytes(), 'binary');
-  csr.signature = sign('sha256', tbs, createPrivateKey(key.privateKeyPem)).toString('binary');
-  return forge.pki.certificationRequestToPem(csr);
+  const subject = der.sequence(der.set(der.sequence(COMMON_NAME, der.utf8String(machineId))));
+  const spki = createPublicKey(key.publicKeyPem).export({ type: 'spki', format: 'der' });
+  // version 0, subject, subjectPKInfo, attributes [0] (none)
+  const info = der.sequence(der.smallInteger(0), subject, spki, der.explicit(0));
+  const signature = sign('sha256', info, createPrivateKey(key.privateKeyPem));
+  return der.pem('CERTIFICATE REQUEST', der.sequence(info, SHA256_WITH_RSA, der.bitString(signature)));
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { inspect } from 'node:util';
@@ -77,6 +78,10 @@ describe('machine identity', () => {
     const csr = forge.pki.certificationRequestFromPem(pem);
     assert.equal(csr.subject.getField('CN').value, machineId);
     assert.equal(csr.verify(), true);
+    // OpenSSL reads it the same way: its own parser, its own check of the signature.
+    const openssl = spawnSync('openssl', ['req', '-verify', '-noout', '-subject', '-nameopt', 'sep_multiline'], { input: pem, encoding: 'utf8' });
+    assert.equal(openssl.status, 0, openssl.stderr);
+    assert.match(openssl.stdout, new RegExp(`^ +CN=${machineId}$`, 'm'));
   });
 
   it('keeps the private key out of JSON and inspect output', async () => {

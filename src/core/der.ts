@@ -1,6 +1,6 @@
 /**
- * Just enough DER to write the vault's X.509 certificates and walk the structures it reads
- * (certificate requests, its own CA certificate). Building a certificate with forge took most of
+ * Just enough DER to write the vault's X.509 certificates and a machine's certificate request, and
+ * to walk the structures the vault reads (certificate requests, its own CA certificate). Building a certificate with forge took most of
  * a registration's CPU time; these few encoders over Buffers take a small fraction of it.
  */
 
