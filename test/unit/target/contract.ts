@@ -260,6 +260,18 @@ export function targetContract(name: string, open: () => Promise<OpenedTarget>, 
         await until(() => !running(`sleep ${sleep}`), 'the command to be stopped');
       });
 
+      it('a command aborted while it is being started is aborted, and stopped', async () => {
+        // Over SSH the abort comes while the session opens, before anything listens on the channel.
+        const sleep = marker();
+        const controller = new AbortController();
+        const started = Date.now();
+        const result = target.run('sh', ['-c', `sleep ${sleep}; echo late`], { signal: controller.signal });
+        controller.abort();
+        assert.deepEqual(await result, { outcome: { kind: 'aborted' }, stdout: '', stderr: '' });
+        assert.ok(Date.now() - started < 8_000, `answered after ${Date.now() - started} ms`);
+        await until(() => !running(`sleep ${sleep}`), 'the command to be stopped');
+      });
+
       it('a program ended by a signal it did not get from the target says which', async () => {
         assert.deepEqual(await outcome('sh', ['-c', 'kill -KILL $$']), { kind: 'signal', signal: 'SIGKILL' });
       });

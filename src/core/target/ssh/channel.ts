@@ -73,6 +73,8 @@ export function collect(channel: ClientChannel, options: ExecOptions): Promise<E
     const timer = setTimeout(() => stop('timeout'), options.timeoutMs);
     const onAbort = () => stop('abort');
     options.signal?.addEventListener('abort', onAbort, { once: true });
+    // An abort while the session opened came before this listener: the command has started since.
+    if (options.signal?.aborted) onAbort();
     channel.on('data', (d: Buffer) => out.add(d));
     channel.stderr.on('data', (d: Buffer) => {
       if (preamble) {

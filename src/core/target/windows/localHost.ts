@@ -36,6 +36,8 @@ export class LocalPowerShellHost implements PowerShellHost {
       const timer = setTimeout(() => stop('timeout'), options.timeoutMs);
       const onAbort = () => stop('abort');
       options.signal?.addEventListener('abort', onAbort, { once: true });
+      // An abort while the script file was written came before this listener.
+      if (options.signal?.aborted) onAbort();
       child.stdout.on('data', (d: Buffer) => keep(out, d));
       child.stderr.on('data', (d: Buffer) => {
         if (preamble !== undefined) {
