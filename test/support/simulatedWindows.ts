@@ -10,6 +10,7 @@
 import { decodeCommand } from '../../src/core/target/powershell/commandLine';
 import { RESULT_MARKER } from '../../src/core/target/powershell/result';
 import { NOT_FOUND_EXIT, NOT_FOUND_MARKER } from '../../src/core/target/windows/scripts';
+import { PID_MARKER } from '../../src/core/target/preamble';
 import { toSftpPath } from '../../src/core/target/windows/paths';
 
 export type DefaultShell = 'cmd' | 'powershell' | 'pwsh' | 'pwsh-git';
@@ -129,9 +130,9 @@ export class WindowsSimulation {
     if (script.includes('System.Diagnostics.ProcessStartInfo')) {
       const [name] = one(`Get-Command -Name ${LITERAL}`);
       const [args] = one(`\\$start\\.Arguments = ${LITERAL}`);
-      if (name === 'hang' || name === 'drop') return { stdout: '', stderr: '4242\r\n', code: name };
-      if (name === 'missing-program') return { stdout: '', stderr: `4242\r\n${NOT_FOUND_MARKER}\r\n`, code: NOT_FOUND_EXIT };
-      return { stdout: `simulated ${name} ${args}\r\nstdin: ${stdin.length} characters\r\n`, stderr: '4242\r\n', code: name === 'fails' ? 3 : 0 };
+      if (name === 'hang' || name === 'drop') return { stdout: '', stderr: `${PID_MARKER}4242\r\n`, code: name };
+      if (name === 'missing-program') return { stdout: '', stderr: `${PID_MARKER}4242\r\n${NOT_FOUND_MARKER}\r\n`, code: NOT_FOUND_EXIT };
+      return { stdout: `simulated ${name} ${args}\r\nstdin: ${stdin.length} characters\r\n`, stderr: `${PID_MARKER}4242\r\n`, code: name === 'fails' ? 3 : 0 };
     }
     if (script.includes('Win32_OperatingSystem')) return this.#result(true, { data: { ...SIMULATED_FACTS, elevated: this.elevated } });
     if (script.includes('System.IO.FileStream')) {

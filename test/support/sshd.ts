@@ -61,6 +61,8 @@ export interface SshdOptions {
   extraConfig?: string[];
   /** sshd's ForceCommand: what every session runs instead (a server whose shell is not POSIX, say). */
   forceCommand?: string;
+  /** More variables for every session (sshd takes only its first SetEnv line, so they join it). */
+  env?: Record<string, string>;
 }
 
 export interface TestSshd {
@@ -140,7 +142,9 @@ export async function writeSshdConfig(dir: string, hostKey: KeyPair, options: Ss
     // up to 60 s, and a session a test kills mid-rehash leaves the lock behind for all later ones.
     // Test sessions never need the rehash: they try the lock once and go on. The install record
     // goes where this test process keeps it (test/support/recordDir.ts), as locally.
-    `SetEnv PYENV_REHASH_TIMEOUT=0${process.env.BACKUP_AGENT_RECORD_DIR ? ` BACKUP_AGENT_RECORD_DIR=${process.env.BACKUP_AGENT_RECORD_DIR}` : ''}`,
+    `SetEnv ${Object.entries({ PYENV_REHASH_TIMEOUT: '0', BACKUP_AGENT_RECORD_DIR: process.env.BACKUP_AGENT_RECORD_DIR, ...options.env })
+      .flatMap(([name, value]) => (value === undefined ? [] : [`${name}=${value}`]))
+      .join(' ')}`,
     ...(options.forceCommand ? [`ForceCommand ${options.forceCommand}`] : []),
     ...(options.extraConfig ?? []),
   ];

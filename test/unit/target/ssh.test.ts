@@ -56,6 +56,25 @@ describe('SshTarget', function () {
     if (dir) await fs.rm(dir, { recursive: true, force: true });
   });
 
+  it("finds the shell's process id after what the login's startup files write on stderr, which stays out of the command's stderr", async () => {
+    // A .bashrc that runs stty without a terminal says so on stderr, before the command line runs.
+    const home = await fs.mkdtemp(path.join(dir, 'home-'));
+    await fs.writeFile(path.join(home, '.bashrc'), `echo "stty: 'standard input': Inappropriate ioctl for device" >&2\nprintf 'no newline' >&2\n`);
+    const sshd = await startSshd({ authorizedKeys: [key.publicKey], env: { HOME: home } });
+    const target = await trustedTarget(sshd, key, dir);
+    try {
+      assert.deepEqual(await target.run('sh', ['-c', 'echo oops >&2; exit 3']), { outcome: { kind: 'exited', code: 3 }, stdout: '', stderr: 'oops\n' });
+      const sleep = `${41 + (process.pid % 1000) / 1000}`;
+      const started = Date.now();
+      assert.deepEqual(await target.run('sh', ['-c', `sleep ${sleep}; echo late`], { timeoutMs: 500 }), { outcome: { kind: 'timedOut', afterMs: 500 }, stdout: '', stderr: '' });
+      assert.ok(Date.now() - started < 8_000, `answered after ${Date.now() - started} ms`);
+      await until(() => !running(`sleep ${sleep}`), 'the command to be stopped');
+    } finally {
+      await target.close();
+      await sshd.close();
+    }
+  });
+
   it('names itself by its destination', async () => {
     const sshd = await startSshd({ authorizedKeys: [key.publicKey] });
     const target = await trustedTarget(sshd, key, dir);

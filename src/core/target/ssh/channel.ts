@@ -4,6 +4,7 @@
  * means, and how the command itself is killed, is the remote shell's business (remoteShell.ts).
  */
 import type { ClientChannel } from 'ssh2';
+import { PreambleReader } from '../preamble';
 import { MAX_OUTPUT_BYTES, type StopReason } from '../target';
 
 export interface ExecOptions {
@@ -11,8 +12,8 @@ export interface ExecOptions {
   timeoutMs: number;
   signal?: AbortSignal;
   /**
-   * The command line's first stderr line is the shell's own (a handle to stop the command by),
-   * not the command's output: taken off and handed to `stop`.
+   * The command line first writes the shell's own line on stderr (the process to stop the
+   * command by, preamble.ts), not the command's output: taken off and handed to `stop`.
    */
   preamble?: boolean;
   /** Each piece of the command's stderr as it arrives (its progress). */
@@ -54,12 +55,11 @@ export function collect(channel: ClientChannel, options: ExecOptions): Promise<E
   return new Promise((resolve) => {
     const out = new Capped();
     const err = new Capped();
-    let preamble: Buffer | undefined = options.preamble ? Buffer.alloc(0) : undefined;
-    let handle: string | undefined;
+    const preamble = options.preamble ? new PreambleReader() : undefined;
     let exit: ExecResult['exit'];
     let stoppedBy: StopReason | undefined;
     const halt = () => {
-      options.stop?.(handle);
+      options.stop?.(preamble?.pid);
       channel.close();
     };
     // Before the preamble's line is read there is nothing to stop the command by, and closing the
@@ -68,7 +68,7 @@ export function collect(channel: ClientChannel, options: ExecOptions): Promise<E
     const stop = (reason: StopReason) => {
       if (stoppedBy) return;
       stoppedBy = reason;
-      if (!preamble) halt();
+      if (!preamble?.pending) halt();
     };
     const timer = setTimeout(() => stop('timeout'), options.timeoutMs);
     const onAbort = () => stop('abort');
@@ -77,13 +77,9 @@ export function collect(channel: ClientChannel, options: ExecOptions): Promise<E
     if (options.signal?.aborted) onAbort();
     channel.on('data', (d: Buffer) => out.add(d));
     channel.stderr.on('data', (d: Buffer) => {
-      if (preamble) {
-        preamble = Buffer.concat([preamble, d]);
-        const newline = preamble.indexOf(10);
-        if (newline < 0) return;
-        handle = preamble.subarray(0, newline).toString();
-        d = preamble.subarray(newline + 1);
-        preamble = undefined;
+      if (preamble?.pending) {
+        d = preamble.read(d);
+        if (preamble.pending) return;
         if (stoppedBy) halt();
       }
       err.add(d);
@@ -96,6 +92,7 @@ export function collect(channel: ClientChannel, options: ExecOptions): Promise<E
     channel.on('close', () => {
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
+      if (preamble?.pending) err.add(preamble.drain());
       resolve({ exit, stoppedBy: exit ? undefined : stoppedBy, stdout: out.text(), stderr: err.text() });
     });
     channel.end(options.stdin ?? '');

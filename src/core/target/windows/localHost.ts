@@ -9,6 +9,7 @@ import type { Logger } from '../../log';
 import { POWERSHELL_EXE } from '../powershell/commandLine';
 import type { ExecOptions, ExecResult } from '../ssh/channel';
 import { MAX_OUTPUT_BYTES, type StopReason } from '../target';
+import { PreambleReader } from '../preamble';
 import { NOT_FOUND_EXIT, NOT_FOUND_MARKER } from './scripts';
 import type { PowerShellHost } from './windowsShell';
 
@@ -26,12 +27,11 @@ export class LocalPowerShellHost implements PowerShellHost {
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       const keep = (chunks: Buffer[], d: Buffer) => chunks.reduce((n, c) => n + c.length, 0) < MAX_OUTPUT_BYTES && chunks.push(d);
-      let preamble: string | undefined = options.preamble ? '' : undefined;
-      let handle: string | undefined;
+      const preamble = options.preamble ? new PreambleReader() : undefined;
       let stoppedBy: StopReason | undefined;
       const stop = (reason: StopReason) => {
         stoppedBy ??= reason;
-        options.stop?.(handle ?? (child.pid !== undefined ? String(child.pid) : undefined));
+        options.stop?.(preamble?.pid ?? (child.pid !== undefined ? String(child.pid) : undefined));
       };
       const timer = setTimeout(() => stop('timeout'), options.timeoutMs);
       const onAbort = () => stop('abort');
@@ -40,13 +40,9 @@ export class LocalPowerShellHost implements PowerShellHost {
       if (options.signal?.aborted) onAbort();
       child.stdout.on('data', (d: Buffer) => keep(out, d));
       child.stderr.on('data', (d: Buffer) => {
-        if (preamble !== undefined) {
-          preamble += d.toString('utf8');
-          const newline = preamble.indexOf('\n');
-          if (newline < 0) return;
-          handle = preamble.slice(0, newline).trim();
-          d = Buffer.from(preamble.slice(newline + 1));
-          preamble = undefined;
+        if (preamble?.pending) {
+          d = preamble.read(d);
+          if (preamble.pending) return;
         }
         keep(err, d);
         if (d.length > 0) options.onStderr?.(d.toString('utf8'));
@@ -66,6 +62,7 @@ export class LocalPowerShellHost implements PowerShellHost {
       });
       child.on('close', () => {
         if (child.pid === undefined) return;
+        if (preamble?.pending) keep(err, preamble.drain());
         settle({ exit, stoppedBy: exit ? undefined : stoppedBy, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
       });
       child.stdin.on('error', () => undefined);

@@ -6,6 +6,7 @@
  */
 import { ps, psLines, type PsCode } from '../powershell/code';
 import { psScript, stdinVar, type PsScript } from '../powershell/script';
+import { PID_MARKER } from '../preamble';
 import { windowsCommandLine } from './arguments';
 
 /** Printed on stderr by the run script when the program is not there; it then exits NOT_FOUND_EXIT. */
@@ -48,14 +49,15 @@ export interface RunSpec {
 /**
  * Runs a program with the script's own standard handles (so stdin reaches it, and its output is
  * the session's), through ProcessStartInfo with the arguments joined by the C runtime's rules.
- * It prints its process id on stderr first: a time-out or an abort stops that process tree.
+ * It prints its process id on stderr first, marked (preamble.ts): a time-out or an abort stops
+ * that process tree.
  * Not a psScript: the program's output and exit code are the result, not a result line.
  */
 export function runScript(spec: RunSpec): PsCode {
   const env = Object.entries(spec.env ?? {}).map(([name, value]) => ps`$start.EnvironmentVariables[${name}] = ${value}`);
   return psLines(
     ps`$ErrorActionPreference = 'Stop'`,
-    ps`[Console]::Error.WriteLine([string]$PID)`,
+    ps`[Console]::Error.WriteLine(${PID_MARKER} + [string]$PID)`,
     ps`$command = Get-Command -Name ${spec.command} -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1`,
     ps`if (-not $command) { [Console]::Error.WriteLine(${NOT_FOUND_MARKER}); exit ${NOT_FOUND_EXIT} }`,
     ps`$start = New-Object System.Diagnostics.ProcessStartInfo`,

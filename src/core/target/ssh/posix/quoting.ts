@@ -2,6 +2,7 @@
  * POSIX-shell command lines for exec over SSH: the server runs them with the login shell, so
  * every word is single-quoted.
  */
+import { PID_MARKER } from '../../preamble';
 
 /** 'text' with every ' written as '\'' : safe as one word in any POSIX shell. */
 export function shellQuote(word: string): string {
@@ -9,9 +10,9 @@ export function shellQuote(word: string): string {
 }
 
 /**
- * `echo $$ >&2; cd -- 'cwd' && K='v' exec 'cmd' 'arg'…`; env names must be shell names (values
- * are not secrets). The shell first prints its process id (which exec keeps) on stderr, so the
- * command can be killed later.
+ * `echo backup-agent-pid:$$ >&2; cd -- 'cwd' && K='v' exec 'cmd' 'arg'…`; env names must be shell
+ * names (values are not secrets). The shell first prints its process id (which exec keeps) on
+ * stderr, marked (preamble.ts), so the command can be killed later.
  */
 export function commandLine(command: string, args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}): string {
   const assignments = Object.entries(options.env ?? {}).map(([name, value]) => {
@@ -20,5 +21,5 @@ export function commandLine(command: string, args: readonly string[], options: {
   });
   const run = [...assignments, 'exec', shellQuote(command), ...args.map(shellQuote)].join(' ');
   const line = options.cwd ? `cd -- ${shellQuote(options.cwd)} && ${run}` : run;
-  return `echo $$ >&2; ${line}`;
+  return `echo ${PID_MARKER}$$ >&2; ${line}`;
 }
