@@ -259,6 +259,7 @@ export const ERROR_CATALOGUE: { readonly [F in ErrorFamily]: Readonly<Record<Fam
     SshForwardRefused: 'allowPortForwarding',
     // Neither POSIX nor Windows PowerShell answered: only another server helps.
     SshShellUnsupported: 'chooseServer',
+    SshLoginWritesOutput: 'quietLoginOutput',
   },
   fleet: {
     FleetEmpty: 'changeFleet',

@@ -42,6 +42,7 @@ export const NEXT_ACTION_INSTRUCTIONS = {
   checkSshSignIn: 'Check the user name, the key (in your SSH agent, or its file and passphrase) or the password, then try again.',
   enableSftp: "Enable the SFTP subsystem in the server's sshd_config (Subsystem sftp), then try again.",
   checkSshConfig: "Check this server's entry in your ssh config (its ProxyCommand), for example by running ssh with the same host name, then try again.",
+  quietLoginOutput: "Make the server's shell startup files (such as ~/.bashrc) print only in interactive shells, so that commands run over SSH get no other output, then try again.",
   runAsAdministrator: 'Close VS Code, start it again with "Run as administrator", then try again.',
   allowPortForwarding: "Allow remote port forwarding in the server's sshd_config (AllowTcpForwarding yes or remote) and reload sshd, then try again.",
   changeFleet: 'Change the list of servers as the message says, then try again.',

@@ -37,6 +37,7 @@ export const NEXT_ACTIONS = [
   'checkSshSignIn',
   'enableSftp',
   'checkSshConfig',
+  'quietLoginOutput',
   'allowPortForwarding',
   'changeFleet',
   'setFleetConcurrency',

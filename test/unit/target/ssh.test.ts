@@ -75,6 +75,22 @@ describe('SshTarget', function () {
     }
   });
 
+  it("refuses a server whose login writes to every command's output, saying what it writes, with a next step", async () => {
+    const home = await fs.mkdtemp(path.join(dir, 'home-'));
+    await fs.writeFile(path.join(home, '.bashrc'), 'echo\necho "Welcome to server"\n');
+    const sshd = await startSshd({ authorizedKeys: [key.publicKey], env: { HOME: home } });
+    try {
+      const known = await fs.mkdtemp(path.join(dir, 'known-'));
+      await fs.writeFile(path.join(known, 'known_hosts'), `${sshd.knownHostsLine}\n`);
+      const err = await rejectsWith(openSshTarget(destinationOf(sshd, [key.privateKeyFile]), connectOptions(known, scriptedPrompts({ trust: false }))), SshCode.LoginWritesOutput);
+      assert.equal(err.params.output, 'Welcome to server');
+      assert.match(err.message, /writes "Welcome to server" before the output of every command/);
+      assert.equal(nextActionOf(err.code), 'quietLoginOutput');
+    } finally {
+      await sshd.close();
+    }
+  });
+
   it('names itself by its destination', async () => {
     const sshd = await startSshd({ authorizedKeys: [key.publicKey] });
     const target = await trustedTarget(sshd, key, dir);

@@ -18,6 +18,8 @@ const TEXTS: Record<Exclude<SshCode, 'SshHostKeyChanged'>, (p: ErrorParams) => s
   [SshCode.ConnectionLost]: (p) => `The SSH connection to ${where(p)} was lost${p.during ? ` during ${p.during}` : ''}. Check that the server is up, then run the step again.`,
   [SshCode.ShellUnsupported]: (p) =>
     `${where(p)} runs a shell this setup does not support yet (\`uname -s\` answered: ${p.reason}). Servers with a POSIX shell (Linux, macOS, BSD) or Windows with Windows PowerShell can be set up over SSH: choose another server.`,
+  [SshCode.LoginWritesOutput]: (p) =>
+    `${where(p)} writes "${p.output}" before the output of every command run over SSH (its shell's startup files do), so no command's answer can be read. Make them print only in interactive shells.`,
   [SshCode.SftpUnavailable]: (p) => `${where(p)} offers no SFTP subsystem (${p.reason}). Enable "Subsystem sftp" in its sshd_config.`,
   [SshCode.ProxyCommandFailed]: (p) =>
     `The ProxyCommand for ${where(p)} ended before the SSH handshake (${p.reason}). The last it wrote on its error output: ${p.stderr}. Check the ProxyCommand of this host in your ssh config.`,

@@ -9,7 +9,8 @@
  * result line tells Windows and carries the facts. A fallback rather than one polyglot line:
  * no line reads the same in sh, cmd.exe and both PowerShells (each quotes, chains and
  * expands differently), and the second session costs only Windows servers a round trip.
- * Anything else is refused with ShellUnsupported.
+ * Anything else is refused with ShellUnsupported; a POSIX login that writes to every command's
+ * output first, with LoginWritesOutput.
  */
 import { CancelledError } from '../../errors';
 import { DEFAULT_RUN_TIMEOUT_MS, seconds } from '../target';
@@ -46,7 +47,16 @@ export async function probeRemoteShell(transport: SshTransport, signal?: AbortSi
   if (answer.stoppedBy === 'timeout') {
     throw sshError(SshCode.ConnectFailed, { host, port, reason: `its shell gave no answer within ${seconds(DEFAULT_RUN_TIMEOUT_MS)} s` });
   }
-  const [first = '', ...rest] = answer.stdout.split('\n');
+  const lines = answer.stdout.split('\n');
+  // The facts begin with hostname=, right after `uname -s`'s line. Lines before that one come from
+  // the login's startup files, which write them before every command's output: no answer (nor SFTP
+  // through sftp-server) can be read through that.
+  const factsAt = lines.findIndex((l) => l.startsWith('hostname='));
+  if (answer.exit?.code === 0 && factsAt > 1) {
+    const output = lines.slice(0, factsAt - 1).map((l) => l.trim()).find((l) => l !== '') ?? '';
+    throw sshError(SshCode.LoginWritesOutput, { host, port, output: output.slice(0, 80) });
+  }
+  const [first = '', ...rest] = lines;
   const system = first.trim();
   const facts = rest.some((l) => l.startsWith('system=')) ? parseFacts(rest.join('\n')) : undefined;
   // Git for Windows puts a uname.exe on the PATH: under pwsh `uname -s && { … }` then exits 0

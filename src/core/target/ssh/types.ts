@@ -78,5 +78,7 @@ export const SshCode = {
   ForwardRefused: 'SshForwardRefused',
   /** The server's shell answered neither as a POSIX shell nor as Windows PowerShell does: no remote-shell strategy for it. */
   ShellUnsupported: 'SshShellUnsupported',
+  /** The login shell's startup files write to the output of every command, before the command's own. */
+  LoginWritesOutput: 'SshLoginWritesOutput',
 } as const;
 export type SshCode = (typeof SshCode)[keyof typeof SshCode];

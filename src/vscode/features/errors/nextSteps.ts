@@ -48,6 +48,7 @@ export const NEXT_STEPS = {
   enableSftp: { instruction: NEXT_ACTION_INSTRUCTIONS.enableSftp },
   checkSshConfig: { instruction: NEXT_ACTION_INSTRUCTIONS.checkSshConfig },
   allowPortForwarding: { instruction: NEXT_ACTION_INSTRUCTIONS.allowPortForwarding },
+  quietLoginOutput: { instruction: NEXT_ACTION_INSTRUCTIONS.quietLoginOutput },
   runAsAdministrator: { instruction: NEXT_ACTION_INSTRUCTIONS.runAsAdministrator },
   setFleetConcurrency: { instruction: NEXT_ACTION_INSTRUCTIONS.setFleetConcurrency },
   moveLocalVaultData: { instruction: NEXT_ACTION_INSTRUCTIONS.moveLocalVaultData },
