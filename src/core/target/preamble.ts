@@ -4,6 +4,8 @@
  * stderr too (a .bashrc running stty without a terminal says so, not always with a newline), so
  * the line is found by its marker, and what came before it is theirs, not the command's.
  */
+import { MAX_OUTPUT_BYTES } from './target';
+
 export const PID_MARKER = 'backup-agent-pid:';
 
 const MARKER = Buffer.from(PID_MARKER);
@@ -25,7 +27,8 @@ export class PreambleReader {
     const at = held.indexOf(MARKER);
     const newline = at < 0 ? -1 : held.indexOf(10, at);
     if (newline < 0) {
-      this.#held = held;
+      // Bounded as a command's output is: the last of it is kept, where the line would begin.
+      this.#held = held.length > MAX_OUTPUT_BYTES ? held.subarray(held.length - MAX_OUTPUT_BYTES) : held;
       return Buffer.alloc(0);
     }
     this.pid = held.subarray(at + MARKER.length, newline).toString('utf8').trim();
