@@ -4,6 +4,7 @@
  * listing (agent facts §3). Usage errors are UsageErrors (exit code 2).
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseSize } from '../core/cache/sizeText';
 import { en, lines, localise, say, t, translating, type CliStringKey, type Said } from './strings';
 
 /** A mistake in the command line: its message in English (what --json carries) and its text in the CLI's language. */
@@ -77,7 +78,7 @@ export const INSTALLER_ROUTES = ['server', 'admin'] as const;
 export const COMMANDS = {
   inspect: { usage: 'inspect <credentials file> [--arm-endpoint URL]', positionals: [1, 1], options: { ...ARM_ENDPOINT } },
   'check-cache': {
-    usage: `check-cache <folder> --data-size <bytes | folders…> ${REMOTE_USAGE}`,
+    usage: `check-cache <folder> --data-size <size | folders…> ${REMOTE_USAGE}`,
     positionals: [1, Infinity],
     options: { 'data-size': { type: 'string', multiple: true }, ...REMOTE },
   },
@@ -89,7 +90,7 @@ export const COMMANDS = {
   'passphrase generate': { usage: 'passphrase generate [--length N]', positionals: [0, 0], options: { length: { type: 'string' } } },
   register: {
     usage:
-      'register --credentials FILE [--install-folder DIR] [--cache-folder DIR] [--data-size <bytes | folders…>] [--server-name NAME]\n' +
+      'register --credentials FILE [--install-folder DIR] [--cache-folder DIR] [--data-size <size | folders…>] [--server-name NAME]\n' +
       `         [--passphrase-file PATH] [--passphrase-stdin] [--accept-passphrase-location] [--dry-run] [proxy options] [--ca FILE] [--arm-endpoint URL] ${REMOTE_USAGE}\n` +
       '         [--mars-installer-download server|admin] [--mars-microsoft-update] [--security-pin-stdin] [--token-stdin]',
     positionals: [0, Infinity],
@@ -222,17 +223,18 @@ function rejectSecretArguments(argv: readonly string[]): void {
   }
 }
 
-/** `--data-size 1000000`, or `--data-size /srv/data [more folders…]`. */
+/** `--data-size 1000000` or `--data-size 500GB` (core/cache/sizeText.ts), or `--data-size /srv/data [more folders…]`. */
 export function dataToProtect(values: string[] | undefined, extraFolders: readonly string[]): { dataSizeBytes?: number; dataFolders?: string[] } {
   if (!values || values.length === 0) {
     if (extraFolders.length > 0) throw new UsageError(say('unexpectedArguments', extraFolders.join(' ')));
     return {};
   }
-  if (values.length === 1 && extraFolders.length === 0 && /^\d+$/.test(values[0]!)) return { dataSizeBytes: Number(values[0]) };
-  const folders = [...values, ...extraFolders];
-  const numeric = folders.find((f) => /^\d+$/.test(f));
-  if (numeric !== undefined) throw new UsageError(say('dataSizeBoth', numeric));
-  return { dataFolders: folders };
+  const given = [...values, ...extraFolders];
+  const size = given.length === 1 ? parseSize(given[0]!) : undefined;
+  if (size !== undefined) return { dataSizeBytes: size };
+  const sized = given.find((f) => parseSize(f) !== undefined);
+  if (sized !== undefined) throw new UsageError(say('dataSizeBoth', sized));
+  return { dataFolders: given };
 }
 
 /** Node's parseArgs refusal: its own English message, and the CLI's text of it by its code. */

@@ -44,6 +44,9 @@ working. A file from --arm-endpoint is the local vault's when inspect and regist
 --arm-endpoint (status's and unregister's --ca is for that endpoint only). The vault's CA: --ca FILE or BACKUP_VAULT_CA (a file or PEM text),
 trusted for the credentials file's (or --endpoint's) host:port only; status and unregister trust
 the CA the vault returned at registration.
+--data-size takes the size of the data to protect in bytes or with a unit (500GB, 1.5TB, 20G; binary,
+1 GB = 1024³ bytes, as df -h shows), or folders on this computer to measure (./500GB for a folder
+named like a size).
 Without --install-folder, status and unregister use the install folder recorded on the server at
 registration, else the default. Shell completion: eval "$(backup-agent-setup completion bash)" (or zsh).
 Exit codes: 0 done, 1 refused or failed (the code is in the output), 2 usage (a malformed --ssh
@@ -63,7 +66,7 @@ destination too), 130 cancelled.`,
   secretToken: '--token-stdin',
   secretSecurityPin: '--security-pin-stdin (or the prompt on a terminal)',
   unexpectedArguments: 'Unexpected arguments: {0}',
-  dataSizeBoth: '--data-size takes either a size in bytes or folders, not both ({0}).',
+  dataSizeBoth: '--data-size takes either a size (bytes, or with a unit such as 500GB) or folders, not both ({0}).',
   sshUsage: 'Usage: --ssh [user@]host[:port] or a Host from ~/.ssh/config',
   endpointOrCredentials: 'Give either --endpoint URL or --credentials FILE.',
   lengthNumber: '--length takes a number of characters.',

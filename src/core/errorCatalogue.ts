@@ -244,6 +244,7 @@ export const ERROR_CATALOGUE: { readonly [F in ErrorFamily]: Readonly<Record<Fam
     TargetReadFailed: 'checkPermissions',
     TargetWriteFailed: 'checkPermissions',
     DataSizeUnsupportedTarget: 'chooseCacheFolder',
+    DataFolderUnreadable: 'checkDataFolders',
     WindowsNotElevated: 'runAsAdministrator',
   },
   ssh: {

@@ -30,6 +30,7 @@ export const NEXT_ACTIONS = [
   'register',
   'selectCredentials',
   'chooseCacheFolder',
+  'checkDataFolders',
   'changeProperties',
   'chooseServer',
   'checkServerReachable',

@@ -1,6 +1,8 @@
 import { promises as fs, type Stats } from 'node:fs';
 import path from 'node:path';
-import { throwIfAborted } from '../errors';
+import { SetupError, throwIfAborted } from '../errors';
+import { errnoOf } from '../fs/errno';
+import { TargetCode } from '../target/codes';
 
 export interface DataSizeProgress {
   files: number;
@@ -34,8 +36,9 @@ const BATCH = 64;
 /**
  * Adds up the size of the files under `folders`, the data the cache folder is sized against.
  * Symbolic links are not followed (the roots themselves may be links: the user named them), hard
- * links and overlapping roots count once, unreadable entries are skipped and counted. Throws
- * CancelledError when `signal` aborts.
+ * links and overlapping roots count once, unreadable entries below the roots are skipped and
+ * counted; a root that cannot be read is refused (DataFolderUnreadable). Throws CancelledError when
+ * `signal` aborts.
  */
 export async function measureDataSize(folders: readonly string[], options: MeasureOptions = {}): Promise<DataSize> {
   const { signal, onProgress, maxEntries = DEFAULT_MAX_ENTRIES, maxDepth = DEFAULT_MAX_DEPTH } = options;
@@ -77,7 +80,7 @@ export async function measureDataSize(folders: readonly string[], options: Measu
 
   for (const root of folders) {
     throwIfAborted(signal);
-    if (!visit(root, await fs.stat(root).catch(() => undefined), 0)) break;
+    if (!visit(root, await statRoot(root), 0)) break;
   }
 
   walk: for (let next = pending.pop(); next; next = pending.pop()) {
@@ -102,6 +105,18 @@ export async function measureDataSize(folders: readonly string[], options: Measu
   }
   throwIfAborted(signal);
   return { ...totals, partial: limitsHit.size > 0, limitsHit: [...limitsHit] };
+}
+
+/**
+ * A folder the user named: one that cannot be read is refused, not counted as empty, since a
+ * mistyped path would otherwise measure nothing and let a too small cache folder pass.
+ */
+async function statRoot(root: string): Promise<Stats> {
+  try {
+    return await fs.stat(root);
+  } catch (err) {
+    throw new SetupError(TargetCode.DataFolderUnreadable, `The data folder ${root} cannot be read, so the size of the data to protect cannot be measured.`, { folder: root, reason: errnoOf(err) ?? 'unknown' }, { cause: err });
+  }
 }
 
 /** True the first time an inode is seen. */

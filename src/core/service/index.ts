@@ -5,6 +5,7 @@ export { UNREGISTER_STAGES, type UnregisterStage } from './unregister';
 export { STAGE_LABELS, stageLabelOf } from './stageLabels';
 export type { AgentOnTarget } from '../agents/driver';
 export type { DataToProtect } from './cacheOnTarget';
+export { GIB } from '../cache/sizeText';
 export { EXPIRY_WARNING_MS } from './prepare';
 export * from './types';
 export { SetupWarningCode } from './warnings';

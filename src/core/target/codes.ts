@@ -4,6 +4,8 @@ export const TargetCode = {
   WriteFailed: 'TargetWriteFailed',
   /** The target cannot tell how much data a folder holds. */
   DataSizeUnsupported: 'DataSizeUnsupportedTarget',
+  /** A data folder named to be measured cannot be read (it does not exist, most often a typo). */
+  DataFolderUnreadable: 'DataFolderUnreadable',
   /** This machine runs Windows and VS Code is not elevated: the agent's setup needs an elevated administrator. */
   WindowsNotElevated: 'WindowsNotElevated',
 } as const;

@@ -4,7 +4,7 @@ import { mkdirSync, promises as fs, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { measureDataSize, PROGRESS_INTERVAL_MS, type DataSize, type DataSizeProgress } from '../../../src/core/cache/dataSize';
-import { CancelledError } from '../../../src/core/errors';
+import { CancelledError, isSetupError } from '../../../src/core/errors';
 
 const NOBODY = 65534;
 
@@ -43,10 +43,15 @@ describe('measureDataSize', () => {
     assert.equal((await measureDataSize([alias])).bytes, 1234);
   });
 
-  it('counts a missing root as skipped', async () => {
-    const size = await measureDataSize([path.join(tmp, 'does-not-exist')]);
-    assert.equal(size.skipped, 1);
-    assert.equal(size.bytes, 0);
+  it('refuses a root that cannot be read, rather than measuring it as empty', async () => {
+    const present = await tree('present', { 'x.bin': 10 });
+    const missing = path.join(tmp, 'does-not-exist');
+    await assert.rejects(measureDataSize([present, missing]), (err: unknown) => {
+      assert.ok(isSetupError(err, 'DataFolderUnreadable'), String(err));
+      assert.deepEqual(err.params, { folder: missing, reason: 'ENOENT' });
+      assert.match(err.message, /does-not-exist cannot be read/);
+      return true;
+    });
   });
 
   describe('on a large tree', () => {

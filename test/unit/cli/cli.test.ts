@@ -111,6 +111,12 @@ describe('CLI', function () {
     const bySize = await runCli(['check-cache', path.join(root, 'cache-a'), '--data-size', '1000000', '--json'], { env });
     assertJsonOutcome(bySize, 0, true);
     assert.equal(bySize.json.result.requiredBytes, 50_000);
+    const withUnit = await runCli(['check-cache', path.join(root, 'cache-a'), '--data-size', '2MB', '--json'], { env });
+    assertJsonOutcome(withUnit, 0, true);
+    assert.equal(withUnit.json.result.requiredBytes, Math.ceil(0.05 * 2 * 1024 ** 2), 'binary units, as df -h');
+    const both = await runCli(['check-cache', path.join(root, 'cache-a'), '--data-size', data, '2MB']);
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /either a size .* or folders, not both \(2MB\)/);
     const byFolders = await runCli(['check-cache', path.join(root, 'cache-b'), '--data-size', data, '--json'], { env });
     assertJsonOutcome(byFolders, 0, true);
     assert.equal(byFolders.json.result.requiredBytes, 200);
@@ -118,6 +124,13 @@ describe('CLI', function () {
     assertJsonOutcome(relative, 1, false);
     assert.equal(relative.json.error.code, 'CacheFolderNotAbsolute');
     assert.equal(relative.json.result.ok, false);
+    // A mistyped data folder (or a size with a unit, taken for a folder) is refused, not measured as empty.
+    const missing = await runCli(['check-cache', path.join(root, 'cache-c'), '--data-size', path.join(root, 'no-such-data')], { env });
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /Error \[DataFolderUnreadable\]: The data folder .*no-such-data cannot be read/);
+    assert.match(missing.stderr, /it does not exist \(ENOENT\)/);
+    assert.match(missing.stderr, /Next step: Check the paths of the data folders/);
+    await assert.rejects(fs.stat(path.join(root, 'cache-c')), 'no cache folder made for a refused check');
   });
 
   it('checks connectivity: the vault CA from --ca or BACKUP_VAULT_CA, untrusted without it', async () => {

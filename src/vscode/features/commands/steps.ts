@@ -1,6 +1,6 @@
 /** The single-step commands: each one part of the setup, over the same session and steps. */
 import * as vscode from 'vscode';
-import { splitTimeLeft } from '../../../core/service';
+import { GIB, splitTimeLeft } from '../../../core/service';
 import type { FeatureContext } from '../context';
 import { withStages } from '../progress';
 import { readSettings } from '../settings';
@@ -56,7 +56,7 @@ export async function setCacheFolder(f: FeatureContext): Promise<void> {
   const folder = ctx.cacheFolder;
   const result = await withStages(vscode.l10n.t('Checking the cache folder'), [], (_p, signal) => f.session.setCacheFolder(folder, { dataSizeBytes: dataSizeBytes(ctx.dataSizeGb) }, signal));
   const value = await settled(f, result, () => setCacheFolder(f));
-  if (value) void f.ui().message('info', vscode.l10n.t('Cache folder {0} set ({1} GB free).', folder, (value.availableBytes / 1024 ** 3).toFixed(1)));
+  if (value) void f.ui().message('info', vscode.l10n.t('Cache folder {0} set ({1} GB free).', folder, (value.availableBytes / GIB).toFixed(1)));
 }
 
 export async function generatePassphrase(f: FeatureContext): Promise<void> {

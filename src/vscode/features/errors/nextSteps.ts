@@ -39,6 +39,7 @@ export const NEXT_STEPS = {
   waitAndRetry: { instruction: NEXT_ACTION_INSTRUCTIONS.waitAndRetry },
   reportProblem: { instruction: NEXT_ACTION_INSTRUCTIONS.reportProblem },
   checkFileAccess: { instruction: NEXT_ACTION_INSTRUCTIONS.checkFileAccess },
+  checkDataFolders: { instruction: NEXT_ACTION_INSTRUCTIONS.checkDataFolders },
   freeDiskSpace: { instruction: NEXT_ACTION_INSTRUCTIONS.freeDiskSpace },
   checkPermissions: { instruction: NEXT_ACTION_INSTRUCTIONS.checkPermissions },
   installPrerequisites: { instruction: NEXT_ACTION_INSTRUCTIONS.installPrerequisites },

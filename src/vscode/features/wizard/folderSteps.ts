@@ -1,5 +1,6 @@
 /** Steps: the install folder, the cache folder and the size of the data it must hold 5% of. */
 import * as vscode from 'vscode';
+import { GIB } from '../../../core/service';
 import type { FeatureContext } from '../context';
 import { localiseError } from '../errors/localise';
 import { checked } from '../session/checked';
@@ -11,9 +12,7 @@ export interface FolderAnswers {
   dataSizeGb?: string;
 }
 
-const GB = 1024 ** 3;
-
-export const dataSizeBytes = (gb: string | undefined): number | undefined => (gb?.trim() ? Math.ceil(Number(gb) * GB) : undefined);
+export const dataSizeBytes = (gb: string | undefined): number | undefined => (gb?.trim() ? Math.ceil(Number(gb) * GIB) : undefined);
 
 /** The cache folder a setup uses when none is chosen, inside `installFolder` (the session's server's by default): the core's rule. */
 export async function defaultCacheFolder(f: FeatureContext, installFolder = f.session.snapshot().installFolder): Promise<string> {
@@ -76,4 +75,4 @@ export function dataSizeStep<C extends FolderAnswers>(f: FeatureContext): Wizard
   };
 }
 
-const gbOf = (bytes: number | undefined) => (bytes === undefined ? undefined : String(Math.round((bytes / GB) * 100) / 100));
+const gbOf = (bytes: number | undefined) => (bytes === undefined ? undefined : String(Math.round((bytes / GIB) * 100) / 100));
