@@ -145,6 +145,7 @@ export const ERROR_CATALOGUE: { readonly [F in ErrorFamily]: Readonly<Record<Fam
   },
   connectivity: {
     VaultUnhealthy: 'retryLater',
+    VaultEndpointInvalid: 'checkVaultEndpoint',
   },
   /** Trusting a vault's certificate. */
   trust: {

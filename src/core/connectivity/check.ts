@@ -33,6 +33,8 @@ export type StageCode = (typeof StageCode)[keyof typeof StageCode];
 export const ConnectivityCode = {
   /** The health answer arrived but does not say "ok". */
   VaultUnhealthy: 'VaultUnhealthy',
+  /** A typed endpoint that is not an https URL (./endpoint.ts). */
+  EndpointInvalid: 'VaultEndpointInvalid',
 } as const;
 export type ConnectivityCode = (typeof ConnectivityCode)[keyof typeof ConnectivityCode];
 

@@ -5,6 +5,7 @@
  */
 import { cacheFolderError, type CacheFolderReport } from '../cache/checkFolder';
 import type { ConnectivityReport } from '../connectivity/check';
+import { checkedEndpoint } from '../connectivity/endpoint';
 import type { VaultCredentials } from '../credentials/model';
 import { generatePassphrase } from '../passphrase/generate';
 import { Secret } from '../secret';
@@ -224,6 +225,6 @@ export class SetupService {
 
   /** The vault's endpoint, and the agent links when a credentials file names them. */
   private async vaultOf(where: VaultEndpointInput, signal?: AbortSignal): Promise<Pick<VaultCredentials, 'endpoint'> & Partial<Pick<VaultCredentials, 'agentLinks'>>> {
-    return 'endpoint' in where ? { endpoint: where.endpoint } : this.inspectCredentials(where.credentialsFile, { signal });
+    return 'endpoint' in where ? { endpoint: checkedEndpoint(where.endpoint) } : this.inspectCredentials(where.credentialsFile, { signal });
   }
 }

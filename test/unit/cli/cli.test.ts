@@ -133,6 +133,18 @@ describe('CLI', function () {
     await assert.rejects(fs.stat(path.join(root, 'cache-c')), 'no cache folder made for a refused check');
   });
 
+  it('refuses an --endpoint that is not an https URL with its own code, contacting nothing', async () => {
+    for (const endpoint of ['notaurl', 'http://127.0.0.1:9', 'https://']) {
+      const run = await runCli(['check-connectivity', '--endpoint', endpoint, '--json'], { env });
+      assertJsonOutcome(run, 1, false);
+      assert.equal(run.json.error.code, 'VaultEndpointInvalid', endpoint);
+      assert.equal(run.json.error.params.endpoint, endpoint);
+    }
+    const text = await runCli(['check-connectivity', '--endpoint', 'notaurl'], { env });
+    assert.match(text.stderr, /^Error \[VaultEndpointInvalid\]: "notaurl" is not a vault endpoint: give an https URL/);
+    assert.match(text.stderr, /Next step: /);
+  });
+
   it('checks connectivity: the vault CA from --ca or BACKUP_VAULT_CA, untrusted without it', async () => {
     const { file } = await credentialsFile();
     const withCa = await runCli(['check-connectivity', '--credentials', file, '--ca', caFile, '--json'], { env });
