@@ -63,6 +63,19 @@ type Verdict = { ok: true; params?: ErrorParams } | { ok: false; code: CacheCode
 
 const fail = (code: CacheCode, message: string, params: ErrorParams = {}): Verdict => ({ ok: false, code, message, params });
 
+/** A network path counts as absolute here: the `local` check refuses it with its own reason. */
+const isAbsoluteFolder = (machine: Target, folder: string) => isUncPath(folder) || pathOf(machine).isAbsolute(folder);
+const notAbsoluteMessage = (folder: string) => `The cache folder must be an absolute path: ${folder}`;
+
+/**
+ * The `absolute` check alone, as an error: what a plan can say before anything is created (the
+ * other checks make the folder to test it).
+ */
+export function cacheFolderNotAbsolute(machine: Target, folder: string): SetupError | undefined {
+  if (isAbsoluteFolder(machine, folder)) return undefined;
+  return new SetupError(CacheCode.NotAbsolute, notAbsoluteMessage(folder), { folder });
+}
+
 /**
  * Checks (and creates, private) the agent's cache folder on a target: absolute, local, a
  * directory we can write, with enough free space. Each check is reported; the first failure
@@ -108,9 +121,7 @@ export async function checkCacheFolder(folder: string, options: CacheFolderOptio
   };
 
   try {
-    await run('absolute', () =>
-      unc || path.isAbsolute(folder) ? { ok: true } : fail(CacheCode.NotAbsolute, `The cache folder must be an absolute path: ${folder}`),
-    );
+    await run('absolute', () => (isAbsoluteFolder(machine, folder) ? { ok: true } : fail(CacheCode.NotAbsolute, notAbsoluteMessage(folder))));
 
     // Checked before creating anything: a folder is never made on a share only to be refused.
     await run('local', async () => {

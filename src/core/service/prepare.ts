@@ -5,6 +5,7 @@
  */
 import { serverNameFor } from './serverName';
 import path from 'node:path';
+import { cacheFolderNotAbsolute } from '../cache/checkFolder';
 import { readAgentConfig, type AgentConfig } from '../config/agentConfig';
 import { inspectCredentialsFile } from '../credentials/inspect';
 import type { VaultCredentials } from '../credentials/model';
@@ -50,6 +51,9 @@ export async function prepareSetup(ctx: ServiceContext, input: SetupInput, signa
   const warnings = checkPassphraseRules(input.passphrase.value);
   const place = await installPlace(ctx, input.installFolder, signal);
   const cacheFolder = input.cacheFolder ?? place.defaultCacheFolder;
+  // Refused here, so that a plan (--dry-run, the wizard's summary) says so before anything changes.
+  const notAbsolute = cacheFolderNotAbsolute(target, cacheFolder);
+  if (notAbsolute) throw notAbsolute;
   const serverName = await serverNameFor(target, input.serverName, signal);
   const config = await readAgentConfig(target, place.layout);
   const machineId = (await readMachineId(target, place.layout)) ?? config?.machineId;

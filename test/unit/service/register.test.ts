@@ -91,6 +91,11 @@ describe('SetupService against the real local vault', function () {
     const chosen = path.join(root, 'chosen');
     assert.equal((await service.installPlace({ installFolder: chosen })).defaultCacheFolder, (await service.plan({ ...input, installFolder: chosen })).cacheFolder);
     await rejects(service.installPlace({ installFolder: 'relative/folder' }), 'InstallFolderNotAbsolute');
+    // A plan refuses a relative cache folder as it does a relative install folder, before anything is made.
+    const before = await filesUnder(root);
+    await rejects(service.plan({ ...input, cacheFolder: 'relative/cache' }), 'CacheFolderNotAbsolute');
+    await rejects(service.register({ ...input, cacheFolder: 'relative/cache' }, { confirmPassphraseLocation: acceptLocation }), 'CacheFolderNotAbsolute');
+    assert.deepEqual(await filesUnder(root), before);
     assert.equal((await service.status({ installFolder: chosen })).configFile, agentLayout(target, chosen).configFile);
   });
 
