@@ -86,6 +86,11 @@ describe('SshTarget', function () {
       assert.equal(err.params.output, 'Welcome to server');
       assert.match(err.message, /writes "Welcome to server" before the output of every command/);
       assert.equal(nextActionOf(err.code), 'quietLoginOutput');
+      // A login that writes only blank lines is quoted so that the message shows them.
+      await fs.writeFile(path.join(home, '.bashrc'), 'echo; echo\n');
+      const blank = await rejectsWith(openSshTarget(destinationOf(sshd, [key.privateKeyFile]), connectOptions(known, scriptedPrompts({ trust: false }))), SshCode.LoginWritesOutput);
+      assert.equal(blank.params.output, '\\n\\n');
+      assert.match(blank.message, /writes "\\n\\n" before the output/);
     } finally {
       await sshd.close();
     }

@@ -53,7 +53,9 @@ export async function probeRemoteShell(transport: SshTransport, signal?: AbortSi
   // through sftp-server) can be read through that.
   const factsAt = lines.findIndex((l) => l.startsWith('hostname='));
   if (answer.exit?.code === 0 && factsAt > 1) {
-    const output = lines.slice(0, factsAt - 1).map((l) => l.trim()).find((l) => l !== '') ?? '';
+    const written = lines.slice(0, factsAt - 1);
+    // Its first line with text; a login that writes only blank lines is quoted escaped ("\n"), not as "".
+    const output = written.map((l) => l.trim()).find((l) => l !== '') ?? JSON.stringify(`${written.join('\n')}\n`).slice(1, -1);
     throw sshError(SshCode.LoginWritesOutput, { host, port, output: output.slice(0, 80) });
   }
   const [first = '', ...rest] = lines;
