@@ -61,7 +61,7 @@ export interface SshdOptions {
   extraConfig?: string[];
   /** sshd's ForceCommand: what every session runs instead (a server whose shell is not POSIX, say). */
   forceCommand?: string;
-  /** More variables for every session (sshd takes only its first SetEnv line, so they join it). */
+  /** More variables for every session (sshd takes only its first SetEnv line, so they join it); values may hold spaces. */
   env?: Record<string, string>;
 }
 
@@ -143,7 +143,8 @@ export async function writeSshdConfig(dir: string, hostKey: KeyPair, options: Ss
     // Test sessions never need the rehash: they try the lock once and go on. The install record
     // goes where this test process keeps it (test/support/recordDir.ts), as locally.
     `SetEnv ${Object.entries({ PYENV_REHASH_TIMEOUT: '0', BACKUP_AGENT_RECORD_DIR: process.env.BACKUP_AGENT_RECORD_DIR, ...options.env })
-      .flatMap(([name, value]) => (value === undefined ? [] : [`${name}=${value}`]))
+      // Quoted, so that a value may hold spaces (sshd_config's own quoting; \ and " escaped).
+      .flatMap(([name, value]) => (value === undefined ? [] : [`"${`${name}=${value}`.replace(/[\\"]/g, '\\$&')}"`]))
       .join(' ')}`,
     ...(options.forceCommand ? [`ForceCommand ${options.forceCommand}`] : []),
     ...(options.extraConfig ?? []),
