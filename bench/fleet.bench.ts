@@ -155,6 +155,28 @@
 // the agent's `check` 0.53-0.59x the CPU with the defaults). Fleet run after that change (50
 // servers): admin CPU 103.8 ms a server, wall 4.05x the floor (98.3 s against 24.3 s), the
 // servers' sshd trees 3.69 s of CPU each (3.85-4.26 s in the three runs before), peak RSS 124 MiB.
+//
+// Notes from 2026-12-08 (an idle machine). 50 servers: admin CPU 88.3 ms a server at concurrency 8
+// and 81.6 at concurrency 1 (each concurrency's figure is now printed): running servers side by
+// side adds little. OpenSSH's own client spent 118.6 ms of CPU a server in the floor, for `true`
+// alone (now printed as a yardstick). Where the admin's CPU goes:
+// - SSH packets (ssh2's debug output, a 4-server run): about 197 a server; CHANNEL_DATA 63 out and
+//   50 in, stderr 9.5, window adjusts 7, the rest channel opens, requests and closes, the key
+//   exchange and auth. The SFTP session's 44 requests are about 88 of them.
+// - Measured apart against one loopback sshd whose login runs no startup files, warm, tsx (so
+//   ssh2 with its native crypto binding, which the bundle leaves out): ssh2's own client 6.4-7.5 ms
+//   a connection, 1.5-2.5 ms an exec session of `true`, about 3.5 ms more with 360 KB on its stdin;
+//   the core's SshTarget.run 2.4-3.3 ms for the same `true`, connectSsh 9.2-11.2 ms,
+//   openSshTarget with its probe 12-15 ms. The core adds nothing measurable to a session; to a
+//   connection 2-4 ms (known_hosts read twice, the key file read and parsed, the "none" round trip).
+//   Linux perf on those loops: ssh2's JavaScript per packet (baseline tier), OpenSSL 3 decoding
+//   keys (the private key for each signature, the host key, the ECDH keys: about a fifth of a
+//   connection) and the kernel's socket work.
+// - Warm and apart, a server's parts sum to about 30 ms (the connection and probe 12-15, the unpack
+//   session about 6, `register`'s session 3 and its forwarded TLS, 44 SFTP requests 4-9), against
+//   82-88 ms a server in the fleet. What makes up the difference (the run's first-server costs,
+//   about 7 ms a server; GC; code paths that stay cold over 50 servers) is not yet broken down, so
+//   what fewer sessions and requests would save is not known from these figures.
 // A smaller case, quickly: tsx bench/fleet.bench.ts --servers 10 --concurrency 4,8
 // Through npm: npm run bench -- fleet -- --concurrency 8 --cpu-profile fleet.cpuprofile
 import { execFile, execFileSync, spawn } from 'node:child_process';
