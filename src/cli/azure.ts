@@ -7,6 +7,7 @@
 import { endpointKey } from '../core/trust/endpoint';
 import { ArmSession, type VaultRef } from '../core/vault/azure/arm';
 import { armEndpoint, type ArmEndpoint } from '../core/vault/azure/endpoint';
+import { checkVaultNames } from '../core/vault/azure/names';
 import { azureCliOrEnvironment } from '../core/vault/azure/identity';
 import { fixedToken, type ArmTokenSource } from '../core/vault/azure/token';
 import { UsageError } from './args';
@@ -71,7 +72,7 @@ export async function withArmSession<T>(ctx: CliContext, tools: Tools, work: (ar
 function vaultRef(tools: Tools): VaultRef {
   const [subscriptionId, resourceGroup, vault] = ['subscription', 'resource-group', 'vault'].map((o) => tools.string(o));
   if (!subscriptionId || !resourceGroup || !vault) throw new UsageError(say('nameTheVault'));
-  return { subscriptionId, resourceGroup, vault };
+  return checkVaultNames({ subscriptionId, resourceGroup, vault });
 }
 
 /** --token-stdin's token, for the endpoint it is used with; else Microsoft's sign-in, for an Azure cloud only. */

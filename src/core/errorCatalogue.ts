@@ -311,6 +311,9 @@ export const ERROR_CATALOGUE: { readonly [F in ErrorFamily]: Readonly<Record<Fam
     AzureSignedOut: 'signInToAzure',
     AzureEndpointInvalid: 'checkAzureVault',
     AzureVaultNotInRecentSubscriptions: 'checkAzureVault',
+    AzureSubscriptionIdInvalid: 'checkAzureVault',
+    AzureResourceGroupNameInvalid: 'checkAzureVault',
+    AzureVaultNameInvalid: 'checkAzureVault',
   },
 };
 

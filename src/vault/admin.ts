@@ -5,6 +5,7 @@
  * admin API (admin-client.ts). The CLI and the extension pick one through openVaultAdmin.
  */
 import * as z from 'zod';
+import { RESOURCE_GROUP_NAME, VAULT_NAME } from '../core/vault/azure/names';
 import { localAgentLinks } from '../core/vault/localFormat';
 import { parseInput } from './http/body';
 import { issueCredentials, type IssuedCredentials, type SpareKeys, type VaultIdentity } from './issuer';
@@ -13,8 +14,8 @@ import * as registry from './registry';
 import type { Store } from './store';
 
 export const createVaultSchema = z.strictObject({
-  name: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{1,49}$/, 'A vault name has 2 to 50 letters, digits or hyphens and starts with a letter'),
-  resourceGroup: z.string().regex(/^[-\w.()]{0,89}[-\w()]$/, 'A resource group has 1 to 90 letters, digits, -_.() and does not end with a period').optional(),
+  name: z.string().regex(VAULT_NAME, 'A vault name has 2 to 50 letters, digits or hyphens and starts with a letter'),
+  resourceGroup: z.string().regex(RESOURCE_GROUP_NAME, 'A resource group has 1 to 90 letters, digits, -_.() and does not end with a period').optional(),
   subscriptionId: z.guid().optional(),
   location: z.string().regex(/^[A-Za-z0-9]{1,40}$/, 'A location is letters and digits').optional(),
 });

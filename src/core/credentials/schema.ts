@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import { clipParam, type ErrorParams } from '../errors';
+import { RESOURCE_GROUP_NAME, VAULT_NAME } from '../vault/azure/names';
 import { credentialsError } from './errors';
 import { BACKUP_ELEMENTS, BACKUP_ROOT, DATACONTRACT_NS, LEGACY_BACKUP_ROOT, SITE_RECOVERY_ROOTS, type BackupElement } from './format';
 import type { XmlElement } from './xml';
@@ -32,9 +33,6 @@ export function isInt64(text: string): boolean {
   return /^-?\d{1,20}$/.test(text) && BigInt(text) >= INT64.min && BigInt(text) <= INT64.max;
 }
 
-/** Azure's naming rules for Recovery Services vaults and resource groups. */
-const VAULT_NAME = /^[A-Za-z][A-Za-z0-9-]{1,49}$/;
-const RESOURCE_GROUP = /^[-\p{L}\p{N}_.()]{0,89}[-\p{L}\p{N}_()]$/u;
 
 const backupSchema = z
   .object({
@@ -47,7 +45,7 @@ const backupSchema = z
       ResourceName: z.string().regex(VAULT_NAME),
       ManagementCert: z.string().min(1),
       ResourceId: z.string().refine(isInt64, 'not a 64-bit number'),
-      ResourceGroup: z.string().regex(RESOURCE_GROUP),
+      ResourceGroup: z.string().regex(RESOURCE_GROUP_NAME),
       Location: z.string().regex(/^[A-Za-z0-9 -]{1,64}$/),
       ProviderNamespace: z.literal('Microsoft.RecoveryServices'),
       AadAuthority: httpsUrl,

@@ -299,6 +299,24 @@ describe('CLI', function () {
       assert.equal(noToken.json.error.code, 'CliTokenRequired');
     });
 
+    it('refuses names Azure would not take before any request: a subscription that is no GUID, a resource group or vault name against its rule', async () => {
+      // The endpoint refuses every connection: a request made first would answer ConnectionRefused.
+      const closed = (args: string[]) => args.map((a) => (a === vault.url ? 'https://127.0.0.1:9' : a));
+      for (const [name, value, code] of [
+        [subscription, 'not-a-guid', 'AzureSubscriptionIdInvalid'],
+        [resourceGroup, 'bad rg!', 'AzureResourceGroupNameInvalid'],
+        [resourceGroup, 'ends-with-a-period.', 'AzureResourceGroupNameInvalid'],
+        [vaultName, 'x/../lab1', 'AzureVaultNameInvalid'],
+      ]) {
+        const run = await runCli([...closed(azure('servers', ['--token-stdin'])).map((a) => (a === name ? value : a)), '--json'], { env, stdin: `${token}\n` });
+        assertJsonOutcome(run, 1, false);
+        assert.equal(run.json.error.code, code, value);
+        assert.equal(run.json.error.params.value, value);
+      }
+      const text = await runCli(closed(azure('servers', ['--token-stdin'])).map((a) => (a === vaultName ? 'x/../lab1' : a)), { env, stdin: `${token}\n` });
+      assert.match(text.stderr, /^Error \[AzureVaultNameInvalid\]: "x\/\.\.\/lab1" is not a Recovery Services vault name.*\nNext step: /s);
+    });
+
     it("signs in to Azure's own Resource Manager as Azure's tools do; with no Azure CLI login or environment credentials here, it says so (a real sign-in is unverified)", async () => {
       const run = await runCli(['azure', 'servers', '--subscription', subscription, '--resource-group', resourceGroup, '--vault', vaultName, '--json'], { env });
       assertJsonOutcome(run, 1, false);

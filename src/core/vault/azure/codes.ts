@@ -24,5 +24,9 @@ export const AzureCode = {
   EndpointInvalid: 'AzureEndpointInvalid',
   /** A vault named only by its name (a PIN for the file's vault) is in none of the subscriptions the user picked before. */
   VaultNotInRecentSubscriptions: 'AzureVaultNotInRecentSubscriptions',
+  /** A vault typed by its names (./names.ts): a subscription ID that is no GUID, a resource group or vault name Azure would not take. */
+  SubscriptionIdInvalid: 'AzureSubscriptionIdInvalid',
+  ResourceGroupNameInvalid: 'AzureResourceGroupNameInvalid',
+  VaultNameInvalid: 'AzureVaultNameInvalid',
 } as const;
 export type AzureCode = (typeof AzureCode)[keyof typeof AzureCode];
