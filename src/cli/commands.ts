@@ -86,6 +86,10 @@ export async function runCommand(ctx: CliContext): Promise<void> {
     },
   };
   try {
+    // A given Resource Manager endpoint is checked up front: the rule that recognises the local
+    // vault's files by it passes over one that is no URL, which would then go unnoticed.
+    const arm = tools.string('arm-endpoint');
+    if (arm !== undefined) (await import('../core/vault/azure/endpoint')).armEndpoint(arm);
     await HANDLERS[ctx.parsed.command](ctx, tools);
   } finally {
     await (await target?.catch(() => undefined))?.close();

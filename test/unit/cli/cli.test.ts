@@ -102,6 +102,10 @@ describe('CLI', function () {
     const text = await runCli(['inspect', file], { env });
     assert.equal(text.code, 0);
     assert.match(text.stdout, new RegExp(`Vault: +${vaultName}`));
+    // A Resource Manager endpoint that is no URL is refused, not passed over.
+    const badArm = await runCli(['inspect', file, '--arm-endpoint', 'notaurl', '--json'], { env });
+    assertJsonOutcome(badArm, 1, false);
+    assert.equal(badArm.json.error.code, 'AzureEndpointInvalid');
   });
 
   it('checks a cache folder against a size or against data folders', async () => {
