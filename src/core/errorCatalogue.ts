@@ -278,6 +278,7 @@ export const ERROR_CATALOGUE: { readonly [F in ErrorFamily]: Readonly<Record<Fam
     NothingToChange: 'changeProperties',
     CredentialsNotSelected: 'selectCredentials',
     PassphraseNotSet: 'choosePassphrase',
+    ServerNameInvalid: 'chooseServerName',
     UnexpectedError: 'reportProblem',
   },
   /** The credentials file's vault service and the agent it needs (vault/choose.ts, vault/local.ts), and issuing one (vault/azure). */

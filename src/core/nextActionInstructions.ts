@@ -36,6 +36,7 @@ export const NEXT_ACTION_INSTRUCTIONS = {
   chooseCacheFolder: 'Choose another cache folder (absolute, local, writable, with enough free space), then try again.',
   checkDataFolders: 'Check the paths of the data folders (each must exist and be readable), or give the size of the data in bytes instead, then try again.',
   changeProperties: 'Change at least one property (proxy, cache folder or passphrase).',
+  chooseServerName: 'Give the server a name of at most 253 characters without control characters, or none for its host name, then try again.',
   chooseServer: 'Check the server name (host, user@host or user@host:port, or a Host from your ssh config), then try again.',
   checkServerReachable: 'Check that the server is running and that its SSH port can be reached from this machine, then try again.',
   checkHostKey:

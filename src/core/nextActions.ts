@@ -33,6 +33,7 @@ export const NEXT_ACTIONS = [
   'checkDataFolders',
   'changeProperties',
   'chooseServer',
+  'chooseServerName',
   'checkServerReachable',
   'checkHostKey',
   'checkSshSignIn',

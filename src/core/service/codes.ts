@@ -3,6 +3,8 @@ export const ServiceCode = {
   NothingToChange: 'NothingToChange',
   CredentialsNotSelected: 'CredentialsNotSelected',
   PassphraseNotSet: 'PassphraseNotSet',
+  /** A server name the vault would refuse (too long, a control character). */
+  ServerNameInvalid: 'ServerNameInvalid',
   /** Anything that is not a SetupError, its detail left to the log. */
   UnexpectedError: 'UnexpectedError',
 } as const;

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
-import { givenServerName } from '../../../src/core/service';
-import { serviceFor, setupInput, startServiceVault, writeCredentials } from '../../support/service';
+import { givenServerName, isSetupError } from '../../../src/core/service';
+import { acceptLocation, serviceFor, setupInput, startServiceVault, writeCredentials } from '../../support/service';
 import { createVaultWithCredentials, tempDir, type TestVault } from '../../support/vault';
 
 describe('The server-name default', function () {
@@ -40,5 +40,22 @@ describe('The server-name default', function () {
       const plan = await service.plan(setupInput(file, root, { serverName: given }));
       assert.equal(plan.serverName, await service.serverName(given), JSON.stringify(given));
     }
+  });
+
+  it("refuses, before anything is made, a name the vault would refuse; the vault's longest name registers", async () => {
+    const creds = await createVaultWithCredentials(vault);
+    const file = await writeCredentials(root, creds.file);
+    const { service } = serviceFor(root, vault);
+    const folder = await fs.mkdtemp(`${root}/names-`);
+    for (const bad of ['x'.repeat(254), 'web\t01']) {
+      const input = { ...setupInput(file, folder, { serverName: bad }) };
+      for (const attempt of [service.serverName(bad), service.plan(input), service.register(input, { confirmPassphraseLocation: acceptLocation })]) {
+        await assert.rejects(attempt, (err) => isSetupError(err, 'ServerNameInvalid') && !/\t/.test(err.message), JSON.stringify(bad));
+      }
+      assert.deepEqual(await fs.readdir(folder), [], 'nothing installed, no passphrase file');
+    }
+    const longest = 'x'.repeat(253);
+    const registered = await service.register(setupInput(file, folder, { serverName: longest }), { confirmPassphraseLocation: acceptLocation });
+    assert.equal(registered.serverName, longest);
   });
 });

@@ -40,6 +40,7 @@ export const NEXT_STEPS = {
   reportProblem: { instruction: NEXT_ACTION_INSTRUCTIONS.reportProblem },
   checkFileAccess: { instruction: NEXT_ACTION_INSTRUCTIONS.checkFileAccess },
   checkDataFolders: { instruction: NEXT_ACTION_INSTRUCTIONS.checkDataFolders },
+  chooseServerName: { instruction: NEXT_ACTION_INSTRUCTIONS.chooseServerName },
   freeDiskSpace: { instruction: NEXT_ACTION_INSTRUCTIONS.freeDiskSpace },
   checkPermissions: { instruction: NEXT_ACTION_INSTRUCTIONS.checkPermissions },
   installPrerequisites: { instruction: NEXT_ACTION_INSTRUCTIONS.installPrerequisites },
